@@ -1,0 +1,63 @@
+/**
+ * Every error a run can meet names the source, the pipeline step and the cause, so a CLI user and
+ * an operator reading logs see one clear line: `us-ofac-sdn: parse: the download is an HTML page`.
+ */
+export const PIPELINE_STEPS = ['config', 'fetch', 'sentinel', 'parse', 'guard', 'diff', 'store', 'publish', 'deliver'] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+export interface TradewatchErrorOptions extends ErrorOptions {
+  /** Extra context for logs (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+export class TradewatchError extends Error {
+  readonly sourceId: string;
+  readonly step: PipelineStep;
+  readonly reason: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(sourceId: string, step: PipelineStep, reason: string, options?: TradewatchErrorOptions) {
+    super(`${sourceId}: ${step}: ${reason}`, options);
+    this.name = 'TradewatchError';
+    this.sourceId = sourceId;
+    this.step = step;
+    this.reason = reason;
+    this.details = options?.details ?? {};
+  }
+}
+
+/** The download could not be had: network, HTTP status, timeout, size limit. */
+export class SourceFetchError extends TradewatchError {
+  constructor(sourceId: string, reason: string, options?: TradewatchErrorOptions) {
+    super(sourceId, 'fetch', reason, options);
+    this.name = 'SourceFetchError';
+  }
+}
+
+/** The document is not what the source publishes: empty, HTML, truncated, malformed, unknown layout. */
+export class SourceFormatError extends TradewatchError {
+  constructor(sourceId: string, reason: string, options?: TradewatchErrorOptions) {
+    super(sourceId, 'parse', reason, options);
+    this.name = 'SourceFormatError';
+  }
+}
+
+/** The document parsed, but its record count is implausible (outside bounds, or a collapse). */
+export class SourceHealthError extends TradewatchError {
+  constructor(sourceId: string, reason: string, options?: TradewatchErrorOptions) {
+    super(sourceId, 'guard', reason, options);
+    this.name = 'SourceHealthError';
+  }
+}
+
+/** Errors whose cause lies in the publisher's data or availability: these raise a source-health event. */
+export function isSourceProblem(error: unknown): error is TradewatchError {
+  return error instanceof SourceFetchError || error instanceof SourceFormatError || error instanceof SourceHealthError;
+}
+
+/** One line for a CLI user: the TradewatchError message, or `step: cause` for anything else. */
+export function describeError(error: unknown): string {
+  if (error instanceof TradewatchError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,100 @@
+/**
+ * The normalized register record every source maps into, and the canonical form the diff hashes.
+ */
+import { createHash } from 'node:crypto';
+
+export const RECORD_KINDS = ['person', 'organization', 'vessel', 'aircraft', 'other'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Source-specific fields: plain strings or lists of strings, so they hash and diff like the rest. */
+export type ExtraFields = Record<string, string | string[]>;
+
+export interface RegisterRecord {
+  /** Stable id within the source (OFAC ent_num/uid, UN DATAID, CSL _id, ...). */
+  id: string;
+  /** Source id, e.g. `us-ofac-sdn`. */
+  source: string;
+  /** The list inside the source the record belongs to, e.g. `SDN`, `Entity List`, `UN 1267`. */
+  list: string;
+  kind: RecordKind;
+  name: string;
+  aliases: string[];
+  /** ISO 3166-1 alpha-2 codes. */
+  countries: string[];
+  addresses: string[];
+  programs: string[];
+  /** ISO date (YYYY-MM-DD) when the publisher gives one. */
+  listedOn?: string;
+  remarks?: string;
+  links: string[];
+  extra: ExtraFields;
+}
+
+/** Collapses runs of whitespace (including NBSP) and trims. */
+export function cleanText(value: string | undefined | null): string {
+  if (value == null) return '';
+  return value.replace(/[\s\u00a0\u2000-\u200b\u3000]+/g, ' ').trim();
+}
+
+function canonicalList(values: readonly string[]): string[] {
+  const cleaned = new Set<string>();
+  for (const value of values) {
+    const text = cleanText(value);
+    if (text) cleaned.add(text);
+  }
+  return [...cleaned].sort();
+}
+
+/**
+ * The canonical form of a record: text trimmed and whitespace-collapsed, lists de-duplicated and
+ * sorted, empty optional fields dropped. Field order, whitespace and list order never count as changes.
+ */
+export function canonicalRecord(record: RegisterRecord): RegisterRecord {
+  const extra: ExtraFields = {};
+  for (const key of Object.keys(record.extra).sort()) {
+    const value = record.extra[key];
+    if (Array.isArray(value)) {
+      const list = canonicalList(value);
+      if (list.length) extra[key] = list;
+    } else {
+      const text = cleanText(value);
+      if (text) extra[key] = text;
+    }
+  }
+  const canonical: RegisterRecord = {
+    id: cleanText(record.id),
+    source: record.source,
+    list: cleanText(record.list),
+    kind: record.kind,
+    name: cleanText(record.name),
+    aliases: canonicalList(record.aliases),
+    countries: canonicalList(record.countries.map((c) => c.toUpperCase())),
+    addresses: canonicalList(record.addresses),
+    programs: canonicalList(record.programs),
+    links: canonicalList(record.links),
+    extra,
+  };
+  const listedOn = cleanText(record.listedOn);
+  if (listedOn) canonical.listedOn = listedOn;
+  const remarks = cleanText(record.remarks);
+  if (remarks) canonical.remarks = remarks;
+  return canonical;
+}
+
+/** JSON with object keys sorted at every level, so equal records serialize identically. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as Record<string, unknown>)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${stableStringify((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Content hash of a record's canonical form: 22 base64url characters (128 bits of SHA-256). */
+export function contentHash(record: RegisterRecord): string {
+  return createHash('sha256').update(stableStringify(canonicalRecord(record))).digest('base64url').slice(0, 22);
+}

@@ -1,0 +1,84 @@
+/**
+ * What a source is: its metadata beside the parsers of the formats its publisher serves.
+ * One file per source under functions/sources/, registered in registry.ts.
+ */
+import type { Readable } from 'node:stream';
+import type { RegisterRecord } from '../records.ts';
+
+/** One file of a publication. `open()` gives a fresh byte stream each time it is called. */
+export interface SourceDocument {
+  /** File name as published or as given on the command line, e.g. `sdn.csv`. */
+  readonly name: string;
+  open(): Readable;
+}
+
+export interface ParseInput {
+  /** The main file (sdn.csv, SDN.XML, consolidated.xml, ...). */
+  readonly main: SourceDocument;
+  /**
+   * Files that belong with the main one, keyed by lower-case base name (`add.csv`, `alt.csv`,
+   * `sdn_comments.csv`). Formats that need none ignore this.
+   */
+  readonly companions: ReadonlyMap<string, SourceDocument>;
+}
+
+export interface ParseContext {
+  readonly sourceId: string;
+  /** A record-level problem that does not make the output ambiguous: logged, the record skipped or kept as is. */
+  warn(message: string): void;
+}
+
+/** One layout a publisher serves (a source may read several: legacy CSV, XML, ENHANCED XML). */
+export interface SourceFormat {
+  /** Short id, e.g. `ofac-legacy-csv`, `ofac-sdnlist-xml`. */
+  readonly id: string;
+  readonly description: string;
+  /**
+   * True when the first bytes of the file (decoded as latin1, at most 64 KiB) and its name show this
+   * layout. Must be specific enough that no other format of the same source also claims the file.
+   */
+  sniff(head: string, fileName: string): boolean;
+  /** Streams the normalized records. Throws SourceFormatError for a malformed or truncated file. */
+  parse(input: ParseInput, context: ParseContext): AsyncIterable<RegisterRecord>;
+}
+
+export interface SourceDownload {
+  /** The publisher's live URL. */
+  readonly url: string;
+  /** Which SourceFormat id the URL serves. */
+  readonly format: string;
+  /** What the URL serves, in a sentence (e.g. "full SDN list, legacy CSV, no aliases"). */
+  readonly serves: string;
+  /** Companion files fetched beside the main one, keyed by the name the parser expects. */
+  readonly companions?: Readonly<Record<string, string>>;
+}
+
+export interface RecordCountBounds {
+  readonly min: number;
+  readonly max: number;
+  /**
+   * Largest fraction of the stored records a single new version may drop before the run is held
+   * as a broken download rather than a real delisting. @default 0.1
+   */
+  readonly maxDropFraction?: number;
+}
+
+export interface RegisterSource {
+  /** Kebab-case id, e.g. `us-ofac-sdn`. */
+  readonly id: string;
+  readonly title: string;
+  readonly publisher: string;
+  /** ISO 3166-1 alpha-2 or `UN`/`EU`. */
+  readonly jurisdiction: string;
+  readonly kind: 'register';
+  /** Live downloads, preferred first. The poller uses the first. */
+  readonly downloads: readonly SourceDownload[];
+  readonly formats: readonly SourceFormat[];
+  /** EventBridge schedule expression, e.g. `rate(5 minutes)`. */
+  readonly schedule: string;
+  readonly expectedRecords: RecordCountBounds;
+  /** Where a human reads about the list. */
+  readonly homepage: string;
+}
+
+export type Source = RegisterSource;

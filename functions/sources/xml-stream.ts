@@ -1,0 +1,151 @@
+/**
+ * Streaming XML for registers of tens of MB: saxes tokenizes, and only the subtree of each record
+ * element is ever held in memory. saxes never resolves external entities or reads a DTD, so an XML
+ * file cannot make the parser fetch or expand anything (XXE-safe by construction).
+ */
+import type { Readable } from 'node:stream';
+import { SaxesParser } from 'saxes';
+import { SourceFormatError } from '../errors.ts';
+
+export interface XmlElement {
+  /** Local name, without namespace prefix. */
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+  readonly children: XmlElement[];
+  /** Concatenated text directly inside this element (not trimmed). */
+  text: string;
+}
+
+export interface XmlStreamOptions {
+  readonly sourceId: string;
+  readonly fileName: string;
+  /** Local names of the elements to yield whole, e.g. `sdnEntry`, `INDIVIDUAL`. */
+  readonly recordElements: ReadonlySet<string>;
+  /**
+   * Local names of the elements allowed at the root. A different root is an unknown layout.
+   */
+  readonly rootElements: ReadonlySet<string>;
+  /** Elements outside records to yield too (header fields such as `Publish_Date`). */
+  readonly headerElements?: ReadonlySet<string>;
+}
+
+export interface XmlRecordEvent {
+  /** Local names from the root down to the parent of the element. */
+  readonly path: readonly string[];
+  readonly element: XmlElement;
+}
+
+function localName(qualified: string): string {
+  const colon = qualified.indexOf(':');
+  return colon === -1 ? qualified : qualified.slice(colon + 1);
+}
+
+/** Yields each record (and header) element as a small tree, in document order. */
+export async function* streamXmlElements(stream: Readable, options: XmlStreamOptions): AsyncGenerator<XmlRecordEvent> {
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  const path: string[] = [];
+  const ready: XmlRecordEvent[] = [];
+  let building: XmlElement[] = [];
+  let capturePath: string[] = [];
+  let failure: Error | undefined;
+  let sawRoot = false;
+
+  const fail = (reason: string): never => {
+    throw new SourceFormatError(options.sourceId, `${options.fileName}: ${reason}`);
+  };
+
+  parser.on('opentag', (tag) => {
+    const name = localName(tag.name);
+    if (!sawRoot) {
+      sawRoot = true;
+      if (!options.rootElements.has(name)) {
+        failure = new SourceFormatError(
+          options.sourceId,
+          `${options.fileName}: unknown layout: root element <${tag.name}>, expected ${[...options.rootElements].map((r) => `<${r}>`).join(' or ')}`,
+        );
+      }
+    }
+    if (building.length > 0) {
+      const element: XmlElement = { name, attributes: plainAttributes(tag.attributes), children: [], text: '' };
+      building[building.length - 1]!.children.push(element);
+      building.push(element);
+    } else if (options.recordElements.has(name) || options.headerElements?.has(name)) {
+      capturePath = [...path];
+      building = [{ name, attributes: plainAttributes(tag.attributes), children: [], text: '' }];
+    }
+    path.push(name);
+  });
+  parser.on('text', (text) => {
+    if (building.length > 0) building[building.length - 1]!.text += text;
+  });
+  parser.on('cdata', (text) => {
+    if (building.length > 0) building[building.length - 1]!.text += text;
+  });
+  parser.on('closetag', () => {
+    path.pop();
+    if (building.length > 0) {
+      const element = building.pop()!;
+      if (building.length === 0) ready.push({ path: capturePath, element });
+    }
+  });
+  parser.on('error', (error) => {
+    failure ??= new SourceFormatError(options.sourceId, `${options.fileName}: malformed XML: ${error.message}`, { cause: error });
+  });
+
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  try {
+    for await (const chunk of stream) {
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true });
+      parser.write(text);
+      if (failure) throw failure;
+      while (ready.length > 0) yield ready.shift()!;
+    }
+    parser.write(decoder.decode());
+    parser.close();
+  } catch (error) {
+    if (error instanceof SourceFormatError) throw error;
+    throw failure ?? new SourceFormatError(options.sourceId, `${options.fileName}: malformed XML: ${(error as Error).message}`, { cause: error });
+  } finally {
+    stream.destroy();
+  }
+  if (failure) throw failure;
+  if (!sawRoot) fail('no XML element found');
+  while (ready.length > 0) yield ready.shift()!;
+}
+
+function plainAttributes(attributes: Record<string, unknown>): Record<string, string> {
+  const plain: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    plain[localName(key)] = typeof value === 'string' ? value : String((value as { value?: string }).value ?? '');
+  }
+  return plain;
+}
+
+/** First child with that local name. */
+export function child(element: XmlElement, name: string): XmlElement | undefined {
+  return element.children.find((c) => c.name === name);
+}
+
+/** All children with that local name. */
+export function childrenNamed(element: XmlElement, name: string): XmlElement[] {
+  return element.children.filter((c) => c.name === name);
+}
+
+/** Trimmed text of the first child with that name ('' when absent). */
+export function childText(element: XmlElement, name: string): string {
+  return child(element, name)?.text.trim() ?? '';
+}
+
+/** Trimmed text of every child with that name, empty ones dropped. */
+export function childTexts(element: XmlElement, name: string): string[] {
+  return childrenNamed(element, name)
+    .map((c) => c.text.trim())
+    .filter((t) => t.length > 0);
+}
+
+/** Follows a path of child names; returns every element at its end. */
+export function descendants(element: XmlElement, ...names: string[]): XmlElement[] {
+  let level: XmlElement[] = [element];
+  for (const name of names) level = level.flatMap((e) => childrenNamed(e, name));
+  return level;
+}
