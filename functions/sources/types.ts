@@ -79,6 +79,11 @@ export interface RegisterSource {
   readonly expectedRecords: RecordCountBounds;
   /** Where a human reads about the list. */
   readonly homepage: string;
+  /**
+   * Lower-case names of files read beside the main one when present (`add.csv`, `alt.csv` ...).
+   * @default []
+   */
+  readonly companionNames?: readonly string[];
 }
 
 export type Source = RegisterSource;

@@ -1,0 +1,374 @@
+/**
+ * `tradewatch` — the command line. Every command runs the same core code as the Lambdas; local
+ * runs use embedded DynamoDB and SNS/SQS servers unless endpoints are configured.
+ */
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
+import { SourceHealthError, TradewatchError, describeError } from './errors.ts';
+import { isChangeEvent } from './events.ts';
+import { deliverQueued, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from './local/runtime.ts';
+import type { PipelineDeps, RunReport } from './pipeline.ts';
+import { contentHash, type RegisterRecord } from './records.ts';
+import { renderText } from './render.ts';
+import { inputFromPath, pollSource, replayPaths } from './run.ts';
+import { collectRecords } from './sources/document.ts';
+import { SOURCES, findSource } from './sources/registry.ts';
+import type { RegisterSource } from './sources/types.ts';
+
+const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+const DEMO_DIR = join(PROJECT_ROOT, 'demo');
+
+const USAGE = `tradewatch — alerts on sanctions and export-control list changes
+
+Usage: tradewatch <command> [options]
+
+Commands:
+  sources [--json]                          registered sources and their metadata
+  parse --source <id> <file> [--json]       normalized records of one file
+  diff --source <id> <old> <new> [--json] [--strict]
+                                            compare two versions offline
+  poll [--source <id>...] [--accept-drop]   fetch live, diff, store, publish, deliver
+  replay --source <id> <file|dir>... [--strict] [--accept-drop]
+                                            feed recorded versions through the full pipeline
+  demo                                      replay the bundled example versions and show the alerts
+  events --source <id> [--limit <n>] [--json]
+                                            the stored change events (audit trail), newest first
+
+Options:
+  --verbose     stack traces and debug output on errors
+  --home <dir>  local state folder (default .tradewatch, or TRADEWATCH_HOME)
+  -h, --help    this text
+`;
+
+class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Flags = {
+  json: boolean;
+  strict: boolean;
+  verbose: boolean;
+  help: boolean;
+  'accept-drop': boolean;
+  source: string[];
+  home?: string;
+  limit?: string;
+};
+
+function parseCommandLine(argv: string[]): { command: string | undefined; positionals: string[]; flags: Flags } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      'accept-drop': { type: 'boolean', default: false },
+      source: { type: 'string', short: 's', multiple: true, default: [] },
+      home: { type: 'string' },
+      limit: { type: 'string' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  return { command, positionals: rest, flags: values as Flags };
+}
+
+function requireSource(flags: Flags): RegisterSource {
+  const [id, ...more] = flags.source;
+  if (!id) throw new UsageError('--source <id> is required (see `tradewatch sources`)');
+  if (more.length) throw new UsageError('give one --source for this command');
+  const source = findSource(id);
+  if (!source) throw new UsageError(`unknown source "${id}"; known: ${SOURCES.map((s) => s.id).join(', ')}`);
+  return source;
+}
+
+const out = (text: string): void => {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+
+/** Progress on a terminal only: a single line rewritten in place on stderr. */
+function progress(label: string): { update: (n: number) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
+  return {
+    update: (n) => process.stderr.write(`\r${label}: ${n.toLocaleString('en-US')} records…`),
+    done: () => process.stderr.write('\r\u001b[K'),
+  };
+}
+
+async function commandSources(flags: Flags): Promise<number> {
+  const rows = SOURCES.map((s) => ({
+    id: s.id,
+    title: s.title,
+    publisher: s.publisher,
+    jurisdiction: s.jurisdiction,
+    kind: s.kind,
+    homepage: s.homepage,
+    schedule: s.schedule,
+    expectedRecords: s.expectedRecords,
+    formats: s.formats.map((f) => ({ id: f.id, description: f.description })),
+    downloads: s.downloads,
+  }));
+  if (flags.json) {
+    out(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  for (const s of rows) {
+    out(`${s.id}\n  ${s.title} — ${s.publisher}\n  schedule ${s.schedule}; expected ${s.expectedRecords.min}-${s.expectedRecords.max} records\n  formats: ${s.formats.map((f) => f.id).join(', ')}\n  live: ${s.downloads[0]?.url ?? '(none)'}\n`);
+  }
+  return 0;
+}
+
+async function readRecords(source: RegisterSource, path: string): Promise<RegisterRecord[]> {
+  const { input } = await inputFromPath(source, path);
+  const warnings: string[] = [];
+  const records = await collectRecords(source, input, { sourceId: source.id, warn: (m) => warnings.push(m) });
+  if (warnings.length) process.stderr.write(`${source.id}: parse: ${warnings.length} record(s) skipped or repaired in ${path} (first: ${warnings[0]})\n`);
+  return records;
+}
+
+async function commandParse(flags: Flags, positionals: string[]): Promise<number> {
+  const source = requireSource(flags);
+  if (positionals.length !== 1) throw new UsageError('parse takes one file: tradewatch parse --source <id> <file>');
+  const records = await readRecords(source, positionals[0]!);
+  if (flags.json) {
+    out(JSON.stringify(records, null, 2));
+    return 0;
+  }
+  for (const r of records) out(`${r.id}\t${r.kind}\t${r.list}\t${r.name}\t${r.countries.join(',')}\t${r.programs.join(',')}`);
+  process.stderr.write(`${records.length} records\n`);
+  return 0;
+}
+
+export async function diffFiles(source: RegisterSource, oldPath: string, newPath: string, strict: boolean): Promise<SnapshotDiff> {
+  const oldRecords = await readRecords(source, oldPath);
+  const previous = new Map<string, string>();
+  const byId = new Map<string, RegisterRecord>();
+  for (const record of oldRecords) {
+    if (previous.has(record.id)) continue;
+    previous.set(record.id, contentHash(record));
+    byId.set(record.id, record);
+  }
+  const newRecords = await readRecords(source, newPath);
+  if (strict) {
+    const { min, max } = source.expectedRecords;
+    for (const [path, count] of [[oldPath, previous.size], [newPath, new Set(newRecords.map((r) => r.id)).size]] as const) {
+      if (count < min || count > max) throw new SourceHealthError(source.id, `${path} has ${count} records, outside the expected ${min}-${max}`);
+    }
+  }
+  return diffSnapshots(previous, newRecords, async (ids) => new Map(ids.filter((id) => byId.has(id)).map((id) => [id, byId.get(id)!])));
+}
+
+function changeJson(change: RecordChange): Record<string, unknown> {
+  const base: Record<string, unknown> = { type: change.type, id: change.id, name: change.name, list: change.list };
+  if (change.type === 'modified') base.fields = change.fields ?? [];
+  if (change.type === 'added') base.record = change.after;
+  if (change.type === 'removed') base.record = change.before;
+  return base;
+}
+
+function changeLine(change: RecordChange): string {
+  const head = `${change.type === 'added' ? '+' : change.type === 'removed' ? '-' : '~'} ${change.id}  ${change.name}  [${change.list}]`;
+  if (change.type !== 'modified') return head;
+  const fields = (change.fields ?? []).map((f) =>
+    f.added || f.removed ? `    ${f.field}: ${[...(f.added ?? []).map((v) => `+ ${v}`), ...(f.removed ?? []).map((v) => `- ${v}`)].join(' | ')}` : `    ${f.field}: ${JSON.stringify(f.old)} → ${JSON.stringify(f.new)}`,
+  );
+  return [head, ...fields].join('\n');
+}
+
+async function commandDiff(flags: Flags, positionals: string[]): Promise<number> {
+  const source = requireSource(flags);
+  if (positionals.length !== 2) throw new UsageError('diff takes two files: tradewatch diff --source <id> <old> <new>');
+  const diff = await diffFiles(source, positionals[0]!, positionals[1]!, flags.strict);
+  const counts = { added: 0, removed: 0, modified: 0 };
+  for (const change of diff.changes) counts[change.type] += 1;
+  if (flags.json) {
+    out(JSON.stringify({ source: source.id, ...counts, unchanged: diff.unchanged, records: diff.total, duplicates: diff.duplicates, changes: diff.changes.map(changeJson) }, null, 2));
+    return 0;
+  }
+  for (const change of diff.changes) out(changeLine(change));
+  out(`${source.id}: ${counts.added} added, ${counts.removed} removed, ${counts.modified} modified, ${diff.unchanged} unchanged (${diff.total} records in the new version)`);
+  if (diff.duplicates.length) out(`warning: ${diff.duplicates.length} duplicate id(s) in the new version: ${diff.duplicates.slice(0, 10).map((d) => `${d.id}×${d.occurrences}`).join(', ')}`);
+  return 0;
+}
+
+function showAlert(alert: DeliveredAlert): void {
+  const event = alert.event;
+  const rule = '─'.repeat(72);
+  const title = isChangeEvent(event) ? `${event.type.replace('tradewatch.record.', '').toUpperCase()} · ${event.data.sourceId}` : `SOURCE ${event.data.status.toUpperCase()} · ${event.data.sourceId}`;
+  out(`${rule}\n${title}\n${renderText(event)}`);
+  if (alert.webhook) out(`  webhook: ${alert.webhook.delivered ? `delivered (${alert.webhook.attempts} attempt(s))` : `FAILED: ${alert.webhook.error}`}`);
+}
+
+function reportLine(report: RunReport, label: string): string {
+  switch (report.status) {
+    case 'failed':
+      return `${label}: FAILED — ${report.error?.message ?? 'unknown error'}${report.healthEvent ? ' (health event sent)' : ' (already reported unhealthy)'}`;
+    case 'unchanged':
+      return `${label}: unchanged (${report.records ?? 0} records)${report.published ? `, ${report.published} pending alert(s) published` : ''}`;
+    case 'baseline':
+      return `${label}: baseline stored (${report.records} records, format ${report.format}); changes from now on are alerted`;
+    default:
+      return `${label}: ${report.added} added, ${report.removed} removed, ${report.modified} modified (${report.records} records); ${report.published} alert(s) published${report.duplicates ? `; ${report.duplicates} duplicate id(s) reported` : ''}`;
+  }
+}
+
+function pipelineDeps(runtime: LocalRuntime, label: string): PipelineDeps {
+  const bar = progress(label);
+  return {
+    store: runtime.store,
+    sns: runtime.sns,
+    alertsTopicArn: runtime.alertsTopicArn,
+    operationsTopicArn: runtime.operationsTopicArn,
+    onProgress: bar.update,
+  };
+}
+
+async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?: string }, work: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
+  const home = options.home ?? flags.home;
+  const runtime = await startLocalRuntime({ ...(home ? { home } : {}), ...(options.persist === undefined ? {} : { persist: options.persist }) });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+async function commandPoll(flags: Flags): Promise<number> {
+  const sources = flags.source.length ? flags.source.map((id) => findSource(id) ?? fail(`unknown source "${id}"`)) : SOURCES;
+  return withRuntime(flags, {}, async (runtime) => {
+    process.stderr.write(`tradewatch poll: ${runtime.description}\n`);
+    let failed = 0;
+    for (const source of sources) {
+      const report = await pollSource(source, pipelineDeps(runtime, source.id), {}, { acceptDrop: flags['accept-drop'] });
+      progress('').done();
+      await deliverQueued(runtime, showAlert);
+      out(reportLine(report, source.id));
+      if (report.status === 'failed') failed += 1;
+    }
+    out(`alerts also written to ${runtime.alertsFile}`);
+    return failed ? 1 : 0;
+  });
+}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+async function commandReplay(flags: Flags, positionals: string[]): Promise<number> {
+  const source = requireSource(flags);
+  if (positionals.length === 0) throw new UsageError('replay takes one or more files or folders, oldest first');
+  return withRuntime(flags, {}, async (runtime) => {
+    process.stderr.write(`tradewatch replay: ${runtime.description}\n`);
+    let failed = 0;
+    for (const path of positionals) {
+      const [report] = await replayPaths(source, [path], pipelineDeps(runtime, path), { enforceBounds: flags.strict, acceptDrop: flags['accept-drop'] });
+      progress('').done();
+      await deliverQueued(runtime, showAlert);
+      out(reportLine(report!, `${source.id} ← ${path}`));
+      if (report!.status === 'failed') failed += 1;
+    }
+    out(`alerts also written to ${runtime.alertsFile}`);
+    return failed ? 1 : 0;
+  });
+}
+
+/** Bundled example versions: demo/<source-id>/<n>/ for n = 1, 2, 3 ... */
+async function demoVersions(): Promise<{ source: RegisterSource; paths: string[] }[]> {
+  const plans: { source: RegisterSource; paths: string[] }[] = [];
+  for (const id of (await readdir(DEMO_DIR)).sort()) {
+    const source = findSource(id);
+    if (!source || !(await stat(join(DEMO_DIR, id))).isDirectory()) continue;
+    const versions = (await readdir(join(DEMO_DIR, id))).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b));
+    plans.push({ source, paths: versions.map((v) => join(DEMO_DIR, id, v)) });
+  }
+  return plans;
+}
+
+async function commandDemo(flags: Flags): Promise<number> {
+  const home = join(resolve(flags.home ?? process.env.TRADEWATCH_HOME ?? '.tradewatch'), 'demo');
+  await rm(home, { recursive: true, force: true });
+  const plans = await demoVersions();
+  if (!plans.length) throw new UsageError(`no demo versions found under ${DEMO_DIR}`);
+  return withRuntime(flags, { persist: false, home }, async (runtime) => {
+    out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
+    let alerts = 0;
+    for (const { source, paths } of plans) {
+      for (const path of paths) {
+        const [report] = await replayPaths(source, [path], pipelineDeps(runtime, source.id));
+        alerts += (await deliverQueued(runtime, showAlert)).length;
+        out(reportLine(report!, `${source.id} v${path.split('/').pop()}`));
+      }
+    }
+    out(`\n${alerts} alert(s) delivered; CloudEvents JSON lines in ${runtime.alertsFile}`);
+    return 0;
+  });
+}
+
+async function commandEvents(flags: Flags): Promise<number> {
+  const source = requireSource(flags);
+  const limit = flags.limit ? Number(flags.limit) : 50;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number');
+  return withRuntime(flags, {}, async (runtime) => {
+    const events = await runtime.store.listEvents(source.id, limit);
+    if (flags.json) out(JSON.stringify(events, null, 2));
+    else for (const e of events) out(`${e.time}  ${e.status.padEnd(9)}  ${e.event.type.padEnd(27)}  ${e.event.subject}  ${isChangeEvent(e.event) ? e.event.data.name : ''}`);
+    return 0;
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let verbose = argv.includes('--verbose');
+  try {
+    const { command, positionals, flags } = parseCommandLine(argv);
+    verbose = flags.verbose;
+    if (flags.help || !command) {
+      out(USAGE);
+      return command || flags.help ? 0 : 2;
+    }
+    switch (command) {
+      case 'sources':
+        return await commandSources(flags);
+      case 'parse':
+        return await commandParse(flags, positionals);
+      case 'diff':
+        return await commandDiff(flags, positionals);
+      case 'poll':
+        return await commandPoll(flags);
+      case 'replay':
+        return await commandReplay(flags, positionals);
+      case 'demo':
+        return await commandDemo(flags);
+      case 'events':
+        return await commandEvents(flags);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`tradewatch: ${(error as Error).message}\n(run \`tradewatch --help\`)\n`);
+      return 2;
+    }
+    const line = error instanceof TradewatchError ? error.message : describeFileError(error);
+    process.stderr.write(`tradewatch: ${line}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `cannot read ${(error as NodeJS.ErrnoException).path}: no such file or folder`;
+  if (code === 'EACCES') return `cannot read ${(error as NodeJS.ErrnoException).path}: permission denied`;
+  return describeError(error);
+}
+
+if (process.argv[1] && /tradewatch(\.js)?$|cli\.ts$/.test(process.argv[1])) {
+  process.exitCode = await main(process.argv.slice(2));
+}

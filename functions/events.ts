@@ -1,0 +1,152 @@
+/**
+ * Change events as subscribers receive them: CloudEvents 1.0 envelopes with a deterministic id,
+ * and the SNS message attributes that filter policies select on.
+ */
+import { createHash } from 'node:crypto';
+import type { FieldChange, RecordChange } from './diff.ts';
+import type { RegisterRecord } from './records.ts';
+
+export const EVENT_TYPES = {
+  added: 'tradewatch.record.added',
+  removed: 'tradewatch.record.removed',
+  modified: 'tradewatch.record.modified',
+  unhealthy: 'tradewatch.source.unhealthy',
+  recovered: 'tradewatch.source.recovered',
+} as const;
+
+export type ChangeEventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+export interface RecordChangeData {
+  sourceId: string;
+  sourceTitle: string;
+  changeType: 'added' | 'removed' | 'modified';
+  recordId: string;
+  name: string;
+  list: string;
+  /** The record as it is now; for a removal, as it was. */
+  record: RegisterRecord | null;
+  /** The record before the change (modified, removed). */
+  previous: RegisterRecord | null;
+  fields: FieldChange[];
+  /** Where the publisher lists it. */
+  sourceUrl: string;
+}
+
+export interface SourceHealthData {
+  sourceId: string;
+  sourceTitle: string;
+  status: 'unhealthy' | 'recovered';
+  step: string;
+  reason: string;
+  since: string;
+  consecutiveFailures: number;
+}
+
+export interface CloudEvent<T> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: ChangeEventType;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: T;
+}
+
+export type ChangeEvent = CloudEvent<RecordChangeData>;
+export type HealthEvent = CloudEvent<SourceHealthData>;
+export type TradewatchEvent = ChangeEvent | HealthEvent;
+
+/**
+ * Deterministic event id: the same transition of the same record always gets the same id, so a
+ * re-run's conditional put finds it and consumers can use it as an idempotency key. `baseVersion`
+ * (the content hash of the stored version the diff ran against) keeps a record that is delisted
+ * and later relisted with identical content from colliding with its first listing.
+ */
+export function changeEventId(sourceId: string, recordId: string, oldHash: string | undefined, newHash: string | undefined, baseVersion: string): string {
+  return createHash('sha256')
+    .update([sourceId, recordId, oldHash ?? '-', newHash ?? '-', baseVersion].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+export interface EventSourceInfo {
+  id: string;
+  title: string;
+  homepage: string;
+}
+
+export function buildChangeEvent(source: EventSourceInfo, change: RecordChange, baseVersion: string, time: string): ChangeEvent {
+  const record = change.after ?? change.before ?? null;
+  return {
+    specversion: '1.0',
+    id: changeEventId(source.id, change.id, change.oldHash, change.newHash, baseVersion),
+    source: `tradewatch/${source.id}`,
+    type: EVENT_TYPES[change.type],
+    subject: change.id,
+    time,
+    datacontenttype: 'application/json',
+    data: {
+      sourceId: source.id,
+      sourceTitle: source.title,
+      changeType: change.type,
+      recordId: change.id,
+      name: change.name || record?.name || '',
+      list: change.list || record?.list || '',
+      record,
+      previous: change.type === 'added' ? null : (change.before ?? null),
+      fields: change.fields ?? [],
+      sourceUrl: record?.links[0] ?? source.homepage,
+    },
+  };
+}
+
+export function buildHealthEvent(source: EventSourceInfo, data: Omit<SourceHealthData, 'sourceId' | 'sourceTitle'>, time: string): HealthEvent {
+  return {
+    specversion: '1.0',
+    id: createHash('sha256').update([source.id, data.status, data.since].join('\u0000')).digest('hex').slice(0, 32),
+    source: `tradewatch/${source.id}`,
+    type: data.status === 'unhealthy' ? EVENT_TYPES.unhealthy : EVENT_TYPES.recovered,
+    subject: source.id,
+    time,
+    datacontenttype: 'application/json',
+    data: { sourceId: source.id, sourceTitle: source.title, ...data },
+  };
+}
+
+export function isChangeEvent(event: TradewatchEvent): event is ChangeEvent {
+  return event.type.startsWith('tradewatch.record.');
+}
+
+/** SNS message attributes (at most 10) for filter policies. Empty lists are left out. */
+export interface MessageAttributeValue {
+  DataType: 'String' | 'String.Array';
+  StringValue: string;
+}
+
+/** SNS caps an attribute value's size; long arrays are cut to stay well under it. */
+const MAX_ARRAY_ITEMS = 50;
+
+export function messageAttributes(event: TradewatchEvent, matchedWatchlists: readonly string[] = []): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {
+    source: { DataType: 'String', StringValue: event.data.sourceId },
+    eventType: { DataType: 'String', StringValue: event.type },
+  };
+  const array = (name: string, values: readonly string[]): void => {
+    const unique = [...new Set(values.filter(Boolean))].slice(0, MAX_ARRAY_ITEMS);
+    if (unique.length) attributes[name] = { DataType: 'String.Array', StringValue: JSON.stringify(unique) };
+  };
+  if (isChangeEvent(event)) {
+    const record = event.data.record;
+    attributes.changeType = { DataType: 'String', StringValue: event.data.changeType };
+    if (event.data.list) attributes.list = { DataType: 'String', StringValue: event.data.list };
+    const previous = event.data.previous;
+    array('countries', [...(record?.countries ?? []), ...(previous?.countries ?? [])]);
+    array('programs', [...(record?.programs ?? []), ...(previous?.programs ?? [])]);
+    array('topics', []);
+  } else {
+    attributes.changeType = { DataType: 'String', StringValue: 'health' };
+  }
+  array('matchedWatchlists', matchedWatchlists);
+  return attributes;
+}

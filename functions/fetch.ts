@@ -1,0 +1,237 @@
+/**
+ * Downloads a publication politely and safely: conditional GET (ETag / Last-Modified), a size cap,
+ * a time limit, retries with backoff on network errors, timeouts, 429 and 5xx (honouring
+ * Retry-After), HTTPS only, and no private, loopback or link-local targets unless allowed. The body
+ * is spooled to a temporary file while it is hashed, so a 100 MB list never sits in memory.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SourceFetchError } from './errors.ts';
+import { sleep } from './concurrency.ts';
+import type { ParseInput, SourceDocument } from './sources/types.ts';
+
+export interface FetchOptions {
+  /** Abort one attempt after this long. @default 120000 */
+  timeoutMs?: number;
+  /** Refuse bodies larger than this. @default 256 MiB */
+  maxBytes?: number;
+  /** Attempts in all. @default 3 */
+  attempts?: number;
+  /** Allow http:// and private/loopback/link-local hosts (tests, explicitly trusted config). @default false */
+  allowPrivateHosts?: boolean;
+  /** Base backoff between attempts. @default 1000 */
+  backoffMs?: number;
+  userAgent?: string;
+}
+
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface DownloadedFile {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
+export interface FetchedVersion {
+  notModified: false;
+  input: ParseInput;
+  /** SHA-256 over every file's bytes, in a fixed order: the version id. */
+  contentHash: string;
+  etag?: string;
+  lastModified?: string;
+  bytes: number;
+  cleanup(): Promise<void>;
+}
+
+export type FetchOutcome = { notModified: true } | FetchedVersion;
+
+const DEFAULTS = { timeoutMs: 120_000, maxBytes: 256 * 1024 * 1024, attempts: 3, backoffMs: 1000, userAgent: 'tradewatch (+https://github.com/tradewatch)' };
+
+/** True for loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and metadata addresses. */
+export function isPrivateAddress(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(v4) === 4) {
+    const [a, b] = v4.split('.').map(Number) as [number, number];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+  }
+  const v6 = address.toLowerCase();
+  return v6 === '::' || v6 === '::1' || v6.startsWith('fe8') || v6.startsWith('fe9') || v6.startsWith('fea') || v6.startsWith('feb') || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('ff');
+}
+
+/** Refuses URLs that are not https, or whose host resolves to a private address. */
+export async function assertFetchableUrl(sourceId: string, url: string, allowPrivateHosts: boolean): Promise<URL> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new SourceFetchError(sourceId, `invalid URL ${JSON.stringify(url)}`, { cause: error });
+  }
+  if (allowPrivateHosts) {
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new SourceFetchError(sourceId, `refused ${parsed.protocol} URL ${url}`);
+    return parsed;
+  }
+  if (parsed.protocol !== 'https:') throw new SourceFetchError(sourceId, `refused non-TLS URL ${url} (only https is fetched)`);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch((error: Error) => {
+    throw new SourceFetchError(sourceId, `cannot resolve ${host}: ${error.message}`, { cause: error });
+  })).map((a) => a.address);
+  const blocked = addresses.find(isPrivateAddress);
+  if (blocked) throw new SourceFetchError(sourceId, `refused ${url}: ${host} resolves to a private, loopback or link-local address (${blocked})`);
+  return parsed;
+}
+
+class RetryableError extends Error {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = 'RetryableError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+function retryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** One URL to a temporary file; returns undefined on 304. */
+async function downloadOnce(sourceId: string, url: string, name: string, directory: string, validators: Validators, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>, hash: ReturnType<typeof createHash>): Promise<(DownloadedFile & Validators) | undefined> {
+  const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
+  if (validators.etag) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, signal: controller.signal, redirect: 'follow' });
+    } catch (error) {
+      throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : `network error: ${(error as Error).message}`);
+    }
+    if (response.status === 304) return undefined;
+    if (response.status === 429 || response.status >= 500) {
+      await response.body?.cancel();
+      throw new RetryableError(`HTTP ${response.status} from ${url}`, retryAfter(response.headers.get('retry-after')));
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new SourceFetchError(sourceId, `HTTP ${response.status} ${response.statusText} from ${url}`);
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > options.maxBytes) {
+      await response.body.cancel();
+      throw new SourceFetchError(sourceId, `${url} is ${declared} bytes, over the ${options.maxBytes}-byte limit`);
+    }
+    const path = join(directory, name);
+    let bytes = 0;
+    const attemptHash = createHash('sha256');
+    const counted = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>).on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > options.maxBytes) counted.destroy(new SourceFetchError(sourceId, `${url} exceeded the ${options.maxBytes}-byte limit`));
+      attemptHash.update(chunk);
+    });
+    try {
+      await pipeline(counted, createWriteStream(path));
+    } catch (error) {
+      if (error instanceof SourceFetchError) throw error;
+      throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms while reading the body` : `download broke off: ${(error as Error).message}`);
+    }
+    // Feed the file's bytes into the version hash only once the attempt has succeeded.
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    const result: DownloadedFile & Validators = { name, path, bytes };
+    const etag = response.headers.get('etag');
+    const lastModified = response.headers.get('last-modified');
+    if (etag) result.etag = etag;
+    if (lastModified) result.lastModified = lastModified;
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function withRetries<T>(sourceId: string, url: string, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>, attempt: () => Promise<T>): Promise<T> {
+  let last: RetryableError | undefined;
+  for (let i = 0; i < options.attempts; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof RetryableError)) throw error;
+      last = error;
+      if (i + 1 < options.attempts) await sleep(Math.min(60_000, error.retryAfterMs ?? options.backoffMs * 2 ** i * (0.5 + Math.random() / 2)));
+    }
+  }
+  throw new SourceFetchError(sourceId, `${last?.message ?? 'failed'} (after ${options.attempts} attempts)`);
+}
+
+export interface DownloadRequest {
+  /** Name the parser sees for the main file, e.g. `sdn.csv`. */
+  name: string;
+  url: string;
+  /** Companion files by name → URL. */
+  companions?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Fetches a publication (main file and companions). With validators from the last stored version,
+ * a 304 on the main file ends the fetch: nothing is downloaded.
+ */
+export async function fetchVersion(sourceId: string, request: DownloadRequest, validators: Validators, fetchOptions: FetchOptions = {}): Promise<FetchOutcome> {
+  const options = { ...DEFAULTS, ...fetchOptions };
+  await assertFetchableUrl(sourceId, request.url, options.allowPrivateHosts ?? false);
+  for (const url of Object.values(request.companions ?? {})) await assertFetchableUrl(sourceId, url, options.allowPrivateHosts ?? false);
+  const directory = await mkdtemp(join(tmpdir(), `tradewatch-${sourceId}-`));
+  const cleanup = (): Promise<void> => rm(directory, { recursive: true, force: true });
+  try {
+    const hash = createHash('sha256');
+    const main = await withRetries(sourceId, request.url, options, () => downloadOnce(sourceId, request.url, request.name, directory, validators, options, hash));
+    if (!main) {
+      await cleanup();
+      return { notModified: true };
+    }
+    const companions = new Map<string, SourceDocument>();
+    let bytes = main.bytes;
+    for (const [name, url] of Object.entries(request.companions ?? {})) {
+      const file = await withRetries(sourceId, url, options, () => downloadOnce(sourceId, url, name, directory, {}, options, hash));
+      if (!file) throw new SourceFetchError(sourceId, `${url} answered 304 to an unconditional GET`);
+      bytes += file.bytes;
+      companions.set(name.toLowerCase(), fileDocumentAt(file));
+    }
+    const version: FetchedVersion = {
+      notModified: false,
+      input: { main: fileDocumentAt(main), companions },
+      contentHash: hash.digest('hex'),
+      bytes,
+      cleanup,
+    };
+    if (main.etag) version.etag = main.etag;
+    if (main.lastModified) version.lastModified = main.lastModified;
+    return version;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function fileDocumentAt(file: DownloadedFile): SourceDocument {
+  return { name: file.name, open: () => createReadStream(file.path) };
+}
+
+/** The version id of files on disk (replay): SHA-256 over their bytes, main file first. */
+export async function hashFiles(paths: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const path of paths) for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,114 @@
+/**
+ * The outbox: every stored event not yet published goes to SNS with its filter attributes, then is
+ * marked published. A crash or an SNS error leaves the rest pending for the next run.
+ *
+ * Messages use `MessageStructure: json`: email gets the readable text, SMS one short line, SQS (and
+ * so webhooks) the CloudEvents JSON.
+ */
+import { PublishBatchCommand, PublishCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import { TradewatchError } from './errors.ts';
+import { messageAttributes, type TradewatchEvent } from './events.ts';
+import { renderSms, renderSubject, renderText } from './render.ts';
+import type { StoredEvent, TradewatchStore } from './store.ts';
+
+/** SNS PublishBatch: 10 entries and 256 KiB in all. */
+const BATCH_ENTRIES = 10;
+const BATCH_BYTES = 240 * 1024;
+
+export interface SnsMessage {
+  Message: string;
+  MessageStructure: 'json';
+  Subject: string;
+  MessageAttributes: PublishBatchRequestEntry['MessageAttributes'];
+}
+
+export function snsMessage(event: TradewatchEvent, matchedWatchlists: readonly string[] = []): SnsMessage {
+  const json = JSON.stringify(event);
+  return {
+    // Protocols without a key of their own (sqs, lambda, http/s, email-json) get `default`.
+    Message: JSON.stringify({ default: json, email: renderText(event), sms: renderSms(event) }),
+    MessageStructure: 'json',
+    Subject: renderSubject(event),
+    MessageAttributes: messageAttributes(event, matchedWatchlists),
+  };
+}
+
+/**
+ * Reads the CloudEvent out of whatever reached a queue: an SNS envelope or a raw message. SNS
+ * applies `MessageStructure: json` and hands SQS the `sqs` value; an emulator that does not apply
+ * it hands over the whole structure, which is unwrapped the same way.
+ */
+export function decodeDelivered(body: string): TradewatchEvent {
+  let value = JSON.parse(body) as Record<string, unknown>;
+  if (value.Type === 'Notification' && typeof value.Message === 'string') value = JSON.parse(value.Message) as Record<string, unknown>;
+  if (value.specversion === undefined && typeof (value.sqs ?? value.default) === 'string') value = JSON.parse((value.sqs ?? value.default) as string) as Record<string, unknown>;
+  if (value.specversion !== '1.0') throw new Error('message is not a tradewatch CloudEvent');
+  return value as unknown as TradewatchEvent;
+}
+
+export interface PublishResult {
+  published: number;
+  failed: number;
+}
+
+export interface PublishPendingDeps {
+  store: TradewatchStore;
+  sns: SNSClient;
+  topicArn: string;
+  clock: () => Date;
+}
+
+/** Publishes the source's pending events in time order; marks each published. */
+export async function publishPending(sourceId: string, deps: PublishPendingDeps): Promise<PublishResult> {
+  const pending = await deps.store.pendingEvents(sourceId);
+  let published = 0;
+  const failures: string[] = [];
+  for (const batch of batchesOf(pending.map((stored) => ({ stored, message: snsMessage(stored.event) })))) {
+    const entries = batch.map(({ message }, index) => ({ Id: String(index), ...message }));
+    let result;
+    try {
+      result = await deps.sns.send(new PublishBatchCommand({ TopicArn: deps.topicArn, PublishBatchRequestEntries: entries }));
+    } catch (error) {
+      throw new TradewatchError(sourceId, 'publish', `SNS PublishBatch failed: ${(error as Error).message}; ${pending.length - published} event(s) stay in the outbox`, { cause: error });
+    }
+    for (const ok of result.Successful ?? []) {
+      const { stored } = batch[Number(ok.Id)]!;
+      await deps.store.markPublished(sourceId, stored.eventId, ok.MessageId ?? '', deps.clock().toISOString());
+      published += 1;
+    }
+    for (const failed of result.Failed ?? []) failures.push(`${batch[Number(failed.Id)]?.stored.eventId}: ${failed.Code} ${failed.Message ?? ''}`.trim());
+  }
+  if (failures.length) {
+    throw new TradewatchError(sourceId, 'publish', `${failures.length} event(s) refused by SNS and kept in the outbox (${failures.slice(0, 3).join('; ')})`);
+  }
+  return { published, failed: 0 };
+}
+
+/** Publishes one event at once, outside the outbox (source-health events). */
+export async function publishNow(event: TradewatchEvent, deps: Pick<PublishPendingDeps, 'sns' | 'topicArn'>): Promise<string | undefined> {
+  const result = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, ...snsMessage(event) }));
+  return result.MessageId;
+}
+
+interface Outgoing {
+  stored: StoredEvent;
+  message: SnsMessage;
+}
+
+function batchesOf(events: readonly Outgoing[]): Outgoing[][] {
+  const batches: Outgoing[][] = [];
+  let current: Outgoing[] = [];
+  let bytes = 0;
+  for (const outgoing of events) {
+    const size = Buffer.byteLength(outgoing.message.Message) + 2048;
+    if (current.length === BATCH_ENTRIES || (current.length > 0 && bytes + size > BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(outgoing);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}

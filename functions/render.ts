@@ -1,0 +1,88 @@
+/**
+ * Human renderings of an event: a readable text for email and the terminal, one short line for SMS.
+ */
+import type { FieldChange } from './diff.ts';
+import { isChangeEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent } from './events.ts';
+import type { RegisterRecord } from './records.ts';
+
+const VERB = { added: 'ADDED to', removed: 'REMOVED from', modified: 'CHANGED on' } as const;
+
+export function renderSubject(event: TradewatchEvent): string {
+  if (!isChangeEvent(event)) return `[tradewatch] ${event.data.sourceTitle}: source ${event.data.status}`;
+  const { name, list, changeType } = event.data;
+  // SNS email subjects: ASCII-ish, under 100 characters.
+  return truncate(`[tradewatch] ${name}: ${VERB[changeType]} ${list}`, 99);
+}
+
+export function renderText(event: TradewatchEvent): string {
+  return isChangeEvent(event) ? renderChangeText(event) : renderHealthText(event);
+}
+
+function renderChangeText(event: ChangeEvent): string {
+  const { data } = event;
+  const record = data.record;
+  const lines = [`${data.name} — ${VERB[data.changeType]} ${data.list} (${data.sourceTitle})`, ''];
+  if (record) lines.push(...describeRecord(record));
+  if (data.changeType === 'modified' && data.fields.length) {
+    lines.push('', 'What changed:');
+    for (const field of data.fields) lines.push(...describeField(field));
+  }
+  lines.push('', `Record id: ${data.recordId}`, `Source: ${data.sourceUrl}`, `Event id: ${event.id}  (${event.time})`);
+  return lines.join('\n');
+}
+
+function describeRecord(record: RegisterRecord): string[] {
+  const lines = [`  Kind:      ${record.kind}`];
+  if (record.programs.length) lines.push(`  Programs:  ${record.programs.join(', ')}`);
+  if (record.countries.length) lines.push(`  Countries: ${record.countries.join(', ')}`);
+  if (record.aliases.length) lines.push(`  Aliases:   ${limitList(record.aliases, 8)}`);
+  for (const address of record.addresses.slice(0, 5)) lines.push(`  Address:   ${address}`);
+  if (record.addresses.length > 5) lines.push(`  (+${record.addresses.length - 5} more addresses)`);
+  if (record.listedOn) lines.push(`  Listed on: ${record.listedOn}`);
+  return lines;
+}
+
+function describeField(field: FieldChange): string[] {
+  if (field.added || field.removed) {
+    const lines: string[] = [];
+    for (const value of field.added ?? []) lines.push(`  ${field.field}: + ${value}`);
+    for (const value of field.removed ?? []) lines.push(`  ${field.field}: − ${value}`);
+    return lines;
+  }
+  return [`  ${field.field}: ${formatValue(field.old)} → ${formatValue(field.new)}`];
+}
+
+function renderHealthText(event: HealthEvent): string {
+  const { data } = event;
+  if (data.status === 'recovered') return `${data.sourceTitle} (${data.sourceId}) has recovered after ${data.consecutiveFailures} failed poll(s) since ${data.since}.`;
+  return [
+    `${data.sourceTitle} (${data.sourceId}) is unhealthy since ${data.since}.`,
+    `Step: ${data.step}`,
+    `Cause: ${data.reason}`,
+    'Nothing was stored and no change was alerted for this download; the last good version stays current.',
+  ].join('\n');
+}
+
+/** One line under 160 characters. */
+export function renderSms(event: TradewatchEvent): string {
+  if (!isChangeEvent(event)) return truncate(`tradewatch: ${event.data.sourceId} ${event.data.status}: ${event.data.reason}`, 159);
+  const { data } = event;
+  const record = data.record;
+  const where = record?.countries.length ? ` (${record.countries.slice(0, 3).join(',')})` : '';
+  const what = data.changeType === 'modified' && data.fields.length ? ` [${data.fields.map((f) => f.field.replace(/^extra\./, '')).slice(0, 3).join(',')}]` : '';
+  return truncate(`tradewatch: ${data.name}${where} ${VERB[data.changeType]} ${data.list}${what}`, 159);
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '(none)';
+  if (Array.isArray(value)) return value.join('; ');
+  return String(value);
+}
+
+function limitList(values: readonly string[], max: number): string {
+  return values.length > max ? `${values.slice(0, max).join('; ')} (+${values.length - max} more)` : values.join('; ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

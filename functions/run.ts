@@ -1,0 +1,65 @@
+/**
+ * The two ways a version enters the pipeline: a live poll of the publisher, or a replay of files on
+ * disk. Both end in the same processVersion; the Lambda handler and the CLI call these.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { SourceFetchError, isSourceProblem } from './errors.ts';
+import { fetchVersion, hashFiles, type FetchOptions } from './fetch.ts';
+import { processNotModified, processVersion, reportSourceFailure, type PipelineDeps, type ProcessOptions, type RunReport } from './pipeline.ts';
+import { companionsBeside, fileDocument } from './sources/document.ts';
+import type { ParseInput, RegisterSource } from './sources/types.ts';
+
+/** Fetch (conditional GET), then process. A fetch failure is a source-health event like a bad file. */
+export async function pollSource(source: RegisterSource, deps: PipelineDeps, fetchOptions: FetchOptions = {}, options: ProcessOptions = {}): Promise<RunReport> {
+  const started = Date.now();
+  const meta = await deps.store.getMeta(source.id);
+  const download = source.downloads[0];
+  if (!download) return reportSourceFailure(source, new SourceFetchError(source.id, 'the source has no download URL'), deps, started);
+  let outcome;
+  try {
+    const name = basename(new URL(download.url).pathname) || `${source.id}.download`;
+    const request = { name, url: download.url, ...(download.companions ? { companions: download.companions } : {}) };
+    const validators = meta?.contentHash ? { ...(meta.etag ? { etag: meta.etag } : {}), ...(meta.lastModified ? { lastModified: meta.lastModified } : {}) } : {};
+    outcome = await fetchVersion(source.id, request, validators, fetchOptions);
+  } catch (error) {
+    if (!isSourceProblem(error)) throw error;
+    return reportSourceFailure(source, error, deps, started);
+  }
+  if (outcome.notModified) return processNotModified(source, meta!, deps);
+  try {
+    const version = { input: outcome.input, contentHash: outcome.contentHash, ...(outcome.etag ? { etag: outcome.etag } : {}), ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}) };
+    return await processVersion(source, version, meta, deps, { enforceBounds: true, ...options });
+  } finally {
+    await outcome.cleanup();
+  }
+}
+
+/**
+ * A version on disk: a file (companions such as add.csv/alt.csv are picked up beside it), or a
+ * folder holding the main file and its companions.
+ */
+export async function inputFromPath(source: RegisterSource, path: string): Promise<{ input: ParseInput; files: string[] }> {
+  const companionNames = source.companionNames ?? [];
+  let mainPath = path;
+  if ((await stat(path)).isDirectory()) {
+    const names = (await readdir(path)).filter((name) => !name.startsWith('.') && !/^readme/i.test(name)).sort();
+    const mains = names.filter((name) => !companionNames.includes(name.toLowerCase()));
+    if (mains.length !== 1) throw new SourceFetchError(source.id, `folder ${path} must hold one main file (found ${mains.length ? mains.join(', ') : 'none'})`);
+    mainPath = join(path, mains[0]!);
+  }
+  const companions = await companionsBeside(mainPath, companionNames);
+  const files = [mainPath, ...[...companions.keys()].sort().map((name) => join(mainPath, '..', name))];
+  return { input: { main: fileDocument(mainPath), companions }, files };
+}
+
+/** Feeds recorded versions, in order, through the full pipeline as if each had just been fetched. */
+export async function replayPaths(source: RegisterSource, paths: readonly string[], deps: PipelineDeps, options: ProcessOptions = {}): Promise<RunReport[]> {
+  const reports: RunReport[] = [];
+  for (const path of paths) {
+    const { input, files } = await inputFromPath(source, path);
+    const meta = await deps.store.getMeta(source.id);
+    reports.push(await processVersion(source, { input, contentHash: await hashFiles(files) }, meta, deps, { enforceBounds: false, ...options }));
+  }
+  return reports;
+}

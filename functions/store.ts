@@ -1,0 +1,450 @@
+/**
+ * Stored state in one DynamoDB table (see table.ts), through the plain AWS SDK v3 client.
+ *
+ * Cost shape: an unchanged download costs one GetItem (the sentinel). A changed one reads the
+ * manifest (a handful of Query pages, not one request per record), fetches the previous version of
+ * only the k changed records, and writes O(k) items.
+ */
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type BatchGetItemCommandOutput,
+  type BatchWriteItemCommandOutput,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { chunk, mapLimit, sleep } from './concurrency.ts';
+import type { TradewatchEvent } from './events.ts';
+import type { RegisterRecord } from './records.ts';
+import { META_SK, TABLE_INDEXES, TTL_ATTRIBUTE, eventSk, manifestSk, outboxPk, recordSk, sourcePk, timelinePk } from './table.ts';
+
+export type HealthStatus = 'healthy' | 'unhealthy';
+
+export interface SourceMeta {
+  sourceId: string;
+  /** SHA-256 of the last stored download's bytes: the version id. */
+  contentHash?: string;
+  etag?: string;
+  lastModified?: string;
+  recordCount?: number;
+  manifestBuckets?: number;
+  /** When the stored version was committed. */
+  updatedAt?: string;
+  lastChangeAt?: string;
+  /** Events were stored that the outbox has not finished publishing. */
+  outboxPending?: boolean;
+  healthStatus?: HealthStatus;
+  healthSince?: string;
+  lastError?: string;
+  lastErrorStep?: string;
+  lastErrorAt?: string;
+  consecutiveFailures?: number;
+  lastSuccessAt?: string;
+}
+
+export interface StoredEvent {
+  eventId: string;
+  sourceId: string;
+  time: string;
+  event: TradewatchEvent;
+  status: 'pending' | 'published';
+  messageId?: string;
+  publishedAt?: string;
+}
+
+/** Target records per manifest bucket; a bucket item stays far below DynamoDB's 400 KB. */
+const RECORDS_PER_BUCKET = 1500;
+const MAX_BUCKETS = 512;
+const WRITE_CONCURRENCY = 8;
+
+export function bucketCountFor(records: number): number {
+  let buckets = 1;
+  while (buckets < MAX_BUCKETS && records / buckets > RECORDS_PER_BUCKET) buckets *= 2;
+  return buckets;
+}
+
+/** FNV-1a of the id, so a record always falls in the same bucket for a given bucket count. */
+export function bucketOf(recordId: string, buckets: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < recordId.length; i++) {
+    hash ^= recordId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % buckets;
+}
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+
+function str(item: Record<string, AttributeValue> | undefined, key: string): string | undefined {
+  return item?.[key]?.S;
+}
+function num(item: Record<string, AttributeValue> | undefined, key: string): number | undefined {
+  const value = item?.[key]?.N;
+  return value === undefined ? undefined : Number(value);
+}
+
+export interface TradewatchStoreOptions {
+  /** Days a delivery receipt is kept (TTL). @default 30 */
+  receiptDays?: number;
+}
+
+export class TradewatchStore {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  private readonly receiptDays: number;
+
+  constructor(client: DynamoDBClient, tableName: string, options: TradewatchStoreOptions = {}) {
+    this.client = client;
+    this.tableName = tableName;
+    this.receiptDays = options.receiptDays ?? 30;
+  }
+
+  async getMeta(sourceId: string): Promise<SourceMeta | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const meta: SourceMeta = { sourceId };
+    for (const key of ['contentHash', 'etag', 'lastModified', 'updatedAt', 'lastChangeAt', 'healthSince', 'lastError', 'lastErrorStep', 'lastErrorAt', 'lastSuccessAt'] as const) {
+      const value = str(Item, key);
+      if (value !== undefined) meta[key] = value;
+    }
+    const status = str(Item, 'healthStatus');
+    if (status === 'healthy' || status === 'unhealthy') meta.healthStatus = status;
+    for (const key of ['recordCount', 'manifestBuckets', 'consecutiveFailures'] as const) {
+      const value = num(Item, key);
+      if (value !== undefined) meta[key] = value;
+    }
+    if (Item.outboxPending?.BOOL) meta.outboxPending = true;
+    return meta;
+  }
+
+  /** The stored manifest (record id → content hash): a Query over the few MAN# buckets. */
+  async loadManifest(sourceId: string): Promise<Map<string, string>> {
+    const manifest = new Map<string, string>();
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :man)',
+          ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S('MAN#') },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) decodeBucket(str(item, 'entries') ?? '', manifest);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return manifest;
+  }
+
+  /** Previous versions of the given records, 100 ids per BatchGetItem. */
+  async loadRecords(sourceId: string, ids: readonly string[]): Promise<Map<string, RegisterRecord>> {
+    const found = new Map<string, RegisterRecord>();
+    await mapLimit(chunk([...new Set(ids)], 100), WRITE_CONCURRENCY, async (batch) => {
+      let keys: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({ pk: S(sourcePk(sourceId)), sk: S(recordSk(id)) }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        const result: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'sk, #r', ExpressionAttributeNames: { '#r': 'record' } } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const record = str(item, 'record');
+          if (record) found.set(str(item, 'sk')!.slice(4), JSON.parse(record) as RegisterRecord);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (keys?.length) await backoff(attempt);
+      }
+    });
+    return found;
+  }
+
+  /**
+   * Stores events that are not stored yet (conditional put on the deterministic key). Returns how
+   * many were new. An existing event is left as it is, with its outbox status.
+   */
+  async putEvents(events: readonly StoredEvent[]): Promise<number> {
+    const created = await mapLimit(events, WRITE_CONCURRENCY, async (stored) => {
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: S(sourcePk(stored.sourceId)),
+              sk: S(eventSk(stored.eventId)),
+              eventId: S(stored.eventId),
+              type: S(stored.event.type),
+              time: S(stored.time),
+              event: S(JSON.stringify(stored.event)),
+              status: S('pending'),
+              [TABLE_INDEXES.outbox.partitionKey]: S(outboxPk(stored.sourceId)),
+              [TABLE_INDEXES.outbox.sortKey]: S(`${stored.time}#${stored.eventId}`),
+              [TABLE_INDEXES.timeline.partitionKey]: S(timelinePk(stored.sourceId)),
+              [TABLE_INDEXES.timeline.sortKey]: S(`${stored.time}#${stored.eventId}`),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return 1;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 0;
+        throw error;
+      }
+    });
+    return created.reduce<number>((a, b) => a + b, 0);
+  }
+
+  /** Writes the new state of changed records: puts for added/modified, deletes for removed. */
+  async writeRecords(sourceId: string, upserts: readonly RegisterRecord[], removedIds: readonly string[], hashes: ReadonlyMap<string, string>, now: string): Promise<void> {
+    const requests: WriteRequest[] = [
+      ...upserts.map((record) => ({
+        PutRequest: {
+          Item: {
+            pk: S(sourcePk(sourceId)),
+            sk: S(recordSk(record.id)),
+            hash: S(hashes.get(record.id) ?? ''),
+            name: S(record.name),
+            record: S(JSON.stringify(record)),
+            updatedAt: S(now),
+          },
+        },
+      })),
+      ...removedIds.map((id) => ({ DeleteRequest: { Key: { pk: S(sourcePk(sourceId)), sk: S(recordSk(id)) } } })),
+    ];
+    await mapLimit(chunk(requests, 25), WRITE_CONCURRENCY, (batch) => this.batchWrite(batch));
+  }
+
+  /**
+   * Rewrites the manifest buckets that hold a changed id (all of them when the bucket count
+   * changes), and deletes buckets beyond the new count.
+   */
+  async writeManifest(sourceId: string, manifest: ReadonlyMap<string, string>, changedIds: readonly string[], previousBuckets: number | undefined): Promise<number> {
+    const buckets = bucketCountFor(manifest.size);
+    const touched = new Set<number>();
+    if (previousBuckets !== buckets) for (let b = 0; b < buckets; b++) touched.add(b);
+    else for (const id of changedIds) touched.add(bucketOf(id, buckets));
+    if (touched.size === 0) return buckets;
+
+    const contents = new Map<number, string[]>();
+    for (const bucket of touched) contents.set(bucket, []);
+    for (const [id, hash] of manifest) {
+      const lines = contents.get(bucketOf(id, buckets));
+      if (lines) lines.push(`${id}\t${hash}`);
+    }
+    const requests: WriteRequest[] = [...contents].map(([bucket, lines]) => ({
+      PutRequest: { Item: { pk: S(sourcePk(sourceId)), sk: S(manifestSk(bucket)), entries: S(lines.join('\n')), count: N(lines.length) } },
+    }));
+    for (let b = buckets; previousBuckets !== undefined && b < previousBuckets; b++) {
+      requests.push({ DeleteRequest: { Key: { pk: S(sourcePk(sourceId)), sk: S(manifestSk(b)) } } });
+    }
+    await mapLimit(chunk(requests, 25), WRITE_CONCURRENCY, (batch) => this.batchWrite(batch));
+    return buckets;
+  }
+
+  /** Commits the new version's sentinel: after this, the same download stops at step 2. */
+  async commitVersion(meta: Required<Pick<SourceMeta, 'sourceId' | 'contentHash' | 'recordCount' | 'manifestBuckets' | 'updatedAt'>> & Pick<SourceMeta, 'etag' | 'lastModified' | 'lastChangeAt'> & { outboxPending: boolean }): Promise<void> {
+    const set: string[] = ['contentHash = :h', 'recordCount = :n', 'manifestBuckets = :b', 'updatedAt = :u', 'lastSuccessAt = :u', 'outboxPending = :o'];
+    const remove: string[] = [];
+    const values: Record<string, AttributeValue> = { ':h': S(meta.contentHash), ':n': N(meta.recordCount), ':b': N(meta.manifestBuckets), ':u': S(meta.updatedAt), ':o': { BOOL: meta.outboxPending } };
+    for (const key of ['etag', 'lastModified', 'lastChangeAt'] as const) {
+      const value = meta[key];
+      if (value) {
+        set.push(`${key} = :${key}`);
+        values[`:${key}`] = S(value);
+      } else if (key !== 'lastChangeAt') remove.push(key);
+    }
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(meta.sourceId)), sk: S(META_SK) },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async setOutboxPending(sourceId: string, pending: boolean): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+        UpdateExpression: 'SET outboxPending = :o',
+        ExpressionAttributeValues: { ':o': { BOOL: pending } },
+      }),
+    );
+  }
+
+  /** Records a failed poll; touches only health fields, never the sentinel. Returns the new state. */
+  async recordFailure(sourceId: string, step: string, reason: string, now: string): Promise<{ becameUnhealthy: boolean; since: string; consecutiveFailures: number }> {
+    const { Attributes } = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+        UpdateExpression:
+          'SET healthStatus = :unhealthy, healthSince = if_not_exists(healthSince, :now), lastError = :reason, lastErrorStep = :step, lastErrorAt = :now ADD consecutiveFailures :one',
+        ExpressionAttributeValues: { ':unhealthy': S('unhealthy'), ':now': S(now), ':reason': S(reason.slice(0, 1000)), ':step': S(step), ':one': N(1) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const failures = num(Attributes, 'consecutiveFailures') ?? 1;
+    return { becameUnhealthy: failures === 1, since: str(Attributes, 'healthSince') ?? now, consecutiveFailures: failures };
+  }
+
+  /** Marks a source healthy again; returns what the unhealthy spell was, if there was one. */
+  async recordRecovery(sourceId: string, now: string): Promise<{ since: string; consecutiveFailures: number } | undefined> {
+    const { Attributes } = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+        UpdateExpression: 'SET healthStatus = :healthy, lastSuccessAt = :now REMOVE healthSince, consecutiveFailures',
+        ExpressionAttributeValues: { ':healthy': S('healthy'), ':now': S(now) },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    const since = str(Attributes, 'healthSince');
+    return since ? { since, consecutiveFailures: num(Attributes, 'consecutiveFailures') ?? 0 } : undefined;
+  }
+
+  /** Events not yet published, oldest first (the sparse outbox index). */
+  async pendingEvents(sourceId: string): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_INDEXES.outbox.name,
+          KeyConditionExpression: `${TABLE_INDEXES.outbox.partitionKey} = :p`,
+          ExpressionAttributeValues: { ':p': S(outboxPk(sourceId)) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(decodeEvent(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    // The index is eventually consistent on AWS; the base item's status is the truth.
+    return events.filter((e) => e.status === 'pending');
+  }
+
+  /** Takes the event out of the outbox. Conditional, so a concurrent publisher cannot flip it back. */
+  async markPublished(sourceId: string, eventId: string, messageId: string, now: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(eventSk(eventId)) },
+        UpdateExpression: `SET #s = :published, messageId = :m, publishedAt = :now REMOVE ${TABLE_INDEXES.outbox.partitionKey}, ${TABLE_INDEXES.outbox.sortKey}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':published': S('published'), ':m': S(messageId), ':now': S(now) },
+      }),
+    );
+  }
+
+  /** The audit trail of a source, newest first. */
+  async listEvents(sourceId: string, limit = 100): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_INDEXES.timeline.name,
+          KeyConditionExpression: `${TABLE_INDEXES.timeline.partitionKey} = :p`,
+          ExpressionAttributeValues: { ':p': S(timelinePk(sourceId)) },
+          ScanIndexForward: false,
+          Limit: Math.min(limit - events.length, 100),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(decodeEvent(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && events.length < limit);
+    return events;
+  }
+
+  /** Every stored record of a source (for screening and inspection, not for the diff). */
+  async *scanRecords(sourceId: string): AsyncGenerator<RegisterRecord> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
+          ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S('REC#') },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield JSON.parse(str(item, 'record') ?? '{}') as RegisterRecord;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /**
+   * A consumer's idempotency receipt: true the first time `eventId` is claimed on `channel`, false
+   * after. SNS and SQS deliver at least once; this makes a delivery happen once.
+   */
+  async claimDelivery(channel: string, eventId: string, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: S(`DLV#${channel}`), sk: S(eventId), at: S(now.toISOString()), [TTL_ATTRIBUTE]: N(Math.floor(now.getTime() / 1000) + this.receiptDays * 86400) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Releases a claim whose delivery failed, so a retry may deliver it. */
+  async releaseDelivery(channel: string, eventId: string): Promise<void> {
+    await this.batchWrite([{ DeleteRequest: { Key: { pk: S(`DLV#${channel}`), sk: S(eventId) } } }]);
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    let pending: WriteRequest[] | undefined = requests;
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const result: BatchWriteItemCommandOutput = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = result.UnprocessedItems?.[this.tableName];
+      if (pending?.length) await backoff(attempt);
+    }
+  }
+}
+
+function decodeBucket(entries: string, into: Map<string, string>): void {
+  if (!entries) return;
+  for (const line of entries.split('\n')) {
+    const tab = line.lastIndexOf('\t');
+    if (tab > 0) into.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+}
+
+function decodeEvent(item: Record<string, AttributeValue>): StoredEvent {
+  const stored: StoredEvent = {
+    eventId: str(item, 'eventId')!,
+    sourceId: str(item, 'pk')!.slice(4),
+    time: str(item, 'time')!,
+    event: JSON.parse(str(item, 'event')!) as TradewatchEvent,
+    status: str(item, 'status') === 'published' ? 'published' : 'pending',
+  };
+  const messageId = str(item, 'messageId');
+  if (messageId) stored.messageId = messageId;
+  const publishedAt = str(item, 'publishedAt');
+  if (publishedAt) stored.publishedAt = publishedAt;
+  return stored;
+}
+
+async function backoff(attempt: number): Promise<void> {
+  if (attempt >= 8) throw new Error('DynamoDB kept returning unprocessed items after 8 retries');
+  await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
+}

@@ -1,0 +1,102 @@
+/**
+ * Signed webhook delivery (Standard Webhooks): headers `webhook-id`, `webhook-timestamp` and
+ * `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, with the secret given as
+ * `whsec_<base64>`. Retries with backoff on timeouts, network errors, 429 and 5xx, honouring
+ * Retry-After; any other 4xx is final.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sleep } from './concurrency.ts';
+import { assertFetchableUrl } from './fetch.ts';
+
+export interface WebhookTarget {
+  url: string;
+  /** `whsec_` + base64 key (the Standard Webhooks form), or any string used as raw key bytes. */
+  secret: string;
+  /** Allow http:// and private hosts (local testing only). @default false */
+  allowPrivateHosts?: boolean;
+}
+
+export interface WebhookDeliveryOptions {
+  attempts?: number;
+  timeoutMs?: number;
+  backoffMs?: number;
+  /** Longest wait between attempts, also caps Retry-After. @default 30000 */
+  maxBackoffMs?: number;
+}
+
+export interface WebhookResult {
+  delivered: boolean;
+  attempts: number;
+  status?: number;
+  error?: string;
+}
+
+function secretKey(secret: string): Buffer {
+  return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+}
+
+export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
+  return `v1,${createHmac('sha256', secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+/** Verifies a Standard Webhooks signature header (space-separated `v1,<sig>` list) within a tolerance. */
+export function verifyWebhook(secret: string, headers: { id: string; timestamp: string; signature: string }, body: string, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = 300): boolean {
+  const timestamp = Number(headers.timestamp);
+  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
+  const expected = Buffer.from(signWebhook(secret, headers.id, timestamp, body).slice(3), 'base64');
+  return headers.signature.split(' ').some((candidate) => {
+    const [version, value] = candidate.split(',', 2);
+    if (version !== 'v1' || !value) return false;
+    const given = Buffer.from(value, 'base64');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** POSTs `body` signed; `id` is the event id, the receiver's idempotency key. */
+export async function deliverWebhook(target: WebhookTarget, id: string, body: string, options: WebhookDeliveryOptions = {}): Promise<WebhookResult> {
+  const attempts = options.attempts ?? 5;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const backoffMs = options.backoffMs ?? 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  await assertFetchableUrl('webhook', target.url, target.allowPrivateHosts ?? false);
+  let last: WebhookResult = { delivered: false, attempts: 0 };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let wait: number | undefined;
+    try {
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/cloudevents+json',
+          'webhook-id': id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(target.secret, id, timestamp, body),
+        },
+        body,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      if (response.ok) return { delivered: true, attempts: attempt, status: response.status };
+      last = { delivered: false, attempts: attempt, status: response.status, error: `HTTP ${response.status}` };
+      if (response.status !== 429 && response.status < 500) return last;
+      wait = retryAfterMs(response.headers.get('retry-after'));
+    } catch (error) {
+      last = { delivered: false, attempts: attempt, error: controller.signal.aborted ? `timed out after ${timeoutMs} ms` : (error as Error).message };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (attempt < attempts) await sleep(Math.min(maxBackoffMs, wait ?? backoffMs * 2 ** (attempt - 1)));
+  }
+  return last;
+}
