@@ -60,8 +60,8 @@ export type TradewatchEvent = ChangeEvent | HealthEvent;
 /**
  * Deterministic event id: the same transition of the same record always gets the same id, so a
  * re-run's conditional put finds it and consumers can use it as an idempotency key. `baseVersion`
- * (the content hash of the stored version the diff ran against) keeps a record that is delisted
- * and later relisted with identical content from colliding with its first listing.
+ * (the stored version the diff ran against: its content hash and commit time) keeps a record that
+ * is delisted and relisted, or that flips A→B→A→B, from colliding with its earlier transitions.
  */
 export function changeEventId(sourceId: string, recordId: string, oldHash: string | undefined, newHash: string | undefined, baseVersion: string): string {
   return createHash('sha256')

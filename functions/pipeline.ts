@@ -113,7 +113,9 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     for (const change of changes) report[change.type] += 1;
 
     // 6. store: events first, then record state, manifest, sentinel
-    const baseVersion = meta?.contentHash ?? 'baseline';
+    // The stored version this run diffs against, down to the moment it was committed: a list that
+    // returns to an earlier state and changes again gets new event ids, a re-run the same ones.
+    const baseVersion = meta?.contentHash ? `${meta.contentHash}@${meta.updatedAt ?? ''}` : 'baseline';
     const events: StoredEvent[] = changes.map((change) => {
       const event = buildChangeEvent(source, change, baseVersion, now);
       return { eventId: event.id, sourceId: source.id, time: now, event, status: 'pending' };

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SourceFetchError } from '../../functions/errors.ts';
+import { assertFetchableUrl, fetchVersion, isPrivateAddress, type FetchedVersion } from '../../functions/fetch.ts';
+import { readHead } from '../../functions/sources/document.ts';
+import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
+
+const LOOPBACK = { allowPrivateHosts: true, backoffMs: 10, timeoutMs: 2000 };
+
+describe('fetchVersion against a loopback server', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startHttpServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('downloads the body to a file, hashes it and keeps the validators', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { etag: '"v1"', 'last-modified': 'Tue, 01 Dec 2026 10:00:00 GMT' });
+      res.end('id,name\n1,A\n');
+    });
+    const outcome = (await fetchVersion('s', { name: 'list.csv', url: `${server.url}/list.csv` }, {}, LOOPBACK)) as FetchedVersion;
+    expect(outcome.notModified).toBe(false);
+    expect(outcome).toMatchObject({ etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 10:00:00 GMT', bytes: 12 });
+    expect((await readHead(outcome.input.main)).toString()).toBe('id,name\n1,A\n');
+    expect(outcome.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    await outcome.cleanup();
+  });
+
+  it('sends the stored validators and stops on 304 Not Modified', async () => {
+    server.handle((req, res) => {
+      res.writeHead(req.headers['if-none-match'] === '"v1"' ? 304 : 200);
+      res.end();
+    });
+    const outcome = await fetchVersion('s', { name: 'list.csv', url: `${server.url}/list.csv` }, { etag: '"v1"', lastModified: 'x' }, LOOPBACK);
+    expect(outcome).toEqual({ notModified: true });
+    expect(server.requests[0]!.headers['if-modified-since']).toBe('x');
+  });
+
+  it('retries a 503 and a 429 (honouring Retry-After) and then succeeds', async () => {
+    let calls = 0;
+    server.handle((_req, res) => {
+      calls += 1;
+      if (calls === 1) res.writeHead(503).end();
+      else if (calls === 2) res.writeHead(429, { 'retry-after': '0' }).end();
+      else res.writeHead(200).end('ok');
+    });
+    const outcome = (await fetchVersion('s', { name: 'a', url: `${server.url}/a` }, {}, LOOPBACK)) as FetchedVersion;
+    expect(calls).toBe(3);
+    await outcome.cleanup();
+  });
+
+  it('gives up after the last attempt with an error naming the source, the step and the cause', async () => {
+    server.handle((_req, res) => res.writeHead(500).end());
+    await expect(fetchVersion('us-ofac-sdn', { name: 'a', url: `${server.url}/a` }, {}, LOOPBACK)).rejects.toThrow(/^us-ofac-sdn: fetch: HTTP 500 .* \(after 3 attempts\)$/);
+  });
+
+  it('does not retry a 404', async () => {
+    server.handle((_req, res) => res.writeHead(404).end());
+    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/a` }, {}, LOOPBACK)).rejects.toThrow(/s: fetch: HTTP 404/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses a body over the size limit, by header or while streaming', async () => {
+    server.handle((req, res) => {
+      if (req.url === '/declared') res.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000));
+      else {
+        res.writeHead(200);
+        res.write('x'.repeat(3000));
+        res.end('x'.repeat(3000));
+      }
+    });
+    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/declared` }, {}, { ...LOOPBACK, maxBytes: 1000 })).rejects.toThrow(/over the 1000-byte limit/);
+    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/chunked` }, {}, { ...LOOPBACK, maxBytes: 1000 })).rejects.toThrow(/exceeded the 1000-byte limit/);
+  });
+
+  it('times out a server that never answers', async () => {
+    server.handle(() => undefined);
+    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/slow` }, {}, { ...LOOPBACK, timeoutMs: 200, attempts: 2 })).rejects.toThrow(/timed out after 200 ms/);
+  });
+
+  it('fetches companion files beside the main one and hashes them all', async () => {
+    server.handle((req, res) => res.writeHead(200).end(`body of ${req.url}`));
+    const outcome = (await fetchVersion('s', { name: 'sdn.csv', url: `${server.url}/sdn.csv`, companions: { 'add.csv': `${server.url}/add.csv` } }, {}, LOOPBACK)) as FetchedVersion;
+    expect(await readFile((outcome.input.companions.get('add.csv')!.open() as unknown as { path: string }).path, 'utf8')).toBe('body of /add.csv');
+    await outcome.cleanup();
+  });
+});
+
+describe('assertFetchableUrl', () => {
+  it('refuses plain http', async () => {
+    await expect(assertFetchableUrl('s', 'http://example.org/a', false)).rejects.toThrow(/non-TLS/);
+  });
+  it('refuses loopback, private and link-local hosts', async () => {
+    for (const url of ['https://127.0.0.1/a', 'https://10.1.2.3/a', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/a', 'https://192.168.1.1/']) {
+      await expect(assertFetchableUrl('s', url, false)).rejects.toBeInstanceOf(SourceFetchError);
+    }
+  });
+  it('classifies addresses', () => {
+    expect(['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.0.1', '169.254.1.1', '100.64.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0'].every(isPrivateAddress)).toBe(true);
+    expect(['8.8.8.8', '172.32.0.1', '2606:4700::1111'].some(isPrivateAddress)).toBe(false);
+  });
+});
