@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SourceFetchError } from './errors.ts';
 import { sleep } from './concurrency.ts';
 import type { ParseInput, SourceDocument } from './sources/types.ts';
@@ -138,7 +139,7 @@ async function downloadOnce(sourceId: string, url: string, name: string, directo
     const path = join(directory, name);
     let bytes = 0;
     const attemptHash = createHash('sha256');
-    const counted = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>).on('data', (chunk: Buffer) => {
+    const counted = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > options.maxBytes) counted.destroy(new SourceFetchError(sourceId, `${url} exceeded the ${options.maxBytes}-byte limit`));
       attemptHash.update(chunk);

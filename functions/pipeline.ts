@@ -13,7 +13,7 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
-import { SourceFormatError, SourceHealthError, TradewatchError, isSourceProblem } from './errors.ts';
+import { SourceFormatError, SourceHealthError, isSourceProblem, type TradewatchError } from './errors.ts';
 import { buildChangeEvent, buildHealthEvent, type HealthEvent } from './events.ts';
 import { publishNow, publishPending } from './publish.ts';
 import type { RegisterRecord } from './records.ts';
