@@ -2,7 +2,9 @@
  * `tradewatch` — the command line. Every command runs the same core code as the Lambdas; local
  * runs use embedded DynamoDB and SNS/SQS servers unless endpoints are configured.
  */
+import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
+import type { Context } from 'aws-lambda';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,8 @@ import { deliverQueued, startLocalRuntime, type DeliveredAlert, type LocalRuntim
 import type { PipelineDeps, RunReport } from './pipeline.ts';
 import { contentHash, type RegisterRecord } from './records.ts';
 import { renderText } from './render.ts';
-import { inputFromPath, pollSource, replayPaths } from './run.ts';
+import { createPollHandler } from './handlers/poll.ts';
+import { inputFromPath, replayPaths } from './run.ts';
 import { collectRecords } from './sources/document.ts';
 import { SOURCES, findSource } from './sources/registry.ts';
 import type { RegisterSource } from './sources/types.ts';
@@ -246,7 +249,9 @@ async function commandPoll(flags: Flags): Promise<number> {
     process.stderr.write(`tradewatch poll: ${runtime.description}\n`);
     let failed = 0;
     for (const source of sources) {
-      const report = await pollSource(source, pipelineDeps(runtime, source.id), {}, { acceptDrop: flags['accept-drop'] });
+      const bar = progress(source.id);
+      const poll = createPollHandler({ store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update });
+      const report = await poll({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
       progress('').done();
       await deliverQueued(runtime, showAlert);
       out(reportLine(report, source.id));
@@ -255,6 +260,24 @@ async function commandPoll(flags: Flags): Promise<number> {
     out(`alerts also written to ${runtime.alertsFile}`);
     return failed ? 1 : 0;
   });
+}
+
+/** The Lambda context the handler receives, as a local invocation has it. */
+function lambdaContext(sourceId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `tradewatch-poll-${sourceId}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:tradewatch-poll-${sourceId}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
 }
 
 function fail(message: string): never {

@@ -1,0 +1,75 @@
+/**
+ * Lambda entry point: one scheduled poll of one source. Thin on purpose: it reads its config once
+ * at cold start, calls pollSource with the clients, and logs one JSON line per run. The CLI's
+ * `poll` invokes the very same handler through `createPollHandler`.
+ */
+import middy from '@middy/core';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { dynamoClient, snsClient } from '../aws-clients.ts';
+import type { Logger, RunReport } from '../pipeline.ts';
+import { pollSource } from '../run.ts';
+import { findSource } from '../sources/registry.ts';
+import { TradewatchStore } from '../store.ts';
+
+export interface PollEvent {
+  /** The registered source id; EventBridge passes it as the rule's input. */
+  sourceId: string;
+  /** Accept a drop larger than the source's bound (an operator re-running after checking). */
+  acceptDrop?: boolean;
+}
+
+export interface PollHandlerConfig {
+  store: TradewatchStore;
+  sns: SNSClient;
+  alertsTopicArn: string;
+  operationsTopicArn?: string;
+  log?: Logger;
+  /** Called on every progress tick while parsing (terminal progress in the CLI). */
+  onProgress?: (recordsSeen: number) => void;
+  allowPrivateHosts?: boolean;
+}
+
+/** Structured JSON logs, one line each, for CloudWatch Logs Insights. */
+export const jsonLogger: Logger = {
+  info: (message, fields) => console.log(JSON.stringify({ level: 'INFO', message, ...fields })),
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
+};
+
+export function createPollHandler(config: PollHandlerConfig | (() => PollHandlerConfig)) {
+  let resolved: PollHandlerConfig | undefined;
+  return middy<PollEvent, RunReport>().handler(async (event) => {
+    resolved ??= typeof config === 'function' ? config() : config;
+    const source = findSource(event.sourceId);
+    if (!source) throw new Error(`config: unknown source "${event.sourceId}"`);
+    const report = await pollSource(
+      source,
+      {
+        store: resolved.store,
+        sns: resolved.sns,
+        alertsTopicArn: resolved.alertsTopicArn,
+        ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
+        ...(resolved.log ? { log: resolved.log } : {}),
+        ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
+      },
+      resolved.allowPrivateHosts ? { allowPrivateHosts: true } : {},
+      event.acceptDrop ? { acceptDrop: true } : {},
+    );
+    return report;
+  });
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`config: environment variable ${name} is not set`);
+  return value;
+}
+
+/** The deployed function: config from the environment the stack sets. */
+export const handler = createPollHandler(() => ({
+  store: new TradewatchStore(dynamoClient(), requireEnv('TABLE_NAME')),
+  sns: snsClient(),
+  alertsTopicArn: requireEnv('ALERTS_TOPIC_ARN'),
+  operationsTopicArn: requireEnv('OPERATIONS_TOPIC_ARN'),
+  log: jsonLogger,
+}));
