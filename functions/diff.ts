@@ -6,7 +6,7 @@
  * the changes, not with the list. The previous records of modified and removed entries are fetched
  * afterwards, by id, through `loadPrevious`.
  */
-import { canonicalRecord, contentHash, type RegisterRecord } from './records.ts';
+import { canonicalHash, canonicalRecord, type RegisterRecord } from './records.ts';
 
 export type ChangeType = 'added' | 'removed' | 'modified';
 
@@ -85,7 +85,7 @@ export async function diffSnapshots(
     seen += 1;
     if (options.onProgress && seen % progressEvery === 0) options.onProgress(seen);
     const record = canonicalRecord(raw);
-    const hash = contentHash(record);
+    const hash = canonicalHash(record);
     const firstHash = manifest.get(record.id);
     if (firstHash !== undefined) {
       const duplicate = duplicateCounts.get(record.id) ?? { id: record.id, occurrences: 1, conflicting: false };

@@ -81,20 +81,15 @@ export function canonicalRecord(record: RegisterRecord): RegisterRecord {
   return canonical;
 }
 
-/** JSON with object keys sorted at every level, so equal records serialize identically. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as Record<string, unknown>)
-      .sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${stableStringify((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** Content hash of a record's canonical form: 22 base64url characters (128 bits of SHA-256). */
 export function contentHash(record: RegisterRecord): string {
-  return createHash('sha256').update(stableStringify(canonicalRecord(record))).digest('base64url').slice(0, 22);
+  return canonicalHash(canonicalRecord(record));
+}
+
+/**
+ * Content hash of a record already in canonical form. canonicalRecord builds every object with its
+ * keys in one fixed order (extra's keys sorted), so plain JSON.stringify is already stable here.
+ */
+export function canonicalHash(canonical: RegisterRecord): string {
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 22);
 }

@@ -1,0 +1,123 @@
+/**
+ * One measurement in a fresh process, so peak memory (max RSS) belongs to that measurement alone.
+ * Prints one JSON line: { mode, seconds, records, maxRssMb, ... }.
+ *
+ *   tokenize <file>               bare saxes tokenization, no handlers beyond counting tags
+ *   parse <source> <file>         the source's streaming parser, records counted and dropped
+ *   manifest <source> <file> <out> the stored state a run of <file> leaves (id → hash)
+ *   diff <source> <manifest> <new> load that manifest, then parse + diff <new> against it
+ *   pipeline <source> <file>...   full pipeline (dynalite + fauxqs): the first file is the stored
+ *                                 version, each later one a poll; DynamoDB requests counted per run
+ */
+import { createReadStream } from 'node:fs';
+import { SaxesParser } from 'saxes';
+import { countRequests } from '../functions/aws-clients.ts';
+import { diffSnapshots } from '../functions/diff.ts';
+import { startLocalRuntime } from '../functions/local/runtime.ts';
+import { contentHash } from '../functions/records.ts';
+import { replayPaths } from '../functions/run.ts';
+import { openRecords } from '../functions/sources/document.ts';
+import { findSource } from '../functions/sources/registry.ts';
+import { fileDocument } from '../functions/sources/document.ts';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [mode, ...args] = process.argv.slice(2);
+const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const emit = (fields: Record<string, unknown>) => console.log(JSON.stringify({ mode, ...fields, maxRssMb: maxRssMb() }));
+
+function source(id: string | undefined) {
+  const found = id ? findSource(id) : undefined;
+  if (!found) throw new Error(`unknown source ${id}`);
+  return found;
+}
+
+async function tokenize(file: string): Promise<void> {
+  const started = performance.now();
+  const parser = new SaxesParser();
+  let tags = 0;
+  parser.on('opentag', () => {
+    tags += 1;
+  });
+  const decoder = new TextDecoder();
+  for await (const chunk of createReadStream(file)) parser.write(decoder.decode(chunk as Buffer, { stream: true }));
+  parser.close();
+  emit({ seconds: (performance.now() - started) / 1000, tags });
+}
+
+async function parse(sourceId: string, file: string): Promise<void> {
+  const s = source(sourceId);
+  const started = performance.now();
+  const { records } = await openRecords(s, { main: fileDocument(file), companions: new Map() }, { sourceId, warn: () => undefined });
+  let count = 0;
+  for await (const _record of records) count += 1;
+  emit({ seconds: (performance.now() - started) / 1000, records: count });
+}
+
+/** Writes the stored state a previous run would leave (record id → content hash), one per line. */
+async function manifest(sourceId: string, file: string, out: string): Promise<void> {
+  const s = source(sourceId);
+  const lines: string[] = [];
+  const { records } = await openRecords(s, { main: fileDocument(file), companions: new Map() }, { sourceId, warn: () => undefined });
+  for await (const record of records) lines.push(`${record.id}\t${contentHash(record)}`);
+  await writeFile(out, lines.join('\n'));
+  emit({ records: lines.length });
+}
+
+async function diff(sourceId: string, manifestFile: string, newFile: string): Promise<void> {
+  const s = source(sourceId);
+  const started = performance.now();
+  // Loading the stored manifest is part of a real run (a few DynamoDB Query pages).
+  const stored = new Map<string, string>();
+  for (const line of (await readFile(manifestFile, 'utf8')).split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) stored.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  const { records } = await openRecords(s, { main: fileDocument(newFile), companions: new Map() }, { sourceId, warn: () => undefined });
+  const result = await diffSnapshots(stored, records, async (ids) => new Map(ids.map((id) => [id, { id, source: sourceId, list: '', kind: 'other' as const, name: '', aliases: [], countries: [], addresses: [], programs: [], links: [], extra: {} }])));
+  const counts = { added: 0, removed: 0, modified: 0 };
+  for (const change of result.changes) counts[change.type] += 1;
+  emit({ seconds: (performance.now() - started) / 1000, records: result.total, ...counts });
+}
+
+async function pipeline(sourceId: string, files: string[]): Promise<void> {
+  const s = source(sourceId);
+  const home = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
+  const runtime = await startLocalRuntime({ home, persist: false });
+  const counts = countRequests(runtime.dynamo);
+  const runs: Record<string, unknown>[] = [];
+  try {
+    for (const file of files) {
+      counts.clear();
+      const started = performance.now();
+      const [report] = await replayPaths(s, [file], { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn }, { acceptDrop: true });
+      const requests = Object.fromEntries([...counts].sort());
+      runs.push({ file: file.split('/').pop(), status: report!.status, seconds: (performance.now() - started) / 1000, records: report!.records, added: report!.added, removed: report!.removed, modified: report!.modified, requests, totalRequests: [...counts.values()].reduce((a, b) => a + b, 0), error: report!.error?.message });
+    }
+  } finally {
+    await runtime.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+  emit({ runs });
+}
+
+switch (mode) {
+  case 'tokenize':
+    await tokenize(args[0]!);
+    break;
+  case 'parse':
+    await parse(args[0]!, args[1]!);
+    break;
+  case 'manifest':
+    await manifest(args[0]!, args[1]!, args[2]!);
+    break;
+  case 'diff':
+    await diff(args[0]!, args[1]!, args[2]!);
+    break;
+  case 'pipeline':
+    await pipeline(args[0]!, args.slice(1));
+    break;
+  default:
+    throw new Error(`unknown mode ${mode}`);
+}
