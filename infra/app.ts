@@ -1,0 +1,6 @@
+import { App } from 'aws-cdk-lib';
+import { TradewatchStack } from './tradewatch-stack.ts';
+
+// CloudFormation validation makes synth take seconds; CI turns it on for one full synth.
+const app = new App({ builtinCloudFormationValidation: process.env.TRADEWATCH_VALIDATE === '1' });
+new TradewatchStack(app, 'Tradewatch', { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } });
