@@ -59,6 +59,7 @@ const SPELLINGS: Record<string, string> = {
   moldova: 'MD',
   'the former yugoslav republic of macedonia': 'MK',
   'north macedonia': 'MK',
+  'north macedonia, the republic of': 'MK',
   macedonia: 'MK',
   'czech republic': 'CZ',
   'united kingdom': 'GB',
@@ -97,6 +98,7 @@ const SPELLINGS: Record<string, string> = {
   swaziland: 'SZ',
   'holy see': 'VA',
   'vatican city': 'VA',
+  'man, isle of': 'IM',
   crimea: 'UA',
   'region: crimea': 'UA',
 };

@@ -47,6 +47,8 @@ export function headText(head: Buffer): string {
 
 /** Refuses empty bodies and HTML pages with a message that says which. */
 export function assertNotErrorPage(sourceId: string, document: SourceDocument, head: string): void {
+  // 0x1A is the DOS end-of-file byte that ends OFAC's CSV files: a file of nothing else is empty.
+  // eslint-disable-next-line no-control-regex
   const trimmed = head.replace(/^[\s\u001a]+/, '');
   if (trimmed.length === 0) throw new SourceFormatError(sourceId, `${document.name} is empty (0 bytes of content)`);
   if (/^<!doctype html|^<html[\s>]|^<head[\s>]|^<body[\s>]/i.test(trimmed.slice(0, 512))) {
