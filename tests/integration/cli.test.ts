@@ -1,0 +1,100 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOURCES } from '../../functions/sources/registry.ts';
+import { PROJECT_ROOT, tradewatch } from '../helpers/cli.ts';
+
+const demo = (source: string, version: number, file: string) => join(PROJECT_ROOT, 'demo', source, String(version), file);
+
+describe('tradewatch CLI', () => {
+  let home: string;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'tradewatch-cli-'));
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('lists every registered source with its metadata as JSON', async () => {
+    const result = await tradewatch(['sources', '--json']);
+    expect(result.code).toBe(0);
+    const sources = JSON.parse(result.stdout) as { id: string; title: string; publisher: string; schedule: string; expectedRecords: { min: number; max: number }; downloads: { url: string }[]; formats: { id: string }[] }[];
+    expect(sources.map((s) => s.id)).toEqual(SOURCES.map((s) => s.id));
+    for (const source of sources) {
+      expect(source.title && source.publisher && source.schedule).toBeTruthy();
+      expect(source.downloads[0]!.url).toMatch(/^https:\/\//);
+      expect(source.expectedRecords.min).toBeLessThan(source.expectedRecords.max);
+      expect(source.formats.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('parses a file into a JSON array of normalized records', async () => {
+    const result = await tradewatch(['parse', '--source', 'us-trade-csl', demo('us-trade-csl', 1, 'consolidated.csv'), '--json']);
+    expect(result.code).toBe(0);
+    const records = JSON.parse(result.stdout) as { id: string; source: string; list: string; name: string }[];
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.source === 'us-trade-csl' && r.id && r.name && r.list)).toBe(true);
+  });
+
+  it('diffs two versions offline as one JSON object', async () => {
+    const result = await tradewatch(['diff', '--source', 'un-sc-consolidated', demo('un-sc-consolidated', 2, 'consolidated.xml'), demo('un-sc-consolidated', 3, 'consolidated.xml'), '--json']);
+    expect(result.code).toBe(0);
+    const diff = JSON.parse(result.stdout) as { source: string; added: number; removed: number; modified: number; changes: { type: string; id: string; name: string; fields?: { field: string }[] }[] };
+    expect(diff).toMatchObject({ source: 'un-sc-consolidated', added: 0, removed: 1, modified: 1 });
+    expect(diff.changes.map((c) => c.type).sort()).toEqual(['modified', 'removed']);
+    expect(diff.changes.find((c) => c.type === 'modified')!.fields!.map((f) => f.field)).toContain('addresses');
+    expect(diff.changes.every((c) => c.id && c.name)).toBe(true);
+  });
+
+  it('reads an OFAC legacy CSV folder with its companion files', async () => {
+    const result = await tradewatch(['diff', '--source', 'us-ofac-sdn', join(PROJECT_ROOT, 'demo/us-ofac-sdn/1'), join(PROJECT_ROOT, 'demo/us-ofac-sdn/2'), '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const diff = JSON.parse(result.stdout) as { added: number; removed: number; modified: number };
+    expect(diff.added + diff.removed + diff.modified).toBeGreaterThan(0);
+  });
+
+  it('fails on an empty file with one line naming the source, the step and the cause', async () => {
+    const empty = join(home, 'consolidated.xml');
+    await writeFile(empty, '');
+    const result = await tradewatch(['diff', '--source', 'un-sc-consolidated', demo('un-sc-consolidated', 1, 'consolidated.xml'), empty]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual([`tradewatch: un-sc-consolidated: parse: consolidated.xml is empty (0 bytes of content)`]);
+  });
+
+  it('fails on a truncated XML file without a stack trace, and shows one with --verbose', async () => {
+    const truncated = join(home, 'truncated.xml');
+    const { readFile } = await import('node:fs/promises');
+    const full = await readFile(demo('un-sc-consolidated', 1, 'consolidated.xml'), 'utf8');
+    await writeFile(truncated, full.slice(0, Math.floor(full.length / 2)));
+    const result = await tradewatch(['parse', '--source', 'un-sc-consolidated', truncated]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^tradewatch: un-sc-consolidated: parse: truncated\.xml: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await tradewatch(['parse', '--source', 'un-sc-consolidated', truncated, '--verbose']);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('answers a usage error with exit code 2', async () => {
+    expect((await tradewatch(['nope'])).code).toBe(2);
+    expect((await tradewatch(['parse', '--source', 'no-such-source', 'x'])).stderr).toMatch(/unknown source "no-such-source"/);
+  });
+
+  it('runs the demo end to end through the embedded servers and shows real alerts', async () => {
+    const result = await tradewatch(['demo'], { TRADEWATCH_HOME: home });
+    expect(result.stderr).not.toMatch(/tradewatch: /);
+    expect(result.code).toBe(0);
+    for (const source of ['us-ofac-sdn', 'un-sc-consolidated', 'us-trade-csl']) {
+      expect(result.stdout).toMatch(new RegExp(`ADDED · ${source}`));
+      expect(result.stdout).toMatch(new RegExp(`REMOVED · ${source}`));
+      expect(result.stdout).toMatch(new RegExp(`MODIFIED · ${source}`));
+      expect(result.stdout).toMatch(new RegExp(`${source} v1: baseline stored`));
+    }
+    const alerts = (await import('node:fs/promises')).readFile(join(home, 'demo', 'alerts.jsonl'), 'utf8');
+    const lines = (await alerts).trim().split('\n').map((l) => JSON.parse(l) as { specversion: string; type: string });
+    expect(lines.length).toBeGreaterThanOrEqual(9);
+    expect(lines.every((l) => l.specversion === '1.0' && l.type.startsWith('tradewatch.record.'))).toBe(true);
+  });
+});
