@@ -2,7 +2,7 @@
  * One measurement in a fresh process, so peak memory (max RSS) belongs to that measurement alone.
  * Prints one JSON line: { mode, seconds, records, maxRssMb, ... }.
  *
- *   tokenize <file>               bare saxes tokenization, no handlers beyond counting tags
+ *   tokenize <file>               bare saxes tokenization: every token to a consumer that only counts
  *   parse <source> <file>         the source's streaming parser, records counted and dropped
  *   manifest <source> <file> <out> the stored state a run of <file> leaves (id → hash)
  *   diff <source> <manifest> <new> load that manifest, then parse + diff <new> against it
@@ -33,17 +33,26 @@ function source(id: string | undefined) {
   return found;
 }
 
+/**
+ * The floor: saxes tokenizing the file and handing every token (open tag with attributes, text,
+ * close tag) to a consumer that only counts them. No tree, no records.
+ */
 async function tokenize(file: string): Promise<void> {
   const started = performance.now();
   const parser = new SaxesParser();
   let tags = 0;
+  let texts = 0;
   parser.on('opentag', () => {
     tags += 1;
   });
+  parser.on('text', () => {
+    texts += 1;
+  });
+  parser.on('closetag', () => undefined);
   const decoder = new TextDecoder();
   for await (const chunk of createReadStream(file)) parser.write(decoder.decode(chunk as Buffer, { stream: true }));
   parser.close();
-  emit({ seconds: (performance.now() - started) / 1000, tags });
+  emit({ seconds: (performance.now() - started) / 1000, tags, texts });
 }
 
 async function parse(sourceId: string, file: string): Promise<void> {

@@ -30,13 +30,23 @@ export interface RegisterRecord {
   extra: ExtraFields;
 }
 
+const UNCLEAN = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}|^ | $/;
+
 /** Collapses runs of whitespace (including NBSP) and trims. */
 export function cleanText(value: string | undefined | null): string {
   if (value == null) return '';
+  // Most values are clean already: test without allocating, rewrite only when needed.
+  if (!UNCLEAN.test(value)) return value;
   return value.replace(/[\s\u00a0\u2000-\u200b\u3000]+/g, ' ').trim();
 }
 
 function canonicalList(values: readonly string[]): string[] {
+  // Most lists are empty or hold one item: no Set, no sort.
+  if (values.length === 0) return [];
+  if (values.length === 1) {
+    const text = cleanText(values[0]);
+    return text ? [text] : [];
+  }
   const cleaned = new Set<string>();
   for (const value of values) {
     const text = cleanText(value);

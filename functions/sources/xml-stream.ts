@@ -10,6 +10,10 @@ import { SourceFormatError } from '../errors.ts';
 export interface XmlElement {
   /** Local name, without namespace prefix. */
   readonly name: string;
+  /**
+   * Attributes as saxes gives them (names keep any prefix, e.g. `xsi:nil`). Not copied: this runs
+   * for every element inside a record, and register records carry unprefixed attributes.
+   */
   readonly attributes: Record<string, string>;
   readonly children: XmlElement[];
   /** Concatenated text directly inside this element (not trimmed). */
@@ -30,9 +34,16 @@ export interface XmlStreamOptions {
 }
 
 export interface XmlRecordEvent {
-  /** Local names from the root down to the parent of the element. */
-  readonly path: readonly string[];
   readonly element: XmlElement;
+}
+
+/** True for XML white space only (space, tab, CR, LF): a plain loop beats a regex on short runs. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
 }
 
 function localName(qualified: string): string {
@@ -43,10 +54,8 @@ function localName(qualified: string): string {
 /** Yields each record (and header) element as a small tree, in document order. */
 export async function* streamXmlElements(stream: Readable, options: XmlStreamOptions): AsyncGenerator<XmlRecordEvent> {
   const parser = new SaxesParser({ xmlns: false, position: true });
-  const path: string[] = [];
   const ready: XmlRecordEvent[] = [];
   let building: XmlElement[] = [];
-  let capturePath: string[] = [];
   let failure: Error | undefined;
   let sawRoot = false;
 
@@ -66,26 +75,25 @@ export async function* streamXmlElements(stream: Readable, options: XmlStreamOpt
       }
     }
     if (building.length > 0) {
-      const element: XmlElement = { name, attributes: plainAttributes(tag.attributes), children: [], text: '' };
+      const element: XmlElement = { name, attributes: tag.attributes as Record<string, string>, children: [], text: '' };
       building[building.length - 1]!.children.push(element);
       building.push(element);
     } else if (options.recordElements.has(name) || options.headerElements?.has(name)) {
-      capturePath = [...path];
-      building = [{ name, attributes: plainAttributes(tag.attributes), children: [], text: '' }];
+      building = [{ name, attributes: tag.attributes as Record<string, string>, children: [], text: '' }];
     }
-    path.push(name);
   });
   parser.on('text', (text) => {
-    if (building.length > 0) building[building.length - 1]!.text += text;
+    // Indentation between elements is never content (registers have no mixed content), and every
+    // reader trims text, so blank runs are not kept: fewer string concatenations on the hot path.
+    if (building.length > 0 && !isBlank(text)) building[building.length - 1]!.text += text;
   });
   parser.on('cdata', (text) => {
     if (building.length > 0) building[building.length - 1]!.text += text;
   });
   parser.on('closetag', () => {
-    path.pop();
     if (building.length > 0) {
       const element = building.pop()!;
-      if (building.length === 0) ready.push({ path: capturePath, element });
+      if (building.length === 0) ready.push({ element });
     }
   });
   parser.on('error', (error) => {
@@ -111,14 +119,6 @@ export async function* streamXmlElements(stream: Readable, options: XmlStreamOpt
   if (failure) throw failure;
   if (!sawRoot) fail('no XML element found');
   while (ready.length > 0) yield ready.shift()!;
-}
-
-function plainAttributes(attributes: Record<string, unknown>): Record<string, string> {
-  const plain: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    plain[localName(key)] = typeof value === 'string' ? value : String((value as { value?: string }).value ?? '');
-  }
-  return plain;
 }
 
 /** First child with that local name. */
