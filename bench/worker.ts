@@ -6,8 +6,9 @@
  *   parse <source> <file>         the source's streaming parser, records counted and dropped
  *   manifest <source> <file> <out> the stored state a run of <file> leaves (id → hash)
  *   diff <source> <manifest> <new> load that manifest, then parse + diff <new> against it
- *   pipeline <source> <file>...   full pipeline (dynalite + fauxqs): the first file is the stored
- *                                 version, each later one a poll; DynamoDB requests counted per run
+ *   pipeline <source> <dynamodb-endpoint> <file>...
+ *                                 full pipeline (that DynamoDB + embedded fauxqs): the first file is
+ *                                 the stored version, each later one a poll; DynamoDB requests counted
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
@@ -90,10 +91,10 @@ async function diff(sourceId: string, manifestFile: string, newFile: string): Pr
   emit({ seconds: (performance.now() - started) / 1000, records: result.total, ...counts });
 }
 
-async function pipeline(sourceId: string, files: string[]): Promise<void> {
+async function pipeline(sourceId: string, dynamoEndpoint: string, files: string[]): Promise<void> {
   const s = source(sourceId);
   const home = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
-  const runtime = await startLocalRuntime({ home, persist: false });
+  const runtime = await startLocalRuntime({ home, persist: false, dynamoEndpoint });
   const counts = countRequests(runtime.dynamo);
   const runs: Record<string, unknown>[] = [];
   try {
@@ -125,7 +126,7 @@ switch (mode) {
     await diff(args[0]!, args[1]!, args[2]!);
     break;
   case 'pipeline':
-    await pipeline(args[0]!, args.slice(1));
+    await pipeline(args[0]!, args[1]!, args.slice(2));
     break;
   default:
     throw new Error(`unknown mode ${mode}`);

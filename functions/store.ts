@@ -203,22 +203,16 @@ export class TradewatchStore {
 
   /** Writes the new state of changed records: puts for added/modified, deletes for removed. */
   async writeRecords(sourceId: string, upserts: readonly RegisterRecord[], removedIds: readonly string[], hashes: ReadonlyMap<string, string>, now: string): Promise<void> {
-    const requests: WriteRequest[] = [
-      ...upserts.map((record) => ({
-        PutRequest: {
-          Item: {
-            pk: S(sourcePk(sourceId)),
-            sk: S(recordSk(record.id)),
-            hash: S(hashes.get(record.id) ?? ''),
-            name: S(record.name),
-            record: S(JSON.stringify(record)),
-            updatedAt: S(now),
-          },
-        },
-      })),
-      ...removedIds.map((id) => ({ DeleteRequest: { Key: { pk: S(sourcePk(sourceId)), sk: S(recordSk(id)) } } })),
-    ];
-    await mapLimit(chunk(requests, 25), WRITE_CONCURRENCY, (batch) => this.batchWrite(batch));
+    const pk = S(sourcePk(sourceId));
+    const toRequest = (index: number): WriteRequest => {
+      if (index >= upserts.length) return { DeleteRequest: { Key: { pk, sk: S(recordSk(removedIds[index - upserts.length]!)) } } };
+      const record = upserts[index]!;
+      return { PutRequest: { Item: { pk, sk: S(recordSk(record.id)), hash: S(hashes.get(record.id) ?? ''), name: S(record.name), record: S(JSON.stringify(record)), updatedAt: S(now) } } };
+    };
+    // Requests are built batch by batch, so a baseline of 100,000 records never holds them all twice.
+    const total = upserts.length + removedIds.length;
+    const batches = Array.from({ length: Math.ceil(total / 25) }, (_, b) => b);
+    await mapLimit(batches, WRITE_CONCURRENCY, (b) => this.batchWrite(Array.from({ length: Math.min(25, total - b * 25) }, (_, i) => toRequest(b * 25 + i))));
   }
 
   /**
