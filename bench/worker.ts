@@ -103,7 +103,7 @@ async function pipeline(sourceId: string, dynamoEndpoint: string, files: string[
       const started = performance.now();
       const [report] = await replayPaths(s, [file], { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn }, { acceptDrop: true });
       const requests = Object.fromEntries([...counts].sort());
-      runs.push({ file: file.split('/').pop(), status: report!.status, seconds: (performance.now() - started) / 1000, records: report!.records, added: report!.added, removed: report!.removed, modified: report!.modified, requests, totalRequests: [...counts.values()].reduce((a, b) => a + b, 0), error: report!.error?.message });
+      runs.push({ rssAfterMb: Math.round(process.memoryUsage().rss / 1048576), heapAfterMb: Math.round(process.memoryUsage().heapUsed / 1048576), file: file.split('/').pop(), status: report!.status, seconds: (performance.now() - started) / 1000, records: report!.records, added: report!.added, removed: report!.removed, modified: report!.modified, requests, totalRequests: [...counts.values()].reduce((a, b) => a + b, 0), error: report!.error?.message });
     }
   } finally {
     await runtime.stop();
