@@ -11,6 +11,9 @@ if (!realPresent) {
   console.warn(line);
 }
 
+// The AWS SDK's notice that its 2027 releases need Node.js 22 is not test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
     projects: [

@@ -131,7 +131,8 @@ async function commandSources(flags: Flags): Promise<number> {
 async function readRecords(source: RegisterSource, path: string): Promise<RegisterRecord[]> {
   const { input } = await inputFromPath(source, path);
   const warnings: string[] = [];
-  const records = await collectRecords(source, input, { sourceId: source.id, warn: (m) => warnings.push(m) });
+  const bar = progress(`${source.id}: reading ${input.main.name}`);
+  const records = await collectRecords(source, input, { sourceId: source.id, warn: (m) => warnings.push(m) }, bar.update).finally(bar.done);
   if (warnings.length) process.stderr.write(`${source.id}: parse: ${warnings.length} record(s) skipped or repaired in ${path} (first: ${warnings[0]})\n`);
   return records;
 }

@@ -97,10 +97,13 @@ export async function openRecords(source: RegisterSource, input: ParseInput, con
   return { format, records: format.parse(input, context) };
 }
 
-export async function collectRecords(source: RegisterSource, input: ParseInput, context: ParseContext): Promise<RegisterRecord[]> {
+export async function collectRecords(source: RegisterSource, input: ParseInput, context: ParseContext, onProgress?: (records: number) => void): Promise<RegisterRecord[]> {
   const { records } = await openRecords(source, input, context);
   const all: RegisterRecord[] = [];
-  for await (const record of records) all.push(record);
+  for await (const record of records) {
+    all.push(record);
+    if (onProgress && all.length % 2000 === 0) onProgress(all.length);
+  }
   if (all.length === 0) throw new SourceFormatError(source.id, `${input.main.name} holds no records`);
   return all;
 }

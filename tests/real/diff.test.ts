@@ -9,6 +9,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffFiles } from '../../functions/cli.ts';
 import { findSource } from '../../functions/sources/registry.ts';
+import { tradewatch } from '../helpers/cli.ts';
 import { realFixture } from '../real-fixtures.ts';
 
 interface RawCounts {
@@ -131,5 +132,29 @@ describe('diff of the real CSL against an edited copy', () => {
     await writeFile(editedPath, [header!, ...edited].map((row) => row.map(quote).join(',')).join('\n') + '\n');
 
     expect(await ourCounts('us-trade-csl', original, editedPath)).toEqual({ added: 2, removed: 3, modified: 2 });
+  });
+});
+
+describe('npx tradewatch diff --json on the real files', () => {
+  it('reports the true added and removed counts of a real pair', async () => {
+    const result = await tradewatch(['diff', '--source', 'us-ofac-sdn', realFixture('ofac-sdn/sdn.2022-02-24.csv'), realFixture('ofac-sdn/sdn.2022-02-25.csv'), '--json']);
+    expect(result.code).toBe(0);
+    const diff = JSON.parse(result.stdout) as { source: string; added: number; removed: number; modified: number; changes: { type: string; id: string; name: string; fields?: unknown[] }[] };
+    expect(diff).toMatchObject({ source: 'us-ofac-sdn', added: 91, removed: 0, modified: 4 });
+    expect(diff.changes).toHaveLength(95);
+    expect(diff.changes.filter((c) => c.type === 'modified').every((c) => Array.isArray(c.fields) && c.fields.length > 0)).toBe(true);
+  });
+
+  it('fails on the empty SDN download with one clear line and a non-zero exit', async () => {
+    const result = await tradewatch(['diff', '--source', 'us-ofac-sdn', realFixture('ofac-sdn/sdn.2024-05-03.csv'), realFixture('ofac-sdn/sdn.2024-05-04.csv'), '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim()).toBe('tradewatch: us-ofac-sdn: parse: sdn.2024-05-04.csv is empty (0 bytes of content)');
+  });
+
+  it('applies the live bounds with --strict', async () => {
+    const result = await tradewatch(['diff', '--strict', '--source', 'us-ofac-sdn', realFixture('ofac-sdn/sdn.2020-04-22.trimmed-8-entries.xml'), realFixture('ofac-sdn/sdn.2021-12-22.csv')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/us-ofac-sdn: guard: .*has 8 records, outside the expected 10000-60000/);
   });
 });
