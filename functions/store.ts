@@ -16,6 +16,8 @@ import {
   type AttributeValue,
   type BatchGetItemCommandOutput,
   type BatchWriteItemCommandOutput,
+  type QueryCommandInput,
+  type QueryCommandOutput,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -129,20 +131,8 @@ export class TradewatchStore {
   /** The stored manifest (record id → content hash): a Query over the few MAN# buckets. */
   async loadManifest(sourceId: string): Promise<Map<string, string>> {
     const manifest = new Map<string, string>();
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :man)',
-          ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S('MAN#') },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) decodeBucket(str(item, 'entries') ?? '', manifest);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const query = { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :man)', ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S('MAN#') }, ConsistentRead: true };
+    for await (const item of this.queryItems(query)) decodeBucket(str(item, 'entries') ?? '', manifest);
     return manifest;
   }
 
@@ -309,20 +299,8 @@ export class TradewatchStore {
   /** Events not yet published, oldest first (the sparse outbox index). */
   async pendingEvents(sourceId: string): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_INDEXES.outbox.name,
-          KeyConditionExpression: `${TABLE_INDEXES.outbox.partitionKey} = :p`,
-          ExpressionAttributeValues: { ':p': S(outboxPk(sourceId)) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) events.push(decodeEvent(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const query = { IndexName: TABLE_INDEXES.outbox.name, KeyConditionExpression: `${TABLE_INDEXES.outbox.partitionKey} = :p`, ExpressionAttributeValues: { ':p': S(outboxPk(sourceId)) } };
+    for await (const item of this.queryItems(query)) events.push(decodeEvent(item));
     // The index is eventually consistent on AWS; the base item's status is the truth.
     return events.filter((e) => e.status === 'pending');
   }
@@ -344,38 +322,26 @@ export class TradewatchStore {
   /** The audit trail of a source, newest first. */
   async listEvents(sourceId: string, limit = 100): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_INDEXES.timeline.name,
-          KeyConditionExpression: `${TABLE_INDEXES.timeline.partitionKey} = :p`,
-          ExpressionAttributeValues: { ':p': S(timelinePk(sourceId)) },
-          ScanIndexForward: false,
-          Limit: Math.min(limit - events.length, 100),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) events.push(decodeEvent(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && events.length < limit);
+    const query = { IndexName: TABLE_INDEXES.timeline.name, KeyConditionExpression: `${TABLE_INDEXES.timeline.partitionKey} = :p`, ExpressionAttributeValues: { ':p': S(timelinePk(sourceId)) }, ScanIndexForward: false, Limit: Math.min(limit, 100) };
+    for await (const item of this.queryItems(query)) {
+      events.push(decodeEvent(item));
+      if (events.length >= limit) break;
+    }
     return events;
   }
 
   /** Every stored record of a source (for screening and inspection, not for the diff). */
   async *scanRecords(sourceId: string): AsyncGenerator<RegisterRecord> {
+    const query = { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)', ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S('REC#') } };
+    for await (const item of this.queryItems(query)) yield JSON.parse(str(item, 'record') ?? '{}') as RegisterRecord;
+  }
+
+  /** Every item a query matches, page after page. */
+  private async *queryItems(query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, AttributeValue>> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
-          ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S('REC#') },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) yield JSON.parse(str(item, 'record') ?? '{}') as RegisterRecord;
+      const page: QueryCommandOutput = await this.client.send(new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

@@ -388,29 +388,9 @@ export const cslCsvFormat: SourceFormat = {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-const SCALAR_COLUMNS: readonly CslColumn[] = [
-  'source',
-  'entity_number',
-  'type',
-  'name',
-  'title',
-  'federal_register_notice',
-  'start_date',
-  'end_date',
-  'standard_order',
-  'license_requirement',
-  'license_policy',
-  'call_sign',
-  'vessel_type',
-  'gross_tonnage',
-  'gross_registered_tonnage',
-  'vessel_flag',
-  'vessel_owner',
-  'remarks',
-  'source_list_url',
-  'source_information_url',
-];
 const LIST_COLUMNS: readonly CslColumn[] = ['programs', 'alt_names', 'citizenships', 'dates_of_birth', 'nationalities', 'places_of_birth'];
+/** Columns that are plain text in the JSON: all but the id, the lists and the two object lists. */
+const SCALAR_COLUMNS: readonly CslColumn[] = CSL_COLUMNS.filter((c) => c !== '_id' && c !== 'addresses' && c !== 'ids' && !LIST_COLUMNS.includes(c));
 
 class JsonShapeError extends Error {}
 

@@ -2,7 +2,10 @@
  * A minimal register for pipeline tests that must not depend on any publisher's format:
  * CSV `id,name,country,program` with a header.
  */
+import { createHash } from 'node:crypto';
 import { SourceFormatError } from '../../functions/errors.ts';
+import type { VersionInput } from '../../functions/pipeline.ts';
+import { bufferDocument } from '../../functions/sources/document.ts';
 import type { RegisterRecord } from '../../functions/records.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
 
@@ -43,3 +46,8 @@ export const toySource: RegisterSource = {
     },
   ],
 };
+
+/** A downloaded version of the toy register, as processVersion takes it. */
+export function toyVersion(body: string, name = 'toy.csv'): VersionInput {
+  return { input: { main: bufferDocument(name, body), companions: new Map() }, contentHash: createHash('sha256').update(body).digest('hex') };
+}

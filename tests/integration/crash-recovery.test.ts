@@ -1,15 +1,10 @@
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processVersion } from '../../functions/pipeline.ts';
 import { decodeDelivered } from '../../functions/publish.ts';
-import { bufferDocument } from '../../functions/sources/document.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 import { batchWriteTouches, crashBefore } from '../helpers/faults.ts';
-import { toyCsv, toySource } from '../helpers/toy-source.ts';
+import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';
 
-function version(body: string) {
-  return { input: { main: bufferDocument('toy.csv', body), companions: new Map() }, contentHash: createHash('sha256').update(body).digest('hex') };
-}
 
 const V1 = toyCsv([
   ['1', 'ALPHA TRADING', 'CN', 'EL'],
@@ -34,7 +29,7 @@ describe('a crash at any step of a run, then a re-run', () => {
   let stack: TestStack;
   beforeEach(async () => {
     stack = await startTestStack();
-    await processVersion(toySource, version(V1), undefined, stack.deps);
+    await processVersion(toySource, toyVersion(V1), undefined, stack.deps);
   });
   afterEach(async () => {
     await stack.stop();
@@ -57,11 +52,11 @@ describe('a crash at any step of a run, then a re-run', () => {
   for (const point of crashPoints) {
     it(`yields each change exactly once when the process dies before ${point.step}`, async () => {
       const disarm = point.arm(stack);
-      await expect(processVersion(toySource, version(V2), await stack.store.getMeta('toy-register'), stack.deps)).rejects.toThrow(/injected crash/);
+      await expect(processVersion(toySource, toyVersion(V2), await stack.store.getMeta('toy-register'), stack.deps)).rejects.toThrow(/injected crash/);
       disarm();
       const firstMessages = await stack.drainQueue();
 
-      const rerun = await processVersion(toySource, version(V2), await stack.store.getMeta('toy-register'), stack.deps);
+      const rerun = await processVersion(toySource, toyVersion(V2), await stack.store.getMeta('toy-register'), stack.deps);
       expect(rerun.status === 'changed' || rerun.status === 'unchanged' || rerun.status === 'no-record-change').toBe(true);
       const messages = [...firstMessages, ...(await stack.drainQueue())];
 
@@ -76,7 +71,7 @@ describe('a crash at any step of a run, then a re-run', () => {
       else expect(delivered).toHaveLength(EXPECTED.length);
       expect(await stack.store.pendingEvents('toy-register')).toEqual([]);
 
-      const third = await processVersion(toySource, version(V2), await stack.store.getMeta('toy-register'), stack.deps);
+      const third = await processVersion(toySource, toyVersion(V2), await stack.store.getMeta('toy-register'), stack.deps);
       expect(third.status).toBe('unchanged');
       expect(await stack.drainQueue()).toHaveLength(0);
     });

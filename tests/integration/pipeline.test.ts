@@ -1,14 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bufferDocument } from '../../functions/sources/document.ts';
 import { processVersion } from '../../functions/pipeline.ts';
 import { decodeDelivered } from '../../functions/publish.ts';
-import { createHash } from 'node:crypto';
-import { toyCsv, toySource } from '../helpers/toy-source.ts';
+import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
-function version(body: string) {
-  return { input: { main: bufferDocument('toy.csv', body), companions: new Map() }, contentHash: createHash('sha256').update(body).digest('hex') };
-}
 
 const V1 = toyCsv([
   ['1', 'ALPHA TRADING', 'CN', 'EL'],
@@ -31,11 +26,11 @@ describe('processVersion against dynalite and fauxqs', () => {
   });
 
   it('stores a baseline without alerting, then alerts each change of the next version once', async () => {
-    const baseline = await processVersion(toySource, version(V1), undefined, stack.deps);
+    const baseline = await processVersion(toySource, toyVersion(V1), undefined, stack.deps);
     expect(baseline.status).toBe('baseline');
     expect(await stack.drainQueue()).toHaveLength(0);
 
-    const report = await processVersion(toySource, version(V2), await stack.store.getMeta('toy-register'), stack.deps);
+    const report = await processVersion(toySource, toyVersion(V2), await stack.store.getMeta('toy-register'), stack.deps);
     expect(report).toMatchObject({ status: 'changed', added: 1, removed: 1, modified: 1, eventsStored: 3, published: 3 });
     const events = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!));
     expect(events.map((e) => [e.type, e.subject]).sort()).toEqual([

@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processVersion } from '../../functions/pipeline.ts';
 import { decodeDelivered } from '../../functions/publish.ts';
-import { bufferDocument } from '../../functions/sources/document.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
-import { toyCsv, toySource } from '../helpers/toy-source.ts';
+import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';
 
-function version(body: string, name = 'toy.csv') {
-  return { input: { main: bufferDocument(name, body), companions: new Map() }, contentHash: createHash('sha256').update(body).digest('hex') };
-}
 
 const V1 = toyCsv([
   ['1', 'ALPHA TRADING', 'CN', 'EL'],
@@ -28,7 +23,7 @@ describe('a broken download', () => {
   let stack: TestStack;
   beforeEach(async () => {
     stack = await startTestStack();
-    await processVersion(toySource, version(V1), undefined, stack.deps);
+    await processVersion(toySource, toyVersion(V1), undefined, stack.deps);
   });
   afterEach(async () => {
     await stack.stop();
@@ -37,7 +32,8 @@ describe('a broken download', () => {
   for (const bad of BAD_DOWNLOADS) {
     it(`(${bad.what}) stores nothing, alerts no change, and raises one source-health event`, async () => {
       const before = await stack.store.getMeta('toy-register');
-      const report = await processVersion(toySource, version(bad.body), before, stack.deps);
+      const manifestBefore = await stack.store.loadManifest('toy-register');
+      const report = await processVersion(toySource, toyVersion(bad.body), before, stack.deps);
       expect(report.status).toBe('failed');
       expect(report.error?.message).toMatch(/^toy-register: (parse|guard): /);
       expect(report.error?.message).toMatch(bad.cause);
@@ -47,32 +43,32 @@ describe('a broken download', () => {
       expect(await stack.store.listEvents('toy-register')).toEqual([]);
       const after = await stack.store.getMeta('toy-register');
       expect(after).toMatchObject({ contentHash: before!.contentHash, recordCount: 3, healthStatus: 'unhealthy' });
-      expect(await stack.store.loadManifest('toy-register')).toEqual(await stack.store.loadManifest('toy-register'));
-      expect((await stack.store.loadManifest('toy-register')).size).toBe(3);
+      expect(await stack.store.loadManifest('toy-register')).toEqual(manifestBefore);
+      expect(manifestBefore.size).toBe(3);
     });
   }
 
   it('sends one health event per incident, not one per failed poll, and one recovery event', async () => {
-    for (let i = 0; i < 3; i++) await processVersion(toySource, version(''), await stack.store.getMeta('toy-register'), stack.deps);
-    await processVersion(toySource, version(V1), await stack.store.getMeta('toy-register'), stack.deps);
+    for (let i = 0; i < 3; i++) await processVersion(toySource, toyVersion(''), await stack.store.getMeta('toy-register'), stack.deps);
+    await processVersion(toySource, toyVersion(V1), await stack.store.getMeta('toy-register'), stack.deps);
     const types = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!).type);
     expect(types).toEqual(['tradewatch.source.unhealthy', 'tradewatch.source.recovered']);
     expect(await stack.store.getMeta('toy-register')).toMatchObject({ healthStatus: 'healthy' });
   });
 
   it('holds a version that would delist more than the allowed share as a broken download', async () => {
-    const report = await processVersion(toySource, version(toyCsv([['1', 'ALPHA TRADING', 'CN', 'EL']])), await stack.store.getMeta('toy-register'), stack.deps);
+    const report = await processVersion(toySource, toyVersion(toyCsv([['1', 'ALPHA TRADING', 'CN', 'EL']])), await stack.store.getMeta('toy-register'), stack.deps);
     expect(report.status).toBe('failed');
     expect(report.error?.message).toMatch(/toy-register: guard: .*would remove 2 of 3 stored records/);
     expect(await stack.store.listEvents('toy-register')).toEqual([]);
 
-    const accepted = await processVersion(toySource, version(toyCsv([['1', 'ALPHA TRADING', 'CN', 'EL']])), await stack.store.getMeta('toy-register'), stack.deps, { acceptDrop: true });
+    const accepted = await processVersion(toySource, toyVersion(toyCsv([['1', 'ALPHA TRADING', 'CN', 'EL']])), await stack.store.getMeta('toy-register'), stack.deps, { acceptDrop: true });
     expect(accepted).toMatchObject({ status: 'changed', removed: 2 });
   });
 
   it('refuses a version outside the expected record-count bounds on a live poll', async () => {
     const bounded = { ...toySource, expectedRecords: { min: 10, max: 1000 } };
-    const report = await processVersion(bounded, version(toyCsv([['1', 'ALPHA TRADING', 'CN', 'EL'], ['2', 'BETA SEMICONDUCTOR', 'HK', 'EL'], ['3', 'GAMMA LOGISTICS', 'RU', 'MEU'], ['4', 'D', 'CN', 'EL']])), await stack.store.getMeta('toy-register'), stack.deps, { enforceBounds: true });
+    const report = await processVersion(bounded, toyVersion(toyCsv([['1', 'ALPHA TRADING', 'CN', 'EL'], ['2', 'BETA SEMICONDUCTOR', 'HK', 'EL'], ['3', 'GAMMA LOGISTICS', 'RU', 'MEU'], ['4', 'D', 'CN', 'EL']])), await stack.store.getMeta('toy-register'), stack.deps, { enforceBounds: true });
     expect(report.error?.message).toMatch(/guard: .*4 records, outside the expected 10-1000/);
   });
 });
@@ -91,27 +87,27 @@ describe('request counts', () => {
   const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 
   it('makes one DynamoDB request for an unchanged download', async () => {
-    await processVersion(toySource, version(rows(200)), undefined, stack.deps);
+    await processVersion(toySource, toyVersion(rows(200)), undefined, stack.deps);
     stack.dynamoRequests.clear();
     const meta = await stack.store.getMeta('toy-register');
-    const report = await processVersion(toySource, version(rows(200)), meta, stack.deps);
+    const report = await processVersion(toySource, toyVersion(rows(200)), meta, stack.deps);
     expect(report.status).toBe('unchanged');
     expect(Object.fromEntries(stack.dynamoRequests)).toEqual({ GetItem: 1 });
   });
 
   it('writes O(k) items for k changes and reads the previous state without one request per record', async () => {
-    await processVersion(toySource, version(rows(900)), undefined, stack.deps);
+    await processVersion(toySource, toyVersion(rows(900)), undefined, stack.deps);
     for (const k of [1, 10]) {
       const changed = new Set(Array.from({ length: k }, (_, i) => 100 + i * 7));
       stack.dynamoRequests.clear();
-      const report = await processVersion(toySource, version(rows(900, changed)), await stack.store.getMeta('toy-register'), stack.deps);
+      const report = await processVersion(toySource, toyVersion(rows(900, changed)), await stack.store.getMeta('toy-register'), stack.deps);
       expect(report).toMatchObject({ modified: k, published: k });
       const counts = stack.dynamoRequests;
       expect(counts.get('Query')).toBeLessThanOrEqual(2); // manifest + outbox
       expect(counts.get('BatchGetItem')).toBe(1);
       expect(counts.get('PutItem')).toBe(k); // one event each
       expect(total(counts)).toBeLessThanOrEqual(2 * k + 10);
-      await processVersion(toySource, version(rows(900)), await stack.store.getMeta('toy-register'), stack.deps);
+      await processVersion(toySource, toyVersion(rows(900)), await stack.store.getMeta('toy-register'), stack.deps);
     }
   });
 });
