@@ -2,30 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, collectRecords, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
-import type { ParseContext, SourceDocument } from '../../../functions/sources/types.ts';
+import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import type { SourceDocument } from '../../../functions/sources/types.ts';
 import { unConsolidatedXmlFormat, unScConsolidated } from '../../../functions/sources/un-sc-consolidated.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const demo = (version: number): string => join(root, 'demo/un-sc-consolidated', String(version), 'consolidated.xml');
 const fixture = (name: string): string => join(root, 'tests/fixtures/un', name);
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-function context(warnings: string[]): ParseContext {
-  return { sourceId: unScConsolidated.id, warn: (message) => warnings.push(message) };
-}
-
-async function parseDocument(document: SourceDocument): Promise<Parsed> {
-  const warnings: string[] = [];
-  const records = await collectRecords(unScConsolidated, { main: document, companions: new Map() }, context(warnings));
-  return { records, warnings };
-}
+const parseDocument = (document: SourceDocument): Promise<Parsed> => parseWith(unScConsolidated, document);
 
 const parseFile = (path: string): Promise<Parsed> => parseDocument(fileDocument(path));
 const parseText = (text: string, name = 'consolidated.xml'): Promise<Parsed> => parseDocument(bufferDocument(name, text));
@@ -35,13 +23,10 @@ async function parseDirect(text: string): Promise<Parsed> {
   const warnings: string[] = [];
   const records: RegisterRecord[] = [];
   const input = { main: bufferDocument('consolidated.xml', text), companions: new Map() };
-  for await (const record of unConsolidatedXmlFormat.parse(input, context(warnings))) records.push(record);
+  for await (const record of unConsolidatedXmlFormat.parse(input, { sourceId: unScConsolidated.id, warn: (message) => warnings.push(message) })) records.push(record);
   return { records, warnings };
 }
 
-function byId(records: RegisterRecord[]): Map<string, RegisterRecord> {
-  return new Map(records.map((r) => [r.id, r]));
-}
 
 /** Ids added, removed and modified (by content hash) from one version to the next. */
 function changes(before: RegisterRecord[], after: RegisterRecord[]): { added: string[]; removed: string[]; modified: string[] } {

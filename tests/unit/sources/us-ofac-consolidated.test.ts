@@ -3,9 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, collectRecords, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { bufferDocument, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
 import { consolidatedListFromCodes, consolidatedListFromPrograms } from '../../../functions/sources/formats/ofac-common.ts';
 import type { SourceDocument } from '../../../functions/sources/types.ts';
 import { usOfacConsolidated } from '../../../functions/sources/us-ofac-consolidated.ts';
@@ -15,25 +16,13 @@ const fixture = (version: number, file: string) => join(root, 'tests/fixtures/of
 const COMPANIONS = ['cons_add.csv', 'cons_alt.csv', 'cons_comments.csv'];
 const LAYOUTS = ['cons_prim.csv', 'consolidated.xml', 'CONS_ENHANCED.XML'] as const;
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-async function parse(main: SourceDocument, companions: ReadonlyMap<string, SourceDocument> = new Map()): Promise<Parsed> {
-  const warnings: string[] = [];
-  const records = await collectRecords(usOfacConsolidated, { main, companions }, { sourceId: usOfacConsolidated.id, warn: (m) => warnings.push(m) });
-  return { records, warnings };
-}
+const parse = (main: SourceDocument, companions?: ReadonlyMap<string, SourceDocument>): Promise<Parsed> => parseWith(usOfacConsolidated, main, companions);
 
 async function parseLayout(version: number, file: (typeof LAYOUTS)[number]): Promise<Parsed> {
   const path = fixture(version, file);
   return parse(fileDocument(path), file.endsWith('.csv') ? await companionsBeside(path, COMPANIONS) : new Map());
 }
 
-function byId(records: RegisterRecord[]): Map<string, RegisterRecord> {
-  return new Map(records.map((record) => [record.id, record]));
-}
 
 function coreFields(record: RegisterRecord) {
   return {

@@ -4,9 +4,10 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, collectRecords, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { bufferDocument, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
 import type { ParseInput, SourceDocument } from '../../../functions/sources/types.ts';
 import { usOfacSdn } from '../../../functions/sources/us-ofac-sdn.ts';
 
@@ -15,16 +16,7 @@ const demo = (version: number, file = 'sdn.csv') => join(root, 'demo/us-ofac-sdn
 const fixture = (version: number, file: string) => join(root, 'tests/fixtures/ofac/sdn', String(version), file);
 const COMPANIONS = ['add.csv', 'alt.csv', 'sdn_comments.csv'];
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-async function parse(main: SourceDocument, companions: ReadonlyMap<string, SourceDocument> = new Map()): Promise<Parsed> {
-  const warnings: string[] = [];
-  const records = await collectRecords(usOfacSdn, { main, companions }, { sourceId: usOfacSdn.id, warn: (m) => warnings.push(m) });
-  return { records, warnings };
-}
+const parse = (main: SourceDocument, companions?: ReadonlyMap<string, SourceDocument>): Promise<Parsed> => parseWith(usOfacSdn, main, companions);
 
 async function parseCsvSet(version: number): Promise<Parsed> {
   return parse(fileDocument(demo(version)), await companionsBeside(demo(version), COMPANIONS));
@@ -34,9 +26,6 @@ async function parseFile(path: string, name?: string): Promise<Parsed> {
   return parse(fileDocument(path, name));
 }
 
-function byId(records: RegisterRecord[]): Map<string, RegisterRecord> {
-  return new Map(records.map((record) => [record.id, record]));
-}
 
 /** The fields every layout carries the same way. */
 function coreFields(record: RegisterRecord) {
@@ -498,8 +487,10 @@ describe('usOfacSdn format detection', () => {
   });
 
   it('refuses an empty download, an HTML page and a CSV of another layout, naming the source', async () => {
-    const warn = () => undefined;
-    const collect = (name: string, body: string | Buffer) => collectRecords(usOfacSdn, input(name, body), { sourceId: usOfacSdn.id, warn });
+    const collect = (name: string, body: string | Buffer) => {
+      const { main, companions } = input(name, body);
+      return parseWith(usOfacSdn, main, companions);
+    };
 
     await expectFormatError(collect('sdn.csv', Buffer.alloc(0)), /sdn\.csv is empty/);
     await expectFormatError(collect('sdn.csv', Buffer.from('\u001a')), /sdn\.csv is empty/);

@@ -3,30 +3,18 @@ import { Readable } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, collectRecords, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
-import type { ParseContext, SourceDocument } from '../../../functions/sources/types.ts';
+import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import type { SourceDocument } from '../../../functions/sources/types.ts';
 import { CSL_COLUMNS, cslCsvFormat, cslJsonFormat, streamJsonArrayObjects, usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const demo = (version: number): string => join(root, 'demo/us-trade-csl', String(version), 'consolidated.csv');
 const jsonFixture = join(root, 'tests/fixtures/csl/consolidated.v1.json');
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-function context(warnings: string[]): ParseContext {
-  return { sourceId: usTradeCsl.id, warn: (message) => warnings.push(message) };
-}
-
-async function parseDocument(document: SourceDocument): Promise<Parsed> {
-  const warnings: string[] = [];
-  const records = await collectRecords(usTradeCsl, { main: document, companions: new Map() }, context(warnings));
-  return { records, warnings };
-}
+const parseDocument = (document: SourceDocument): Promise<Parsed> => parseWith(usTradeCsl, document);
 
 const parseFile = (path: string): Promise<Parsed> => parseDocument(fileDocument(path));
 const parseText = (text: string, name = 'consolidated.csv'): Promise<Parsed> => parseDocument(bufferDocument(name, text));
@@ -43,9 +31,6 @@ function chunkedDocument(name: string, bytes: Buffer, size: number): SourceDocum
   };
 }
 
-function byId(records: RegisterRecord[]): Map<string, RegisterRecord> {
-  return new Map(records.map((r) => [r.id, r]));
-}
 
 function changes(before: RegisterRecord[], after: RegisterRecord[]): { added: string[]; removed: string[]; modified: string[] } {
   const old = byId(before);

@@ -1,0 +1,19 @@
+/** Parses a document the way the CLI and the pipeline do (sniffing, then the format's parser). */
+import type { RegisterRecord } from '../../functions/records.ts';
+import { collectRecords } from '../../functions/sources/document.ts';
+import type { RegisterSource, SourceDocument } from '../../functions/sources/types.ts';
+
+export interface Parsed {
+  records: RegisterRecord[];
+  warnings: string[];
+}
+
+export async function parseWith(source: RegisterSource, main: SourceDocument, companions: ReadonlyMap<string, SourceDocument> = new Map()): Promise<Parsed> {
+  const warnings: string[] = [];
+  const records = await collectRecords(source, { main, companions }, { sourceId: source.id, warn: (message) => warnings.push(message) });
+  return { records, warnings };
+}
+
+export function byId(records: readonly RegisterRecord[]): Map<string, RegisterRecord> {
+  return new Map(records.map((record) => [record.id, record]));
+}
