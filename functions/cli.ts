@@ -214,6 +214,8 @@ function reportLine(report: RunReport, label: string): string {
   switch (report.status) {
     case 'failed':
       return `${label}: FAILED — ${report.error?.message ?? 'unknown error'}${report.healthEvent ? ' (health event sent)' : ' (already reported unhealthy)'}`;
+    case 'skipped':
+      return `${label}: skipped — another run of this source is in progress`;
     case 'unchanged':
       return `${label}: unchanged (${report.records ?? 0} records)${report.published ? `, ${report.published} pending alert(s) published` : ''}`;
     case 'baseline':

@@ -57,7 +57,8 @@ export interface ProcessOptions {
   acceptDrop?: boolean;
 }
 
-export type RunStatus = 'unchanged' | 'baseline' | 'changed' | 'no-record-change' | 'failed';
+/** `skipped`: another run of the same source held its lease. */
+export type RunStatus = 'unchanged' | 'baseline' | 'changed' | 'no-record-change' | 'failed' | 'skipped';
 
 export interface RunReport {
   sourceId: string;

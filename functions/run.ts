@@ -6,14 +6,41 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SourceFetchError, isSourceProblem } from './errors.ts';
 import { fetchVersion, hashFiles, type FetchOptions } from './fetch.ts';
-import { processNotModified, processVersion, reportSourceFailure, type PipelineDeps, type ProcessOptions, type RunReport } from './pipeline.ts';
+import { randomUUID } from 'node:crypto';
+import { processNotModified, processVersion, reportSourceFailure, silentLogger, type PipelineDeps, type ProcessOptions, type RunReport } from './pipeline.ts';
+import type { SourceMeta } from './store.ts';
 import { companionsBeside, fileDocument } from './sources/document.ts';
 import type { ParseInput, RegisterSource } from './sources/types.ts';
 
-/** Fetch (conditional GET), then process. A fetch failure is a source-health event like a bad file. */
-export async function pollSource(source: RegisterSource, deps: PipelineDeps, fetchOptions: FetchOptions = {}, options: ProcessOptions = {}): Promise<RunReport> {
+export interface PollOptions extends ProcessOptions {
+  /**
+   * How long a run holds the source's lease; a second run meanwhile is skipped, so one source is
+   * never polled twice at once (the Lambda timeout is shorter). @default 15 minutes
+   */
+  leaseMs?: number;
+}
+
+/**
+ * Takes the source's lease, fetches (conditional GET), then processes. A fetch failure is a
+ * source-health event like a bad file. An unchanged poll costs two small DynamoDB writes: the
+ * lease (which returns the stored sentinel) and its release.
+ */
+export async function pollSource(source: RegisterSource, deps: PipelineDeps, fetchOptions: FetchOptions = {}, options: PollOptions = {}): Promise<RunReport> {
   const started = Date.now();
-  const meta = await deps.store.getMeta(source.id);
+  const owner = randomUUID();
+  const lease = await deps.store.acquireLease(source.id, owner, (deps.clock ?? (() => new Date()))(), options.leaseMs ?? 15 * 60_000);
+  if (!lease) {
+    (deps.log ?? silentLogger).warn('another run holds the source; this one is skipped', { source: source.id });
+    return { sourceId: source.id, status: 'skipped', added: 0, removed: 0, modified: 0, duplicates: 0, eventsStored: 0, published: 0, durationMs: Date.now() - started };
+  }
+  try {
+    return await pollLeased(source, lease.meta, deps, fetchOptions, options, started);
+  } finally {
+    await deps.store.releaseLease(source.id, owner);
+  }
+}
+
+async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: PipelineDeps, fetchOptions: FetchOptions, options: ProcessOptions, started: number): Promise<RunReport> {
   const download = source.downloads[0];
   if (!download) return reportSourceFailure(source, new SourceFetchError(source.id, 'the source has no download URL'), deps, started);
   let outcome;
@@ -26,7 +53,7 @@ export async function pollSource(source: RegisterSource, deps: PipelineDeps, fet
     if (!isSourceProblem(error)) throw error;
     return reportSourceFailure(source, error, deps, started);
   }
-  if (outcome.notModified) return processNotModified(source, meta!, deps);
+  if (outcome.notModified) return processNotModified(source, meta, deps);
   try {
     const version = { input: outcome.input, contentHash: outcome.contentHash, ...(outcome.etag ? { etag: outcome.etag } : {}), ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}) };
     return await processVersion(source, version, meta, deps, { enforceBounds: true, ...options });

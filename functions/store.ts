@@ -112,21 +112,50 @@ export class TradewatchStore {
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) }, ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const meta: SourceMeta = { sourceId };
-    for (const key of ['contentHash', 'etag', 'lastModified', 'updatedAt', 'lastChangeAt', 'healthSince', 'lastError', 'lastErrorStep', 'lastErrorAt', 'lastSuccessAt'] as const) {
-      const value = str(Item, key);
-      if (value !== undefined) meta[key] = value;
-    }
-    const status = str(Item, 'healthStatus');
-    if (status === 'healthy' || status === 'unhealthy') meta.healthStatus = status;
-    for (const key of ['recordCount', 'manifestBuckets', 'consecutiveFailures'] as const) {
-      const value = num(Item, key);
-      if (value !== undefined) meta[key] = value;
-    }
-    if (Item.outboxPending?.BOOL) meta.outboxPending = true;
-    return meta;
+    return Item ? decodeMeta(sourceId, Item) : undefined;
   }
+
+  /**
+   * Takes the source's poll lease (one run per source at a time) and returns the META item in the
+   * same request. Undefined when another run holds an unexpired lease.
+   */
+  async acquireLease(sourceId: string, owner: string, now: Date, ttlMs: number): Promise<{ meta: SourceMeta } | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': S(owner), ':until': N(now.getTime() + ttlMs), ':now': N(now.getTime()) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      // A META item made by the lease alone holds no version yet: the run is a baseline.
+      return { meta: decodeMeta(sourceId, Attributes ?? {}) };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Gives the lease back (only if this run still holds it). */
+  async releaseLease(sourceId: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': S(owner) },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
 
   /** The stored manifest (record id → content hash): a Query over the few MAN# buckets. */
   async loadManifest(sourceId: string): Promise<Map<string, string>> {
@@ -379,6 +408,22 @@ export class TradewatchStore {
       if (pending?.length) await backoff(attempt);
     }
   }
+}
+
+function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): SourceMeta {
+  const meta: SourceMeta = { sourceId };
+  for (const key of ['contentHash', 'etag', 'lastModified', 'updatedAt', 'lastChangeAt', 'healthSince', 'lastError', 'lastErrorStep', 'lastErrorAt', 'lastSuccessAt'] as const) {
+    const value = str(Item, key);
+    if (value !== undefined) meta[key] = value;
+  }
+  const status = str(Item, 'healthStatus');
+  if (status === 'healthy' || status === 'unhealthy') meta.healthStatus = status;
+  for (const key of ['recordCount', 'manifestBuckets', 'consecutiveFailures'] as const) {
+    const value = num(Item, key);
+    if (value !== undefined) meta[key] = value;
+  }
+  if (Item.outboxPending?.BOOL) meta.outboxPending = true;
+  return meta;
 }
 
 function decodeBucket(entries: string, into: Map<string, string>): void {
