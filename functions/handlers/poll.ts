@@ -8,6 +8,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { dynamoClient, snsClient } from '../aws-clients.ts';
 import type { Logger, RunReport } from '../pipeline.ts';
 import { pollSource } from '../run.ts';
+import { crashMetricsRecord, runMetricsRecord } from '../metrics.ts';
 import { findSource } from '../sources/registry.ts';
 import { TradewatchStore } from '../store.ts';
 
@@ -27,6 +28,10 @@ export interface PollHandlerConfig {
   /** Called on every progress tick while parsing (terminal progress in the CLI). */
   onProgress?: (recordsSeen: number) => void;
   allowPrivateHosts?: boolean;
+  /** Where the run's metrics/log record goes (stdout as one JSON line on Lambda). */
+  emit?: (record: Record<string, unknown>) => void;
+  /** Per-source Records and Changes metrics. @default false */
+  detailedMetrics?: boolean;
 }
 
 /** Structured JSON logs, one line each, for CloudWatch Logs Insights. */
@@ -42,7 +47,9 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
     resolved ??= typeof config === 'function' ? config() : config;
     const source = findSource(event.sourceId);
     if (!source) throw new Error(`config: unknown source "${event.sourceId}"`);
-    const report = await pollSource(
+    let report: RunReport;
+    try {
+      report = await pollSource(
       source,
       {
         store: resolved.store,
@@ -55,6 +62,12 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
       resolved.allowPrivateHosts ? { allowPrivateHosts: true } : {},
       event.acceptDrop ? { acceptDrop: true } : {},
     );
+    } catch (error) {
+      resolved.emit?.(crashMetricsRecord(source.id, error));
+      throw error;
+    }
+    const metrics = runMetricsRecord(report, { detailed: resolved.detailedMetrics ?? false });
+    if (metrics) resolved.emit?.(metrics);
     return report;
   });
 }
@@ -72,4 +85,6 @@ export const handler = createPollHandler(() => ({
   alertsTopicArn: requireEnv('ALERTS_TOPIC_ARN'),
   operationsTopicArn: requireEnv('OPERATIONS_TOPIC_ARN'),
   log: jsonLogger,
+  emit: (record) => console.log(JSON.stringify(record)),
+  detailedMetrics: process.env.DETAILED_METRICS === 'true',
 }));
