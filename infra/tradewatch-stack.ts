@@ -2,34 +2,55 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SOURCES } from '../functions/sources/registry.ts';
 import { AlertTopics } from './constructs/alert-topics.ts';
+import { TradewatchDashboard } from './constructs/dashboard.ts';
+import { Operations } from './constructs/operations.ts';
 import { SourcePoller } from './constructs/source-poller.ts';
 import { StateTable } from './constructs/state-table.ts';
+import { Subscribers, type SubscriberSpec } from './constructs/subscribers.ts';
 
 export interface TradewatchStackProps extends StackProps {
-  /** Source ids to poll. @default every registered source */
-  readonly sources?: readonly string[];
-  /** Per-source schedule overrides (EventBridge expressions). @default each source's own */
-  readonly schedules?: Readonly<Record<string, string>>;
+  /** Source id → schedule, for the sources to poll. @default every registered source on its own schedule */
+  readonly sources?: Readonly<Record<string, string>>;
+  /** @default none */
+  readonly subscribers?: readonly SubscriberSpec[];
+  /** Who gets source-health events and alarms. @default nobody */
+  readonly operations?: { readonly email?: string; readonly sms?: string };
+  /** Environment every poller gets besides its own (e.g. keyword rules). @default none */
+  readonly pollerEnvironment?: Readonly<Record<string, string>>;
+  /** Per-source Records and Changes metrics (billed custom metrics). @default false */
+  readonly detailedMetrics?: boolean;
 }
 
-/** The pipeline in one account: the table, the topics, and one scheduled poller per source. */
+/** The pipeline in one account: table, topics, a scheduled poller per source, subscribers, alarms, dashboard. */
 export class TradewatchStack extends Stack {
   constructor(scope: Construct, id: string, props: TradewatchStackProps = {}) {
     super(scope, id, props);
-    const enabled = props.sources ?? SOURCES.map((s) => s.id);
-    const unknown = enabled.filter((id) => !SOURCES.some((s) => s.id === id));
+    const schedules = props.sources ?? Object.fromEntries(SOURCES.map((s) => [s.id, s.schedule]));
+    const unknown = Object.keys(schedules).filter((sourceId) => !SOURCES.some((s) => s.id === sourceId));
     if (unknown.length) throw new Error(`TradewatchStack: unknown source id(s) ${unknown.join(', ')}; known: ${SOURCES.map((s) => s.id).join(', ')}`);
+
     const { table } = new StateTable(this, 'State');
     const topics = new AlertTopics(this, 'Topics');
-    for (const source of SOURCES.filter((s) => enabled.includes(s.id))) {
-      new SourcePoller(this, `Poller-${source.id}`, {
-        sourceId: source.id,
-        schedule: props.schedules?.[source.id] ?? source.schedule,
-        table,
-        alerts: topics.alerts,
-        operations: topics.operations,
-      });
-    }
+    const operations = new Operations(this, 'Operations', { operations: topics.operations, ...props.operations });
+    const pollers = Object.entries(schedules).map(
+      ([sourceId, schedule]) =>
+        new SourcePoller(this, `Poller-${sourceId}`, {
+          sourceId,
+          schedule,
+          table,
+          alerts: topics.alerts,
+          operations: topics.operations,
+          deadLetterQueue: operations.pollerDeadLetters,
+          alarmAction: operations.alarmAction,
+          environment: { ...props.pollerEnvironment },
+          detailedMetrics: props.detailedMetrics ?? false,
+        }),
+    );
+    const subscribers = new Subscribers(this, 'Subscribers', { subscribers: props.subscribers ?? [], alerts: topics.alerts, operations: topics.operations, alarmAction: operations.alarmAction });
+    new TradewatchDashboard(this, 'Dashboard', {
+      pollers: pollers.map((p) => ({ sourceId: p.node.id.replace(/^Poller-/, ''), succeeded: p.succeeded, duration: p.function.metricDuration({ statistic: 'p95' }), logGroup: p.functionLogs })),
+      deadLetterDepths: [operations.pollerDeadLetters, subscribers.webhookDeadLetters].filter((q) => q !== undefined).map((q) => q.metricApproximateNumberOfMessagesVisible()),
+    });
     new CfnOutput(this, 'AlertsTopicArn', { value: topics.alerts.topicArn });
     new CfnOutput(this, 'OperationsTopicArn', { value: topics.operations.topicArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });

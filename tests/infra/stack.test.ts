@@ -2,13 +2,23 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SOURCES } from '../../functions/sources/registry.ts';
+import type { SubscriberSpec } from '../../infra/constructs/subscribers.ts';
 import { TradewatchStack } from '../../infra/tradewatch-stack.ts';
+
+export const SAMPLE_SUBSCRIBERS: SubscriberSpec[] = [
+  { id: 'compliance-email', channel: { type: 'email', address: 'compliance@example.com' }, filterPolicy: { list: ['Entity List'], changeType: ['added'], countries: ['CN', 'HK'] }, includeHealth: true },
+  { id: 'sdn-sms', channel: { type: 'sms', phoneNumber: '+15555550100' }, filterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'] } },
+];
+
+function synth(props: ConstructorParameters<typeof TradewatchStack>[2] = {}): Template {
+  const app = new App({ builtinCloudFormationValidation: false });
+  return Template.fromStack(new TradewatchStack(app, 'Test', props));
+}
 
 describe('TradewatchStack', () => {
   let template: Template;
   beforeAll(() => {
-    const app = new App({ builtinCloudFormationValidation: false });
-    template = Template.fromStack(new TradewatchStack(app, 'Test'));
+    template = synth({ subscribers: SAMPLE_SUBSCRIBERS, operations: { email: 'ops@example.com' } });
   });
 
   it('creates one scheduled poller per registered source, with its schedule and id', () => {
@@ -21,12 +31,19 @@ describe('TradewatchStack', () => {
     }
   });
 
-  it('runs the pollers on arm64 Node.js 22 with a dead-letter queue', () => {
+  it('takes schedule overrides and a subset of sources', () => {
+    const subset = synth({ sources: { 'us-ofac-sdn': 'rate(2 minutes)' } });
+    subset.resourceCountIs('AWS::Events::Rule', 1);
+    subset.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+
+  it('runs the pollers on arm64 Node.js 24 with a dead-letter queue and no retries', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') } });
     expect(Object.keys(functions)).toHaveLength(SOURCES.length);
     for (const fn of Object.values(functions)) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], DeadLetterConfig: { TargetArn: expect.anything() } });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], DeadLetterConfig: { TargetArn: expect.anything() }, MemorySize: 1024 });
     }
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
   });
 
   it('keeps the table on demand, encrypted, recoverable, with TTL and the outbox and timeline indexes', () => {
@@ -39,22 +56,75 @@ describe('TradewatchStack', () => {
     });
   });
 
-  it('encrypts both topics with a customer key and refuses non-TLS publishing', () => {
+  it('encrypts both topics with the AWS-managed SNS key and refuses non-TLS requests', () => {
     template.resourceCountIs('AWS::SNS::Topic', 2);
-    for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    });
+    for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('alias/aws/sns');
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]));
+    }
   });
 
-  it('grants the pollers the table and the two topics only, through grants', () => {
+  it('scopes each function to what it uses, through grants', () => {
+    const roles = template.findResources('AWS::IAM::Role');
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const actions = new Set(policies.flatMap((p) => (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat())));
-    expect([...actions].filter((a) => a !== 'sqs:SendMessage' && !a.startsWith('dynamodb:') && a !== 'sns:Publish' && !a.startsWith('kms:') && !a.startsWith('logs:'))).toEqual([]);
-    expect(actions.has('dynamodb:*')).toBe(false);
+    for (const policy of policies) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        for (const action of [statement.Action].flat()) expect(action).not.toMatch(/^[a-z0-9-]+:\*$|^\*$/);
+        expect(statement.Resource).not.toBe('*');
+      }
+    }
+    expect(Object.keys(roles).length).toBeGreaterThanOrEqual(SOURCES.length + 1);
+    // The pollers write the table and publish; the forwarder only publishes to the operations topic.
+    const forwarderPolicy = policies.find((p) => JSON.stringify(p.Properties.Roles).includes('AlarmForwarder'))!;
+    expect(JSON.stringify(forwarderPolicy.Properties.PolicyDocument)).not.toContain('dynamodb:');
+  });
+
+  it('alarms when a source has not been polled successfully for twice its schedule, including when no data arrives', () => {
+    for (const source of SOURCES) {
+      const minutes = /rate\((\d+) minutes?\)/.exec(source.schedule)?.[1] ?? String(Number(/rate\((\d+) hours?\)/.exec(source.schedule)?.[1] ?? 1) * 60);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Tradewatch',
+        MetricName: 'Succeeded',
+        Dimensions: [{ Name: 'Source', Value: source.id }],
+        Period: Number(minutes) * 2 * 60,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+        AlarmActions: [Match.anyValue()],
+      });
+    }
+  });
+
+  it('alarms on the pollers\' dead-letter queue through the alarm forwarder', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', ComparisonOperator: 'GreaterThanThreshold', Threshold: 0 });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'lambda.alarms.cloudwatch.amazonaws.com' });
+  });
+
+  it('stays inside CloudWatch\'s free tier of 10 alarm metrics for the default sources', () => {
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBeLessThanOrEqual(10);
+  });
+
+  it('subscribes email and SMS subscribers with the filter policies generated from their filters', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'compliance@example.com',
+      FilterPolicy: { list: ['Entity List'], changeType: ['added'], countries: ['CN', 'HK'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15555550100', FilterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'] } });
+    // includeHealth: the operations topic too, without the change filters.
+    const emails = Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: 'compliance@example.com' } }));
+    expect(emails).toHaveLength(2);
+    expect(emails.filter((s) => s.Properties.FilterPolicy === undefined)).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  it('builds one dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it('refuses an unknown source id with a message naming it', () => {
-    expect(() => new TradewatchStack(new App({ builtinCloudFormationValidation: false }), 'Bad', { sources: ['nope'] })).toThrow(/unknown source id\(s\) nope/);
+    expect(() => synth({ sources: { nope: 'rate(5 minutes)' } })).toThrow(/unknown source id\(s\) nope/);
   });
 });

@@ -1,0 +1,51 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { LambdaAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { SubscriptionProtocol, Subscription, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TradewatchFunction } from './tradewatch-function.ts';
+
+export interface OperationsProps {
+  readonly operations: ITopic;
+  /** Who gets source-health events and alarms. @default nobody (the topic is still there) */
+  readonly email?: string;
+  readonly sms?: string;
+}
+
+/**
+ * What keeps the pipeline observable: the alarm forwarder (alarm → operations topic), the pollers'
+ * shared dead-letter queue with its alarm, and the operators' subscriptions.
+ */
+export class Operations extends Construct {
+  readonly alarmAction: LambdaAction;
+  readonly pollerDeadLetters: Queue;
+  readonly forwarder: TradewatchFunction;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    this.forwarder = new TradewatchFunction(this, 'AlarmForwarder', {
+      handlerFile: 'alarm-forwarder.ts',
+      description: 'tradewatch: forwards CloudWatch alarms to the operations topic',
+      timeout: Duration.seconds(10),
+      environment: { OPERATIONS_TOPIC_ARN: props.operations.topicArn },
+    });
+    props.operations.grantPublish(this.forwarder.function);
+    // One action for every alarm: each gets its own invoke permission.
+    this.alarmAction = new LambdaAction(this.forwarder.function, { useUniquePermissionId: true });
+
+    this.pollerDeadLetters = new Queue(this, 'PollerDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const alarm = new Alarm(this, 'PollerDeadLettersAlarm', {
+      alarmDescription: 'A poller invocation failed for good (its event is in the dead-letter queue). The next scheduled poll catches up; look at the poller logs.',
+      metric: this.pollerDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.alarmAction);
+
+    if (props.email) new Subscription(this, 'Email', { topic: props.operations, protocol: SubscriptionProtocol.EMAIL, endpoint: props.email });
+    if (props.sms) new Subscription(this, 'Sms', { topic: props.operations, protocol: SubscriptionProtocol.SMS, endpoint: props.sms });
+  }
+}

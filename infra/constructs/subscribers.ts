@@ -1,0 +1,111 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { SubscriptionFilter, SubscriptionProtocol, Subscription, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TradewatchFunction } from './tradewatch-function.ts';
+
+/** A subscriber as infra needs it: its channel and its SNS filter policy (allowlists per attribute). */
+export interface SubscriberSpec {
+  readonly id: string;
+  readonly channel:
+    | { readonly type: 'email'; readonly address: string }
+    | { readonly type: 'sms'; readonly phoneNumber: string }
+    | { readonly type: 'webhook'; readonly url: string; readonly secret: { readonly secretsManagerSecret: string } | { readonly ssmParameter: string } };
+  /** Attribute name → allowed values. Empty: every message. */
+  readonly filterPolicy: Readonly<Record<string, readonly string[]>>;
+  /** Also subscribe to the operations topic (source health). @default false */
+  readonly includeHealth?: boolean;
+}
+
+export interface SubscribersProps {
+  readonly subscribers: readonly SubscriberSpec[];
+  readonly alerts: ITopic;
+  readonly operations: ITopic;
+  readonly alarmAction: IAlarmAction;
+}
+
+function filterPolicy(policy: Readonly<Record<string, readonly string[]>>): Record<string, SubscriptionFilter> | undefined {
+  const entries = Object.entries(policy);
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.map(([name, values]) => [name, SubscriptionFilter.stringFilter({ allowlist: [...values] })]));
+}
+
+/**
+ * Subscriptions from the config: email and SMS straight on SNS with their filter policies; each
+ * webhook through its own encrypted queue (filter policy on the subscription, raw delivery) and a
+ * dispatcher that signs and POSTs, with one shared dead-letter queue and an alarm on it.
+ */
+export class Subscribers extends Construct {
+  readonly webhookDeadLetters: Queue | undefined;
+  readonly dispatchers: TradewatchFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: SubscribersProps) {
+    super(scope, id);
+    const webhooks = props.subscribers.filter((s) => s.channel.type === 'webhook');
+    if (webhooks.length) {
+      this.webhookDeadLetters = new Queue(this, 'WebhookDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+      const alarm = new Alarm(this, 'WebhookDeadLettersAlarm', {
+        alarmDescription: 'A webhook delivery failed for good and waits in the dead-letter queue: fix the endpoint, then redrive the queue.',
+        metric: this.webhookDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(props.alarmAction);
+    }
+    for (const subscriber of props.subscribers) {
+      const topics = subscriber.includeHealth ? [props.alerts, props.operations] : [props.alerts];
+      const channel = subscriber.channel;
+      if (channel.type === 'email' || channel.type === 'sms') {
+        for (const [index, topic] of topics.entries()) {
+          const policy = filterPolicy(subscriber.filterPolicy);
+          new Subscription(this, `${subscriber.id}-${index}`, {
+            topic,
+            protocol: channel.type === 'email' ? SubscriptionProtocol.EMAIL : SubscriptionProtocol.SMS,
+            endpoint: channel.type === 'email' ? channel.address : channel.phoneNumber,
+            // The operations topic carries health only: the subscriber's change filters do not apply.
+            ...(index === 0 && policy ? { filterPolicy: policy } : {}),
+          });
+        }
+        continue;
+      }
+      const queue = new Queue(this, `${subscriber.id}-Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // Six times the dispatcher's timeout, as Lambda's event source mapping advises.
+        visibilityTimeout: Duration.minutes(3),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: this.webhookDeadLetters!, maxReceiveCount: 8 },
+      });
+      for (const [index, topic] of topics.entries()) {
+        const policy = filterPolicy(subscriber.filterPolicy);
+        topic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true, ...(index === 0 && policy ? { filterPolicy: policy } : {}) }));
+      }
+      const dispatcher = new TradewatchFunction(this, `${subscriber.id}-Dispatcher`, {
+        handlerFile: 'dispatch-webhook.ts',
+        description: `tradewatch webhook dispatcher for ${subscriber.id}`,
+        timeout: Duration.seconds(30),
+        environment: { WEBHOOK_URL: channel.url, WEBHOOK_SUBSCRIBER_ID: subscriber.id, QUEUE_URL: queue.queueUrl },
+      });
+      if ('secretsManagerSecret' in channel.secret) {
+        const secret = Secret.fromSecretNameV2(this, `${subscriber.id}-Secret`, channel.secret.secretsManagerSecret);
+        secret.grantRead(dispatcher.function);
+        dispatcher.function.addEnvironment('WEBHOOK_SECRET_ARN', secret.secretArn);
+      } else {
+        const parameter = StringParameter.fromSecureStringParameterAttributes(this, `${subscriber.id}-Parameter`, { parameterName: channel.secret.ssmParameter });
+        parameter.grantRead(dispatcher.function);
+        dispatcher.function.addEnvironment('WEBHOOK_SECRET_PARAMETER', channel.secret.ssmParameter);
+      }
+      queue.grantConsumeMessages(dispatcher.function);
+      dispatcher.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+      this.dispatchers.push(dispatcher);
+    }
+  }
+}
