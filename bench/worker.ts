@@ -11,12 +11,14 @@
  *                                 the stored version, each later one a poll; DynamoDB requests counted
  */
 import { createReadStream } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SaxesParser } from 'saxes';
 import { countRequests } from '../functions/aws-clients.ts';
 import { diffSnapshots } from '../functions/diff.ts';
 import { startLocalRuntime } from '../functions/local/runtime.ts';
 import { contentHash } from '../functions/records.ts';
-import { replayPaths } from '../functions/run.ts';
+import { pollSource, replayPaths } from '../functions/run.ts';
 import { openRecords } from '../functions/sources/document.ts';
 import { findSource } from '../functions/sources/registry.ts';
 import { fileDocument } from '../functions/sources/document.ts';
@@ -112,7 +114,59 @@ async function pipeline(sourceId: string, dynamoEndpoint: string, files: string[
   emit({ runs });
 }
 
+/**
+ * Live polls against a loopback publisher serving the file: the first stores the baseline, then
+ * unchanged polls answered 304, then unchanged polls from a publisher without validators (the full
+ * body is downloaded and hashed, and the sentinel stops the run).
+ */
+async function poll(sourceId: string, dynamoEndpoint: string, file: string): Promise<void> {
+  const base = source(sourceId);
+  let validators = true;
+  const server = createServer((req, res) => {
+    if (validators && req.headers['if-none-match'] === '"v1"') {
+      res.writeHead(304).end();
+      return;
+    }
+    res.writeHead(200, validators ? { etag: '"v1"' } : {});
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const live = { ...base, downloads: [{ ...base.downloads[0]!, url: `http://127.0.0.1:${port}/${file.split('/').pop()}` }] };
+  const home = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
+  const runtime = await startLocalRuntime({ home, persist: false, dynamoEndpoint, tableName: `bench-poll-${port}` });
+  const counts = countRequests(runtime.dynamo);
+  const deps = { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn };
+  const fetchOptions = { allowPrivateHosts: true };
+  const measure = async (label: string, times: number) => {
+    const seconds: number[] = [];
+    let status = '';
+    for (let i = 0; i < times; i++) {
+      counts.clear();
+      const started = performance.now();
+      const report = await pollSource(live, deps, fetchOptions, { enforceBounds: false });
+      seconds.push((performance.now() - started) / 1000);
+      status = report.status;
+    }
+    return { label, status, medianMs: Math.round(seconds.sort((a, b) => a - b)[Math.floor(seconds.length / 2)]! * 1000), dynamoRequests: Object.fromEntries(counts) };
+  };
+  try {
+    const baseline = await measure('baseline', 1);
+    const notModified = await measure('unchanged, 304', 7);
+    validators = false;
+    const fullDownload = await measure('unchanged, no validators', 3);
+    emit({ runs: [baseline, notModified, fullDownload] });
+  } finally {
+    server.close();
+    await runtime.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
 switch (mode) {
+  case 'poll':
+    await poll(args[0]!, args[1]!, args[2]!);
+    break;
   case 'tokenize':
     await tokenize(args[0]!);
     break;

@@ -41,6 +41,8 @@ export interface DownloadedFile {
   name: string;
   path: string;
   bytes: number;
+  /** SHA-256 of the file's bytes, hex. */
+  sha256: string;
 }
 
 export interface FetchedVersion {
@@ -109,7 +111,7 @@ function retryAfter(header: string | null): number | undefined {
 }
 
 /** One URL to a temporary file; returns undefined on 304. */
-async function downloadOnce(sourceId: string, url: string, name: string, directory: string, validators: Validators, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>, hash: ReturnType<typeof createHash>): Promise<(DownloadedFile & Validators) | undefined> {
+async function downloadOnce(sourceId: string, url: string, name: string, directory: string, validators: Validators, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>): Promise<(DownloadedFile & Validators) | undefined> {
   const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
@@ -150,9 +152,7 @@ async function downloadOnce(sourceId: string, url: string, name: string, directo
       if (error instanceof SourceFetchError) throw error;
       throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms while reading the body` : `download broke off: ${(error as Error).message}`);
     }
-    // Feed the file's bytes into the version hash only once the attempt has succeeded.
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    const result: DownloadedFile & Validators = { name, path, bytes };
+    const result: DownloadedFile & Validators = { name, path, bytes, sha256: attemptHash.digest('hex') };
     const etag = response.headers.get('etag');
     const lastModified = response.headers.get('last-modified');
     if (etag) result.etag = etag;
@@ -196,24 +196,25 @@ export async function fetchVersion(sourceId: string, request: DownloadRequest, v
   const directory = await mkdtemp(join(tmpdir(), `tradewatch-${sourceId}-`));
   const cleanup = (): Promise<void> => rm(directory, { recursive: true, force: true });
   try {
-    const hash = createHash('sha256');
-    const main = await withRetries(sourceId, request.url, options, () => downloadOnce(sourceId, request.url, request.name, directory, validators, options, hash));
+    const main = await withRetries(sourceId, request.url, options, () => downloadOnce(sourceId, request.url, request.name, directory, validators, options));
     if (!main) {
       await cleanup();
       return { notModified: true };
     }
     const companions = new Map<string, SourceDocument>();
+    const digests = [main.sha256];
     let bytes = main.bytes;
     for (const [name, url] of Object.entries(request.companions ?? {})) {
-      const file = await withRetries(sourceId, url, options, () => downloadOnce(sourceId, url, name, directory, {}, options, hash));
+      const file = await withRetries(sourceId, url, options, () => downloadOnce(sourceId, url, name, directory, {}, options));
       if (!file) throw new SourceFetchError(sourceId, `${url} answered 304 to an unconditional GET`);
       bytes += file.bytes;
+      digests.push(file.sha256);
       companions.set(name.toLowerCase(), fileDocumentAt(file));
     }
     const version: FetchedVersion = {
       notModified: false,
       input: { main: fileDocumentAt(main), companions },
-      contentHash: hash.digest('hex'),
+      contentHash: versionHash(digests),
       bytes,
       cleanup,
     };
@@ -230,9 +231,21 @@ function fileDocumentAt(file: DownloadedFile): SourceDocument {
   return { name: file.name, open: () => createReadStream(file.path) };
 }
 
-/** The version id of files on disk (replay): SHA-256 over their bytes, main file first. */
+/**
+ * The version id of a publication from its files' SHA-256 digests, main file first: the digest
+ * itself for one file, a digest of the digests for several.
+ */
+export function versionHash(digests: readonly string[]): string {
+  return digests.length === 1 ? digests[0]! : createHash('sha256').update(digests.join('\n')).digest('hex');
+}
+
+/** The version id of files on disk (replay), the same as a poll of the same bytes gets. */
 export async function hashFiles(paths: readonly string[]): Promise<string> {
-  const hash = createHash('sha256');
-  for (const path of paths) for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const digests: string[] = [];
+  for (const path of paths) {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    digests.push(hash.digest('hex'));
+  }
+  return versionHash(digests);
 }

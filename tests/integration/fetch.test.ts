@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceFetchError } from '../../functions/errors.ts';
-import { assertFetchableUrl, fetchVersion, isPrivateAddress, type FetchedVersion } from '../../functions/fetch.ts';
+import { assertFetchableUrl, fetchVersion, hashFiles, isPrivateAddress, type FetchedVersion } from '../../functions/fetch.ts';
 import { readHead } from '../../functions/sources/document.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 
@@ -25,7 +26,9 @@ describe('fetchVersion against a loopback server', () => {
     expect(outcome.notModified).toBe(false);
     expect(outcome).toMatchObject({ etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 10:00:00 GMT', bytes: 12 });
     expect((await readHead(outcome.input.main)).toString()).toBe('id,name\n1,A\n');
-    expect(outcome.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    // The same version id a replay of the same bytes gets.
+    expect(outcome.contentHash).toBe(createHash('sha256').update('id,name\n1,A\n').digest('hex'));
+    expect(await hashFiles([(outcome.input.main.open() as unknown as { path: string }).path])).toBe(outcome.contentHash);
     await outcome.cleanup();
   });
 
