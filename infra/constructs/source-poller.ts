@@ -8,7 +8,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/metrics.ts';
-import { scheduleMinutes, TradewatchFunction } from './tradewatch-function.ts';
+import { scheduleMinutes } from '../../functions/schedule.ts';
+import { TradewatchFunction } from './tradewatch-function.ts';
 
 export interface SourcePollerProps {
   readonly sourceId: string;

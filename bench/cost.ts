@@ -1,0 +1,73 @@
+/**
+ * Monthly cost of the default deployment from measured figures. Prices: AWS's published on-demand
+ * prices for us-east-1 (Lambda arm64, DynamoDB on-demand after the November 2024 reduction, SNS,
+ * CloudWatch); check https://aws.amazon.com/pricing before relying on them. Free tiers are NOT
+ * subtracted, so the figure is what an account already past them pays.
+ */
+export const PRICES = {
+  lambdaGbSecondArm: 0.0000133334,
+  lambdaRequest: 0.2 / 1e6,
+  dynamoWriteUnit: 0.625 / 1e6,
+  dynamoReadUnit: 0.125 / 1e6,
+  snsPublish: 0.5 / 1e6,
+  snsEmail: 2 / 1e5,
+  sqsRequest: 0.4 / 1e6,
+  logsIngestGb: 0.5,
+  customMetric: 0.3,
+  alarmMetric: 0.1,
+} as const;
+
+export interface CostInputs {
+  /** Polls per month, per source. */
+  pollsPerMonth: Record<string, number>;
+  /** Lambda memory of a poller, MB. */
+  memoryMb: number;
+  /** Measured duration of an unchanged poll on this machine, ms (304 answered). */
+  unchangedPollMs: number;
+  /** Allowance for the publisher's network round trip on AWS, ms (not measurable offline). */
+  networkAllowanceMs: number;
+  /** DynamoDB write requests of one unchanged poll (measured). */
+  unchangedPollWrites: number;
+  /** Changed runs per month over all sources, and events per changed run (assumed). */
+  changedRunsPerMonth: number;
+  eventsPerChangedRun: number;
+  /** Measured duration of a changed run, ms, and its DynamoDB requests (measured, 10 changes). */
+  changedRunMs: number;
+  changedRunWrites: number;
+  changedRunReads: number;
+  /** Email subscribers receiving each event (assumed). */
+  emailSubscribers: number;
+  /** Bytes logged per poll (measured size of the poll's log lines plus Lambda's START/END/REPORT). */
+  logBytesPerPoll: number;
+  customMetrics: number;
+  alarms: number;
+}
+
+export interface CostLine {
+  item: string;
+  quantity: string;
+  usd: number;
+}
+
+export function monthlyCost(inputs: CostInputs): CostLine[] {
+  const polls = Object.values(inputs.pollsPerMonth).reduce((a, b) => a + b, 0);
+  const gb = inputs.memoryMb / 1024;
+  const unchangedSeconds = (inputs.unchangedPollMs + inputs.networkAllowanceMs) / 1000;
+  const changedSeconds = (inputs.changedRunMs + inputs.networkAllowanceMs) / 1000;
+  const gbSeconds = polls * unchangedSeconds * gb + inputs.changedRunsPerMonth * changedSeconds * gb;
+  const events = inputs.changedRunsPerMonth * inputs.eventsPerChangedRun;
+  const writes = polls * inputs.unchangedPollWrites + inputs.changedRunsPerMonth * inputs.changedRunWrites;
+  const reads = inputs.changedRunsPerMonth * inputs.changedRunReads;
+  const logGb = (polls * inputs.logBytesPerPoll) / 1024 ** 3;
+  return [
+    { item: 'Lambda compute (arm64)', quantity: `${polls.toLocaleString('en-US')} polls × ${(unchangedSeconds * 1000).toFixed(0)} ms × ${gb} GB = ${gbSeconds.toFixed(0)} GB-s`, usd: gbSeconds * PRICES.lambdaGbSecondArm },
+    { item: 'Lambda requests', quantity: `${(polls + inputs.changedRunsPerMonth).toLocaleString('en-US')}`, usd: (polls + inputs.changedRunsPerMonth) * PRICES.lambdaRequest },
+    { item: 'DynamoDB writes (on-demand)', quantity: `${writes.toLocaleString('en-US')} write units`, usd: writes * PRICES.dynamoWriteUnit },
+    { item: 'DynamoDB reads (on-demand)', quantity: `${reads.toLocaleString('en-US')} read units`, usd: reads * PRICES.dynamoReadUnit },
+    { item: 'SNS publishes + email deliveries', quantity: `${events} events × ${inputs.emailSubscribers} email subscriber(s)`, usd: events * PRICES.snsPublish + events * inputs.emailSubscribers * PRICES.snsEmail },
+    { item: 'CloudWatch Logs ingestion', quantity: `${(logGb * 1024).toFixed(1)} MB`, usd: logGb * PRICES.logsIngestGb },
+    { item: 'CloudWatch custom metrics', quantity: `${inputs.customMetrics} (within the 10 free)`, usd: Math.max(0, inputs.customMetrics - 10) * PRICES.customMetric },
+    { item: 'CloudWatch alarms', quantity: `${inputs.alarms} (within the 10 free)`, usd: Math.max(0, inputs.alarms - 10) * PRICES.alarmMetric },
+    { item: 'EventBridge schedules, dashboard (first 3 free), SQS (webhooks only)', quantity: '—', usd: 0 },
+  ];
+}
