@@ -22,6 +22,13 @@ export interface WebhookDeliveryOptions {
   backoffMs?: number;
   /** Longest wait between attempts, also caps Retry-After. @default 30000 */
   maxBackoffMs?: number;
+  /**
+   * A Retry-After longer than this ends the call at once, with `retryAfterMs` in the result, so
+   * that the caller can reschedule the delivery (e.g. through an SQS visibility timeout) instead of
+   * retrying before the receiver asked.
+   * @default unlimited: the wait is min(maxBackoffMs, Retry-After) and the attempts go on
+   */
+  retryAfterLimitMs?: number;
 }
 
 export interface WebhookResult {
@@ -29,6 +36,8 @@ export interface WebhookResult {
   attempts: number;
   status?: number;
   error?: string;
+  /** The Retry-After of the last response, in milliseconds, when it carried one. */
+  retryAfterMs?: number;
 }
 
 function secretKey(secret: string): Buffer {
@@ -91,6 +100,10 @@ export async function deliverWebhook(target: WebhookTarget, id: string, body: st
       last = { delivered: false, attempts: attempt, status: response.status, error: `HTTP ${response.status}` };
       if (response.status !== 429 && response.status < 500) return last;
       wait = retryAfterMs(response.headers.get('retry-after'));
+      if (wait !== undefined) {
+        last.retryAfterMs = wait;
+        if (options.retryAfterLimitMs !== undefined && wait > options.retryAfterLimitMs) return last;
+      }
     } catch (error) {
       last = { delivered: false, attempts: attempt, error: controller.signal.aborted ? `timed out after ${timeoutMs} ms` : (error as Error).message };
     } finally {

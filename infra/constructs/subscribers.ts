@@ -79,10 +79,12 @@ export class Subscribers extends Construct {
       const queue = new Queue(this, `${subscriber.id}-Queue`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
-        // Six times the dispatcher's timeout, as Lambda's event source mapping advises.
-        visibilityTimeout: Duration.minutes(3),
+        // Six times the dispatcher's timeout, as Lambda's event source mapping advises; it is
+        // also the delay between SQS's redeliveries of a failed message.
+        visibilityTimeout: Duration.minutes(6),
         retentionPeriod: Duration.days(4),
-        deadLetterQueue: { queue: this.webhookDeadLetters!, maxReceiveCount: 8 },
+        // Ten receives six minutes apart: about an hour of retries before the dead-letter queue.
+        deadLetterQueue: { queue: this.webhookDeadLetters!, maxReceiveCount: 10 },
       });
       for (const [index, topic] of topics.entries()) {
         const policy = filterPolicy(subscriber.filterPolicy);
@@ -91,7 +93,8 @@ export class Subscribers extends Construct {
       const dispatcher = new TradewatchFunction(this, `${subscriber.id}-Dispatcher`, {
         handlerFile: 'dispatch-webhook.ts',
         description: `tradewatch webhook dispatcher for ${subscriber.id}`,
-        timeout: Duration.seconds(30),
+        // One delivery's worst case is 25 s (3 attempts of 5 s plus backoff).
+        timeout: Duration.seconds(60),
         environment: { WEBHOOK_URL: channel.url, WEBHOOK_SUBSCRIBER_ID: subscriber.id, QUEUE_URL: queue.queueUrl },
       });
       if ('secretsManagerSecret' in channel.secret) {
@@ -104,7 +107,8 @@ export class Subscribers extends Construct {
         dispatcher.function.addEnvironment('WEBHOOK_SECRET_PARAMETER', channel.secret.ssmParameter);
       }
       queue.grantConsumeMessages(dispatcher.function);
-      dispatcher.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+      // At most two batches at once: a slow receiver is not flooded.
+      dispatcher.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: 2 }));
       this.dispatchers.push(dispatcher);
     }
   }

@@ -53,6 +53,13 @@ describe('deliverWebhook to a loopback receiver', () => {
     expect(new Set(server.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(['evt-2']));
   });
 
+  it('ends the attempts at once on a Retry-After beyond retryAfterLimitMs and reports the delay to the caller', async () => {
+    server.handle((_req, res) => res.writeHead(429, { 'retry-after': '120' }).end());
+    const result = await deliverWebhook({ url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true }, 'evt-5', '{}', { ...FAST, retryAfterLimitMs: 1000 });
+    expect(result).toEqual({ delivered: false, attempts: 1, status: 429, error: 'HTTP 429', retryAfterMs: 120_000 });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('does not retry a 400 and reports it', async () => {
     server.handle((_req, res) => res.writeHead(400).end());
     expect(await deliverWebhook({ url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true }, 'evt-3', '{}', FAST)).toEqual({ delivered: false, attempts: 1, status: 400, error: 'HTTP 400' });
