@@ -8,6 +8,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { dynamoClient, snsClient } from '../aws-clients.ts';
 import type { Logger, RunReport } from '../pipeline.ts';
 import { pollSource } from '../run.ts';
+import { jsonLogger } from '../json-logger.ts';
 import { crashMetricsRecord, runMetricsRecord } from '../metrics.ts';
 import { findSource } from '../sources/registry.ts';
 import { TradewatchStore } from '../store.ts';
@@ -34,12 +35,6 @@ export interface PollHandlerConfig {
   detailedMetrics?: boolean;
 }
 
-/** Structured JSON logs, one line each, for CloudWatch Logs Insights. */
-export const jsonLogger: Logger = {
-  info: (message, fields) => console.log(JSON.stringify({ level: 'INFO', message, ...fields })),
-  warn: (message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message, ...fields })),
-};
 
 export function createPollHandler(config: PollHandlerConfig | (() => PollHandlerConfig)) {
   let resolved: PollHandlerConfig | undefined;
