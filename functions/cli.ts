@@ -8,10 +8,11 @@ import type { Context } from 'aws-lambda';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { configFilePath, filterPolicyFor, loadConfig, scheduledSources, type TradewatchConfig } from './config.ts';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
 import { SourceHealthError, TradewatchError, describeError } from './errors.ts';
 import { isChangeEvent } from './events.ts';
-import { deliverQueued, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from './local/runtime.ts';
+import { deliverQueued, describeDelivery, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from './local/runtime.ts';
 import type { PipelineDeps, RunReport } from './pipeline.ts';
 import { contentHash, type RegisterRecord } from './records.ts';
 import { renderText } from './render.ts';
@@ -39,11 +40,15 @@ Commands:
   demo                                      replay the bundled example versions and show the alerts
   events --source <id> [--limit <n>] [--json]
                                             the stored change events (audit trail), newest first
+  config [--json]                           validate the configuration file; print the effective
+                                            configuration and each subscriber's SNS filter policy
 
 Options:
-  --verbose     stack traces and debug output on errors
-  --home <dir>  local state folder (default .tradewatch, or TRADEWATCH_HOME)
-  -h, --help    this text
+  --config <file>  configuration file for poll, replay, demo and config
+                   (default tradewatch.config.json in the working directory, if present)
+  --verbose        stack traces and debug output on errors
+  --home <dir>     local state folder (default .tradewatch, or TRADEWATCH_HOME)
+  -h, --help       this text
 `;
 
 class UsageError extends Error {
@@ -62,6 +67,7 @@ type Flags = {
   source: string[];
   home?: string;
   limit?: string;
+  config?: string;
 };
 
 function parseCommandLine(argv: string[]): { command: string | undefined; positionals: string[]; flags: Flags } {
@@ -77,6 +83,7 @@ function parseCommandLine(argv: string[]): { command: string | undefined; positi
       source: { type: 'string', short: 's', multiple: true, default: [] },
       home: { type: 'string' },
       limit: { type: 'string' },
+      config: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -203,6 +210,7 @@ async function commandDiff(flags: Flags, positionals: string[]): Promise<number>
 }
 
 function showAlert(alert: DeliveredAlert): void {
+  if (alert.delivery) return out(describeDelivery(alert));
   const event = alert.event;
   const rule = '─'.repeat(72);
   const title = isChangeEvent(event) ? `${event.type.replace('tradewatch.record.', '').toUpperCase()} · ${event.data.sourceId}` : `SOURCE ${event.data.status.toUpperCase()} · ${event.data.sourceId}`;
@@ -233,12 +241,13 @@ function pipelineDeps(runtime: LocalRuntime, label: string): PipelineDeps {
     alertsTopicArn: runtime.alertsTopicArn,
     operationsTopicArn: runtime.operationsTopicArn,
     onProgress: bar.update,
+    ...(runtime.config ? { subscribers: runtime.config.subscribers } : {}),
   };
 }
 
-async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?: string }, work: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?: string; config?: TradewatchConfig }, work: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
   const home = options.home ?? flags.home;
-  const runtime = await startLocalRuntime({ ...(home ? { home } : {}), ...(options.persist === undefined ? {} : { persist: options.persist }) });
+  const runtime = await startLocalRuntime({ ...(home ? { home } : {}), ...(options.persist === undefined ? {} : { persist: options.persist }), ...(options.config ? { config: options.config } : {}) });
   try {
     return await work(runtime);
   } finally {
@@ -247,13 +256,15 @@ async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?:
 }
 
 async function commandPoll(flags: Flags): Promise<number> {
-  const sources = flags.source.length ? flags.source.map((id) => findSource(id) ?? fail(`unknown source "${id}"`)) : SOURCES;
-  return withRuntime(flags, {}, async (runtime) => {
+  const config = loadConfig(flags.config);
+  const enabled = new Set(scheduledSources(config).map((s) => s.id));
+  const sources = flags.source.length ? flags.source.map((id) => findSource(id) ?? fail(`unknown source "${id}"`)) : SOURCES.filter((s) => enabled.has(s.id));
+  return withRuntime(flags, { config }, async (runtime) => {
     process.stderr.write(`tradewatch poll: ${runtime.description}\n`);
     let failed = 0;
     for (const source of sources) {
       const bar = progress(source.id);
-      const poll = createPollHandler({ store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update });
+      const poll = createPollHandler({ store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update, subscribers: config.subscribers });
       const report = await poll({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
       progress('').done();
       await deliverQueued(runtime, showAlert);
@@ -290,7 +301,7 @@ function fail(message: string): never {
 async function commandReplay(flags: Flags, positionals: string[]): Promise<number> {
   const source = requireSource(flags);
   if (positionals.length === 0) throw new UsageError('replay takes one or more files or folders, oldest first');
-  return withRuntime(flags, {}, async (runtime) => {
+  return withRuntime(flags, { config: loadConfig(flags.config) }, async (runtime) => {
     process.stderr.write(`tradewatch replay: ${runtime.description}\n`);
     let failed = 0;
     for (const path of positionals) {
@@ -322,7 +333,7 @@ async function commandDemo(flags: Flags): Promise<number> {
   await rm(home, { recursive: true, force: true });
   const plans = await demoVersions();
   if (!plans.length) throw new UsageError(`no demo versions found under ${DEMO_DIR}`);
-  return withRuntime(flags, { persist: false, home }, async (runtime) => {
+  return withRuntime(flags, { persist: false, home, config: loadConfig(flags.config) }, async (runtime) => {
     out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
     let alerts = 0;
     for (const { source, paths } of plans) {
@@ -349,6 +360,28 @@ async function commandEvents(flags: Flags): Promise<number> {
   });
 }
 
+/** Validates the configuration and prints it with defaults applied, and each subscriber's filter policy. */
+function commandConfig(flags: Flags): number {
+  const file = configFilePath(flags.config);
+  const config = loadConfig(flags.config);
+  const subscribers = config.subscribers.map((subscriber) => ({ ...subscriber, filterPolicy: filterPolicyFor(subscriber) }));
+  if (flags.json) {
+    out(JSON.stringify({ file: file ?? null, sources: config.sources, subscribers, operations: config.operations ?? {} }, null, 2));
+    return 0;
+  }
+  out(file ? `${file}: valid` : 'no tradewatch.config.json here: the defaults apply');
+  out('\nsources:');
+  for (const [id, settings] of Object.entries(config.sources)) out(`  ${id.padEnd(22)} ${settings.enabled ? 'enabled ' : 'disabled'}  ${settings.schedule}`);
+  out(`\nsubscribers:${subscribers.length ? '' : ' none'}`);
+  for (const { id, channel, filterPolicy } of subscribers) {
+    const to = channel.type === 'email' ? channel.address : channel.type === 'sms' ? channel.phoneNumber : channel.url;
+    out(`  ${id}  ${channel.type} ${to}\n    filter policy: ${JSON.stringify(filterPolicy)}`);
+  }
+  const operations = [config.operations?.email && `email ${config.operations.email}`, config.operations?.sms && `sms ${config.operations.sms}`].filter(Boolean);
+  out(`\noperations: ${operations.length ? operations.join(', ') : 'none'}`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes('--verbose');
   try {
@@ -373,6 +406,8 @@ export async function main(argv: string[]): Promise<number> {
         return await commandDemo(flags);
       case 'events':
         return await commandEvents(flags);
+      case 'config':
+        return commandConfig(flags);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -61,3 +61,30 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/** One problem in the configuration file: where (a key path such as `subscribers[2].channel.url`) and what. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The configuration file is missing, unreadable or invalid. The message is one line naming every bad
+ * key: `config: subscribers[2].channel.url: must use https; sources.eu-fsf: unknown source ...`.
+ */
+export class ConfigError extends TradewatchError {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(reason: string, issues: readonly ConfigIssue[] = [], options?: TradewatchErrorOptions) {
+    super('config', 'config', reason, options);
+    this.name = 'ConfigError';
+    // Source and step are both "config": say it once.
+    this.message = `config: ${reason}`;
+    this.issues = issues;
+  }
+
+  /** One error for every problem found, each as `path: message`, joined with "; ". */
+  static fromIssues(issues: readonly ConfigIssue[], options?: TradewatchErrorOptions): ConfigError {
+    return new ConfigError(issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '), issues, options);
+  }
+}

@@ -127,13 +127,18 @@ export interface MessageAttributeValue {
 /** SNS caps an attribute value's size; long arrays are cut to stay well under it. */
 const MAX_ARRAY_ITEMS = 50;
 
-export function messageAttributes(event: TradewatchEvent, matchedWatchlists: readonly string[] = []): Record<string, MessageAttributeValue> {
+/**
+ * `matchedKeywords` holds the ids of the subscribers whose keywords the event matches
+ * (functions/keywords.ts); it is never cut, since a missing id would silently drop that
+ * subscriber's alert. At most 9 attributes are set: SNS allows 10.
+ */
+export function messageAttributes(event: TradewatchEvent, matchedWatchlists: readonly string[] = [], matchedKeywords: readonly string[] = []): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
     source: { DataType: 'String', StringValue: event.data.sourceId },
     eventType: { DataType: 'String', StringValue: event.type },
   };
-  const array = (name: string, values: readonly string[]): void => {
-    const unique = [...new Set(values.filter(Boolean))].slice(0, MAX_ARRAY_ITEMS);
+  const array = (name: string, values: readonly string[], limit = MAX_ARRAY_ITEMS): void => {
+    const unique = [...new Set(values.filter(Boolean))].slice(0, limit);
     if (unique.length) attributes[name] = { DataType: 'String.Array', StringValue: JSON.stringify(unique) };
   };
   if (isChangeEvent(event)) {
@@ -148,5 +153,6 @@ export function messageAttributes(event: TradewatchEvent, matchedWatchlists: rea
     attributes.changeType = { DataType: 'String', StringValue: 'health' };
   }
   array('matchedWatchlists', matchedWatchlists);
+  array('matchedKeywords', matchedKeywords, Infinity);
   return attributes;
 }

@@ -16,6 +16,7 @@ import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
 import { SourceFormatError, SourceHealthError, isSourceProblem, type TradewatchError } from './errors.ts';
 import { buildChangeEvent, buildHealthEvent, type HealthEvent } from './events.ts';
 import { publishNow, publishPending } from './publish.ts';
+import type { KeywordSubscriber } from './keywords.ts';
 import type { RegisterRecord } from './records.ts';
 import { detectFormat } from './sources/document.ts';
 import type { ParseInput, RegisterSource } from './sources/types.ts';
@@ -40,6 +41,8 @@ export interface PipelineDeps {
   log?: Logger;
   /** Progress while parsing (records seen so far). */
   onProgress?: (recordsSeen: number) => void;
+  /** Keyword subscribers: each event is tested against their keywords before it is published. */
+  subscribers?: readonly KeywordSubscriber[];
 }
 
 export interface VersionInput {
@@ -208,7 +211,7 @@ export function guardCounts(source: RegisterSource, diff: SnapshotDiff, meta: So
 }
 
 async function drainOutbox(sourceId: string, deps: PipelineDeps, clock: () => Date): Promise<number> {
-  const result = await publishPending(sourceId, { store: deps.store, sns: deps.sns, topicArn: deps.alertsTopicArn, clock });
+  const result = await publishPending(sourceId, { store: deps.store, sns: deps.sns, topicArn: deps.alertsTopicArn, clock, ...(deps.subscribers ? { subscribers: deps.subscribers } : {}) });
   await deps.store.setOutboxPending(sourceId, false);
   return result.published;
 }

@@ -8,6 +8,7 @@
 import { PublishBatchCommand, PublishCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import { TradewatchError } from './errors.ts';
 import { messageAttributes, type TradewatchEvent } from './events.ts';
+import { createKeywordMatcher, type KeywordSubscriber } from './keywords.ts';
 import { renderSms, renderSubject, renderText } from './render.ts';
 import type { StoredEvent, TradewatchStore } from './store.ts';
 
@@ -22,14 +23,18 @@ export interface SnsMessage {
   MessageAttributes: PublishBatchRequestEntry['MessageAttributes'];
 }
 
-export function snsMessage(event: TradewatchEvent, matchedWatchlists: readonly string[] = []): SnsMessage {
+/**
+ * The SNS message of one event. `matchedKeywords`: ids of the subscribers whose keywords the event
+ * matches (see createKeywordMatcher), sent as the `matchedKeywords` attribute.
+ */
+export function snsMessage(event: TradewatchEvent, matchedWatchlists: readonly string[] = [], matchedKeywords: readonly string[] = []): SnsMessage {
   const json = JSON.stringify(event);
   return {
     // Protocols without a key of their own (sqs, lambda, http/s, email-json) get `default`.
     Message: JSON.stringify({ default: json, email: renderText(event), sms: renderSms(event) }),
     MessageStructure: 'json',
     Subject: renderSubject(event),
-    MessageAttributes: messageAttributes(event, matchedWatchlists),
+    MessageAttributes: messageAttributes(event, matchedWatchlists, matchedKeywords),
   };
 }
 
@@ -56,6 +61,12 @@ export interface PublishPendingDeps {
   sns: SNSClient;
   topicArn: string;
   clock: () => Date;
+  /**
+   * The configured subscribers (or just those with keywords): each event is matched against their
+   * keywords and carries the ids that matched in `matchedKeywords`, which keyword subscribers'
+   * filter policies select on. @default [] (no keyword subscriber receives anything)
+   */
+  subscribers?: readonly KeywordSubscriber[];
 }
 
 /** Publishes the source's pending events in time order; marks each published. */
@@ -63,7 +74,8 @@ export async function publishPending(sourceId: string, deps: PublishPendingDeps)
   const pending = await deps.store.pendingEvents(sourceId);
   let published = 0;
   const failures: string[] = [];
-  for (const batch of batchesOf(pending.map((stored) => ({ stored, message: snsMessage(stored.event) })))) {
+  const matchKeywords = createKeywordMatcher(deps.subscribers ?? []);
+  for (const batch of batchesOf(pending.map((stored) => ({ stored, message: snsMessage(stored.event, [], matchKeywords(stored.event)) })))) {
     const entries = batch.map(({ message }, index) => ({ Id: String(index), ...message }));
     let result;
     try {

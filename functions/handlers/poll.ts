@@ -9,6 +9,7 @@ import { dynamoClient, snsClient } from '../aws-clients.ts';
 import type { Logger, RunReport } from '../pipeline.ts';
 import { pollSource } from '../run.ts';
 import { jsonLogger } from '../json-logger.ts';
+import type { KeywordSubscriber } from '../keywords.ts';
 import { crashMetricsRecord, runMetricsRecord } from '../metrics.ts';
 import { findSource } from '../sources/registry.ts';
 import { TradewatchStore } from '../store.ts';
@@ -33,6 +34,8 @@ export interface PollHandlerConfig {
   emit?: (record: Record<string, unknown>) => void;
   /** Per-source Records and Changes metrics. @default false */
   detailedMetrics?: boolean;
+  /** Keyword subscribers (id and keywords), for the `matchedKeywords` attribute. @default none */
+  subscribers?: readonly KeywordSubscriber[];
 }
 
 
@@ -53,6 +56,7 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
         ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
         ...(resolved.log ? { log: resolved.log } : {}),
         ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
+        ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
       },
       resolved.allowPrivateHosts ? { allowPrivateHosts: true } : {},
       event.acceptDrop ? { acceptDrop: true } : {},
@@ -82,4 +86,23 @@ export const handler = createPollHandler(() => ({
   log: jsonLogger,
   emit: (record) => console.log(JSON.stringify(record)),
   detailedMetrics: process.env.DETAILED_METRICS === 'true',
+  subscribers: keywordSubscribersFromEnv(process.env.KEYWORD_SUBSCRIBERS),
 }));
+
+/**
+ * The keyword subscribers the stack passes as `[{"id":…,"keywords":[…]}]` (the config file is not
+ * in the bundle). A malformed value fails the cold start, loudly.
+ */
+export function keywordSubscribersFromEnv(value: string | undefined): KeywordSubscriber[] {
+  if (!value) return [];
+  const parsed = JSON.parse(value) as unknown;
+  if (!Array.isArray(parsed) || !parsed.every((s) => typeof s?.id === 'string' && Array.isArray(s?.keywords) && s.keywords.every((k: unknown) => typeof k === 'string'))) {
+    throw new Error('config: environment variable KEYWORD_SUBSCRIBERS must be a JSON array of {"id", "keywords": [...]}');
+  }
+  return (parsed as { id: string; keywords: string[] }[]).map(({ id, keywords }) => ({ id, filters: { keywords } }));
+}
+
+/** What the stack puts in KEYWORD_SUBSCRIBERS for a config's subscribers. */
+export function keywordSubscribersEnv(subscribers: readonly KeywordSubscriber[]): string {
+  return JSON.stringify(subscribers.filter((s) => s.filters?.keywords?.length).map((s) => ({ id: s.id, keywords: s.filters!.keywords })));
+}

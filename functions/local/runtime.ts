@@ -3,6 +3,13 @@
  * configured), creates the table, topics and a delivery queue the way the stack does, and delivers
  * alerts to the terminal, a CloudEvents JSON-lines file and, when configured, a signed webhook.
  *
+ * With a configuration that names subscribers, each subscriber gets its own queue subscribed with
+ * its filter policy, as on AWS, and its alerts go where its channel says: email text to
+ * `<home>/outbox/<id>.email.txt`, SMS lines to `<home>/outbox/<id>.sms.txt` (both also handed to
+ * `show` for the terminal), webhooks signed and POSTed. The catch-all queue then only writes
+ * alerts.jsonl (and the environment's webhook, if set). The operations recipients get the health
+ * events in `<home>/outbox/operations.email.txt` / `operations.sms.txt`.
+ *
  * Configuration (environment):
  * - TRADEWATCH_HOME: state folder (default `.tradewatch` in the working directory)
  * - TRADEWATCH_DYNAMODB_ENDPOINT: use this DynamoDB (e.g. DynamoDB Local) instead of embedded dynalite;
@@ -17,11 +24,16 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient, ensureTable, snsClient, sqsClient } from '../aws-clients.ts';
+import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchConfig } from '../config.ts';
+import { ConfigError } from '../errors.ts';
 import type { TradewatchEvent } from '../events.ts';
+import type { FilterPolicy } from '../filter-policy.ts';
 import { decodeDelivered } from '../publish.ts';
+import { renderSms, renderSubject, renderText } from '../render.ts';
 import { TradewatchStore } from '../store.ts';
 import { deliverWebhook, type WebhookTarget } from '../webhook.ts';
 import { startDynalite, startMessaging } from './services.ts';
+import { drainSelected, subscribeQueue } from './subscriptions.ts';
 
 export interface LocalRuntimeOptions {
   /** State folder. @default process.env.TRADEWATCH_HOME ?? '.tradewatch' */
@@ -33,6 +45,28 @@ export interface LocalRuntimeOptions {
   sqsEndpoint?: string;
   tableName?: string;
   webhook?: WebhookTarget;
+  /**
+   * The configuration (loadConfig). Its subscribers and operations recipients get their own queues
+   * and outputs. @default undefined (every alert to the terminal and alerts.jsonl)
+   */
+  config?: TradewatchConfig;
+  /** Where `secret.env` and TRADEWATCH_SECRET_<ID> are read. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Where one subscriber's (or the operations recipients') alerts go. */
+export type DeliveryTarget =
+  | { channel: 'email'; to: string; file: string }
+  | { channel: 'sms'; to: string; file: string }
+  | { channel: 'webhook'; to: string; webhook: WebhookTarget };
+
+export interface SubscriberQueue {
+  /** The subscriber id, or `operations`. */
+  id: string;
+  queueUrl: string;
+  /** The subscriber's SNS filter policy (filterPolicyFor), which the delivery applies in full. */
+  policy: FilterPolicy;
+  targets: DeliveryTarget[];
 }
 
 export interface LocalRuntime {
@@ -47,6 +81,12 @@ export interface LocalRuntime {
   deliveryQueueUrl: string;
   alertsFile: string;
   webhook?: WebhookTarget;
+  /** The configuration the runtime was started with (its subscribers' keywords feed publishPending). */
+  config?: TradewatchConfig;
+  /** One queue per configured subscriber, then the operations recipients' (empty without a config). */
+  subscriberQueues: SubscriberQueue[];
+  /** `<home>/outbox`: the email and SMS files of the configured subscribers. */
+  outboxDir: string;
   /** What the embedded servers are ("embedded dynalite", "DynamoDB at http://...", ...). */
   description: string;
   stop(): Promise<void>;
@@ -95,6 +135,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const webhookUrl = process.env.TRADEWATCH_WEBHOOK_URL;
     const webhook = options.webhook ?? (webhookUrl ? { url: webhookUrl, secret: requireSecret() } : undefined);
+    const outboxDir = join(home, 'outbox');
+    const subscriberQueues = options.config ? await createSubscriberQueues(options.config, { sns, sqs, alertsTopicArn, operationsTopicArn, outboxDir, env: options.env ?? process.env }) : [];
+    if (subscriberQueues.length) await mkdir(outboxDir, { recursive: true });
     const runtime: LocalRuntime = {
       home,
       dynamo,
@@ -106,6 +149,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       operationsTopicArn,
       deliveryQueueUrl,
       alertsFile: join(home, 'alerts.jsonl'),
+      subscriberQueues,
+      outboxDir,
       description: parts.join(', '),
       stop: async () => {
         dynamo.destroy();
@@ -115,6 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
     };
     if (webhook) runtime.webhook = webhook;
+    if (options.config) runtime.config = options.config;
     return runtime;
   } catch (error) {
     for (const stop of stops.reverse()) await stop();
@@ -131,14 +177,111 @@ function requireSecret(): string {
 export interface DeliveredAlert {
   event: TradewatchEvent;
   webhook?: { delivered: boolean; attempts: number; error?: string };
+  /** With a configuration: the subscriber (or `operations`) it went to, the channel, and what was written. */
+  delivery?: { subscriber: string; channel: DeliveryTarget['channel']; to: string; text: string };
+}
+
+interface SubscriberQueueContext {
+  sns: SNSClient;
+  sqs: SQSClient;
+  alertsTopicArn: string;
+  operationsTopicArn: string;
+  outboxDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const OPERATIONS = 'operations';
+
+/**
+ * One queue per subscriber on the alerts topic (and the operations topic with includeHealth), with
+ * its filter policy; then one for the operations recipients, which takes every health event. Every
+ * webhook secret is resolved first, so a missing one stops the run before anything is polled.
+ */
+async function createSubscriberQueues(config: TradewatchConfig, context: SubscriberQueueContext): Promise<SubscriberQueue[]> {
+  const plans = config.subscribers.map((subscriber, index) => ({
+    id: subscriber.id,
+    policy: filterPolicyFor(subscriber),
+    topicArns: subscriber.filters.includeHealth ? [context.alertsTopicArn, context.operationsTopicArn] : [context.alertsTopicArn],
+    targets: [subscriberTarget(subscriber, index, context)],
+  }));
+  const operationsTargets: DeliveryTarget[] = [];
+  if (config.operations?.email) operationsTargets.push({ channel: 'email', to: config.operations.email, file: join(context.outboxDir, `${OPERATIONS}.email.txt`) });
+  if (config.operations?.sms) operationsTargets.push({ channel: 'sms', to: config.operations.sms, file: join(context.outboxDir, `${OPERATIONS}.sms.txt`) });
+  // Health events go to the operations topic, or to the alerts topic when a run has no operations topic.
+  if (operationsTargets.length) plans.push({ id: OPERATIONS, policy: { changeType: [HEALTH_CHANGE_TYPE] }, topicArns: [context.alertsTopicArn, context.operationsTopicArn], targets: operationsTargets });
+
+  const queues: SubscriberQueue[] = [];
+  for (const plan of plans) {
+    const queueName = plan.id === OPERATIONS ? 'tradewatch-operations-delivery' : `tradewatch-sub-${plan.id}`;
+    const queueUrl = await subscribeQueue(context.sns, context.sqs, { queueName, topicArns: plan.topicArns, policy: plan.policy });
+    queues.push({ id: plan.id, queueUrl, policy: plan.policy, targets: plan.targets });
+  }
+  return queues;
+}
+
+function subscriberTarget(subscriber: Subscriber, index: number, context: SubscriberQueueContext): DeliveryTarget {
+  const { channel } = subscriber;
+  switch (channel.type) {
+    case 'email':
+      return { channel: 'email', to: channel.address, file: join(context.outboxDir, `${subscriber.id}.email.txt`) };
+    case 'sms':
+      return { channel: 'sms', to: channel.phoneNumber, file: join(context.outboxDir, `${subscriber.id}.sms.txt`) };
+    case 'webhook':
+      return { channel: 'webhook', to: channel.url, webhook: { url: channel.url, secret: localWebhookSecret(subscriber, index, context.env), allowPrivateHosts: channel.allowPrivateHosts } };
+  }
+}
+
+/** TRADEWATCH_SECRET_<ID>: `cn-entity-list` reads TRADEWATCH_SECRET_CN_ENTITY_LIST. */
+export function localSecretVariable(subscriberId: string): string {
+  return `TRADEWATCH_SECRET_${subscriberId.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /**
- * Drains the local delivery queue: each alert is delivered once (a receipt per event id in the
- * table makes SNS's at-least-once delivery exactly-once here), appended to the JSON-lines file,
- * POSTed to the webhook if one is set, then passed to `show`.
+ * A webhook's signing secret in local mode: the environment variable `secret.env` names; for a
+ * Secrets Manager or SSM secret, which local mode does not read, TRADEWATCH_SECRET_<ID>.
+ */
+export function localWebhookSecret(subscriber: Subscriber, index: number, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (subscriber.channel.type !== 'webhook') throw new Error(`subscriber "${subscriber.id}" is not a webhook`);
+  const secret = subscriber.channel.secret;
+  const path = `subscribers[${index}].channel.secret`;
+  if ('env' in secret) {
+    const value = env[secret.env];
+    if (!value) throw ConfigError.fromIssues([{ path: `${path}.env`, message: `environment variable ${secret.env} is not set` }]);
+    return value;
+  }
+  const override = env[localSecretVariable(subscriber.id)];
+  if (override) return override;
+  const [key, what] = 'secretsManagerSecret' in secret ? ['secretsManagerSecret', 'a Secrets Manager secret'] : ['ssmParameter', 'an SSM parameter'];
+  throw ConfigError.fromIssues([{ path: `${path}.${key}`, message: `${what} is not read in local mode; set ${localSecretVariable(subscriber.id)} to the signing secret, or use { "env": "<VARIABLE>" }` }]);
+}
+
+/**
+ * Drains the local queues. Without configured subscribers: the catch-all delivery queue, each alert
+ * delivered once (a receipt per event id in the table makes SNS's at-least-once delivery
+ * exactly-once here), appended to the JSON-lines file, POSTed to the webhook if one is set, then
+ * passed to `show`. With subscribers: the catch-all queue still writes the JSON-lines file (and the
+ * environment's webhook) without showing anything, and each subscriber queue delivers what the
+ * subscriber's filter policy selects, once per subscriber, each delivery passed to `show`. The
+ * operations recipients' health events are delivered and shown in both cases.
  */
 export async function deliverQueued(runtime: LocalRuntime, show: (alert: DeliveredAlert) => void): Promise<DeliveredAlert[]> {
+  const hasSubscribers = runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
+  const catchAll = await deliverCatchAll(runtime, hasSubscribers ? () => undefined : show);
+  const delivered = hasSubscribers ? [] : catchAll;
+  for (const queue of runtime.subscriberQueues) {
+    await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (event) => {
+      for (const target of queue.targets) {
+        const alert = await deliverOnce(runtime, queue.id, target, event);
+        if (!alert) continue;
+        delivered.push(alert);
+        show(alert);
+      }
+    });
+  }
+  return delivered;
+}
+
+async function deliverCatchAll(runtime: LocalRuntime, show: (alert: DeliveredAlert) => void): Promise<DeliveredAlert[]> {
   const delivered: DeliveredAlert[] = [];
   for (;;) {
     const { Messages = [] } = await runtime.sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.deliveryQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
@@ -166,4 +309,51 @@ export async function deliverQueued(runtime: LocalRuntime, show: (alert: Deliver
     );
   }
   return delivered;
+}
+
+/** One event to one target, at most once: the receipt is per subscriber and channel. */
+async function deliverOnce(runtime: LocalRuntime, subscriber: string, target: DeliveryTarget, event: TradewatchEvent): Promise<DeliveredAlert | undefined> {
+  const receipt = subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
+  if (!(await runtime.store.claimDelivery(receipt, event.id, new Date()))) return undefined;
+  try {
+    switch (target.channel) {
+      case 'email': {
+        const text = [`To: ${target.to}`, `Subject: ${renderSubject(event)}`, `Event-Id: ${event.id}`, '', renderText(event), '', ''].join('\n');
+        await appendFile(target.file, text);
+        return { event, delivery: { subscriber, channel: 'email', to: target.to, text } };
+      }
+      case 'sms': {
+        const text = renderSms(event);
+        await appendFile(target.file, `${text}\n`);
+        return { event, delivery: { subscriber, channel: 'sms', to: target.to, text } };
+      }
+      case 'webhook': {
+        const body = JSON.stringify(event);
+        const result = await deliverWebhook(target.webhook, event.id, body);
+        const alert: DeliveredAlert = { event, delivery: { subscriber, channel: 'webhook', to: target.to, text: body }, webhook: { delivered: result.delivered, attempts: result.attempts } };
+        if (result.error) alert.webhook!.error = result.error;
+        return alert;
+      }
+    }
+  } catch (error) {
+    await runtime.store.releaseDelivery(receipt, event.id);
+    throw error;
+  }
+}
+
+/** A configured delivery as the terminal shows it: a header naming the subscriber, then what it got. */
+export function describeDelivery(alert: DeliveredAlert): string {
+  const { delivery } = alert;
+  if (!delivery) return renderText(alert.event);
+  const rule = '─'.repeat(72);
+  switch (delivery.channel) {
+    case 'email':
+      return `${rule}\nemail to ${delivery.subscriber} <${delivery.to}>\n${delivery.text.trimEnd()}`;
+    case 'sms':
+      return `${rule}\nSMS to ${delivery.subscriber} (${delivery.to})\n${delivery.text}`;
+    case 'webhook': {
+      const outcome = alert.webhook?.delivered ? `delivered (${alert.webhook.attempts} attempt(s))` : `FAILED: ${alert.webhook?.error ?? 'unknown error'}`;
+      return `${rule}\nwebhook to ${delivery.subscriber} (${delivery.to}): ${outcome}\n${renderSubject(alert.event)}`;
+    }
+  }
 }

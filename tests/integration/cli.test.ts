@@ -98,3 +98,33 @@ describe('tradewatch CLI', () => {
     expect(lines.every((l) => l.specversion === '1.0' && l.type.startsWith('tradewatch.record.'))).toBe(true);
   });
 });
+
+describe('tradewatch demo with a configuration file', () => {
+  it('routes alerts to each subscriber by its filters, keywords included', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'tradewatch-cli-config-'));
+    try {
+      const config = join(home, 'tradewatch.config.json');
+      await writeFile(
+        config,
+        JSON.stringify({
+          subscribers: [
+            { id: 'chips', channel: { type: 'email', address: 'chips@example.com' }, filters: { keywords: ['microsystems'] } },
+            { id: 'un-removals', channel: { type: 'sms', phoneNumber: '+14155550100' }, filters: { sources: ['un-sc-consolidated'], changeTypes: ['removed'] } },
+          ],
+        }),
+      );
+      const result = await tradewatch(['demo', '--config', config], { TRADEWATCH_HOME: home });
+      expect(result.code).toBe(0);
+      const { readFile } = await import('node:fs/promises');
+      const chips = await readFile(join(home, 'demo', 'outbox', 'chips.email.txt'), 'utf8');
+      expect(chips).toMatch(/LUMORA MICROSYSTEMS/i);
+      expect(chips).not.toMatch(/KORVIN DASSO/);
+      const sms = (await readFile(join(home, 'demo', 'outbox', 'un-removals.sms.txt'), 'utf8')).trim().split('\n');
+      expect(sms).toHaveLength(1);
+      expect(sms[0]).toMatch(/REMOVED from UN/);
+      expect(sms[0]!.length).toBeLessThan(160);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Keyword subscriptions. SNS filter policies match whole attribute values, never a word inside a
+ * name, so the publisher does the text matching: it tests each change event against every
+ * subscriber's keywords and sends the ids of the subscribers that matched in the `matchedKeywords`
+ * attribute; a keyword subscriber's filter policy asks for its own id there.
+ *
+ * Matching ignores case, diacritics and punctuation ("societe generale" finds "Société Générale",
+ * "hong kong" finds "HONG-KONG") and looks at the name, aliases, remarks, list and programs of the
+ * record before and after the change. A keyword must start a word ("arms" finds "ARMS DEPOT" and
+ * "Armstrong", not "Farms"), except in scripts written without spaces (Chinese, Japanese, Thai...),
+ * where it may start anywhere.
+ */
+import { isChangeEvent, type TradewatchEvent } from './events.ts';
+import type { RegisterRecord } from './records.ts';
+
+/** The part of a subscriber the matcher reads. */
+export interface KeywordSubscriber {
+  id: string;
+  filters?: { keywords?: readonly string[] | undefined } | undefined;
+}
+
+/** Ids of the subscribers whose keywords the event matches, in the subscribers' order. */
+export type KeywordMatcher = (event: TradewatchEvent) => string[];
+
+/** Letters that do not decompose under NFKD but have a plain Latin spelling. */
+const FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h' };
+const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('')}]`, 'g');
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** Lower case, no diacritics, every run of non-letters and non-digits one space, trimmed. */
+export function normalizeKeywordText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(FOLDABLE, (letter) => FOLDS[letter] ?? letter)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+function containsKeyword(text: string, keyword: string): boolean {
+  const anywhere = UNSPACED_SCRIPT.test(keyword[0]!);
+  for (let at = text.indexOf(keyword); at !== -1; at = text.indexOf(keyword, at + 1)) {
+    if (anywhere || at === 0 || text[at - 1] === ' ') return true;
+  }
+  return false;
+}
+
+function recordTexts(record: RegisterRecord | null): string[] {
+  if (!record) return [];
+  return [record.name, ...record.aliases, record.remarks ?? '', record.list, ...record.programs];
+}
+
+/** The texts of an event that keywords are matched against, each normalized on its own. */
+function eventTexts(event: TradewatchEvent): string[] {
+  if (!isChangeEvent(event)) return [];
+  const { data } = event;
+  const texts = [data.name, data.list, ...recordTexts(data.record), ...recordTexts(data.previous)].map(normalizeKeywordText).filter(Boolean);
+  return [...new Set(texts)];
+}
+
+/**
+ * A matcher for these subscribers, with their keywords normalized once. Source-health events match
+ * no keyword: they reach a subscriber through `includeHealth`.
+ */
+export function createKeywordMatcher(subscribers: readonly KeywordSubscriber[]): KeywordMatcher {
+  const compiled = subscribers
+    .map((subscriber) => ({ id: subscriber.id, keywords: (subscriber.filters?.keywords ?? []).map(normalizeKeywordText).filter(Boolean) }))
+    .filter((subscriber) => subscriber.keywords.length > 0);
+  if (compiled.length === 0) return () => [];
+  return (event) => {
+    const texts = eventTexts(event);
+    if (texts.length === 0) return [];
+    return compiled.filter(({ keywords }) => keywords.some((keyword) => texts.some((text) => containsKeyword(text, keyword)))).map(({ id }) => id);
+  };
+}
+
+/** Ids of the subscribers whose keywords match the event. Build one matcher for many events. */
+export function keywordMatches(event: TradewatchEvent, subscribers: readonly KeywordSubscriber[]): string[] {
+  return createKeywordMatcher(subscribers)(event);
+}
