@@ -3,7 +3,9 @@
  * official and common English names; the table below adds the spellings sanctions lists use that it
  * does not ("Korea, North", "Burma", "Iran (Islamic Republic of)" ...).
  */
-import countries from 'i18n-iso-countries';
+// The package's Node entry registers every language (600 KB in a bundle); the plain one registers
+// none, and only English is needed.
+import countries from 'i18n-iso-countries/index.js';
 import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 
 countries.registerLocale(english);

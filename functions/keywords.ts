@@ -79,3 +79,21 @@ export function createKeywordMatcher(subscribers: readonly KeywordSubscriber[]):
 export function keywordMatches(event: TradewatchEvent, subscribers: readonly KeywordSubscriber[]): string[] {
   return createKeywordMatcher(subscribers)(event);
 }
+
+/**
+ * The keyword subscribers the stack passes as `[{"id":…,"keywords":[…]}]` (the config file is not
+ * in the bundle). A malformed value fails the cold start, loudly.
+ */
+export function keywordSubscribersFromEnv(value: string | undefined): KeywordSubscriber[] {
+  if (!value) return [];
+  const parsed = JSON.parse(value) as unknown;
+  if (!Array.isArray(parsed) || !parsed.every((s) => typeof s?.id === 'string' && Array.isArray(s?.keywords) && s.keywords.every((k: unknown) => typeof k === 'string'))) {
+    throw new Error('config: environment variable KEYWORD_SUBSCRIBERS must be a JSON array of {"id", "keywords": [...]}');
+  }
+  return (parsed as { id: string; keywords: string[] }[]).map(({ id, keywords }) => ({ id, filters: { keywords } }));
+}
+
+/** What the stack puts in KEYWORD_SUBSCRIBERS for a config's subscribers. */
+export function keywordSubscribersEnv(subscribers: readonly KeywordSubscriber[]): string {
+  return JSON.stringify(subscribers.filter((s) => s.filters?.keywords?.length).map((s) => ({ id: s.id, keywords: s.filters!.keywords })));
+}

@@ -9,7 +9,7 @@ import { dynamoClient, snsClient } from '../aws-clients.ts';
 import type { Logger, RunReport } from '../pipeline.ts';
 import { pollSource } from '../run.ts';
 import { jsonLogger } from '../json-logger.ts';
-import type { KeywordSubscriber } from '../keywords.ts';
+import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../keywords.ts';
 import { crashMetricsRecord, runMetricsRecord } from '../metrics.ts';
 import { findSource } from '../sources/registry.ts';
 import { TradewatchStore } from '../store.ts';
@@ -88,21 +88,3 @@ export const handler = createPollHandler(() => ({
   detailedMetrics: process.env.DETAILED_METRICS === 'true',
   subscribers: keywordSubscribersFromEnv(process.env.KEYWORD_SUBSCRIBERS),
 }));
-
-/**
- * The keyword subscribers the stack passes as `[{"id":…,"keywords":[…]}]` (the config file is not
- * in the bundle). A malformed value fails the cold start, loudly.
- */
-export function keywordSubscribersFromEnv(value: string | undefined): KeywordSubscriber[] {
-  if (!value) return [];
-  const parsed = JSON.parse(value) as unknown;
-  if (!Array.isArray(parsed) || !parsed.every((s) => typeof s?.id === 'string' && Array.isArray(s?.keywords) && s.keywords.every((k: unknown) => typeof k === 'string'))) {
-    throw new Error('config: environment variable KEYWORD_SUBSCRIBERS must be a JSON array of {"id", "keywords": [...]}');
-  }
-  return (parsed as { id: string; keywords: string[] }[]).map(({ id, keywords }) => ({ id, filters: { keywords } }));
-}
-
-/** What the stack puts in KEYWORD_SUBSCRIBERS for a config's subscribers. */
-export function keywordSubscribersEnv(subscribers: readonly KeywordSubscriber[]): string {
-  return JSON.stringify(subscribers.filter((s) => s.filters?.keywords?.length).map((s) => ({ id: s.id, keywords: s.filters!.keywords })));
-}

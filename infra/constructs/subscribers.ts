@@ -4,10 +4,11 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import { SubscriptionFilter, SubscriptionProtocol, Subscription, type ITopic } from 'aws-cdk-lib/aws-sns';
-import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SubscriptionProtocol, Subscription, type CfnSubscription, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { FilterPolicy } from '../../functions/filter-policy.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
 /** A subscriber as infra needs it: its channel and its SNS filter policy (allowlists per attribute). */
@@ -17,8 +18,8 @@ export interface SubscriberSpec {
     | { readonly type: 'email'; readonly address: string }
     | { readonly type: 'sms'; readonly phoneNumber: string }
     | { readonly type: 'webhook'; readonly url: string; readonly secret: { readonly secretsManagerSecret: string } | { readonly ssmParameter: string } };
-  /** Attribute name → allowed values. Empty: every message. */
-  readonly filterPolicy: Readonly<Record<string, readonly string[]>>;
+  /** The SNS filter policy (MessageAttributes scope), as filterPolicyFor makes it. Empty: every message. */
+  readonly filterPolicy: FilterPolicy;
   /** Also subscribe to the operations topic (source health). @default false */
   readonly includeHealth?: boolean;
 }
@@ -30,10 +31,9 @@ export interface SubscribersProps {
   readonly alarmAction: IAlarmAction;
 }
 
-function filterPolicy(policy: Readonly<Record<string, readonly string[]>>): Record<string, SubscriptionFilter> | undefined {
-  const entries = Object.entries(policy);
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(entries.map(([name, values]) => [name, SubscriptionFilter.stringFilter({ allowlist: [...values] })]));
+/** Sets the raw policy (it may hold `$or`, which the L2 filter builders cannot express). */
+function applyFilterPolicy(subscription: Subscription, policy: FilterPolicy): void {
+  if (Object.keys(policy).length) (subscription.node.defaultChild as CfnSubscription).filterPolicy = policy;
 }
 
 /**
@@ -61,18 +61,17 @@ export class Subscribers extends Construct {
       alarm.addAlarmAction(props.alarmAction);
     }
     for (const subscriber of props.subscribers) {
+      // Health events travel on the operations topic; the policy's health branch lets them through.
       const topics = subscriber.includeHealth ? [props.alerts, props.operations] : [props.alerts];
       const channel = subscriber.channel;
       if (channel.type === 'email' || channel.type === 'sms') {
         for (const [index, topic] of topics.entries()) {
-          const policy = filterPolicy(subscriber.filterPolicy);
-          new Subscription(this, `${subscriber.id}-${index}`, {
+          const subscription = new Subscription(this, `${subscriber.id}-${index}`, {
             topic,
             protocol: channel.type === 'email' ? SubscriptionProtocol.EMAIL : SubscriptionProtocol.SMS,
             endpoint: channel.type === 'email' ? channel.address : channel.phoneNumber,
-            // The operations topic carries health only: the subscriber's change filters do not apply.
-            ...(index === 0 && policy ? { filterPolicy: policy } : {}),
           });
+          applyFilterPolicy(subscription, subscriber.filterPolicy);
         }
         continue;
       }
@@ -87,8 +86,11 @@ export class Subscribers extends Construct {
         deadLetterQueue: { queue: this.webhookDeadLetters!, maxReceiveCount: 10 },
       });
       for (const [index, topic] of topics.entries()) {
-        const policy = filterPolicy(subscriber.filterPolicy);
-        topic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true, ...(index === 0 && policy ? { filterPolicy: policy } : {}) }));
+        const subscription = new Subscription(this, `${subscriber.id}-${index}`, { topic, protocol: SubscriptionProtocol.SQS, endpoint: queue.queueArn, rawMessageDelivery: true });
+        applyFilterPolicy(subscription, subscriber.filterPolicy);
+        queue.addToResourcePolicy(
+          new PolicyStatement({ principals: [new ServicePrincipal('sns.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [queue.queueArn], conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } } }),
+        );
       }
       const dispatcher = new TradewatchFunction(this, `${subscriber.id}-Dispatcher`, {
         handlerFile: 'dispatch-webhook.ts',
@@ -100,7 +102,8 @@ export class Subscribers extends Construct {
       if ('secretsManagerSecret' in channel.secret) {
         const secret = Secret.fromSecretNameV2(this, `${subscriber.id}-Secret`, channel.secret.secretsManagerSecret);
         secret.grantRead(dispatcher.function);
-        dispatcher.function.addEnvironment('WEBHOOK_SECRET_ARN', secret.secretArn);
+        // The name as configured: GetSecretValue takes a name or a full ARN.
+        dispatcher.function.addEnvironment('WEBHOOK_SECRET_ARN', channel.secret.secretsManagerSecret);
       } else {
         const parameter = StringParameter.fromSecureStringParameterAttributes(this, `${subscriber.id}-Parameter`, { parameterName: channel.secret.ssmParameter });
         parameter.grantRead(dispatcher.function);

@@ -1,0 +1,28 @@
+/**
+ * The stack's props from the configuration file: the same file drives `tradewatch poll` locally and
+ * `cdk deploy`, so a bad config fails both with the same message naming the key.
+ */
+import { ConfigError } from '../functions/errors.ts';
+import { filterPolicyFor, scheduledSources, type TradewatchConfig } from '../functions/config.ts';
+import { keywordSubscribersEnv } from '../functions/keywords.ts';
+import type { SubscriberSpec } from './constructs/subscribers.ts';
+import type { TradewatchStackProps } from './tradewatch-stack.ts';
+
+export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackProps {
+  const subscribers: SubscriberSpec[] = config.subscribers.map((subscriber, index) => {
+    const channel = subscriber.channel;
+    const base = { id: subscriber.id, filterPolicy: filterPolicyFor(subscriber), includeHealth: subscriber.filters.includeHealth ?? false };
+    if (channel.type !== 'webhook') return { ...base, channel };
+    if ('env' in channel.secret) {
+      throw ConfigError.fromIssues([{ path: `subscribers[${index}].channel.secret`, message: 'an environment-variable secret is for local mode only; deploy with { "secretsManagerSecret": … } or { "ssmParameter": … }' }]);
+    }
+    return { ...base, channel: { type: 'webhook', url: channel.url, secret: channel.secret } };
+  });
+  const operations = config.operations ?? {};
+  return {
+    sources: Object.fromEntries(scheduledSources(config).map((s) => [s.id, s.schedule])),
+    subscribers,
+    operations: { ...(operations.email ? { email: operations.email } : {}), ...(operations.sms ? { sms: operations.sms } : {}) },
+    pollerEnvironment: { KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers) },
+  };
+}
