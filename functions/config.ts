@@ -204,6 +204,15 @@ export const configSchema = z
       .describe(`Registered sources by id (${SOURCE_IDS.join(', ')}). Default: every source, on its own schedule.`),
     subscribers: subscribers.default([]).describe('Who receives which changes.'),
     operations: operations.optional(),
+    metrics: z
+      .strictObject({
+        detailed: z
+          .boolean()
+          .default(false)
+          .describe('Per-source Records and Changes metrics besides the per-source health metric. Each is a billed CloudWatch custom metric past the free ten.'),
+      })
+      .default({ detailed: false })
+      .describe('CloudWatch metrics of the deployed pollers.'),
   })
   .transform(({ $schema: _schema, sources, ...rest }) => ({ sources: resolveSources(sources), ...rest }))
   .describe('Which sources tradewatch polls, who is told about which changes, and who hears about source health.');

@@ -24,5 +24,6 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     subscribers,
     operations: { ...(operations.email ? { email: operations.email } : {}), ...(operations.sms ? { sms: operations.sms } : {}) },
     pollerEnvironment: { KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers) },
+    detailedMetrics: config.metrics.detailed,
   };
 }
