@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { LambdaAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SubscriptionProtocol, Subscription, type ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
 export interface OperationsProps {
@@ -34,16 +34,10 @@ export class Operations extends Construct {
     // One action for every alarm: each gets its own invoke permission.
     this.alarmAction = new LambdaAction(this.forwarder.function, { useUniquePermissionId: true });
 
-    this.pollerDeadLetters = new Queue(this, 'PollerDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    const alarm = new Alarm(this, 'PollerDeadLettersAlarm', {
+    this.pollerDeadLetters = new DeadLetterQueue(this, 'PollerDeadLetters', {
       alarmDescription: 'A poller invocation failed for good (its event is in the dead-letter queue). The next scheduled poll catches up; look at the poller logs.',
-      metric: this.pollerDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(this.alarmAction);
+      alarmAction: this.alarmAction,
+    }).queue;
 
     if (props.email) new Subscription(this, 'Email', { topic: props.operations, protocol: SubscriptionProtocol.EMAIL, endpoint: props.email });
     if (props.sms) new Subscription(this, 'Sms', { topic: props.operations, protocol: SubscriptionProtocol.SMS, endpoint: props.sms });

@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -9,6 +8,7 @@ import { SubscriptionProtocol, Subscription, type CfnSubscription, type ITopic }
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FilterPolicy } from '../../functions/filter-policy.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
 /** A subscriber as infra needs it: its channel and its SNS filter policy (allowlists per attribute). */
@@ -49,16 +49,10 @@ export class Subscribers extends Construct {
     super(scope, id);
     const webhooks = props.subscribers.filter((s) => s.channel.type === 'webhook');
     if (webhooks.length) {
-      this.webhookDeadLetters = new Queue(this, 'WebhookDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-      const alarm = new Alarm(this, 'WebhookDeadLettersAlarm', {
+      this.webhookDeadLetters = new DeadLetterQueue(this, 'WebhookDeadLetters', {
         alarmDescription: 'A webhook delivery failed for good and waits in the dead-letter queue: fix the endpoint, then redrive the queue.',
-        metric: this.webhookDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(props.alarmAction);
+        alarmAction: props.alarmAction,
+      }).queue;
     }
     for (const subscriber of props.subscribers) {
       // Health events travel on the operations topic; the policy's health branch lets them through.
