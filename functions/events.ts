@@ -10,6 +10,8 @@ export const EVENT_TYPES = {
   added: 'tradewatch.record.added',
   removed: 'tradewatch.record.removed',
   modified: 'tradewatch.record.modified',
+  itemPublished: 'tradewatch.item.published',
+  itemUpdated: 'tradewatch.item.updated',
   unhealthy: 'tradewatch.source.unhealthy',
   recovered: 'tradewatch.source.recovered',
 } as const;
@@ -74,6 +76,13 @@ export interface EventSourceInfo {
   id: string;
   title: string;
   homepage: string;
+  /** @default 'register' */
+  kind?: 'register' | 'feed';
+}
+
+function eventType(source: EventSourceInfo, change: RecordChange): ChangeEventType {
+  if (source.kind !== 'feed') return EVENT_TYPES[change.type];
+  return change.type === 'modified' ? EVENT_TYPES.itemUpdated : EVENT_TYPES.itemPublished;
 }
 
 export function buildChangeEvent(source: EventSourceInfo, change: RecordChange, baseVersion: string, time: string): ChangeEvent {
@@ -82,7 +91,7 @@ export function buildChangeEvent(source: EventSourceInfo, change: RecordChange, 
     specversion: '1.0',
     id: changeEventId(source.id, change.id, change.oldHash, change.newHash, baseVersion),
     source: `tradewatch/${source.id}`,
-    type: EVENT_TYPES[change.type],
+    type: eventType(source, change),
     subject: change.id,
     time,
     datacontenttype: 'application/json',
@@ -115,7 +124,7 @@ export function buildHealthEvent(source: EventSourceInfo, data: Omit<SourceHealt
 }
 
 export function isChangeEvent(event: TradewatchEvent): event is ChangeEvent {
-  return event.type.startsWith('tradewatch.record.');
+  return event.type.startsWith('tradewatch.record.') || event.type.startsWith('tradewatch.item.');
 }
 
 /** SNS message attributes (at most 10) for filter policies. Empty lists are left out. */
@@ -148,7 +157,7 @@ export function messageAttributes(event: TradewatchEvent, matchedWatchlists: rea
     const previous = event.data.previous;
     array('countries', [...(record?.countries ?? []), ...(previous?.countries ?? [])]);
     array('programs', [...(record?.programs ?? []), ...(previous?.programs ?? [])]);
-    array('topics', []);
+    array('topics', [...(record?.topics ?? []), ...(previous?.topics ?? [])]);
   } else {
     attributes.changeType = { DataType: 'String', StringValue: 'health' };
   }

@@ -113,6 +113,9 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     report.duplicates = diff.duplicates.length;
     const now = clock().toISOString();
     const isBaseline = !meta?.contentHash;
+    // A feed shows a window of recent items: one that drops out of it was not withdrawn. It stays
+    // in the stored state (so its return is no news) and is no change.
+    if (source.kind === 'feed') retainDroppedItems(diff, previous);
     const changes = isBaseline ? [] : diff.changes;
     for (const change of changes) report[change.type] += 1;
 
@@ -183,6 +186,14 @@ export async function processNotModified(source: RegisterSource, meta: SourceMet
   return report;
 }
 
+function retainDroppedItems(diff: SnapshotDiff, previous: ReadonlyMap<string, string>): void {
+  diff.changes = diff.changes.filter((change) => {
+    if (change.type !== 'removed') return true;
+    diff.manifest.set(change.id, previous.get(change.id)!);
+    return false;
+  });
+}
+
 function stateWrites(changes: readonly RecordChange[]): { upserts: RegisterRecord[]; removedIds: string[] } {
   const upserts: RegisterRecord[] = [];
   const removedIds: string[] = [];
@@ -200,7 +211,7 @@ export function guardCounts(source: RegisterSource, diff: SnapshotDiff, meta: So
   if ((options.enforceBounds ?? true) && (diff.total < min || diff.total > max)) {
     throw new SourceHealthError(source.id, `${fileName} has ${diff.total} records, outside the expected ${min}-${max}`);
   }
-  if (options.acceptDrop || !meta?.contentHash || previousCount === 0) return;
+  if (options.acceptDrop || !meta?.contentHash || previousCount === 0 || source.kind === 'feed') return;
   const removed = diff.changes.filter((c) => c.type === 'removed').length;
   if (removed > Math.max(1, previousCount * maxDropFraction)) {
     throw new SourceHealthError(

@@ -27,6 +27,11 @@ export interface RegisterRecord {
   listedOn?: string;
   remarks?: string;
   links: string[];
+  /**
+   * Subject tags (entity-list, export-licence, sanctions, semiconductors ...), set by feeds' keyword
+   * rules; they travel as the `topics` message attribute for filter policies.
+   */
+  topics?: string[];
   extra: ExtraFields;
 }
 
@@ -88,6 +93,8 @@ export function canonicalRecord(record: RegisterRecord): RegisterRecord {
   if (listedOn) canonical.listedOn = listedOn;
   const remarks = cleanText(record.remarks);
   if (remarks) canonical.remarks = remarks;
+  const topics = canonicalList(record.topics ?? []);
+  if (topics.length) canonical.topics = topics;
   return canonical;
 }
 

@@ -6,12 +6,18 @@ import { isChangeEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent
 import type { RegisterRecord } from './records.ts';
 
 const VERB = { added: 'ADDED to', removed: 'REMOVED from', modified: 'CHANGED on' } as const;
+const ITEM_VERB = { added: 'NEW in', removed: 'WITHDRAWN from', modified: 'UPDATED in' } as const;
+
+/** "ADDED to" for a register's record, "NEW in" for a feed's item. */
+function verb(event: ChangeEvent): string {
+  return (event.type.startsWith('tradewatch.item.') ? ITEM_VERB : VERB)[event.data.changeType];
+}
 
 export function renderSubject(event: TradewatchEvent): string {
   if (!isChangeEvent(event)) return `[tradewatch] ${event.data.sourceTitle}: source ${event.data.status}`;
-  const { name, list, changeType } = event.data;
+  const { name, list } = event.data;
   // SNS email subjects: ASCII-ish, under 100 characters.
-  return truncate(`[tradewatch] ${name}: ${VERB[changeType]} ${list}`, 99);
+  return truncate(`[tradewatch] ${name}: ${verb(event)} ${list}`, 99);
 }
 
 export function renderText(event: TradewatchEvent): string {
@@ -21,7 +27,7 @@ export function renderText(event: TradewatchEvent): string {
 function renderChangeText(event: ChangeEvent): string {
   const { data } = event;
   const record = data.record;
-  const lines = [`${data.name} — ${VERB[data.changeType]} ${data.list} (${data.sourceTitle})`, ''];
+  const lines = [`${data.name} — ${verb(event)} ${data.list} (${data.sourceTitle})`, ''];
   if (record) lines.push(...describeRecord(record));
   if (data.changeType === 'modified' && data.fields.length) {
     lines.push('', 'What changed:');
@@ -39,6 +45,7 @@ function describeRecord(record: RegisterRecord): string[] {
   for (const address of record.addresses.slice(0, 5)) lines.push(`  Address:   ${address}`);
   if (record.addresses.length > 5) lines.push(`  (+${record.addresses.length - 5} more addresses)`);
   if (record.listedOn) lines.push(`  Listed on: ${record.listedOn}`);
+  if (record.topics?.length) lines.push(`  Topics:    ${record.topics.join(', ')}`);
   return lines;
 }
 
@@ -70,7 +77,7 @@ export function renderSms(event: TradewatchEvent): string {
   const record = data.record;
   const where = record?.countries.length ? ` (${record.countries.slice(0, 3).join(',')})` : '';
   const what = data.changeType === 'modified' && data.fields.length ? ` [${data.fields.map((f) => f.field.replace(/^extra\./, '')).slice(0, 3).join(',')}]` : '';
-  return truncate(`tradewatch: ${data.name}${where} ${VERB[data.changeType]} ${data.list}${what}`, 159);
+  return truncate(`tradewatch: ${data.name}${where} ${verb(event)} ${data.list}${what}`, 159);
 }
 
 function formatValue(value: unknown): string {

@@ -70,7 +70,12 @@ export interface RegisterSource {
   readonly publisher: string;
   /** ISO 3166-1 alpha-2 or `UN`/`EU`. */
   readonly jurisdiction: string;
-  readonly kind: 'register';
+  /**
+   * `register`: a list of parties; every addition, removal and change is alerted.
+   * `feed`: a stream of items (press releases, notices, Federal Register documents); new and
+   * edited items are alerted, items that drop out of the feed's window are not removals.
+   */
+  readonly kind: 'register' | 'feed';
   /** Live downloads, preferred first. The poller uses the first. */
   readonly downloads: readonly SourceDownload[];
   readonly formats: readonly SourceFormat[];
