@@ -12,6 +12,7 @@ import { configFilePath, filterPolicyFor, loadConfig, scheduledSources, type Tra
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
 import { SourceHealthError, TradewatchError, describeError } from './errors.ts';
 import { isChangeEvent } from './events.ts';
+import { readSourceStates, type SourceState } from './local/state.ts';
 import { deliverQueued, describeDelivery, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from './local/runtime.ts';
 import type { PipelineDeps, RunReport } from './pipeline.ts';
 import { contentHash, type RegisterRecord } from './records.ts';
@@ -125,14 +126,25 @@ async function commandSources(flags: Flags): Promise<number> {
     formats: s.formats.map((f) => ({ id: f.id, description: f.description })),
     downloads: s.downloads,
   }));
+  const states = await readSourceStates(rows.map((r) => r.id), flags.home);
   if (flags.json) {
-    out(JSON.stringify(rows, null, 2));
+    out(JSON.stringify(rows.map((r) => ({ ...r, state: states?.get(r.id) ?? { health: 'never polled' } })), null, 2));
     return 0;
   }
   for (const s of rows) {
-    out(`${s.id}\n  ${s.title} — ${s.publisher}\n  schedule ${s.schedule}; expected ${s.expectedRecords.min}-${s.expectedRecords.max} records\n  formats: ${s.formats.map((f) => f.id).join(', ')}\n  live: ${s.downloads[0]?.url ?? '(none)'}\n`);
+    out(`${s.id}\n  ${s.title} — ${s.publisher}\n  schedule ${s.schedule}; expected ${s.expectedRecords.min}-${s.expectedRecords.max} records\n  formats: ${s.formats.map((f) => f.id).join(', ')}\n  live: ${s.downloads[0]?.url ?? '(none)'}\n  ${stateLine(states?.get(s.id))}\n`);
   }
   return 0;
+}
+
+function stateLine(state: SourceState | undefined): string {
+  if (!state || state.health === 'never polled') return 'state: never polled here';
+  const parts = [`state: ${state.health.toUpperCase()}`];
+  if (state.records !== undefined) parts.push(`${state.records} records`);
+  if (state.lastSuccessAt) parts.push(`last success ${state.lastSuccessAt}`);
+  if (state.lastChangeAt) parts.push(`last change ${state.lastChangeAt}`);
+  if (state.lastError) parts.push(`failing since ${state.unhealthySince} (${state.consecutiveFailures} polls): ${state.lastError}`);
+  return parts.join('; ');
 }
 
 async function readRecords(source: RegisterSource, path: string): Promise<RegisterRecord[]> {

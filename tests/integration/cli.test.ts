@@ -128,3 +128,24 @@ describe('tradewatch demo with a configuration file', () => {
     }
   });
 });
+
+describe('tradewatch sources with local state', () => {
+  it('shows each source\'s health, record count and last error from the stored state', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'tradewatch-cli-state-'));
+    try {
+      const env = { TRADEWATCH_HOME: home };
+      expect((await tradewatch(['sources', '--json'], env)).stdout).toContain('"health": "never polled"');
+      await tradewatch(['replay', '--source', 'un-sc-consolidated', demo('un-sc-consolidated', 1, 'consolidated.xml')], env);
+      const empty = join(home, 'consolidated.xml');
+      await writeFile(empty, '');
+      expect((await tradewatch(['replay', '--source', 'un-sc-consolidated', empty], env)).code).toBe(1);
+      const sources = JSON.parse((await tradewatch(['sources', '--json'], env)).stdout) as { id: string; state: Record<string, unknown> }[];
+      const un = sources.find((s) => s.id === 'un-sc-consolidated')!;
+      expect(un.state).toMatchObject({ health: 'unhealthy', records: 5, consecutiveFailures: 1, lastError: 'parse: consolidated.xml is empty (0 bytes of content)' });
+      expect(un.state.lastSuccessAt).toEqual(expect.any(String));
+      expect(sources.find((s) => s.id === 'us-ofac-sdn')!.state).toEqual({ health: 'never polled' });
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
