@@ -32,6 +32,11 @@ export interface RecordChangeData {
   fields: FieldChange[];
   /** Where the publisher lists it. */
   sourceUrl: string;
+  /**
+   * For an Entity List addition or removal that a Federal Register rule announced earlier: that
+   * announcement (see functions/early-warnings.ts). The subscriber already had the news.
+   */
+  earlyWarning?: { recordId: string; sourceId: string; eventId: string; documentNumber: string; action: string; announcedAt: string; name: string };
 }
 
 export interface SourceHealthData {
@@ -153,6 +158,8 @@ export function messageAttributes(event: TradewatchEvent, matchedWatchlists: rea
   if (isChangeEvent(event)) {
     const record = event.data.record;
     attributes.changeType = { DataType: 'String', StringValue: event.data.changeType };
+    // Lets a filter policy leave out list changes already announced by an early warning.
+    attributes.announced = { DataType: 'String', StringValue: event.data.earlyWarning ? 'yes' : 'no' };
     if (event.data.list) attributes.list = { DataType: 'String', StringValue: event.data.list };
     const previous = event.data.previous;
     array('countries', [...(record?.countries ?? []), ...(previous?.countries ?? [])]);

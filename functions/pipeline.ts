@@ -14,7 +14,8 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
 import { SourceFormatError, SourceHealthError, isSourceProblem, type TradewatchError } from './errors.ts';
-import { buildChangeEvent, buildHealthEvent, type HealthEvent } from './events.ts';
+import { linkEarlyWarnings, recordEarlyWarnings } from './early-warnings.ts';
+import { buildChangeEvent, buildHealthEvent, type ChangeEvent, type HealthEvent } from './events.ts';
 import { publishNow, publishPending } from './publish.ts';
 import type { KeywordSubscriber } from './keywords.ts';
 import type { RegisterRecord } from './records.ts';
@@ -127,10 +128,13 @@ export async function processVersion(source: RegisterSource, version: VersionInp
       const event = buildChangeEvent(source, change, baseVersion, now);
       return { eventId: event.id, sourceId: source.id, time: now, event, status: 'pending' };
     });
+    // Entity List changes that a Federal Register rule announced say so (before they are stored).
+    await linkEarlyWarnings(deps.store, events.map((e) => e.event as ChangeEvent));
     // Flag the outbox before the first event is written: a crash from here on leaves the flag
     // set, and the next run (even one stopped by the sentinel) publishes what is pending.
     if (events.length > 0 && !meta?.outboxPending) await deps.store.setOutboxPending(source.id, true);
     report.eventsStored = await deps.store.putEvents(events);
+    await recordEarlyWarnings(deps.store, events.map((e) => e.event as ChangeEvent));
     const { upserts, removedIds } = stateWrites(diff.changes);
     await deps.store.writeRecords(source.id, upserts, removedIds, diff.manifest, now);
     const manifestBuckets = await deps.store.writeManifest(source.id, diff.manifest, diff.changes.map((c) => c.id), meta?.manifestBuckets);

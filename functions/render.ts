@@ -28,6 +28,10 @@ function renderChangeText(event: ChangeEvent): string {
   const { data } = event;
   const record = data.record;
   const lines = [`${data.name} — ${verb(event)} ${data.list} (${data.sourceTitle})`, ''];
+  if (data.earlyWarning) {
+    const warning = data.earlyWarning;
+    lines.push(`Announced earlier: Federal Register ${warning.documentNumber} (${warning.action}); early warning ${warning.eventId} sent ${warning.announcedAt}.`, '');
+  }
   if (record) lines.push(...describeRecord(record));
   if (data.changeType === 'modified' && data.fields.length) {
     lines.push('', 'What changed:');
@@ -77,7 +81,8 @@ export function renderSms(event: TradewatchEvent): string {
   const record = data.record;
   const where = record?.countries.length ? ` (${record.countries.slice(0, 3).join(',')})` : '';
   const what = data.changeType === 'modified' && data.fields.length ? ` [${data.fields.map((f) => f.field.replace(/^extra\./, '')).slice(0, 3).join(',')}]` : '';
-  return truncate(`tradewatch: ${data.name}${where} ${verb(event)} ${data.list}${what}`, 159);
+  const announced = data.earlyWarning ? ` (announced FR ${data.earlyWarning.documentNumber})` : '';
+  return truncate(`tradewatch: ${data.name}${where} ${verb(event)} ${data.list}${what}${announced}`, 159);
 }
 
 function formatValue(value: unknown): string {

@@ -68,7 +68,7 @@ describe('messageAttributes and snsMessage with matched keywords', () => {
     const event = changeEvent('added', csl('EL:9', 'Lumora', { countries: ['CN'], programs: ['EAR'] }));
     expect(messageAttributes(event)).not.toHaveProperty('matchedKeywords');
     const full = messageAttributes(event, ['watchlist-1'], ['semis']);
-    expect(Object.keys(full).sort()).toEqual(['changeType', 'countries', 'eventType', 'list', 'matchedKeywords', 'matchedWatchlists', 'programs', 'source']);
+    expect(Object.keys(full).sort()).toEqual(['announced', 'changeType', 'countries', 'eventType', 'list', 'matchedKeywords', 'matchedWatchlists', 'programs', 'source']);
     expect(Object.keys(full).length).toBeLessThanOrEqual(10);
   });
 

@@ -1,0 +1,110 @@
+/**
+ * Early warnings: BIS amends the Entity List by Federal Register rules that are on public inspection
+ * the day before publication and often effective at once, days before the Consolidated Screening
+ * List carries the entries. An entity read from such a rule is alerted when the rule appears (the
+ * early warning); when the entity later shows up on a list, that alert says it was announced, and
+ * names the warning, instead of reading as news a second time.
+ *
+ * Data-driven, not source-driven: records whose list is ENTITY_LIST_RULE_LIST announce; added or
+ * removed records of the list "Entity List" (any source) are looked up. Keys are the normalized name
+ * (and each alias) under each country (entityListMatchKey; HK and MO read as CN).
+ *
+ * Table items: pk `EW#<key>`, sk `<announcing record id>`, with the warning's event id, document
+ * number, action and time. Reads: one Query per key of each added or removed Entity List record, so
+ * O(changes).
+ */
+import { PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { mapLimit } from './concurrency.ts';
+import type { ChangeEvent } from './events.ts';
+import type { RegisterRecord } from './records.ts';
+import { ENTITY_LIST_RULE_LIST, entityListMatchKey } from './sources/formats/federal-register-entity-list.ts';
+import type { TradewatchStore } from './store.ts';
+
+export const CONFIRMING_LIST = 'Entity List';
+
+export interface EarlyWarning {
+  /** The announcing record (`2023-03929:CN:spacety-co-ltd`) and its source. */
+  recordId: string;
+  sourceId: string;
+  /** The early-warning alert's event id. */
+  eventId: string;
+  documentNumber: string;
+  /** add, remove or revise. */
+  action: string;
+  /** When the early warning was stored. */
+  announcedAt: string;
+  name: string;
+}
+
+function matchKeys(record: RegisterRecord): string[] {
+  const countries = record.countries.length ? record.countries : ['*'];
+  const keys = new Set<string>();
+  for (const name of [record.name, ...record.aliases]) for (const country of countries) keys.add(entityListMatchKey(name, country));
+  return [...keys];
+}
+
+const S = (value: string): AttributeValue => ({ S: value });
+
+/** Stores the early warnings among these events (additions of announced entities). */
+export async function recordEarlyWarnings(store: TradewatchStore, events: readonly ChangeEvent[]): Promise<number> {
+  const announcing = events.filter((e) => e.data.changeType === 'added' && e.data.record?.list === ENTITY_LIST_RULE_LIST);
+  const writes = announcing.flatMap((event) => {
+    const record = event.data.record!;
+    const documentNumber = String(record.extra.documentNumber ?? '');
+    const action = String(record.extra.action ?? 'add');
+    return matchKeys(record).map((key) => ({ key, event, record, documentNumber, action }));
+  });
+  await mapLimit(writes, 8, ({ key, event, record, documentNumber, action }) =>
+    store.client.send(
+      new PutItemCommand({
+        TableName: store.tableName,
+        Item: {
+          pk: S(`EW#${key}`),
+          sk: S(record.id),
+          sourceId: S(event.data.sourceId),
+          eventId: S(event.id),
+          documentNumber: S(documentNumber),
+          action: S(action),
+          announcedAt: S(event.time),
+          name: S(record.name),
+        },
+      }),
+    ),
+  );
+  return announcing.length;
+}
+
+/**
+ * Finds the early warnings of the Entity List additions and removals among these events and notes
+ * them on the events (`data.earlyWarning`), before the events are stored.
+ */
+export async function linkEarlyWarnings(store: TradewatchStore, events: readonly ChangeEvent[]): Promise<number> {
+  const confirming = events.filter((e) => (e.data.changeType === 'added' || e.data.changeType === 'removed') && e.data.list === CONFIRMING_LIST && (e.data.record ?? e.data.previous));
+  let linked = 0;
+  await mapLimit(confirming, 8, async (event) => {
+    const record = (event.data.record ?? event.data.previous)!;
+    const wanted = event.data.changeType === 'added' ? ['add', 'revise'] : ['remove'];
+    for (const key of matchKeys(record)) {
+      const { Items = [] } = await store.client.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(`EW#${key}`) } }));
+      const warning = Items.map(decodeWarning).filter((w) => wanted.includes(w.action)).sort((a, b) => a.announcedAt.localeCompare(b.announcedAt))[0];
+      if (warning) {
+        (event.data as ChangeEvent['data'] & { earlyWarning?: EarlyWarning }).earlyWarning = warning;
+        linked += 1;
+        return;
+      }
+    }
+  });
+  return linked;
+}
+
+function decodeWarning(item: Record<string, AttributeValue>): EarlyWarning {
+  return {
+    recordId: item.sk?.S ?? '',
+    sourceId: item.sourceId?.S ?? '',
+    eventId: item.eventId?.S ?? '',
+    documentNumber: item.documentNumber?.S ?? '',
+    action: item.action?.S ?? 'add',
+    announcedAt: item.announcedAt?.S ?? '',
+    name: item.name?.S ?? '',
+  };
+}
