@@ -20,7 +20,7 @@ import { renderText } from './render.ts';
 import { createPollHandler } from './handlers/poll.ts';
 import { inputFromPath, replayPaths } from './run.ts';
 import { collectRecords } from './sources/document.ts';
-import { SOURCES, findSource } from './sources/registry.ts';
+import { findSource, sourcesFor } from './sources/registry.ts';
 import type { RegisterSource } from './sources/types.ts';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -45,7 +45,8 @@ Commands:
                                             configuration and each subscriber's SNS filter policy
 
 Options:
-  --config <file>  configuration file for poll, replay, demo and config
+  --config <file>  configuration file for sources, poll, replay, demo and config, and for
+                   parse, diff and events on a custom source
                    (default tradewatch.config.json in the working directory, if present)
   --verbose        stack traces and debug output on errors
   --home <dir>     local state folder (default .tradewatch, or TRADEWATCH_HOME)
@@ -91,12 +92,18 @@ function parseCommandLine(argv: string[]): { command: string | undefined; positi
   return { command, positionals: rest, flags: values as Flags };
 }
 
-function requireSource(flags: Flags): RegisterSource {
+/**
+ * The source named by --source. Commands that read the configuration pass it, so custom sources
+ * and configured topic rules apply; the others read the configuration only for an id that is not
+ * registered (a custom source's), so a registered source never depends on the file.
+ */
+function requireSource(flags: Flags, config?: TradewatchConfig): RegisterSource {
   const [id, ...more] = flags.source;
   if (!id) throw new UsageError('--source <id> is required (see `tradewatch sources`)');
   if (more.length) throw new UsageError('give one --source for this command');
-  const source = findSource(id);
-  if (!source) throw new UsageError(`unknown source "${id}"; known: ${SOURCES.map((s) => s.id).join(', ')}`);
+  const sourcesConfig = config ?? (findSource(id) ? undefined : loadConfig(flags.config));
+  const source = findSource(id, sourcesConfig);
+  if (!source) throw new UsageError(`unknown source "${id}"; known: ${sourcesFor(sourcesConfig).map((s) => s.id).join(', ')}`);
   return source;
 }
 
@@ -114,7 +121,7 @@ function progress(label: string): { update: (n: number) => void; done: () => voi
 }
 
 async function commandSources(flags: Flags): Promise<number> {
-  const rows = SOURCES.map((s) => ({
+  const rows = sourcesFor(loadConfig(flags.config)).map((s) => ({
     id: s.id,
     title: s.title,
     publisher: s.publisher,
@@ -270,14 +277,15 @@ async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?:
 async function commandPoll(flags: Flags): Promise<number> {
   const config = loadConfig(flags.config);
   const enabled = new Set(scheduledSources(config).map((s) => s.id));
-  const sources = flags.source.length ? flags.source.map((id) => findSource(id) ?? fail(`unknown source "${id}"`)) : SOURCES.filter((s) => enabled.has(s.id));
+  const sources = flags.source.length ? flags.source.map((id) => findSource(id, config) ?? fail(`unknown source "${id}"`)) : sourcesFor(config).filter((s) => enabled.has(s.id));
   return withRuntime(flags, { config }, async (runtime) => {
     process.stderr.write(`tradewatch poll: ${runtime.description}\n`);
     let failed = 0;
     for (const source of sources) {
       const bar = progress(source.id);
-      const poll = createPollHandler({ store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update, subscribers: config.subscribers });
-      const report = await poll({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
+      const deps = { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update, subscribers: config.subscribers };
+      // The same handler the Lambda runs, with the configuration's custom sources and topic rules.
+      const report = await createPollHandler({ ...deps, sourcesConfig: config })({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
       progress('').done();
       await deliverQueued(runtime, showAlert);
       out(reportLine(report, source.id));
@@ -311,9 +319,10 @@ function fail(message: string): never {
 }
 
 async function commandReplay(flags: Flags, positionals: string[]): Promise<number> {
-  const source = requireSource(flags);
+  const config = loadConfig(flags.config);
+  const source = requireSource(flags, config);
   if (positionals.length === 0) throw new UsageError('replay takes one or more files or folders, oldest first');
-  return withRuntime(flags, { config: loadConfig(flags.config) }, async (runtime) => {
+  return withRuntime(flags, { config }, async (runtime) => {
     process.stderr.write(`tradewatch replay: ${runtime.description}\n`);
     let failed = 0;
     for (const path of positionals) {
@@ -329,10 +338,10 @@ async function commandReplay(flags: Flags, positionals: string[]): Promise<numbe
 }
 
 /** Bundled example versions: demo/<source-id>/<n>/ for n = 1, 2, 3 ... */
-async function demoVersions(): Promise<{ source: RegisterSource; paths: string[] }[]> {
+async function demoVersions(config: TradewatchConfig): Promise<{ source: RegisterSource; paths: string[] }[]> {
   const plans: { source: RegisterSource; paths: string[] }[] = [];
   for (const id of (await readdir(DEMO_DIR)).sort()) {
-    const source = findSource(id);
+    const source = findSource(id, config);
     if (!source || !(await stat(join(DEMO_DIR, id))).isDirectory()) continue;
     const versions = (await readdir(join(DEMO_DIR, id))).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b));
     plans.push({ source, paths: versions.map((v) => join(DEMO_DIR, id, v)) });
@@ -343,9 +352,10 @@ async function demoVersions(): Promise<{ source: RegisterSource; paths: string[]
 async function commandDemo(flags: Flags): Promise<number> {
   const home = join(resolve(flags.home ?? process.env.TRADEWATCH_HOME ?? '.tradewatch'), 'demo');
   await rm(home, { recursive: true, force: true });
-  const plans = await demoVersions();
+  const config = loadConfig(flags.config);
+  const plans = await demoVersions(config);
   if (!plans.length) throw new UsageError(`no demo versions found under ${DEMO_DIR}`);
-  return withRuntime(flags, { persist: false, home, config: loadConfig(flags.config) }, async (runtime) => {
+  return withRuntime(flags, { persist: false, home, config }, async (runtime) => {
     out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
     let alerts = 0;
     for (const { source, paths } of plans) {
@@ -378,12 +388,20 @@ function commandConfig(flags: Flags): number {
   const config = loadConfig(flags.config);
   const subscribers = config.subscribers.map((subscriber) => ({ ...subscriber, filterPolicy: filterPolicyFor(subscriber) }));
   if (flags.json) {
-    out(JSON.stringify({ file: file ?? null, sources: config.sources, subscribers, operations: config.operations ?? {} }, null, 2));
+    out(JSON.stringify({ file: file ?? null, sources: config.sources, customSources: config.customSources, topics: config.topics, subscribers, operations: config.operations ?? {} }, null, 2));
     return 0;
   }
   out(file ? `${file}: valid` : 'no tradewatch.config.json here: the defaults apply');
   out('\nsources:');
-  for (const [id, settings] of Object.entries(config.sources)) out(`  ${id.padEnd(22)} ${settings.enabled ? 'enabled ' : 'disabled'}  ${settings.schedule}`);
+  const custom = new Map(config.customSources.map((definition) => [definition.id, definition]));
+  for (const [id, settings] of Object.entries(config.sources)) {
+    const definition = custom.get(id);
+    out(`  ${id.padEnd(22)} ${settings.enabled ? 'enabled ' : 'disabled'}  ${settings.schedule}${definition ? `  custom ${definition.kind}, ${definition.format}: ${definition.url}` : ''}`);
+  }
+  if (config.topics.length) {
+    out('\ntopics (added to the default rules):');
+    for (const rule of config.topics) out(`  ${rule.topic}: ${rule.keywords.join(', ')}`);
+  }
   out(`\nsubscribers:${subscribers.length ? '' : ' none'}`);
   for (const { id, channel, filterPolicy } of subscribers) {
     const to = channel.type === 'email' ? channel.address : channel.type === 'sms' ? channel.phoneNumber : channel.url;

@@ -14,7 +14,13 @@
  *   subscriber says `allowPrivateHosts: true` (local testing); host names are resolved and checked
  *   again at delivery time;
  * - filters SNS cannot hold: more than 5 attribute names or 150 value combinations in the
- *   subscriber's filter policy, or a `"` or `\` in a value (SNS would need them escaped twice).
+ *   subscriber's filter policy, or a `"` or `\` in a value (SNS would need them escaped twice);
+ * - a custom source (`customSources`) whose id is a registered source's, whose URL is not https or
+ *   names a literal private, loopback or link-local host (unless `allowPrivateHosts: true`), or
+ *   whose mapping does not fit its format (xml needs recordPath, idField and fields.name; json
+ *   idField and fields.name; csv idField and fields.name and no recordPath; rss and atom none).
+ *
+ * `topics` adds keyword rules to the default topic rules of feed items (functions/topics.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -25,7 +31,8 @@ import { ConfigError, type ConfigIssue } from './errors.ts';
 import { isPrivateAddress } from './fetch.ts';
 import { SNS_POLICY_LIMITS, policyComplexity, type FilterPolicy } from './filter-policy.ts';
 import { normalizeKeywordText } from './keywords.ts';
-import { SOURCES } from './sources/registry.ts';
+import { CUSTOM_SOURCE_DEFAULTS, CUSTOM_SOURCE_FORMATS, type CustomSourceDefinition } from './sources/custom.ts';
+import { SOURCES, type SourcesConfig } from './sources/registry.ts';
 
 export const CONFIG_FILE = 'tradewatch.config.json';
 export const CONFIG_SCHEMA_FILE = 'tradewatch.config.schema.json';
@@ -61,13 +68,17 @@ const SECRET_KINDS = ['secretsManagerSecret', 'ssmParameter', 'env'] as const;
 const SECRET_HELP = 'give { "secretsManagerSecret": "<name or ARN>" }, { "ssmParameter": "<parameter name>" } or, in local mode only, { "env": "<ENVIRONMENT_VARIABLE>" }';
 
 const sourceId = z.enum(SOURCE_IDS, { error: (issue) => `unknown source ${JSON.stringify(issue.input)} ${KNOWN_SOURCES}` });
+/** A registered or custom source id: which ones exist is known only once customSources is read (see crossChecks). */
+const sourceReference = z.string().trim().min(1, 'must not be empty');
+
+const scheduleExpression = z
+  .string()
+  .regex(SCHEDULE_PATTERN, 'must be an EventBridge schedule expression such as "rate(5 minutes)", "rate(1 hour)" or "cron(0 6 * * ? *)"');
 
 const sourceSettings = z
   .strictObject({
     enabled: z.boolean().default(CONFIG_DEFAULTS.sourceEnabled).describe('Poll this source.'),
-    schedule: z
-      .string()
-      .regex(SCHEDULE_PATTERN, 'must be an EventBridge schedule expression such as "rate(5 minutes)", "rate(1 hour)" or "cron(0 6 * * ? *)"')
+    schedule: scheduleExpression
       .optional()
       .describe("EventBridge schedule expression, e.g. rate(15 minutes) or cron(0 6 * * ? *). Default: the source's own schedule."),
   })
@@ -93,7 +104,7 @@ const keyword = z.string().refine((value) => normalizeKeywordText(value).length 
 
 const filters = z
   .strictObject({
-    sources: nonEmptyList(sourceId).optional().describe('Source ids; default: every source.'),
+    sources: nonEmptyList(sourceReference).optional().describe(`Source ids, registered (${SOURCE_IDS.join(', ')}) or custom; default: every source.`),
     lists: nonEmptyList(filterValue).optional().describe('Lists as the records name them, e.g. "Entity List", "SDN", "Military End User List".'),
     changeTypes: nonEmptyList(z.enum(CHANGE_TYPES, { error: `must be one of ${CHANGE_TYPES.join(', ')}` })).optional().describe('Default: added, removed and modified.'),
     countries: nonEmptyList(countryFilter).optional().describe('ISO 3166-1 alpha-2 codes (upper case): a change matches when the record, before or after, names one of them.'),
@@ -153,10 +164,14 @@ function webhookUrlProblem(value: string, allowPrivateHosts: boolean): string | 
   const url = new URL(value);
   if (url.username || url.password) return 'must not carry credentials (the webhook is authenticated by its signature)';
   if (url.protocol !== 'https:' && !(allowPrivateHosts && url.protocol === 'http:')) return 'must use https';
+  return allowPrivateHosts ? undefined : privateHostProblem(url);
+}
+
+/** A URL naming a literal private, loopback or link-local address (or localhost); resolved names are checked at fetch time. */
+function privateHostProblem(url: URL): string | undefined {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const privateHost = (isIP(host) !== 0 && isPrivateAddress(host)) || host === 'localhost' || host.endsWith('.localhost');
-  if (privateHost && !allowPrivateHosts) return `${host} is a private, loopback or link-local address (set "allowPrivateHosts": true to allow it, for local testing only)`;
-  return undefined;
+  return privateHost ? `${host} is a private, loopback or link-local address (set "allowPrivateHosts": true to allow it, for local testing only)` : undefined;
 }
 
 const channel = z.discriminatedUnion('type', [emailChannel, smsChannel, webhookChannel], {
@@ -188,6 +203,146 @@ const subscribers = z.array(subscriber).superRefine((list, context) => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// Topic rules and custom sources
+
+const kebabId = (example: string) =>
+  z
+    .string()
+    .max(64, 'must be at most 64 characters')
+    .regex(SUBSCRIBER_ID, `must be kebab-case: lower-case letters and digits joined by single hyphens, such as "${example}"`);
+
+const topicRule = z
+  .strictObject({
+    topic: kebabId('export-licence').describe('Kebab-case topic, the value of the `topics` message attribute; a default topic (sanctions, entity-list, ...) gets these keywords added.'),
+    keywords: z.array(keyword).min(1, 'must not be empty').describe('Words or phrases; one of them starting a word of an item\'s title, summary or categories gives the topic (case, accents and punctuation ignored).'),
+  })
+  .describe('A keyword rule for feed item topics.');
+
+/** A field of a record: an element or `@attribute` (xml), a dotted path (json, xml) or a column name (csv). */
+const fieldReference = z.string().trim().min(1, 'must not be empty');
+
+const customFields = z
+  .strictObject({
+    name: fieldReference.describe('Where the record name is read (required).'),
+    aliases: fieldReference.optional().describe('Other names (a list: repeated elements, a JSON array, or a CSV cell split on ";").'),
+    countries: fieldReference.optional().describe('Countries (a list); names or codes are turned into ISO 3166-1 alpha-2.'),
+    addresses: fieldReference.optional().describe('Addresses (a list).'),
+    programs: fieldReference.optional().describe('Programmes or legal bases (a list).'),
+    listedOn: fieldReference.optional().describe('Date of listing or publication (ISO 8601, RFC 822 or RFC 3339).'),
+    remarks: fieldReference.optional().describe('Remarks or summary.'),
+    link: fieldReference.optional().describe('A link to the record\'s page.'),
+  })
+  .describe('Where each record field is read: an element name, "@attribute" or dotted path of child elements (xml), a dotted path (json), a column name (csv).');
+
+const expectedRecords = z
+  .strictObject({
+    min: z.int({ error: 'must be a whole number' }).min(1, 'must be at least 1 (a document with no record is always refused)'),
+    max: z.int({ error: 'must be a whole number' }).min(1, 'must be at least 1'),
+    maxDropFraction: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional().describe('Largest fraction of the records one version may drop (registers). Default 0.1.'),
+  })
+  .refine((bounds) => bounds.min <= bounds.max, { path: ['max'], message: 'must be at least min' })
+  .describe('Record-count bounds: a download outside them is held as broken, never diffed.');
+
+/** An XML name without prefix (and without dots, which separate path segments). */
+const XML_SEGMENT = /^[A-Za-z_][\w-]*$/;
+
+const customSource = z
+  .strictObject({
+    id: kebabId('my-agency-notices').describe('Unique kebab-case id, not a registered source\'s.'),
+    title: z.string().trim().min(1, 'must not be empty').describe('What the source is, for people.'),
+    kind: z.enum(['feed', 'register'], { error: 'must be "feed" (new and edited items are alerted) or "register" (additions, removals and changes)' }),
+    url: z.url({ error: 'must be an absolute URL' }).describe('https URL of the feed or file.'),
+    allowPrivateHosts: z.boolean().default(CONFIG_DEFAULTS.allowPrivateHosts).describe('Allow http and private, loopback or link-local hosts (local testing only).'),
+    format: z.enum(CUSTOM_SOURCE_FORMATS, { error: `must be one of ${CUSTOM_SOURCE_FORMATS.join(', ')}` }),
+    schedule: scheduleExpression.default(CUSTOM_SOURCE_DEFAULTS.schedule).describe('EventBridge schedule expression.'),
+    expectedRecords: expectedRecords.optional().describe('Default: 1-1000 records for a feed, 1-100000 for a register.'),
+    list: filterValue.optional().describe('The list name records carry (and subscribers filter on). Default: the title.'),
+    recordPath: z.string().trim().min(1, 'must not be empty').optional().describe('xml: the element holding one record; json: dotted path of the records array (default: the document is the array); csv: not used.'),
+    idField: fieldReference.optional().describe('xml, json, csv: where the record id is read (required for them).'),
+    fields: customFields.optional(),
+  })
+  .check(z.superRefine((value, context) => customSourceProblems(value, context), { when: () => true }))
+  .describe('A source defined here: an RSS/Atom feed, or a register in XML, JSON or CSV read through a field mapping.');
+
+type Issues = z.core.$RefinementCtx<unknown>;
+
+function customSourceProblems(input: unknown, context: Issues): void {
+  if (typeof input !== 'object' || input === null) return;
+  const value = input as Record<string, unknown>;
+  const issue = (path: PropertyKey[], message: string) => context.addIssue({ code: 'custom', path, message });
+  if (typeof value.url === 'string' && URL.canParse(value.url)) {
+    const problem = sourceUrlProblem(new URL(value.url), value.allowPrivateHosts === true);
+    if (problem) issue(['url'], problem);
+  }
+  const format = value.format;
+  if (typeof format !== 'string' || !(CUSTOM_SOURCE_FORMATS as readonly string[]).includes(format)) return;
+  const fields = typeof value.fields === 'object' && value.fields !== null ? (value.fields as Record<string, unknown>) : undefined;
+  const paths: [PropertyKey[], unknown][] = [[['idField'], value.idField], ...Object.entries(fields ?? {}).map(([key, path]): [PropertyKey[], unknown] => [['fields', key], path])];
+  if (format === 'rss' || format === 'atom') {
+    for (const key of ['recordPath', 'idField', 'fields']) if (value[key] !== undefined) issue([key], `is not used by the ${format} format (feed items are read without a mapping)`);
+    return;
+  }
+  if (format === 'csv' && value.recordPath !== undefined) issue(['recordPath'], 'is not used by the csv format (every row is a record)');
+  if (format === 'xml') {
+    if (value.recordPath === undefined) issue(['recordPath'], 'is required for the xml format: the name of the element that holds one record');
+    else if (typeof value.recordPath === 'string' && !XML_SEGMENT.test(value.recordPath.trim())) issue(['recordPath'], 'must be one element name, without namespace prefix');
+  }
+  if (format === 'json' && typeof value.recordPath === 'string' && value.recordPath.trim().split('.').some((segment) => segment === '')) {
+    issue(['recordPath'], 'must be a dotted path such as "results" or "data.items"');
+  }
+  if (value.idField === undefined) issue(['idField'], `is required for the ${format} format: where the record id is read`);
+  if (value.fields === undefined) issue(['fields'], `is required for the ${format} format: at least { "name": ... }`);
+  for (const [path, reference] of paths) {
+    if (typeof reference !== 'string' || reference.trim() === '') continue;
+    const segments = reference.trim().split('.');
+    if (format === 'xml' && !segments.every((segment, index) => XML_SEGMENT.test(index === segments.length - 1 ? segment.replace(/^@/, '') : segment))) {
+      issue(path, 'must be an element name, a dotted path of child element names, or "@attribute" at its end (no namespace prefixes)');
+    } else if (format === 'json' && segments.some((segment) => segment === '')) {
+      issue(path, 'must be a dotted path such as "name" or "entity.names"');
+    }
+  }
+}
+
+function sourceUrlProblem(url: URL, allowPrivateHosts: boolean): string | undefined {
+  if (url.username || url.password) return 'must not carry credentials';
+  if (url.protocol !== 'https:' && !(allowPrivateHosts && url.protocol === 'http:')) return 'must use https';
+  return allowPrivateHosts ? undefined : privateHostProblem(url);
+}
+
+/** Checks across sections: custom source ids against the registry and each other, subscribers' sources against both. */
+function crossChecks(input: unknown, context: Issues): void {
+  if (typeof input !== 'object' || input === null) return;
+  const value = input as { customSources?: unknown; subscribers?: unknown };
+  const registered = new Set<string>(SOURCE_IDS);
+  const custom: string[] = [];
+  const first = new Map<string, number>();
+  if (Array.isArray(value.customSources)) {
+    value.customSources.forEach((entry: unknown, index) => {
+      const id = typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined;
+      if (typeof id !== 'string') return;
+      if (registered.has(id)) context.addIssue({ code: 'custom', path: ['customSources', index, 'id'], message: `clashes with the registered source "${id}" (pick another id)` });
+      else if (first.has(id)) context.addIssue({ code: 'custom', path: ['customSources', index, 'id'], message: `duplicate custom source id "${id}" (also customSources[${first.get(id)}])` });
+      else {
+        first.set(id, index);
+        custom.push(id);
+      }
+    });
+  }
+  if (!Array.isArray(value.subscribers)) return;
+  const known = new Set([...registered, ...custom]);
+  const knownText = `(known: ${[...known].join(', ')})`;
+  value.subscribers.forEach((entry: unknown, index) => {
+    const sources = (entry as { filters?: { sources?: unknown } } | null)?.filters?.sources;
+    if (!Array.isArray(sources)) return;
+    sources.forEach((id: unknown, position) => {
+      if (typeof id === 'string' && id.trim() && !known.has(id.trim())) {
+        context.addIssue({ code: 'custom', path: ['subscribers', index, 'filters', 'sources', position], message: `unknown source ${JSON.stringify(id)} ${knownText}` });
+      }
+    });
+  });
+}
+
 const operations = z
   .strictObject({
     email: emailAddress.optional().describe('Receives source-health events and alarms by email.'),
@@ -204,6 +359,8 @@ export const configSchema = z
       .describe(`Registered sources by id (${SOURCE_IDS.join(', ')}). Default: every source, on its own schedule.`),
     subscribers: subscribers.default([]).describe('Who receives which changes.'),
     operations: operations.optional(),
+    topics: z.array(topicRule).default([]).describe('Keyword rules added to the default topic rules of feed items (see functions/topics.ts).'),
+    customSources: z.array(customSource).default([]).describe('Sources defined here, polled beside the registered ones.'),
     metrics: z
       .strictObject({
         detailed: z
@@ -214,7 +371,12 @@ export const configSchema = z
       .default({ detailed: false })
       .describe('CloudWatch metrics of the deployed pollers.'),
   })
-  .transform(({ $schema: _schema, sources, ...rest }) => ({ sources: resolveSources(sources), ...rest }))
+  .check(z.superRefine((value, context) => crossChecks(value, context), { when: () => true }))
+  .transform(({ $schema: _schema, sources, customSources, ...rest }) => ({
+    sources: resolveSources(sources, customSources),
+    ...rest,
+    customSources: customSources satisfies CustomSourceDefinition[],
+  }))
   .describe('Which sources tradewatch polls, who is told about which changes, and who hears about source health.');
 
 export interface SourceSettings {
@@ -222,14 +384,18 @@ export interface SourceSettings {
   schedule: string;
 }
 
-/** Every registered source, in registry order, with the file's settings over the source's own. */
-function resolveSources(given: Partial<Record<string, { enabled: boolean; schedule?: string | undefined }>>): Record<string, SourceSettings> {
-  return Object.fromEntries(
-    SOURCES.map((source) => {
+/**
+ * Every registered source, in registry order, with the file's settings over the source's own, then
+ * every custom source on its own schedule.
+ */
+function resolveSources(given: Partial<Record<string, { enabled: boolean; schedule?: string | undefined }>>, custom: readonly { id: string; schedule: string }[]): Record<string, SourceSettings> {
+  return Object.fromEntries([
+    ...SOURCES.map((source): [string, SourceSettings] => {
       const settings = given[source.id];
       return [source.id, { enabled: settings?.enabled ?? CONFIG_DEFAULTS.sourceEnabled, schedule: settings?.schedule ?? source.schedule }];
     }),
-  );
+    ...custom.map((source): [string, SourceSettings] => [source.id, { enabled: true, schedule: source.schedule }]),
+  ]);
 }
 
 /** The file as written (before defaults). */
@@ -363,4 +529,34 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/**
+ * The environment variable the stack sets on each poller: the configuration's custom sources and
+ * topic rules as JSON (the config file is not in the bundle), read back by sourcesConfigFromEnv and
+ * given to findSource(id, config). Lambda allows 4 KB of environment in all: a handful of custom
+ * sources fit.
+ */
+export const SOURCES_CONFIG_ENV = 'TRADEWATCH_SOURCES_CONFIG';
+
+/** What the stack puts in SOURCES_CONFIG_ENV; empty when the configuration adds nothing. */
+export function sourcesConfigEnv(config: Pick<TradewatchConfig, 'customSources' | 'topics'>): string {
+  if (config.customSources.length === 0 && config.topics.length === 0) return '';
+  return JSON.stringify({ customSources: config.customSources, topics: config.topics });
+}
+
+const sourcesConfigSchema = z.strictObject({ customSources: z.array(customSource).default([]), topics: z.array(topicRule).default([]) });
+
+/** The custom sources and topic rules the stack passed; a malformed value fails the cold start, loudly. */
+export function sourcesConfigFromEnv(value: string | undefined): SourcesConfig {
+  if (!value) return {};
+  let document: unknown;
+  try {
+    document = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`environment variable ${SOURCES_CONFIG_ENV} is not valid JSON: ${(error as Error).message}`, [], { cause: error });
+  }
+  const result = sourcesConfigSchema.safeParse(document, { reportInput: true });
+  if (!result.success) throw ConfigError.fromIssues(result.error.issues.flatMap(describeIssue).map((issue) => ({ ...issue, path: `${SOURCES_CONFIG_ENV}.${issue.path}` })));
+  return result.data;
 }

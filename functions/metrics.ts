@@ -1,39 +1,58 @@
 /**
  * One structured log line per poll that is also a CloudWatch Embedded Metric Format record, so
- * metrics cost no API call. Custom metrics are billed per metric-month, so the default set is small:
- * `Succeeded` per source (health: 1 on success, 0 on failure; missing = stale) and `Changes` over all
- * sources. Per-source `Records` and `Changes` come with `detailed` on. Duration per source is
- * Lambda's own Duration metric of that source's function, which costs nothing.
+ * metrics cost no API call. Custom metrics are billed per metric-month past CloudWatch's free ten,
+ * and there is a source every few lines of config, so the default metrics carry no dimension:
+ * `Polls` (1 per run), `FailedPolls` (1 when the run failed) and `Changes` (events of the run), over
+ * all sources. Which source failed is in the log line, in the source-health event the pipeline sends
+ * once per incident, and on the dashboard (from the logs). With `detailed` on, per-source
+ * `Succeeded`, `Records` and `SourceChanges` are emitted too. Duration per source is Lambda's own
+ * Duration metric of that source's function, which costs nothing.
  */
 import type { RunReport } from './pipeline.ts';
 
 export const METRICS_NAMESPACE = 'Tradewatch';
 
 export interface RunMetricsOptions {
-  /** Per-source Records and Changes metrics (each one a billed custom metric). @default false */
+  /** Per-source Succeeded, Records and SourceChanges metrics (each a billed custom metric). @default false */
   detailed?: boolean;
   now?: Date;
 }
+
+type Directive = { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] };
+
+const OVERALL: Directive = {
+  Namespace: METRICS_NAMESPACE,
+  Dimensions: [[]],
+  Metrics: [
+    { Name: 'Polls', Unit: 'Count' },
+    { Name: 'FailedPolls', Unit: 'Count' },
+    { Name: 'Changes', Unit: 'Count' },
+  ],
+};
+
+const PER_SOURCE: Directive = {
+  Namespace: METRICS_NAMESPACE,
+  Dimensions: [['Source']],
+  Metrics: [
+    { Name: 'Succeeded', Unit: 'Count' },
+    { Name: 'Records', Unit: 'Count' },
+    { Name: 'SourceChanges', Unit: 'Count' },
+  ],
+};
 
 /** The EMF log record of one run (unchanged, changed, failed); undefined for a skipped run. */
 export function runMetricsRecord(report: RunReport, options: RunMetricsOptions = {}): Record<string, unknown> | undefined {
   if (report.status === 'skipped') return undefined;
   const changes = report.added + report.removed + report.modified;
-  const succeeded = report.status === 'failed' ? 0 : 1;
-  const directives: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] = [
-    { Namespace: METRICS_NAMESPACE, Dimensions: [['Source']], Metrics: [{ Name: 'Succeeded', Unit: 'Count' }] },
-    { Namespace: METRICS_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'Changes', Unit: 'Count' }] },
-  ];
-  if (options.detailed) {
-    directives[0]!.Metrics.push({ Name: 'Records', Unit: 'Count' }, { Name: 'SourceChanges', Unit: 'Count' });
-  }
+  const failed = report.status === 'failed' ? 1 : 0;
   const record: Record<string, unknown> = {
-    level: succeeded ? 'INFO' : 'ERROR',
+    level: failed ? 'ERROR' : 'INFO',
     message: 'poll finished',
-    _aws: { Timestamp: (options.now ?? new Date()).getTime(), CloudWatchMetrics: directives },
+    _aws: { Timestamp: (options.now ?? new Date()).getTime(), CloudWatchMetrics: options.detailed ? [OVERALL, PER_SOURCE] : [OVERALL] },
     Source: report.sourceId,
     status: report.status,
-    Succeeded: succeeded,
+    Polls: 1,
+    FailedPolls: failed,
     Changes: changes,
     added: report.added,
     removed: report.removed,
@@ -43,6 +62,7 @@ export function runMetricsRecord(report: RunReport, options: RunMetricsOptions =
   };
   if (report.records !== undefined) record.records = report.records;
   if (options.detailed) {
+    record.Succeeded = 1 - failed;
     record.Records = report.records ?? 0;
     record.SourceChanges = changes;
   }
@@ -58,9 +78,10 @@ export function crashMetricsRecord(sourceId: string, error: unknown, now = new D
   return {
     level: 'ERROR',
     message: 'poll crashed',
-    _aws: { Timestamp: now.getTime(), CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['Source']], Metrics: [{ Name: 'Succeeded', Unit: 'Count' }] }] },
+    _aws: { Timestamp: now.getTime(), CloudWatchMetrics: [{ ...OVERALL, Metrics: OVERALL.Metrics.filter((m) => m.Name !== 'Changes') }] },
     Source: sourceId,
-    Succeeded: 0,
+    Polls: 1,
+    FailedPolls: 1,
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   };
 }

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { scheduleMinutes } from '../functions/schedule.ts';
 import { SOURCES } from '../functions/sources/registry.ts';
 import { AlertTopics } from './constructs/alert-topics.ts';
 import { TradewatchDashboard } from './constructs/dashboard.ts';
@@ -19,6 +20,8 @@ export interface TradewatchStackProps extends StackProps {
   readonly pollerEnvironment?: Readonly<Record<string, string>>;
   /** Per-source Records and Changes metrics (billed custom metrics). @default false */
   readonly detailedMetrics?: boolean;
+  /** Ids of the configuration's custom sources (their definitions reach the pollers through pollerEnvironment). @default none */
+  readonly customSourceIds?: readonly string[];
 }
 
 /** The pipeline in one account: table, topics, a scheduled poller per source, subscribers, alarms, dashboard. */
@@ -26,12 +29,14 @@ export class TradewatchStack extends Stack {
   constructor(scope: Construct, id: string, props: TradewatchStackProps = {}) {
     super(scope, id, props);
     const schedules = props.sources ?? Object.fromEntries(SOURCES.map((s) => [s.id, s.schedule]));
-    const unknown = Object.keys(schedules).filter((sourceId) => !SOURCES.some((s) => s.id === sourceId));
-    if (unknown.length) throw new Error(`TradewatchStack: unknown source id(s) ${unknown.join(', ')}; known: ${SOURCES.map((s) => s.id).join(', ')}`);
+    const known = [...SOURCES.map((s) => s.id), ...(props.customSourceIds ?? [])];
+    const unknown = Object.keys(schedules).filter((sourceId) => !known.includes(sourceId));
+    if (unknown.length) throw new Error(`TradewatchStack: unknown source id(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
 
     const { table } = new StateTable(this, 'State');
     const topics = new AlertTopics(this, 'Topics');
-    const operations = new Operations(this, 'Operations', { operations: topics.operations, ...props.operations });
+    const pollsPerHour = Object.values(schedules).reduce((sum, schedule) => sum + 60 / (scheduleMinutes(schedule) ?? 60), 0);
+    const operations = new Operations(this, 'Operations', { operations: topics.operations, expectedPollsPerHour: Math.round(pollsPerHour), ...props.operations });
     const pollers = Object.entries(schedules).map(
       ([sourceId, schedule]) =>
         new SourcePoller(this, `Poller-${sourceId}`, {
@@ -41,14 +46,13 @@ export class TradewatchStack extends Stack {
           alerts: topics.alerts,
           operations: topics.operations,
           deadLetterQueue: operations.pollerDeadLetters,
-          alarmAction: operations.alarmAction,
           environment: { ...props.pollerEnvironment },
           detailedMetrics: props.detailedMetrics ?? false,
         }),
     );
     const subscribers = new Subscribers(this, 'Subscribers', { subscribers: props.subscribers ?? [], alerts: topics.alerts, operations: topics.operations, alarmAction: operations.alarmAction });
     new TradewatchDashboard(this, 'Dashboard', {
-      pollers: pollers.map((p) => ({ sourceId: p.node.id.replace(/^Poller-/, ''), succeeded: p.succeeded, duration: p.function.metricDuration({ statistic: 'p95' }), logGroup: p.functionLogs })),
+      pollers: pollers.map((p) => ({ sourceId: p.node.id.replace(/^Poller-/, ''), duration: p.function.metricDuration({ statistic: 'p95' }), logGroup: p.functionLogs })),
       deadLetterDepths: [operations.pollerDeadLetters, subscribers.webhookDeadLetters].filter((q) => q !== undefined).map((q) => q.metricApproximateNumberOfMessagesVisible()),
     });
     new CfnOutput(this, 'AlertsTopicArn', { value: topics.alerts.topicArn });

@@ -11,7 +11,9 @@ import { pollSource } from '../run.ts';
 import { jsonLogger } from '../json-logger.ts';
 import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../keywords.ts';
 import { crashMetricsRecord, runMetricsRecord } from '../metrics.ts';
-import { findSource } from '../sources/registry.ts';
+import { SOURCES_CONFIG_ENV, sourcesConfigFromEnv } from '../config.ts';
+import { allowsPrivateHosts } from '../sources/custom.ts';
+import { findSource, type SourcesConfig } from '../sources/registry.ts';
 import { TradewatchStore } from '../store.ts';
 
 export interface PollEvent {
@@ -36,6 +38,8 @@ export interface PollHandlerConfig {
   detailedMetrics?: boolean;
   /** Keyword subscribers (id and keywords), for the `matchedKeywords` attribute. @default none */
   subscribers?: readonly KeywordSubscriber[];
+  /** Custom sources and topic rules of the configuration. @default the registered sources alone */
+  sourcesConfig?: SourcesConfig;
 }
 
 
@@ -43,7 +47,7 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
   let resolved: PollHandlerConfig | undefined;
   return middy<PollEvent, RunReport>().handler(async (event) => {
     resolved ??= typeof config === 'function' ? config() : config;
-    const source = findSource(event.sourceId);
+    const source = findSource(event.sourceId, resolved.sourcesConfig);
     if (!source) throw new Error(`config: unknown source "${event.sourceId}"`);
     let report: RunReport;
     try {
@@ -58,7 +62,7 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
         ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
         ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
       },
-      resolved.allowPrivateHosts ? { allowPrivateHosts: true } : {},
+      resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
       event.acceptDrop ? { acceptDrop: true } : {},
     );
     } catch (error) {
@@ -87,4 +91,5 @@ export const handler = createPollHandler(() => ({
   emit: (record) => console.log(JSON.stringify(record)),
   detailedMetrics: process.env.DETAILED_METRICS === 'true',
   subscribers: keywordSubscribersFromEnv(process.env.KEYWORD_SUBSCRIBERS),
+  sourcesConfig: sourcesConfigFromEnv(process.env[SOURCES_CONFIG_ENV]),
 }));

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/metrics.ts';
 
 export interface TradewatchDashboardProps {
-  readonly pollers: readonly { sourceId: string; succeeded: IMetric; duration: IMetric; logGroup: ILogGroup }[];
+  readonly pollers: readonly { sourceId: string; duration: IMetric; logGroup: ILogGroup }[];
   readonly deadLetterDepths: readonly IMetric[];
 }
 
@@ -16,10 +16,14 @@ export class TradewatchDashboard extends Construct {
     super(scope, id);
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: 'tradewatch' });
     this.dashboard.addWidgets(
-      new TextWidget({ markdown: '# tradewatch\nSucceeded: successful polls per source (none for twice the schedule raises the source\'s alarm). Changes: change events over all sources.', width: 24, height: 2 }),
+      new TextWidget({ markdown: '# tradewatch\nPolls and failed polls over all sources (which source: the table below, and the source-health events on the operations topic). Changes: change events over all sources.', width: 24, height: 2 }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Successful polls per source', left: props.pollers.map((p) => p.succeeded), width: 12 }),
+      new GraphWidget({
+        title: 'Polls and failed polls (all sources)',
+        left: ['Polls', 'FailedPolls'].map((metricName) => new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic: 'Sum' })),
+        width: 12,
+      }),
       new GraphWidget({ title: 'Change events (all sources)', left: [new Metric({ namespace: METRICS_NAMESPACE, metricName: 'Changes', statistic: 'Sum' })], width: 12 }),
     );
     this.dashboard.addWidgets(
@@ -28,6 +32,15 @@ export class TradewatchDashboard extends Construct {
         title: 'Dead-letter queues (messages)',
         left: props.deadLetterDepths.length ? [new MathExpression({ expression: props.deadLetterDepths.map((_m, i) => `m${i}`).join(' + '), usingMetrics: Object.fromEntries(props.deadLetterDepths.map((m, i) => [`m${i}`, m])), label: 'waiting' })] : [],
         width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new LogQueryWidget({
+        title: 'Health per source (last 24 h)',
+        logGroupNames: props.pollers.map((p) => p.logGroup.logGroupName),
+        queryLines: ['filter message = "poll finished" or message = "poll crashed"', 'stats count(*) as polls, sum(FailedPolls) as failed, latest(status) as last, latest(records) as records by Source', 'sort failed desc'],
+        width: 24,
+        height: 6,
       }),
     );
     this.dashboard.addWidgets(

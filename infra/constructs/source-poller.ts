@@ -1,5 +1,4 @@
 import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -7,8 +6,6 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/metrics.ts';
-import { scheduleMinutes } from '../../functions/schedule.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
 export interface SourcePollerProps {
@@ -20,8 +17,6 @@ export interface SourcePollerProps {
   readonly operations: ITopic;
   /** Failed asynchronous invocations (after the function gave up) land here. */
   readonly deadLetterQueue: IQueue;
-  /** What a firing alarm does (the alarm forwarder). */
-  readonly alarmAction: IAlarmAction;
   /** Extra environment for the poller (keyword rules ...). @default none */
   readonly environment?: Record<string, string>;
   /** @default 1024 — streaming parsers need far less; memory buys CPU for the 100 MB lists */
@@ -32,16 +27,10 @@ export interface SourcePollerProps {
   readonly detailedMetrics?: boolean;
 }
 
-/**
- * One source's scheduled poller: the function, its schedule, and one alarm that fires when the
- * source has not been polled successfully for twice its interval — unhealthy downloads, crashes
- * and a stopped schedule all look like that.
- */
+/** One source's scheduled poller: the function and its schedule. */
 export class SourcePoller extends Construct {
   readonly function: NodejsFunction;
   readonly functionLogs: TradewatchFunction['logGroup'];
-  readonly healthAlarm: Alarm;
-  readonly succeeded: Metric;
 
   constructor(scope: Construct, id: string, props: SourcePollerProps) {
     super(scope, id);
@@ -74,20 +63,5 @@ export class SourcePoller extends Construct {
       schedule: Schedule.expression(props.schedule),
       targets: [new LambdaFunction(this.function, { event: RuleTargetInput.fromObject({ sourceId: props.sourceId }), retryAttempts: 0 })],
     });
-
-    const minutes = scheduleMinutes(props.schedule) ?? 60;
-    // CloudWatch caps an alarm's evaluation window at one day.
-    const window = Duration.minutes(Math.min(2 * minutes, 1440));
-    this.succeeded = new Metric({ namespace: METRICS_NAMESPACE, metricName: 'Succeeded', dimensionsMap: { Source: props.sourceId }, statistic: 'Sum', period: window });
-    this.healthAlarm = new Alarm(this, 'Health', {
-      alarmDescription: `No successful poll of ${props.sourceId} for ${window.toMinutes()} minutes (twice its schedule): the source is unhealthy, the poller fails, or the schedule stopped. Nothing is lost meanwhile: the next good poll diffs against the last stored version.`,
-      metric: this.succeeded,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.BREACHING,
-    });
-    this.healthAlarm.addAlarmAction(props.alarmAction);
-    this.healthAlarm.addOkAction(props.alarmAction);
   }
 }

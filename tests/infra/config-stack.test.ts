@@ -75,3 +75,16 @@ describe('stackPropsFromConfig', () => {
     expect(Object.keys(props.sources!)).toContain('us-ofac-sdn');
   });
 });
+
+describe('a configuration with a custom source', () => {
+  it('schedules a poller for it and hands its definition to the pollers', () => {
+    const config = parseConfig({
+      customSources: [{ id: 'acme-watchlist', title: 'ACME partner watch list', kind: 'feed', url: 'https://example.com/feed.xml', format: 'rss' }],
+    });
+    const template = Template.fromStack(new TradewatchStack(new App({ builtinCloudFormationValidation: false }), 'Custom', stackPropsFromConfig(config)));
+    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Input: JSON.stringify({ sourceId: 'acme-watchlist' }) })] });
+    const poller = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'tradewatch poller for acme-watchlist' } }))[0]!;
+    const definition = JSON.parse(poller.Properties.Environment.Variables.TRADEWATCH_SOURCES_CONFIG) as { customSources: { id: string; url: string }[] };
+    expect(definition.customSources).toEqual([expect.objectContaining({ id: 'acme-watchlist', url: 'https://example.com/feed.xml' })]);
+  });
+});

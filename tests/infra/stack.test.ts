@@ -81,20 +81,25 @@ describe('TradewatchStack', () => {
     expect(JSON.stringify(forwarderPolicy.Properties.PolicyDocument)).not.toContain('dynamodb:');
   });
 
-  it('alarms when a source has not been polled successfully for twice its schedule, including when no data arrives', () => {
-    for (const source of SOURCES) {
-      const minutes = /rate\((\d+) minutes?\)/.exec(source.schedule)?.[1] ?? String(Number(/rate\((\d+) hours?\)/.exec(source.schedule)?.[1] ?? 1) * 60);
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'Tradewatch',
-        MetricName: 'Succeeded',
-        Dimensions: [{ Name: 'Source', Value: source.id }],
-        Period: Number(minutes) * 2 * 60,
-        ComparisonOperator: 'LessThanThreshold',
-        Threshold: 1,
-        TreatMissingData: 'breaching',
-        AlarmActions: [Match.anyValue()],
-      });
-    }
+  it('alarms when polls keep failing, and when fewer than half the expected polls run (no data counts)', () => {
+    const pollsPerHour = SOURCES.reduce((sum, s) => sum + 60 / Number(/rate\((\d+) minutes\)/.exec(s.schedule)![1]), 0);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Tradewatch',
+      MetricName: 'FailedPolls',
+      Dimensions: Match.absent(),
+      Period: 900,
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [Match.anyValue()],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Tradewatch',
+      MetricName: 'Polls',
+      Period: 3600,
+      Threshold: Math.floor(pollsPerHour / 2),
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
   });
 
   it('alarms on the pollers\' dead-letter queue through the alarm forwarder', () => {
@@ -102,8 +107,9 @@ describe('TradewatchStack', () => {
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'lambda.alarms.cloudwatch.amazonaws.com' });
   });
 
-  it('stays inside CloudWatch\'s free tier of 10 alarm metrics for the default sources', () => {
+  it('stays inside CloudWatch\'s free tier of 10 alarm metrics, however many sources there are', () => {
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBeLessThanOrEqual(10);
+    expect(SOURCES.length).toBeGreaterThan(10);
   });
 
   it('subscribes email and SMS subscribers with the filter policies generated from their filters', () => {

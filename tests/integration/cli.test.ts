@@ -95,7 +95,13 @@ describe('tradewatch CLI', () => {
     const alerts = (await import('node:fs/promises')).readFile(join(home, 'demo', 'alerts.jsonl'), 'utf8');
     const lines = (await alerts).trim().split('\n').map((l) => JSON.parse(l) as { specversion: string; type: string });
     expect(lines.length).toBeGreaterThanOrEqual(9);
-    expect(lines.every((l) => l.specversion === '1.0' && l.type.startsWith('tradewatch.record.'))).toBe(true);
+    expect(lines.every((l) => l.specversion === '1.0' && (l.type.startsWith('tradewatch.record.') || l.type.startsWith('tradewatch.item.')))).toBe(true);
+    // Each bundled feed: one new item and one edited item; the re-fetched item and the one that
+    // left the window alert nothing.
+    for (const feed of ['us-ofac-recent-actions', 'us-bis-press', 'uk-ecju-notices', 'eu-sanctions-news', 'nl-export-control-news']) {
+      const events = lines.filter((l) => (l as { source?: string }).source === `tradewatch/${feed}`).map((l) => l.type).sort();
+      expect(events, feed).toEqual(['tradewatch.item.published', 'tradewatch.item.updated']);
+    }
   });
 });
 

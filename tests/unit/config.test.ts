@@ -73,7 +73,7 @@ describe('loadConfig', () => {
 describe('the config schema', () => {
   it('names an unknown source id and lists the known ones', () => {
     const known = SOURCES.map((s) => s.id).join(', ');
-    expect(failure({ sources: { 'eu-fsf': {} } })).toBe(`config: sources.eu-fsf: unknown source (known: ${known})`);
+    expect(failure({ sources: { 'eu-nope': {} } })).toBe(`config: sources.eu-nope: unknown source (known: ${known})`);
     expect(failure({ subscribers: [email('a', { sources: ['us-ofac-sdn', 'uk-ofsi'] })] })).toBe(`config: subscribers[0].filters.sources[1]: unknown source "uk-ofsi" (known: ${known})`);
   });
 
@@ -150,6 +150,16 @@ describe('the config schema', () => {
     expect(failure({ subscribers: [{ id: 'a', channel: { type: 'pager', number: '1' } }] })).toBe('config: subscribers[0].channel.type: type must be "email", "sms" or "webhook"');
   });
 
+  it('refuses a topic rule whose topic is not kebab-case or that has no keyword, and adds nothing by default', () => {
+    expect(failure({ topics: [{ topic: 'Export Licence', keywords: ['licence'] }] })).toMatch(/^config: topics\[0\]\.topic: must be kebab-case/);
+    expect(failure({ topics: [{ topic: 'drones', keywords: [] }] })).toBe('config: topics[0].keywords: must not be empty');
+    expect(failure({ topics: [{ topic: 'drones', keywords: ['uav', '--'] }] })).toBe('config: topics[0].keywords[1]: must hold a letter or a digit');
+    expect(parseConfig({ topics: [{ topic: 'drones', keywords: ['UAV'] }] }).topics).toEqual([{ topic: 'drones', keywords: ['UAV'] }]);
+    const config = parseConfig({});
+    expect(config.topics).toEqual([]);
+    expect(config.customSources).toEqual([]);
+  });
+
   it('names every problem at once, joined with "; "', () => {
     const input = {
       sources: { 'us-ofac-sdn': { enabled: 'yes' } },
@@ -197,6 +207,16 @@ describe('filterPolicyFor', () => {
 describe('tradewatch.config.schema.json', () => {
   it('is what the zod schema generates (regenerate with `npx tsx functions/config-schema.ts`)', () => {
     expect(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')).toBe(configJsonSchemaText());
+  });
+
+  it('describes customSources and topics for editors: the formats, kinds and the kebab-case patterns', () => {
+    type Items = { items: { properties: Record<string, { enum?: string[]; pattern?: string }>; required?: string[] } };
+    const schema = JSON.parse(configJsonSchemaText()) as { properties: { customSources: Items; topics: Items } };
+    const custom = schema.properties.customSources.items;
+    expect(custom.properties.format!.enum).toEqual(['rss', 'atom', 'xml', 'json', 'csv']);
+    expect(custom.properties.kind!.enum).toEqual(['feed', 'register']);
+    expect(custom.required).toEqual(expect.arrayContaining(['id', 'title', 'kind', 'url', 'format']));
+    expect(schema.properties.topics.items.properties.topic!.pattern).toBe('^[a-z0-9]+(?:-[a-z0-9]+)*$');
   });
 
   it('lists the registered sources as the only keys of `sources`, for editors', () => {

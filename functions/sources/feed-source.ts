@@ -1,0 +1,32 @@
+/**
+ * A feed source (press releases, notices) from its metadata: kind `feed`, the generic RSS/Atom
+ * format listing items under the source's own list name, and the topic rules in force.
+ *
+ * The topic rules are the defaults unless the configuration file adds some: `withTopicRules`
+ * rebuilds a feed source made here with other rules (registry.ts's `sourcesFor(config)` does), so a
+ * source file never needs to know about the configuration.
+ */
+import { DEFAULT_TOPIC_RULES, type TopicRule } from '../topics.ts';
+import { feedXmlFormat } from './formats/feed-xml.ts';
+import type { RegisterSource } from './types.ts';
+
+export interface FeedSourceSpec extends Omit<RegisterSource, 'kind' | 'formats'> {
+  /** The list name every item carries, e.g. `OFAC Recent Actions` (never the channel's own title). */
+  readonly list: string;
+}
+
+const SPECS = new WeakMap<RegisterSource, FeedSourceSpec>();
+
+/** The RegisterSource of a feed. */
+export function feedSource(spec: FeedSourceSpec, topicRules: readonly TopicRule[] = DEFAULT_TOPIC_RULES): RegisterSource {
+  const { list, ...metadata } = spec;
+  const source: RegisterSource = { ...metadata, kind: 'feed', formats: [feedXmlFormat({ list, topicRules })] };
+  SPECS.set(source, spec);
+  return source;
+}
+
+/** The same feed source with other topic rules; any other source is returned as it is. */
+export function withTopicRules(source: RegisterSource, topicRules: readonly TopicRule[]): RegisterSource {
+  const spec = SPECS.get(source);
+  return spec ? feedSource(spec, topicRules) : source;
+}
