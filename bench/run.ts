@@ -16,6 +16,7 @@ import { REAL_FIXTURES_DIR, realFixture, realFixturesPresent } from '../tests/re
 import { SOURCES } from '../functions/sources/registry.ts';
 import { scheduleMinutes } from '../functions/schedule.ts';
 import { buildEnhancedList } from './build.ts';
+import { POLLER_MEMORY_MB } from '../infra/tradewatch-stack.ts';
 import { monthlyCost, type CostInputs } from './cost.ts';
 
 const run = promisify(execFile);
@@ -121,7 +122,7 @@ try {
   const writeOps = ['PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem'];
   const inputs: CostInputs = {
     pollsPerMonth: Object.fromEntries(SOURCES.map((s) => [s.id, (30 * 24 * 60) / (scheduleMinutes(s.schedule) ?? 60)])),
-    memoryMb: 1024,
+    memoryMb: Object.fromEntries(SOURCES.map((s) => [s.id, POLLER_MEMORY_MB[s.kind]])),
     unchangedPollMs: notModified.medianMs,
     networkAllowanceMs: 300,
     unchangedPollWrites: Object.values(notModified.dynamoRequests).reduce((a, b) => a + b, 0),
@@ -132,8 +133,9 @@ try {
     changedRunReads: Object.entries(changedRequests).filter(([op]) => !writeOps.includes(op)).reduce((a, [, n]) => a + n * 8, 0),
     emailSubscribers: 2,
     logBytesPerPoll: 1200,
-    customMetrics: SOURCES.length + 1,
-    alarms: SOURCES.length + 2,
+    // Polls, FailedPolls, Changes (no dimension); alarms: polls failing, polls stalled, poller DLQ.
+    customMetrics: 3,
+    alarms: 3,
   };
   const lines = monthlyCost(inputs);
   console.log(`\nMonthly cost of the default deployment (${SOURCES.length} sources, schedules ${[...new Set(SOURCES.map((s) => s.schedule))].join(', ')}), no free tier subtracted:`);

@@ -25,6 +25,7 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     operations: { ...(operations.email ? { email: operations.email } : {}), ...(operations.sms ? { sms: operations.sms } : {}) },
     pollerEnvironment: { KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers), [SOURCES_CONFIG_ENV]: sourcesConfigEnv(config) },
     customSourceIds: config.customSources.map((s) => s.id),
+    customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,
   };
 }

@@ -22,7 +22,12 @@ export interface TradewatchStackProps extends StackProps {
   readonly detailedMetrics?: boolean;
   /** Ids of the configuration's custom sources (their definitions reach the pollers through pollerEnvironment). @default none */
   readonly customSourceIds?: readonly string[];
+  /** Ids of the custom sources that are feeds (small pollers). @default none */
+  readonly customFeedIds?: readonly string[];
 }
+
+/** Memory of a poller: registers stream lists of up to ~100 MB; a feed is a few KB. */
+export const POLLER_MEMORY_MB = { register: 1024, feed: 256 } as const;
 
 /** The pipeline in one account: table, topics, a scheduled poller per source, subscribers, alarms, dashboard. */
 export class TradewatchStack extends Stack {
@@ -48,6 +53,7 @@ export class TradewatchStack extends Stack {
           deadLetterQueue: operations.pollerDeadLetters,
           environment: { ...props.pollerEnvironment },
           detailedMetrics: props.detailedMetrics ?? false,
+          memorySize: SOURCES.find((s) => s.id === sourceId)?.kind === 'feed' || props.customFeedIds?.includes(sourceId) ? POLLER_MEMORY_MB.feed : POLLER_MEMORY_MB.register,
         }),
     );
     const subscribers = new Subscribers(this, 'Subscribers', { subscribers: props.subscribers ?? [], alerts: topics.alerts, operations: topics.operations, alarmAction: operations.alarmAction });

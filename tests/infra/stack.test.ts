@@ -41,7 +41,9 @@ describe('TradewatchStack', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') } });
     expect(Object.keys(functions)).toHaveLength(SOURCES.length);
     for (const fn of Object.values(functions)) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], DeadLetterConfig: { TargetArn: expect.anything() }, MemorySize: 1024 });
+      const source = SOURCES.find((s) => fn.Properties.Description === `tradewatch poller for ${s.id}`)!;
+      // Registers stream lists of up to ~100 MB; feeds are a few KB.
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], DeadLetterConfig: { TargetArn: expect.anything() }, MemorySize: source.kind === 'feed' ? 256 : 1024 });
     }
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
   });
