@@ -26,8 +26,7 @@
  * taken out of the remarks so that countries and extra match the XML layouts. Identity documents
  * stay in the remarks only: their wording is open-ended and cannot be split reliably.
  */
-import { isAscii } from 'node:buffer';
-import { TextDecoder } from 'node:util';
+import { LegacyTextDecoder } from '../delimited-text.ts';
 import { CsvError, parse } from 'csv-parse';
 import { SourceFormatError } from '../../errors.ts';
 import type { RegisterRecord } from '../../records.ts';
@@ -76,49 +75,6 @@ function nullable(value: string | undefined): string {
   return value;
 }
 
-/**
- * Bytes to text: ASCII chunks as they are; at the first non-ASCII byte, UTF-8 if that chunk
- * decodes as UTF-8, else windows-1252 for the rest of the file. A file that starts as valid
- * UTF-8 and later is not is refused rather than half-decoded.
- */
-class OfacCsvDecoder {
-  private mode: 'ascii' | 'utf-8' | 'windows-1252' = 'ascii';
-  private decoder: TextDecoder | undefined;
-
-  constructor(
-    private readonly sourceId: string,
-    private readonly fileName: string,
-  ) {}
-
-  decode(chunk: Buffer): string {
-    if (this.mode === 'ascii') {
-      if (isAscii(chunk)) return chunk.toString('latin1');
-      const utf8 = new TextDecoder('utf-8', { fatal: true });
-      try {
-        const text = utf8.decode(chunk, { stream: true });
-        this.mode = 'utf-8';
-        this.decoder = utf8;
-        return text;
-      } catch {
-        this.mode = 'windows-1252';
-        this.decoder = new TextDecoder('windows-1252');
-      }
-    }
-    try {
-      return this.decoder!.decode(chunk, { stream: true });
-    } catch (error) {
-      throw new SourceFormatError(this.sourceId, `${this.fileName}: mixed text encodings (valid UTF-8 at first, then not)`, { cause: error });
-    }
-  }
-
-  end(): string {
-    try {
-      return this.decoder?.decode() ?? '';
-    } catch (error) {
-      throw new SourceFormatError(this.sourceId, `${this.fileName}: ends inside a UTF-8 character (truncated)`, { cause: error });
-    }
-  }
-}
 
 /** Resolves when the parser wants more input, or is gone. */
 function drained(parser: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
@@ -140,7 +96,7 @@ function drained(parser: NodeJS.WritableStream & { destroyed: boolean }): Promis
  */
 export async function* readOfacCsvRows(document: SourceDocument, sourceId: string, columns: number): AsyncGenerator<string[]> {
   const input = document.open();
-  const decoder = new OfacCsvDecoder(sourceId, document.name);
+  const decoder = new LegacyTextDecoder(sourceId, document.name);
   const parser = parse({ relax_column_count: true, skip_empty_lines: true, bom: true });
   const pump = (async () => {
     try {
