@@ -212,6 +212,15 @@ const kebabId = (example: string) =>
     .max(64, 'must be at most 64 characters')
     .regex(SUBSCRIBER_ID, `must be kebab-case: lower-case letters and digits joined by single hyphens, such as "${example}"`);
 
+const federalRegisterQuery = z
+  .strictObject({
+    agencies: z.array(z.string().regex(/^[a-z0-9-]+$/, 'must be a FederalRegister.gov agency slug, e.g. industry-and-security-bureau')).min(1).optional().describe('Agency slugs. Default: BIS, OFAC and the State Department.'),
+    types: z.array(z.string().min(1)).min(1).optional().describe('Document types: RULE, PRORULE, NOTICE, PRESDOCU (or their names). Default: every type.'),
+    terms: z.string().min(1).optional().describe('A full-text search, e.g. "entity list".'),
+    perPage: z.number().int().min(1).max(1000).optional().describe('Documents per poll, newest first. Default 100.'),
+  })
+  .describe('The query of the us-federal-register source.');
+
 const topicRule = z
   .strictObject({
     topic: kebabId('export-licence').describe('Kebab-case topic, the value of the `topics` message attribute; a default topic (sanctions, entity-list, ...) gets these keywords added.'),
@@ -360,6 +369,7 @@ export const configSchema = z
     subscribers: subscribers.default([]).describe('Who receives which changes.'),
     operations: operations.optional(),
     topics: z.array(topicRule).default([]).describe('Keyword rules added to the default topic rules of feed items (see functions/topics.ts).'),
+    federalRegister: federalRegisterQuery.optional(),
     customSources: z.array(customSource).default([]).describe('Sources defined here, polled beside the registered ones.'),
     metrics: z
       .strictObject({
@@ -540,12 +550,12 @@ function article(type: string): string {
 export const SOURCES_CONFIG_ENV = 'TRADEWATCH_SOURCES_CONFIG';
 
 /** What the stack puts in SOURCES_CONFIG_ENV; empty when the configuration adds nothing. */
-export function sourcesConfigEnv(config: Pick<TradewatchConfig, 'customSources' | 'topics'>): string {
-  if (config.customSources.length === 0 && config.topics.length === 0) return '';
-  return JSON.stringify({ customSources: config.customSources, topics: config.topics });
+export function sourcesConfigEnv(config: Pick<TradewatchConfig, 'customSources' | 'topics' | 'federalRegister'>): string {
+  if (config.customSources.length === 0 && config.topics.length === 0 && !config.federalRegister) return '';
+  return JSON.stringify({ customSources: config.customSources, topics: config.topics, ...(config.federalRegister ? { federalRegister: config.federalRegister } : {}) });
 }
 
-const sourcesConfigSchema = z.strictObject({ customSources: z.array(customSource).default([]), topics: z.array(topicRule).default([]) });
+const sourcesConfigSchema = z.strictObject({ customSources: z.array(customSource).default([]), topics: z.array(topicRule).default([]), federalRegister: federalRegisterQuery.optional() });
 
 /** The custom sources and topic rules the stack passed; a malformed value fails the cold start, loudly. */
 export function sourcesConfigFromEnv(value: string | undefined): SourcesConfig {

@@ -4,7 +4,8 @@
  *
  * Sources defined in the configuration file (`customSources`) and configured topic rules are not
  * registered here: `sourcesFor(config)` and `findSource(id, config)` give the registered sources
- * (feeds rebuilt with the configured topic rules) followed by the custom ones.
+ * (feeds rebuilt with the configured topic rules, the Federal Register with the configured query)
+ * followed by the custom ones.
  */
 import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../topics.ts';
 import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
@@ -18,7 +19,7 @@ import { ukSanctionsList } from './uk-sanctions-list.ts';
 import { unScConsolidated } from './un-sc-consolidated.ts';
 import { usBisDpl } from './us-bis-dpl.ts';
 import { usBisPress } from './us-bis-press.ts';
-import { usFederalRegister } from './us-federal-register.ts';
+import { createFederalRegisterSource, usFederalRegister, type FederalRegisterQueryOptions } from './us-federal-register.ts';
 import { usOfacConsolidated } from './us-ofac-consolidated.ts';
 import { usOfacRecentActions } from './us-ofac-recent-actions.ts';
 import { usOfacSdn } from './us-ofac-sdn.ts';
@@ -44,6 +45,8 @@ export const SOURCES: readonly Source[] = [
 export interface SourcesConfig {
   readonly customSources?: readonly CustomSourceDefinition[];
   readonly topics?: readonly TopicRule[];
+  /** The us-federal-register source's query (agencies, types, terms, perPage). */
+  readonly federalRegister?: FederalRegisterQueryOptions | undefined;
 }
 
 const resolved = new WeakMap<SourcesConfig, readonly Source[]>();
@@ -59,7 +62,8 @@ export function sourcesFor(config?: SourcesConfig): readonly Source[] {
   if (cached) return cached;
   const topics = config.topics ?? [];
   const rules = topics.length ? mergeTopicRules(DEFAULT_TOPIC_RULES, topics) : DEFAULT_TOPIC_RULES;
-  const registered = topics.length ? SOURCES.map((source) => withTopicRules(source, rules)) : SOURCES;
+  const query = config.federalRegister;
+  const registered = SOURCES.map((source) => (query && source.id === usFederalRegister.id ? createFederalRegisterSource(query) : source)).map((source) => (topics.length ? withTopicRules(source, rules) : source));
   const all = [...registered, ...(config.customSources ?? []).map((definition) => customSourceFrom(definition, { topicRules: rules }))];
   resolved.set(config, all);
   return all;

@@ -224,3 +224,27 @@ describe('tradewatch.config.schema.json', () => {
     expect(schema.properties.sources.propertyNames.enum).toEqual(SOURCES.map((s) => s.id));
   });
 });
+
+describe('the Federal Register query in the configuration', () => {
+  it('rebuilds the us-federal-register source with the configured agencies, types and terms', async () => {
+    const { sourcesFor } = await import('../../functions/sources/registry.ts');
+    const { sourcesConfigEnv, sourcesConfigFromEnv } = await import('../../functions/config.ts');
+    const config = parseConfig({ federalRegister: { agencies: ['industry-and-security-bureau'], types: ['RULE'], terms: 'entity list', perPage: 50 } });
+    const url = decodeURIComponent(sourcesFor(config).find((s) => s.id === 'us-federal-register')!.downloads[0]!.url);
+    expect(url).toContain('conditions[agencies][]=industry-and-security-bureau');
+    expect(url).not.toContain('foreign-assets-control-office');
+    expect(url).toContain('conditions[type][]=RULE');
+    expect(url).toContain('conditions[term]=entity+list');
+    expect(url).toContain('per_page=50');
+    // The pollers on AWS get the same query through their environment.
+    const fromEnv = sourcesConfigFromEnv(sourcesConfigEnv(config));
+    expect(decodeURIComponent(sourcesFor(fromEnv).find((s) => s.id === 'us-federal-register')!.downloads[0]!.url)).toBe(url);
+    // Without the key, the registered source itself.
+    expect(sourcesFor(parseConfig({})).find((s) => s.id === 'us-federal-register')).toBe(SOURCES.find((s) => s.id === 'us-federal-register'));
+  });
+
+  it('names a bad agency slug and a bad page size', () => {
+    expect(failure({ federalRegister: { agencies: ['Bureau of Industry'] } })).toMatch(/^config: federalRegister\.agencies\[0\]: must be a FederalRegister\.gov agency slug/);
+    expect(failure({ federalRegister: { perPage: 5000 } })).toMatch(/^config: federalRegister\.perPage: /);
+  });
+});
