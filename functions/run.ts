@@ -4,13 +4,14 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { SourceFetchError, isSourceProblem } from './errors.ts';
+import { SourceFetchError, SourceFormatError, isSourceProblem } from './errors.ts';
 import { fetchVersion, hashFiles, type FetchOptions } from './fetch.ts';
 import { randomUUID } from 'node:crypto';
 import { processNotModified, processVersion, reportSourceFailure, silentLogger, type PipelineDeps, type ProcessOptions, type RunReport } from './pipeline.ts';
 import type { SourceMeta } from './store.ts';
 import { companionsBeside, fileDocument } from './sources/document.ts';
-import type { ParseInput, RegisterSource } from './sources/types.ts';
+import type { RegisterRecord } from './records.ts';
+import type { FollowUp, ParseContext, ParseInput, RegisterSource } from './sources/types.ts';
 
 export interface PollOptions extends ProcessOptions {
   /**
@@ -40,6 +41,40 @@ export async function pollSource(source: RegisterSource, deps: PipelineDeps, fet
   }
 }
 
+/** Most follow-up documents one poll fetches (a feed window rarely holds more than a few rules). */
+const MAX_FOLLOW_UPS = 25;
+
+/**
+ * The source with each format's records followed by those of the documents they point at
+ * (`followUps`), fetched with the same limits. Without followUps, the source itself.
+ */
+export function withFollowUps(source: RegisterSource, fetchOptions: FetchOptions): RegisterSource {
+  const followUps = source.followUps;
+  if (!followUps) return source;
+  const formats = source.formats.map((format) => ({
+    ...format,
+    async *parse(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
+      const pending = new Map<string, FollowUp>();
+      for await (const record of format.parse(input, context)) {
+        yield record;
+        for (const followUp of followUps(record)) if (pending.size < MAX_FOLLOW_UPS) pending.set(followUp.url, followUp);
+      }
+      for (const followUp of pending.values()) {
+        const followFormat = source.formats.find((f) => f.id === followUp.format);
+        if (!followFormat) throw new SourceFormatError(source.id, `follow-up ${followUp.name}: the source has no format ${followUp.format}`);
+        const fetched = await fetchVersion(source.id, { name: followUp.name, url: followUp.url }, {}, fetchOptions);
+        if (fetched.notModified) continue;
+        try {
+          yield* followFormat.parse(fetched.input, context);
+        } finally {
+          await fetched.cleanup();
+        }
+      }
+    },
+  }));
+  return { ...source, formats };
+}
+
 async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: PipelineDeps, fetchOptions: FetchOptions, options: ProcessOptions, started: number): Promise<RunReport> {
   const download = source.downloads[0];
   if (!download) return reportSourceFailure(source, new SourceFetchError(source.id, 'the source has no download URL'), deps, started);
@@ -55,6 +90,7 @@ async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: Pipeli
   }
   if (outcome.notModified) return processNotModified(source, meta, deps);
   try {
+    source = withFollowUps(source, fetchOptions);
     const version = { input: outcome.input, contentHash: outcome.contentHash, ...(outcome.etag ? { etag: outcome.etag } : {}), ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}) };
     return await processVersion(source, version, meta, deps, { enforceBounds: true, ...options });
   } finally {

@@ -85,10 +85,24 @@ export interface RegisterSource {
   /** Where a human reads about the list. */
   readonly homepage: string;
   /**
+   * Documents a record points at whose records belong to the same version (an Entity List rule's
+   * full text for a Federal Register item). Live polls fetch and parse them after the main file; a
+   * follow-up that cannot be fetched fails the run, so the next poll tries again. @default none
+   */
+  readonly followUps?: (record: RegisterRecord) => readonly FollowUp[];
+  /**
    * Lower-case names of files read beside the main one when present (`add.csv`, `alt.csv` ...).
    * @default []
    */
   readonly companionNames?: readonly string[];
+}
+
+export interface FollowUp {
+  readonly url: string;
+  /** File name the parser sees. */
+  readonly name: string;
+  /** Id of one of the source's formats. */
+  readonly format: string;
 }
 
 export type Source = RegisterSource;

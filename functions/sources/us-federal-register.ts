@@ -551,6 +551,12 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
     publisher: 'Office of the Federal Register (National Archives) and the Government Publishing Office, via FederalRegister.gov',
     jurisdiction: 'US',
     kind: 'feed',
+    // A published Entity List rule: its full text holds the entities, each alerted as an early
+    // warning before the Consolidated Screening List carries it.
+    followUps: (record) =>
+      record.topics?.includes('entity-list') && record.extra.stage === 'published'
+        ? record.links.filter((link) => /\/full_text\/xml\//.test(link)).map((url) => ({ url, name: `${record.id}.full_text.xml`, format: federalRegisterFullTextXmlFormat.id }))
+        : [],
     // The poller fetches downloads[0] with its companion, so one version holds both stages. It
     // ends a poll at a 304 on the main file without fetching companions: while the search answers
     // 304, a change on the desk waits for the next change of the search. downloads[1] is the desk
