@@ -82,7 +82,11 @@ async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: Pipeli
   try {
     const name = basename(new URL(download.url).pathname) || `${source.id}.download`;
     const request = { name, url: download.url, ...(download.companions ? { companions: download.companions } : {}) };
-    const validators = meta?.contentHash ? { ...(meta.etag ? { etag: meta.etag } : {}), ...(meta.lastModified ? { lastModified: meta.lastModified } : {}) } : {};
+    // A 304 on the main file says nothing of its companions (the Federal Register desk changes
+    // while the search does not): with companions, every file is fetched and the content hash of
+    // all of them is the sentinel.
+    const conditional = meta?.contentHash && !download.companions;
+    const validators = conditional ? { ...(meta.etag ? { etag: meta.etag } : {}), ...(meta.lastModified ? { lastModified: meta.lastModified } : {}) } : {};
     outcome = await fetchVersion(source.id, request, validators, fetchOptions);
   } catch (error) {
     if (!isSourceProblem(error)) throw error;

@@ -557,10 +557,10 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
       record.topics?.includes('entity-list') && record.extra.stage === 'published'
         ? record.links.filter((link) => /\/full_text\/xml\//.test(link)).map((url) => ({ url, name: `${record.id}.full_text.xml`, format: federalRegisterFullTextXmlFormat.id }))
         : [],
-    // The poller fetches downloads[0] with its companion, so one version holds both stages. It
-    // ends a poll at a 304 on the main file without fetching companions: while the search answers
-    // 304, a change on the desk waits for the next change of the search. downloads[1] is the desk
-    // alone (for `parse`, and for a poller that fetches each file with its own validators).
+    // The poller fetches downloads[0] with its companion, so one version holds both stages. A
+    // download with companions is fetched whole on every poll (a 304 on the search would say
+    // nothing of the desk); the content hash of both files stops an unchanged poll. downloads[1]
+    // is the desk alone (for `parse`).
     downloads: [
       {
         url: federalRegisterQueryUrl(options),

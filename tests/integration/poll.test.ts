@@ -71,3 +71,31 @@ describe('pollSource against a loopback publisher', () => {
     expect(await stack.store.acquireLease('toy-register', 'next-run', new Date(), 60_000)).toBeDefined();
   });
 });
+
+describe('pollSource with companion files', () => {
+  it('fetches every file each time, so a change in a companion alone is never missed', async () => {
+    const stack = await startTestStack();
+    const publisher = await startHttpServer();
+    try {
+      let companion = 'v1';
+      publisher.handle((req, res) => {
+        if (req.headers['if-none-match']) return res.writeHead(304).end();
+        if (req.url === '/main.csv') return res.writeHead(200, { etag: '"main"' }).end(toyCsv([['1', 'ALPHA', 'CN', 'EL']]));
+        return res.writeHead(200, { etag: `"${companion}"` }).end(companion);
+      });
+      const source: RegisterSource = {
+        ...toySource,
+        downloads: [{ url: `${publisher.url}/main.csv`, format: 'toy-csv', serves: 'toy', companions: { 'extra.txt': `${publisher.url}/extra.txt` } }],
+      };
+      expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('baseline');
+      expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('unchanged');
+      companion = 'v2';
+      // The toy parser ignores the companion, so the records are the same: a new version all the same.
+      expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('no-record-change');
+      expect(publisher.requests.every((r) => r.headers['if-none-match'] === undefined)).toBe(true);
+    } finally {
+      await publisher.close();
+      await stack.stop();
+    }
+  });
+});
