@@ -538,7 +538,7 @@ describe('usTradeCsl', () => {
     it('refuses another CSV as an unknown layout', async () => {
       const sdn = '36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n';
 
-      await expect(parseText(sdn, 'sdn.csv')).rejects.toThrow(/^us-trade-csl: parse: sdn\.csv is in an unknown layout \(expected one of: csl-csv, csl-json\)/);
+      await expect(parseText(sdn, 'sdn.csv')).rejects.toThrow(/^us-trade-csl: parse: sdn\.csv is in an unknown layout \(expected one of: csl-csv, csl-json, csl-legacy-csv\)/);
     });
 
     it('refuses a JSON document cut in the middle of a result', async () => {
