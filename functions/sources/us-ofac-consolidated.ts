@@ -22,6 +22,7 @@
  *   required, the May 2024 namespace change, and the legacy CSV's `-0- `, 0x1A and 1000-character
  *   remarks.
  */
+import { ofacAdvancedXmlFormat } from './formats/ofac-advanced-xml.ts';
 import { ofacEnhancedXmlFormat } from './formats/ofac-enhanced-xml.ts';
 import { CONSOLIDATED_CSV_COMPANIONS, ofacLegacyCsvFormat } from './formats/ofac-legacy-csv.ts';
 import { ofacSdnListXmlFormat } from './formats/ofac-sdnlist-xml.ts';
@@ -70,6 +71,7 @@ export const usOfacConsolidated: RegisterSource = {
     ofacLegacyCsvFormat({ publication: 'consolidated', companions: CONSOLIDATED_CSV_COMPANIONS }),
     ofacSdnListXmlFormat({ publication: 'consolidated' }),
     ofacEnhancedXmlFormat({ publication: 'consolidated' }),
+    ofacAdvancedXmlFormat({ publication: 'consolidated' }),
   ],
   // Published with the SDN list, at the same unpredictable times.
   schedule: 'rate(5 minutes)',

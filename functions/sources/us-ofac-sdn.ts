@@ -20,6 +20,7 @@
  *   week and sometimes twice a day; the list only grows over years (about 9,000 entries in 2021,
  *   15,000 in 2024, 18,000 in 2025), with occasional mass delistings of a few hundred.
  */
+import { ofacAdvancedXmlFormat } from './formats/ofac-advanced-xml.ts';
 import { ofacEnhancedXmlFormat } from './formats/ofac-enhanced-xml.ts';
 import { SDN_CSV_COMPANIONS, ofacLegacyCsvFormat } from './formats/ofac-legacy-csv.ts';
 import { ofacSdnListXmlFormat } from './formats/ofac-sdnlist-xml.ts';
@@ -64,6 +65,7 @@ export const usOfacSdn: RegisterSource = {
     ofacLegacyCsvFormat({ publication: 'sdn', companions: SDN_CSV_COMPANIONS }),
     ofacSdnListXmlFormat({ publication: 'sdn' }),
     ofacEnhancedXmlFormat({ publication: 'sdn' }),
+    ofacAdvancedXmlFormat({ publication: 'sdn' }),
   ],
   // OFAC publishes without notice during (mostly) US business hours; an alert within minutes is
   // the point, and an unchanged file costs one conditional GET.
