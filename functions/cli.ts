@@ -22,6 +22,8 @@ import { inputFromPath, replayPaths } from './run.ts';
 import { collectRecords } from './sources/document.ts';
 import { findSource, sourcesFor } from './sources/registry.ts';
 import type { RegisterSource } from './sources/types.ts';
+import { DEFAULT_THRESHOLD, UnknownSchemaError } from './match/score.ts';
+import { NamePairsFormatError, scoreNamePairsCsv } from './match/score-csv.ts';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const DEMO_DIR = join(PROJECT_ROOT, 'demo');
@@ -43,6 +45,8 @@ Commands:
                                             the stored change events (audit trail), newest first
   config [--json]                           validate the configuration file; print the effective
                                             configuration and each subscriber's SNS filter policy
+  match-score [--threshold <t>]             score name pairs: CSV name1,name2[,schema] on stdin,
+                                            CSV name1,name2,score,match on stdout
 
 Options:
   --config <file>  configuration file for sources, poll, replay, demo and config, and for
@@ -70,6 +74,7 @@ type Flags = {
   home?: string;
   limit?: string;
   config?: string;
+  threshold?: string;
 };
 
 function parseCommandLine(argv: string[]): { command: string | undefined; positionals: string[]; flags: Flags } {
@@ -86,6 +91,7 @@ function parseCommandLine(argv: string[]): { command: string | undefined; positi
       home: { type: 'string' },
       limit: { type: 'string' },
       config: { type: 'string' },
+      threshold: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -412,6 +418,22 @@ function commandConfig(flags: Flags): number {
   return 0;
 }
 
+/** Scores the name pairs of the CSV on stdin (see functions/match/score-csv.ts for the format). */
+async function commandMatchScore(flags: Flags): Promise<number> {
+  const threshold = flags.threshold === undefined ? DEFAULT_THRESHOLD : Number(flags.threshold);
+  if (flags.threshold !== undefined && (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1)) throw new UsageError('--threshold takes a number from 0 to 1');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  try {
+    process.stdout.write(scoreNamePairsCsv(Buffer.concat(chunks).toString('utf8'), threshold));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof NamePairsFormatError || error instanceof UnknownSchemaError)) throw error;
+    process.stderr.write(`tradewatch: ${error.message}\n`);
+    return 1;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes('--verbose');
   try {
@@ -438,6 +460,8 @@ export async function main(argv: string[]): Promise<number> {
         return await commandEvents(flags);
       case 'config':
         return commandConfig(flags);
+      case 'match-score':
+        return await commandMatchScore(flags);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordKind, RegisterRecord } from '../../../functions/records.ts';
+import { NameIndex, screen, screenAllPairs } from '../../../functions/match/index.ts';
+import { prepareName } from '../../../functions/match/score.ts';
+
+function record(id: string, kind: RecordKind, name: string, aliases: string[] = [], countries: string[] = []): RegisterRecord {
+  return { id, source: 'test', list: 'test', kind, name, aliases, countries, addresses: [], programs: [], links: [], extra: {} };
+}
+
+// Invented names, with the variations screening has to survive.
+const RECORDS: RegisterRecord[] = [
+  record('1', 'organization', 'Zelmora Trading LLC', ['OOO Zelmora Trading']),
+  record('2', 'organization', 'Velgorodneft', ['Velgorod Neft PJSC']),
+  record('3', 'organization', 'Bank Sepehr Arvand'),
+  record('4', 'organization', 'Bank Sepahan'),
+  record('5', 'person', 'WIELGORSKI, Tomasz Andrzej', [], ['PL']),
+  record('6', 'person', 'Анатолий Брежвин'),
+  record('7', 'vessel', 'Silver Kestrel'),
+  record('8', 'organization', 'Karamay Nexus Technologies Co., Ltd.'),
+  record('9', 'person', 'Muhammad Qasim Rehmatullah', ['Abu Qasim']),
+  record('10', 'organization', 'Nightjar Aviation FZE'),
+];
+
+const WATCHLIST = [
+  'Zelmora Trading',
+  'ZELMORA TRADNIG L.L.C.',
+  'Velgorod Neft',
+  'Sepehr Arvand Bank',
+  'T. Wielgorski',
+  'Tomasz Wielgorsky',
+  'Anatoliy Brezhvin',
+  { name: 'Silver Kestrel', schema: 'Person' },
+  { name: 'Silver Kestrel', schema: 'Vessel' },
+  'KaramayNexus Tech',
+  'Mohammed Qassim Rehmatullah',
+  'Nightjar Aviation Free Zone Establishment',
+  'Hua Wei',
+  'Unrelated Holdings',
+];
+
+describe('screen', () => {
+  it('finds the same hits as the brute force on a test set', () => {
+    const indexed = screen(WATCHLIST, RECORDS, 0.7);
+    const brute = screenAllPairs(WATCHLIST, RECORDS, 0.7);
+    expect(indexed.length).toBeGreaterThan(10);
+    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(brute.map((h) => [h.recordId, h.watchlistIndex, h.score]));
+  });
+
+  it('reports the matching names, the score and the explanation', () => {
+    const hits = screen(WATCHLIST, RECORDS);
+    const velgorod = hits.find((h) => h.watchlistName === 'Velgorod Neft');
+    expect(velgorod).toMatchObject({ recordId: '2' });
+    expect(velgorod!.score).toBeGreaterThanOrEqual(0.9);
+    expect(velgorod!.explanation.join('\n')).toMatch(/joined/);
+    expect(hits.some((h) => h.recordId === '4')).toBe(false);
+  });
+
+  it('does not match a watchlisted person to a vessel of the same name', () => {
+    const hits = screen(WATCHLIST, RECORDS).filter((h) => h.recordId === '7');
+    expect(hits.map((h) => h.watchlistIndex)).toEqual([8]);
+  });
+});
+
+describe('NameIndex', () => {
+  it('scores a query against candidates only, not against every indexed name', () => {
+    const index = new NameIndex();
+    for (let i = 0; i < 500; i++) index.add(prepareName(`Filler Company Number${i} Zeta${i}`));
+    index.add(prepareName('Zelmora Trading LLC'));
+    const candidates = index.candidates(prepareName('Zelmora Tradnig'));
+    expect(candidates).toEqual([500]);
+  });
+
+  it('finds joined, abbreviated and misspelt names through their keys', () => {
+    const index = new NameIndex();
+    const names = ['Velgorodneft', 'Karamay Nexus Technologies', 'Baltrex Shipping', 'Muhammad Rehmatullah'];
+    for (const name of names) index.add(prepareName(name));
+    expect(index.search(prepareName('Velgorod Neft')).map((m) => m.index)).toEqual([0]);
+    expect(index.search(prepareName('KaramayNexus Tech')).map((m) => m.index)).toEqual([1]);
+    expect(index.search(prepareName('Batlrex Shipping')).map((m) => m.index)).toEqual([2]);
+    expect(index.search(prepareName('Mohammed Rehmatulla')).map((m) => m.index)).toEqual([3]);
+  });
+
+  it('skips a key held by too many names when the query has rarer ones', () => {
+    const index = new NameIndex({ maxPostings: 10 });
+    for (let i = 0; i < 20; i++) index.add(prepareName(`Trading Name${String.fromCharCode(97 + i)}q`));
+    index.add(prepareName('Zelmora Trading'));
+    expect(index.candidates(prepareName('Zelmora Trading'))).toEqual([20]);
+    expect(index.candidates(prepareName('Trading')).length).toBe(21);
+  });
+});

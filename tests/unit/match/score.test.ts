@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLD, UnknownSchemaError, editDistance, scoreNames } from '../../../functions/match/score.ts';
+
+const score = (a: string, b: string, options = {}) => scoreNames(a, b, options).score;
+const company = { schemaA: 'Company', schemaB: 'Company' };
+const person = { schemaA: 'Person', schemaB: 'Person' };
+
+describe('editDistance', () => {
+  it('counts a swap of adjacent letters as one edit', () => {
+    expect(editDistance('jonh', 'john')).toBe(1);
+    expect(editDistance('kestrel', 'kestral')).toBe(1);
+    expect(editDistance('abc', 'xyz', 1)).toBe(2);
+  });
+});
+
+describe('scoreNames', () => {
+  it('scores identical names 1 and keeps scores within 0..1', () => {
+    expect(score('Tomasz Wielgorski', 'Tomasz Wielgorski')).toBe(1);
+    for (const [a, b] of [['A', 'B'], ['Velgorod Neft', 'Velgorodneft'], ['x', '']]) {
+      const value = score(a!, b!);
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('ignores token order', () => {
+    expect(score('Wielgorski, Tomasz', 'Tomasz Wielgorski', person)).toBe(1);
+  });
+
+  it('is symmetric', () => {
+    expect(score('Karamay Nexus Tech', 'KaramayNexus Technologies')).toBeCloseTo(score('KaramayNexus Technologies', 'Karamay Nexus Tech'), 10);
+  });
+
+  it('matches an initial to the name it abbreviates, not to another letter', () => {
+    expect(score('T. Wielgorski', 'Tomasz Wielgorski', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('P. Wielgorski', 'Tomasz Wielgorski', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('matches joined and split words', () => {
+    expect(score('Velgorod Neft', 'Velgorodneft', company)).toBeGreaterThanOrEqual(0.95);
+    expect(score('Karamay Nexus Technologies', 'KaramayNexus Tech', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('华为技术', 'Huawei Jishu')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('tolerates a typo but not a different word', () => {
+    expect(score('Baltrex Shipping International', 'Baltrex Shiping Intrenational', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Bank Sepehr Arvand', 'Bank Sepahan', company)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('matches spellings that sound alike', () => {
+    expect(score('Muhammad Qasim Rehmatullah', 'Mohammed Qassim Rehmatullah', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('matches across scripts', () => {
+    expect(score('Анатолий Брежвин', 'Anatoliy Brezhvin', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('ООО Зелмора', 'Zelmora LLC', company)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('weighs legal forms low: a missing one costs little, an extra word costs a match', () => {
+    const withForm = score('Velgorod', 'Velgorod OAO', company);
+    const withWord = score('Velgorod', 'Velgorod Trading', company);
+    expect(withForm).toBeGreaterThanOrEqual(0.9);
+    expect(withWord).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Velgorod Neft', 'Velgorod Neft Trading', company)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('tells persons sharing a common surname apart', () => {
+    expect(score('John Harrow', 'James Harrow', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('matches a person with and without a middle name or patronymic', () => {
+    expect(score('Anatoly Petrovich Brezhvin', 'Anatoly Brezhvin', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('never matches a person with a vessel, whatever the names', () => {
+    const result = scoreNames('Silver Kestrel', 'Silver Kestrel', { schemaA: 'Person', schemaB: 'Vessel' });
+    expect(result.score).toBe(0);
+    expect(result.explanation.join('\n')).toMatch(/kinds differ/);
+  });
+
+  it('lets a LegalEntity match a person or a company', () => {
+    expect(score('Silver Kestrel', 'Silver Kestrel', { schemaA: 'LegalEntity', schemaB: 'Person' })).toBe(1);
+  });
+
+  it('tells numbered vessels apart', () => {
+    const vessel = { schemaA: 'Vessel', schemaB: 'Vessel' };
+    expect(score('Ocean Varanus 7', 'Ocean Varanus 8', vessel)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Silver Kestrel', 'Silver Kestrel II', vessel)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('raises the score when countries agree and lowers it when they differ', () => {
+    const base = score('Tomasz Wielgorsky', 'Tomasz Wielgorski', person);
+    expect(score('Tomasz Wielgorsky', 'Tomasz Wielgorski', { ...person, countryA: 'PL', countryB: ['pl', 'de'] })).toBeGreaterThan(base);
+    expect(score('Tomasz Wielgorsky', 'Tomasz Wielgorski', { ...person, countryA: 'PL', countryB: 'BR' })).toBeLessThan(base);
+  });
+
+  it('halves a pair with initials and particles in common only', () => {
+    expect(score('El M', 'El Mellado')).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('explains the match token by token', () => {
+    const { explanation } = scoreNames('T. Wielgorsky', 'Tomasz Wielgorski', person);
+    expect(explanation).toContain('t ~ tomasz: initial 0.90');
+    expect(explanation).toContain('wielgorsky ~ wielgorski: one edit 0.90');
+  });
+
+  it('refuses an unknown schema', () => {
+    expect(() => scoreNames('a', 'b', { schemaA: 'Planet' })).toThrow(UnknownSchemaError);
+  });
+
+  it('has a default threshold strictly between 0 and 1', () => {
+    expect(DEFAULT_THRESHOLD).toBeGreaterThan(0);
+    expect(DEFAULT_THRESHOLD).toBeLessThan(1);
+  });
+});
+
+describe('scoreNames on plural endings', () => {
+  it('matches a word with its plural', () => {
+    expect(score('Arkhona Petrochem Industry Group', 'Arkhona Petrochem Industries Group', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
