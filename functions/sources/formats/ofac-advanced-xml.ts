@@ -52,7 +52,7 @@ import {
   OfacListNamer,
   OfacRecordDraft,
   acceptEntry,
-  firstZipEntryName,
+  sniffOfacXml,
   ofacIdentifier,
   ofacKind,
   ofacName,
@@ -71,18 +71,7 @@ const ZIP_ENTRY = /advanced[^/]*\.xml$/i;
 const UMBRELLA_LIST = 'Consolidated List';
 
 function sniffAdvanced(head: string, fileName: string): boolean {
-  const entry = firstZipEntryName(head);
-  if (entry !== undefined) return /\.zip$/i.test(fileName) && ZIP_ENTRY.test(entry);
-  // The root element: the first tag that is not the XML declaration, a comment or a doctype.
-  const cleaned = head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![^>]*>/g, '');
-  const root = /<([A-Za-z_][\w.:-]*)[\s>/]/.exec(cleaned);
-  if (!root) return false;
-  const qualified = root[1]!;
-  const colon = qualified.indexOf(':');
-  if ((colon === -1 ? qualified : qualified.slice(colon + 1)) !== 'Sanctions') return false;
-  const rootTag = cleaned.slice(root.index, cleaned.indexOf('>', root.index) + 1);
-  const attribute = colon === -1 ? 'xmlns' : `xmlns:${qualified.slice(0, colon)}`;
-  return rootTag.includes(`${attribute}="${ADVANCED_NAMESPACE}"`) || rootTag.includes(`${attribute}='${ADVANCED_NAMESPACE}'`);
+  return sniffOfacXml(head, fileName, { zipEntry: ZIP_ENTRY, root: 'Sanctions', namespaces: [ADVANCED_NAMESPACE] });
 }
 
 export function ofacAdvancedXmlFormat(options: OfacFormatOptions): SourceFormat {

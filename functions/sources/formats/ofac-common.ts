@@ -359,6 +359,25 @@ const ZIP_LOCAL_HEADER = 'PK\u0003\u0004';
  * The name of the first entry of a ZIP archive, read from its local file header in the (latin1)
  * head of the file, or undefined when the head is not a ZIP.
  */
+/**
+ * Sniffs one OFAC XML layout: a ZIP (by name) whose first entry matches `zipEntry`, or an XML
+ * document whose root element (after the declaration, comments and doctype) has the local name
+ * `root` and binds its own prefix (or the default namespace) to one of `namespaces`.
+ */
+export function sniffOfacXml(head: string, fileName: string, layout: { zipEntry: RegExp; root: string; namespaces: readonly string[] }): boolean {
+  const entry = firstZipEntryName(head);
+  if (entry !== undefined) return /\.zip$/i.test(fileName) && layout.zipEntry.test(entry);
+  const cleaned = head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![^>]*>/g, '');
+  const root = /<([A-Za-z_][\w.:-]*)[\s>/]/.exec(cleaned);
+  if (!root) return false;
+  const qualified = root[1]!;
+  const colon = qualified.indexOf(':');
+  if ((colon === -1 ? qualified : qualified.slice(colon + 1)) !== layout.root) return false;
+  const rootTag = cleaned.slice(root.index, cleaned.indexOf('>', root.index) + 1);
+  const attribute = colon === -1 ? 'xmlns' : `xmlns:${qualified.slice(0, colon)}`;
+  return layout.namespaces.some((namespace) => rootTag.includes(`${attribute}="${namespace}"`) || rootTag.includes(`${attribute}='${namespace}'`));
+}
+
 export function firstZipEntryName(head: string): string | undefined {
   if (!head.startsWith(ZIP_LOCAL_HEADER) || head.length < 30) return undefined;
   const nameLength = head.charCodeAt(26) | (head.charCodeAt(27) << 8);

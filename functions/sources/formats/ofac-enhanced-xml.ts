@@ -36,7 +36,7 @@ import {
   OfacListNamer,
   OfacRecordDraft,
   acceptEntry,
-  firstZipEntryName,
+  sniffOfacXml,
   ofacIdentifier,
   ofacKind,
   openMaybeZipped,
@@ -54,12 +54,7 @@ const ZIP_ENTRY = /enhanced[^/]*\.xml$/i;
 const UMBRELLA_LIST = 'Consolidated List';
 
 function sniffEnhanced(head: string, fileName: string): boolean {
-  const entry = firstZipEntryName(head);
-  if (entry !== undefined) return /\.zip$/i.test(fileName) && ZIP_ENTRY.test(entry);
-  const root = /<(?:[A-Za-z_][\w.-]*:)?sanctionsData[\s>]/.exec(head);
-  if (!root) return false;
-  const rootTag = head.slice(root.index, head.indexOf('>', root.index) + 1);
-  return rootTag.includes(`"${ENHANCED_NAMESPACE}"`) || rootTag.includes(`'${ENHANCED_NAMESPACE}'`);
+  return sniffOfacXml(head, fileName, { zipEntry: ZIP_ENTRY, root: 'sanctionsData', namespaces: [ENHANCED_NAMESPACE] });
 }
 
 export function ofacEnhancedXmlFormat(options: OfacFormatOptions): SourceFormat {

@@ -22,7 +22,7 @@ import {
   OfacListNamer,
   OfacRecordDraft,
   acceptEntry,
-  firstZipEntryName,
+  sniffOfacXml,
   listItems,
   ofacIdentifier,
   ofacKind,
@@ -41,12 +41,7 @@ export const SDNLIST_NAMESPACES = [
 const ZIP_ENTRY = /^(?:sdn|consolidated|cons)\.xml$/i;
 
 function sniffSdnList(head: string, fileName: string): boolean {
-  const entry = firstZipEntryName(head);
-  if (entry !== undefined) return /\.zip$/i.test(fileName) && ZIP_ENTRY.test(entry);
-  const root = /<(?:[A-Za-z_][\w.-]*:)?sdnList[\s>]/.exec(head);
-  if (!root) return false;
-  const rootTag = head.slice(root.index, head.indexOf('>', root.index) + 1);
-  return SDNLIST_NAMESPACES.some((namespace) => rootTag.includes(`"${namespace}"`) || rootTag.includes(`'${namespace}'`));
+  return sniffOfacXml(head, fileName, { zipEntry: ZIP_ENTRY, root: 'sdnList', namespaces: SDNLIST_NAMESPACES });
 }
 
 export function ofacSdnListXmlFormat(options: OfacFormatOptions): SourceFormat {
