@@ -392,6 +392,28 @@ export function federalRegisterDocumentRecord(result: Record<string, unknown>, c
   put(extra, 'agencies', agencies.names);
   put(extra, 'correctionOf', text(result.correction_of, 'correction_of'));
   const listedOn = publicationDate(result.publication_date, extra, context, where);
+  const record = documentItem(found, context, agencies.slugs, extra, listedOn, {
+    links: links(
+      text(result.html_url, 'html_url'),
+      text(result.pdf_url, 'pdf_url'),
+      text(result.full_text_xml_url, 'full_text_xml_url'),
+      text(result.public_inspection_pdf_url, 'public_inspection_pdf_url'),
+    ),
+    topics: federalRegisterTopics({ title: found.title, action, abstract, cfrReferences: cfr, agencySlugs: agencies.slugs }),
+  });
+  if (abstract) record.remarks = abstract;
+  return record;
+}
+
+/** The record of a document in either stage: what both stages fill alike. */
+function documentItem(
+  found: { id: string; title: string },
+  context: ParseContext,
+  agencySlugs: string[],
+  extra: ExtraFields,
+  listedOn: string | undefined,
+  parts: { links: string[]; topics: string[] },
+): RegisterRecord {
   const record: RegisterRecord = {
     id: found.id,
     source: context.sourceId,
@@ -401,18 +423,12 @@ export function federalRegisterDocumentRecord(result: Record<string, unknown>, c
     aliases: [],
     countries: [],
     addresses: [],
-    programs: agencies.slugs,
-    links: links(
-      text(result.html_url, 'html_url'),
-      text(result.pdf_url, 'pdf_url'),
-      text(result.full_text_xml_url, 'full_text_xml_url'),
-      text(result.public_inspection_pdf_url, 'public_inspection_pdf_url'),
-    ),
-    topics: federalRegisterTopics({ title: found.title, action, abstract, cfrReferences: cfr, agencySlugs: agencies.slugs }),
+    programs: agencySlugs,
+    links: parts.links,
+    topics: parts.topics,
     extra,
   };
   if (listedOn) record.listedOn = listedOn;
-  if (abstract) record.remarks = abstract;
   return record;
 }
 
@@ -430,22 +446,10 @@ export function federalRegisterPublicInspectionRecord(result: Record<string, unk
   put(extra, 'docketIds', texts(result.docket_numbers, 'docket_numbers'));
   put(extra, 'agencies', agencies.names);
   const listedOn = publicationDate(result.publication_date, extra, context, where);
-  const record: RegisterRecord = {
-    id: found.id,
-    source: context.sourceId,
-    list: FEDERAL_REGISTER_LIST,
-    kind: 'other',
-    name: found.title,
-    aliases: [],
-    countries: [],
-    addresses: [],
-    programs: agencies.slugs,
+  return documentItem(found, context, agencies.slugs, extra, listedOn, {
     links: links(text(result.html_url, 'html_url'), text(result.pdf_url, 'pdf_url')),
     topics: federalRegisterTopics({ title: found.title, agencySlugs: agencies.slugs }),
-    extra,
-  };
-  if (listedOn) record.listedOn = listedOn;
-  return record;
+  });
 }
 
 /** Turns a ShapeError into the source's format error, naming the file and the result. */
