@@ -1,6 +1,6 @@
 /** Parses a document the way the CLI and the pipeline do (sniffing, then the format's parser). */
 import type { RegisterRecord } from '../../functions/records.ts';
-import { collectRecords } from '../../functions/sources/document.ts';
+import { collectRecords, fileDocument } from '../../functions/sources/document.ts';
 import type { RegisterSource, SourceDocument } from '../../functions/sources/types.ts';
 
 export interface Parsed {
@@ -16,4 +16,17 @@ export async function parseWith(source: RegisterSource, main: SourceDocument, co
 
 export function byId(records: readonly RegisterRecord[]): Map<string, RegisterRecord> {
   return new Map(records.map((record) => [record.id, record]));
+}
+
+/** A parse-once reader of one source's files (real fixtures are parsed by many tests). */
+export function cachedParser(source: RegisterSource, pathOf: (name: string) => string): (name: string) => Promise<Parsed> {
+  const cache = new Map<string, Promise<Parsed>>();
+  return (name) => {
+    let parsed = cache.get(name);
+    if (!parsed) {
+      parsed = parseWith(source, fileDocument(pathOf(name)));
+      cache.set(name, parsed);
+    }
+    return parsed;
+  };
 }

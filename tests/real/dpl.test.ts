@@ -2,30 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { diffFiles } from '../../functions/cli.ts';
 import { cleanText, type RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument, collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import { bufferDocument, collectRecords } from '../../functions/sources/document.ts';
 import { usBisDpl } from '../../functions/sources/us-bis-dpl.ts';
+import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';
 
 const path = (name: string): string => realFixture(`bis/${name}`);
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-const cache = new Map<string, Promise<Parsed>>();
-
-function parse(name: string): Promise<Parsed> {
-  let parsed = cache.get(name);
-  if (!parsed) {
-    const warnings: string[] = [];
-    parsed = collectRecords(usBisDpl, { main: fileDocument(path(name)), companions: new Map() }, { sourceId: usBisDpl.id, warn: (m) => warnings.push(m) }).then(
-      (records) => ({ records, warnings }),
-    );
-    cache.set(name, parsed);
-  }
-  return parsed;
-}
+const parse = cachedParser(usBisDpl, path);
 
 async function only(name: string, predicate: (r: RegisterRecord) => boolean): Promise<RegisterRecord> {
   const found = (await parse(name)).records.filter(predicate);

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { diffFiles } from '../../functions/cli.ts';
 import type { RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument, collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import { bufferDocument, collectRecords } from '../../functions/sources/document.ts';
 import { euFsf } from '../../functions/sources/eu-fsf.ts';
+import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';
 
 const path = (name: string): string => realFixture(`eu-fsf/${name}`);
@@ -12,24 +13,7 @@ const SAMPLE_EU = 'sample_eu.2020-04-15.trimmed-7-entities.xml';
 const SAMPLE_EU_SANCTIONS = 'sample_eu_sanctions.2020-04-15.trimmed-7-entities.xml';
 const GLOBAL_1_0 = 'global-1.0.2016-02-11.subset-595-entities.xml';
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-const cache = new Map<string, Promise<Parsed>>();
-
-function parse(name: string): Promise<Parsed> {
-  let parsed = cache.get(name);
-  if (!parsed) {
-    const warnings: string[] = [];
-    parsed = collectRecords(euFsf, { main: fileDocument(path(name)), companions: new Map() }, { sourceId: euFsf.id, warn: (m) => warnings.push(m) }).then(
-      (records) => ({ records, warnings }),
-    );
-    cache.set(name, parsed);
-  }
-  return parsed;
-}
+const parse = cachedParser(euFsf, path);
 
 async function record(name: string, id: string): Promise<RegisterRecord> {
   const found = (await parse(name)).records.filter((r) => r.id === id);

@@ -3,8 +3,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { diffFiles } from '../../functions/cli.ts';
 import { cleanText, type RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument, collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import { bufferDocument, collectRecords } from '../../functions/sources/document.ts';
 import { ukSanctionsList } from '../../functions/sources/uk-sanctions-list.ts';
+import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';
 
 const path = (name: string): string => realFixture(`uk-sanctions/${name}`);
@@ -13,24 +14,7 @@ const CSV_2018 = 'sanctionsconlist.2018-04-13.csv';
 const CSV_2020 = 'ConList.2020-04-27.csv';
 const XML_2026 = 'UK_Sanctions_List.2026-09-10.trimmed-5-designations.xml';
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-const cache = new Map<string, Promise<Parsed>>();
-
-function parse(name: string): Promise<Parsed> {
-  let parsed = cache.get(name);
-  if (!parsed) {
-    const warnings: string[] = [];
-    parsed = collectRecords(ukSanctionsList, { main: fileDocument(path(name)), companions: new Map() }, { sourceId: ukSanctionsList.id, warn: (m) => warnings.push(m) }).then(
-      (records) => ({ records, warnings }),
-    );
-    cache.set(name, parsed);
-  }
-  return parsed;
-}
+const parse = cachedParser(ukSanctionsList, path);
 
 async function record(name: string, id: string): Promise<RegisterRecord> {
   const found = (await parse(name)).records.find((r) => r.id === id);
