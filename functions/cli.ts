@@ -8,13 +8,17 @@ import type { Context } from 'aws-lambda';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configFilePath, filterPolicyFor, loadConfig, scheduledSources, type TradewatchConfig } from './config.ts';
+import { configFilePath, filterPolicyFor, loadConfig, scheduledSources, watchlistSubscribers, type TradewatchConfig } from './config.ts';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
 import { SourceHealthError, TradewatchError, describeError } from './errors.ts';
-import { isChangeEvent } from './events.ts';
+import { isChangeEvent, isHitEvent } from './events.ts';
 import { readSourceStates, type SourceState } from './local/state.ts';
 import { deliverQueued, describeDelivery, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from './local/runtime.ts';
-import type { PipelineDeps, RunReport } from './pipeline.ts';
+import { publishOutbox, screenNewWatchlists, type PipelineDeps, type RunReport } from './pipeline.ts';
+import type { WatchlistHit } from './events.ts';
+import { WatchlistFormatError, readWatchlistFile, watchlistEntries } from './watchlist/file.ts';
+import { WatchlistScreener, isScreenable } from './watchlist/screening.ts';
+import { WatchlistStore } from './watchlist/store.ts';
 import { contentHash, type RegisterRecord } from './records.ts';
 import { renderText } from './render.ts';
 import { createPollHandler } from './handlers/poll.ts';
@@ -47,6 +51,20 @@ Commands:
                                             configuration and each subscriber's SNS filter policy
   match-score [--threshold <t>]             score name pairs: CSV name1,name2[,schema] on stdin,
                                             CSV name1,name2,score,match on stdout
+  screen --watchlist <file> [--source <id>...] [--file <path>...] [--threshold <t>] [--json]
+                                            screen a watchlist (CSV or JSON) against the stored
+                                            records, or against files (--file, with one --source)
+  watchlist import --subscriber <id> <file> [--by <who>]
+                                            store a subscriber's watchlist in the table and screen
+                                            the stored records against it at once
+  watchlist sync [--by <who>]               import every watchlist the configuration names
+  watchlist show --subscriber <id> [--json] the stored watchlist
+  watchlist dismiss --subscriber <id> --source <id> --record <id> --entry <key> --by <who> --reason <why>
+                                            mark a hit "not a match" (until the record changes)
+  watchlist withdraw --subscriber <id> --source <id> --record <id> --entry <key> --by <who> --reason <why>
+                                            withdraw that decision
+  watchlist audit --subscriber <id> [--json]
+                                            imports and decisions: who, when, why
 
 Options:
   --config <file>  configuration file for sources, poll, replay, demo and config, and for
@@ -75,6 +93,13 @@ type Flags = {
   limit?: string;
   config?: string;
   threshold?: string;
+  watchlist?: string;
+  file: string[];
+  subscriber?: string;
+  record?: string;
+  entry?: string;
+  by?: string;
+  reason?: string;
 };
 
 function parseCommandLine(argv: string[]): { command: string | undefined; positionals: string[]; flags: Flags } {
@@ -92,6 +117,13 @@ function parseCommandLine(argv: string[]): { command: string | undefined; positi
       limit: { type: 'string' },
       config: { type: 'string' },
       threshold: { type: 'string' },
+      watchlist: { type: 'string' },
+      file: { type: 'string', multiple: true, default: [] },
+      subscriber: { type: 'string' },
+      record: { type: 'string' },
+      entry: { type: 'string' },
+      by: { type: 'string' },
+      reason: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -238,7 +270,11 @@ function showAlert(alert: DeliveredAlert): void {
   if (alert.delivery) return out(describeDelivery(alert));
   const event = alert.event;
   const rule = '─'.repeat(72);
-  const title = isChangeEvent(event) ? `${event.type.replace('tradewatch.record.', '').toUpperCase()} · ${event.data.sourceId}` : `SOURCE ${event.data.status.toUpperCase()} · ${event.data.sourceId}`;
+  const title = isChangeEvent(event)
+    ? `${event.type.replace('tradewatch.record.', '').toUpperCase()} · ${event.data.sourceId}`
+    : isHitEvent(event)
+      ? `WATCHLIST HIT (${event.data.hitType}) · ${event.data.subscriberId} · ${event.data.sourceId}`
+      : `SOURCE ${event.data.status.toUpperCase()} · ${event.data.sourceId}`;
   out(`${rule}\n${title}\n${renderText(event)}`);
   if (alert.webhook) out(`  webhook: ${alert.webhook.delivered ? `delivered (${alert.webhook.attempts} attempt(s))` : `FAILED: ${alert.webhook.error}`}`);
 }
@@ -266,8 +302,20 @@ function pipelineDeps(runtime: LocalRuntime, label: string): PipelineDeps {
     alertsTopicArn: runtime.alertsTopicArn,
     operationsTopicArn: runtime.operationsTopicArn,
     onProgress: bar.update,
-    ...(runtime.config ? { subscribers: runtime.config.subscribers } : {}),
+    ...(runtime.config ? { subscribers: runtime.config.subscribers, watchlistSubscribers: watchlistSubscribers(runtime.config) } : {}),
   };
+}
+
+/** Imports the watchlists the configuration writes inline or names by file (unchanged ones write nothing). */
+async function syncConfigWatchlists(runtime: LocalRuntime, config: TradewatchConfig, by: string): Promise<void> {
+  for (const subscriber of config.subscribers) {
+    const list = subscriber.watchlist;
+    if (!list?.file && !list?.entries) continue;
+    const entries = list.file ? await readWatchlistFile(list.file) : watchlistEntries(list.entries!, `subscribers.${subscriber.id}.watchlist.entries`);
+    const origin = list.file ?? 'configuration (inline entries)';
+    const { meta, changed } = await new WatchlistStore(runtime.store).importWatchlist(subscriber.id, entries, origin, by, new Date().toISOString());
+    if (changed) process.stderr.write(`watchlist ${subscriber.id}: ${meta.entryCount} entries imported from ${origin} (version ${meta.version})\n`);
+  }
 }
 
 async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?: string; config?: TradewatchConfig }, work: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
@@ -286,10 +334,11 @@ async function commandPoll(flags: Flags): Promise<number> {
   const sources = flags.source.length ? flags.source.map((id) => findSource(id, config) ?? fail(`unknown source "${id}"`)) : sourcesFor(config).filter((s) => enabled.has(s.id));
   return withRuntime(flags, { config }, async (runtime) => {
     process.stderr.write(`tradewatch poll: ${runtime.description}\n`);
+    await syncConfigWatchlists(runtime, config, flags.by ?? 'configuration');
     let failed = 0;
     for (const source of sources) {
       const bar = progress(source.id);
-      const deps = { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update, subscribers: config.subscribers };
+      const deps = { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update, subscribers: config.subscribers, watchlistSubscribers: watchlistSubscribers(config) };
       // The same handler the Lambda runs, with the configuration's custom sources and topic rules.
       const report = await createPollHandler({ ...deps, sourcesConfig: config })({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
       progress('').done();
@@ -330,6 +379,7 @@ async function commandReplay(flags: Flags, positionals: string[]): Promise<numbe
   if (positionals.length === 0) throw new UsageError('replay takes one or more files or folders, oldest first');
   return withRuntime(flags, { config }, async (runtime) => {
     process.stderr.write(`tradewatch replay: ${runtime.description}\n`);
+    await syncConfigWatchlists(runtime, config, flags.by ?? 'configuration');
     let failed = 0;
     for (const path of positionals) {
       const [report] = await replayPaths(source, [path], pipelineDeps(runtime, path), { enforceBounds: flags.strict, acceptDrop: flags['accept-drop'] });
@@ -363,6 +413,7 @@ async function commandDemo(flags: Flags): Promise<number> {
   if (!plans.length) throw new UsageError(`no demo versions found under ${DEMO_DIR}`);
   return withRuntime(flags, { persist: false, home, config }, async (runtime) => {
     out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
+    await syncConfigWatchlists(runtime, config, 'configuration');
     let alerts = 0;
     for (const { source, paths } of plans) {
       for (const path of paths) {
@@ -383,7 +434,7 @@ async function commandEvents(flags: Flags): Promise<number> {
   return withRuntime(flags, {}, async (runtime) => {
     const events = await runtime.store.listEvents(source.id, limit);
     if (flags.json) out(JSON.stringify(events, null, 2));
-    else for (const e of events) out(`${e.time}  ${e.status.padEnd(9)}  ${e.event.type.padEnd(27)}  ${e.event.subject}  ${isChangeEvent(e.event) ? e.event.data.name : ''}`);
+    else for (const e of events) out(`${e.time}  ${e.status.padEnd(9)}  ${e.event.type.padEnd(27)}  ${e.event.subject}  ${isChangeEvent(e.event) || isHitEvent(e.event) ? e.event.data.name : ''}`);
     return 0;
   });
 }
@@ -434,6 +485,174 @@ async function commandMatchScore(flags: Flags): Promise<number> {
   }
 }
 
+function thresholdFlag(flags: Flags, fallback = DEFAULT_THRESHOLD): number {
+  if (flags.threshold === undefined) return fallback;
+  const threshold = Number(flags.threshold);
+  if (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) throw new UsageError('--threshold takes a number from 0 to 1');
+  return threshold;
+}
+
+interface ScreenRow {
+  sourceId: string;
+  recordId: string;
+  recordName: string;
+  list: string;
+  countries: string[];
+  hit: WatchlistHit;
+}
+
+/** `screen`: one watchlist against stored records or files, hits best first. */
+async function commandScreen(flags: Flags): Promise<number> {
+  if (!flags.watchlist) throw new UsageError('--watchlist <file> is required (CSV or JSON: name, aliases, country, kind, reference)');
+  const threshold = thresholdFlag(flags);
+  const entries = await readWatchlistFile(flags.watchlist);
+  const screener = WatchlistScreener.fromEntries([{ subscriberId: 'screen', entries, threshold }]);
+  const rows: ScreenRow[] = [];
+  let screened = 0;
+  const screenOne = (source: RegisterSource, record: RegisterRecord): void => {
+    if (!isScreenable(source, record)) return;
+    screened += 1;
+    for (const result of screener.screenRecord(record, source.id, '')) {
+      for (const hit of result.hits) rows.push({ sourceId: source.id, recordId: record.id, recordName: record.name, list: record.list, countries: record.countries, hit });
+    }
+  };
+  if (flags.file.length) {
+    const source = requireSource(flags);
+    for (const path of flags.file) for (const record of await readRecords(source, path)) screenOne(source, record);
+  } else {
+    const config = loadConfig(flags.config);
+    const sources = flags.source.length ? flags.source.map((id) => findSource(id, config) ?? fail(`unknown source "${id}"`)) : sourcesFor(config);
+    await withRuntime(flags, {}, async (runtime) => {
+      for (const source of sources) for await (const record of runtime.store.scanRecords(source.id)) screenOne(source, record);
+    });
+    if (screened === 0) process.stderr.write('tradewatch screen: no stored records here (run `tradewatch poll` or `replay` first, or give --file)\n');
+  }
+  rows.sort((a, b) => b.hit.score - a.hit.score || a.hit.entryKey.localeCompare(b.hit.entryKey) || a.recordId.localeCompare(b.recordId));
+  if (flags.json) {
+    out(JSON.stringify({ watchlist: flags.watchlist, entries: entries.length, recordsScreened: screened, threshold, hits: rows }, null, 2));
+    return 0;
+  }
+  for (const row of rows) {
+    const entry = row.hit.reference ? `${row.hit.entry.name} [${row.hit.reference}]` : row.hit.entry.name;
+    out(`${row.hit.score.toFixed(3)}  ${entry}  ~  ${row.recordName}  (${row.sourceId} ${row.recordId}, ${row.list}${row.countries.length ? `, ${row.countries.join(',')}` : ''})`);
+    out(`       "${row.hit.entryName}" ~ "${row.hit.recordName}": ${row.hit.explanation.join('; ')}`);
+  }
+  process.stderr.write(`${rows.length} hit(s): ${entries.length} watchlist entries against ${screened} records at threshold ${threshold}\n`);
+  return 0;
+}
+
+function requireFlag(flags: Flags, name: 'subscriber' | 'record' | 'entry' | 'by' | 'reason'): string {
+  const value = flags[name];
+  if (!value?.trim()) throw new UsageError(`--${name} is required`);
+  return value.trim();
+}
+
+/** `watchlist import|sync|show|dismiss|withdraw|audit`. */
+async function commandWatchlist(flags: Flags, positionals: string[]): Promise<number> {
+  const [action, ...rest] = positionals;
+  const config = loadConfig(flags.config);
+  const now = () => new Date().toISOString();
+  switch (action) {
+    case 'import': {
+      const subscriberId = requireFlag(flags, 'subscriber');
+      if (rest.length !== 1) throw new UsageError('watchlist import takes one file: tradewatch watchlist import --subscriber <id> <file.csv|file.json>');
+      const subscriber = config.subscribers.find((s) => s.id === subscriberId);
+      if (subscriber && !subscriber.watchlist) process.stderr.write(`warning: subscriber "${subscriberId}" has no "watchlist" in the configuration, so it receives no hits until one is added\n`);
+      if (!subscriber) process.stderr.write(`warning: no subscriber "${subscriberId}" in the configuration: hits are stored and published, but nobody is subscribed to them\n`);
+      const entries = await readWatchlistFile(rest[0]!);
+      return withRuntime(flags, { config }, async (runtime) => {
+        const { meta, changed } = await new WatchlistStore(runtime.store).importWatchlist(subscriberId, entries, resolve(rest[0]!), flags.by ?? process.env.USER ?? 'cli', now());
+        out(`watchlist ${subscriberId}: ${meta.entryCount} entries, version ${meta.version}${changed ? '' : ' (unchanged: nothing to screen)'}`);
+        if (changed) await screenStoredNow(runtime, config, subscriberId, subscriber?.watchlist?.threshold ?? thresholdFlag(flags));
+        return 0;
+      });
+    }
+    case 'sync':
+      return withRuntime(flags, { config }, async (runtime) => {
+        await syncConfigWatchlists(runtime, config, flags.by ?? process.env.USER ?? 'cli');
+        for (const subscriber of watchlistSubscribers(config)) await screenStoredNow(runtime, config, subscriber.id, subscriber.threshold);
+        return 0;
+      });
+    case 'show': {
+      const subscriberId = requireFlag(flags, 'subscriber');
+      return withRuntime(flags, {}, async (runtime) => {
+        const stored = await new WatchlistStore(runtime.store).load(subscriberId);
+        if (!stored) throw new UsageError(`no watchlist stored for "${subscriberId}" (tradewatch watchlist import --subscriber ${subscriberId} <file>)`);
+        if (flags.json) out(JSON.stringify(stored, null, 2));
+        else {
+          out(`watchlist ${subscriberId}: ${stored.entryCount} entries, version ${stored.version}, imported ${stored.importedAt} by ${stored.importedBy} from ${stored.origin}`);
+          for (const entry of stored.entries) out(`  ${entry.key}\t${entry.name}${entry.aliases.length ? ` (${entry.aliases.join('; ')})` : ''}\t${entry.countries.join(',')}\t${entry.kind ?? ''}`);
+        }
+        return 0;
+      });
+    }
+    case 'dismiss':
+    case 'withdraw': {
+      const subscriberId = requireFlag(flags, 'subscriber');
+      const source = requireSource(flags, config);
+      const [recordId, entryKey, by, reason] = [requireFlag(flags, 'record'), requireFlag(flags, 'entry'), requireFlag(flags, 'by'), requireFlag(flags, 'reason')];
+      return withRuntime(flags, {}, async (runtime) => {
+        const watchlists = new WatchlistStore(runtime.store);
+        if (action === 'withdraw') {
+          const withdrawn = await watchlists.withdraw(subscriberId, source.id, recordId, entryKey, by, reason, now());
+          out(withdrawn ? `decision withdrawn: ${source.id} ${recordId} × ${entryKey} alerts again from its next change or screening` : `no decision on ${source.id} ${recordId} × ${entryKey}`);
+          return withdrawn ? 0 : 1;
+        }
+        const stored = (await runtime.store.loadRecords(source.id, [recordId])).get(recordId);
+        if (!stored) throw new UsageError(`no stored record "${recordId}" in ${source.id}`);
+        const list = await watchlists.load(subscriberId);
+        if (!list?.entries.some((entry) => entry.key === entryKey)) throw new UsageError(`no entry "${entryKey}" in the watchlist of "${subscriberId}" (see the hit's entryKey, or tradewatch watchlist show)`);
+        const decision = { sourceId: source.id, recordId, entryKey, decision: 'not-a-match' as const, recordHash: contentHash(stored), by, at: now(), reason };
+        await watchlists.decide(subscriberId, decision);
+        out(`not a match: ${stored.name} (${source.id} ${recordId}) × ${entryKey}, by ${by}; not alerted again unless the record changes`);
+        return 0;
+      });
+    }
+    case 'audit': {
+      const subscriberId = requireFlag(flags, 'subscriber');
+      return withRuntime(flags, {}, async (runtime) => {
+        const trail = await new WatchlistStore(runtime.store).audit(subscriberId);
+        if (flags.json) out(JSON.stringify(trail, null, 2));
+        else
+          for (const entry of trail) {
+            const what = entry.action === 'import' ? `import ${entry.entryCount} entries from ${entry.origin} (version ${entry.version}${entry.reason ? `, ${entry.reason}` : ''})` : `${entry.action} ${entry.sourceId} ${entry.recordId} × ${entry.entryKey}${entry.recordHash ? ` (record ${entry.recordHash})` : ''}: ${entry.reason ?? ''}`;
+            out(`${entry.at}  ${entry.by}  ${what}`);
+          }
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(`watchlist takes import, sync, show, dismiss, withdraw or audit${action ? ` (not "${action}")` : ''}`);
+  }
+}
+
+/** The initial screening of one subscriber's new watchlist against every source with stored records, published at once. */
+async function screenStoredNow(runtime: LocalRuntime, config: TradewatchConfig, subscriberId: string, threshold: number): Promise<void> {
+  const deps: PipelineDeps = { ...pipelineDeps(runtime, 'screening'), watchlistSubscribers: [{ id: subscriberId, threshold }] };
+  let hits = 0;
+  let screened = 0;
+  for (const source of sourcesFor(config)) {
+    const owner = randomUUID();
+    const lease = await runtime.store.acquireLease(source.id, owner, new Date(), 15 * 60_000);
+    if (!lease) {
+      process.stderr.write(`${source.id}: a poll is running; its next poll screens the watchlist\n`);
+      continue;
+    }
+    try {
+      const result = await screenNewWatchlists(source, lease.meta, deps);
+      if (!result) continue;
+      screened += result.counts.screened;
+      hits += result.counts.hitEvents;
+      if (result.stored || lease.meta.outboxPending) await publishOutbox(source.id, deps);
+    } finally {
+      await runtime.store.releaseLease(source.id, owner);
+    }
+  }
+  progress('').done();
+  await deliverQueued(runtime, showAlert);
+  out(`initial screening of ${subscriberId}: ${screened} stored records screened, ${hits} hit(s)`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let verbose = argv.includes('--verbose');
   try {
@@ -462,6 +681,10 @@ export async function main(argv: string[]): Promise<number> {
         return commandConfig(flags);
       case 'match-score':
         return await commandMatchScore(flags);
+      case 'screen':
+        return await commandScreen(flags);
+      case 'watchlist':
+        return await commandWatchlist(flags, positionals);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -470,7 +693,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tradewatch: ${(error as Error).message}\n(run \`tradewatch --help\`)\n`);
       return 2;
     }
-    const line = error instanceof TradewatchError ? error.message : describeFileError(error);
+    const line = error instanceof TradewatchError || error instanceof WatchlistFormatError ? error.message : describeFileError(error);
     process.stderr.write(`tradewatch: ${line}\n`);
     if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 1;

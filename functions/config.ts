@@ -24,13 +24,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { countryCode } from './countries.ts';
 import { ConfigError, type ConfigIssue } from './errors.ts';
 import { isPrivateAddress } from './fetch.ts';
 import { SNS_POLICY_LIMITS, policyComplexity, type FilterPolicy } from './filter-policy.ts';
 import { normalizeKeywordText } from './keywords.ts';
+import { DEFAULT_THRESHOLD } from './match/score.ts';
+import { hitChangeType } from './events.ts';
 import { CUSTOM_SOURCE_DEFAULTS, CUSTOM_SOURCE_FORMATS, type CustomSourceDefinition } from './sources/custom.ts';
 import { SOURCES, type SourcesConfig } from './sources/registry.ts';
 
@@ -178,6 +180,32 @@ const channel = z.discriminatedUnion('type', [emailChannel, smsChannel, webhookC
   error: (issue) => (issue.code === 'invalid_union' ? 'type must be "email", "sms" or "webhook"' : undefined),
 });
 
+const watchlistEntryInput = z
+  .strictObject({
+    name: z.string().min(1, 'must not be empty').describe('The counterparty\'s name, in any script.'),
+    aliases: z.array(z.string()).optional().describe('Other names.'),
+    countries: z.array(z.string()).optional().describe('ISO 3166-1 alpha-2 codes or English country names.'),
+    kind: z.string().optional().describe('person, organization (company), vessel or aircraft; none: any.'),
+    reference: z.string().optional().describe('Your own reference (customer or supplier number); unique in the watchlist.'),
+  })
+  .describe('One counterparty.');
+
+const watchlist = z
+  .strictObject({
+    file: z.string().min(1).optional().describe('CSV or JSON watchlist file, relative to the configuration file (columns: name, aliases, country, kind, reference).'),
+    entries: z.array(watchlistEntryInput).min(1, 'must not be empty').optional().describe('The watchlist written inline.'),
+    threshold: z
+      .number()
+      .min(0.5, 'must be at least 0.5 (lower scores are noise)')
+      .max(1, 'must be at most 1')
+      .default(DEFAULT_THRESHOLD)
+      .describe(`Score (0..1) at or above which a name is a hit. Default ${DEFAULT_THRESHOLD}.`),
+  })
+  .refine((value) => !(value.file && value.entries), 'give file or entries, not both')
+  .describe(
+    'Screen every change against this subscriber\'s counterparties; the subscriber then receives its watchlist hits only. Without file or entries, the watchlist is the one imported into the table with `tradewatch watchlist import`.',
+  );
+
 const subscriber = z
   .strictObject({
     id: z
@@ -188,8 +216,11 @@ const subscriber = z
       .describe('Unique kebab-case id; names the queue, the receipts and the matchedKeywords value.'),
     channel: channel.describe('How the subscriber is reached.'),
     filters: filters.default({ includeHealth: CONFIG_DEFAULTS.includeHealth }),
+    watchlist: watchlist.optional(),
   })
   .superRefine((value, context) => {
+    if (value.watchlist && value.filters.keywords) context.addIssue({ code: 'custom', path: ['filters', 'keywords'], message: 'a subscriber with a watchlist receives its hits; keywords belong to a subscriber of its own' });
+    if (value.watchlist && value.filters.topics) context.addIssue({ code: 'custom', path: ['filters', 'topics'], message: 'a subscriber with a watchlist receives its hits; topics belong to a subscriber of its own' });
     const problem = policyLimitProblem(value);
     if (problem) context.addIssue({ code: 'custom', path: ['filters'], message: problem });
   });
@@ -425,23 +456,26 @@ export type SecretReference = WebhookChannel['secret'];
  * subscriber also filters on what a health event does not carry (list, countries, ...), the health
  * events get their own `$or` branch. A source filter applies to both.
  */
-export function filterPolicyFor(subscriber: Pick<Subscriber, 'id' | 'filters'>): FilterPolicy {
+export function filterPolicyFor(subscriber: Pick<Subscriber, 'id' | 'filters'> & { watchlist?: Subscriber['watchlist'] }): FilterPolicy {
   const f = subscriber.filters;
   const unique = (values: readonly string[]): string[] => [...new Set(values)];
-  const changeTypes = unique(f.changeTypes ?? CHANGE_TYPES);
+  // A watchlist subscriber receives its own hits: `watchlist-<change>` change types (and
+  // `watchlist-listed` from the initial screening), with its id in matchedWatchlists.
+  const changeTypes = subscriber.watchlist ? unique([...(f.changeTypes ?? CHANGE_TYPES).map(hitChangeType), hitChangeType('listed')]) : unique(f.changeTypes ?? CHANGE_TYPES);
   const change: FilterPolicy = { changeType: changeTypes };
   if (f.lists) change.list = unique(f.lists);
   if (f.countries) change.countries = unique(f.countries);
   if (f.programs) change.programs = unique(f.programs);
   if (f.topics) change.topics = unique(f.topics);
   if (f.keywords) change.matchedKeywords = [subscriber.id];
+  if (subscriber.watchlist) change.matchedWatchlists = [subscriber.id];
   const policy: FilterPolicy = f.sources ? { source: unique(f.sources) } : {};
   if (!f.includeHealth) return { ...policy, ...change };
   if (Object.keys(change).length === 1) return { ...policy, changeType: [...changeTypes, HEALTH_CHANGE_TYPE] };
   return { ...policy, $or: [change, { changeType: [HEALTH_CHANGE_TYPE] }] };
 }
 
-function policyLimitProblem(value: Pick<Subscriber, 'id' | 'filters'>): string | undefined {
+function policyLimitProblem(value: Pick<Subscriber, 'id' | 'filters' | 'watchlist'>): string | undefined {
   const policy = filterPolicyFor(value);
   const { attributeNames, combinations } = policyComplexity(policy);
   const problems: string[] = [];
@@ -513,7 +547,32 @@ export function loadConfig(path?: string, options: LoadConfigOptions = {}): Trad
   } catch (error) {
     throw new ConfigError(`${name} is not valid JSON: ${(error as Error).message}`, [], { cause: error });
   }
-  return parseConfig(document);
+  const config = parseConfig(document);
+  // Watchlist files are named relative to the configuration file.
+  for (const entry of config.subscribers) if (entry.watchlist?.file) entry.watchlist.file = resolve(dirname(file), entry.watchlist.file);
+  return config;
+}
+
+/** The subscribers with a watchlist, as the pollers need them: id and threshold. */
+export function watchlistSubscribers(config: Pick<TradewatchConfig, 'subscribers'>): { id: string; threshold: number }[] {
+  return config.subscribers.filter((s) => s.watchlist).map((s) => ({ id: s.id, threshold: s.watchlist!.threshold }));
+}
+
+export const WATCHLIST_SUBSCRIBERS_ENV = 'WATCHLIST_SUBSCRIBERS';
+
+/** The stack's WATCHLIST_SUBSCRIBERS variable for the pollers. */
+export function watchlistSubscribersEnv(config: Pick<TradewatchConfig, 'subscribers'>): string {
+  return JSON.stringify(watchlistSubscribers(config));
+}
+
+/** WATCHLIST_SUBSCRIBERS read back; a malformed value fails the cold start, loudly. */
+export function watchlistSubscribersFromEnv(value: string | undefined): { id: string; threshold: number }[] {
+  if (!value) return [];
+  const parsed = JSON.parse(value) as unknown;
+  if (!Array.isArray(parsed) || !parsed.every((s) => typeof s?.id === 'string' && typeof s?.threshold === 'number')) {
+    throw new Error(`config: environment variable ${WATCHLIST_SUBSCRIBERS_ENV} must be a JSON array of {"id", "threshold"}`);
+  }
+  return parsed as { id: string; threshold: number }[];
 }
 
 /** `subscribers[2].channel.url` from ['subscribers', 2, 'channel', 'url']. */

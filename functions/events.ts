@@ -14,6 +14,7 @@ export const EVENT_TYPES = {
   itemUpdated: 'tradewatch.item.updated',
   unhealthy: 'tradewatch.source.unhealthy',
   recovered: 'tradewatch.source.recovered',
+  watchlistHit: 'tradewatch.watchlist.hit',
 } as const;
 
 export type ChangeEventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -49,6 +50,57 @@ export interface SourceHealthData {
   consecutiveFailures: number;
 }
 
+/**
+ * What brought a watchlist hit: a record added, modified or removed (delisted) by this version, or
+ * the screening of a newly imported or edited watchlist against the stored records (`listed`).
+ */
+export type HitType = 'added' | 'modified' | 'removed' | 'listed';
+
+/** The `changeType` attribute of a hit event: never one of an ordinary change's values. */
+export const hitChangeType = (hitType: HitType): string => `watchlist-${hitType}`;
+export const HIT_CHANGE_TYPES = (['added', 'removed', 'modified', 'listed'] as const).map(hitChangeType);
+
+/** One watchlist entry a record matched. */
+export interface WatchlistHit {
+  /** The entry's key (`ref:<reference>` or `name:<hash>`): what a decision names. */
+  entryKey: string;
+  reference?: string;
+  /** The entry as the subscriber gave it. */
+  entry: { name: string; aliases: string[]; countries: string[]; kind?: string };
+  /** The entry's name (or alias) and the record's name (or alias) that matched best. */
+  entryName: string;
+  recordName: string;
+  score: number;
+  explanation: string[];
+}
+
+/**
+ * A watchlist hit, published to the one subscriber whose watchlist it is (`matchedWatchlists`
+ * attribute = the subscriber id), never to the others: their counterparties stay theirs.
+ */
+export interface WatchlistHitData {
+  sourceId: string;
+  sourceTitle: string;
+  subscriberId: string;
+  hitType: HitType;
+  /** The subscriber's threshold the scores passed. */
+  threshold: number;
+  recordId: string;
+  name: string;
+  list: string;
+  /** The listed record as it is now; for a delisting, as it was. */
+  record: RegisterRecord | null;
+  previous: RegisterRecord | null;
+  fields: FieldChange[];
+  sourceUrl: string;
+  /** Content hash of `record`: a decision on this hit holds while the record keeps it. */
+  recordHash: string;
+  /** The change event this hit comes from (none for `listed`). */
+  changeEventId?: string;
+  earlyWarning?: RecordChangeData['earlyWarning'];
+  hits: WatchlistHit[];
+}
+
 export interface CloudEvent<T> {
   specversion: '1.0';
   id: string;
@@ -62,7 +114,8 @@ export interface CloudEvent<T> {
 
 export type ChangeEvent = CloudEvent<RecordChangeData>;
 export type HealthEvent = CloudEvent<SourceHealthData>;
-export type TradewatchEvent = ChangeEvent | HealthEvent;
+export type WatchlistHitEvent = CloudEvent<WatchlistHitData>;
+export type TradewatchEvent = ChangeEvent | HealthEvent | WatchlistHitEvent;
 
 /**
  * Deterministic event id: the same transition of the same record always gets the same id, so a
@@ -132,6 +185,14 @@ export function isChangeEvent(event: TradewatchEvent): event is ChangeEvent {
   return event.type.startsWith('tradewatch.record.') || event.type.startsWith('tradewatch.item.');
 }
 
+export function isHitEvent(event: TradewatchEvent): event is WatchlistHitEvent {
+  return event.type === EVENT_TYPES.watchlistHit;
+}
+
+export function isHealthEvent(event: TradewatchEvent): event is HealthEvent {
+  return event.type === EVENT_TYPES.unhealthy || event.type === EVENT_TYPES.recovered;
+}
+
 /** SNS message attributes (at most 10) for filter policies. Empty lists are left out. */
 export interface MessageAttributeValue {
   DataType: 'String' | 'String.Array';
@@ -144,9 +205,10 @@ const MAX_ARRAY_ITEMS = 50;
 /**
  * `matchedKeywords` holds the ids of the subscribers whose keywords the event matches
  * (functions/keywords.ts); it is never cut, since a missing id would silently drop that
- * subscriber's alert. At most 9 attributes are set: SNS allows 10.
+ * subscriber's alert. A watchlist hit (one subscriber's) carries `matchedWatchlists` = that
+ * subscriber's id instead, and no keywords. At most 9 attributes are set: SNS allows 10.
  */
-export function messageAttributes(event: TradewatchEvent, matchedWatchlists: readonly string[] = [], matchedKeywords: readonly string[] = []): Record<string, MessageAttributeValue> {
+export function messageAttributes(event: TradewatchEvent, matchedKeywords: readonly string[] = []): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
     source: { DataType: 'String', StringValue: event.data.sourceId },
     eventType: { DataType: 'String', StringValue: event.type },
@@ -165,10 +227,20 @@ export function messageAttributes(event: TradewatchEvent, matchedWatchlists: rea
     array('countries', [...(record?.countries ?? []), ...(previous?.countries ?? [])]);
     array('programs', [...(record?.programs ?? []), ...(previous?.programs ?? [])]);
     array('topics', [...(record?.topics ?? []), ...(previous?.topics ?? [])]);
+  } else if (isHitEvent(event)) {
+    const { record, previous } = event.data;
+    attributes.changeType = { DataType: 'String', StringValue: hitChangeType(event.data.hitType) };
+    attributes.announced = { DataType: 'String', StringValue: event.data.earlyWarning ? 'yes' : 'no' };
+    if (event.data.list) attributes.list = { DataType: 'String', StringValue: event.data.list };
+    array('countries', [...(record?.countries ?? []), ...(previous?.countries ?? [])]);
+    array('programs', [...(record?.programs ?? []), ...(previous?.programs ?? [])]);
+    array('topics', [...(record?.topics ?? []), ...(previous?.topics ?? [])]);
+    // One subscriber per hit event: a plain String, which every SNS implementation matches exactly.
+    attributes.matchedWatchlists = { DataType: 'String', StringValue: event.data.subscriberId };
+    return attributes;
   } else {
     attributes.changeType = { DataType: 'String', StringValue: 'health' };
   }
-  array('matchedWatchlists', matchedWatchlists);
   array('matchedKeywords', matchedKeywords, Infinity);
   return attributes;
 }

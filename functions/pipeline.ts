@@ -22,6 +22,8 @@ import type { RegisterRecord } from './records.ts';
 import { detectFormat } from './sources/document.ts';
 import type { ParseInput, RegisterSource } from './sources/types.ts';
 import type { SourceMeta, StoredEvent, TradewatchStore } from './store.ts';
+import { WatchlistScreener, reportedHits, screenChangeEvents, screenRecords, type ScreeningCounts, type WatchlistSubscriber } from './watchlist/screening.ts';
+import { WatchlistStore } from './watchlist/store.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -44,6 +46,11 @@ export interface PipelineDeps {
   onProgress?: (recordsSeen: number) => void;
   /** Keyword subscribers: each event is tested against their keywords before it is published. */
   subscribers?: readonly KeywordSubscriber[];
+  /**
+   * Subscribers with a watchlist (stored in the table, see functions/watchlist/): every change is
+   * screened against their watchlists, and stored records against a newly imported one.
+   */
+  watchlistSubscribers?: readonly WatchlistSubscriber[];
 }
 
 export interface VersionInput {
@@ -75,6 +82,8 @@ export interface RunReport {
   duplicates: number;
   eventsStored: number;
   published: number;
+  /** Watchlist screening: records screened, hit events made, hits left out by decisions. */
+  screening?: ScreeningCounts;
   healthEvent?: HealthEvent;
   error?: TradewatchError;
   durationMs: number;
@@ -100,6 +109,7 @@ export async function processVersion(source: RegisterSource, version: VersionInp
 
     // 3-5. parse, diff and guard
     const format = await detectFormat(source, version.input.main);
+    const watchlists = await watchlistState(meta, deps);
     const previous = meta?.contentHash ? await deps.store.loadManifest(source.id) : new Map<string, string>();
     const warnings: string[] = [];
     const records = format.parse(version.input, { sourceId: source.id, warn: (message) => warnings.push(message) });
@@ -124,16 +134,29 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     // The stored version this run diffs against, down to the moment it was committed: a list that
     // returns to an earlier state and changes again gets new event ids, a re-run the same ones.
     const baseVersion = meta?.contentHash ? `${meta.contentHash}@${meta.updatedAt ?? ''}` : 'baseline';
+    const hashes = new Map<string, { oldHash?: string | undefined; newHash?: string | undefined }>();
     const events: StoredEvent[] = changes.map((change) => {
       const event = buildChangeEvent(source, change, baseVersion, now);
+      hashes.set(event.id, { oldHash: change.oldHash, newHash: change.newHash });
       return { eventId: event.id, sourceId: source.id, time: now, event, status: 'pending' };
     });
     // Entity List changes that a Federal Register rule announced say so (before they are stored).
     await linkEarlyWarnings(deps.store, events.map((e) => e.event as ChangeEvent));
+    // Watchlists: first the stored records against a watchlist imported since the last run (the
+    // version before this one), then this version's changes against every watchlist.
+    const screening: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
+    if (!isBaseline && watchlists.pending.length) await screenStored(source, deps, watchlists, now, screening);
+    if (events.length && watchlists.all.length) {
+      const screener = await watchlists.screener();
+      const hits = screenChangeEvents(source, events.map((e) => e.event as ChangeEvent), screener, hashes, now);
+      addCounts(screening, hits.counts);
+      events.push(...hits.events);
+    }
     // Flag the outbox before the first event is written: a crash from here on leaves the flag
     // set, and the next run (even one stopped by the sentinel) publishes what is pending.
     if (events.length > 0 && !meta?.outboxPending) await deps.store.setOutboxPending(source.id, true);
     report.eventsStored = await deps.store.putEvents(events);
+    await noteReported(deps, events);
     await recordEarlyWarnings(deps.store, events.map((e) => e.event as ChangeEvent));
     const { upserts, removedIds } = stateWrites(diff.changes);
     await deps.store.writeRecords(source.id, upserts, removedIds, diff.manifest, now);
@@ -150,6 +173,9 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     if (version.lastModified) commit.lastModified = version.lastModified;
     if (changes.length) commit.lastChangeAt = now;
     await deps.store.commitVersion(commit);
+    // A baseline's records are screened once stored: every hit in them is `listed`.
+    if (isBaseline && watchlists.pending.length) await screenStored(source, deps, watchlists, now, screening);
+    if (watchlists.all.length) report.screening = screening;
 
     // 7. publish (always on a new version: a crashed earlier run may have left events pending)
     report.published = await drainOutbox(source.id, deps, clock);
@@ -184,10 +210,91 @@ export async function processNotModified(source: RegisterSource, meta: SourceMet
   const clock = deps.clock ?? (() => new Date());
   const report = emptyReport(source.id, 'unchanged', started);
   report.records = meta.recordCount ?? 0;
-  if (meta.outboxPending) report.published = await drainOutbox(source.id, deps, clock);
+  const screened = await screenNewWatchlists(source, meta, deps);
+  if (screened) report.screening = screened.counts;
+  if (meta.outboxPending || screened?.stored) report.published = await drainOutbox(source.id, deps, clock);
   await recoverIfUnhealthy(source, meta, deps, clock, report);
   report.durationMs = Date.now() - started;
   return report;
+}
+
+interface WatchlistState {
+  /** Subscribers with an imported watchlist. */
+  all: WatchlistSubscriber[];
+  /** Those whose current version the source's stored records were not screened against yet. */
+  pending: { subscriber: WatchlistSubscriber; version: string }[];
+  /** The watchlists loaded and indexed (once per run, on first use). */
+  screener(): Promise<WatchlistScreener>;
+}
+
+/** One BatchGetItem of the watchlists' versions; nothing when no subscriber has a watchlist. */
+async function watchlistState(meta: SourceMeta | undefined, deps: PipelineDeps): Promise<WatchlistState> {
+  const subscribers = deps.watchlistSubscribers ?? [];
+  if (!subscribers.length) return { all: [], pending: [], screener: () => Promise.resolve(WatchlistScreener.fromEntries([])) };
+  const store = new WatchlistStore(deps.store);
+  const versions = await store.versions(subscribers.map((s) => s.id));
+  const all = subscribers.filter((s) => versions.has(s.id));
+  const missing = subscribers.filter((s) => !versions.has(s.id)).map((s) => s.id);
+  if (missing.length) (deps.log ?? silentLogger).warn('watchlist subscribers without an imported watchlist: nothing is screened for them (run `tradewatch watchlist sync` or `watchlist import`)', { subscribers: missing });
+  const pending = all.filter((s) => meta?.screened?.[s.id] !== versions.get(s.id)!.version).map((subscriber) => ({ subscriber, version: versions.get(subscriber.id)!.version }));
+  let loaded: Promise<WatchlistScreener> | undefined;
+  return { all, pending, screener: () => (loaded ??= WatchlistScreener.load(store, all)) };
+}
+
+/**
+ * The initial screening alone: the source's stored records against watchlists imported or edited
+ * since they were last screened (the next poll does it; `tradewatch watchlist import` runs it at
+ * once). Undefined when no watchlist waits. The caller publishes (drainOutbox) when events were stored.
+ */
+export async function screenNewWatchlists(source: RegisterSource, meta: SourceMeta, deps: PipelineDeps): Promise<{ counts: ScreeningCounts; stored: number } | undefined> {
+  const state = await watchlistState(meta, deps);
+  if (!state.pending.length || !meta.contentHash) return undefined;
+  const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
+  const clock = deps.clock ?? (() => new Date());
+  const stored = await screenStored(source, deps, state, clock().toISOString(), counts);
+  return { counts, stored };
+}
+
+/** Publishes the source's pending events (the outbox), then clears its flag. */
+export async function publishOutbox(sourceId: string, deps: PipelineDeps): Promise<number> {
+  return drainOutbox(sourceId, deps, deps.clock ?? (() => new Date()));
+}
+
+/** Remembers the hits these events report (after they are stored: a crash between re-runs both). */
+async function noteReported(deps: PipelineDeps, events: readonly StoredEvent[]): Promise<void> {
+  if (!deps.watchlistSubscribers?.length) return;
+  const store = new WatchlistStore(deps.store);
+  for (const [subscriberId, hits] of reportedHits(events)) await store.noteReported(subscriberId, hits);
+}
+
+function addCounts(total: ScreeningCounts, more: ScreeningCounts): void {
+  total.screened += more.screened;
+  total.hitEvents += more.hitEvents;
+  total.suppressed += more.suppressed;
+}
+
+/**
+ * The initial screening: the source's stored records against the watchlists imported or edited
+ * since they were last screened. Hit events go to the outbox (flagged first, as for changes); then
+ * the source notes the versions it screened. Returns the number of new events stored.
+ */
+async function screenStored(source: RegisterSource, deps: PipelineDeps, state: WatchlistState, now: string, counts: ScreeningCounts): Promise<number> {
+  const store = new WatchlistStore(deps.store);
+  const screener = await WatchlistScreener.load(store, state.pending.map((p) => p.subscriber));
+  const result = await screenRecords(source, deps.store.scanRecords(source.id), screener, now);
+  addCounts(counts, result.counts);
+  let stored = 0;
+  if (result.events.length) {
+    await deps.store.setOutboxPending(source.id, true);
+    stored = await deps.store.putEvents(result.events);
+    await noteReported(deps, result.events);
+  }
+  for (const { subscriber } of state.pending) {
+    const version = screener.versionOf(subscriber.id);
+    if (version) await store.markScreened(source.id, subscriber.id, version);
+  }
+  (deps.log ?? silentLogger).info('stored records screened against new watchlists', { source: source.id, watchlists: state.pending.map((p) => p.subscriber.id), ...result.counts, stored });
+  return stored;
 }
 
 function retainDroppedItems(diff: SnapshotDiff, previous: ReadonlyMap<string, string>): void {

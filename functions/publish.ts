@@ -27,14 +27,14 @@ export interface SnsMessage {
  * The SNS message of one event. `matchedKeywords`: ids of the subscribers whose keywords the event
  * matches (see createKeywordMatcher), sent as the `matchedKeywords` attribute.
  */
-export function snsMessage(event: TradewatchEvent, matchedWatchlists: readonly string[] = [], matchedKeywords: readonly string[] = []): SnsMessage {
+export function snsMessage(event: TradewatchEvent, matchedKeywords: readonly string[] = []): SnsMessage {
   const json = JSON.stringify(event);
   return {
     // Protocols without a key of their own (sqs, lambda, http/s, email-json) get `default`.
     Message: JSON.stringify({ default: json, email: renderText(event), sms: renderSms(event) }),
     MessageStructure: 'json',
     Subject: renderSubject(event),
-    MessageAttributes: messageAttributes(event, matchedWatchlists, matchedKeywords),
+    MessageAttributes: messageAttributes(event, matchedKeywords),
   };
 }
 
@@ -75,7 +75,7 @@ export async function publishPending(sourceId: string, deps: PublishPendingDeps)
   let published = 0;
   const failures: string[] = [];
   const matchKeywords = createKeywordMatcher(deps.subscribers ?? []);
-  for (const batch of batchesOf(pending.map((stored) => ({ stored, message: snsMessage(stored.event, [], matchKeywords(stored.event)) })))) {
+  for (const batch of batchesOf(pending.map((stored) => ({ stored, message: snsMessage(stored.event, matchKeywords(stored.event)) })))) {
     const entries = batch.map(({ message }, index) => ({ Id: String(index), ...message }));
     let result;
     try {

@@ -2,7 +2,7 @@
  * Human renderings of an event: a readable text for email and the terminal, one short line for SMS.
  */
 import type { FieldChange } from './diff.ts';
-import { isChangeEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent } from './events.ts';
+import { isChangeEvent, isHitEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent, type WatchlistHitEvent } from './events.ts';
 import type { RegisterRecord } from './records.ts';
 
 const VERB = { added: 'ADDED to', removed: 'REMOVED from', modified: 'CHANGED on' } as const;
@@ -13,7 +13,21 @@ function verb(event: ChangeEvent): string {
   return (event.type.startsWith('tradewatch.item.') ? ITEM_VERB : VERB)[event.data.changeType];
 }
 
+/** What a hit says happened to the listed record. */
+const HIT_VERB = { added: 'ADDED to', removed: 'DELISTED from', modified: 'CHANGED on', listed: 'IS ON' } as const;
+
+function hitCounterparties(event: WatchlistHitEvent): string {
+  const [first, ...rest] = event.data.hits;
+  if (!first) return '';
+  const label = first.reference ? `${first.entry.name} (${first.reference})` : first.entry.name;
+  return rest.length ? `${label} +${rest.length}` : label;
+}
+
 export function renderSubject(event: TradewatchEvent): string {
+  if (isHitEvent(event)) {
+    const { data } = event;
+    return truncate(`[tradewatch] Watchlist hit: ${hitCounterparties(event)} ~ ${data.name} ${HIT_VERB[data.hitType]} ${data.list}`, 99);
+  }
   if (!isChangeEvent(event)) return `[tradewatch] ${event.data.sourceTitle}: source ${event.data.status}`;
   const { name, list } = event.data;
   // SNS email subjects: ASCII-ish, under 100 characters.
@@ -21,7 +35,43 @@ export function renderSubject(event: TradewatchEvent): string {
 }
 
 export function renderText(event: TradewatchEvent): string {
+  if (isHitEvent(event)) return renderHitText(event);
   return isChangeEvent(event) ? renderChangeText(event) : renderHealthText(event);
+}
+
+function renderHitText(event: WatchlistHitEvent): string {
+  const { data } = event;
+  const happened = {
+    added: `was ADDED to ${data.list}`,
+    modified: `CHANGED on ${data.list}`,
+    removed: `was DELISTED from ${data.list} (it matched your watchlist while listed)`,
+    listed: `is ON ${data.list} (initial screening of your watchlist)`,
+  }[data.hitType];
+  const lines = [`Watchlist hit for ${data.subscriberId}: ${data.name} ${happened} (${data.sourceTitle})`, ''];
+  if (data.earlyWarning) lines.push(`Announced earlier: Federal Register ${data.earlyWarning.documentNumber} (${data.earlyWarning.action}).`, '');
+  lines.push(`Your counterparties that match (threshold ${data.threshold}):`);
+  for (const hit of data.hits) {
+    const entry = hit.entry;
+    const details = [entry.kind, entry.countries.join(',')].filter(Boolean).join(', ');
+    lines.push(`  ${hit.entry.name}${hit.reference ? ` [${hit.reference}]` : ''}${details ? ` (${details})` : ''} — score ${hit.score.toFixed(2)}`);
+    lines.push(`    "${hit.entryName}" ~ "${hit.recordName}"`);
+    for (const reason of hit.explanation.slice(0, 6)) lines.push(`    · ${reason}`);
+  }
+  lines.push('', 'The listed record:');
+  if (data.record) lines.push(`  Name:      ${data.record.name}`, ...describeRecord(data.record));
+  if (data.hitType === 'modified' && data.fields.length) {
+    lines.push('', 'What changed:');
+    for (const field of data.fields) lines.push(...describeField(field));
+  }
+  lines.push(
+    '',
+    `Record id: ${data.recordId} (content ${data.recordHash})`,
+    `Source: ${data.sourceUrl}`,
+    `Event id: ${event.id}  (${event.time})`,
+    '',
+    `Not a match? npx tradewatch watchlist dismiss --subscriber ${data.subscriberId} --source ${data.sourceId} --record ${JSON.stringify(data.recordId)} --entry ${JSON.stringify(data.hits[0]?.entryKey ?? '')} --by <you> --reason <why>`,
+  );
+  return lines.join('\n');
 }
 
 function renderChangeText(event: ChangeEvent): string {
@@ -76,6 +126,11 @@ function renderHealthText(event: HealthEvent): string {
 
 /** One line under 160 characters. */
 export function renderSms(event: TradewatchEvent): string {
+  if (isHitEvent(event)) {
+    const { data } = event;
+    const score = data.hits[0] ? ` ${data.hits[0].score.toFixed(2)}` : '';
+    return truncate(`tradewatch hit: ${hitCounterparties(event)} ~ ${data.name}${score} ${HIT_VERB[data.hitType]} ${data.list}`, 159);
+  }
   if (!isChangeEvent(event)) return truncate(`tradewatch: ${event.data.sourceId} ${event.data.status}: ${event.data.reason}`, 159);
   const { data } = event;
   const record = data.record;

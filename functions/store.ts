@@ -48,6 +48,8 @@ export interface SourceMeta {
   lastErrorAt?: string;
   consecutiveFailures?: number;
   lastSuccessAt?: string;
+  /** Watchlist version each subscriber's watchlist was last screened against the stored records with. */
+  screened?: Record<string, string>;
 }
 
 export interface StoredEvent {
@@ -423,6 +425,9 @@ function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): Sou
     if (value !== undefined) meta[key] = value;
   }
   if (Item.outboxPending?.BOOL) meta.outboxPending = true;
+  for (const [key, value] of Object.entries(Item)) {
+    if (key.startsWith('screened:') && value.S !== undefined) (meta.screened ??= {})[key.slice('screened:'.length)] = value.S;
+  }
   return meta;
 }
 

@@ -3,7 +3,7 @@
  * `cdk deploy`, so a bad config fails both with the same message naming the key.
  */
 import { ConfigError } from '../functions/errors.ts';
-import { SOURCES_CONFIG_ENV, filterPolicyFor, scheduledSources, sourcesConfigEnv, type TradewatchConfig } from '../functions/config.ts';
+import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, filterPolicyFor, scheduledSources, sourcesConfigEnv, watchlistSubscribersEnv, type TradewatchConfig } from '../functions/config.ts';
 import { keywordSubscribersEnv } from '../functions/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -23,7 +23,7 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     sources: Object.fromEntries(scheduledSources(config).map((s) => [s.id, s.schedule])),
     subscribers,
     operations: { ...(operations.email ? { email: operations.email } : {}), ...(operations.sms ? { sms: operations.sms } : {}) },
-    pollerEnvironment: { KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers), [SOURCES_CONFIG_ENV]: sourcesConfigEnv(config) },
+    pollerEnvironment: { KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers), [WATCHLIST_SUBSCRIBERS_ENV]: watchlistSubscribersEnv(config), [SOURCES_CONFIG_ENV]: sourcesConfigEnv(config) },
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,

@@ -11,7 +11,8 @@ import { pollSource } from '../run.ts';
 import { jsonLogger } from '../json-logger.ts';
 import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../keywords.ts';
 import { crashMetricsRecord, runMetricsRecord } from '../metrics.ts';
-import { SOURCES_CONFIG_ENV, sourcesConfigFromEnv } from '../config.ts';
+import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config.ts';
+import type { WatchlistSubscriber } from '../watchlist/screening.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
 import { TradewatchStore } from '../store.ts';
@@ -38,6 +39,8 @@ export interface PollHandlerConfig {
   detailedMetrics?: boolean;
   /** Keyword subscribers (id and keywords), for the `matchedKeywords` attribute. @default none */
   subscribers?: readonly KeywordSubscriber[];
+  /** Subscribers with a watchlist (id and threshold); their watchlists are read from the table. @default none */
+  watchlistSubscribers?: readonly WatchlistSubscriber[];
   /** Custom sources and topic rules of the configuration. @default the registered sources alone */
   sourcesConfig?: SourcesConfig;
 }
@@ -61,6 +64,7 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
         ...(resolved.log ? { log: resolved.log } : {}),
         ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
         ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
+        ...(resolved.watchlistSubscribers?.length ? { watchlistSubscribers: resolved.watchlistSubscribers } : {}),
       },
       resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
       event.acceptDrop ? { acceptDrop: true } : {},
@@ -91,5 +95,6 @@ export const handler = createPollHandler(() => ({
   emit: (record) => console.log(JSON.stringify(record)),
   detailedMetrics: process.env.DETAILED_METRICS === 'true',
   subscribers: keywordSubscribersFromEnv(process.env.KEYWORD_SUBSCRIBERS),
+  watchlistSubscribers: watchlistSubscribersFromEnv(process.env[WATCHLIST_SUBSCRIBERS_ENV]),
   sourcesConfig: sourcesConfigFromEnv(process.env[SOURCES_CONFIG_ENV]),
 }));

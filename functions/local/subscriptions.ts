@@ -5,7 +5,7 @@
  * fauxqs 1.9.2 compares a `String.Array` attribute as one string, so a policy on `countries`,
  * `programs`, `topics` or `matchedKeywords` would never match there. The subscription therefore
  * carries the part of the policy fauxqs evaluates as SNS does (the single-valued attributes:
- * source, eventType, changeType, list), and the consumer applies the whole policy to the attributes
+ * source, eventType, changeType, list, matchedWatchlists, announced), and the consumer applies the whole policy to the attributes
  * the queue hands over (raw delivery keeps them), with SNS's semantics (functions/filter-policy.ts).
  * What a subscriber receives is then what SNS would deliver to it.
  */
@@ -16,7 +16,7 @@ import { matchesFilterPolicy, type FilterAttribute, type FilterPolicy } from '..
 import { decodeDelivered } from '../publish.ts';
 
 /** Attributes functions/events.ts sends as `String`: the ones fauxqs matches correctly. */
-const SINGLE_VALUED_ATTRIBUTES = ['source', 'eventType', 'changeType', 'list'];
+const SINGLE_VALUED_ATTRIBUTES = ['source', 'eventType', 'changeType', 'list', 'matchedWatchlists', 'announced'];
 
 /**
  * The part of a policy fauxqs evaluates as SNS does: the single-valued keys, in every `$or`

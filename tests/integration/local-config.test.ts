@@ -87,7 +87,7 @@ describe('local mode with subscribers from the configuration', () => {
 
   const outbox = (file: string) => readFile(join(home, 'outbox', file), 'utf8');
   const deliveredTo = (subscriber: string) => delivered.filter((alert) => alert.delivery?.subscriber === subscriber).map((alert) => alert.event);
-  const names = (events: TradewatchEvent[]) => events.map((event) => ('name' in event.data ? `${event.data.changeType} ${event.data.name}` : `${event.data.status} ${event.data.sourceId}`));
+  const names = (events: TradewatchEvent[]) => events.map((event) => ('changeType' in event.data ? `${event.data.changeType} ${event.data.name}` : `${'status' in event.data ? event.data.status : ''} ${event.data.sourceId}`));
 
   it('writes the email subscriber one email: the Entity List addition in China', async () => {
     expect(names(deliveredTo('entity-list-cn'))).toEqual(['added Lumora Microsystems Co., Ltd.']);

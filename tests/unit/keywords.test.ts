@@ -59,7 +59,7 @@ describe('keywordMatches', () => {
 describe('messageAttributes and snsMessage with matched keywords', () => {
   it('send the matched subscriber ids as the String.Array attribute matchedKeywords', () => {
     const event = changeEvent('added', csl('EL:8', 'Lumora', { countries: ['CN', 'HK'], programs: ['EAR'] }));
-    const message = snsMessage(event, [], ['semis', 'arms']);
+    const message = snsMessage(event, ['semis', 'arms']);
     expect(message.MessageAttributes!.matchedKeywords).toEqual({ DataType: 'String.Array', StringValue: '["semis","arms"]' });
     expect(message.MessageAttributes!.countries).toEqual({ DataType: 'String.Array', StringValue: '["CN","HK"]' });
   });
@@ -67,14 +67,14 @@ describe('messageAttributes and snsMessage with matched keywords', () => {
   it('leave matchedKeywords out when no keyword matched, and stay within the 10 attributes SNS allows', () => {
     const event = changeEvent('added', csl('EL:9', 'Lumora', { countries: ['CN'], programs: ['EAR'] }));
     expect(messageAttributes(event)).not.toHaveProperty('matchedKeywords');
-    const full = messageAttributes(event, ['watchlist-1'], ['semis']);
-    expect(Object.keys(full).sort()).toEqual(['announced', 'changeType', 'countries', 'eventType', 'list', 'matchedKeywords', 'matchedWatchlists', 'programs', 'source']);
+    const full = messageAttributes(event, ['semis']);
+    expect(Object.keys(full).sort()).toEqual(['announced', 'changeType', 'countries', 'eventType', 'list', 'matchedKeywords', 'programs', 'source']);
     expect(Object.keys(full).length).toBeLessThanOrEqual(10);
   });
 
   it('never cut the matched ids, since a missing id would drop that subscriber’s alert', () => {
     const ids = Array.from({ length: 120 }, (_, i) => `subscriber-${i}`);
-    const attribute = messageAttributes(changeEvent('added', csl('EL:10', 'Lumora')), [], ids).matchedKeywords!;
+    const attribute = messageAttributes(changeEvent('added', csl('EL:10', 'Lumora')), ids).matchedKeywords!;
     expect(JSON.parse(attribute.StringValue)).toEqual(ids);
   });
 });

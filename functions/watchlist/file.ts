@@ -1,0 +1,215 @@
+/**
+ * A subscriber's watchlist: the counterparties it screens every list change against.
+ *
+ * CSV, one counterparty per row, a header row naming the columns (any order, case ignored):
+ *
+ * | column | required | what |
+ * |---|---|---|
+ * | `name` | yes | the counterparty's name, in any script |
+ * | `aliases` | no | other names, separated by `;` or `\|` |
+ * | `country` (or `countries`) | no | ISO 3166-1 alpha-2 codes or English country names, separated by `;` |
+ * | `kind` (or `schema`, `type`) | no | person, organization (company), vessel, aircraft; empty: any |
+ * | `reference` (or `ref`, `id`) | no | the subscriber's own reference (customer or supplier number) |
+ *
+ * Other columns are ignored (a CRM export can be used as it is). JSON: an array of objects with the
+ * same keys (`aliases` and `countries` as arrays or `;`-separated strings), or `{ "entries": [...] }`.
+ *
+ * Each entry gets a key, stable across imports: its reference when it has one (references must be
+ * unique), otherwise a hash of its name, kind and countries. Decisions (functions/watchlist/store.ts)
+ * and hit event ids hang on that key, and on the entry's content hash, so that editing an entry
+ * screens it again while re-importing an unchanged list alerts nothing twice.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { countryCode } from '../countries.ts';
+import { schemaKind } from '../match/score.ts';
+import type { RecordKind } from '../records.ts';
+
+export interface WatchlistEntry {
+  /** Stable key: `ref:<reference>` or `name:<hash>`. */
+  key: string;
+  reference?: string;
+  name: string;
+  aliases: string[];
+  /** ISO 3166-1 alpha-2 codes. */
+  countries: string[];
+  kind?: Exclude<RecordKind, 'other'>;
+  /** Hash of the entry's content (name, aliases, countries, kind). */
+  hash: string;
+}
+
+/** A bad watchlist: names the file, the row and the cause. */
+export class WatchlistFormatError extends Error {
+  constructor(
+    readonly origin: string,
+    readonly problems: string[],
+  ) {
+    super(`watchlist ${origin}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more problem(s)` : ''}`);
+    this.name = 'WatchlistFormatError';
+  }
+}
+
+/** Most entries one watchlist may hold (a guard against importing the wrong file). */
+export const MAX_WATCHLIST_ENTRIES = 200_000;
+
+const COLUMN_ALIASES: Readonly<Record<string, keyof RawEntry>> = {
+  name: 'name',
+  aliases: 'aliases',
+  alias: 'aliases',
+  country: 'countries',
+  countries: 'countries',
+  kind: 'kind',
+  schema: 'kind',
+  type: 'kind',
+  reference: 'reference',
+  ref: 'reference',
+  id: 'reference',
+};
+
+interface RawEntry {
+  name?: unknown;
+  aliases?: unknown;
+  countries?: unknown;
+  kind?: unknown;
+  reference?: unknown;
+}
+
+function hash(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 16);
+}
+
+function listOf(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(/[;|]/);
+  return items.map((item) => item.replace(/\s+/g, ' ').trim()).filter(Boolean);
+}
+
+/** Checks one raw entry; returns it or the problems found (`row` counts from 1 at the first entry). */
+function toEntry(raw: RawEntry, where: string, problems: string[]): WatchlistEntry | undefined {
+  const name = typeof raw.name === 'string' || typeof raw.name === 'number' ? String(raw.name).replace(/\s+/g, ' ').trim() : '';
+  if (!name) {
+    problems.push(`${where}: name is empty`);
+    return undefined;
+  }
+  const countries: string[] = [];
+  for (const value of listOf(raw.countries)) {
+    const code = countryCode(value);
+    if (code) countries.push(code);
+    else problems.push(`${where}: unknown country "${value}" (use ISO 3166-1 alpha-2 codes such as CN, or English names)`);
+  }
+  let kind: WatchlistEntry['kind'];
+  const kindText = raw.kind === undefined || raw.kind === null ? '' : String(raw.kind).trim();
+  if (kindText) {
+    try {
+      const resolved = schemaKind(kindText);
+      if (resolved && resolved !== 'other') kind = resolved;
+    } catch {
+      problems.push(`${where}: unknown kind "${kindText}" (person, organization, company, vessel, aircraft, or empty)`);
+    }
+  }
+  const reference = raw.reference === undefined || raw.reference === null ? '' : String(raw.reference).trim();
+  const aliases = [...new Set(listOf(raw.aliases))].filter((alias) => alias !== name);
+  const sortedCountries = [...new Set(countries)].sort();
+  const contentHash = hash([name, ...aliases, '|', ...sortedCountries, '|', kind ?? '']);
+  const entry: WatchlistEntry = {
+    key: reference ? `ref:${reference}` : `name:${hash([name.toLowerCase(), kind ?? '', ...sortedCountries])}`,
+    name,
+    aliases,
+    countries: sortedCountries,
+    hash: contentHash,
+  };
+  if (reference) entry.reference = reference;
+  if (kind) entry.kind = kind;
+  return entry;
+}
+
+/** Entries from raw objects; duplicate references and keys are problems, an identical repeat is dropped. */
+export function watchlistEntries(raws: readonly RawEntry[], origin: string, firstRow = 1): WatchlistEntry[] {
+  const problems: string[] = [];
+  if (raws.length > MAX_WATCHLIST_ENTRIES) throw new WatchlistFormatError(origin, [`${raws.length} entries, more than the ${MAX_WATCHLIST_ENTRIES} a watchlist may hold`]);
+  const entries: WatchlistEntry[] = [];
+  const seen = new Map<string, { row: number; hash: string }>();
+  raws.forEach((raw, index) => {
+    const row = index + firstRow;
+    const entry = toEntry(raw, `row ${row}`, problems);
+    if (!entry) return;
+    const earlier = seen.get(entry.key);
+    if (earlier) {
+      if (earlier.hash !== entry.hash) {
+        problems.push(entry.reference ? `row ${row}: reference "${entry.reference}" is also on row ${earlier.row}` : `row ${row}: "${entry.name}" repeats row ${earlier.row} with other aliases (merge them or give each a reference)`);
+      }
+      return;
+    }
+    seen.set(entry.key, { row, hash: entry.hash });
+    entries.push(entry);
+  });
+  if (problems.length) throw new WatchlistFormatError(origin, problems);
+  if (entries.length === 0) throw new WatchlistFormatError(origin, ['holds no entries']);
+  return entries;
+}
+
+/** Reads a CSV watchlist (see the module comment). Rows are numbered as in a spreadsheet (header = 1). */
+export function parseWatchlistCsv(text: string, origin = 'watchlist.csv'): WatchlistEntry[] {
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(text.replace(/^\ufeff/, ''), {
+      columns: (header: string[]) => header.map((column) => COLUMN_ALIASES[column.trim().toLowerCase()] ?? `ignored:${column}`),
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    }) as Record<string, string>[];
+  } catch (error) {
+    throw new WatchlistFormatError(origin, [`not a readable CSV file (${(error as Error).message})`]);
+  }
+  const header = text.replace(/^\ufeff/, '').split(/\r?\n/, 1)[0] ?? '';
+  if (!header.split(',').some((column) => COLUMN_ALIASES[column.trim().replace(/^"|"$/g, '').toLowerCase()] === 'name')) {
+    throw new WatchlistFormatError(origin, [`the header row must name a "name" column (found: ${header.slice(0, 120) || 'nothing'})`]);
+  }
+  return watchlistEntries(rows, origin, 2);
+}
+
+/** Reads a JSON watchlist: an array of entries or `{ "entries": [...] }`. */
+export function parseWatchlistJson(text: string, origin = 'watchlist.json'): WatchlistEntry[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new WatchlistFormatError(origin, [`not valid JSON (${(error as Error).message})`]);
+  }
+  const list = Array.isArray(value) ? value : (value as { entries?: unknown } | null)?.entries;
+  if (!Array.isArray(list)) throw new WatchlistFormatError(origin, ['must be a JSON array of entries or an object with an "entries" array']);
+  const raws = list.map((item) => {
+    if (typeof item === 'string') return { name: item };
+    if (typeof item !== 'object' || item === null) return {};
+    const object = item as Record<string, unknown>;
+    const raw: RawEntry = {};
+    for (const [key, v] of Object.entries(object)) {
+      const field = COLUMN_ALIASES[key.toLowerCase()];
+      if (field) raw[field] = v;
+    }
+    return raw;
+  });
+  return watchlistEntries(raws, origin, 1);
+}
+
+/** A watchlist file by its extension (.csv, .json). */
+export async function readWatchlistFile(path: string): Promise<WatchlistEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new WatchlistFormatError(path, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+  }
+  if (!text.trim()) throw new WatchlistFormatError(path, ['is empty']);
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json') return parseWatchlistJson(text, path);
+  if (extension === '.csv' || extension === '.txt') return parseWatchlistCsv(text, path);
+  throw new WatchlistFormatError(path, [`unknown file type "${extension}" (use .csv or .json)`]);
+}
+
+/** The version of a watchlist: a hash of its entries' keys and contents, in order of key. */
+export function watchlistVersion(entries: readonly WatchlistEntry[]): string {
+  return hash(entries.map((entry) => `${entry.key}=${entry.hash}`).sort());
+}

@@ -1,0 +1,259 @@
+/**
+ * Screening: every record a version adds, modifies or removes, and every entity a Federal Register
+ * rule announces, is matched against every subscriber's watchlist (functions/match/: one blocking
+ * index per watchlist, so a change costs a few hundred comparisons, not one per watchlist name).
+ * A record that matches entries at or above the subscriber's threshold becomes one hit event for
+ * that subscriber, carrying the scores, the names that matched and why.
+ *
+ *  - added / modified: the record as it is now is screened;
+ *  - removed: the record as it was is screened, so a former hit is told it was delisted;
+ *  - listed: when a watchlist is imported or edited, each source screens its stored records against
+ *    it once (`screenStoredRecords`, run on the source's next poll), so day one is covered.
+ *
+ * A hit an analyst marked "not a match" (functions/watchlist/store.ts) is left out while the listed
+ * record keeps the content hash it had when the decision was taken; once the record changes, the
+ * hit is alerted again. Event ids are deterministic (the change event, or the record's and entries'
+ * content), so a re-run, or a re-import of an unchanged watchlist, alerts nothing twice.
+ */
+import { createHash } from 'node:crypto';
+import type { ChangeEvent, HitType, WatchlistHit, WatchlistHitEvent } from '../events.ts';
+import { EVENT_TYPES } from '../events.ts';
+import { NameIndex } from '../match/index.ts';
+import { DEFAULT_THRESHOLD, prepareName } from '../match/score.ts';
+import { contentHash, type RegisterRecord } from '../records.ts';
+import type { StoredEvent } from '../store.ts';
+import type { RegisterSource } from '../sources/types.ts';
+import type { WatchlistEntry } from './file.ts';
+import { decisionKey, type HitDecision, type StoredWatchlist, type WatchlistStore } from './store.ts';
+
+/** A subscriber with a watchlist, as the configuration (or the stack's environment) gives it. */
+export interface WatchlistSubscriber {
+  id: string;
+  /** @default DEFAULT_THRESHOLD */
+  threshold?: number;
+}
+
+interface LoadedWatchlist {
+  subscriberId: string;
+  threshold: number;
+  version: string;
+  entries: WatchlistEntry[];
+  index: NameIndex;
+  /** Index position → entry position. */
+  owners: number[];
+  decisions: Map<string, HitDecision>;
+  /** Hits already reported (decisionKey → record hash then). */
+  reported: Map<string, string>;
+}
+
+/** What screening one record against one watchlist found, after decisions. */
+export interface RecordHits {
+  subscriberId: string;
+  threshold: number;
+  hits: WatchlistHit[];
+  /** Hits left out because an analyst marked them not a match (for the run's report). */
+  suppressed: number;
+}
+
+export interface ScreeningCounts {
+  screened: number;
+  hitEvents: number;
+  suppressed: number;
+}
+
+/** The watchlists of these subscribers, loaded and indexed once for a run. */
+export class WatchlistScreener {
+  private constructor(private readonly lists: LoadedWatchlist[]) {}
+
+  get size(): number {
+    return this.lists.length;
+  }
+
+  /** Subscribers whose watchlist was imported; a subscriber without one is skipped. */
+  static async load(store: WatchlistStore, subscribers: readonly WatchlistSubscriber[], only?: ReadonlySet<string>): Promise<WatchlistScreener> {
+    const lists: LoadedWatchlist[] = [];
+    for (const subscriber of subscribers) {
+      if (only && !only.has(subscriber.id)) continue;
+      const stored = await store.load(subscriber.id);
+      if (!stored) continue;
+      lists.push(indexWatchlist(stored, subscriber.threshold ?? DEFAULT_THRESHOLD, await store.decisions(subscriber.id), await store.reported(subscriber.id)));
+    }
+    return new WatchlistScreener(lists);
+  }
+
+  /** A screener over watchlists held in memory (the `screen` command, tests). */
+  static fromEntries(watchlists: readonly { subscriberId: string; entries: WatchlistEntry[]; threshold?: number; decisions?: Map<string, HitDecision> }[]): WatchlistScreener {
+    return new WatchlistScreener(
+      watchlists.map((list) => indexWatchlist({ subscriberId: list.subscriberId, version: '', entryCount: list.entries.length, chunks: 0, importedAt: '', importedBy: '', origin: '', entries: list.entries }, list.threshold ?? DEFAULT_THRESHOLD, list.decisions ?? new Map(), new Map())),
+    );
+  }
+
+  versionOf(subscriberId: string): string | undefined {
+    return this.lists.find((list) => list.subscriberId === subscriberId)?.version;
+  }
+
+  /**
+   * The hits of one record, per watchlist that has any (decisions on `recordHash` applied). With
+   * `onlyNew`, hits already reported against the same record content are left out too.
+   */
+  screenRecord(record: RegisterRecord, sourceId: string, recordHash: string, onlyNew = false): RecordHits[] {
+    const names = [record.name, ...record.aliases].filter(Boolean).map((name) => prepareName(name, record.kind, record.countries));
+    const results: RecordHits[] = [];
+    for (const list of this.lists) {
+      const best = new Map<number, WatchlistHit>();
+      for (const name of names) {
+        for (const match of list.index.search(name, list.threshold)) {
+          const entryPosition = list.owners[match.index]!;
+          const current = best.get(entryPosition);
+          if (current && current.score >= match.score) continue;
+          const entry = list.entries[entryPosition]!;
+          const hit: WatchlistHit = {
+            entryKey: entry.key,
+            entry: { name: entry.name, aliases: entry.aliases, countries: entry.countries, ...(entry.kind ? { kind: entry.kind } : {}) },
+            entryName: list.index.names[match.index]!.normalized.original,
+            recordName: name.normalized.original,
+            score: Math.round(match.score * 1000) / 1000,
+            explanation: match.explanation,
+          };
+          if (entry.reference) hit.reference = entry.reference;
+          best.set(entryPosition, hit);
+        }
+      }
+      if (best.size === 0) continue;
+      let suppressed = 0;
+      const hits = [...best.values()].filter((hit) => {
+        const key = decisionKey(sourceId, record.id, hit.entryKey);
+        const decision = list.decisions.get(key);
+        if (decision && decision.recordHash === recordHash) {
+          suppressed += 1;
+          return false;
+        }
+        return !(onlyNew && list.reported.get(key) === recordHash);
+      });
+      hits.sort((a, b) => b.score - a.score || a.entryKey.localeCompare(b.entryKey));
+      results.push({ subscriberId: list.subscriberId, threshold: list.threshold, hits, suppressed });
+    }
+    return results;
+  }
+}
+
+function indexWatchlist(stored: StoredWatchlist, threshold: number, decisions: Map<string, HitDecision>, reported: Map<string, string>): LoadedWatchlist {
+  const index = new NameIndex();
+  const owners: number[] = [];
+  stored.entries.forEach((entry, position) => {
+    for (const name of [entry.name, ...entry.aliases]) {
+      index.add(prepareName(name, entry.kind, entry.countries));
+      owners.push(position);
+    }
+  });
+  return { subscriberId: stored.subscriberId, threshold, version: stored.version, entries: stored.entries, index, owners, decisions, reported };
+}
+
+function hitEventId(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** Which records of a source are screened: a feed's documents and press items are not counterparties. */
+export function isScreenable(source: Pick<RegisterSource, 'kind'>, record: RegisterRecord): boolean {
+  return source.kind !== 'feed' || record.kind !== 'other';
+}
+
+function hitEvent(source: Pick<RegisterSource, 'id' | 'title' | 'homepage'>, result: RecordHits, hitType: HitType, id: string, time: string, details: Omit<WatchlistHitEvent['data'], 'sourceId' | 'sourceTitle' | 'subscriberId' | 'hitType' | 'threshold' | 'hits'>): WatchlistHitEvent {
+  return {
+    specversion: '1.0',
+    id,
+    source: `tradewatch/${source.id}`,
+    type: EVENT_TYPES.watchlistHit,
+    subject: `${result.subscriberId}/${details.recordId}`,
+    time,
+    datacontenttype: 'application/json',
+    data: { sourceId: source.id, sourceTitle: source.title, subscriberId: result.subscriberId, hitType, threshold: result.threshold, ...details, hits: result.hits },
+  };
+}
+
+function entriesPart(result: RecordHits): string {
+  return result.hits.map((hit) => `${hit.entryKey}`).join(',');
+}
+
+/**
+ * What the hit events say was reported, per subscriber, for WatchlistStore.noteReported: the
+ * record's hash per (source, record, entry); undefined for a delisting (forgotten).
+ */
+export function reportedHits(events: readonly StoredEvent[]): Map<string, { key: string; recordHash: string | undefined }[]> {
+  const bySubscriber = new Map<string, { key: string; recordHash: string | undefined }[]>();
+  for (const { event } of events) {
+    if (event.type !== EVENT_TYPES.watchlistHit) continue;
+    const data = (event as WatchlistHitEvent).data;
+    const list = bySubscriber.get(data.subscriberId) ?? [];
+    for (const hit of data.hits) list.push({ key: decisionKey(data.sourceId, data.recordId, hit.entryKey), recordHash: data.hitType === 'removed' ? undefined : data.recordHash });
+    bySubscriber.set(data.subscriberId, list);
+  }
+  return bySubscriber;
+}
+
+/** Hit events for the change events of one version (one per subscriber with hits per change). */
+export function screenChangeEvents(source: RegisterSource, events: readonly ChangeEvent[], screener: WatchlistScreener, hashes: ReadonlyMap<string, { oldHash?: string | undefined; newHash?: string | undefined }>, time: string): { events: StoredEvent[]; counts: ScreeningCounts } {
+  const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
+  const stored: StoredEvent[] = [];
+  for (const change of events) {
+    const { data } = change;
+    const record = data.changeType === 'removed' ? data.previous ?? data.record : data.record;
+    if (!record || !isScreenable(source, record)) continue;
+    counts.screened += 1;
+    const hashOf = hashes.get(change.id);
+    const recordHash = (data.changeType === 'removed' ? hashOf?.oldHash : hashOf?.newHash) ?? contentHash(record);
+    for (const result of screener.screenRecord(record, source.id, recordHash)) {
+      counts.suppressed += result.suppressed;
+      if (!result.hits.length) continue;
+      const event = hitEvent(source, result, data.changeType, hitEventId([change.id, result.subscriberId, entriesPart(result)]), time, {
+        recordId: data.recordId,
+        name: data.name,
+        list: data.list,
+        record: data.record,
+        previous: data.previous,
+        fields: data.fields,
+        sourceUrl: data.sourceUrl,
+        recordHash,
+        changeEventId: change.id,
+        ...(data.earlyWarning ? { earlyWarning: data.earlyWarning } : {}),
+      });
+      stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });
+      counts.hitEvents += 1;
+    }
+  }
+  return { events: stored, counts };
+}
+
+/**
+ * `listed` hit events for the source's stored records against the watchlists of `screener` (the
+ * initial screening of new or edited watchlists). A hit already reported against the same record
+ * content (by a change or an earlier screening) is left out, so an edited watchlist tells only
+ * what its new entries, or entries that match differently now, find.
+ */
+export async function screenRecords(source: RegisterSource, records: AsyncIterable<RegisterRecord> | Iterable<RegisterRecord>, screener: WatchlistScreener, time: string): Promise<{ events: StoredEvent[]; counts: ScreeningCounts }> {
+  const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
+  const stored: StoredEvent[] = [];
+  for await (const record of records) {
+    if (!isScreenable(source, record)) continue;
+    counts.screened += 1;
+    const recordHash = contentHash(record);
+    for (const result of screener.screenRecord(record, source.id, recordHash, true)) {
+      counts.suppressed += result.suppressed;
+      if (!result.hits.length) continue;
+      const key = result.hits.map((hit) => `${hit.entryKey}`).join(',');
+      const event = hitEvent(source, result, 'listed', hitEventId(['listed', result.subscriberId, source.id, record.id, recordHash, key]), time, {
+        recordId: record.id,
+        name: record.name,
+        list: record.list,
+        record,
+        previous: null,
+        fields: [],
+        sourceUrl: record.links[0] ?? source.homepage,
+        recordHash,
+      });
+      stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });
+      counts.hitEvents += 1;
+    }
+  }
+  return { events: stored, counts };
+}
