@@ -31,6 +31,8 @@ import { NamePairsFormatError, scoreNamePairsCsv } from './match/score-csv.ts';
 
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const DEMO_DIR = join(PROJECT_ROOT, 'demo');
+const DEMO_WATCHLIST = join(DEMO_DIR, 'watchlist.csv');
+const DEMO_SUBSCRIBER = 'demo-watchlist';
 
 const USAGE = `tradewatch — alerts on sanctions and export-control list changes
 
@@ -414,10 +416,18 @@ async function commandDemo(flags: Flags): Promise<number> {
   return withRuntime(flags, { persist: false, home, config }, async (runtime) => {
     out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
     await syncConfigWatchlists(runtime, config, 'configuration');
+    // Without a watchlist in the configuration, the bundled example watchlist shows screening.
+    let screening = watchlistSubscribers(config);
+    if (!screening.length) {
+      const entries = await readWatchlistFile(DEMO_WATCHLIST);
+      await new WatchlistStore(runtime.store).importWatchlist(DEMO_SUBSCRIBER, entries, DEMO_WATCHLIST, 'demo', new Date().toISOString());
+      screening = [{ id: DEMO_SUBSCRIBER, threshold: DEFAULT_THRESHOLD }];
+      out(`watchlist: ${entries.length} example counterparties from ${DEMO_WATCHLIST} are screened against every change (subscriber "${DEMO_SUBSCRIBER}")\n`);
+    }
     let alerts = 0;
     for (const { source, paths } of plans) {
       for (const path of paths) {
-        const [report] = await replayPaths(source, [path], pipelineDeps(runtime, source.id));
+        const [report] = await replayPaths(source, [path], { ...pipelineDeps(runtime, source.id), watchlistSubscribers: screening });
         alerts += (await deliverQueued(runtime, showAlert)).length;
         out(reportLine(report!, `${source.id} v${path.split('/').pop()}`));
       }

@@ -4,6 +4,7 @@
 import type { FieldChange } from './diff.ts';
 import { isChangeEvent, isHitEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent, type WatchlistHitEvent } from './events.ts';
 import type { RegisterRecord } from './records.ts';
+import { ENTITY_LIST_RULE_LIST } from './sources/formats/federal-register-entity-list.ts';
 
 const VERB = { added: 'ADDED to', removed: 'REMOVED from', modified: 'CHANGED on' } as const;
 const ITEM_VERB = { added: 'NEW in', removed: 'WITHDRAWN from', modified: 'UPDATED in' } as const;
@@ -26,7 +27,10 @@ function hitCounterparties(event: WatchlistHitEvent): string {
 export function renderSubject(event: TradewatchEvent): string {
   if (isHitEvent(event)) {
     const { data } = event;
-    return truncate(`[tradewatch] Watchlist hit: ${hitCounterparties(event)} ~ ${data.name} ${HIT_VERB[data.hitType]} ${data.list}`, 99);
+    // The subscriber's own reference (or the entry's name) first: it is what the reader knows.
+    const first = data.hits[0];
+    const who = `${first?.reference ?? first?.entry.name ?? ''}${data.hits.length > 1 ? ` +${data.hits.length - 1}` : ''}`;
+    return truncate(`[tradewatch] Hit ${who}: ${data.name} ${HIT_VERB[data.hitType]} ${data.list}`, 99);
   }
   if (!isChangeEvent(event)) return `[tradewatch] ${event.data.sourceTitle}: source ${event.data.status}`;
   const { name, list } = event.data;
@@ -39,6 +43,15 @@ export function renderText(event: TradewatchEvent): string {
   return isChangeEvent(event) ? renderChangeText(event) : renderHealthText(event);
 }
 
+/** For an entity read from a Federal Register Entity List rule: what the rule does, and when. */
+function announcement(record: RegisterRecord | null): string | undefined {
+  if (record?.list !== ENTITY_LIST_RULE_LIST) return undefined;
+  const action = String(record.extra.action ?? 'add');
+  const verb = action === 'remove' ? 'is ANNOUNCED for removal from the Entity List' : action === 'revise' ? 'has its Entity List entry REVISED' : 'is ANNOUNCED for the Entity List';
+  const effective = record.extra.effectiveDate ? `, effective ${String(record.extra.effectiveDate)}` : '';
+  return `${verb} by Federal Register ${String(record.extra.documentNumber ?? '')}${effective}`;
+}
+
 function renderHitText(event: WatchlistHitEvent): string {
   const { data } = event;
   const happened = {
@@ -47,7 +60,7 @@ function renderHitText(event: WatchlistHitEvent): string {
     removed: `was DELISTED from ${data.list} (it matched your watchlist while listed)`,
     listed: `is ON ${data.list} (initial screening of your watchlist)`,
   }[data.hitType];
-  const lines = [`Watchlist hit for ${data.subscriberId}: ${data.name} ${happened} (${data.sourceTitle})`, ''];
+  const lines = [`Watchlist hit for ${data.subscriberId}: ${data.name} ${announcement(data.record) ?? happened} (${data.sourceTitle})`, ''];
   if (data.earlyWarning) lines.push(`Announced earlier: Federal Register ${data.earlyWarning.documentNumber} (${data.earlyWarning.action}).`, '');
   lines.push(`Your counterparties that match (threshold ${data.threshold}):`);
   for (const hit of data.hits) {

@@ -93,9 +93,17 @@ describe('tradewatch CLI', () => {
       expect(result.stdout).toMatch(new RegExp(`${source} v1: baseline stored`));
     }
     const alerts = (await import('node:fs/promises')).readFile(join(home, 'demo', 'alerts.jsonl'), 'utf8');
-    const lines = (await alerts).trim().split('\n').map((l) => JSON.parse(l) as { specversion: string; type: string });
+    const all = (await alerts).trim().split('\n').map((l) => JSON.parse(l) as { specversion: string; type: string; data: { hitType?: string; name: string } });
+    const lines = all.filter((l) => l.type !== 'tradewatch.watchlist.hit');
     expect(lines.length).toBeGreaterThanOrEqual(9);
     expect(lines.every((l) => l.specversion === '1.0' && (l.type.startsWith('tradewatch.record.') || l.type.startsWith('tradewatch.item.')))).toBe(true);
+    // The bundled example watchlist: its counterparties found on the baselines, added, changed and delisted.
+    const hits = all.filter((l) => l.type === 'tradewatch.watchlist.hit').map((l) => `${l.data.hitType} ${l.data.name}`);
+    expect(hits).toEqual(
+      expect.arrayContaining(['listed Arkady Pavlovich VETROV', 'added Lumora Microsystems Co., Ltd.', 'removed ZARVAN COMPOSITE MATERIALS INDUSTRIES', 'removed NIGHTJAR INFORMATION SECURITY LLC', 'modified Arkady Pavlovich VETROV']),
+    );
+    expect(hits.some((h) => /acme/i.test(h))).toBe(false);
+    expect(result.stdout).toMatch(/WATCHLIST HIT \(added\) · demo-watchlist · us-trade-csl/);
     // Each bundled feed: one new item and one edited item; the re-fetched item and the one that
     // left the window alert nothing.
     for (const feed of ['us-ofac-recent-actions', 'us-bis-press', 'uk-ecju-notices', 'eu-sanctions-news', 'nl-export-control-news']) {
