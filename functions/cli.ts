@@ -638,6 +638,12 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
 
 /** The initial screening of one subscriber's new watchlist against every source with stored records, published at once. */
 async function screenStoredNow(runtime: LocalRuntime, config: TradewatchConfig, subscriberId: string, threshold: number): Promise<void> {
+  // Against the deployed table, the deployed pollers screen (and publish to the stack's topic) on
+  // their next poll; this process has no business publishing for them.
+  if (process.env.TRADEWATCH_DYNAMODB_ENDPOINT === 'aws') {
+    out(`initial screening of ${subscriberId}: each deployed poller screens its stored records on its next poll`);
+    return;
+  }
   const deps: PipelineDeps = { ...pipelineDeps(runtime, 'screening'), watchlistSubscribers: [{ id: subscriberId, threshold }] };
   let hits = 0;
   let screened = 0;

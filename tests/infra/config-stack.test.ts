@@ -47,6 +47,17 @@ describe('the stack from tradewatch.config.example.json', () => {
     });
   });
 
+  it('passes the watchlist subscribers and their thresholds to every poller, and subscribes each to its own hits', () => {
+    const pollers = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') } }));
+    expect(pollers.length).toBeGreaterThan(0);
+    for (const poller of pollers) expect(JSON.parse(poller.Properties.Environment.Variables.WATCHLIST_SUBSCRIBERS)).toEqual([{ id: 'counterparties', threshold: 0.85 }]);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'kyc@example.com',
+      FilterPolicy: { changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'], matchedWatchlists: ['counterparties'] },
+    });
+  });
+
   it('passes the keyword subscribers to every poller', () => {
     const pollers = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') } }));
     for (const poller of pollers) {

@@ -40,8 +40,10 @@ describe('loadConfig', () => {
       ['entity-list-china', 'email'],
       ['sdn-additions', 'sms'],
       ['screening-system', 'webhook'],
+      ['counterparties', 'email'],
       ['semiconductor-watch', 'email'],
     ]);
+    expect(config.subscribers[3]!.watchlist).toEqual({ file: join(PROJECT_ROOT, 'demo', 'watchlist.csv'), threshold: 0.85 });
     expect(config.sources['us-trade-csl']).toEqual({ enabled: true, schedule: 'rate(1 hour)' });
     expect(config.sources['us-ofac-sdn']).toEqual({ enabled: true, schedule: SOURCES.find((s) => s.id === 'us-ofac-sdn')!.schedule });
     expect(config.subscribers[0]!.filters).toEqual({ sources: ['us-trade-csl'], lists: ['Entity List'], changeTypes: ['added'], countries: ['CN', 'HK'], includeHealth: false });
