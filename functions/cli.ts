@@ -470,9 +470,13 @@ function commandConfig(flags: Flags): number {
     for (const rule of config.topics) out(`  ${rule.topic}: ${rule.keywords.join(', ')}`);
   }
   out(`\nsubscribers:${subscribers.length ? '' : ' none'}`);
-  for (const { id, channel, filterPolicy } of subscribers) {
+  for (const { id, channel, filterPolicy, watchlist } of subscribers) {
     const to = channel.type === 'email' ? channel.address : channel.type === 'sms' ? channel.phoneNumber : channel.url;
     out(`  ${id}  ${channel.type} ${to}\n    filter policy: ${JSON.stringify(filterPolicy)}`);
+    if (watchlist) {
+      const from = watchlist.file ?? (watchlist.entries ? `${watchlist.entries.length} inline entries` : 'the table (tradewatch watchlist import)');
+      out(`    watchlist: ${from}, threshold ${watchlist.threshold}`);
+    }
   }
   const operations = [config.operations?.email && `email ${config.operations.email}`, config.operations?.sms && `sms ${config.operations.sms}`].filter(Boolean);
   out(`\noperations: ${operations.length ? operations.join(', ') : 'none'}`);
