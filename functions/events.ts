@@ -19,10 +19,10 @@ export const EVENT_TYPES = {
 
 export type ChangeEventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
-export interface RecordChangeData {
+/** A listed record in an event: what it is, where, as it is now and as it was. */
+export interface ListedRecordData {
   sourceId: string;
   sourceTitle: string;
-  changeType: 'added' | 'removed' | 'modified';
   recordId: string;
   name: string;
   list: string;
@@ -38,6 +38,10 @@ export interface RecordChangeData {
    * announcement (see functions/early-warnings.ts). The subscriber already had the news.
    */
   earlyWarning?: { recordId: string; sourceId: string; eventId: string; documentNumber: string; action: string; announcedAt: string; name: string };
+}
+
+export interface RecordChangeData extends ListedRecordData {
+  changeType: 'added' | 'removed' | 'modified';
 }
 
 export interface SourceHealthData {
@@ -78,26 +82,15 @@ export interface WatchlistHit {
  * A watchlist hit, published to the one subscriber whose watchlist it is (`matchedWatchlists`
  * attribute = the subscriber id), never to the others: their counterparties stay theirs.
  */
-export interface WatchlistHitData {
-  sourceId: string;
-  sourceTitle: string;
+export interface WatchlistHitData extends ListedRecordData {
   subscriberId: string;
   hitType: HitType;
   /** The subscriber's threshold the scores passed. */
   threshold: number;
-  recordId: string;
-  name: string;
-  list: string;
-  /** The listed record as it is now; for a delisting, as it was. */
-  record: RegisterRecord | null;
-  previous: RegisterRecord | null;
-  fields: FieldChange[];
-  sourceUrl: string;
   /** Content hash of `record`: a decision on this hit holds while the record keeps it. */
   recordHash: string;
   /** The change event this hit comes from (none for `listed`). */
   changeEventId?: string;
-  earlyWarning?: RecordChangeData['earlyWarning'];
   hits: WatchlistHit[];
 }
 
