@@ -62,11 +62,24 @@
  *
  * The full text of a rule (its `full_text_xml_url`) is a third format: the Entity List entries a
  * rule adds, removes or revises (functions/sources/formats/federal-register-entity-list.ts).
+ *
+ * Entity List entries from the desk (the early warning's early warning): a filing has no XML, only
+ * its PDF and the text FederalRegister.gov extracts from it with pdftotext, served at the desk's
+ * `raw_text_url` (`/public-inspection/raw_text/202/303/929.txt`). A filing whose topics include
+ * entity-list is followed to that text, and its entries are read from it
+ * (functions/sources/formats/federal-register-public-inspection-text.ts) into the records, with the
+ * same ids, that the published rule's XML gives a business day later: an entry is alerted once,
+ * from the desk, and what printing changes in it (the citation's page) is a modification. A text
+ * that reader cannot read with confidence gives no entries and a warning (the filing is still
+ * alerted as a document); a text that cannot be fetched fails the run like the XML (run.ts), and
+ * the next poll tries again. A filing is recognised from its title alone (the desk has no action
+ * or abstract): a rule that adds entities under another title is read when it is published.
  */
 import { SourceFormatError } from '../errors.ts';
 import { cleanText, type ExtraFields, type RegisterRecord } from '../records.ts';
 import { assertNotErrorPage, headText, readHead } from './document.ts';
 import { federalRegisterFullTextXmlFormat } from './formats/federal-register-entity-list.ts';
+import { federalRegisterPublicInspectionTextFormat, publicInspectionTextName } from './formats/federal-register-public-inspection-text.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
 import { streamJsonArrayObjects } from './us-trade-csl.ts';
 
@@ -81,6 +94,7 @@ export {
   type EntityListMatch,
   type EntityListRule,
 } from './formats/federal-register-entity-list.ts';
+export { parseEntityListRawText, publicInspectionTextName } from './formats/federal-register-public-inspection-text.ts';
 
 export const US_FEDERAL_REGISTER_ID = 'us-federal-register';
 export const FEDERAL_REGISTER_LIST = 'Federal Register';
@@ -141,6 +155,7 @@ export const PUBLIC_INSPECTION_FIELDS = [
   'num_pages',
   'pdf_url',
   'publication_date',
+  'raw_text_url',
   'title',
   'type',
 ] as const;
@@ -447,7 +462,7 @@ export function federalRegisterPublicInspectionRecord(result: Record<string, unk
   put(extra, 'agencies', agencies.names);
   const listedOn = publicationDate(result.publication_date, extra, context, where);
   return documentItem(found, context, agencies.slugs, extra, listedOn, {
-    links: links(text(result.html_url, 'html_url'), text(result.pdf_url, 'pdf_url')),
+    links: links(text(result.html_url, 'html_url'), text(result.pdf_url, 'pdf_url'), text(result.raw_text_url, 'raw_text_url')),
     topics: federalRegisterTopics({ title: found.title, agencySlugs: agencies.slugs }),
   });
 }
@@ -555,12 +570,19 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
     publisher: 'Office of the Federal Register (National Archives) and the Government Publishing Office, via FederalRegister.gov',
     jurisdiction: 'US',
     kind: 'feed',
-    // A published Entity List rule: its full text holds the entities, each alerted as an early
-    // warning before the Consolidated Screening List carries it.
-    followUps: (record) =>
-      record.topics?.includes('entity-list') && record.extra.stage === 'published'
-        ? record.links.filter((link) => /\/full_text\/xml\//.test(link)).map((url) => ({ url, name: `${record.id}.full_text.xml`, format: federalRegisterFullTextXmlFormat.id }))
-        : [],
+    // An Entity List rule: its entities, each alerted as an early warning before the Consolidated
+    // Screening List carries it. From the desk, the filing's raw text; once printed, the full text.
+    followUps: (record) => {
+      if (!record.topics?.includes('entity-list')) return [];
+      if (record.extra.stage === 'published') {
+        return record.links.filter((link) => /\/full_text\/xml\//.test(link)).map((url) => ({ url, name: `${record.id}.full_text.xml`, format: federalRegisterFullTextXmlFormat.id }));
+      }
+      if (record.extra.stage === 'public-inspection') {
+        const name = publicInspectionTextName(record.id, record.listedOn);
+        return record.links.filter((link) => /\/public-inspection\/raw_text\//.test(link)).map((url) => ({ url, name, format: federalRegisterPublicInspectionTextFormat.id }));
+      }
+      return [];
+    },
     // The poller fetches downloads[0] with its companion, so one version holds both stages. A
     // download with companions is fetched whole on every poll (a 304 on the search would say
     // nothing of the desk); the content hash of both files stops an unchanged poll. downloads[1]
@@ -578,7 +600,7 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
         serves: 'the public-inspection desk of the next issue, every agency (JSON, no API key; filtered here to the query\'s agencies)',
       },
     ],
-    formats: [documentsFormat(filter), publicInspectionFormat(filter), federalRegisterFullTextXmlFormat],
+    formats: [documentsFormat(filter), publicInspectionFormat(filter), federalRegisterFullTextXmlFormat, federalRegisterPublicInspectionTextFormat],
     // Documents go on the desk at 08:45 ET (special filings through the day) and are printed at
     // 06:00 ET the next business day. Entity List rules often take effect on filing.
     schedule: 'rate(5 minutes)',

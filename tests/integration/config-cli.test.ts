@@ -25,6 +25,7 @@ describe('tradewatch config and --config', () => {
       'entity-list-china': { source: ['us-trade-csl'], changeType: ['added'], list: ['Entity List'], countries: ['CN', 'HK'] },
       'sdn-additions': { source: ['us-ofac-sdn'], changeType: ['added'], list: ['SDN'] },
       'screening-system': { changeType: ['added', 'removed', 'modified', 'health'] },
+      counterparties: { changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'], matchedWatchlists: ['counterparties'] },
       'semiconductor-watch': { changeType: ['added', 'removed', 'modified'], matchedKeywords: ['semiconductor-watch'] },
     });
   });

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countryCode } from '../../functions/countries.ts';
 import type { RegisterRecord } from '../../functions/records.ts';
 import { collectRecords, fileDocument } from '../../functions/sources/document.ts';
 import { parseEntityListRule, type EntityListRule } from '../../functions/sources/formats/federal-register-entity-list.ts';
 import { CSL_COLUMNS, cslRecordFromRow, usTradeCsl, type CslRow } from '../../functions/sources/us-trade-csl.ts';
-import { entityListRecords, indexEntityListRecords, matchEntityListRecords, usFederalRegister } from '../../functions/sources/us-federal-register.ts';
+import { entityListRecords, indexEntityListRecords, matchEntityListRecords, parseEntityListRawText, usFederalRegister } from '../../functions/sources/us-federal-register.ts';
+import { PROJECT_ROOT } from '../helpers/cli.ts';
 import { realFixture } from '../real-fixtures.ts';
 
 const XML = realFixture('federal-register/2023-03929.full_text.xml');
@@ -217,5 +219,39 @@ describe('matchEntityListRecords with FR Doc. 2023-03929', () => {
 
     expect(index.size).toBe(2001);
     expect(matchEntityListRecords(records, index)).toEqual([]);
+  });
+});
+
+describe('the public-inspection raw text of FR Doc. 2023-03929 against its published full-text XML', () => {
+  /** Derived from the XML's text in the layout the desk's raw text has (tests/fixtures/federal-register/README.md). */
+  const RAW_TEXT = join(PROJECT_ROOT, 'tests/fixtures/federal-register/2023-03929.public-inspection.2023-02-27.txt');
+  const fromRawText = async (): Promise<RegisterRecord[]> => {
+    const warnings: string[] = [];
+    const records = entityListRecords(parseEntityListRawText(await readFile(RAW_TEXT, 'utf8'), { fileName: '2023-03929.public-inspection.2023-02-27.txt', warn: (m) => warnings.push(m) }));
+    expect(warnings).toEqual([]);
+    return records;
+  };
+
+  it('gives the same 13 entries, under the same ids and countries, as the XML', async () => {
+    const filed = await fromRawText();
+    const { records: printed } = await parse();
+
+    expect(filed.map((r) => r.id).sort()).toEqual(printed.map((r) => r.id).sort());
+    expect(filed).toHaveLength(13);
+    const countries = (records: RegisterRecord[]): Record<string, string[]> => Object.fromEntries(records.map((r) => [r.id, r.countries]));
+    expect(countries(filed)).toEqual(countries(printed));
+    const byDestination: Record<string, number> = {};
+    for (const record of filed) byDestination[record.countries[0]!] = (byDestination[record.countries[0]!] ?? 0) + 1;
+    expect(byDestination).toEqual({ CA: 2, CN: 5, FR: 1, LU: 1, NL: 1, RU: 3 });
+  });
+
+  it('gives the same records but for the citation, whose page only the printed rule has', async () => {
+    const printed = new Map((await parse()).records.map((r) => [r.id, r]));
+
+    for (const record of await fromRawText()) {
+      const { frCitation, frCitationAsPrinted, ...extra } = printed.get(record.id)!.extra;
+      expect(record).toEqual({ ...printed.get(record.id)!, extra: { ...extra, frCitation: frCitationAsPrinted } });
+      expect(frCitation).toBe('88 FR 12170, 2/27/2023');
+    }
   });
 });

@@ -38,6 +38,10 @@
  * Records: one per entry (an entity listed under three destinations is three entries, as on the
  * Entity List itself), id `<document number>:<country code>:<normalized name>`, list
  * "Entity List (Federal Register)".
+ *
+ * The public-inspection raw text of a filing (federal-register-public-inspection-text.ts) is read
+ * into the same drafts and finished by the same code below (`assembleEntityListRule`,
+ * `readEntityCellText`), so that a filing and the rule it becomes give the same records.
  */
 import type { Readable } from 'node:stream';
 import { SaxesParser } from 'saxes';
@@ -282,7 +286,11 @@ const QUOTED = /[“"]\s*([^”"]+?)\s*[”"]/g;
 const SUPPLEMENT_4 = /supplement\s+no\.?\s*4\s+to\s+part\s+744/i;
 const OTHER_SUPPLEMENT = /supplement\s+no\.?\s*(\d+)\s+to\s+part\s+(\d+)/gi;
 
-function mentionsOnlyOtherSupplements(text: string): boolean {
+/** "Supplement No. 4 to part 744" in any spelling (the Entity List). */
+export const SUPPLEMENT_4_TO_PART_744 = SUPPLEMENT_4;
+
+/** True when the text names another supplement (No. 7 to part 744, …) and not Supplement No. 4. */
+export function mentionsOnlyOtherSupplements(text: string): boolean {
   let other = false;
   for (const m of text.matchAll(OTHER_SUPPLEMENT)) {
     if (m[1] === '4' && m[2] === '744') return false;
@@ -292,7 +300,7 @@ function mentionsOnlyOtherSupplements(text: string): boolean {
 }
 
 /** The amendments one AMDPAR makes to Supplement No. 4: one per quoted name, or per verb when none is quoted. */
-function amendmentsOf(text: string): EntityListAmendment[] {
+export function amendmentsOf(text: string): EntityListAmendment[] {
   // Verbs inside a quoted name ("Amending Trading Co.") are not instructions.
   const masked = text.replace(QUOTED, (quoted) => ' '.repeat(quoted.length));
   const verbs = [...masked.matchAll(VERB)];
@@ -424,12 +432,13 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
 /** Legal forms that continue a name past a comma ("Spacety Co., Ltd."). */
 const NAME_CONTINUES = /^(?:ltd|limited|inc|incorporated|llc|l\.l\.c|co|corp|corporation|company|plc|gmbh|ag|s\.?a|s\.?a\.?s|s\.?r\.?l|b\.?v|n\.?v|jsc|ojsc|pjsc|cjsc|ooo|pte|pvt|bhd|sdn|fze|fzco|fzc|llp|lp)\b\.?$/i;
 
-interface CellText {
+/** An Entity cell: the text before its first line break, then each line (aliases, addresses). */
+export interface EntityCellText {
   readonly lead: string;
-  readonly lines: string[];
+  readonly lines: readonly string[];
 }
 
-function cellText(cell: XNode): CellText {
+function cellText(cell: XNode): EntityCellText {
   return { lead: inlineText(cell, { skipLines: true }), lines: elements(cell, 'LI').map((li) => inlineText(li)) };
 }
 
@@ -441,14 +450,15 @@ export function entityKind(name: string): RecordKind {
   return ORGANIZATION_WORDS.test(normalizeEntityName(name)) ? 'organization' : 'other';
 }
 
-interface TableContext {
+export interface TableContext {
   readonly rule: Pick<EntityListRule, 'documentNumber' | 'startPage'>;
   readonly warn: (message: string) => void;
   /** Quoted names of the instructions, by match key and by normalized name. */
   readonly named: readonly EntityListAmendment[];
 }
 
-interface DraftEntry {
+/** One row of the table as read, before the instructions say what happens to it. */
+export interface DraftEntry {
   destination: string;
   countryCode?: string;
   name: string;
@@ -490,7 +500,12 @@ function splitNameFromLead(lead: string, destinationCode: string | undefined, co
 }
 
 function readEntityCell(cell: XNode, entry: DraftEntry, context: TableContext): void {
-  const { lead, lines } = cellText(cell);
+  readEntityCellText(cellText(cell), entry, context);
+}
+
+/** Name, aliases and addresses of an Entity cell (lines starting with a dash are aliases). */
+export function readEntityCellText(cell: EntityCellText, entry: DraftEntry, context: TableContext): void {
+  const { lead, lines } = cell;
   const { name, rest } = splitNameFromLead(lead, entry.countryCode, context);
   entry.name = name.replace(/,$/, '').trim();
   let remainder = rest.replace(/^[\s,;]+/, '');
@@ -615,7 +630,7 @@ const MONTHS: Readonly<Record<string, string>> = {
 };
 
 /** The first "Month D, YYYY" after "effective" as an ISO date. */
-function effectiveDateOf(text: string): string | undefined {
+export function effectiveDateOf(text: string): string | undefined {
   const m = /\beffective\s+(?:on\s+|as\s+of\s+)?([A-Z][a-z]+)\.?\s+(\d{1,2}),\s+(\d{4})/.exec(text);
   const month = m ? MONTHS[m[1]!.toLowerCase()] : undefined;
   if (!m || !month) return undefined;
@@ -678,6 +693,32 @@ function interpret(captured: CapturedDocument, options: EntityListParseOptions):
   const drafts: DraftEntry[] = [];
   for (const table of tables) readTable(table, context, drafts);
 
+  return assembleEntityListRule(
+    {
+      documentNumber,
+      subject: preambleText(preamble, 'SUBJECT'),
+      action: preambleText(preamble, 'ACT'),
+      ...(effectiveDate ? { effectiveDate } : {}),
+      ...(rin ? { rin } : {}),
+      ...(docket ? { docket } : {}),
+      ...(startPage !== undefined ? { startPage } : {}),
+    },
+    amendments,
+    drafts,
+    warn,
+  );
+}
+
+/** What a rule says of itself, apart from its amendments and entries. */
+export type EntityListRuleHead = Omit<EntityListRule, 'amendments' | 'entries'>;
+
+/**
+ * The rule from its head, the instructions' amendments and the table's rows: each row gets the
+ * action the instructions give it, and each entry the instructions remove (not reprinted) becomes
+ * an entry of its own.
+ */
+export function assembleEntityListRule(head: EntityListRuleHead, amendments: readonly EntityListAmendment[], drafts: readonly DraftEntry[], warn: (message: string) => void): EntityListRule {
+  const { documentNumber, startPage } = head;
   const verbs = new Set(amendments.map((a) => a.action));
   const entries: EntityListEntry[] = [];
   const printed = new Set<string>();
@@ -730,17 +771,7 @@ function interpret(captured: CapturedDocument, options: EntityListParseOptions):
       inTable: false,
     });
   }
-  return {
-    documentNumber,
-    subject: preambleText(preamble, 'SUBJECT'),
-    action: preambleText(preamble, 'ACT'),
-    ...(effectiveDate ? { effectiveDate } : {}),
-    ...(rin ? { rin } : {}),
-    ...(docket ? { docket } : {}),
-    ...(startPage !== undefined ? { startPage } : {}),
-    amendments,
-    entries,
-  };
+  return { ...head, amendments: [...amendments], entries };
 }
 
 /**

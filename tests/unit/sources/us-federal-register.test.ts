@@ -555,7 +555,7 @@ describe('federalRegisterQueryUrl', () => {
 
   it('gives the desk URL with its fields', () => {
     expect(federalRegisterPublicInspectionUrl()).toBe(
-      'https://www.federalregister.gov/api/v1/public-inspection-documents/current.json?fields%5B%5D=agencies&fields%5B%5D=docket_numbers&fields%5B%5D=document_number&fields%5B%5D=editorial_note&fields%5B%5D=filed_at&fields%5B%5D=filing_type&fields%5B%5D=html_url&fields%5B%5D=num_pages&fields%5B%5D=pdf_url&fields%5B%5D=publication_date&fields%5B%5D=title&fields%5B%5D=type',
+      'https://www.federalregister.gov/api/v1/public-inspection-documents/current.json?fields%5B%5D=agencies&fields%5B%5D=docket_numbers&fields%5B%5D=document_number&fields%5B%5D=editorial_note&fields%5B%5D=filed_at&fields%5B%5D=filing_type&fields%5B%5D=html_url&fields%5B%5D=num_pages&fields%5B%5D=pdf_url&fields%5B%5D=publication_date&fields%5B%5D=raw_text_url&fields%5B%5D=title&fields%5B%5D=type',
     );
   });
 });
@@ -567,7 +567,7 @@ describe('usFederalRegister metadata', () => {
       { url: federalRegisterQueryUrl(), format: 'federal-register-documents-json', serves: expect.stringContaining('100 newest documents'), companions: { 'current.json': federalRegisterPublicInspectionUrl() } },
       { url: federalRegisterPublicInspectionUrl(), format: 'federal-register-public-inspection-json', serves: expect.any(String) },
     ]);
-    expect(usFederalRegister.formats.map((f) => f.id)).toEqual(['federal-register-documents-json', 'federal-register-public-inspection-json', 'federal-register-full-text-xml']);
+    expect(usFederalRegister.formats.map((f) => f.id)).toEqual(['federal-register-documents-json', 'federal-register-public-inspection-json', 'federal-register-full-text-xml', 'federal-register-public-inspection-text']);
     expect(FEDERAL_REGISTER_AGENCIES).toEqual(['industry-and-security-bureau', 'foreign-assets-control-office', 'state-department']);
   });
 
