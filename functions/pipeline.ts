@@ -127,7 +127,7 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     // A feed shows a window of recent items: one that drops out of it was not withdrawn. It stays
     // in the stored state (so its return is no news) and is no change.
     if (source.kind === 'feed') retainDroppedItems(diff, previous);
-    const changes = isBaseline ? [] : diff.changes;
+    const changes = isBaseline ? [] : diff.changes.filter((change) => !isQuiet(source, change));
     for (const change of changes) report[change.type] += 1;
 
     // 6. store: events first, then record state, manifest, sentinel
@@ -295,6 +295,12 @@ async function screenStored(source: RegisterSource, deps: PipelineDeps, state: W
   }
   (deps.log ?? silentLogger).info('stored records screened against new watchlists', { source: source.id, watchlists: state.pending.map((p) => p.subscriber.id), ...result.counts, stored });
   return stored;
+}
+
+/** A modification of the source's quiet fields alone: stored, not alerted. */
+function isQuiet(source: RegisterSource, change: RecordChange): boolean {
+  const quiet = source.quietFields;
+  return Boolean(quiet?.length) && change.type === 'modified' && (change.fields ?? []).length > 0 && change.fields!.every((field) => quiet!.includes(field.field));
 }
 
 function retainDroppedItems(diff: SnapshotDiff, previous: ReadonlyMap<string, string>): void {

@@ -62,7 +62,14 @@ export function withFollowUps(source: RegisterSource, fetchOptions: FetchOptions
       for (const followUp of pending.values()) {
         const followFormat = source.formats.find((f) => f.id === followUp.format);
         if (!followFormat) throw new SourceFormatError(source.id, `follow-up ${followUp.name}: the source has no format ${followUp.format}`);
-        const fetched = await fetchVersion(source.id, { name: followUp.name, url: followUp.url }, {}, fetchOptions);
+        let fetched;
+        try {
+          fetched = await fetchVersion(source.id, { name: followUp.name, url: followUp.url }, {}, fetchOptions);
+        } catch (error) {
+          if (!followUp.optional || !isSourceProblem(error)) throw error;
+          context.warn(`follow-up ${followUp.name} skipped: ${error.reason}`);
+          continue;
+        }
         if (fetched.notModified) continue;
         try {
           yield* followFormat.parse(fetched.input, context);

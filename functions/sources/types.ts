@@ -87,9 +87,17 @@ export interface RegisterSource {
   /**
    * Documents a record points at whose records belong to the same version (an Entity List rule's
    * full text for a Federal Register item). Live polls fetch and parse them after the main file; a
-   * follow-up that cannot be fetched fails the run, so the next poll tries again. @default none
+   * follow-up that cannot be fetched fails the run, so the next poll tries again (unless it is
+   * `optional`). @default none
    */
   readonly followUps?: (record: RegisterRecord) => readonly FollowUp[];
+  /**
+   * Fields (as FieldChange names them: `extra.frCitation`) whose change alone is news to nobody: a
+   * modification touching only these is stored, so the state stays exact, but not alerted. An
+   * Entity List entity read from the public-inspection filing gets its Federal Register page only
+   * once the rule is printed. @default none
+   */
+  readonly quietFields?: readonly string[];
   /**
    * Lower-case names of files read beside the main one when present (`add.csv`, `alt.csv` ...).
    * @default []
@@ -103,6 +111,11 @@ export interface FollowUp {
   readonly name: string;
   /** Id of one of the source's formats. */
   readonly format: string;
+  /**
+   * A follow-up whose fetch fails is skipped with a warning instead of failing the run (what it
+   * would add also comes later by another way). @default false
+   */
+  readonly optional?: boolean;
 }
 
 export type Source = RegisterSource;

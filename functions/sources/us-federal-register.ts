@@ -570,6 +570,8 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
     publisher: 'Office of the Federal Register (National Archives) and the Government Publishing Office, via FederalRegister.gov',
     jurisdiction: 'US',
     kind: 'feed',
+    // An entity read from the filing has no page in its citation yet; printing adds it, and nothing else.
+    quietFields: ['extra.frCitation', 'extra.frCitationAsPrinted'],
     // An Entity List rule: its entities, each alerted as an early warning before the Consolidated
     // Screening List carries it. From the desk, the filing's raw text; once printed, the full text.
     followUps: (record) => {
@@ -579,7 +581,8 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
       }
       if (record.extra.stage === 'public-inspection') {
         const name = publicInspectionTextName(record.id, record.listedOn);
-        return record.links.filter((link) => /\/public-inspection\/raw_text\//.test(link)).map((url) => ({ url, name, format: federalRegisterPublicInspectionTextFormat.id }));
+        // Optional: the printed rule's XML brings the same entities a day later if the text cannot be had.
+        return record.links.filter((link) => /\/public-inspection\/raw_text\//.test(link)).map((url) => ({ url, name, format: federalRegisterPublicInspectionTextFormat.id, optional: true }));
       }
       return [];
     },

@@ -91,20 +91,38 @@ describe('a live poll of the Federal Register that finds an Entity List rule on 
     now = { documents: 2, desk: 2 };
     const printed = await poll();
 
-    // Assess 2: the document is updated; no entity is added (or removed) again; each entity is
-    // modified only by the citation's page, which the printed rule fills in.
+    // Assess 2: the document is updated; no entity is alerted again: printing only fills in the
+    // citation's page (the source's quiet fields), which is stored but is news to nobody.
     expect(printed.status).toBe('changed');
     expect(printed.events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.updated' });
-    const entities = printed.events.filter((e) => e.data.list === ENTITY_LIST);
-    expect(entities.filter((e) => e.data.changeType !== 'modified')).toEqual([]);
-    expect(entities.map((e) => e.data.recordId).sort()).toEqual(warnings.map((e) => e.data.recordId).sort());
-    for (const e of entities) {
-      expect(e.type).toBe('tradewatch.item.updated');
-      expect(e.data.fields.map((f) => f.field).sort()).toEqual(['extra.frCitation', 'extra.frCitationAsPrinted']);
-      expect(e.data.fields.find((f) => f.field === 'extra.frCitation')).toMatchObject({ old: '88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]', new: '88 FR 12170, 2/27/2023' });
-    }
+    expect(printed.events.filter((e) => e.data.list === ENTITY_LIST)).toEqual([]);
+    const stored = await stack.store.loadRecords(live.id, warnings.map((e) => e.data.recordId));
+    expect(stored.size).toBe(13);
+    expect(stored.get('2023-03929:CA:cpunto-inc')!.extra.frCitation).toBe('88 FR 12170, 2/27/2023');
+    expect(warnings.find((e) => e.data.recordId === '2023-03929:CA:cpunto-inc')!.data.record!.extra.frCitation).toBe('88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]');
     expect(requestsFor('/documents/full_text/xml/')).toBe(1);
     expect(requestsFor(RAW_TEXT_PATH)).toBe(1);
+  });
+
+  it('alerts the filing as a document, without failing the run, when its raw text cannot be fetched', async () => {
+    now = { documents: 1, desk: 'empty' };
+    await poll();
+    server.handle((req, res) => {
+      void (async () => {
+        const url = req.url!;
+        if (url.startsWith(RAW_TEXT_PATH)) return res.writeHead(404).end('not found');
+        if (url.startsWith('/desk')) return res.writeHead(200).end(await desk());
+        return res.writeHead(200).end(await documents());
+      })();
+    });
+    now = { documents: 1, desk: 1 };
+
+    const filed = await poll();
+
+    expect(filed.status).toBe('changed');
+    expect(filed.events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.published' });
+    expect(filed.events.filter((e) => e.data.list === ENTITY_LIST)).toEqual([]);
+    expect(requestsFor(RAW_TEXT_PATH)).toBeGreaterThanOrEqual(1);
   });
 
   it('alerts the filing as a document, with a logged warning and no entities, when its raw text cannot be read', async () => {
