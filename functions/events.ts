@@ -91,7 +91,10 @@ export interface WatchlistHitData extends ListedRecordData {
   recordHash: string;
   /** The change event this hit comes from (none for `listed`). */
   changeEventId?: string;
+  /** Best first, at most MAX_HITS_PER_EVENT (functions/watchlist/screening.ts). */
   hits: WatchlistHit[];
+  /** How many more entries matched than `hits` lists. */
+  moreHits?: number;
 }
 
 export interface CloudEvent<T> {

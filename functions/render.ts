@@ -70,6 +70,7 @@ function renderHitText(event: WatchlistHitEvent): string {
     lines.push(`    "${hit.entryName}" ~ "${hit.recordName}"`);
     for (const reason of hit.explanation.slice(0, 6)) lines.push(`    · ${reason}`);
   }
+  if (data.moreHits) lines.push(`  … and ${data.moreHits} more of your entries (a threshold this loose, or a name this short, matches many)`);
   lines.push('', 'The listed record:');
   if (data.record) lines.push(`  Name:      ${data.record.name}`, ...describeRecord(data.record));
   if (data.hitType === 'modified' && data.fields.length) {

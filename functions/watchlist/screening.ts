@@ -53,7 +53,12 @@ export interface RecordHits {
   hits: WatchlistHit[];
   /** Hits left out because an analyst marked them not a match (for the run's report). */
   suppressed: number;
+  /** Entries that also match, beyond the MAX_HITS_PER_EVENT best. */
+  moreHits?: number;
 }
+
+/** Most entries one hit event lists (a record matching more is a too-loose threshold or a too-short name). */
+export const MAX_HITS_PER_EVENT = 25;
 
 export interface ScreeningCounts {
   screened: number;
@@ -131,7 +136,10 @@ export class WatchlistScreener {
         return !(onlyNew && list.reported.get(key) === recordHash);
       });
       hits.sort((a, b) => b.score - a.score || a.entryKey.localeCompare(b.entryKey));
-      results.push({ subscriberId: list.subscriberId, threshold: list.threshold, hits, suppressed });
+      // One event stays well under SNS's 256 KB: the best MAX_HITS_PER_EVENT entries, and how many more.
+      const result: RecordHits = { subscriberId: list.subscriberId, threshold: list.threshold, hits: hits.slice(0, MAX_HITS_PER_EVENT), suppressed };
+      if (hits.length > MAX_HITS_PER_EVENT) result.moreHits = hits.length - MAX_HITS_PER_EVENT;
+      results.push(result);
     }
     return results;
   }
@@ -167,7 +175,7 @@ function hitEvent(source: Pick<RegisterSource, 'id' | 'title' | 'homepage'>, res
     subject: `${result.subscriberId}/${details.recordId}`,
     time,
     datacontenttype: 'application/json',
-    data: { sourceId: source.id, sourceTitle: source.title, subscriberId: result.subscriberId, hitType, threshold: result.threshold, ...details, hits: result.hits },
+    data: { sourceId: source.id, sourceTitle: source.title, subscriberId: result.subscriberId, hitType, threshold: result.threshold, ...details, hits: result.hits, ...(result.moreHits ? { moreHits: result.moreHits } : {}) },
   };
 }
 

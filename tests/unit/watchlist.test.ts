@@ -89,6 +89,13 @@ describe('WatchlistScreener', () => {
     expect(screener.screenRecord(record('EL:2', 'Harbor Logistics'), 'us-trade-csl', 'h2')).toEqual([]);
   });
 
+  it('lists at most 25 entries in one hit, and counts the rest', () => {
+    const many = parseWatchlistCsv(['reference,name', ...Array.from({ length: 30 }, (_, i) => `R-${i},Orion Shipping`)].join('\n'));
+    const [result] = WatchlistScreener.fromEntries([{ subscriberId: 'acme', entries: many }]).screenRecord(record('X:1', 'ORION SHIPPING'), 'x', 'h');
+    expect(result!.hits).toHaveLength(25);
+    expect(result!.moreHits).toBe(5);
+  });
+
   it('never matches a person entry with a vessel of the same name', () => {
     const screener = WatchlistScreener.fromEntries([{ subscriberId: 'acme', entries: parseWatchlistCsv('name,kind\nSea Lantern,person\n') }]);
     expect(screener.screenRecord(record('SDN:3', 'SEA LANTERN', { kind: 'vessel' }), 'us-ofac-sdn', 'h')).toEqual([]);
