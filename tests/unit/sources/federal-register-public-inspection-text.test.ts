@@ -298,7 +298,7 @@ describe('usFederalRegister follow-ups', () => {
 
     expect(record.links).toContain('https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt');
     expect(usFederalRegister.followUps!(record)).toEqual([
-      { url: 'https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt', name: '2023-03929.public-inspection.2023-02-27.txt', format: 'federal-register-public-inspection-text' },
+      { url: 'https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt', name: '2023-03929.public-inspection.2023-02-27.txt', format: 'federal-register-public-inspection-text', optional: true },
     ]);
   });
 
