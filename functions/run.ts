@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SourceFetchError, SourceFormatError, isSourceProblem } from './errors.ts';
-import { fetchVersion, hashFiles, type FetchOptions } from './fetch.ts';
+import { discoverLink, fetchVersion, hashFiles, type FetchOptions } from './fetch.ts';
 import { randomUUID } from 'node:crypto';
 import { processNotModified, processVersion, reportSourceFailure, silentLogger, type PipelineDeps, type ProcessOptions, type RunReport } from './pipeline.ts';
 import type { SourceMeta } from './store.ts';
@@ -87,13 +87,19 @@ async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: Pipeli
   if (!download) return reportSourceFailure(source, new SourceFetchError(source.id, 'the source has no download URL'), deps, started);
   let outcome;
   try {
-    const name = basename(new URL(download.url).pathname) || `${source.id}.download`;
-    const request = { name, url: download.url, ...(download.companions ? { companions: download.companions } : {}) };
+    // A file whose name changes with every update (BIS's dpl_MMDDYYYY.csv) is found on its page
+    // first; a page without the link fails the run here, before anything is fetched or stored.
+    const url = download.discover ? await discoverLink(source.id, download.discover, fetchOptions) : download.url;
+    const name = basename(new URL(url).pathname) || `${source.id}.download`;
+    const request = { name, url, ...(download.companions ? { companions: download.companions } : {}) };
     // A 304 on the main file says nothing of its companions (the Federal Register desk changes
     // while the search does not): with companions, every file is fetched and the content hash of
     // all of them is the sentinel.
     const conditional = meta?.contentHash && !download.companions;
-    const validators = conditional ? { ...(meta.etag ? { etag: meta.etag } : {}), ...(meta.lastModified ? { lastModified: meta.lastModified } : {}) } : {};
+    // The stored validators belong to the last stored file, which for a discovered download may
+    // have had another URL: only its ETag goes along (a match means the same representation), not
+    // its Last-Modified, which a newer file under a new name could predate (a false 304).
+    const validators = conditional ? { ...(meta.etag ? { etag: meta.etag } : {}), ...(meta.lastModified && !download.discover ? { lastModified: meta.lastModified } : {}) } : {};
     outcome = await fetchVersion(source.id, request, validators, fetchOptions);
   } catch (error) {
     if (!isSourceProblem(error)) throw error;

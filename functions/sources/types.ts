@@ -51,6 +51,28 @@ export interface SourceDownload {
   readonly serves: string;
   /** Companion files fetched beside the main one, keyed by the name the parser expects. */
   readonly companions?: Readonly<Record<string, string>>;
+  /**
+   * The file's address changes with every update and is found on a page: a live poll fetches
+   * `discover.page` and then the file its matching link points to (see `discoverLink` in
+   * functions/fetch.ts). `url` then names the same page. @default none: `url` is the file
+   */
+  readonly discover?: SourceDiscovery;
+}
+
+/** Where a download whose file name changes with every update is linked from. */
+export interface SourceDiscovery {
+  /** An https page that links the file, e.g. the register's page on the publisher's site. */
+  readonly page: string;
+  /**
+   * RegExp source, matched case-insensitively against the absolute URL of every `<a href>` on the
+   * page (relative hrefs resolved against the page). A named group `date` marks the date in it.
+   */
+  readonly linkPattern: string;
+  /**
+   * How the eight digits of the `date` group read, when several links match: the latest date wins.
+   * Without it (or when no match carries a valid date), the last matching link on the page wins.
+   */
+  readonly dateFormat?: 'MMDDYYYY' | 'YYYYMMDD';
 }
 
 export interface RecordCountBounds {

@@ -38,14 +38,42 @@
  *   Names are upper case, sometimes with a stray leading space; "X A/K/A Y" and "X D/B/A Y" are split
  *   into a name and an alias, the parenthesised form "(A.K.A. …)" is left as written.
  * - Orders run up to 50 years: an expiration date of 2056 is the order's term, not an error.
- * - Since 2025 BIS publishes the list on bis.gov, whose DPL page offers an export in another layout
- *   (one "name and address" cell, type of denial, citations); this source reads dpl.txt only.
+ * - Since 2025 the list lives on bis.gov: www.bis.doc.gov forwards there, dpl.txt answers with the
+ *   site's HTML, and the DPL page links an export as CSV under a dated name that changes with every
+ *   update (`media.bis.gov/sites/default/files/dpl_04142026.csv`). The live poll finds that link on
+ *   the page (`discover`) and reads the CSV (functions/sources/formats/bis-dpl-csv.ts has its
+ *   layout): name and address in one cell, the effective and expiration dates, the citations and a
+ *   type of denial; Standard_Order, Last_Update and Action are gone. dpl.txt is still read, to
+ *   replay history; the header tells the two apart.
+ * - The switch keeps the records as they were, as far as the export allows. The id comes from the
+ *   name, street and city split back out of the one cell: of the 451 rows of dpl.txt (November
+ *   2023) that reappear in the April 2026 export, 443 get the id dpl.txt gave them; the other eight
+ *   (a name written "SURNAME, GIVEN NAME", seven cities with a region after a comma) read once as a
+ *   removal plus an addition. The export drops the leading zeros of most dates, which are put back
+ *   (`6/19/2003` → `06/19/2003`; only the zeros: a year 3017 stays 3017, anything that is not
+ *   m/d/yyyy is kept as written). A type of denial Standard / Non-Standard is Standard_Order Y / N
+ *   (the same three Non-Standard parties in both files); the citations are FR_Citation. The export
+ *   writes Country "US" for the US parties (377 of the 379 rows with a State in April 2026), where
+ *   dpl.txt mostly left it empty (288 of 411 in 2023): `countries` says US either way, and the
+ *   address of a party in a US state leaves the country out, as most dpl.txt rows did. Last_Update
+ *   and Action, which the export lacks, are quiet fields: a record that only loses them is stored,
+ *   not alerted. Measured from dpl.txt of 2023-11-28 to the export of 2026-04-14, the switch alerts
+ *   110 additions, 211 removals and 142 modifications (310 more records only lose Last_Update and
+ *   Action); beyond the real changes of those two and a half years, that is the eight split
+ *   differences, 71 US addresses that dpl.txt wrote with "US" (they lose ", US") and one party that
+ *   gains the country US (dpl.txt had no country and no five-digit ZIP code for it).
+ * - Those 211 removals are more than maxDropFraction allows, so that version would be held as a
+ *   broken download (a source-health event, nothing alerted). An operator who has checked the DPL
+ *   page passes it once with `npx tradewatch poll --source us-bis-dpl --accept-drop` (or
+ *   `acceptDrop: true` in the poll function's event); a deployment whose last stored dpl.txt is
+ *   more recent sees fewer real removals and may pass the guard unaided.
  */
 import { createHash } from 'node:crypto';
 import { countryCode } from '../countries.ts';
 import { SourceFormatError } from '../errors.ts';
 import { cleanText, type ExtraFields, type RegisterRecord } from '../records.ts';
 import { readDelimitedRows } from './delimited-text.ts';
+import { readDplCsv, sniffDplCsv, type DplCsvRow } from './formats/bis-dpl-csv.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const US_BIS_DPL_ID = 'us-bis-dpl';
@@ -126,15 +154,25 @@ const EXTRA_CELLS: readonly (readonly [string, DplColumn])[] = [
   ['frCitation', 'FR_Citation'],
 ];
 
+export interface DplRowOptions {
+  /**
+   * Leave Country out of the address when it is US and State is a US state or territory (the
+   * CSV export writes US where dpl.txt mostly left Country empty). @default false
+   */
+  omitUsCountryFromAddress?: boolean;
+}
+
 /** Maps one row. Undefined (with a warning) when it has no name. */
-export function dplRecordFromRow(row: DplRow, context: ParseContext, where = ''): RegisterRecord | undefined {
+export function dplRecordFromRow(row: DplRow, context: ParseContext, where = '', options: DplRowOptions = {}): RegisterRecord | undefined {
   const fullName = clean(row.Name);
   if (!fullName) {
     context.warn(`row ${where}has no Name: skipped (street "${clean(row.Street_Address)}")`);
     return undefined;
   }
   const [name, ...aliases] = fullName.split(ALIAS_SEPARATOR).map((part) => part.trim()).filter((part) => part.length > 0);
-  const address = [row.Street_Address, row.City, row.State, row.Postal_Code, row.Country]
+  const usParty = clean(row.Country).toUpperCase() === 'US' && US_STATES.has(clean(row.State).toUpperCase());
+  const addressCountry = options.omitUsCountryFromAddress && usParty ? '' : row.Country;
+  const address = [row.Street_Address, row.City, row.State, row.Postal_Code, addressCountry]
     .map(clean)
     .filter((part) => part.length > 0)
     .join(', ');
@@ -206,6 +244,64 @@ export const dplTextFormat: SourceFormat = {
   parse: parseDplText,
 };
 
+/** `m/d/yyyy` with its leading zeros put back (`6/9/2003` → `06/09/2003`), as dpl.txt wrote it; anything else as written. */
+export function padUsDate(value: string): string {
+  const match = US_DATE.exec(value.trim());
+  return match ? `${match[1]!.padStart(2, '0')}/${match[2]!.padStart(2, '0')}/${match[3]!}` : value;
+}
+
+/** The export's Type of Denial as dpl.txt's Standard_Order: Standard → Y, Non-Standard → N, else as written. */
+export function standardOrderOf(typeOfDenial: string): string {
+  const value = clean(typeOfDenial);
+  if (/^standard$/i.test(value)) return 'Y';
+  if (/^non[\s-]*standard$/i.test(value)) return 'N';
+  return value;
+}
+
+/**
+ * One row of the bis.gov export as the dpl.txt row it stands for (no Standard_Order text, no
+ * Last_Update, no Action), mapped like one. A Name_and_Address cell that is not six parts refuses
+ * the file: skipping the row would read as a delisting.
+ */
+export function dplRecordFromCsvRow(row: DplCsvRow, context: ParseContext, fileName: string): RegisterRecord | undefined {
+  const { parts, cells, rowNumber } = row;
+  if (!parts) {
+    throw new SourceFormatError(
+      context.sourceId,
+      `${fileName}: row ${rowNumber}: Name_and_Address "${clean(cells.nameAndAddress)}" is not the six comma-separated parts (name, street, city, state, country, postal code) this layout joins`,
+    );
+  }
+  const dplRow: DplRow = {
+    Name: parts.name,
+    Street_Address: parts.street,
+    City: parts.city,
+    State: parts.state,
+    Country: parts.country,
+    Postal_Code: parts.postalCode,
+    Effective_Date: padUsDate(cells.effectiveDate),
+    Expiration_Date: padUsDate(cells.expirationDate),
+    Standard_Order: standardOrderOf(cells.typeOfDenial),
+    Last_Update: '',
+    Action: '',
+    FR_Citation: cells.citations,
+  };
+  return dplRecordFromRow(dplRow, context, `${rowNumber} `, { omitUsCountryFromAddress: true });
+}
+
+async function* parseDplCsv(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
+  for await (const row of readDplCsv(input.main, context)) {
+    const record = dplRecordFromCsvRow(row, context, input.main.name);
+    if (record) yield record;
+  }
+}
+
+export const dplCsvFormat: SourceFormat = {
+  id: 'bis-dpl-csv',
+  description: 'BIS Denied Persons List, the bis.gov export as CSV (dpl_MMDDYYYY.csv: Name_and_Address, Effective_Date, Expiration_Date, Appropriate Federal Register Citations, Type of Denial)',
+  sniff: (head) => sniffDplCsv(head),
+  parse: parseDplCsv,
+};
+
 export const usBisDpl: RegisterSource = {
   id: US_BIS_DPL_ID,
   title: 'Denied Persons List',
@@ -214,26 +310,39 @@ export const usBisDpl: RegisterSource = {
   kind: 'register',
   downloads: [
     {
-      // The address BIS published the file under for two decades (and every git scraper used).
-      // bis.doc.gov now forwards to bis.gov; whether it still serves a current dpl.txt could not be
-      // checked from here. If it answers with a page instead, the run is refused as an HTML page
-      // (a source-health event, never a delisting storm). The same denials are in the trade.gov
-      // CSL (us-trade-csl, list "Denied Persons List"), which is current.
-      url: 'https://www.bis.doc.gov/dpl/dpl.txt',
-      format: 'bis-dpl-txt',
-      serves: 'the whole Denied Persons List as tab-separated text (about 170 KB, 600-700 rows, one per party and address); no ids',
+      // The DPL page links the current export ("Export as CSV") under a name dated MMDDYYYY that
+      // changes with every update, on media.bis.gov. Should several dated links appear, the latest
+      // date wins. A `_0`-style suffix (what Drupal, which serves media.bis.gov's /sites/default/
+      // files, appends to a second upload under the same name) is accepted; none has been seen. A
+      // page without such a link fails the run (a source-health event, nothing stored). The same
+      // denials are in the trade.gov CSL (us-trade-csl, list "Denied Persons List").
+      url: 'https://www.bis.gov/licensing/end-user-guidance/denied-persons-list-dpl',
+      discover: {
+        page: 'https://www.bis.gov/licensing/end-user-guidance/denied-persons-list-dpl',
+        linkPattern: String.raw`/dpl_(?<date>\d{8})(?:_\d+)?\.csv(?:[?#].*)?$`,
+        dateFormat: 'MMDDYYYY',
+      },
+      format: 'bis-dpl-csv',
+      serves: 'the DPL page, which links the whole Denied Persons List as CSV (dpl_MMDDYYYY.csv, about 110 KB, 550-600 rows, one per party and address; name and address in one cell); no ids',
     },
   ],
-  formats: [dplTextFormat],
-  // Denial orders take effect on signature and reach the file within days; the list changes a few
-  // times a month. dpl.txt is a static file; whether the server answers If-None-Match or
-  // If-Modified-Since with 304 could not be checked from here. The content-hash sentinel stops an
-  // unchanged file before parsing either way, so a poll costs one small download at worst.
+  formats: [dplTextFormat, dplCsvFormat],
+  // Denial orders take effect on signature and reach the list within days; it changes a few times
+  // a month. Each poll fetches the DPL page in full (it also shows the whole list as a table: about
+  // 750 KB, a peer reports) and then the CSV; whether media.bis.gov answers If-None-Match with 304
+  // could not be checked from here. The content-hash sentinel stops an unchanged file before
+  // parsing either way. An operator who finds a page every 5 minutes too heavy sets a slower
+  // schedule for the source in the configuration (`sources.us-bis-dpl.schedule`).
   schedule: 'rate(5 minutes)',
-  // 546 rows in 2019, 581 in 2022, 665 in 2023. A broken download falls far below 300; more than
-  // 2,000 would be another file. BIS removes expired orders in batches (81 denials went between
-  // 2022-09 and 2023-11), so one version may legitimately drop a few dozen rows: 15 % (about 100
-  // rows) passes, anything larger waits for a human.
+  // 546 rows in 2019, 581 in 2022, 665 in 2023 (dpl.txt), 564 in April 2026 (the export). A broken
+  // download falls far below 300; more than 2,000 would be another file. BIS removes expired
+  // orders in batches (81 denials went between 2022-09 and 2023-11), so one version may
+  // legitimately drop a few dozen rows: 15 % (about 100 rows) passes, anything larger waits for a
+  // human.
   expectedRecords: { min: 300, max: 2_000, maxDropFraction: 0.15 },
+  // dpl.txt's Last_Update and Action are not in the export: a record that only loses them when the
+  // source moves to the export is no news (see the top of this file). The price: replaying dpl.txt,
+  // a row whose only change is its Last_Update or Action is stored without an alert.
+  quietFields: ['extra.lastUpdate', 'extra.action'],
   homepage: 'https://www.bis.gov/licensing/end-user-guidance/denied-persons-list-dpl',
 };

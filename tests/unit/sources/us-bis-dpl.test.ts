@@ -322,9 +322,9 @@ describe('usBisDpl', () => {
       await expect(parseText(text)).rejects.toThrow(/^us-bis-dpl: parse: dpl\.txt: unknown layout: header lacks Postal_Code, Effective_Date/);
     });
 
-    it('refuses the bis.gov CSV export and other files as an unknown layout', async () => {
-      await expect(parseText('name_and_address,type_of_denial,effective_date\n"A, 1 ST",DENIED,01/02/2020\n', 'dpl.csv')).rejects.toThrow(
-        /^us-bis-dpl: parse: dpl\.csv is in an unknown layout \(expected one of: bis-dpl-txt\)/,
+    it('refuses other files as an unknown layout', async () => {
+      await expect(parseText('_id,source,entity_number,type\n1,DPL,2,Entity\n', 'consolidated.csv')).rejects.toThrow(
+        /^us-bis-dpl: parse: consolidated\.csv is in an unknown layout \(expected one of: bis-dpl-txt, bis-dpl-csv\)/,
       );
     });
 
@@ -351,8 +351,11 @@ describe('usBisDpl', () => {
   });
 
   describe('source', () => {
-    it('serves its live URL in the format it declares, with bounds around the real list sizes', () => {
-      expect(usBisDpl.downloads.map((d) => [d.url, d.format])).toEqual([['https://www.bis.doc.gov/dpl/dpl.txt', 'bis-dpl-txt']]);
+    it('finds its live file on the bis.gov DPL page, in the format it declares, with bounds around the real list sizes', () => {
+      const page = 'https://www.bis.gov/licensing/end-user-guidance/denied-persons-list-dpl';
+      expect(usBisDpl.downloads.map((d) => [d.url, d.format, d.discover?.page, d.discover?.dateFormat])).toEqual([[page, 'bis-dpl-csv', page, 'MMDDYYYY']]);
+      expect(usBisDpl.formats.map((f) => f.id)).toEqual(['bis-dpl-txt', 'bis-dpl-csv']);
+      expect(usBisDpl.quietFields).toEqual(['extra.lastUpdate', 'extra.action']);
       expect(usBisDpl.expectedRecords.min).toBeLessThan(546);
       expect(usBisDpl.expectedRecords.max).toBeGreaterThan(665);
       expect(usBisDpl.schedule).toBe('rate(5 minutes)');
