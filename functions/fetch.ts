@@ -111,18 +111,38 @@ function retryAfter(header: string | null): number | undefined {
 }
 
 /** One URL to a temporary file; returns undefined on 304. `finalUrl` is where redirects ended. */
-async function downloadOnce(sourceId: string, url: string, name: string, directory: string, validators: Validators, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>): Promise<(DownloadedFile & Validators & { finalUrl: string }) | undefined> {
+/** Redirects one download follows, each to a URL checked like the first one. */
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+async function downloadOnce(sourceId: string, url: string, name: string, directory: string, validators: Validators, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>> & Pick<FetchOptions, 'allowPrivateHosts'>): Promise<(DownloadedFile & Validators & { finalUrl: string }) | undefined> {
   const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   try {
+    // Redirects are followed by hand: each Location is checked as the first URL was (https only,
+    // no private, loopback or link-local address), so a publisher, or whoever answers for it,
+    // cannot bounce the poller to 169.254.169.254 or an internal host.
     let response: Response;
-    try {
-      response = await fetch(url, { headers, signal: controller.signal, redirect: 'follow' });
-    } catch (error) {
-      throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : `network error: ${(error as Error).message}`);
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      try {
+        response = await fetch(current, { headers, signal: controller.signal, redirect: 'manual' });
+      } catch (error) {
+        throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : `network error: ${(error as Error).message}`);
+      }
+      if (!REDIRECT_STATUSES.has(response.status)) break;
+      await response.body?.cancel();
+      const location = response.headers.get('location');
+      if (!location) throw new SourceFetchError(sourceId, `HTTP ${response.status} redirect from ${current} without a Location`);
+      if (hop >= MAX_REDIRECTS) throw new SourceFetchError(sourceId, `more than ${MAX_REDIRECTS} redirects from ${url}`);
+      const next = new URL(location, current).href;
+      await assertFetchableUrl(sourceId, next, options.allowPrivateHosts ?? false).catch((error: SourceFetchError) => {
+        throw new SourceFetchError(sourceId, `redirect from ${current}: ${error.reason}`);
+      });
+      current = next;
     }
     if (response.status === 304) return undefined;
     if (response.status === 429 || response.status >= 500) {
@@ -152,7 +172,7 @@ async function downloadOnce(sourceId: string, url: string, name: string, directo
       if (error instanceof SourceFetchError) throw error;
       throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms while reading the body` : `download broke off: ${(error as Error).message}`);
     }
-    const result: DownloadedFile & Validators & { finalUrl: string } = { name, path, bytes, sha256: attemptHash.digest('hex'), finalUrl: response.url || url };
+    const result: DownloadedFile & Validators & { finalUrl: string } = { name, path, bytes, sha256: attemptHash.digest('hex'), finalUrl: current };
     const etag = response.headers.get('etag');
     const lastModified = response.headers.get('last-modified');
     if (etag) result.etag = etag;

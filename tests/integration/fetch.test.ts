@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SourceFetchError } from '../../functions/errors.ts';
 import { assertFetchableUrl, fetchVersion, hashFiles, isPrivateAddress, type FetchedVersion } from '../../functions/fetch.ts';
 import { readHead } from '../../functions/sources/document.ts';
@@ -84,6 +84,19 @@ describe('fetchVersion against a loopback server', () => {
     await expect(fetchVersion('s', { name: 'a', url: `${server.url}/slow` }, {}, { ...LOOPBACK, timeoutMs: 200, attempts: 2 })).rejects.toThrow(/timed out after 200 ms/);
   });
 
+  it('follows redirects hop by hop, and gives up after too many', async () => {
+    server.handle((req, res) => {
+      const hop = Number(new URL(req.url!, server.url).searchParams.get('hop') ?? 0);
+      if (req.url!.startsWith('/loop')) return res.writeHead(302, { location: `/loop?hop=${hop + 1}` }).end();
+      if (hop < 2) return res.writeHead(hop === 0 ? 301 : 307, { location: `/list.csv?hop=${hop + 1}` }).end();
+      res.writeHead(200).end('id,name\n');
+    });
+    const outcome = (await fetchVersion('s', { name: 'list.csv', url: `${server.url}/list.csv` }, {}, LOOPBACK)) as FetchedVersion;
+    expect((await readHead(outcome.input.main)).toString()).toBe('id,name\n');
+    await outcome.cleanup();
+    await expect(fetchVersion('s', { name: 'list.csv', url: `${server.url}/loop` }, {}, LOOPBACK)).rejects.toThrow(/s: fetch: more than 5 redirects from/);
+  });
+
   it('fetches companion files beside the main one and hashes them all', async () => {
     server.handle((req, res) => res.writeHead(200).end(`body of ${req.url}`));
     const outcome = (await fetchVersion('s', { name: 'sdn.csv', url: `${server.url}/sdn.csv`, companions: { 'add.csv': `${server.url}/add.csv` } }, {}, LOOPBACK)) as FetchedVersion;
@@ -104,5 +117,46 @@ describe('assertFetchableUrl', () => {
   it('classifies addresses', () => {
     expect(['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.0.1', '169.254.1.1', '100.64.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0'].every(isPrivateAddress)).toBe(true);
     expect(['8.8.8.8', '172.32.0.1', '2606:4700::1111'].some(isPrivateAddress)).toBe(false);
+  });
+});
+
+describe('redirects to a private address', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  // A public publisher (a literal public address: no DNS here) that answers with a redirect. The
+  // network is the fault injected: no loopback server can stand at a public address.
+  function publisherRedirectingTo(location: string): string[] {
+    const requested: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      requested.push(url);
+      if (url === 'https://93.184.216.34/list.csv') return new Response(null, { status: 302, headers: { location } });
+      return new Response('id,name\n', { status: 200 });
+    });
+    return requested;
+  }
+
+  it('refuses a redirect to the metadata service, a private host or plain http, without requesting it', async () => {
+    for (const [location, cause] of [
+      ['http://169.254.169.254/latest/meta-data/', /non-TLS/],
+      ['https://169.254.169.254/latest/meta-data/', /private, loopback or link-local/],
+      ['https://10.0.0.7/internal', /private, loopback or link-local/],
+      ['https://[::1]/x', /private, loopback or link-local/],
+    ] as const) {
+      const requested = publisherRedirectingTo(location);
+      const error = await fetchVersion('custom-list', { name: 'list.csv', url: 'https://93.184.216.34/list.csv' }, {}, { backoffMs: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceFetchError);
+      expect((error as SourceFetchError).message).toMatch(/^custom-list: fetch: redirect from https:\/\/93\.184\.216\.34\/list\.csv: refused /);
+      expect((error as SourceFetchError).message).toMatch(cause);
+      expect(requested).toEqual(['https://93.184.216.34/list.csv']);
+    }
+  });
+
+  it('follows a redirect to another public https address', async () => {
+    const requested = publisherRedirectingTo('https://93.184.216.35/files/list.csv');
+    const outcome = (await fetchVersion('custom-list', { name: 'list.csv', url: 'https://93.184.216.34/list.csv' }, {}, { backoffMs: 1 })) as FetchedVersion;
+    expect(requested).toEqual(['https://93.184.216.34/list.csv', 'https://93.184.216.35/files/list.csv']);
+    await outcome.cleanup();
   });
 });
