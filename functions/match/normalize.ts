@@ -11,7 +11,15 @@
  *
  * Legal forms are kept (as low-weight tokens, in a canonical spelling) rather than dropped: `Acme
  * LLC` and `Acme OOO` are the same party, while `Acme` and `Acme Trading` are not, and a legal form is
- * the only hint in the name that a party is an organization.
+ * the only hint in the name that a party is an organization. A person's name has none (`Ag` in a
+ * Tuareg name is "son of", not an Aktiengesellschaft).
+ *
+ * Arabic script (Arabic, Persian, Urdu, Pashto) is romanized letter by letter the way romanizations
+ * of names write it (`ARABIC_LETTERS`: alif kept, ayn dropped, the article written apart), and its
+ * words, like Hebrew ones, are marked `abjad`: short vowels are not written, so score.ts compares them
+ * with Latin words by their consonants. `Abdul`, `Abdel` are written apart as `abd al`, like the
+ * Arabic. An acronym in parentheses that only spells the name's initials (`VARNHOLT LOGISTICS BUREAU (VLB)`) is left
+ * out: registers add it to some names and not to others.
  */
 import anyAscii from 'any-ascii';
 import type { RecordKind } from '../records.ts';
@@ -22,6 +30,12 @@ export type TokenKind = 'name' | 'legal' | 'particle' | 'initial' | 'number';
 export interface NameToken {
   text: string;
   kind: TokenKind;
+  /**
+   * Written in an abjad (Arabic, Persian, Urdu, Pashto or Hebrew script), where short vowels are not
+   * written: `محمد` folds to `mhmd`. Such a word is compared with a Latin one by its consonants
+   * (score.ts), never letter by letter.
+   */
+  abjad?: true;
 }
 
 export interface NormalizedName {
@@ -34,6 +48,14 @@ export interface NormalizedName {
   removedTitles: string[];
   /** True when a legal form was recognised: the name is an organization's. */
   hasLegalForm: boolean;
+  /**
+   * When the name is written `SURNAME, Given Names` (two comma-separated parts), the number of tokens
+   * of the surname part, which opens `tokens`; 0 otherwise. The tokens in the order the name is said
+   * are then `tokens.slice(surnameTokens)` followed by `tokens.slice(0, surnameTokens)`.
+   */
+  surnameTokens: number;
+  /** An acronym in parentheses closing the name and spelling its initials (`... BUREAU (VLB)`), as written; left out of the tokens. */
+  acronym?: string;
 }
 
 /**
@@ -89,7 +111,7 @@ export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
 export const TITLES: readonly string[] = [
   'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'lord', 'lady', 'hon', 'honorable', 'rev', 'reverend',
   'sheikh', 'sheik', 'shaikh', 'shaykh', 'cheikh', 'haji', 'hajji', 'hadji', 'hajj', 'alhaj', 'alhajji',
-  'mullah', 'mulla', 'maulana', 'mawlana', 'mawlawi', 'maulvi', 'moulavi', 'qari', 'imam', 'ayatollah', 'hojatoleslam', 'eng', 'engineer',
+  'mullah', 'mulla', 'maulana', 'mawlana', 'mawlawi', 'maulawi', 'maulavi', 'mawlavi', 'maulvi', 'moulvi', 'moulavi', 'qari', 'imam', 'ayatollah', 'hojatoleslam', 'eng', 'engineer',
   'general', 'gen', 'lieutenant', 'lt', 'colonel', 'col', 'major', 'maj', 'captain', 'capt', 'commander', 'cmdr', 'admiral', 'adm', 'brigadier', 'brig', 'sergeant', 'sgt',
 ];
 
@@ -102,6 +124,9 @@ export const PARTICLES: readonly string[] = [
 ];
 
 const TITLE_SET = new Set(TITLES);
+
+/** Romanizations of `Abd al-` (servant of the ...) written as one word: split into `abd` `al`. */
+export const FUSED_ARTICLE: ReadonlySet<string> = new Set(['abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdool']);
 const PARTICLE_SET = new Set(PARTICLES);
 
 /** Legal-form phrases as word lists, longest first, each with its canonical spelling. */
@@ -113,14 +138,58 @@ const LEGAL_FIRST_WORDS = new Set(LEGAL_PHRASES.map((p) => p.words[0]!));
 /** Scripts written without spaces between words: transliterated syllable by syllable. */
 const SYLLABIC = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
 
+/** Arabic-script and Hebrew letters (and Arabic presentation forms). */
+const ABJAD = /[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]/;
+
+/**
+ * Arabic-script letters as romanizations write them (Arabic, Persian, Urdu and Pashto letters). Unlike
+ * any-ascii, alif is kept as `a` (`امان` → `aman`, not `mn`), ta marbuta and alif maqsura end a word
+ * in `a` (`حمزة` → `hmza`, `مصطفى` → `mstfa`), and ayn and hamza are dropped, as most romanizations
+ * of names drop them. Vowel marks, rare in names, become the vowel they write.
+ */
+const ARABIC_LETTERS: Readonly<Record<string, string>> = {
+  '\u0621': '', '\u0622': 'a', '\u0623': 'a', '\u0624': 'u', '\u0625': 'i', '\u0626': 'i', '\u0627': 'a', '\u0671': 'a', '\u0628': 'b', '\u0629': 'a', '\u062a': 't', '\u062b': 'th',
+  '\u062c': 'j', '\u062d': 'h', '\u062e': 'kh', '\u062f': 'd', '\u0630': 'dh', '\u0631': 'r', '\u0632': 'z', '\u0633': 's', '\u0634': 'sh', '\u0635': 's', '\u0636': 'd', '\u0637': 't',
+  '\u0638': 'z', '\u0639': '', '\u063a': 'gh', '\u0641': 'f', '\u0642': 'q', '\u0643': 'k', '\u0644': 'l', '\u0645': 'm', '\u0646': 'n', '\u0647': 'h', '\u0648': 'w', '\u0649': 'a', '\u064a': 'y',
+  '\u067e': 'p', '\u0686': 'ch', '\u0698': 'zh', '\u06a9': 'k', '\u06af': 'g', '\u06cc': 'y', '\u06c0': 'a', '\u06c1': 'h', '\u06be': 'h', '\u06d2': 'y', '\u06ba': 'n', '\u0679': 't', '\u0688': 'd',
+  '\u0691': 'r', '\u067c': 't', '\u0689': 'd', '\u0693': 'r', '\u0681': 'dz', '\u0685': 'ts', '\u069a': 'sh', '\u0696': 'zh', '\u06ab': 'g', '\u06bc': 'n', '\u06d0': 'y', '\u06cd': 'y', '\u06d5': 'a',
+  '\u064e': 'a', '\u064f': 'u', '\u0650': 'i', '\u0640': '',
+};
+
+/** Whole Arabic words with a fixed romanization: the particles of names. */
+const ARABIC_WORDS: Readonly<Record<string, string>> = { '\u0628\u0646': 'bin', '\u0627\u0628\u0646': 'ibn', '\u0628\u0646\u062a': 'bint', '\u0627\u0644': 'al' };
+
+function romanizeArabicWord(word: string): string {
+  const fixed = ARABIC_WORDS[word];
+  if (fixed !== undefined) return fixed;
+  // The article written onto the word (`الحداد`), as romanizations write it apart (`al-Haddad`).
+  const article = /^[\u0627\u0671]\u0644./u.test(word) && word.length >= 4;
+  let out = article ? 'al ' : '';
+  for (const char of article ? word.slice(2) : word) {
+    let letter = ARABIC_LETTERS[char] ?? (/[\u064b-\u065f\u0670]/.test(char) ? '' : char);
+    // `ز` `ه` is `zeh`, not the digraph `zh` (`الزهراني` → `al zehrany`, as `al-Zahrani`).
+    if (letter.startsWith('h') && /[sztdkgc]$/.test(out)) letter = `e${letter}`;
+    out += letter;
+  }
+  return out;
+}
+
+/** Arabic-script words romanized (see `ARABIC_LETTERS`); anything else left as it is. */
+function romanizeArabic(value: string): string {
+  return value.normalize('NFKC').replace(/[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]+/g, romanizeArabicWord);
+}
+
 /**
  * Folds any script to lower-case ASCII words separated by single spaces: transliteration
- * (any-ascii), diacritics and case folded, apostrophes dropped inside words (`O'Brien` → `obrien`,
- * `neft'` → `neft`), dotted abbreviations closed up (`S.A.` → `sa`), other punctuation a space.
+ * (any-ascii; Arabic script by `ARABIC_LETTERS`), diacritics and case folded, apostrophes dropped
+ * inside words (`O'Brien` → `obrien`, `neft'` → `neft`), dotted abbreviations closed up (`S.A.` →
+ * `sa`), other punctuation a space.
  */
 export function foldText(value: string): string {
   let latin = '';
-  for (const char of value.normalize('NFC')) {
+  const text = ARABIC.test(value) ? romanizeArabic(value) : value.normalize('NFC');
+  for (const char of text) {
     latin += SYLLABIC.test(char) ? ` ${anyAscii(char)} ` : char;
   }
   latin = anyAscii(latin).toLowerCase();
@@ -129,6 +198,25 @@ export function foldText(value: string): string {
     .replace(/\b(?:[a-z]\.){2,}/g, (dotted) => dotted.replace(/\./g, ''))
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
+}
+
+/** Folded words of a part of a name, each marked when it was written in an abjad. */
+function foldWords(part: string): { words: string[]; abjad: boolean[] } {
+  if (!ABJAD.test(part)) {
+    const words = foldText(part).split(' ').filter(Boolean);
+    return { words, abjad: words.map(() => false) };
+  }
+  const words: string[] = [];
+  const abjad: boolean[] = [];
+  for (const raw of part.split(/\s+/)) {
+    const written = ABJAD.test(raw);
+    for (const word of foldText(raw).split(' ')) {
+      if (!word) continue;
+      words.push(word);
+      abjad.push(written);
+    }
+  }
+  return { words, abjad };
 }
 
 /** Roman numerals of two letters or more count as numbers (vessel `Star II`); `v`, `x` stay initials. */
@@ -142,48 +230,95 @@ function tokenKind(word: string): TokenKind {
 }
 
 /**
+ * Titles written in Arabic script (Qari, Sheikh, Haji, Mullah, Mawlawi, Maulana, Doctor, Engineer), as
+ * `foldText` romanizes them.
+ */
+export const ABJAD_TITLES: readonly string[] = ['\u0642\u0627\u0631\u064a', '\u0634\u064a\u062e', '\u062d\u0627\u062c\u064a', '\u062d\u0627\u062c\u06cc', '\u062d\u0627\u062c', '\u0645\u0644\u0627', '\u0645\u0648\u0644\u0648\u064a', '\u0645\u0648\u0644\u0648\u06cc', '\u0645\u0648\u0644\u0627\u0646\u0627', '\u062f\u0643\u062a\u0648\u0631', '\u0645\u0647\u0646\u062f\u0633'].map(foldText);
+const ABJAD_TITLE_SET = new Set(ABJAD_TITLES);
+
+/**
+ * An acronym in parentheses at the end of a name that spells the initials of the words before it
+ * (all of them, or all but particles): `VARNHOLT LOGISTICS BUREAU (VLB)`, `BANK OF THE NORTHERN
+ * SEAS (BNS)`. Registers add it to some names and not to others; it says nothing the words do not.
+ */
+function trailingAcronym(name: string): { rest: string; acronym: string } | undefined {
+  const match = /^(.*\S)\s*\(([^()]+)\)\s*$/s.exec(name);
+  if (!match) return undefined;
+  const acronym = foldText(match[2]!).replace(/ /g, '');
+  if (acronym.length < 2) return undefined;
+  const words = foldText(match[1]!).split(' ').filter(Boolean);
+  const initials = (list: string[]): string => list.map((w) => w[0]).join('');
+  if (acronym === initials(words) || acronym === initials(words.filter((w) => !PARTICLE_SET.has(w)))) return { rest: match[1]!, acronym: match[2]!.trim() };
+  return undefined;
+}
+
+/**
  * A name's tokens. `kind`, when known, decides whether leading titles are removed (persons and
- * unknown kinds only).
+ * unknown kinds only) and whether legal forms are looked for (not in a person's name: `AG` in
+ * `Iyad Ag Ghali` is a Tuareg "son of", not an Aktiengesellschaft).
  */
 export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
+  const acronym = trailingAcronym(name);
   // Registers write persons `SURNAME, Title Given`: a title may open any comma-separated part.
-  const segments = name.split(',').map((part) => foldText(part).split(' ').filter(Boolean));
+  const folded = (acronym ? acronym.rest : name).split(',').map(foldWords);
+  const segments = folded.map((part) => part.words);
   const words = segments.flat();
+  const abjad = folded.flatMap((part) => part.abjad);
   const segmentStarts = new Set<number>();
   segments.reduce((start, segment) => (segmentStarts.add(start), start + segment.length), 0);
+  const surnameWords = segments.length === 2 && segments[0]!.length && segments[1]!.length ? segments[0]!.length : 0;
   const tokens: NameToken[] = [];
+  const inSurname: boolean[] = [];
   const tokenStarts = new Set<number>();
   let hasLegalForm = false;
   for (let i = 0; i < words.length; ) {
     const word = words[i]!;
     let phrase: { words: string[]; canonical: string } | undefined;
-    if (LEGAL_FIRST_WORDS.has(word)) {
+    if (kind !== 'person' && LEGAL_FIRST_WORDS.has(word)) {
       phrase = LEGAL_PHRASES.find((p) => p.words.every((w, k) => words[i + k] === w));
     }
     // A name made only of a legal-form word (`Limited`, `Company`) is still a name.
     if (segmentStarts.has(i)) tokenStarts.add(tokens.length);
+    inSurname.push(i < surnameWords);
     if (phrase && !(words.length === phrase.words.length)) {
       tokens.push({ text: phrase.canonical, kind: 'legal' });
       hasLegalForm = true;
       i += phrase.words.length;
       continue;
     }
-    tokens.push({ text: word, kind: tokenKind(word) });
+    if (!abjad[i] && FUSED_ARTICLE.has(word)) {
+      // `Abdul` is `Abd al-`: written apart, as `Abd al-Rahman` and `عبد الرحمن` are.
+      tokens.push({ text: 'abd', kind: 'name' }, { text: 'al', kind: 'particle' });
+      inSurname.push(i < surnameWords);
+      i += 1;
+      continue;
+    }
+    tokens.push(abjad[i] ? { text: word, kind: tokenKind(word), abjad: true } : { text: word, kind: tokenKind(word) });
     i += 1;
   }
   const removedTitles: string[] = [];
   let kept = tokens;
+  let surnameTokens = inSurname.filter(Boolean).length;
   if (!hasLegalForm && (kind === undefined || kind === 'person' || kind === 'other')) {
     kept = [];
+    surnameTokens = 0;
     let leading = false;
+    const isTitle = (token: NameToken | undefined): boolean => token !== undefined && (token.abjad ? ABJAD_TITLE_SET.has(token.text) : TITLE_SET.has(token.text));
     tokens.forEach((token, i) => {
       if (tokenStarts.has(i)) leading = true;
-      if (leading && TITLE_SET.has(token.text) && tokens.length - removedTitles.length > 1) removedTitles.push(token.text);
+      // An abjad's titles are its own words: `adm` or `mr` from Arabic script is `Adam` or `Umar`.
+      // Its article goes with a title that follows it (`الشيخ`, `al shykh`).
+      const title = isTitle(token) || (token.abjad && token.text === 'al' && isTitle(tokens[i + 1]) && tokens[i + 1]!.abjad);
+      if (leading && title && tokens.length - removedTitles.length > 1) removedTitles.push(token.text);
       else {
         leading = false;
         kept.push(token);
+        if (inSurname[i]) surnameTokens += 1;
       }
     });
   }
-  return { original: name, text: kept.map((t) => t.text).join(' '), tokens: kept, removedTitles, hasLegalForm };
+  if (surnameTokens === kept.length) surnameTokens = 0;
+  const normalized: NormalizedName = { original: name, text: kept.map((t) => t.text).join(' '), tokens: kept, removedTitles, hasLegalForm, surnameTokens };
+  if (acronym) normalized.acronym = acronym.acronym;
+  return normalized;
 }

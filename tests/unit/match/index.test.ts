@@ -80,11 +80,71 @@ describe('NameIndex', () => {
     expect(index.search(prepareName('Mohammed Rehmatulla')).map((m) => m.index)).toEqual([3]);
   });
 
-  it('skips a key held by too many names when the query has rarer ones', () => {
-    const index = new NameIndex({ maxPostings: 10 });
+  it('does not bring the names a frequent word alone shares with a longer query, but does for that word alone', () => {
+    const index = new NameIndex();
     for (let i = 0; i < 20; i++) index.add(prepareName(`Trading Name${String.fromCharCode(97 + i)}q`));
     index.add(prepareName('Zelmora Trading'));
+    // `Zelmora Trading` against `Trading Nameaq`: at most half the words match, below any useful threshold.
     expect(index.candidates(prepareName('Zelmora Trading'))).toEqual([20]);
     expect(index.candidates(prepareName('Trading')).length).toBe(21);
+  });
+
+  it('finds a name written in Arabic script for its romanization, and the other way round', () => {
+    const index = new NameIndex();
+    index.add(prepareName('عبد الرحمن محمود الحداد', 'person'));
+    index.add(prepareName('Abdul Rahman Mahmoud al-Haddad', 'person'));
+    index.add(prepareName('Samir Salim al-Haddad', 'person'));
+    expect(index.search(prepareName('Abd al-Rahman Mahmud Haddad', 'person')).map((m) => m.index)).toEqual([1, 0]);
+    expect(index.search(prepareName('عبدالرحمن محمود الحداد', 'person')).map((m) => m.index)).toContain(1);
+  });
+
+  it('scores every name below the threshold where blocking is exact (0.55)', () => {
+    const index = new NameIndex();
+    index.add(prepareName('Zelmora Trading'));
+    index.add(prepareName('Kestrovo Logistics'));
+    index.add(prepareName('Silver Kestrel', 'vessel'));
+    expect(index.candidates(prepareName('Unrelated', 'organization'), 0.5)).toEqual([0, 1]);
+  });
+});
+
+describe('screen against screenAllPairs', () => {
+  // Invented names with what blocking has to keep: two typos in a long word, joined and split words,
+  // abbreviations, initials, plurals, transliterations, Arabic script, acronyms, reordered words.
+  const records: RegisterRecord[] = [
+    record('a', 'organization', 'Velgorodneftegaz Holding', ['Velgorod Neftegaz']),
+    record('b', 'person', 'HADDAD, Karim Saleh', ['كريم صالح الحداد']),
+    record('c', 'person', 'Abd al-Rahman Yusuf al-Kurdi'),
+    record('d', 'organization', 'Karamay Nexus Technologies Co., Ltd.'),
+    record('e', 'organization', 'Varnholt Logistics Bureau (VLB)'),
+    record('f', 'person', 'Tomasz Andrzej Wielgorski', [], ['PL']),
+    record('g', 'organization', 'Arkhona Petrochem Industries'),
+    record('h', 'vessel', 'Ocean Varanus 7'),
+    record('i', 'person', 'Mohammed Qassim Rehmatullah'),
+    record('j', 'organization', 'Baltrex International Shipping'),
+  ];
+  const watchlist = [
+    'Velgorodneftegas Holding',
+    'Velgorod Neftegaz Holdings',
+    'Karim Haddad',
+    'Kareem Saleh al-Haddad',
+    'عبد الرحمن يوسف الكردي',
+    'Abdulrahman Yusuf Kurdi',
+    'KaramayNexus Tech',
+    'Varnholt Logistics Bureau',
+    'T. A. Wielgorski',
+    { name: 'Wielgorski Tomasz', countries: ['PL'] },
+    'Arkhona Petrochem Industry',
+    { name: 'Ocean Varanus 7', schema: 'Vessel' },
+    'Muhammad Qasim Rehmatulla',
+    'Baltrex Intl Shipping',
+    'Intermational Shipping Baltrex',
+    'Unrelated Holdings',
+  ];
+
+  it.each([0.6, 0.7, 0.8, 0.9])('finds the same hits with the same scores at threshold %s', (threshold) => {
+    const indexed = screen(watchlist, records, threshold);
+    const brute = screenAllPairs(watchlist, records, threshold);
+    expect(brute.length).toBeGreaterThan(5);
+    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(brute.map((h) => [h.recordId, h.watchlistIndex, h.score]));
   });
 });

@@ -20,6 +20,14 @@ describe('foldText', () => {
   it('transliterates Chinese syllable by syllable', () => {
     expect(foldText('华为')).toBe('hua wei');
   });
+
+  it('romanizes Arabic script as romanizations of names write it: alif kept, ayn dropped, the article apart', () => {
+    expect(foldText('عبد الرزاق')).toBe('bd al rzaq');
+    expect(foldText('حمزة')).toBe('hmza');
+    expect(foldText('مصطفى')).toBe('mstfa');
+    // ز then ه is not the digraph zh.
+    expect(foldText('الزهراني')).toBe('al zehrany');
+  });
 });
 
 describe('normalizeName', () => {
@@ -52,6 +60,37 @@ describe('normalizeName', () => {
       { text: 'co', kind: 'legal' },
       { text: 'ltd', kind: 'legal' },
     ]);
+  });
+
+  it('marks the words written in an abjad', () => {
+    expect(normalizeName('محمد Salim').tokens).toEqual([
+      { text: 'mhmd', kind: 'name', abjad: true },
+      { text: 'salim', kind: 'name' },
+    ]);
+  });
+
+  it('removes titles written in Arabic script, with their article, and no Latin title from Arabic script', () => {
+    const name = normalizeName('الشيخ عمر فاروق', 'person');
+    expect(name.removedTitles).toEqual(['al', 'shykh']);
+    // `عمر` (Umar) romanizes to `mr`, which is not the title Mr.
+    expect(name.text).toBe('mr farwq');
+  });
+
+  it('looks for no legal form in a person\'s name', () => {
+    expect(normalizeName('Ibrahim Ag Mousa', 'person').tokens.map((t) => t.kind)).toEqual(['name', 'name', 'name']);
+    expect(legal('Kestrel Werke AG')).toEqual(['ag']);
+  });
+
+  it('leaves out a closing acronym in parentheses that spells the initials, and keeps any other parenthesis', () => {
+    const name = normalizeName('Varnholt Logistics Bureau (VLB)');
+    expect(name.text).toBe('varnholt logistics bureau');
+    expect(name.acronym).toBe('VLB');
+    expect(normalizeName('Varnholt Logistics (Europe)').text).toBe('varnholt logistics europe');
+  });
+
+  it('counts the surname tokens of a name written SURNAME, Given', () => {
+    expect(normalizeName('WIELGORSKI BRZOZA, Tomasz', 'person').surnameTokens).toBe(2);
+    expect(normalizeName('Tomasz Wielgorski', 'person').surnameTokens).toBe(0);
   });
 
   it('every canonical legal form is among its own spellings', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLD, UnknownSchemaError, editDistance, scoreNames } from '../../../functions/match/score.ts';
+import { DEFAULT_THRESHOLD, UnknownSchemaError, consonantSkeleton, editDistance, scoreNames } from '../../../functions/match/score.ts';
 
 const score = (a: string, b: string, options = {}) => scoreNames(a, b, options).score;
 const company = { schemaA: 'Company', schemaB: 'Company' };
@@ -111,6 +111,54 @@ describe('scoreNames', () => {
   it('has a default threshold strictly between 0 and 1', () => {
     expect(DEFAULT_THRESHOLD).toBeGreaterThan(0);
     expect(DEFAULT_THRESHOLD).toBeLessThan(1);
+  });
+});
+
+describe('consonantSkeleton', () => {
+  it('keeps the consonants an abjad writes, folding the letters romanizations alternate between', () => {
+    expect(consonantSkeleton('abd')).toBe('bd');
+    expect(consonantSkeleton('razzaq')).toBe('rdk');
+    expect(consonantSkeleton('qadir')).toBe(consonantSkeleton('gadir'));
+    expect(consonantSkeleton('khalil')).toBe('xl');
+    expect(consonantSkeleton('ishaq', false)).toBe('shk');
+  });
+});
+
+describe('scoreNames across Arabic script and Latin', () => {
+  it('matches a name written in Arabic script with its romanization', () => {
+    expect(score('عبد الرحمن محمود الحداد', 'Abdul Rahman Mahmoud al-Haddad', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('عبدالله يوسف الكردي', 'Abdullah Yousef al-Kurdi', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('ناصر سليم الحداد', 'Nasser Salim Haddad', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('tells apart persons sharing a family name', () => {
+    expect(score('نادر سليم الحداد', 'Samir Salim al-Haddad', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('explains the consonants it compared', () => {
+    expect(scoreNames('يوسف', 'Yusuf', person).explanation.join('\n')).toMatch(/same consonants \(abjad\)/);
+  });
+});
+
+describe('scoreNames on containment, particles and acronyms', () => {
+  it('takes a shorter name inside a longer one for the same person only when the first name is there', () => {
+    expect(score('Karim Saleh Haddad', 'Karim Haddad', person)).toBeGreaterThanOrEqual(0.85);
+    expect(score('HADDAD SALEH, Karim', 'Karim Haddad', person)).toBeGreaterThanOrEqual(0.85);
+    // A first name more: another member of the family; the middle-name lift is not given.
+    expect(score('Rana Karim Saleh Haddad', 'Karim Saleh Haddad', person)).toBeLessThan(score('Karim Saleh Haddad Rana', 'Karim Saleh Haddad', person));
+  });
+
+  it('does not count words matched by initials as found', () => {
+    expect(score('John Doe', 'J. D. Smithers', person)).toBeLessThan(0.5);
+  });
+
+  it('reads bin, ben and ibn as one particle, al and el as another', () => {
+    expect(score('Tariq Ben Salem', 'Tariq Bin Salem', person)).toBe(1);
+    expect(score('Abd el Karim Nasser', 'Abd al Karim Nasser', person)).toBe(1);
+  });
+
+  it('ignores an acronym that only spells the initials', () => {
+    expect(score('Varnholt Logistics Bureau (VLB)', 'Varnholt Logistics Bureau', company)).toBe(1);
   });
 });
 
