@@ -89,6 +89,53 @@ describe('an Entity List rule, then the CSL that carries its entities', () => {
   });
 });
 
+describe('an Entity List rule on public inspection (its raw text), then the CSL that carries its entities', () => {
+  it('warns from the filing a day before publication, and names that warning on each CSL addition', async () => {
+    const stack = await startTestStack();
+    const dir = await mkdtemp(join(tmpdir(), 'tradewatch-early-pi-'));
+    try {
+      const entities = await collectRecords(fr, { main: fileDocument(RULE), companions: new Map() }, { sourceId: fr.id, warn: () => undefined });
+      const rows = parseCsv(await readFile(realFixture('csl/consolidated.2022-05-16.csv'), 'utf8')) as string[][];
+      const header = rows[0]!;
+      const col = (name: string) => header.indexOf(name);
+      const template = rows.find((row) => row[col('source')]!.startsWith('Entity List'))!;
+      const added = entities.map((entity, i) => {
+        const row = [...template];
+        row[col('_id')] = `early-warning-pi-${i}`;
+        row[col('name')] = entity.name;
+        row[col('alt_names')] = entity.aliases.join('; ');
+        row[col('addresses')] = `${entity.addresses[0] ?? ''}, ${entity.countries[0]}`;
+        return row;
+      });
+      const quote = (cell: string) => `"${cell.replace(/"/g, '""')}"`;
+      const withEntities = join(dir, 'consolidated.csv');
+      await writeFile(withEntities, [...rows, ...added].map((row) => row.map(quote).join(',')).join('\n') + '\n');
+
+      await replayPaths(fr, [join(PROJECT_ROOT, 'tests/fixtures/federal-register/1')], stack.deps);
+      await replayPaths(csl, [realFixture('csl/consolidated.2022-05-16.csv')], stack.deps);
+      await stack.drainQueue();
+      // The filing's raw text (the project's fixture, laid out as the desk's pdftotext gives it).
+      const [filing] = await replayPaths(fr, [join(PROJECT_ROOT, 'tests/fixtures/federal-register/2023-03929.public-inspection.2023-02-27.txt')], stack.deps);
+      expect(filing).toMatchObject({ status: 'changed', added: 13 });
+      const warnings = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!) as ChangeEvent);
+      expect(warnings.map((w) => w.data.record!.extra.frCitation)).toEqual(Array(13).fill('88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]'));
+
+      const [list] = await replayPaths(csl, [withEntities], stack.deps);
+      expect(list).toMatchObject({ status: 'changed', added: 13 });
+      const additions = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!) as ChangeEvent);
+      const warningIds = new Set(warnings.map((w) => w.id));
+      expect(additions).toHaveLength(13);
+      for (const event of additions) {
+        expect(event.data.earlyWarning).toMatchObject({ documentNumber: '2023-03929', action: 'add' });
+        expect(warningIds.has(event.data.earlyWarning!.eventId)).toBe(true);
+      }
+    } finally {
+      await stack.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a live poll of the Federal Register that finds a published Entity List rule', () => {
   it('fetches the rule\'s full text and alerts each of its entities with the document', async () => {
     const { startHttpServer } = await import('../helpers/http-server.ts');
