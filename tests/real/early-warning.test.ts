@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../functions/events.ts';
+import type { RegisterRecord } from '../../functions/records.ts';
 import { decodeDelivered } from '../../functions/publish.ts';
 import { renderSms, renderText } from '../../functions/render.ts';
 import { replayPaths } from '../../functions/run.ts';
@@ -23,6 +24,28 @@ const fr = findSource('us-federal-register')!;
 const csl = findSource('us-trade-csl')!;
 const RULE = realFixture('federal-register/2023-03929.full_text.xml');
 
+/** The 2022 CSL plus one Entity List row per entity of the rule, written as the CSL writes them; returns its path. */
+async function writeCslWithEntities(dir: string, entities: readonly RegisterRecord[], idPrefix: string): Promise<string> {
+  const rows = parseCsv(await readFile(realFixture('csl/consolidated.2022-05-16.csv'), 'utf8')) as string[][];
+  const header = rows[0]!;
+  const col = (name: string) => header.indexOf(name);
+  const template = rows.find((row) => row[col('source')]!.startsWith('Entity List'))!;
+  const added = entities.map((entity, i) => {
+    const row = [...template];
+    row[col('_id')] = `${idPrefix}-${i}`;
+    row[col('name')] = entity.name;
+    row[col('alt_names')] = entity.aliases.join('; ');
+    row[col('addresses')] = `${entity.addresses[0] ?? ''}, ${entity.countries[0]}`;
+    row[col('federal_register_notice')] = '88 FR 12170';
+    row[col('start_date')] = '2023-02-24';
+    return row;
+  });
+  const quote = (cell: string) => `"${cell.replace(/"/g, '""')}"`;
+  const path = join(dir, 'consolidated.csv');
+  await writeFile(path, [...rows, ...added].map((row) => row.map(quote).join(',')).join('\n') + '\n');
+  return path;
+}
+
 describe('an Entity List rule, then the CSL that carries its entities', () => {
   let stack: TestStack;
   let dir: string;
@@ -32,24 +55,7 @@ describe('an Entity List rule, then the CSL that carries its entities', () => {
     stack = await startTestStack();
     dir = await mkdtemp(join(tmpdir(), 'tradewatch-early-'));
     entities = await collectRecords(fr, { main: fileDocument(RULE), companions: new Map() }, { sourceId: fr.id, warn: () => undefined });
-    // The 2022 CSL plus one Entity List row per entity of the rule, written as the CSL writes them.
-    const rows = parseCsv(await readFile(realFixture('csl/consolidated.2022-05-16.csv'), 'utf8')) as string[][];
-    const header = rows[0]!;
-    const col = (name: string) => header.indexOf(name);
-    const template = rows.find((row) => row[col('source')]!.startsWith('Entity List'))!;
-    const added = entities.map((entity, i) => {
-      const row = [...template];
-      row[col('_id')] = `early-warning-test-${i}`;
-      row[col('name')] = entity.name;
-      row[col('alt_names')] = entity.aliases.join('; ');
-      row[col('addresses')] = `${entity.addresses[0] ?? ''}, ${entity.countries[0]}`;
-      row[col('federal_register_notice')] = '88 FR 12170';
-      row[col('start_date')] = '2023-02-24';
-      return row;
-    });
-    const quote = (cell: string) => `"${cell.replace(/"/g, '""')}"`;
-    cslWithEntities = join(dir, 'consolidated.csv');
-    await writeFile(cslWithEntities, [...rows, ...added].map((row) => row.map(quote).join(',')).join('\n') + '\n');
+    cslWithEntities = await writeCslWithEntities(dir, entities, 'early-warning-test');
   });
   afterAll(async () => {
     await stack.stop();
@@ -95,21 +101,7 @@ describe('an Entity List rule on public inspection (its raw text), then the CSL 
     const dir = await mkdtemp(join(tmpdir(), 'tradewatch-early-pi-'));
     try {
       const entities = await collectRecords(fr, { main: fileDocument(RULE), companions: new Map() }, { sourceId: fr.id, warn: () => undefined });
-      const rows = parseCsv(await readFile(realFixture('csl/consolidated.2022-05-16.csv'), 'utf8')) as string[][];
-      const header = rows[0]!;
-      const col = (name: string) => header.indexOf(name);
-      const template = rows.find((row) => row[col('source')]!.startsWith('Entity List'))!;
-      const added = entities.map((entity, i) => {
-        const row = [...template];
-        row[col('_id')] = `early-warning-pi-${i}`;
-        row[col('name')] = entity.name;
-        row[col('alt_names')] = entity.aliases.join('; ');
-        row[col('addresses')] = `${entity.addresses[0] ?? ''}, ${entity.countries[0]}`;
-        return row;
-      });
-      const quote = (cell: string) => `"${cell.replace(/"/g, '""')}"`;
-      const withEntities = join(dir, 'consolidated.csv');
-      await writeFile(withEntities, [...rows, ...added].map((row) => row.map(quote).join(',')).join('\n') + '\n');
+      const withEntities = await writeCslWithEntities(dir, entities, 'early-warning-pi');
 
       await replayPaths(fr, [join(PROJECT_ROOT, 'tests/fixtures/federal-register/1')], stack.deps);
       await replayPaths(csl, [realFixture('csl/consolidated.2022-05-16.csv')], stack.deps);

@@ -104,34 +104,16 @@ describe('a live poll of the Federal Register that finds an Entity List rule on 
     expect(requestsFor(RAW_TEXT_PATH)).toBe(1);
   });
 
-  it('alerts the filing as a document, without failing the run, when its raw text cannot be fetched', async () => {
+  it.each([
+    ['cannot be fetched (404), without failing the run', 404, 'not found'],
+    ['cannot be read (an HTML page), with a logged warning', 200, '<!DOCTYPE html><html><head><title>Request Access</title></head></html>'],
+  ])('alerts the filing as a document, with no entities, when its raw text %s', async (_case, status, body) => {
     now = { documents: 1, desk: 'empty' };
     await poll();
     server.handle((req, res) => {
       void (async () => {
         const url = req.url!;
-        if (url.startsWith(RAW_TEXT_PATH)) return res.writeHead(404).end('not found');
-        if (url.startsWith('/desk')) return res.writeHead(200).end(await desk());
-        return res.writeHead(200).end(await documents());
-      })();
-    });
-    now = { documents: 1, desk: 1 };
-
-    const filed = await poll();
-
-    expect(filed.status).toBe('changed');
-    expect(filed.events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.published' });
-    expect(filed.events.filter((e) => e.data.list === ENTITY_LIST)).toEqual([]);
-    expect(requestsFor(RAW_TEXT_PATH)).toBeGreaterThanOrEqual(1);
-  });
-
-  it('alerts the filing as a document, with a logged warning and no entities, when its raw text cannot be read', async () => {
-    now = { documents: 1, desk: 'empty' };
-    await poll();
-    server.handle((req, res) => {
-      void (async () => {
-        const url = req.url!;
-        if (url.startsWith(RAW_TEXT_PATH)) return res.writeHead(200).end('<!DOCTYPE html><html><head><title>Request Access</title></head></html>');
+        if (url.startsWith(RAW_TEXT_PATH)) return res.writeHead(status).end(body);
         if (url.startsWith('/desk')) return res.writeHead(200).end(await desk());
         return res.writeHead(200).end(await documents());
       })();
