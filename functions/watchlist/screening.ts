@@ -1,7 +1,9 @@
 /**
  * Screening: every record a version adds, modifies or removes, and every entity a Federal Register
- * rule announces, is matched against every subscriber's watchlist (functions/match/: one blocking
- * index per watchlist, so a change costs a few hundred comparisons, not one per watchlist name).
+ * rule announces, is matched against every subscriber's watchlist (functions/match/). The records,
+ * a thousand at a time, go into a blocking index that every watchlist name is looked up in: a
+ * version's changes are few, so the index is small, and memory stays bounded by the watchlists'
+ * prepared names (23 MB for 10,000), never by an index over them.
  * A record that matches entries at or above the subscriber's threshold becomes one hit event for
  * that subscriber, carrying the scores, the names that matched and why.
  *
@@ -19,7 +21,7 @@ import { createHash } from 'node:crypto';
 import type { ChangeEvent, HitType, WatchlistHit, WatchlistHitEvent } from '../events.ts';
 import { EVENT_TYPES } from '../events.ts';
 import { NameIndex } from '../match/index.ts';
-import { DEFAULT_THRESHOLD, prepareName } from '../match/score.ts';
+import { DEFAULT_THRESHOLD, prepareName, type PreparedName } from '../match/score.ts';
 import { contentHash, type RegisterRecord } from '../records.ts';
 import type { StoredEvent } from '../store.ts';
 import type { RegisterSource } from '../sources/types.ts';
@@ -38,13 +40,29 @@ interface LoadedWatchlist {
   threshold: number;
   version: string;
   entries: WatchlistEntry[];
-  index: NameIndex;
-  /** Index position → entry position. */
+  /** Every name and alias of the entries, prepared once (prepareName). */
+  names: PreparedName[];
+  /** Name position → entry position. */
   owners: number[];
   decisions: Map<string, HitDecision>;
   /** Hits already reported (decisionKey → record hash then). */
   reported: Map<string, string>;
 }
+
+/** One record to screen, with the content hash decisions are checked against. */
+export interface ScreeningItem {
+  record: RegisterRecord;
+  sourceId: string;
+  recordHash: string;
+}
+
+/**
+ * Records indexed at once: the index is built over the records (a version's changes are few) and
+ * searched with every watchlist name, so memory stays bounded whatever the watchlist's size (an
+ * index over 10,000 watchlist names takes some 300 MB; one over 1,000 records' names about 20 MB,
+ * and the 10,000 prepared names 23 MB).
+ */
+export const RECORDS_PER_INDEX = 1000;
 
 /** What screening one record against one watchlist found, after decisions. */
 export interface RecordHits {
@@ -102,59 +120,90 @@ export class WatchlistScreener {
    * `onlyNew`, hits already reported against the same record content are left out too.
    */
   screenRecord(record: RegisterRecord, sourceId: string, recordHash: string, onlyNew = false): RecordHits[] {
-    const names = [record.name, ...record.aliases].filter(Boolean).map((name) => prepareName(name, record.kind, record.countries));
-    const results: RecordHits[] = [];
-    for (const list of this.lists) {
-      const best = new Map<number, WatchlistHit>();
-      for (const name of names) {
-        for (const match of list.index.search(name, list.threshold)) {
-          const entryPosition = list.owners[match.index]!;
-          const current = best.get(entryPosition);
-          if (current && current.score >= match.score) continue;
-          const entry = list.entries[entryPosition]!;
-          const hit: WatchlistHit = {
-            entryKey: entry.key,
-            entry: { name: entry.name, aliases: entry.aliases, countries: entry.countries, ...(entry.kind ? { kind: entry.kind } : {}) },
-            entryName: list.index.names[match.index]!.normalized.original,
-            recordName: name.normalized.original,
-            score: Math.round(match.score * 1000) / 1000,
-            explanation: match.explanation,
-          };
-          if (entry.reference) hit.reference = entry.reference;
-          best.set(entryPosition, hit);
+    return this.screenBatch([{ record, sourceId, recordHash }], onlyNew)[0]!;
+  }
+
+  /**
+   * The hits of each record (same order), as screenRecord gives them. The records are indexed, in
+   * chunks of RECORDS_PER_INDEX, and every watchlist name is looked up in the chunk's index (the
+   * score is symmetric, so this finds what indexing the watchlist would).
+   */
+  screenBatch(items: readonly ScreeningItem[], onlyNew = false): RecordHits[][] {
+    const results: RecordHits[][] = items.map(() => []);
+    for (let start = 0; start < items.length; start += RECORDS_PER_INDEX) {
+      const chunk = items.slice(start, start + RECORDS_PER_INDEX);
+      const index = new NameIndex();
+      const owners: number[] = [];
+      chunk.forEach(({ record }, position) => {
+        for (const name of [record.name, ...record.aliases]) {
+          if (!name) continue;
+          index.add(prepareName(name, record.kind, record.countries));
+          owners.push(position);
+        }
+      });
+      for (const list of this.lists) {
+        // Best hit per (record, entry).
+        const best = new Map<number, Map<number, WatchlistHit>>();
+        list.names.forEach((entryName, namePosition) => {
+          for (const match of index.search(entryName, list.threshold)) {
+            const recordPosition = owners[match.index]!;
+            const entryPosition = list.owners[namePosition]!;
+            const forRecord = best.get(recordPosition) ?? new Map<number, WatchlistHit>();
+            const current = forRecord.get(entryPosition);
+            if (current && current.score >= match.score) continue;
+            const entry = list.entries[entryPosition]!;
+            const hit: WatchlistHit = {
+              entryKey: entry.key,
+              entry: { name: entry.name, aliases: entry.aliases, countries: entry.countries, ...(entry.kind ? { kind: entry.kind } : {}) },
+              entryName: entryName.normalized.original,
+              recordName: index.names[match.index]!.normalized.original,
+              score: Math.round(match.score * 1000) / 1000,
+              explanation: match.explanation,
+            };
+            if (entry.reference) hit.reference = entry.reference;
+            forRecord.set(entryPosition, hit);
+            best.set(recordPosition, forRecord);
+          }
+        });
+        for (const [recordPosition, hitsByEntry] of best) {
+          const { record, sourceId, recordHash } = chunk[recordPosition]!;
+          results[start + recordPosition]!.push(this.withDecisions(list, [...hitsByEntry.values()], record.id, sourceId, recordHash, onlyNew));
         }
       }
-      if (best.size === 0) continue;
-      let suppressed = 0;
-      const hits = [...best.values()].filter((hit) => {
-        const key = decisionKey(sourceId, record.id, hit.entryKey);
-        const decision = list.decisions.get(key);
-        if (decision && decision.recordHash === recordHash) {
-          suppressed += 1;
-          return false;
-        }
-        return !(onlyNew && list.reported.get(key) === recordHash);
-      });
-      hits.sort((a, b) => b.score - a.score || a.entryKey.localeCompare(b.entryKey));
-      // One event stays well under SNS's 256 KB: the best MAX_HITS_PER_EVENT entries, and how many more.
-      const result: RecordHits = { subscriberId: list.subscriberId, threshold: list.threshold, hits: hits.slice(0, MAX_HITS_PER_EVENT), suppressed };
-      if (hits.length > MAX_HITS_PER_EVENT) result.moreHits = hits.length - MAX_HITS_PER_EVENT;
-      results.push(result);
     }
     return results;
+  }
+
+  /** Decisions and already-reported hits applied; best first, capped at MAX_HITS_PER_EVENT. */
+  private withDecisions(list: LoadedWatchlist, found: WatchlistHit[], recordId: string, sourceId: string, recordHash: string, onlyNew: boolean): RecordHits {
+    let suppressed = 0;
+    const hits = found.filter((hit) => {
+      const key = decisionKey(sourceId, recordId, hit.entryKey);
+      const decision = list.decisions.get(key);
+      if (decision && decision.recordHash === recordHash) {
+        suppressed += 1;
+        return false;
+      }
+      return !(onlyNew && list.reported.get(key) === recordHash);
+    });
+    hits.sort((a, b) => b.score - a.score || a.entryKey.localeCompare(b.entryKey));
+    // One event stays well under SNS's 256 KB: the best MAX_HITS_PER_EVENT entries, and how many more.
+    const result: RecordHits = { subscriberId: list.subscriberId, threshold: list.threshold, hits: hits.slice(0, MAX_HITS_PER_EVENT), suppressed };
+    if (hits.length > MAX_HITS_PER_EVENT) result.moreHits = hits.length - MAX_HITS_PER_EVENT;
+    return result;
   }
 }
 
 function indexWatchlist(stored: StoredWatchlist, threshold: number, decisions: Map<string, HitDecision>, reported: Map<string, string>): LoadedWatchlist {
-  const index = new NameIndex();
+  const names: PreparedName[] = [];
   const owners: number[] = [];
   stored.entries.forEach((entry, position) => {
     for (const name of [entry.name, ...entry.aliases]) {
-      index.add(prepareName(name, entry.kind, entry.countries));
+      names.push(prepareName(name, entry.kind, entry.countries));
       owners.push(position);
     }
   });
-  return { subscriberId: stored.subscriberId, threshold, version: stored.version, entries: stored.entries, index, owners, decisions, reported };
+  return { subscriberId: stored.subscriberId, threshold, version: stored.version, entries: stored.entries, names, owners, decisions, reported };
 }
 
 function hitEventId(parts: readonly string[]): string {
@@ -180,7 +229,7 @@ function hitEvent(source: Pick<RegisterSource, 'id' | 'title' | 'homepage'>, res
 }
 
 function entriesPart(result: RecordHits): string {
-  return result.hits.map((hit) => `${hit.entryKey}`).join(',');
+  return result.hits.map((hit) => hit.entryKey).join(',');
 }
 
 /**
@@ -203,14 +252,20 @@ export function reportedHits(events: readonly StoredEvent[]): Map<string, { key:
 export function screenChangeEvents(source: RegisterSource, events: readonly ChangeEvent[], screener: WatchlistScreener, hashes: ReadonlyMap<string, { oldHash?: string | undefined; newHash?: string | undefined }>, time: string): { events: StoredEvent[]; counts: ScreeningCounts } {
   const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
   const stored: StoredEvent[] = [];
+  const screened: { change: ChangeEvent; item: ScreeningItem }[] = [];
   for (const change of events) {
     const { data } = change;
-    const record = data.changeType === 'removed' ? data.previous ?? data.record : data.record;
+    const record = data.changeType === 'removed' ? (data.previous ?? data.record) : data.record;
     if (!record || !isScreenable(source, record)) continue;
-    counts.screened += 1;
     const hashOf = hashes.get(change.id);
     const recordHash = (data.changeType === 'removed' ? hashOf?.oldHash : hashOf?.newHash) ?? contentHash(record);
-    for (const result of screener.screenRecord(record, source.id, recordHash)) {
+    screened.push({ change, item: { record, sourceId: source.id, recordHash } });
+  }
+  counts.screened = screened.length;
+  const results = screener.screenBatch(screened.map((s) => s.item));
+  screened.forEach(({ change, item }, position) => {
+    const { data } = change;
+    for (const result of results[position]!) {
       counts.suppressed += result.suppressed;
       if (!result.hits.length) continue;
       const event = hitEvent(source, result, data.changeType, hitEventId([change.id, result.subscriberId, entriesPart(result)]), time, {
@@ -221,47 +276,56 @@ export function screenChangeEvents(source: RegisterSource, events: readonly Chan
         previous: data.previous,
         fields: data.fields,
         sourceUrl: data.sourceUrl,
-        recordHash,
+        recordHash: item.recordHash,
         changeEventId: change.id,
         ...(data.earlyWarning ? { earlyWarning: data.earlyWarning } : {}),
       });
       stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });
       counts.hitEvents += 1;
     }
-  }
+  });
   return { events: stored, counts };
 }
 
 /**
  * `listed` hit events for the source's stored records against the watchlists of `screener` (the
- * initial screening of new or edited watchlists). A hit already reported against the same record
- * content (by a change or an earlier screening) is left out, so an edited watchlist tells only
- * what its new entries, or entries that match differently now, find.
+ * initial screening of new or edited watchlists), read and screened RECORDS_PER_INDEX at a time. A
+ * hit already reported against the same record content (by a change or an earlier screening) is
+ * left out, so an edited watchlist tells only what its new entries, or entries that match
+ * differently now, find.
  */
 export async function screenRecords(source: RegisterSource, records: AsyncIterable<RegisterRecord> | Iterable<RegisterRecord>, screener: WatchlistScreener, time: string): Promise<{ events: StoredEvent[]; counts: ScreeningCounts }> {
   const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
   const stored: StoredEvent[] = [];
+  let batch: ScreeningItem[] = [];
+  const flush = (): void => {
+    const results = screener.screenBatch(batch, true);
+    batch.forEach(({ record, recordHash }, position) => {
+      for (const result of results[position]!) {
+        counts.suppressed += result.suppressed;
+        if (!result.hits.length) continue;
+        const event = hitEvent(source, result, 'listed', hitEventId(['listed', result.subscriberId, source.id, record.id, recordHash, entriesPart(result)]), time, {
+          recordId: record.id,
+          name: record.name,
+          list: record.list,
+          record,
+          previous: null,
+          fields: [],
+          sourceUrl: record.links[0] ?? source.homepage,
+          recordHash,
+        });
+        stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });
+        counts.hitEvents += 1;
+      }
+    });
+    batch = [];
+  };
   for await (const record of records) {
     if (!isScreenable(source, record)) continue;
     counts.screened += 1;
-    const recordHash = contentHash(record);
-    for (const result of screener.screenRecord(record, source.id, recordHash, true)) {
-      counts.suppressed += result.suppressed;
-      if (!result.hits.length) continue;
-      const key = result.hits.map((hit) => `${hit.entryKey}`).join(',');
-      const event = hitEvent(source, result, 'listed', hitEventId(['listed', result.subscriberId, source.id, record.id, recordHash, key]), time, {
-        recordId: record.id,
-        name: record.name,
-        list: record.list,
-        record,
-        previous: null,
-        fields: [],
-        sourceUrl: record.links[0] ?? source.homepage,
-        recordHash,
-      });
-      stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });
-      counts.hitEvents += 1;
-    }
+    batch.push({ record, sourceId: source.id, recordHash: contentHash(record) });
+    if (batch.length === RECORDS_PER_INDEX) flush();
   }
+  if (batch.length) flush();
   return { events: stored, counts };
 }
