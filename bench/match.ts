@@ -448,6 +448,7 @@ async function qualitySection(): Promise<void> {
   await aliasCategories();
   const previous = await previousAliasSet(next);
   report('previous evaluation: every SDN alias ~ its primary name a match (4,000 drawn), shared-word and random non-matches', previous, [DEFAULT_THRESHOLD]);
+  if (limit) showErrors('previous evaluation', previous.filter((s) => !s.pair.match), limit);
 
   const setMatches = set.filter((s) => s.pair.match).length;
   summary.rows.push([`evaluation set: ${set.length.toLocaleString('en-US')} publisher-labelled pairs (${setMatches} matches)`, prf(quality(set, DEFAULT_THRESHOLD))]);

@@ -17,8 +17,12 @@
  *     of the query's words have a counterpart on the other side. Score.ts's score is a weighted share
  *     of matched words, so this gives an upper bound: the weights of the words with a counterpart
  *     (particles, initials and legal forms always counted), as a weighted Dice coefficient, lifted by
- *     the most the middle-name rule can add, plus the country bonus. A name whose bound is below the
- *     threshold cannot reach it and is not scored.
+ *     the most the middle-name rule can add, plus the country bonus. For organizations, score.ts's
+ *     common-extra-words rule (its header, 5b) is bounded too: a common word (a country, a
+ *     demonym, a generic word) without a counterpart is counted at its reduced weight, and a pair
+ *     where one name has a distinctive word and all its words with a counterpart, and the other
+ *     only common words without one, is bounded by at least DEFAULT_THRESHOLD (the score it may
+ *     be raised to). A name whose bound is below the threshold cannot reach it and is not scored.
  * Nothing is skipped for being frequent: `mohammed` alone brings many names, and the bound drops
  * those that share nothing else. Blocking therefore loses no hit against the brute force
  * (`screenAllPairs`) at thresholds above 0.55: a pair with no word, number or joined words in
@@ -27,8 +31,10 @@
  */
 import type { RecordKind, RegisterRecord } from '../records.ts';
 import {
+  COMMON_EXTRA_WEIGHT,
   DEFAULT_THRESHOLD,
   joinedMatch,
+  organizationPair,
   prepareName,
   schemaKind,
   scorePrepared,
@@ -257,6 +263,8 @@ export class NameIndex {
   private readonly bitWeights: Float64Array[] = [];
   private readonly fixedWeights: number[] = [];
   private readonly initials: number[] = [];
+  /** Per name: the bits of its name words and numbers, of those that are not common words, and the weight of its common words per bit (see `NameBits`). */
+  private readonly bits: NameBits[] = [];
   private readonly tokenEntries: Entry<PreparedToken>[] = [];
   private readonly spanEntries: Entry<PreparedSpan>[] = [];
   private readonly tokenIds = new Map<string, number>();
@@ -321,6 +329,7 @@ export class NameIndex {
       entry.names.push(position);
       entry.masks.push(spanBits(span));
     }
+    this.bits.push(nameBits(name));
     this.bitWeights.push(weights);
     this.fixedWeights.push(fixed);
     this.initials.push(name.tokens.filter((t) => t.kind === 'initial').length);
@@ -455,14 +464,30 @@ export class NameIndex {
       else queryFixed += token.weight;
       if (token.kind === 'initial') queryInitials += 1;
     }
+    const queryBits = nameBits(name);
     const out: number[] = [];
     for (const position of touched) {
       const indexed = this.names[position]!;
       if (kindsConflict(name.kind, indexed.kind)) continue;
       // An initial, not looked up, may stand for one word of the other name (a name word weighs 1).
-      const hitQuery = Math.min(name.totalWeight, queryFixed + maskWeight(queryWeights, this.queryHits[position]!) + this.initials[position]!);
-      const hitName = Math.min(indexed.totalWeight, this.fixedWeights[position]! + maskWeight(this.bitWeights[position]!, this.nameHits[position]!) + queryInitials);
-      if (scoreBound(hitQuery, name.totalWeight, hitName, indexed.totalWeight, name.countries.length > 0 && indexed.countries.length > 0) >= threshold) out.push(position);
+      const queryHits = this.queryHits[position]!;
+      const nameHits = this.nameHits[position]!;
+      const hitQuery = Math.min(name.totalWeight, queryFixed + maskWeight(queryWeights, queryHits) + this.initials[position]!);
+      const hitName = Math.min(indexed.totalWeight, this.fixedWeights[position]! + maskWeight(this.bitWeights[position]!, nameHits) + queryInitials);
+      const countries = name.countries.length > 0 && indexed.countries.length > 0;
+      let totalQuery = name.totalWeight;
+      let totalName = indexed.totalWeight;
+      let floor = 0;
+      if (organizationPair(name, indexed)) {
+        // Score.ts's common-extra-words rule: a common word of either name without a counterpart may
+        // weigh COMMON_EXTRA_WEIGHT only, and a pair whose shorter name is wholly found and whose
+        // longer adds common words only is raised to DEFAULT_THRESHOLD (module comment).
+        const indexedBits = this.bits[position]!;
+        totalQuery -= commonSaving(queryBits, queryHits);
+        totalName -= commonSaving(indexedBits, nameHits);
+        if (mayRaise(name, queryBits, queryHits, indexedBits, nameHits) || mayRaise(indexed, indexedBits, nameHits, queryBits, queryHits)) floor = DEFAULT_THRESHOLD + (countries ? 0.03 : 0) + 1e-9;
+      }
+      if (Math.max(floor, scoreBound(hitQuery, totalQuery, hitName, totalName, countries)) >= threshold) out.push(position);
     }
     return out.sort((x, y) => x - y);
   }
@@ -511,6 +536,49 @@ function visit(state: Visit, entry: Entry<PreparedToken | PreparedSpan>, queryMa
       nameHits[position]! |= masks[k]!;
     }
   }
+}
+
+/** Mask of the bits 0..LAST_BIT. */
+const ALL_BITS = 2 ** (LAST_BIT + 1) - 1;
+
+/** A name's bits (see `bit`) for score.ts's common-extra-words rule. */
+interface NameBits {
+  /** Bits of its name words and numbers. */
+  words: number;
+  /** Bits of its name words and numbers that are not common words (common-words.ts). */
+  uncommon: number;
+  /** Per bit, the weight a common word there may shed (its weight less COMMON_EXTRA_WEIGHT). */
+  saving: Float64Array;
+}
+
+function nameBits(name: PreparedName): NameBits {
+  let words = 0;
+  let uncommon = 0;
+  const saving = new Float64Array(LAST_BIT + 1);
+  name.tokens.forEach((token, i) => {
+    if (token.kind !== 'name' && token.kind !== 'number') return;
+    words |= bit(i);
+    if (token.common) saving[Math.min(i, LAST_BIT)]! += token.weight - COMMON_EXTRA_WEIGHT;
+    else uncommon |= bit(i);
+  });
+  return { words, uncommon, saving };
+}
+
+/**
+ * The most a name's total weight can drop by under the common-extra-words rule: its common words
+ * without a counterpart. (A common word with one is counted at its full weight, matched: that bound
+ * is the larger, as the score's numerator never exceeds its denominator.)
+ */
+function commonSaving(bits: NameBits, hits: number): number {
+  return maskWeight(bits.saving, ~hits & ALL_BITS);
+}
+
+/**
+ * Whether score.ts may raise the pair to DEFAULT_THRESHOLD: `shorter` has a distinctive word and
+ * every word with a counterpart, and every word of the other name without one is a common word.
+ */
+function mayRaise(shorter: PreparedName, shorterBits: NameBits, shorterHits: number, longerBits: NameBits, longerHits: number): boolean {
+  return shorter.distinctive && (shorterBits.words & ~shorterHits) === 0 && (longerBits.uncommon & ~longerHits) === 0;
 }
 
 function maskWeight(weights: Float64Array, mask: number): number {

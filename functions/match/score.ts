@@ -39,6 +39,27 @@
  *     the score by 0.85 (`EXTRA_WORD_FACTOR`): `Bank X` / `Bank X International` are two banks more
  *     often than one. A pair with no whole word in common (initials, particles, legal forms only:
  *     `El M` / `El Mellado`) is halved.
+ * 5b. Common extra words, organizations only (a side of kind organization or with a legal form; no
+ *     person, vessel or aircraft): listed names add the country, a demonym or the industry to the
+ *     name a counterparty trades under. When every word of the shorter name is found in the longer
+ *     (the same, or at one typo's grade: 0.9 and up, not by initials or abbreviations) and the
+ *     shorter has a distinctive word (4+ letters, not a common word), each word found in the
+ *     longer only that is a common word (common-words.ts: a country's English name, from
+ *     i18n-iso-countries and countries.ts's spellings, whole runs for `United Arab Emirates`; a
+ *     demonym, `Iranian`, `Russian`, `Chinese`; or one of `bank oil gas petroleum group company
+ *     corporation branch`) weighs `COMMON_EXTRA_WEIGHT` (0.15, a legal form's weight) and is not
+ *     an extra word for `EXTRA_WORD_FACTOR`; and when the longer name adds common words only (besides
+ *     particles and legal forms), the pair is raised to `DEFAULT_THRESHOLD` (before the country
+ *     step). `Bank Melli` / `BANK MELLI IRAN` 0.68 → 0.96, `Rosneft` / `ROSNEFT OIL COMPANY` 0.54 →
+ *     0.87, `Rosneft` / `OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY` 0.52 → 0.82, `Sberbank` /
+ *     `SBERBANK OF RUSSIA` 0.52 → 0.83, `Sberbnak` / `SBERBANK OF RUSSIA` 0.47 → 0.80 (raised). Other
+ *     extra words keep their weight and factor: `Rosneft` / `ROSNEFT TRADING` 0.57, `Gazprom` /
+ *     `GAZPROM NEFT` 0.57; parties that differ by a word stay apart (`Bank Melli` / `BANK MELLAT`
+ *     0.36, `Gazprom` / `GAZPROMBANK` 0), and `Iran Air` / `IRAN AIR TOURS` stays 0.68 (no
+ *     distinctive word). Words that usually name another party of a group (`holding`, `trading`,
+ *     `international`, `neft`) are not common words. The price: a national subsidiary written
+ *     with its country (`PRENSA LATINA` / `PRENSA LATINA CANADA LTD.`) is a hit, worth an analyst's
+ *     look; so is `Gazprom` / `Gazprom Bank` written apart. index.ts bounds scores with this rule.
  *  6. Kind and country weigh in when both sides have them: a person never matches a vessel (score 0);
  *     shared countries add 0.03, disjoint ones multiply by 0.9.
  * Corpus IDF weights were left out on purpose: the score of a pair must not depend on what else is
@@ -46,6 +67,7 @@
  */
 import { doubleMetaphone } from 'double-metaphone';
 import type { RecordKind } from '../records.ts';
+import { commonWordMarks } from './common-words.ts';
 import { normalizeName, type NormalizedName, type TokenKind } from './normalize.ts';
 
 /** Score at or above which two names are reported as a match (tuned on bench/match.ts). */
@@ -53,6 +75,13 @@ export const DEFAULT_THRESHOLD = 0.8;
 
 /** Factor per word (up to two) found in one organization's, vessel's or aircraft's name only. */
 export const EXTRA_WORD_FACTOR = 0.85;
+
+/**
+ * What a common word (common-words.ts: a country, a demonym, `oil`, `bank`, ...) found in the longer
+ * organization name only weighs, when the shorter name is wholly found in it (see the header, 5b):
+ * as much as a legal form.
+ */
+export const COMMON_EXTRA_WEIGHT = 0.15;
 
 /** What each kind of token weighs in the score. */
 export const TOKEN_WEIGHTS: Readonly<Record<TokenKind, number>> = { name: 1, number: 1, initial: 0.5, particle: 0.25, legal: 0.15 };
@@ -107,6 +136,8 @@ export interface PreparedToken {
   stem: string;
   /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
   letters: number;
+  /** A name word that is a country, a demonym or a generic word (common-words.ts). */
+  common: boolean;
 }
 
 /** Two or three adjacent joinable tokens of a name, joined: `hua wei` → `huawei`. */
@@ -136,6 +167,8 @@ export interface PreparedName {
   countries: string[];
   /** Spans of 2-3 adjacent joinable tokens, joined (for `hua wei` ~ `huawei`). */
   spans: PreparedSpan[];
+  /** Has a name word of 4+ letters that is not a common word: the name can be found in a longer one (header, 5b). */
+  distinctive: boolean;
 }
 
 /** Two-letter spellings of one sound, folded to one symbol: `kh` x, `sh`/`ch` $, `gh` k, `th` t, `dh` d, `dj`/`zh` j, `ph` f. */
@@ -234,7 +267,8 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
 
 export function prepareName(name: string, kind?: RecordKind, countries: readonly string[] = []): PreparedName {
   const normalized = normalizeName(name, kind);
-  const tokens: PreparedToken[] = normalized.tokens.map((t) => {
+  const common = commonWordMarks(normalized.tokens.map((t) => t.text));
+  const tokens: PreparedToken[] = normalized.tokens.map((t, i) => {
     const word = t.kind === 'name';
     const abjad = t.abjad === true;
     const skeleton = JOINABLE.has(t.kind) ? consonantSkeleton(t.text) : '';
@@ -248,9 +282,11 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       skeletonAlt: skeleton ? alternativeSkeleton(t.text, abjad, skeleton) : '',
       stem: word ? stem(t.text) : t.text,
       letters: letterMask(t.text),
+      common: word && common[i]!,
     };
   });
-  return { normalized, tokens, totalWeight: tokens.reduce((sum, t) => sum + t.weight, 0), kind, countries: countries.map((c) => c.toUpperCase()), spans: prepareSpans(tokens) };
+  const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);
+  return { normalized, tokens, totalWeight: tokens.reduce((sum, t) => sum + t.weight, 0), kind, countries: countries.map((c) => c.toUpperCase()), spans: prepareSpans(tokens), distinctive };
 }
 
 export interface ScoreOptions {
@@ -581,6 +617,50 @@ function unusedWords(tokens: readonly PreparedToken[], used: Uint8Array): number
   return count;
 }
 
+/** Grade at or above which a word counts as found for the common-extra-words rule: the same, or one typo (0.9). */
+const STRONG_MATCH = 0.9;
+
+/**
+ * Whether the common-extra-words rule (header, 5b) may apply to a pair: organizations (or names
+ * with a legal form) on both sides, no person, vessel or aircraft. Exported for the blocking bound.
+ */
+export function organizationPair(a: PreparedName, b: PreparedName): boolean {
+  for (const kind of [a.kind, b.kind]) if (kind === 'person' || kind === 'vessel' || kind === 'aircraft') return false;
+  return a.kind === 'organization' || b.kind === 'organization' || a.normalized.hasLegalForm || b.normalized.hasLegalForm;
+}
+
+interface CommonExtras {
+  /** The shorter name, wholly found. */
+  shorter: string;
+  /** The common words found in the longer name only. */
+  words: string[];
+  /** What their weight drops by (to `COMMON_EXTRA_WEIGHT` each). */
+  weightSaved: number;
+}
+
+/**
+ * The common words (country, demonym, generic word) that the longer name only has, when every word
+ * of the shorter one is found in it at one typo's grade or better and the shorter one has a
+ * distinctive word (header, 5b); undefined when the rule does not apply or there are none.
+ */
+function commonExtras(a: PreparedName, strongA: Uint8Array, usedA: Uint8Array, b: PreparedName, strongB: Uint8Array, usedB: Uint8Array): CommonExtras | undefined {
+  for (const [shorter, strong, longer, used] of [
+    [a, strongA, b, usedB],
+    [b, strongB, a, usedA],
+  ] as const) {
+    if (!shorter.distinctive || shorter.tokens.some((t, i) => isWord(t) && !strong[i])) continue;
+    const words: string[] = [];
+    let weightSaved = 0;
+    longer.tokens.forEach((t, j) => {
+      if (used[j] || !t.common) return;
+      words.push(t.text);
+      weightSaved += t.weight - COMMON_EXTRA_WEIGHT;
+    });
+    return words.length ? { shorter: shorter.normalized.text, words, weightSaved } : undefined;
+  }
+  return undefined;
+}
+
 /** The score, with the explanation written into `explanation` when one is given. */
 function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | undefined): number {
   if (explanation) {
@@ -604,10 +684,17 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   let matchedNameWordsA = 0;
   let matchedNameWordsB = 0;
   let fullWordMatches = 0;
+  // Tokens matched whole at the grade of one typo or better (header, 5b).
+  const strongA = new Uint8Array(a.tokens.length);
+  const strongB = new Uint8Array(b.tokens.length);
   for (const candidate of alignmentCandidates(a, b)) {
     if (anyUsed(candidate.a, usedA) || anyUsed(candidate.b, usedB)) continue;
     const sideA = take(candidate.a, a.tokens, usedA);
     const sideB = take(candidate.b, b.tokens, usedB);
+    if (candidate.sim >= STRONG_MATCH && candidate.how !== 'initial' && candidate.how !== 'abbreviation') {
+      for (const i of candidate.a) strongA[i] = 1;
+      for (const j of candidate.b) strongB[j] = 1;
+    }
     coveredA += candidate.sim * sideA.weight;
     coveredB += candidate.sim * sideB.weight;
     // Words matched by an initial or an abbreviation do not count as found (`John Doe` is not found
@@ -626,7 +713,9 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     if (unmatchedB.length) explanation.push(`only in b: ${unmatchedB.join(' ')}`);
   }
 
-  let score = (coveredA + coveredB) / (a.totalWeight + b.totalWeight);
+  const common = organizationPair(a, b) ? commonExtras(a, strongA, usedA, b, strongB, usedB) : undefined;
+  if (common && explanation) explanation.push(`"${common.shorter}" wholly found in the longer name; common word(s) only there weigh ${COMMON_EXTRA_WEIGHT}: ${common.words.join(' ')}`);
+  let score = (coveredA + coveredB) / (a.totalWeight + b.totalWeight - (common?.weightSaved ?? 0));
   explanation?.push(`weighted token overlap ${round(score)}`);
   if (fullWordMatches === 0) {
     score *= 0.5;
@@ -649,10 +738,13 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   // Organizations, vessels and aircraft: an extra word usually names another party (`X` / `X Trading`).
   const organizationLike = (a.kind && a.kind !== 'person' && a.kind !== 'other') || (b.kind && b.kind !== 'person' && b.kind !== 'other') || (!person && (a.normalized.hasLegalForm || b.normalized.hasLegalForm));
   if (organizationLike && score < 1) {
-    const extraWords = unusedWords(a.tokens, usedA) + unusedWords(b.tokens, usedB);
+    const extraWords = unusedWords(a.tokens, usedA) + unusedWords(b.tokens, usedB) - (common?.words.length ?? 0);
     if (extraWords > 0) {
       score *= EXTRA_WORD_FACTOR ** Math.min(2, extraWords);
       explanation?.push(`${extraWords} word(s) in one name only, for an organization/vessel: ×${EXTRA_WORD_FACTOR}^${Math.min(2, extraWords)}`);
+    } else if (common && score < DEFAULT_THRESHOLD) {
+      score = DEFAULT_THRESHOLD;
+      explanation?.push(`the longer name adds common words only: raised to the threshold ${DEFAULT_THRESHOLD}`);
     }
   }
 

@@ -148,3 +148,45 @@ describe('screen against screenAllPairs', () => {
     expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(brute.map((h) => [h.recordId, h.watchlistIndex, h.score]));
   });
 });
+
+describe('screen against screenAllPairs with common extra words', () => {
+  // score.ts lets a country, demonym or generic word of the longer name cost little and raises a
+  // pair whose longer name adds only such words to the threshold: the index's bound must follow.
+  const records: RegisterRecord[] = [
+    record('m', 'organization', 'BANK MELLI IRAN'),
+    record('n', 'organization', 'BANK MELLAT'),
+    record('r', 'organization', 'OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY', ['ROSNEFT OIL COMPANY'], ['RU']),
+    record('s', 'organization', 'PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA', ['SBERBANK OF RUSSIA'], ['RU']),
+    record('t', 'organization', 'Tavrenko Russian Oil and Gas Group Company'),
+    record('u', 'organization', 'Dalmora'),
+    record('g', 'organization', 'GAZPROMBANK', ['GAZPROM NEFT']),
+  ];
+  const watchlist = [
+    'Bank Melli',
+    'Bank Meli',
+    'Rosneft',
+    { name: 'Rosneft', schema: 'Company', countries: ['RU'] },
+    'Sberbnak',
+    { name: 'Sberbank', schema: 'Company', countries: ['CY'] },
+    'Tavrenko',
+    'Tavrenko Oil',
+    { name: 'Dalmora Bank of the United Arab Emirates', schema: 'Company' },
+    'Gazprom',
+    'Bank Mellat Iran',
+  ];
+
+  it.each([0.6, 0.7, 0.75, 0.8, 0.85])('finds the same hits with the same scores at threshold %s', (threshold) => {
+    const indexed = screen(watchlist, records, threshold);
+    const brute = screenAllPairs(watchlist, records, threshold);
+    expect(brute.length).toBeGreaterThan(3);
+    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(brute.map((h) => [h.recordId, h.watchlistIndex, h.score]));
+  });
+
+  it('keeps a name whose longer counterpart adds many common words (raised to the threshold)', () => {
+    const hits = screen(watchlist, records).map((h) => `${h.recordId}:${h.watchlistName}`);
+    expect(hits).toEqual(expect.arrayContaining(['m:Bank Melli', 'm:Bank Meli', 'r:Rosneft', 's:Sberbnak', 't:Tavrenko', 'u:Dalmora Bank of the United Arab Emirates']));
+    // `Bank Mellat Iran` is Bank Mellat with its country: a hit on `n`, never on Bank Melli.
+    expect(hits).toContain('n:Bank Mellat Iran');
+    expect(hits.filter((h) => h.startsWith('g:') || ['n:Bank Melli', 'n:Bank Meli', 'm:Bank Mellat Iran'].includes(h))).toEqual([]);
+  });
+});

@@ -167,3 +167,54 @@ describe('scoreNames on plural endings', () => {
     expect(score('Arkhona Petrochem Industry Group', 'Arkhona Petrochem Industries Group', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
   });
 });
+
+describe('scoreNames on common extra words (countries, demonyms, generic words)', () => {
+  const organization = { schemaA: 'Organization', schemaB: 'Organization' };
+
+  it('matches a short name wholly found in a listed name that adds a country, a demonym or a generic word', () => {
+    expect(score('Bank Melli', 'BANK MELLI IRAN', organization)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Rosneft', 'ROSNEFT OIL COMPANY', organization)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Rosneft', 'OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY', organization)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Sberbank', 'SBERBANK OF RUSSIA', organization)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Qingmei Electronics', 'Chinese Qingmei Electronics Group', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Dalmora Bank', 'DALMORA BANK UNITED ARAB EMIRATES', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('is symmetric and works with one typo in the short name', () => {
+    expect(score('BANK MELLI IRAN', 'Bank Melli', organization)).toBe(score('Bank Melli', 'BANK MELLI IRAN', organization));
+    expect(score('Bank Meli', 'BANK MELLI IRAN', organization)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Sberbnak', 'SBERBANK OF RUSSIA', organization)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('still tells apart parties that share a word', () => {
+    expect(score('Bank Melli', 'BANK MELLAT', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Bank Melli', 'BANK MELLAT IRAN', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Sberbank', 'SETELEM BANK', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Rosneft', 'ROSATOM', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Gazprom', 'GAZPROMBANK', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Zarvan Bank', 'BANK KAVIAN IRAN', company)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Russian Railways', 'RUSSIAN HELICOPTERS', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('National Iranian Oil Company', 'NATIONAL IRANIAN GAS COMPANY', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('keeps the cost of other extra words (another party of a group)', () => {
+    expect(score('Gazprom', 'GAZPROM NEFT', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Rosneft', 'ROSNEFT TRADING', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Halvani Petroleum', 'Halvani Petroleum Trading Company', company)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Vantaris Industrie GmbH', 'Vantaris Industries Holding GmbH', company)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('needs a distinctive word in the short name, every word of it found, and an organization', () => {
+    // `Iran` is a country and `Air` has 3 letters: nothing in `Iran Air` says which party it is.
+    expect(score('Iran Air', 'IRAN AIR TOURS', organization)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Tavrenko Oil', 'Tavrenko Gas', company)).toBeLessThan(DEFAULT_THRESHOLD);
+    // Persons and vessels are not concerned.
+    expect(score('Karim Haddad', 'Karim Haddad Russia', person)).toBe(score('Karim Haddad', 'Karim Haddad Rossiya', person));
+    expect(score('Silver Kestrel', 'Silver Kestrel Iran', { schemaA: 'Vessel', schemaB: 'Vessel' })).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('explains the rule', () => {
+    const { explanation } = scoreNames('Sberbank', 'SBERBANK OF RUSSIA', { schemaA: 'Organization', schemaB: 'Organization' });
+    expect(explanation.join('\n')).toContain('common word(s) only there weigh 0.15: russia');
+  });
+});
