@@ -18,7 +18,7 @@ import { publishOutbox, screenNewWatchlists, type PipelineDeps, type RunReport }
 import type { WatchlistHit } from './events.ts';
 import { WatchlistFormatError, readWatchlistFile, watchlistEntries } from './watchlist/file.ts';
 import { WatchlistScreener, isScreenable } from './watchlist/screening.ts';
-import { WatchlistStore } from './watchlist/store.ts';
+import { WatchlistStore, parseDecisionKey } from './watchlist/store.ts';
 import { contentHash, type RegisterRecord } from './records.ts';
 import { renderText } from './render.ts';
 import { createPollHandler } from './handlers/poll.ts';
@@ -61,6 +61,7 @@ Commands:
                                             the stored records against it at once
   watchlist sync [--by <who>]               import every watchlist the configuration names
   watchlist show --subscriber <id> [--json] the stored watchlist
+  watchlist hits --subscriber <id> [--json] the hits reported so far and still listed, with decisions
   watchlist dismiss --subscriber <id> --source <id> --record <id> --entry <key> --by <who> --reason <why>
                                             mark a hit "not a match" (until the record changes)
   watchlist withdraw --subscriber <id> --source <id> --record <id> --entry <key> --by <who> --reason <why>
@@ -561,7 +562,7 @@ function requireFlag(flags: Flags, name: 'subscriber' | 'record' | 'entry' | 'by
   return value.trim();
 }
 
-/** `watchlist import|sync|show|dismiss|withdraw|audit`. */
+/** `watchlist import|sync|show|hits|dismiss|withdraw|audit`. */
 async function commandWatchlist(flags: Flags, positionals: string[]): Promise<number> {
   const [action, ...rest] = positionals;
   const config = loadConfig(flags.config);
@@ -622,6 +623,41 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
         return 0;
       });
     }
+    case 'hits': {
+      const subscriberId = requireFlag(flags, 'subscriber');
+      return withRuntime(flags, {}, async (runtime) => {
+        const watchlists = new WatchlistStore(runtime.store);
+        const [reported, decisions, stored] = await Promise.all([watchlists.reported(subscriberId), watchlists.decisions(subscriberId), watchlists.load(subscriberId)]);
+        const entries = new Map((stored?.entries ?? []).map((entry) => [entry.key, entry]));
+        const rows = [];
+        for (const [key, recordHash] of reported) {
+          const { sourceId, recordId, entryKey } = parseDecisionKey(key);
+          const record = (await runtime.store.loadRecords(sourceId, [recordId])).get(recordId);
+          const decision = decisions.get(key);
+          rows.push({
+            sourceId,
+            recordId,
+            recordName: record?.name ?? null,
+            list: record?.list ?? null,
+            entryKey,
+            entryName: entries.get(entryKey)?.name ?? null,
+            reference: entries.get(entryKey)?.reference ?? null,
+            recordChangedSinceReported: record ? contentHash(record) !== recordHash : null,
+            decision: decision && decision.recordHash === (record ? contentHash(record) : recordHash) ? { by: decision.by, at: decision.at, reason: decision.reason } : null,
+          });
+        }
+        rows.sort((a, b) => a.sourceId.localeCompare(b.sourceId) || a.recordId.localeCompare(b.recordId) || a.entryKey.localeCompare(b.entryKey));
+        if (flags.json) out(JSON.stringify(rows, null, 2));
+        else {
+          for (const row of rows) {
+            const status = row.decision ? `not a match (${row.decision.by}, ${row.decision.at}: ${row.decision.reason})` : 'open';
+            out(`${row.sourceId}  ${row.recordId}  ${row.recordName ?? '(no longer stored)'}  [${row.list ?? ''}]  ×  ${row.entryName ?? row.entryKey}${row.reference ? ` [${row.reference}]` : ''}  —  ${status}`);
+          }
+          process.stderr.write(`${rows.length} current hit(s) of ${subscriberId}\n`);
+        }
+        return 0;
+      });
+    }
     case 'audit': {
       const subscriberId = requireFlag(flags, 'subscriber');
       return withRuntime(flags, {}, async (runtime) => {
@@ -636,7 +672,7 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
       });
     }
     default:
-      throw new UsageError(`watchlist takes import, sync, show, dismiss, withdraw or audit${action ? ` (not "${action}")` : ''}`);
+      throw new UsageError(`watchlist takes import, sync, show, hits, dismiss, withdraw or audit${action ? ` (not "${action}")` : ''}`);
   }
 }
 

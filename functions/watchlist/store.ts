@@ -91,6 +91,13 @@ export interface AuditEntry {
 
 export const decisionKey = (sourceId: string, recordId: string, entryKey: string): string => `${sourceId}#${recordId}#${entryKey}`;
 
+/** decisionKey read back: source ids hold no `#`, and an entry key starts `ref:` or `name:`. */
+export function parseDecisionKey(key: string): { sourceId: string; recordId: string; entryKey: string } {
+  const sourceEnd = key.indexOf('#');
+  const entryStart = Math.max(key.lastIndexOf('#ref:'), key.lastIndexOf('#name:'));
+  return { sourceId: key.slice(0, sourceEnd), recordId: key.slice(sourceEnd + 1, entryStart), entryKey: key.slice(entryStart + 1) };
+}
+
 function decodeMeta(subscriberId: string, item: Record<string, AttributeValue>): WatchlistMeta {
   return {
     subscriberId,

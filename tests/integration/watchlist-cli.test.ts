@@ -99,6 +99,11 @@ describe('tradewatch screen and watchlist', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no stored record "nope"/);
 
+    const current = JSON.parse((await tradewatch(['watchlist', 'hits', '--subscriber', 'acme', '--json'], env)).stdout) as { recordId: string; reference: string; recordName: string; decision: { by: string } | null }[];
+    expect(current.map((h) => `${h.reference} ${h.recordName}`).sort()).toEqual(['C-1 Lumora Microsystems Co., Ltd.', 'C-2 VELAN, Oskar Dmitrievich', 'C-3 Brightmere Components Trading Limited']);
+    expect(current.find((h) => h.reference === 'C-3')!.decision).toMatchObject({ by: 'jane@acme.example' });
+    expect(current.find((h) => h.reference === 'C-1')!.decision).toBeNull();
+
     const audit = JSON.parse((await tradewatch(['watchlist', 'audit', '--subscriber', 'acme', '--json'], env)).stdout) as { action: string; by: string; reason?: string }[];
     expect(audit.map((a) => a.action)).toEqual(['import', 'import', 'not-a-match']);
     expect(audit[2]).toMatchObject({ by: 'jane@acme.example', reason: 'different company, other registry number' });
