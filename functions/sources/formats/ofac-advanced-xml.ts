@@ -51,8 +51,10 @@ import {
   ENHANCED_LIST_CODES,
   OfacListNamer,
   OfacRecordDraft,
+  CONSOLIDATED_UMBRELLA_LIST,
+  OFAC_VESSEL_FEATURES,
   acceptEntry,
-  sniffOfacXml,
+  ofacXmlFormat,
   ofacIdentifier,
   ofacKind,
   ofacName,
@@ -67,22 +69,18 @@ export const ADVANCED_NAMESPACE = 'http://www.un.org/sanctions/1.0';
 /** Entry name inside SDN_ADVANCED.ZIP / CONS_ADVANCED.ZIP. */
 const ZIP_ENTRY = /advanced[^/]*\.xml$/i;
 
-/** The list every entry of CONS_ADVANCED is on besides its own: not a list of its own. */
-const UMBRELLA_LIST = 'Consolidated List';
-
-function sniffAdvanced(head: string, fileName: string): boolean {
-  return sniffOfacXml(head, fileName, { zipEntry: ZIP_ENTRY, root: 'Sanctions', namespaces: [ADVANCED_NAMESPACE] });
-}
-
 export function ofacAdvancedXmlFormat(options: OfacFormatOptions): SourceFormat {
-  return {
-    id: 'ofac-advanced-xml',
-    description: `OFAC ADVANCED XML (${options.publication === 'sdn' ? 'SDN_ADVANCED' : 'CONS_ADVANCED'}.XML, or .ZIP)`,
-    sniff: sniffAdvanced,
-    parse(input: ParseInput, context: ParseContext): AsyncIterable<RegisterRecord> {
-      return parseAdvanced(input, context, options);
+  return ofacXmlFormat(
+    {
+      id: 'ofac-advanced-xml',
+      describe: (publication) => `OFAC ADVANCED XML (${publication === 'sdn' ? 'SDN_ADVANCED' : 'CONS_ADVANCED'}.XML, or .ZIP)`,
+      zipEntry: ZIP_ENTRY,
+      root: 'Sanctions',
+      namespaces: [ADVANCED_NAMESPACE],
+      parse: parseAdvanced,
     },
-  };
+    options,
+  );
 }
 
 /** The lookup tables of ReferenceValueSets: id → text, per table. */
@@ -271,7 +269,7 @@ function readSanctionsEntry(entry: XmlElement, references: References, sanctions
     if (program) profile.programs.add(program);
   }
   const listName = references.lists.get(entry.attributes.ListID ?? '') ?? '';
-  if (!listName || listName === UMBRELLA_LIST) return;
+  if (!listName || listName === CONSOLIDATED_UMBRELLA_LIST) return;
   let code = ENHANCED_LIST_CODES[listName];
   if (!code) {
     lists.unknownListName(profileId, listName);
@@ -340,16 +338,6 @@ function readDocument(document: XmlElement, references: References): string {
   }
   return ofacIdentifier(type, childText(document, 'IDRegistrationNo'), country, issued, expires);
 }
-
-/** Vessel features, as extra keys shared with the other layouts. */
-const VESSEL_FEATURES: Readonly<Record<string, string>> = {
-  'Vessel Call Sign': 'callSign',
-  'VESSEL TYPE': 'vesselType',
-  'Vessel Flag': 'vesselFlag',
-  'Vessel Owner': 'vesselOwner',
-  'Vessel Tonnage': 'tonnage',
-  'Vessel Gross Registered Tonnage': 'grossRegisteredTonnage',
-};
 
 function readParty(party: XmlElement, references: References, locations: Map<string, LocationData>, documents: Map<string, string[]>): PartyDraft {
   const id = party.attributes.FixedRef ?? '';
@@ -473,7 +461,7 @@ function readFeature(feature: XmlElement, references: References, locations: Map
         break;
       default: {
         const value = text || date || (location ? locationText(location) : '');
-        const vesselKey = VESSEL_FEATURES[featureType];
+        const vesselKey = OFAC_VESSEL_FEATURES[featureType];
         if (vesselKey) draft.setExtra(vesselKey, value);
         else draft.addExtra('ids', ofacIdentifier(featureType, value));
       }

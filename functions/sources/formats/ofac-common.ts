@@ -10,7 +10,7 @@ import { Unzip, UnzipInflate } from 'fflate';
 import { countryCode } from '../../countries.ts';
 import { SourceFormatError } from '../../errors.ts';
 import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../records.ts';
-import type { ParseContext, SourceDocument } from '../types.ts';
+import type { ParseContext, ParseInput, SourceDocument, SourceFormat } from '../types.ts';
 import type { XmlElement } from '../xml-stream.ts';
 
 const UNTIDY = /[\t\n\r\f\v\u00a0\u2000-\u200b\u3000]| {2}/;
@@ -359,6 +359,40 @@ const ZIP_LOCAL_HEADER = 'PK\u0003\u0004';
  * The name of the first entry of a ZIP archive, read from its local file header in the (latin1)
  * head of the file, or undefined when the head is not a ZIP.
  */
+/** The list every entry of a CONS publication is on besides its own: not a list of its own. */
+export const CONSOLIDATED_UMBRELLA_LIST = 'Consolidated List';
+
+/** Vessel features as ENHANCED and ADVANCED name them, to the extra keys shared with the other layouts. */
+export const OFAC_VESSEL_FEATURES: Readonly<Record<string, string>> = {
+  'Vessel Call Sign': 'callSign',
+  'VESSEL TYPE': 'vesselType',
+  'Vessel Flag': 'vesselFlag',
+  'Vessel Owner': 'vesselOwner',
+  'Vessel Tonnage': 'tonnage',
+  'Vessel Gross Registered Tonnage': 'grossRegisteredTonnage',
+};
+
+/** One of OFAC's XML layouts: how it is recognised (sniffOfacXml) and read. */
+export interface OfacXmlLayout {
+  id: string;
+  /** The file names it comes as, per publication. */
+  describe(publication: OfacFormatOptions['publication']): string;
+  zipEntry: RegExp;
+  root: string;
+  namespaces: readonly string[];
+  parse(input: ParseInput, context: ParseContext, options: OfacFormatOptions): AsyncIterable<RegisterRecord>;
+}
+
+/** The source format of an OFAC XML layout, for one publication (SDN or consolidated). */
+export function ofacXmlFormat(layout: OfacXmlLayout, options: OfacFormatOptions): SourceFormat {
+  return {
+    id: layout.id,
+    description: layout.describe(options.publication),
+    sniff: (head, fileName) => sniffOfacXml(head, fileName, layout),
+    parse: (input, context) => layout.parse(input, context, options),
+  };
+}
+
 /**
  * Sniffs one OFAC XML layout: a ZIP (by name) whose first entry matches `zipEntry`, or an XML
  * document whose root element (after the declaration, comments and doctype) has the local name

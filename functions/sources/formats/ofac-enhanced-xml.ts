@@ -35,8 +35,10 @@ import {
   ENHANCED_LIST_CODES,
   OfacListNamer,
   OfacRecordDraft,
+  CONSOLIDATED_UMBRELLA_LIST,
+  OFAC_VESSEL_FEATURES,
   acceptEntry,
-  sniffOfacXml,
+  ofacXmlFormat,
   ofacIdentifier,
   ofacKind,
   openMaybeZipped,
@@ -50,22 +52,18 @@ export const ENHANCED_NAMESPACE = 'https://sanctionslistservice.ofac.treas.gov/a
 /** Entry name inside SDN_ENHANCED.ZIP / CONS_ENHANCED.ZIP. */
 const ZIP_ENTRY = /enhanced[^/]*\.xml$/i;
 
-/** The list every entity of CONS_ENHANCED is on besides its own: not a list of its own. */
-const UMBRELLA_LIST = 'Consolidated List';
-
-function sniffEnhanced(head: string, fileName: string): boolean {
-  return sniffOfacXml(head, fileName, { zipEntry: ZIP_ENTRY, root: 'sanctionsData', namespaces: [ENHANCED_NAMESPACE] });
-}
-
 export function ofacEnhancedXmlFormat(options: OfacFormatOptions): SourceFormat {
-  return {
-    id: 'ofac-enhanced-xml',
-    description: `OFAC Sanctions List Service ENHANCED XML (${options.publication === 'sdn' ? 'SDN_ENHANCED' : 'CONS_ENHANCED'}.XML, or .ZIP)`,
-    sniff: sniffEnhanced,
-    parse(input: ParseInput, context: ParseContext): AsyncIterable<RegisterRecord> {
-      return parseEnhanced(input, context, options);
+  return ofacXmlFormat(
+    {
+      id: 'ofac-enhanced-xml',
+      describe: (publication) => `OFAC Sanctions List Service ENHANCED XML (${publication === 'sdn' ? 'SDN_ENHANCED' : 'CONS_ENHANCED'}.XML, or .ZIP)`,
+      zipEntry: ZIP_ENTRY,
+      root: 'sanctionsData',
+      namespaces: [ENHANCED_NAMESPACE],
+      parse: parseEnhanced,
     },
-  };
+    options,
+  );
 }
 
 async function* parseEnhanced(input: ParseInput, context: ParseContext, options: OfacFormatOptions): AsyncGenerator<RegisterRecord> {
@@ -82,16 +80,6 @@ async function* parseEnhanced(input: ParseInput, context: ParseContext, options:
     if (record) yield record;
   }
 }
-
-/** Vessel features, as extra keys shared with the legacy layouts. */
-const VESSEL_FEATURES: Readonly<Record<string, string>> = {
-  'Vessel Call Sign': 'callSign',
-  'VESSEL TYPE': 'vesselType',
-  'Vessel Flag': 'vesselFlag',
-  'Vessel Owner': 'vesselOwner',
-  'Vessel Tonnage': 'tonnage',
-  'Vessel Gross Registered Tonnage': 'grossRegisteredTonnage',
-};
 
 const ADDRESS_PARTS: Readonly<Record<string, keyof Omit<AddressParts, 'street' | 'country'> | 'street'>> = {
   ADDRESS1: 'street',
@@ -155,7 +143,7 @@ function readName(element: XmlElement, draft: OfacRecordDraft, state: EntityStat
 
 function readList(element: XmlElement, draft: OfacRecordDraft, state: EntityState, lists: OfacListNamer, id: string): void {
   const listName = tidy(element.text);
-  if (!listName || listName === UMBRELLA_LIST) return;
+  if (!listName || listName === CONSOLIDATED_UMBRELLA_LIST) return;
   let code = ENHANCED_LIST_CODES[listName];
   if (!code) {
     lists.unknownListName(id, listName);
@@ -285,7 +273,7 @@ function readFeature(feature: XmlElement, draft: OfacRecordDraft): void {
       draft.setExtra('title', value);
       return;
     default: {
-      const vesselKey = VESSEL_FEATURES[featureType];
+      const vesselKey = OFAC_VESSEL_FEATURES[featureType];
       if (vesselKey) draft.setExtra(vesselKey, value);
       else draft.addExtra('ids', ofacIdentifier(featureType, value));
     }

@@ -22,7 +22,7 @@ import {
   OfacListNamer,
   OfacRecordDraft,
   acceptEntry,
-  sniffOfacXml,
+  ofacXmlFormat,
   listItems,
   ofacIdentifier,
   ofacKind,
@@ -40,19 +40,18 @@ export const SDNLIST_NAMESPACES = [
 /** Entry name inside SDN_XML.ZIP / CONS_XML.ZIP. */
 const ZIP_ENTRY = /^(?:sdn|consolidated|cons)\.xml$/i;
 
-function sniffSdnList(head: string, fileName: string): boolean {
-  return sniffOfacXml(head, fileName, { zipEntry: ZIP_ENTRY, root: 'sdnList', namespaces: SDNLIST_NAMESPACES });
-}
-
 export function ofacSdnListXmlFormat(options: OfacFormatOptions): SourceFormat {
-  return {
-    id: 'ofac-sdnlist-xml',
-    description: `OFAC sdnList XML (${options.publication === 'sdn' ? 'SDN.XML' : 'CONSOLIDATED.XML'}, or zipped)`,
-    sniff: sniffSdnList,
-    parse(input: ParseInput, context: ParseContext): AsyncIterable<RegisterRecord> {
-      return parseSdnList(input, context, options);
+  return ofacXmlFormat(
+    {
+      id: 'ofac-sdnlist-xml',
+      describe: (publication) => `OFAC sdnList XML (${publication === 'sdn' ? 'SDN.XML' : 'CONSOLIDATED.XML'}, or zipped)`,
+      zipEntry: ZIP_ENTRY,
+      root: 'sdnList',
+      namespaces: SDNLIST_NAMESPACES,
+      parse: parseSdnList,
     },
-  };
+    options,
+  );
 }
 
 async function* parseSdnList(input: ParseInput, context: ParseContext, options: OfacFormatOptions): AsyncGenerator<RegisterRecord> {
