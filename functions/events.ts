@@ -62,7 +62,6 @@ export type HitType = 'added' | 'modified' | 'removed' | 'listed';
 
 /** The `changeType` attribute of a hit event: never one of an ordinary change's values. */
 export const hitChangeType = (hitType: HitType): string => `watchlist-${hitType}`;
-export const HIT_CHANGE_TYPES = (['added', 'removed', 'modified', 'listed'] as const).map(hitChangeType);
 
 /** One watchlist entry a record matched. */
 export interface WatchlistHit {
@@ -185,9 +184,6 @@ export function isHitEvent(event: TradewatchEvent): event is WatchlistHitEvent {
   return event.type === EVENT_TYPES.watchlistHit;
 }
 
-export function isHealthEvent(event: TradewatchEvent): event is HealthEvent {
-  return event.type === EVENT_TYPES.unhealthy || event.type === EVENT_TYPES.recovered;
-}
 
 /** SNS message attributes (at most 10) for filter policies. Empty lists are left out. */
 export interface MessageAttributeValue {

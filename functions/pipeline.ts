@@ -22,7 +22,7 @@ import type { RegisterRecord } from './records.ts';
 import { detectFormat } from './sources/document.ts';
 import type { ParseInput, RegisterSource } from './sources/types.ts';
 import type { SourceMeta, StoredEvent, TradewatchStore } from './store.ts';
-import { WatchlistScreener, reportedHits, screenChangeEvents, screenRecords, type ScreeningCounts, type WatchlistSubscriber } from './watchlist/screening.ts';
+import { WatchlistLoader, reportedHits, screenChangeEvents, screenRecords, type ScreeningCounts, type WatchlistSubscriber } from './watchlist/screening.ts';
 import { WatchlistStore } from './watchlist/store.ts';
 
 export interface Logger {
@@ -147,7 +147,7 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     const screening: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
     if (!isBaseline && watchlists.pending.length) await screenStored(source, deps, watchlists, now, screening);
     if (events.length && watchlists.all.length) {
-      const screener = await watchlists.screener();
+      const screener = await watchlists.loader.screener(watchlists.all);
       const hits = screenChangeEvents(source, events.map((e) => e.event as ChangeEvent), screener, hashes, now);
       addCounts(screening, hits.counts);
       events.push(...hits.events);
@@ -223,22 +223,23 @@ interface WatchlistState {
   all: WatchlistSubscriber[];
   /** Those whose current version the source's stored records were not screened against yet. */
   pending: { subscriber: WatchlistSubscriber; version: string }[];
-  /** The watchlists loaded and indexed (once per run, on first use). */
-  screener(): Promise<WatchlistScreener>;
+  /** Loads each watchlist once per run, on first use. */
+  loader: WatchlistLoader;
+  store: WatchlistStore;
 }
 
 /** One BatchGetItem of the watchlists' versions; nothing when no subscriber has a watchlist. */
 async function watchlistState(meta: SourceMeta | undefined, deps: PipelineDeps): Promise<WatchlistState> {
   const subscribers = deps.watchlistSubscribers ?? [];
-  if (!subscribers.length) return { all: [], pending: [], screener: () => Promise.resolve(WatchlistScreener.fromEntries([])) };
   const store = new WatchlistStore(deps.store);
+  const loader = new WatchlistLoader(store);
+  if (!subscribers.length) return { all: [], pending: [], loader, store };
   const versions = await store.versions(subscribers.map((s) => s.id));
   const all = subscribers.filter((s) => versions.has(s.id));
   const missing = subscribers.filter((s) => !versions.has(s.id)).map((s) => s.id);
   if (missing.length) (deps.log ?? silentLogger).warn('watchlist subscribers without an imported watchlist: nothing is screened for them (run `tradewatch watchlist sync` or `watchlist import`)', { subscribers: missing });
   const pending = all.filter((s) => meta?.screened?.[s.id] !== versions.get(s.id)!.version).map((subscriber) => ({ subscriber, version: versions.get(subscriber.id)!.version }));
-  let loaded: Promise<WatchlistScreener> | undefined;
-  return { all, pending, screener: () => (loaded ??= WatchlistScreener.load(store, all)) };
+  return { all, pending, loader, store };
 }
 
 /**
@@ -279,8 +280,8 @@ function addCounts(total: ScreeningCounts, more: ScreeningCounts): void {
  * the source notes the versions it screened. Returns the number of new events stored.
  */
 async function screenStored(source: RegisterSource, deps: PipelineDeps, state: WatchlistState, now: string, counts: ScreeningCounts): Promise<number> {
-  const store = new WatchlistStore(deps.store);
-  const screener = await WatchlistScreener.load(store, state.pending.map((p) => p.subscriber));
+  const { store } = state;
+  const screener = await state.loader.screener(state.pending.map((p) => p.subscriber));
   const result = await screenRecords(source, deps.store.scanRecords(source.id), screener, now);
   addCounts(counts, result.counts);
   let stored = 0;

@@ -24,7 +24,7 @@ import {
 import { chunk, mapLimit, sleep } from './concurrency.ts';
 import type { TradewatchEvent } from './events.ts';
 import type { RegisterRecord } from './records.ts';
-import { META_SK, TABLE_INDEXES, TTL_ATTRIBUTE, eventSk, manifestSk, outboxPk, recordSk, sourcePk, timelinePk } from './table.ts';
+import { META_SK, SCREENED_PREFIX, TABLE_INDEXES, TTL_ATTRIBUTE, eventSk, manifestSk, outboxPk, recordSk, sourcePk, timelinePk } from './table.ts';
 
 export type HealthStatus = 'healthy' | 'unhealthy';
 
@@ -426,7 +426,7 @@ function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): Sou
   }
   if (Item.outboxPending?.BOOL) meta.outboxPending = true;
   for (const [key, value] of Object.entries(Item)) {
-    if (key.startsWith('screened:') && value.S !== undefined) (meta.screened ??= {})[key.slice('screened:'.length)] = value.S;
+    if (key.startsWith(SCREENED_PREFIX) && value.S !== undefined) (meta.screened ??= {})[key.slice(SCREENED_PREFIX.length)] = value.S;
   }
   return meta;
 }

@@ -30,3 +30,5 @@ export const recordSk = (recordId: string): string => `REC#${recordId}`;
 export const eventSk = (eventId: string): string => `EVT#${eventId}`;
 export const outboxPk = (sourceId: string): string => `OUTBOX#${sourceId}`;
 export const timelinePk = (sourceId: string): string => `EVTS#${sourceId}`;
+/** On a source's META item: `screened:<subscriber>` = the watchlist version its records were screened against. */
+export const SCREENED_PREFIX = 'screened:';

@@ -72,7 +72,7 @@ export interface DelimitedRowsOptions {
 }
 
 /** Resolves when the parser wants more input, or is gone. */
-function drained(parser: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
+export function drained(parser: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       parser.removeListener('drain', done);

@@ -84,25 +84,39 @@ export interface ScreeningCounts {
   suppressed: number;
 }
 
-/** The watchlists of these subscribers, loaded and indexed once for a run. */
+/**
+ * Loads each subscriber's watchlist (entries, decisions, reported hits) at most once, however many
+ * screenings of a run ask for it.
+ */
+export class WatchlistLoader {
+  private readonly loaded = new Map<string, Promise<LoadedWatchlist | undefined>>();
+
+  constructor(private readonly store: WatchlistStore) {}
+
+  /** A screener over these subscribers' watchlists; a subscriber without one is skipped. */
+  async screener(subscribers: readonly WatchlistSubscriber[]): Promise<WatchlistScreener> {
+    const lists = await Promise.all(
+      subscribers.map((subscriber) => {
+        let list = this.loaded.get(subscriber.id);
+        if (!list) {
+          list = this.loadOne(subscriber);
+          this.loaded.set(subscriber.id, list);
+        }
+        return list;
+      }),
+    );
+    return new WatchlistScreener(lists.filter((list): list is LoadedWatchlist => list !== undefined));
+  }
+
+  private async loadOne(subscriber: WatchlistSubscriber): Promise<LoadedWatchlist | undefined> {
+    const [stored, decisions, reported] = await Promise.all([this.store.load(subscriber.id), this.store.decisions(subscriber.id), this.store.reported(subscriber.id)]);
+    return stored ? indexWatchlist(stored, subscriber.threshold ?? DEFAULT_THRESHOLD, decisions, reported) : undefined;
+  }
+}
+
+/** The watchlists of some subscribers, prepared once for a run (WatchlistLoader, or fromEntries). */
 export class WatchlistScreener {
-  private constructor(private readonly lists: LoadedWatchlist[]) {}
-
-  get size(): number {
-    return this.lists.length;
-  }
-
-  /** Subscribers whose watchlist was imported; a subscriber without one is skipped. */
-  static async load(store: WatchlistStore, subscribers: readonly WatchlistSubscriber[], only?: ReadonlySet<string>): Promise<WatchlistScreener> {
-    const lists: LoadedWatchlist[] = [];
-    for (const subscriber of subscribers) {
-      if (only && !only.has(subscriber.id)) continue;
-      const stored = await store.load(subscriber.id);
-      if (!stored) continue;
-      lists.push(indexWatchlist(stored, subscriber.threshold ?? DEFAULT_THRESHOLD, await store.decisions(subscriber.id), await store.reported(subscriber.id)));
-    }
-    return new WatchlistScreener(lists);
-  }
+  constructor(private readonly lists: LoadedWatchlist[]) {}
 
   /** A screener over watchlists held in memory (the `screen` command, tests). */
   static fromEntries(watchlists: readonly { subscriberId: string; entries: WatchlistEntry[]; threshold?: number; decisions?: Map<string, HitDecision> }[]): WatchlistScreener {

@@ -32,7 +32,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { chunk } from '../concurrency.ts';
-import { META_SK, sourcePk } from '../table.ts';
+import { META_SK, SCREENED_PREFIX, sourcePk } from '../table.ts';
 import type { TradewatchStore } from '../store.ts';
 import { watchlistVersion, type WatchlistEntry } from './file.ts';
 
@@ -44,7 +44,6 @@ export const watchlistPk = (subscriberId: string): string => `WL#${subscriberId}
 export const decisionPk = (subscriberId: string): string => `WLD#${subscriberId}`;
 export const auditPk = (subscriberId: string): string => `WLA#${subscriberId}`;
 export const reportedPk = (subscriberId: string): string => `WLH#${subscriberId}`;
-export const SCREENED_PREFIX = 'screened:';
 
 export interface WatchlistMeta {
   subscriberId: string;

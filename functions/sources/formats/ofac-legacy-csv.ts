@@ -26,7 +26,7 @@
  * taken out of the remarks so that countries and extra match the XML layouts. Identity documents
  * stay in the remarks only: their wording is open-ended and cannot be split reliably.
  */
-import { LegacyTextDecoder } from '../delimited-text.ts';
+import { LegacyTextDecoder, drained } from '../delimited-text.ts';
 import { CsvError, parse } from 'csv-parse';
 import { SourceFormatError } from '../../errors.ts';
 import type { RegisterRecord } from '../../records.ts';
@@ -75,19 +75,6 @@ function nullable(value: string | undefined): string {
   return value;
 }
 
-
-/** Resolves when the parser wants more input, or is gone. */
-function drained(parser: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      parser.removeListener('drain', done);
-      parser.removeListener('close', done);
-      resolve();
-    };
-    parser.once('drain', done);
-    parser.once('close', done);
-  });
-}
 
 /**
  * Streams the rows of one OFAC CSV file, checking each has `columns` cells. The trailing 0x1A
