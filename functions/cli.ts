@@ -340,10 +340,8 @@ async function commandPoll(flags: Flags): Promise<number> {
     await syncConfigWatchlists(runtime, config, flags.by ?? 'configuration');
     let failed = 0;
     for (const source of sources) {
-      const bar = progress(source.id);
-      const deps = { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, onProgress: bar.update, subscribers: config.subscribers, watchlistSubscribers: watchlistSubscribers(config) };
       // The same handler the Lambda runs, with the configuration's custom sources and topic rules.
-      const report = await createPollHandler({ ...deps, sourcesConfig: config })({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
+      const report = await createPollHandler({ ...pipelineDeps(runtime, source.id), sourcesConfig: config })({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
       progress('').done();
       await deliverQueued(runtime, showAlert);
       out(reportLine(report, source.id));

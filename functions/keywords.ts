@@ -38,7 +38,8 @@ export function normalizeKeywordText(text: string): string {
     .trim();
 }
 
-function containsKeyword(text: string, keyword: string): boolean {
+/** True when the normalized keyword starts a word of the normalized text (anywhere, for unspaced scripts). */
+export function startsWordIn(text: string, keyword: string): boolean {
   const anywhere = UNSPACED_SCRIPT.test(keyword[0]!);
   for (let at = text.indexOf(keyword); at !== -1; at = text.indexOf(keyword, at + 1)) {
     if (anywhere || at === 0 || text[at - 1] === ' ') return true;
@@ -71,7 +72,7 @@ export function createKeywordMatcher(subscribers: readonly KeywordSubscriber[]):
   return (event) => {
     const texts = eventTexts(event);
     if (texts.length === 0) return [];
-    return compiled.filter(({ keywords }) => keywords.some((keyword) => texts.some((text) => containsKeyword(text, keyword)))).map(({ id }) => id);
+    return compiled.filter(({ keywords }) => keywords.some((keyword) => texts.some((text) => startsWordIn(text, keyword)))).map(({ id }) => id);
   };
 }
 

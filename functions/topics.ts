@@ -32,7 +32,7 @@
  * is added, a rule for a default topic adds its keywords to the default ones (defaults cannot be
  * removed, so an upgrade never silently drops a subscriber's topic).
  */
-import { normalizeKeywordText } from './keywords.ts';
+import { normalizeKeywordText, startsWordIn } from './keywords.ts';
 
 export interface TopicRule {
   /** Kebab-case topic, the value of the `topics` message attribute, e.g. `entity-list`. */
@@ -81,17 +81,6 @@ export const DEFAULT_TOPIC_RULES: readonly TopicRule[] = [
   { topic: 'north-korea', keywords: ['North Korea', 'DPRK', 'Pyongyang', 'Noord-Korea'] },
   { topic: 'enforcement', keywords: ['penalty', 'penalties', 'settlement', 'indictment', 'indicted', 'charged', 'convicted', 'enforcement action', 'boete'] },
 ];
-
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-
-/** True when the normalized keyword starts a word of the normalized text (anywhere, for unspaced scripts). */
-function startsWordIn(text: string, keyword: string): boolean {
-  const anywhere = UNSPACED_SCRIPT.test(keyword[0]!);
-  for (let at = text.indexOf(keyword); at !== -1; at = text.indexOf(keyword, at + 1)) {
-    if (anywhere || at === 0 || text[at - 1] === ' ') return true;
-  }
-  return false;
-}
 
 /**
  * The default rules with the configured ones merged in: same topic → keywords appended (duplicates
