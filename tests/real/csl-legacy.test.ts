@@ -1,28 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { RegisterRecord } from '../../functions/records.ts';
-import { collectRecords, detectFormat, fileDocument } from '../../functions/sources/document.ts';
+import { detectFormat, fileDocument } from '../../functions/sources/document.ts';
 import { usTradeCsl } from '../../functions/sources/us-trade-csl.ts';
+import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';
 
 const CSV = realFixture('bis/el.2015-09-19.trimmed-sample.csv');
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-let parsed: Promise<Parsed> | undefined;
-function parse(): Promise<Parsed> {
-  if (!parsed) {
-    const warnings: string[] = [];
-    parsed = collectRecords(usTradeCsl, { main: fileDocument(CSV), companions: new Map() }, { sourceId: usTradeCsl.id, warn: (m) => warnings.push(m) }).then(
-      (records) => ({ records, warnings }),
-    );
-  }
-  return parsed;
-}
+const parseFile = cachedParser(usTradeCsl, (path) => path);
+const parse = () => parseFile(CSV);
 
 /** The raw rows as objects keyed by header name, read here with csv-parse's own header handling. */
 async function rawRows(): Promise<Record<string, string>[]> {

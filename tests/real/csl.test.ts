@@ -1,27 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument, collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import { bufferDocument, collectRecords } from '../../functions/sources/document.ts';
 import { usTradeCsl } from '../../functions/sources/us-trade-csl.ts';
+import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';
 
 const CSV = realFixture('csl/consolidated.2022-05-16.csv');
 
-interface Parsed {
-  records: RegisterRecord[];
-  warnings: string[];
-}
-
-let parsed: Promise<Parsed> | undefined;
-function parse(): Promise<Parsed> {
-  if (!parsed) {
-    const warnings: string[] = [];
-    parsed = collectRecords(usTradeCsl, { main: fileDocument(CSV), companions: new Map() }, { sourceId: usTradeCsl.id, warn: (m) => warnings.push(m) }).then(
-      (records) => ({ records, warnings }),
-    );
-  }
-  return parsed;
-}
+const parseFile = cachedParser(usTradeCsl, (path) => path);
+const parse = () => parseFile(CSV);
 
 async function record(id: string): Promise<RegisterRecord> {
   const found = (await parse()).records.filter((r) => r.id === id);
