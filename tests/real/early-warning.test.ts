@@ -8,15 +8,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../functions/events.ts';
 import type { RegisterRecord } from '../../functions/records.ts';
 import { decodeDelivered } from '../../functions/publish.ts';
 import { renderSms, renderText } from '../../functions/render.ts';
-import { replayPaths } from '../../functions/run.ts';
+import { pollSource, replayPaths } from '../../functions/run.ts';
 import { collectRecords, fileDocument } from '../../functions/sources/document.ts';
 import { findSource } from '../../functions/sources/registry.ts';
+import type { RegisterSource } from '../../functions/sources/types.ts';
+import { createFederalRegisterSource } from '../../functions/sources/us-federal-register.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
+import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 import { realFixture } from '../real-fixtures.ts';
 
@@ -129,72 +132,57 @@ describe('an Entity List rule on public inspection (its raw text), then the CSL 
 });
 
 describe('a live poll of the Federal Register that finds a published Entity List rule', () => {
-  it('fetches the rule\'s full text and alerts each of its entities with the document', async () => {
-    const { startHttpServer } = await import('../helpers/http-server.ts');
-    const { pollSource } = await import('../../functions/run.ts');
-    const { createFederalRegisterSource } = await import('../../functions/sources/us-federal-register.ts');
-    const server = await startHttpServer();
-    const stack = await startTestStack();
-    try {
-      let version = 1;
-      const fixture = async (file: string) => (await readFile(join(PROJECT_ROOT, 'tests/fixtures/federal-register', String(version), file), 'utf8')).replaceAll('https://www.federalregister.gov/documents/full_text/xml/', `${server.url}/documents/full_text/xml/`);
-      server.handle((req, res) => {
-        void (async () => {
-          if (req.url!.startsWith('/documents/full_text/xml/')) return res.writeHead(200).end(await readFile(RULE));
-          if (req.url!.startsWith('/desk')) return res.writeHead(200).end(await fixture('current.json'));
-          return res.writeHead(200).end(await fixture('documents.json'));
-        })();
-      });
-      const base = createFederalRegisterSource();
-      const live = { ...base, downloads: [{ ...base.downloads[0]!, url: `${server.url}/documents.json`, companions: { 'current.json': `${server.url}/desk/current.json` } }] };
-      const options = { allowPrivateHosts: true, backoffMs: 5 };
+  let server: TestServer;
+  let stack: TestStack;
+  let live: RegisterSource;
+  /** Which documents search and desk the publisher serves, and whether it serves the rule's full text. */
+  let version: 1 | 2;
+  let fullTextStatus: 200 | 404;
+  const options = { allowPrivateHosts: true, backoffMs: 5 };
 
-      expect((await pollSource(live, stack.deps, options)).status).toBe('baseline');
-      version = 2;
-      const report = await pollSource(live, stack.deps, options);
-      expect(report.status).toBe('changed');
-      const events = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!) as ChangeEvent);
-      const entities = events.filter((e) => e.data.list === 'Entity List (Federal Register)');
-      expect(entities).toHaveLength(13);
-      expect(entities.every((e) => e.type === 'tradewatch.item.published' && e.data.record!.extra.documentNumber === '2023-03929')).toBe(true);
-      expect(events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.updated' });
-      expect(server.requests.filter((r) => r.url.includes('/full_text/xml/'))).toHaveLength(1);
-    } finally {
-      await server.close();
-      await stack.stop();
-    }
+  beforeEach(async () => {
+    server = await startHttpServer();
+    stack = await startTestStack();
+    version = 1;
+    const fixture = async (file: string) => (await readFile(join(PROJECT_ROOT, 'tests/fixtures/federal-register', String(version), file), 'utf8')).replaceAll('https://www.federalregister.gov/documents/full_text/xml/', `${server.url}/documents/full_text/xml/`);
+    server.handle((req, res) => {
+      void (async () => {
+        if (req.url!.startsWith('/documents/full_text/xml/')) return fullTextStatus === 200 ? res.writeHead(200).end(await readFile(RULE)) : res.writeHead(fullTextStatus).end();
+        if (req.url!.startsWith('/desk')) return res.writeHead(200).end(await fixture('current.json'));
+        return res.writeHead(200).end(await fixture('documents.json'));
+      })();
+    });
+    const base = createFederalRegisterSource();
+    live = { ...base, downloads: [{ ...base.downloads[0]!, url: `${server.url}/documents.json`, companions: { 'current.json': `${server.url}/desk/current.json` } }] };
+  });
+  afterEach(async () => {
+    await server.close();
+    await stack.stop();
+  });
+
+  it('fetches the rule\'s full text and alerts each of its entities with the document', async () => {
+    fullTextStatus = 200;
+    expect((await pollSource(live, stack.deps, options)).status).toBe('baseline');
+    version = 2;
+    const report = await pollSource(live, stack.deps, options);
+    expect(report.status).toBe('changed');
+    const events = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!) as ChangeEvent);
+    const entities = events.filter((e) => e.data.list === 'Entity List (Federal Register)');
+    expect(entities).toHaveLength(13);
+    expect(entities.every((e) => e.type === 'tradewatch.item.published' && e.data.record!.extra.documentNumber === '2023-03929')).toBe(true);
+    expect(events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.updated' });
+    expect(server.requests.filter((r) => r.url.includes('/full_text/xml/'))).toHaveLength(1);
   });
 
   it('fails the run, storing nothing, when the full text cannot be fetched, so the next poll tries again', async () => {
-    const { startHttpServer } = await import('../helpers/http-server.ts');
-    const { pollSource } = await import('../../functions/run.ts');
-    const { createFederalRegisterSource } = await import('../../functions/sources/us-federal-register.ts');
-    const server = await startHttpServer();
-    const stack = await startTestStack();
-    try {
-      let version = 1;
-      const fixture = async (file: string) => (await readFile(join(PROJECT_ROOT, 'tests/fixtures/federal-register', String(version), file), 'utf8')).replaceAll('https://www.federalregister.gov/documents/full_text/xml/', `${server.url}/documents/full_text/xml/`);
-      server.handle((req, res) => {
-        void (async () => {
-          if (req.url!.startsWith('/documents/full_text/xml/')) return res.writeHead(404).end();
-          if (req.url!.startsWith('/desk')) return res.writeHead(200).end(await fixture('current.json'));
-          return res.writeHead(200).end(await fixture('documents.json'));
-        })();
-      });
-      const base = createFederalRegisterSource();
-      const live = { ...base, downloads: [{ ...base.downloads[0]!, url: `${server.url}/documents.json`, companions: { 'current.json': `${server.url}/desk/current.json` } }] };
-      const options = { allowPrivateHosts: true, backoffMs: 5 };
-      await pollSource(live, stack.deps, options);
-      const before = await stack.store.getMeta('us-federal-register');
-      version = 2;
-      const report = await pollSource(live, stack.deps, options);
-      expect(report.status).toBe('failed');
-      expect(report.error!.message).toMatch(/^us-federal-register: fetch: HTTP 404/);
-      expect((await stack.store.getMeta('us-federal-register'))!.contentHash).toBe(before!.contentHash);
-      expect(await stack.store.listEvents('us-federal-register')).toEqual([]);
-    } finally {
-      await server.close();
-      await stack.stop();
-    }
+    fullTextStatus = 404;
+    await pollSource(live, stack.deps, options);
+    const before = await stack.store.getMeta('us-federal-register');
+    version = 2;
+    const report = await pollSource(live, stack.deps, options);
+    expect(report.status).toBe('failed');
+    expect(report.error!.message).toMatch(/^us-federal-register: fetch: HTTP 404/);
+    expect((await stack.store.getMeta('us-federal-register'))!.contentHash).toBe(before!.contentHash);
+    expect(await stack.store.listEvents('us-federal-register')).toEqual([]);
   });
 });
