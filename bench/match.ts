@@ -49,13 +49,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { collectRecords } from '../functions/sources/document.ts';
+import { collectRecords } from '../functions/sources/read/document.ts';
 import { findSource } from '../functions/sources/registry.ts';
-import { inputFromPath } from '../functions/run.ts';
-import type { RecordKind, RegisterRecord } from '../functions/records.ts';
+import { inputFromPath } from '../functions/run/poll.ts';
+import type { RecordKind, RegisterRecord } from '../functions/core/records.ts';
 import { DEFAULT_THRESHOLD, prepareName, scorePrepared, scoreNames } from '../functions/match/score.ts';
 import { screen, screenAllPairs, type ScreeningHit, type WatchlistEntry } from '../functions/match/index.ts';
-import { parseNamePairs } from '../functions/match/score-csv.ts';
+import { parseNamePairs } from '../functions/cli/score-csv.ts';
 import { REAL_FIXTURES_DIR } from '../tests/real-fixtures.ts';
 
 const HAND_CASES = new URL('../tests/fixtures/match/hard-cases.csv', import.meta.url);

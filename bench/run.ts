@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REAL_FIXTURES_DIR, realFixture, realFixturesPresent } from '../tests/real-fixtures.ts';
 import { SOURCES } from '../functions/sources/registry.ts';
-import { scheduleMinutes } from '../functions/schedule.ts';
+import { scheduleMinutes } from '../functions/core/schedule.ts';
 import { buildEnhancedList } from './build.ts';
 import { POLLER_MEMORY_MB } from '../infra/tradewatch-stack.ts';
 import { monthlyCost, type CostInputs } from './cost.ts';

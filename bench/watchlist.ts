@@ -14,17 +14,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { countRequests, dynamoClient, ensureTable, snsClient } from '../functions/aws-clients.ts';
+import { countRequests, dynamoClient, ensureTable, snsClient } from '../functions/aws/clients.ts';
 import { startDynalite, startMessaging } from '../functions/local/services.ts';
-import { isHitEvent } from '../functions/events.ts';
-import type { PipelineDeps, RunReport } from '../functions/pipeline.ts';
-import type { RegisterRecord } from '../functions/records.ts';
-import { replayPaths } from '../functions/run.ts';
-import { collectRecords, fileDocument } from '../functions/sources/document.ts';
+import { isHitEvent } from '../functions/core/events.ts';
+import type { PipelineDeps, RunReport } from '../functions/run/process-version.ts';
+import type { RegisterRecord } from '../functions/core/records.ts';
+import { replayPaths } from '../functions/run/poll.ts';
+import { collectRecords, fileDocument } from '../functions/sources/read/document.ts';
 import { findSource } from '../functions/sources/registry.ts';
-import { TradewatchStore } from '../functions/store.ts';
+import { TradewatchStore } from '../functions/aws/source-store.ts';
 import { watchlistEntries } from '../functions/watchlist/file.ts';
-import { WatchlistStore } from '../functions/watchlist/store.ts';
+import { WatchlistStore } from '../functions/aws/watchlist-store.ts';
 import { realFixture } from '../tests/real-fixtures.ts';
 
 // The SDK's notice about Node.js 20 is for the operator of a deployment, not for a bench's output.

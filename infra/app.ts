@@ -4,8 +4,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadConfig } from '../functions/config.ts';
-import { describeError } from '../functions/errors.ts';
+import { loadConfig } from '../functions/config/config.ts';
+import { describeError } from '../functions/core/errors.ts';
 import { stackPropsFromConfig } from './stack-props.ts';
 import { TradewatchStack } from './tradewatch-stack.ts';
 

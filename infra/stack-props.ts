@@ -2,9 +2,9 @@
  * The stack's props from the configuration file: the same file drives `tradewatch poll` locally and
  * `cdk deploy`, so a bad config fails both with the same message naming the key.
  */
-import { ConfigError } from '../functions/errors.ts';
-import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, filterPolicyFor, scheduledSources, sourcesConfigEnv, watchlistSubscribersEnv, type TradewatchConfig } from '../functions/config.ts';
-import { keywordSubscribersEnv } from '../functions/keywords.ts';
+import { ConfigError } from '../functions/core/errors.ts';
+import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, filterPolicyFor, scheduledSources, sourcesConfigEnv, watchlistSubscribersEnv, type TradewatchConfig } from '../functions/config/config.ts';
+import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
 

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { scheduleMinutes } from '../functions/schedule.ts';
+import { scheduleMinutes } from '../functions/core/schedule.ts';
 import { SOURCES } from '../functions/sources/registry.ts';
 import { AlertTopics } from './constructs/alert-topics.ts';
 import { TradewatchDashboard } from './constructs/dashboard.ts';

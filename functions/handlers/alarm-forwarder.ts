@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { snsClient } from '../aws-clients.ts';
+import { snsClient } from '../aws/clients.ts';
 
 /** The event CloudWatch sends to a Lambda alarm action. */
 export interface AlarmEvent {

@@ -24,13 +24,13 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { chunk, mapLimit } from '../concurrency.ts';
-import { SourceFetchError } from '../errors.ts';
-import type { TradewatchEvent } from '../events.ts';
-import { jsonLogger } from '../json-logger.ts';
-import type { Logger } from '../pipeline.ts';
-import { decodeDelivered } from '../publish.ts';
-import { deliverWebhook, type WebhookDeliveryOptions, type WebhookResult, type WebhookTarget } from '../webhook.ts';
+import { chunk, mapLimit } from '../core/concurrency.ts';
+import { SourceFetchError } from '../core/errors.ts';
+import type { TradewatchEvent } from '../core/events.ts';
+import { jsonLogger } from './json-logger.ts';
+import type { Logger } from '../run/process-version.ts';
+import { decodeDelivered } from '../delivery/sns-publisher.ts';
+import { deliverWebhook, type WebhookDeliveryOptions, type WebhookResult, type WebhookTarget } from '../delivery/webhook.ts';
 
 /** Defaults in one place. A delivery is short inside an invocation: SQS redelivers what fails. */
 export const DISPATCH_DEFAULTS = {

@@ -5,17 +5,17 @@
  */
 import middy from '@middy/core';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { dynamoClient, snsClient } from '../aws-clients.ts';
-import type { Logger, RunReport } from '../pipeline.ts';
-import { pollSource } from '../run.ts';
-import { jsonLogger } from '../json-logger.ts';
-import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../keywords.ts';
-import { crashMetricsRecord, runMetricsRecord } from '../metrics.ts';
-import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config.ts';
+import { dynamoClient, snsClient } from '../aws/clients.ts';
+import type { Logger, RunReport } from '../run/process-version.ts';
+import { pollSource } from '../run/poll.ts';
+import { jsonLogger } from './json-logger.ts';
+import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../core/keywords.ts';
+import { crashMetricsRecord, runMetricsRecord } from './metrics.ts';
+import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
 import type { WatchlistSubscriber } from '../watchlist/screening.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
-import { TradewatchStore } from '../store.ts';
+import { TradewatchStore } from '../aws/source-store.ts';
 
 export interface PollEvent {
   /** The registered source id; EventBridge passes it as the rule's input. */

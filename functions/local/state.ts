@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SourceMeta } from '../store.ts';
+import type { SourceMeta } from '../aws/source-store.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 export interface SourceState {

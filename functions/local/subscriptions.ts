@@ -6,16 +6,16 @@
  * `programs`, `topics` or `matchedKeywords` would never match there. The subscription therefore
  * carries the part of the policy fauxqs evaluates as SNS does (the single-valued attributes:
  * source, eventType, changeType, list, matchedWatchlists, announced), and the consumer applies the whole policy to the attributes
- * the queue hands over (raw delivery keeps them), with SNS's semantics (functions/filter-policy.ts).
+ * the queue hands over (raw delivery keeps them), with SNS's semantics (functions/core/filter-policy.ts).
  * What a subscriber receives is then what SNS would deliver to it.
  */
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { TradewatchEvent } from '../events.ts';
-import { matchesFilterPolicy, type FilterAttribute, type FilterPolicy } from '../filter-policy.ts';
-import { decodeDelivered } from '../publish.ts';
+import type { TradewatchEvent } from '../core/events.ts';
+import { matchesFilterPolicy, type FilterAttribute, type FilterPolicy } from '../core/filter-policy.ts';
+import { decodeDelivered } from '../delivery/sns-publisher.ts';
 
-/** Attributes functions/events.ts sends as `String`: the ones fauxqs matches correctly. */
+/** Attributes functions/core/events.ts sends as `String`: the ones fauxqs matches correctly. */
 const SINGLE_VALUED_ATTRIBUTES = ['source', 'eventType', 'changeType', 'list', 'matchedWatchlists', 'announced'];
 
 /**

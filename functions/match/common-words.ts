@@ -19,7 +19,7 @@
  * Particles (`of`, `the`) and legal forms are low-weight tokens already (normalize.ts, score.ts).
  */
 import countries from 'i18n-iso-countries/index.js';
-import '../countries.ts';
+import '../core/countries.ts';
 import { foldText } from './normalize.ts';
 
 /** Country spellings registers use that i18n-iso-countries lacks (as in countries.ts). */

@@ -29,7 +29,7 @@
  * common scores at most 0.5 (halved, and no middle-name lift) + 0.03. At 0.55 or below every name is
  * scored. bench/match.ts measures both on real lists.
  */
-import type { RecordKind, RegisterRecord } from '../records.ts';
+import type { RecordKind, RegisterRecord } from '../core/records.ts';
 import {
   COMMON_EXTRA_WEIGHT,
   DEFAULT_THRESHOLD,

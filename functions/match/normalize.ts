@@ -22,7 +22,7 @@
  * out: registers add it to some names and not to others.
  */
 import anyAscii from 'any-ascii';
-import type { RecordKind } from '../records.ts';
+import type { RecordKind } from '../core/records.ts';
 
 /** What a token contributes to a match; see `TOKEN_WEIGHTS` in score.ts. */
 export type TokenKind = 'name' | 'legal' | 'particle' | 'initial' | 'number';

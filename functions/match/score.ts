@@ -66,7 +66,7 @@
  * in the list, so the CLI, the index and the brute force agree on every pair.
  */
 import { doubleMetaphone } from 'double-metaphone';
-import type { RecordKind } from '../records.ts';
+import type { RecordKind } from '../core/records.ts';
 import { commonWordMarks } from './common-words.ts';
 import { normalizeName, type NormalizedName, type TokenKind } from './normalize.ts';
 

@@ -30,13 +30,13 @@
  */
 import type { Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
-import { countryCode } from '../countries.ts';
-import { SourceFormatError } from '../errors.ts';
-import { cleanText, type ExtraFields, type RegisterRecord } from '../records.ts';
-import { DEFAULT_TOPIC_RULES, createTopicMatcher, type TopicRule } from '../topics.ts';
-import { readHead, headText } from './document.ts';
+import { countryCode } from '../core/countries.ts';
+import { SourceFormatError } from '../core/errors.ts';
+import { cleanText, type ExtraFields, type RegisterRecord } from '../core/records.ts';
+import { DEFAULT_TOPIC_RULES, createTopicMatcher, type TopicRule } from '../core/topics.ts';
+import { readHead, headText } from './read/document.ts';
 import { FEED_XML_FORMAT_ID, feedXmlFormat, parseFeedDate, rootElementName } from './formats/feed-xml.ts';
-import { streamXmlElements, type XmlElement } from './xml-stream.ts';
+import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, ParseInput, RecordCountBounds, RegisterSource, SourceFormat } from './types.ts';
 
 export const CUSTOM_SOURCE_FORMATS = ['rss', 'atom', 'xml', 'json', 'csv'] as const;
@@ -50,7 +50,7 @@ const LIST_FIELDS: ReadonlySet<CustomField> = new Set(['aliases', 'countries', '
 /** Where each record field is read: an element, column or dotted path, per format. `name` is required. */
 export type CustomFieldMapping = { readonly name: string } & { readonly [K in Exclude<CustomField, 'name'>]?: string };
 
-/** One entry of the configuration's `customSources` (as validated by functions/config.ts). */
+/** One entry of the configuration's `customSources` (as validated by functions/config/config.ts). */
 export interface CustomSourceDefinition {
   /** Kebab-case, unique among registered and custom sources. */
   readonly id: string;

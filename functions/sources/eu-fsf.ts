@@ -44,10 +44,10 @@
  * - kind: subjectType `person` (1.0 `P`) → person, `enterprise` (1.0 `E`) → organization; any other
  *   value stops the parse rather than guess.
  */
-import { countryCode } from '../countries.ts';
-import { SourceFormatError } from '../errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../records.ts';
-import { streamXmlElements, type XmlElement } from './xml-stream.ts';
+import { countryCode } from '../core/countries.ts';
+import { SourceFormatError } from '../core/errors.ts';
+import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
+import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const EU_FSF_ID = 'eu-fsf';

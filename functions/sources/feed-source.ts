@@ -6,7 +6,7 @@
  * rebuilds a feed source made here with other rules (registry.ts's `sourcesFor(config)` does), so a
  * source file never needs to know about the configuration.
  */
-import { DEFAULT_TOPIC_RULES, type TopicRule } from '../topics.ts';
+import { DEFAULT_TOPIC_RULES, type TopicRule } from '../core/topics.ts';
 import { feedXmlFormat } from './formats/feed-xml.ts';
 import type { RegisterSource } from './types.ts';
 

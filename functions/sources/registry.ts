@@ -7,7 +7,7 @@
  * (feeds rebuilt with the configured topic rules, the Federal Register with the configured query)
  * followed by the custom ones.
  */
-import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../topics.ts';
+import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../core/topics.ts';
 import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
 import { euFsf } from './eu-fsf.ts';
 import { euSanctionsNews } from './eu-sanctions-news.ts';

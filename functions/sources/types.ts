@@ -3,7 +3,7 @@
  * One file per source under functions/sources/, registered in registry.ts.
  */
 import type { Readable } from 'node:stream';
-import type { RegisterRecord } from '../records.ts';
+import type { RegisterRecord } from '../core/records.ts';
 
 /** One file of a publication. `open()` gives a fresh byte stream each time it is called. */
 export interface SourceDocument {
@@ -54,7 +54,7 @@ export interface SourceDownload {
   /**
    * The file's address changes with every update and is found on a page: a live poll fetches
    * `discover.page` and then the file its matching link points to (see `discoverLink` in
-   * functions/fetch.ts). `url` then names the same page. @default none: `url` is the file
+   * functions/http/fetch.ts). `url` then names the same page. @default none: `url` is the file
    */
   readonly discover?: SourceDiscovery;
 }

@@ -45,11 +45,11 @@
  * - programs = the regime as each publication names it: "The Russia (Sanctions) (EU Exit)
  *   Regulations 2019" (XML RegimeName) or "Russia" (CSV Regime).
  */
-import { countryCode } from '../countries.ts';
-import { SourceFormatError } from '../errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../records.ts';
-import { readDelimitedRows } from './delimited-text.ts';
-import { streamXmlElements, type XmlElement } from './xml-stream.ts';
+import { countryCode } from '../core/countries.ts';
+import { SourceFormatError } from '../core/errors.ts';
+import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
+import { readDelimitedRows } from './read/delimited-text.ts';
+import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const UK_SANCTIONS_LIST_ID = 'uk-sanctions-list';

@@ -37,9 +37,9 @@
  *   state; they stay readable in `extra.documents`.
  * - links = none: the UN publishes no stable per-entry page that can be derived from the XML.
  */
-import { countryCode } from '../countries.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../records.ts';
-import { streamXmlElements, type XmlElement } from './xml-stream.ts';
+import { countryCode } from '../core/countries.ts';
+import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
+import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const UN_SC_CONSOLIDATED_ID = 'un-sc-consolidated';

@@ -69,10 +69,10 @@
  *   more recent sees fewer real removals and may pass the guard unaided.
  */
 import { createHash } from 'node:crypto';
-import { countryCode } from '../countries.ts';
-import { SourceFormatError } from '../errors.ts';
-import { cleanText, type ExtraFields, type RegisterRecord } from '../records.ts';
-import { readDelimitedRows } from './delimited-text.ts';
+import { countryCode } from '../core/countries.ts';
+import { SourceFormatError } from '../core/errors.ts';
+import { cleanText, type ExtraFields, type RegisterRecord } from '../core/records.ts';
+import { readDelimitedRows } from './read/delimited-text.ts';
 import { readDplCsv, sniffDplCsv, type DplCsvRow } from './formats/bis-dpl-csv.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 

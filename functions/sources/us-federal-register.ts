@@ -75,9 +75,9 @@
  * the next poll tries again. A filing is recognised from its title alone (the desk has no action
  * or abstract): a rule that adds entities under another title is read when it is published.
  */
-import { SourceFormatError } from '../errors.ts';
-import { cleanText, type ExtraFields, type RegisterRecord } from '../records.ts';
-import { assertNotErrorPage, headText, readHead } from './document.ts';
+import { SourceFormatError } from '../core/errors.ts';
+import { cleanText, type ExtraFields, type RegisterRecord } from '../core/records.ts';
+import { assertNotErrorPage, headText, readHead } from './read/document.ts';
 import { federalRegisterFullTextXmlFormat } from './formats/federal-register-entity-list.ts';
 import { federalRegisterPublicInspectionTextFormat, publicInspectionTextName } from './formats/federal-register-public-inspection-text.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';

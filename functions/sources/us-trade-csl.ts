@@ -40,10 +40,10 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parse as parseCsv, CsvError } from 'csv-parse';
-import { countryCode } from '../countries.ts';
-import { SourceFormatError } from '../errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../records.ts';
-import { readDelimitedRows } from './delimited-text.ts';
+import { countryCode } from '../core/countries.ts';
+import { SourceFormatError } from '../core/errors.ts';
+import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
+import { readDelimitedRows } from './read/delimited-text.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const US_TRADE_CSL_ID = 'us-trade-csl';

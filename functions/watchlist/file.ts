@@ -15,7 +15,7 @@
  * same keys (`aliases` and `countries` as arrays or `;`-separated strings), or `{ "entries": [...] }`.
  *
  * Each entry gets a key, stable across imports: its reference when it has one (references must be
- * unique), otherwise a hash of its name, kind and countries. Decisions (functions/watchlist/store.ts)
+ * unique), otherwise a hash of its name, kind and countries. Decisions (functions/aws/watchlist-store.ts)
  * and hit event ids hang on that key, and on the entry's content hash, so that editing an entry
  * screens it again while re-importing an unchanged list alerts nothing twice.
  */
@@ -23,9 +23,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { countryCode } from '../countries.ts';
+import { countryCode } from '../core/countries.ts';
 import { schemaKind } from '../match/score.ts';
-import type { RecordKind } from '../records.ts';
+import type { RecordKind } from '../core/records.ts';
 
 export interface WatchlistEntry {
   /** Stable key: `ref:<reference>` or `name:<hash>`. */

@@ -1,7 +1,7 @@
 import { Dashboard, GraphWidget, LogQueryWidget, MathExpression, Metric, TextWidget, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/metrics.ts';
+import { METRICS_NAMESPACE } from '../../functions/handlers/metrics.ts';
 
 export interface TradewatchDashboardProps {
   readonly pollers: readonly { sourceId: string; duration: IMetric; logGroup: ILogGroup }[];

@@ -4,7 +4,7 @@ import { LambdaAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SubscriptionProtocol, Subscription, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/metrics.ts';
+import { METRICS_NAMESPACE } from '../../functions/handlers/metrics.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/table.ts';
+import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/aws/table.ts';
 
 export interface StateTableProps {
   /**
@@ -11,7 +11,7 @@ export interface StateTableProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The single table (functions/table.ts): on-demand, point-in-time recovery, encrypted, TTL. */
+/** The single table (functions/aws/table.ts): on-demand, point-in-time recovery, encrypted, TTL. */
 export class StateTable extends Construct {
   readonly table: Table;
 

@@ -7,7 +7,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SubscriptionProtocol, Subscription, type CfnSubscription, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FilterPolicy } from '../../functions/filter-policy.ts';
+import type { FilterPolicy } from '../../functions/core/filter-policy.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 

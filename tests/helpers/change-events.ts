@@ -1,6 +1,6 @@
 /** Small RegisterRecords and the CloudEvents buildChangeEvent makes of them, for filter tests. */
-import { buildChangeEvent, buildHealthEvent, type ChangeEvent, type HealthEvent } from '../../functions/events.ts';
-import { contentHash, type RegisterRecord } from '../../functions/records.ts';
+import { buildChangeEvent, buildHealthEvent, type ChangeEvent, type HealthEvent } from '../../functions/core/events.ts';
+import { contentHash, type RegisterRecord } from '../../functions/core/records.ts';
 import { findSource } from '../../functions/sources/registry.ts';
 
 export function registerRecord(fields: Partial<RegisterRecord> & Pick<RegisterRecord, 'id' | 'source' | 'list' | 'name'>): RegisterRecord {

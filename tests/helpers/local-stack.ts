@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageBatchCommand, type Message } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { countRequests, dynamoClient, ensureTable, snsClient, sqsClient } from '../../functions/aws-clients.ts';
+import { countRequests, dynamoClient, ensureTable, snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import { startDynalite, startMessaging } from '../../functions/local/services.ts';
-import { TradewatchStore } from '../../functions/store.ts';
-import type { PipelineDeps } from '../../functions/pipeline.ts';
+import { TradewatchStore } from '../../functions/aws/source-store.ts';
+import type { PipelineDeps } from '../../functions/run/process-version.ts';
 
 export interface TestStack {
   deps: PipelineDeps;

@@ -1,6 +1,6 @@
 /** Parses a document the way the CLI and the pipeline do (sniffing, then the format's parser). */
-import type { RegisterRecord } from '../../functions/records.ts';
-import { collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import type { RegisterRecord } from '../../functions/core/records.ts';
+import { collectRecords, fileDocument } from '../../functions/sources/read/document.ts';
 import type { RegisterSource, SourceDocument } from '../../functions/sources/types.ts';
 
 export interface Parsed {

@@ -3,10 +3,10 @@
  * CSV `id,name,country,program` with a header.
  */
 import { createHash } from 'node:crypto';
-import { SourceFormatError } from '../../functions/errors.ts';
-import type { VersionInput } from '../../functions/pipeline.ts';
-import { bufferDocument } from '../../functions/sources/document.ts';
-import type { RegisterRecord } from '../../functions/records.ts';
+import { SourceFormatError } from '../../functions/core/errors.ts';
+import type { VersionInput } from '../../functions/run/process-version.ts';
+import { bufferDocument } from '../../functions/sources/read/document.ts';
+import type { RegisterRecord } from '../../functions/core/records.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
 
 export function toyCsv(rows: readonly (readonly [string, string, string, string])[]): string {

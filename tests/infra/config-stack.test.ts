@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { filterPolicyFor, loadConfig, parseConfig } from '../../functions/config.ts';
+import { filterPolicyFor, loadConfig, parseConfig } from '../../functions/config/config.ts';
 import { stackPropsFromConfig } from '../../infra/stack-props.ts';
 import { TradewatchStack } from '../../infra/tradewatch-stack.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';

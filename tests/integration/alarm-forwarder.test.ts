@@ -1,7 +1,7 @@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snsClient, sqsClient } from '../../functions/aws-clients.ts';
+import { snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import { alarmMessage, createAlarmForwarder, type AlarmEvent } from '../../functions/handlers/alarm-forwarder.ts';
 import { startMessaging, type EmbeddedMessaging } from '../../functions/local/services.ts';
 import type { Context } from 'aws-lambda';

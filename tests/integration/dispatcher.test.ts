@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { snsClient, sqsClient } from '../../functions/aws-clients.ts';
+import { snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import {
   createDispatchHandler,
   deliveryBudgetMs,
@@ -37,9 +37,9 @@ import {
   type DispatchHandlerConfig,
 } from '../../functions/handlers/dispatch-webhook.ts';
 import { startMessaging, type EmbeddedMessaging } from '../../functions/local/services.ts';
-import type { Logger } from '../../functions/pipeline.ts';
-import { decodeDelivered } from '../../functions/publish.ts';
-import { verifyWebhook } from '../../functions/webhook.ts';
+import type { Logger } from '../../functions/run/process-version.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
+import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 
 const SECRET = `whsec_${Buffer.from('dispatcher-test-key-0123456789ab').toString('base64')}`;

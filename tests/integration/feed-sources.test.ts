@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../functions/events.ts';
-import { decodeDelivered } from '../../functions/publish.ts';
-import { replayPaths } from '../../functions/run.ts';
+import type { ChangeEvent } from '../../functions/core/events.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
+import { replayPaths } from '../../functions/run/poll.ts';
 import { findSource } from '../../functions/sources/registry.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';

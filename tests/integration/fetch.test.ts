@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SourceFetchError } from '../../functions/errors.ts';
-import { assertFetchableUrl, fetchVersion, hashFiles, isPrivateAddress, type FetchedVersion } from '../../functions/fetch.ts';
-import { readHead } from '../../functions/sources/document.ts';
+import { SourceFetchError } from '../../functions/core/errors.ts';
+import { assertFetchableUrl, fetchVersion, hashFiles, isPrivateAddress, type FetchedVersion } from '../../functions/http/fetch.ts';
+import { readHead } from '../../functions/sources/read/document.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 
 const LOOPBACK = { allowPrivateHosts: true, backoffMs: 10, timeoutMs: 2000 };

@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type TradewatchConfig } from '../../functions/config.ts';
-import type { TradewatchEvent } from '../../functions/events.ts';
+import { parseConfig, type TradewatchConfig } from '../../functions/config/config.ts';
+import type { TradewatchEvent } from '../../functions/core/events.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.ts';
 import { drainSelected } from '../../functions/local/subscriptions.ts';
-import { publishNow, publishPending } from '../../functions/publish.ts';
+import { publishNow, publishPending } from '../../functions/delivery/sns-publisher.ts';
 import { changeEvent, healthEvent, registerRecord } from '../helpers/change-events.ts';
 
 const email = (id: string) => ({ type: 'email', address: `${id}@example.com` });

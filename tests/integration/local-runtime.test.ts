@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverQueued, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
-import { replayPaths } from '../../functions/run.ts';
-import { verifyWebhook } from '../../functions/webhook.ts';
+import { replayPaths } from '../../functions/run/poll.ts';
+import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { toyCsv, toySource } from '../helpers/toy-source.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processVersion } from '../../functions/pipeline.ts';
-import { decodeDelivered } from '../../functions/publish.ts';
+import { processVersion } from '../../functions/run/process-version.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
 import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 

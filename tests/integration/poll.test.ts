@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeDelivered } from '../../functions/publish.ts';
-import { pollSource } from '../../functions/run.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
+import { pollSource } from '../../functions/run/poll.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';

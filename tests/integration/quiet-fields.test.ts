@@ -3,9 +3,9 @@
  * not alerted; one that also touches another field is alerted with all its fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../functions/events.ts';
-import { processVersion } from '../../functions/pipeline.ts';
-import { decodeDelivered } from '../../functions/publish.ts';
+import type { ChangeEvent } from '../../functions/core/events.ts';
+import { processVersion } from '../../functions/run/process-version.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { watchlistEntries, watchlistVersion } from '../../functions/watchlist/file.ts';
-import { WatchlistStore, watchlistPk } from '../../functions/watchlist/store.ts';
+import { WatchlistStore, watchlistPk } from '../../functions/aws/watchlist-store.ts';
 import { dynamoBackend, startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
 /** Deterministic invented company names, all distinct. */

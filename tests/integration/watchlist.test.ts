@@ -16,13 +16,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filterPolicyFor, parseConfig, watchlistSubscribers } from '../../functions/config.ts';
-import { isChangeEvent, isHitEvent, type TradewatchEvent, type WatchlistHitEvent } from '../../functions/events.ts';
+import { filterPolicyFor, parseConfig, watchlistSubscribers } from '../../functions/config/config.ts';
+import { isChangeEvent, isHitEvent, type TradewatchEvent, type WatchlistHitEvent } from '../../functions/core/events.ts';
 import { deliverQueued, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
-import { processVersion, type PipelineDeps } from '../../functions/pipeline.ts';
-import { contentHash } from '../../functions/records.ts';
+import { processVersion, type PipelineDeps } from '../../functions/run/process-version.ts';
+import { contentHash } from '../../functions/core/records.ts';
 import { watchlistEntries } from '../../functions/watchlist/file.ts';
-import { WatchlistStore } from '../../functions/watchlist/store.ts';
+import { WatchlistStore } from '../../functions/aws/watchlist-store.ts';
 import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';
 
 const config = parseConfig({

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, fileDocument } from '../../functions/sources/document.ts';
+import { detectFormat, fileDocument } from '../../functions/sources/read/document.ts';
 import { usTradeCsl } from '../../functions/sources/us-trade-csl.ts';
 import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';

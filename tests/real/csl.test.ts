@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument, collectRecords } from '../../functions/sources/document.ts';
+import type { RegisterRecord } from '../../functions/core/records.ts';
+import { bufferDocument, collectRecords } from '../../functions/sources/read/document.ts';
 import { usTradeCsl } from '../../functions/sources/us-trade-csl.ts';
 import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';

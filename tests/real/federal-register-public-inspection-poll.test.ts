@@ -8,9 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../functions/events.ts';
-import { decodeDelivered } from '../../functions/publish.ts';
-import { pollSource } from '../../functions/run.ts';
+import type { ChangeEvent } from '../../functions/core/events.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
+import { pollSource } from '../../functions/run/poll.ts';
 import { createFederalRegisterSource } from '../../functions/sources/us-federal-register.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';

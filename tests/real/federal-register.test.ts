@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countryCode } from '../../functions/countries.ts';
-import type { RegisterRecord } from '../../functions/records.ts';
-import { collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import { countryCode } from '../../functions/core/countries.ts';
+import type { RegisterRecord } from '../../functions/core/records.ts';
+import { collectRecords, fileDocument } from '../../functions/sources/read/document.ts';
 import { parseEntityListRule, type EntityListRule } from '../../functions/sources/formats/federal-register-entity-list.ts';
 import { CSL_COLUMNS, cslRecordFromRow, usTradeCsl, type CslRow } from '../../functions/sources/us-trade-csl.ts';
 import { entityListRecords, indexEntityListRecords, matchEntityListRecords, parseEntityListRawText, usFederalRegister } from '../../functions/sources/us-federal-register.ts';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contentHash, type RegisterRecord } from '../../functions/records.ts';
-import { collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import { contentHash, type RegisterRecord } from '../../functions/core/records.ts';
+import { collectRecords, fileDocument } from '../../functions/sources/read/document.ts';
 import { usOfacConsolidated } from '../../functions/sources/us-ofac-consolidated.ts';
 import { realFixture } from '../real-fixtures.ts';
 

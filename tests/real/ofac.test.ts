@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SourceFormatError } from '../../functions/errors.ts';
-import { countryCode } from '../../functions/countries.ts';
-import { contentHash, type RegisterRecord } from '../../functions/records.ts';
-import { collectRecords, companionsBeside, fileDocument } from '../../functions/sources/document.ts';
+import { SourceFormatError } from '../../functions/core/errors.ts';
+import { countryCode } from '../../functions/core/countries.ts';
+import { contentHash, type RegisterRecord } from '../../functions/core/records.ts';
+import { collectRecords, companionsBeside, fileDocument } from '../../functions/sources/read/document.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
 import { usOfacConsolidated } from '../../functions/sources/us-ofac-consolidated.ts';
 import { usOfacSdn } from '../../functions/sources/us-ofac-sdn.ts';

@@ -3,11 +3,11 @@
  * the real successive versions, rendered for email, SMS and SQS/webhooks.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diffFiles } from '../../functions/cli.ts';
-import type { RecordChange } from '../../functions/diff.ts';
-import { buildChangeEvent, type ChangeEvent } from '../../functions/events.ts';
-import { decodeDelivered, snsMessage } from '../../functions/publish.ts';
-import { renderSms, renderSubject, renderText } from '../../functions/render.ts';
+import { diffFiles } from '../../functions/cli/main.ts';
+import type { RecordChange } from '../../functions/core/diff.ts';
+import { buildChangeEvent, type ChangeEvent } from '../../functions/core/events.ts';
+import { decodeDelivered, snsMessage } from '../../functions/delivery/sns-publisher.ts';
+import { renderSms, renderSubject, renderText } from '../../functions/delivery/render.ts';
 import { findSource } from '../../functions/sources/registry.ts';
 import { realFixture } from '../real-fixtures.ts';
 

@@ -3,8 +3,8 @@
  * real broken download of 2024-05-04 (an empty body).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeDelivered } from '../../functions/publish.ts';
-import { replayPaths } from '../../functions/run.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
+import { replayPaths } from '../../functions/run/poll.ts';
 import { findSource } from '../../functions/sources/registry.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 import { realFixture } from '../real-fixtures.ts';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { diffFiles } from '../../functions/cli.ts';
-import { cleanText, type RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument, collectRecords } from '../../functions/sources/document.ts';
+import { diffFiles } from '../../functions/cli/main.ts';
+import { cleanText, type RegisterRecord } from '../../functions/core/records.ts';
+import { bufferDocument, collectRecords } from '../../functions/sources/read/document.ts';
 import { ukSanctionsList } from '../../functions/sources/uk-sanctions-list.ts';
 import { cachedParser } from '../helpers/parse.ts';
 import { realFixture } from '../real-fixtures.ts';

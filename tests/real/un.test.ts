@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { cleanText, contentHash, type RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument, collectRecords, fileDocument } from '../../functions/sources/document.ts';
-import { streamXmlElements, type XmlElement } from '../../functions/sources/xml-stream.ts';
+import { cleanText, contentHash, type RegisterRecord } from '../../functions/core/records.ts';
+import { bufferDocument, collectRecords, fileDocument } from '../../functions/sources/read/document.ts';
+import { streamXmlElements, type XmlElement } from '../../functions/sources/read/xml-stream.ts';
 import { unScConsolidated } from '../../functions/sources/un-sc-consolidated.ts';
 import { realFixture } from '../real-fixtures.ts';
 

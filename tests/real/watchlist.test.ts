@@ -9,14 +9,14 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeDelivered } from '../../functions/publish.ts';
-import { renderText } from '../../functions/render.ts';
-import type { WatchlistHitEvent, TradewatchEvent } from '../../functions/events.ts';
-import { replayPaths } from '../../functions/run.ts';
-import { collectRecords, fileDocument } from '../../functions/sources/document.ts';
+import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
+import { renderText } from '../../functions/delivery/render.ts';
+import type { WatchlistHitEvent, TradewatchEvent } from '../../functions/core/events.ts';
+import { replayPaths } from '../../functions/run/poll.ts';
+import { collectRecords, fileDocument } from '../../functions/sources/read/document.ts';
 import { findSource } from '../../functions/sources/registry.ts';
 import { watchlistEntries } from '../../functions/watchlist/file.ts';
-import { WatchlistStore } from '../../functions/watchlist/store.ts';
+import { WatchlistStore } from '../../functions/aws/watchlist-store.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 import { realFixture } from '../real-fixtures.ts';

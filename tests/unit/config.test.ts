@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_FILE, filterPolicyFor, loadConfig, parseConfig, scheduledSources } from '../../functions/config.ts';
-import { CONFIG_SCHEMA_PATH, configJsonSchemaText } from '../../functions/config-schema.ts';
-import { ConfigError } from '../../functions/errors.ts';
+import { CONFIG_FILE, filterPolicyFor, loadConfig, parseConfig, scheduledSources } from '../../functions/config/config.ts';
+import { CONFIG_SCHEMA_PATH, configJsonSchemaText } from '../../functions/config/write-json-schema.ts';
+import { ConfigError } from '../../functions/core/errors.ts';
 import { SOURCES } from '../../functions/sources/registry.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 
@@ -207,7 +207,7 @@ describe('filterPolicyFor', () => {
 });
 
 describe('tradewatch.config.schema.json', () => {
-  it('is what the zod schema generates (regenerate with `npx tsx functions/config-schema.ts`)', () => {
+  it('is what the zod schema generates (regenerate with `npx tsx functions/config/write-json-schema.ts`)', () => {
     expect(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')).toBe(configJsonSchemaText());
   });
 
@@ -230,7 +230,7 @@ describe('tradewatch.config.schema.json', () => {
 describe('the Federal Register query in the configuration', () => {
   it('rebuilds the us-federal-register source with the configured agencies, types and terms', async () => {
     const { sourcesFor } = await import('../../functions/sources/registry.ts');
-    const { sourcesConfigEnv, sourcesConfigFromEnv } = await import('../../functions/config.ts');
+    const { sourcesConfigEnv, sourcesConfigFromEnv } = await import('../../functions/config/config.ts');
     const config = parseConfig({ federalRegister: { agencies: ['industry-and-security-bureau'], types: ['RULE'], terms: 'entity list', perPage: 50 } });
     const url = decodeURIComponent(sourcesFor(config).find((s) => s.id === 'us-federal-register')!.downloads[0]!.url);
     expect(url).toContain('conditions[agencies][]=industry-and-security-bureau');

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, scheduledSources, sourcesConfigEnv, sourcesConfigFromEnv } from '../../functions/config.ts';
-import { ConfigError, SourceFormatError } from '../../functions/errors.ts';
-import type { RegisterRecord } from '../../functions/records.ts';
+import { parseConfig, scheduledSources, sourcesConfigEnv, sourcesConfigFromEnv } from '../../functions/config/config.ts';
+import { ConfigError, SourceFormatError } from '../../functions/core/errors.ts';
+import type { RegisterRecord } from '../../functions/core/records.ts';
 import { CUSTOM_SOURCE_DEFAULTS, allowsPrivateHosts, customSourceFrom, isCustomSource, type CustomSourceDefinition } from '../../functions/sources/custom.ts';
-import { bufferDocument, fileDocument } from '../../functions/sources/document.ts';
+import { bufferDocument, fileDocument } from '../../functions/sources/read/document.ts';
 import { SOURCES, findSource, sourcesFor } from '../../functions/sources/registry.ts';
 import { usOfacRecentActions } from '../../functions/sources/us-ofac-recent-actions.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';

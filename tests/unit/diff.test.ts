@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffFields, diffSnapshots } from '../../functions/diff.ts';
-import { changeEventId } from '../../functions/events.ts';
-import { canonicalRecord, contentHash, type RegisterRecord } from '../../functions/records.ts';
+import { diffFields, diffSnapshots } from '../../functions/core/diff.ts';
+import { changeEventId } from '../../functions/core/events.ts';
+import { canonicalRecord, contentHash, type RegisterRecord } from '../../functions/core/records.ts';
 
 function record(id: string, overrides: Partial<RegisterRecord> = {}): RegisterRecord {
   return {

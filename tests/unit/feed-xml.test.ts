@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SourceFormatError } from '../../functions/errors.ts';
-import { contentHash, type RegisterRecord } from '../../functions/records.ts';
-import { bufferDocument } from '../../functions/sources/document.ts';
+import { SourceFormatError } from '../../functions/core/errors.ts';
+import { contentHash, type RegisterRecord } from '../../functions/core/records.ts';
+import { bufferDocument } from '../../functions/sources/read/document.ts';
 import { feedSource } from '../../functions/sources/feed-source.ts';
 import { MAX_REMARKS, decodeHtmlEntities, fallbackItemId, htmlToText, parseFeedDate, rootElementName, sniffFeedFlavour } from '../../functions/sources/formats/feed-xml.ts';
 import { byId, parseWith } from '../helpers/parse.ts';

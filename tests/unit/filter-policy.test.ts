@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilterPolicy, policyComplexity, type FilterPolicy } from '../../functions/filter-policy.ts';
+import { matchesFilterPolicy, policyComplexity, type FilterPolicy } from '../../functions/core/filter-policy.ts';
 import { emulatorFilterPolicy } from '../../functions/local/subscriptions.ts';
 
 const text = (value: string) => ({ DataType: 'String', StringValue: value });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { messageAttributes } from '../../functions/events.ts';
-import { createKeywordMatcher, keywordMatches, normalizeKeywordText } from '../../functions/keywords.ts';
-import { snsMessage } from '../../functions/publish.ts';
-import type { RegisterRecord } from '../../functions/records.ts';
+import { messageAttributes } from '../../functions/core/events.ts';
+import { createKeywordMatcher, keywordMatches, normalizeKeywordText } from '../../functions/core/keywords.ts';
+import { snsMessage } from '../../functions/delivery/sns-publisher.ts';
+import type { RegisterRecord } from '../../functions/core/records.ts';
 import { changeEvent, healthEvent, registerRecord } from '../helpers/change-events.ts';
 
 const csl = (id: string, name: string, more: Partial<RegisterRecord> = {}) => registerRecord({ id, source: 'us-trade-csl', list: 'Entity List', name, ...more });

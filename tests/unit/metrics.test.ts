@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SourceFormatError } from '../../functions/errors.ts';
-import { crashMetricsRecord, runMetricsRecord } from '../../functions/metrics.ts';
-import type { RunReport } from '../../functions/pipeline.ts';
+import { SourceFormatError } from '../../functions/core/errors.ts';
+import { crashMetricsRecord, runMetricsRecord } from '../../functions/handlers/metrics.ts';
+import type { RunReport } from '../../functions/run/process-version.ts';
 
 const base: RunReport = { sourceId: 'us-ofac-sdn', status: 'changed', records: 100, added: 2, removed: 1, modified: 3, duplicates: 0, eventsStored: 6, published: 6, durationMs: 1234 };
 

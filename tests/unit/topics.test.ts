@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOPIC_RULES, createTopicMatcher, mergeTopicRules, topicsFor } from '../../functions/topics.ts';
+import { DEFAULT_TOPIC_RULES, createTopicMatcher, mergeTopicRules, topicsFor } from '../../functions/core/topics.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 
 describe('topicsFor with the default rules', () => {
@@ -67,8 +67,8 @@ describe('createTopicMatcher', () => {
 });
 
 describe('the default topic table', () => {
-  it('documents every default topic in the table at the top of functions/topics.ts', () => {
-    const text = readFileSync(join(PROJECT_ROOT, 'functions', 'topics.ts'), 'utf8');
+  it('documents every default topic in the table at the top of functions/core/topics.ts', () => {
+    const text = readFileSync(join(PROJECT_ROOT, 'functions', 'core', 'topics.ts'), 'utf8');
     const documented = [...text.matchAll(/^ \* \| `([a-z-]+)` \|/gm)].map((m) => m[1]);
     expect(documented).toEqual(DEFAULT_TOPIC_RULES.map((rule) => rule.topic));
   });

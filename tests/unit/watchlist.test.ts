@@ -2,14 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../functions/errors.ts';
-import { filterPolicyFor, loadConfig, parseConfig, watchlistSubscribersEnv, watchlistSubscribersFromEnv } from '../../functions/config.ts';
-import { messageAttributes, type WatchlistHitEvent } from '../../functions/events.ts';
-import type { RegisterRecord } from '../../functions/records.ts';
-import { renderSms, renderSubject } from '../../functions/render.ts';
+import { ConfigError } from '../../functions/core/errors.ts';
+import { filterPolicyFor, loadConfig, parseConfig, watchlistSubscribersEnv, watchlistSubscribersFromEnv } from '../../functions/config/config.ts';
+import { messageAttributes, type WatchlistHitEvent } from '../../functions/core/events.ts';
+import type { RegisterRecord } from '../../functions/core/records.ts';
+import { renderSms, renderSubject } from '../../functions/delivery/render.ts';
 import { WatchlistFormatError, parseWatchlistCsv, parseWatchlistJson, readWatchlistFile, watchlistVersion } from '../../functions/watchlist/file.ts';
 import { WatchlistScreener } from '../../functions/watchlist/screening.ts';
-import { decisionKey } from '../../functions/watchlist/store.ts';
+import { decisionKey } from '../../functions/aws/watchlist-store.ts';
 
 function record(id: string, name: string, extra: Partial<RegisterRecord> = {}): RegisterRecord {
   return { id, source: 'us-trade-csl', list: 'Entity List', kind: 'organization', name, aliases: [], countries: ['CN'], addresses: [], programs: [], links: [], extra: {}, ...extra };

@@ -24,8 +24,8 @@
  * dpl.txt, 2023), so they are the last three parts. Name, street and city may (52 names, 338
  * streets and 16 cities did), so which commas separate them is decided by `splitNameAndAddress`.
  */
-import { SourceFormatError } from '../../errors.ts';
-import { readDelimitedRows } from '../delimited-text.ts';
+import { SourceFormatError } from '../../core/errors.ts';
+import { readDelimitedRows } from '../read/delimited-text.ts';
 import type { ParseContext, SourceDocument } from '../types.ts';
 
 /** The columns read, by their normalized header name (lower case, spaces and underscores as `_`). */

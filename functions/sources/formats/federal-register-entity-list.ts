@@ -45,9 +45,9 @@
  */
 import type { Readable } from 'node:stream';
 import { SaxesParser } from 'saxes';
-import { countryCode } from '../../countries.ts';
-import { SourceFormatError } from '../../errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../records.ts';
+import { countryCode } from '../../core/countries.ts';
+import { SourceFormatError } from '../../core/errors.ts';
+import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../core/records.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 
 /** The source whose errors these are (the Federal Register source reads this format). */

@@ -53,8 +53,8 @@
  * 5-column table of a Letter-size, Times 12 pt manuscript (tests/fixtures/federal-register/README.md).
  */
 import type { Readable } from 'node:stream';
-import { SourceFormatError } from '../../errors.ts';
-import { cleanText, type RegisterRecord } from '../../records.ts';
+import { SourceFormatError } from '../../core/errors.ts';
+import { cleanText, type RegisterRecord } from '../../core/records.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 import {
   amendmentsOf,

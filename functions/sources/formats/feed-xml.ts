@@ -12,7 +12,7 @@
  * | remarks | `description`, else `content:encoded` | `summary`, else `content` | `description` |
  * | extra.categories | `category` | `category/@term` (or `@label`) | `dc:subject` |
  * | extra.updated | — | `updated` when `published` is also given | — |
- * | topics | keyword rules (functions/topics.ts) on title + summary + categories |||
+ * | topics | keyword rules (functions/core/topics.ts) on title + summary + categories |||
  *
  * `list` is the feed's name as the source configures it, never the channel's own `<title>`:
  * publishers rename channels ("OFAC: Recent Actions" → "Recent Actions"), and a renamed channel
@@ -41,9 +41,9 @@
  * download never reads as a window of fewer items.
  */
 import { createHash } from 'node:crypto';
-import { cleanText, type ExtraFields, type RegisterRecord } from '../../records.ts';
-import { DEFAULT_TOPIC_RULES, createTopicMatcher, type TopicRule } from '../../topics.ts';
-import { streamXmlElements, type XmlElement } from '../xml-stream.ts';
+import { cleanText, type ExtraFields, type RegisterRecord } from '../../core/records.ts';
+import { DEFAULT_TOPIC_RULES, createTopicMatcher, type TopicRule } from '../../core/topics.ts';
+import { streamXmlElements, type XmlElement } from '../read/xml-stream.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 
 export const FEED_XML_FORMAT_ID = 'feed-xml';

@@ -44,8 +44,8 @@
  * name part types other than Last, First and Entity Name (Middle Name, Vessel Name... are written
  * after the first name, vessel and aircraft names upper-cased).
  */
-import type { RegisterRecord } from '../../records.ts';
-import { child, childText, streamXmlElements, type XmlElement } from '../xml-stream.ts';
+import type { RegisterRecord } from '../../core/records.ts';
+import { child, childText, streamXmlElements, type XmlElement } from '../read/xml-stream.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 import {
   ENHANCED_LIST_CODES,

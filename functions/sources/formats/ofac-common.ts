@@ -7,11 +7,11 @@
  */
 import { Readable } from 'node:stream';
 import { Unzip, UnzipInflate } from 'fflate';
-import { countryCode } from '../../countries.ts';
-import { SourceFormatError } from '../../errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../records.ts';
+import { countryCode } from '../../core/countries.ts';
+import { SourceFormatError } from '../../core/errors.ts';
+import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../core/records.ts';
 import type { ParseContext, ParseInput, SourceDocument, SourceFormat } from '../types.ts';
-import type { XmlElement } from '../xml-stream.ts';
+import type { XmlElement } from '../read/xml-stream.ts';
 
 const UNTIDY = /[\t\n\r\f\v\u00a0\u2000-\u200b\u3000]| {2}/;
 

@@ -28,8 +28,8 @@
  * "(Linked To: X)" are ENHANCED relationships (extra.relationships), so `remarks` differs between
  * the two layouts.
  */
-import type { RegisterRecord } from '../../records.ts';
-import { childText, streamXmlElements, type XmlElement } from '../xml-stream.ts';
+import type { RegisterRecord } from '../../core/records.ts';
+import { childText, streamXmlElements, type XmlElement } from '../read/xml-stream.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 import {
   ENHANCED_LIST_CODES,

@@ -26,10 +26,10 @@
  * taken out of the remarks so that countries and extra match the XML layouts. Identity documents
  * stay in the remarks only: their wording is open-ended and cannot be split reliably.
  */
-import { LegacyTextDecoder, drained } from '../delimited-text.ts';
+import { LegacyTextDecoder, drained } from '../read/delimited-text.ts';
 import { CsvError, parse } from 'csv-parse';
-import { SourceFormatError } from '../../errors.ts';
-import type { RegisterRecord } from '../../records.ts';
+import { SourceFormatError } from '../../core/errors.ts';
+import type { RegisterRecord } from '../../core/records.ts';
 import type { ParseContext, ParseInput, SourceDocument, SourceFormat } from '../types.ts';
 import {
   OfacListNamer,

@@ -15,8 +15,8 @@
  * Information -"); all go to extra.ids as `type number (country)`. Record_Count is compared with
  * the entries read, as a warning only (trimmed copies of the file keep the original count).
  */
-import type { RegisterRecord } from '../../records.ts';
-import { child, childText, streamXmlElements, type XmlElement } from '../xml-stream.ts';
+import type { RegisterRecord } from '../../core/records.ts';
+import { child, childText, streamXmlElements, type XmlElement } from '../read/xml-stream.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 import {
   OfacListNamer,

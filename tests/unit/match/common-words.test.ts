@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryCode } from '../../../functions/countries.ts';
+import { countryCode } from '../../../functions/core/countries.ts';
 import { COUNTRY_SPELLINGS, commonWordMarks, isCommonWord } from '../../../functions/match/common-words.ts';
 
 describe('commonWordMarks', () => {

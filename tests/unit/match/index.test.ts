@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordKind, RegisterRecord } from '../../../functions/records.ts';
+import type { RecordKind, RegisterRecord } from '../../../functions/core/records.ts';
 import { NameIndex, screen, screenAllPairs } from '../../../functions/match/index.ts';
 import { prepareName } from '../../../functions/match/score.ts';
 

@@ -3,9 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseWith } from '../../helpers/parse.ts';
-import { SourceFormatError } from '../../../functions/errors.ts';
-import type { RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { SourceFormatError } from '../../../functions/core/errors.ts';
+import type { RegisterRecord } from '../../../functions/core/records.ts';
+import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import { entityListRecords, federalRegisterPublicInspectionRecord, parseEntityListRawText, usFederalRegister } from '../../../functions/sources/us-federal-register.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { fileDocument } from '../../../functions/sources/document.ts';
+import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
+import { fileDocument } from '../../../functions/sources/read/document.ts';
 import { euSanctionsNews } from '../../../functions/sources/eu-sanctions-news.ts';
 import { nlExportControlNews } from '../../../functions/sources/nl-export-control-news.ts';
 import { SOURCES, findSource } from '../../../functions/sources/registry.ts';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { chooseLink, isAllowedLinkHost, pageLinks, registrableDomain } from '../../../functions/fetch.ts';
+import { chooseLink, isAllowedLinkHost, pageLinks, registrableDomain } from '../../../functions/http/fetch.ts';
 import { usBisDpl } from '../../../functions/sources/us-bis-dpl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

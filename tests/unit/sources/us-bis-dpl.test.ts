@@ -4,10 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
-import { diffFiles } from '../../../functions/cli.ts';
-import { SourceFormatError } from '../../../functions/errors.ts';
-import type { RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { diffFiles } from '../../../functions/cli/main.ts';
+import { SourceFormatError } from '../../../functions/core/errors.ts';
+import type { RegisterRecord } from '../../../functions/core/records.ts';
+import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import { dplRecordId, dplTextFormat, plausibleUsDate, usBisDpl } from '../../../functions/sources/us-bis-dpl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -3,10 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
-import { diffFields } from '../../../functions/diff.ts';
-import { SourceFormatError } from '../../../functions/errors.ts';
-import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { diffFields } from '../../../functions/core/diff.ts';
+import { SourceFormatError } from '../../../functions/core/errors.ts';
+import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
+import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import type { SourceDocument } from '../../../functions/sources/types.ts';
 import {
   FEDERAL_REGISTER_AGENCIES,

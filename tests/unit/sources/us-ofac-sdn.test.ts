@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
-import { SourceFormatError } from '../../../functions/errors.ts';
-import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { SourceFormatError } from '../../../functions/core/errors.ts';
+import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
+import { bufferDocument, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import type { ParseInput, SourceDocument } from '../../../functions/sources/types.ts';
 import { usOfacSdn } from '../../../functions/sources/us-ofac-sdn.ts';
 

@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseWith, type Parsed } from '../../helpers/parse.ts';
-import { SourceFormatError } from '../../../functions/errors.ts';
-import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { SourceFormatError } from '../../../functions/core/errors.ts';
+import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import { CSL_LEGACY_COLUMNS, cslCsvFormat, cslLegacyCsvFormat, cslLegacyId, usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -4,9 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
-import { SourceFormatError } from '../../../functions/errors.ts';
-import { contentHash, type RegisterRecord } from '../../../functions/records.ts';
-import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/document.ts';
+import { SourceFormatError } from '../../../functions/core/errors.ts';
+import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
+import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import type { SourceDocument } from '../../../functions/sources/types.ts';
 import { CSL_COLUMNS, cslCsvFormat, cslJsonFormat, streamJsonArrayObjects, usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
 

@@ -6,9 +6,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { SourceFormatError } from '../errors.ts';
-import type { RegisterRecord } from '../records.ts';
-import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
+import { SourceFormatError } from '../../core/errors.ts';
+import type { RegisterRecord } from '../../core/records.ts';
+import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from '../types.ts';
 
 const HEAD_BYTES = 64 * 1024;
 

@@ -12,18 +12,18 @@
  * is implausible never reaches step 1: it raises a source-health event instead, once per incident.
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
-import { SourceFormatError, SourceHealthError, isSourceProblem, type TradewatchError } from './errors.ts';
+import { diffSnapshots, type RecordChange, type SnapshotDiff } from '../core/diff.ts';
+import { SourceFormatError, SourceHealthError, isSourceProblem, type TradewatchError } from '../core/errors.ts';
 import { linkEarlyWarnings, recordEarlyWarnings } from './early-warnings.ts';
-import { buildChangeEvent, buildHealthEvent, type ChangeEvent, type HealthEvent } from './events.ts';
-import { publishNow, publishPending } from './publish.ts';
-import type { KeywordSubscriber } from './keywords.ts';
-import type { RegisterRecord } from './records.ts';
-import { detectFormat } from './sources/document.ts';
-import type { ParseInput, RegisterSource } from './sources/types.ts';
-import type { SourceMeta, StoredEvent, TradewatchStore } from './store.ts';
-import { WatchlistLoader, reportedHits, screenChangeEvents, screenRecords, type ScreeningCounts, type WatchlistSubscriber } from './watchlist/screening.ts';
-import { WatchlistStore } from './watchlist/store.ts';
+import { buildChangeEvent, buildHealthEvent, type ChangeEvent, type HealthEvent } from '../core/events.ts';
+import { publishNow, publishPending } from '../delivery/sns-publisher.ts';
+import type { KeywordSubscriber } from '../core/keywords.ts';
+import type { RegisterRecord } from '../core/records.ts';
+import { detectFormat } from '../sources/read/document.ts';
+import type { ParseInput, RegisterSource } from '../sources/types.ts';
+import type { SourceMeta, StoredEvent, TradewatchStore } from '../aws/source-store.ts';
+import { WatchlistLoader, reportedHits, screenChangeEvents, screenRecords, type ScreeningCounts, type WatchlistSubscriber } from '../watchlist/screening.ts';
+import { WatchlistStore } from '../aws/watchlist-store.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;

@@ -7,7 +7,7 @@
  * label in the evaluation files, among them). Output: `name1,name2,score,match`.
  */
 import { parse } from 'csv-parse/sync';
-import { DEFAULT_THRESHOLD, scoreNames } from './score.ts';
+import { DEFAULT_THRESHOLD, scoreNames } from '../match/score.ts';
 
 export class NamePairsFormatError extends Error {
   constructor(message: string, options?: ErrorOptions) {

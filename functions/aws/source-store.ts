@@ -21,9 +21,9 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { chunk, mapLimit, sleep } from './concurrency.ts';
-import type { TradewatchEvent } from './events.ts';
-import type { RegisterRecord } from './records.ts';
+import { chunk, mapLimit, sleep } from '../core/concurrency.ts';
+import type { TradewatchEvent } from '../core/events.ts';
+import type { RegisterRecord } from '../core/records.ts';
 import { META_SK, SCREENED_PREFIX, TABLE_INDEXES, TTL_ATTRIBUTE, eventSk, manifestSk, outboxPk, recordSk, sourcePk, timelinePk } from './table.ts';
 
 export type HealthStatus = 'healthy' | 'unhealthy';

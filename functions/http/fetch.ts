@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { SourceFetchError } from './errors.ts';
-import { sleep } from './concurrency.ts';
-import type { ParseInput, SourceDiscovery, SourceDocument } from './sources/types.ts';
+import { SourceFetchError } from '../core/errors.ts';
+import { sleep } from '../core/concurrency.ts';
+import type { ParseInput, SourceDiscovery, SourceDocument } from '../sources/types.ts';
 
 export interface FetchOptions {
   /** Abort one attempt after this long. @default 120000 */

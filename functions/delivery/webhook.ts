@@ -5,8 +5,8 @@
  * Retry-After; any other 4xx is final.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sleep } from './concurrency.ts';
-import { assertFetchableUrl } from './fetch.ts';
+import { sleep } from '../core/concurrency.ts';
+import { assertFetchableUrl } from '../http/fetch.ts';
 
 export interface WebhookTarget {
   url: string;

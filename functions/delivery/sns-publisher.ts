@@ -6,11 +6,11 @@
  * so webhooks) the CloudEvents JSON.
  */
 import { PublishBatchCommand, PublishCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
-import { TradewatchError } from './errors.ts';
-import { messageAttributes, type TradewatchEvent } from './events.ts';
-import { createKeywordMatcher, type KeywordSubscriber } from './keywords.ts';
+import { TradewatchError } from '../core/errors.ts';
+import { messageAttributes, type TradewatchEvent } from '../core/events.ts';
+import { createKeywordMatcher, type KeywordSubscriber } from '../core/keywords.ts';
 import { renderSms, renderSubject, renderText } from './render.ts';
-import type { StoredEvent, TradewatchStore } from './store.ts';
+import type { StoredEvent, TradewatchStore } from '../aws/source-store.ts';
 
 /** SNS PublishBatch: 10 entries and 256 KiB in all. */
 const BATCH_ENTRIES = 10;

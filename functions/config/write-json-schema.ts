@@ -3,7 +3,7 @@
  * disagree. Editors read the committed `tradewatch.config.schema.json` through the file's `$schema`
  * key; a test fails when it is out of date. Regenerate with:
  *
- *   npx tsx functions/config-schema.ts
+ *   npx tsx functions/config/write-json-schema.ts
  *
  * The JSON Schema describes the shape (keys, types, patterns, known source ids, defaults); the
  * checks that need more than one value at a time (duplicate ids, private webhook hosts, SNS policy
@@ -25,7 +25,7 @@ export function configJsonSchemaText(): string {
   return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
 }
 
-const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 export const CONFIG_SCHEMA_PATH = join(PROJECT_ROOT, CONFIG_SCHEMA_FILE);
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -14,11 +14,11 @@
  * O(changes).
  */
 import { PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { mapLimit } from './concurrency.ts';
-import type { ChangeEvent } from './events.ts';
-import type { RegisterRecord } from './records.ts';
-import { ENTITY_LIST_RULE_LIST, entityListMatchKey } from './sources/formats/federal-register-entity-list.ts';
-import type { TradewatchStore } from './store.ts';
+import { mapLimit } from '../core/concurrency.ts';
+import type { ChangeEvent } from '../core/events.ts';
+import type { RegisterRecord } from '../core/records.ts';
+import { ENTITY_LIST_RULE_LIST, entityListMatchKey } from '../sources/formats/federal-register-entity-list.ts';
+import type { TradewatchStore } from '../aws/source-store.ts';
 
 export const CONFIRMING_LIST = 'Entity List';
 

@@ -8,7 +8,7 @@
  * `Succeeded`, `Records` and `SourceChanges` are emitted too. Duration per source is Lambda's own
  * Duration metric of that source's function, which costs nothing.
  */
-import type { RunReport } from './pipeline.ts';
+import type { RunReport } from '../run/process-version.ts';
 
 export const METRICS_NAMESPACE = 'Tradewatch';
 

@@ -31,10 +31,10 @@ import {
   type BatchGetItemCommandOutput,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { chunk } from '../concurrency.ts';
-import { META_SK, SCREENED_PREFIX, sourcePk } from '../table.ts';
-import type { TradewatchStore } from '../store.ts';
-import { watchlistVersion, type WatchlistEntry } from './file.ts';
+import { chunk } from '../core/concurrency.ts';
+import { META_SK, SCREENED_PREFIX, sourcePk } from './table.ts';
+import type { TradewatchStore } from './source-store.ts';
+import { watchlistVersion, type WatchlistEntry } from '../watchlist/file.ts';
 
 const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });

@@ -1,10 +1,10 @@
 /**
  * Human renderings of an event: a readable text for email and the terminal, one short line for SMS.
  */
-import type { FieldChange } from './diff.ts';
-import { isChangeEvent, isHitEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent, type WatchlistHitEvent } from './events.ts';
-import type { RegisterRecord } from './records.ts';
-import { ENTITY_LIST_RULE_LIST } from './sources/formats/federal-register-entity-list.ts';
+import type { FieldChange } from '../core/diff.ts';
+import { isChangeEvent, isHitEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent, type WatchlistHitEvent } from '../core/events.ts';
+import type { RegisterRecord } from '../core/records.ts';
+import { ENTITY_LIST_RULE_LIST } from '../sources/formats/federal-register-entity-list.ts';
 
 const VERB = { added: 'ADDED to', removed: 'REMOVED from', modified: 'CHANGED on' } as const;
 const ITEM_VERB = { added: 'NEW in', removed: 'WITHDRAWN from', modified: 'UPDATED in' } as const;

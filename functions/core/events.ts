@@ -35,7 +35,7 @@ export interface ListedRecordData {
   sourceUrl: string;
   /**
    * For an Entity List addition or removal that a Federal Register rule announced earlier: that
-   * announcement (see functions/early-warnings.ts). The subscriber already had the news.
+   * announcement (see functions/run/early-warnings.ts). The subscriber already had the news.
    */
   earlyWarning?: { recordId: string; sourceId: string; eventId: string; documentNumber: string; action: string; announcedAt: string; name: string };
 }
@@ -196,7 +196,7 @@ const MAX_ARRAY_ITEMS = 50;
 
 /**
  * `matchedKeywords` holds the ids of the subscribers whose keywords the event matches
- * (functions/keywords.ts); it is never cut, since a missing id would silently drop that
+ * (functions/core/keywords.ts); it is never cut, since a missing id would silently drop that
  * subscriber's alert. A watchlist hit (one subscriber's) carries `matchedWatchlists` = that
  * subscriber's id instead, and no keywords. At most 9 attributes are set: SNS allows 10.
  */

@@ -6,8 +6,8 @@
 import { isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { CsvError, parse } from 'csv-parse';
-import { SourceFormatError } from '../errors.ts';
-import type { SourceDocument } from './types.ts';
+import { SourceFormatError } from '../../core/errors.ts';
+import type { SourceDocument } from '../types.ts';
 
 /**
  * Bytes to text without a declared encoding: ASCII as it is; at the first non-ASCII chunk, UTF-8 if

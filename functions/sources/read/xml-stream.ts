@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { SaxesParser } from 'saxes';
-import { SourceFormatError } from '../errors.ts';
+import { SourceFormatError } from '../../core/errors.ts';
 
 export interface XmlElement {
   /** Local name, without namespace prefix. */

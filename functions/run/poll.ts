@@ -4,14 +4,14 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { SourceFetchError, SourceFormatError, isSourceProblem } from './errors.ts';
-import { discoverLink, fetchVersion, hashFiles, type FetchOptions } from './fetch.ts';
+import { SourceFetchError, SourceFormatError, isSourceProblem } from '../core/errors.ts';
+import { discoverLink, fetchVersion, hashFiles, type FetchOptions } from '../http/fetch.ts';
 import { randomUUID } from 'node:crypto';
-import { processNotModified, processVersion, reportSourceFailure, silentLogger, type PipelineDeps, type ProcessOptions, type RunReport } from './pipeline.ts';
-import type { SourceMeta } from './store.ts';
-import { companionsBeside, fileDocument } from './sources/document.ts';
-import type { RegisterRecord } from './records.ts';
-import type { FollowUp, ParseContext, ParseInput, RegisterSource } from './sources/types.ts';
+import { processNotModified, processVersion, reportSourceFailure, silentLogger, type PipelineDeps, type ProcessOptions, type RunReport } from './process-version.ts';
+import type { SourceMeta } from '../aws/source-store.ts';
+import { companionsBeside, fileDocument } from '../sources/read/document.ts';
+import type { RegisterRecord } from '../core/records.ts';
+import type { FollowUp, ParseContext, ParseInput, RegisterSource } from '../sources/types.ts';
 
 export interface PollOptions extends ProcessOptions {
   /**

@@ -8,28 +8,28 @@ import type { Context } from 'aws-lambda';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configFilePath, filterPolicyFor, loadConfig, scheduledSources, watchlistSubscribers, type TradewatchConfig } from './config.ts';
-import { diffSnapshots, type RecordChange, type SnapshotDiff } from './diff.ts';
-import { SourceHealthError, TradewatchError, describeError } from './errors.ts';
-import { isChangeEvent, isHitEvent } from './events.ts';
-import { readSourceStates, type SourceState } from './local/state.ts';
-import { deliverQueued, describeDelivery, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from './local/runtime.ts';
-import { publishOutbox, screenNewWatchlists, type PipelineDeps, type RunReport } from './pipeline.ts';
-import type { WatchlistHit } from './events.ts';
-import { WatchlistFormatError, readWatchlistFile, watchlistEntries } from './watchlist/file.ts';
-import { WatchlistScreener, isScreenable } from './watchlist/screening.ts';
-import { WatchlistStore, parseDecisionKey } from './watchlist/store.ts';
-import { contentHash, type RegisterRecord } from './records.ts';
-import { renderText } from './render.ts';
-import { createPollHandler } from './handlers/poll.ts';
-import { inputFromPath, replayPaths } from './run.ts';
-import { collectRecords } from './sources/document.ts';
-import { findSource, sourcesFor } from './sources/registry.ts';
-import type { RegisterSource } from './sources/types.ts';
-import { DEFAULT_THRESHOLD, UnknownSchemaError } from './match/score.ts';
-import { NamePairsFormatError, scoreNamePairsCsv } from './match/score-csv.ts';
+import { configFilePath, filterPolicyFor, loadConfig, scheduledSources, watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
+import { diffSnapshots, type RecordChange, type SnapshotDiff } from '../core/diff.ts';
+import { SourceHealthError, TradewatchError, describeError } from '../core/errors.ts';
+import { isChangeEvent, isHitEvent } from '../core/events.ts';
+import { readSourceStates, type SourceState } from '../local/state.ts';
+import { deliverQueued, describeDelivery, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../local/runtime.ts';
+import { publishOutbox, screenNewWatchlists, type PipelineDeps, type RunReport } from '../run/process-version.ts';
+import type { WatchlistHit } from '../core/events.ts';
+import { WatchlistFormatError, readWatchlistFile, watchlistEntries } from '../watchlist/file.ts';
+import { WatchlistScreener, isScreenable } from '../watchlist/screening.ts';
+import { WatchlistStore, parseDecisionKey } from '../aws/watchlist-store.ts';
+import { contentHash, type RegisterRecord } from '../core/records.ts';
+import { renderText } from '../delivery/render.ts';
+import { createPollHandler } from '../handlers/poll.ts';
+import { inputFromPath, replayPaths } from '../run/poll.ts';
+import { collectRecords } from '../sources/read/document.ts';
+import { findSource, sourcesFor } from '../sources/registry.ts';
+import type { RegisterSource } from '../sources/types.ts';
+import { DEFAULT_THRESHOLD, UnknownSchemaError } from '../match/score.ts';
+import { NamePairsFormatError, scoreNamePairsCsv } from './score-csv.ts';
 
-const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const DEMO_DIR = join(PROJECT_ROOT, 'demo');
 const DEMO_WATCHLIST = join(DEMO_DIR, 'watchlist.csv');
 const DEMO_SUBSCRIBER = 'demo-watchlist';
@@ -482,7 +482,7 @@ function commandConfig(flags: Flags): number {
   return 0;
 }
 
-/** Scores the name pairs of the CSV on stdin (see functions/match/score-csv.ts for the format). */
+/** Scores the name pairs of the CSV on stdin (see functions/cli/score-csv.ts for the format). */
 async function commandMatchScore(flags: Flags): Promise<number> {
   const threshold = flags.threshold === undefined ? DEFAULT_THRESHOLD : Number(flags.threshold);
   if (flags.threshold !== undefined && (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1)) throw new UsageError('--threshold takes a number from 0 to 1');
