@@ -37,7 +37,12 @@ function withId(entity: string, copy: number): string {
   return entity.replace(/^<entity id="(\d+)"/, (_m, id: string) => `<entity id="${Number(id) + copy * 10_000_000}"`);
 }
 
-export async function buildEnhancedList(fixture: string, outPath: string, targetBytes: number, changes = 0): Promise<BuiltList> {
+export async function buildEnhancedList(
+  fixture: string,
+  outPath: string,
+  targetBytes: number,
+  changes = 0,
+): Promise<BuiltList> {
   const template = await loadTemplate(fixture);
   const copies = copiesFor(template, targetBytes);
   const parts: string[] = [template.head];
@@ -57,7 +62,11 @@ export async function buildEnhancedList(fixture: string, outPath: string, target
       index += 1;
       if (removals.includes(index)) continue;
       let text = withId(entity, copy);
-      if (renamed.has(index)) text = text.replace(/<formattedFullName>([^<]*)<\/formattedFullName>/, (_m, name: string) => `<formattedFullName>${name} RENAMED</formattedFullName>`);
+      if (renamed.has(index))
+        text = text.replace(
+          /<formattedFullName>([^<]*)<\/formattedFullName>/,
+          (_m, name: string) => `<formattedFullName>${name} RENAMED</formattedFullName>`,
+        );
       parts.push('\n    ', text);
       entities += 1;
     }

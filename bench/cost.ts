@@ -53,7 +53,10 @@ export function monthlyCost(inputs: CostInputs): CostLine[] {
   const polls = Object.values(inputs.pollsPerMonth).reduce((a, b) => a + b, 0);
   const unchangedSeconds = (inputs.unchangedPollMs + inputs.networkAllowanceMs) / 1000;
   const changedSeconds = (inputs.changedRunMs + inputs.networkAllowanceMs) / 1000;
-  const pollGbMonth = Object.entries(inputs.pollsPerMonth).reduce((sum, [id, n]) => sum + n * ((inputs.memoryMb[id] ?? 1024) / 1024), 0);
+  const pollGbMonth = Object.entries(inputs.pollsPerMonth).reduce(
+    (sum, [id, n]) => sum + n * ((inputs.memoryMb[id] ?? 1024) / 1024),
+    0,
+  );
   // Changed runs are register runs (the measured one is), at the registers' memory.
   const gbSeconds = pollGbMonth * unchangedSeconds + inputs.changedRunsPerMonth * changedSeconds * 1;
   const events = inputs.changedRunsPerMonth * inputs.eventsPerChangedRun;
@@ -61,14 +64,46 @@ export function monthlyCost(inputs: CostInputs): CostLine[] {
   const reads = inputs.changedRunsPerMonth * inputs.changedRunReads;
   const logGb = (polls * inputs.logBytesPerPoll) / 1024 ** 3;
   return [
-    { item: 'Lambda compute (arm64)', quantity: `${polls.toLocaleString('en-US')} polls × ${(unchangedSeconds * 1000).toFixed(0)} ms (1 GB registers, 0.25 GB feeds) = ${gbSeconds.toFixed(0)} GB-s`, usd: gbSeconds * PRICES.lambdaGbSecondArm },
-    { item: 'Lambda requests', quantity: `${(polls + inputs.changedRunsPerMonth).toLocaleString('en-US')}`, usd: (polls + inputs.changedRunsPerMonth) * PRICES.lambdaRequest },
-    { item: 'DynamoDB writes (on-demand)', quantity: `${writes.toLocaleString('en-US')} write units`, usd: writes * PRICES.dynamoWriteUnit },
-    { item: 'DynamoDB reads (on-demand)', quantity: `${reads.toLocaleString('en-US')} read units`, usd: reads * PRICES.dynamoReadUnit },
-    { item: 'SNS publishes + email deliveries', quantity: `${events} events × ${inputs.emailSubscribers} email subscriber(s)`, usd: events * PRICES.snsPublish + events * inputs.emailSubscribers * PRICES.snsEmail },
-    { item: 'CloudWatch Logs ingestion', quantity: `${(logGb * 1024).toFixed(1)} MB`, usd: logGb * PRICES.logsIngestGb },
-    { item: 'CloudWatch custom metrics', quantity: `${inputs.customMetrics} (10 free)`, usd: Math.max(0, inputs.customMetrics - 10) * PRICES.customMetric },
-    { item: 'CloudWatch alarms', quantity: `${inputs.alarms} (10 free)`, usd: Math.max(0, inputs.alarms - 10) * PRICES.alarmMetric },
+    {
+      item: 'Lambda compute (arm64)',
+      quantity: `${polls.toLocaleString('en-US')} polls × ${(unchangedSeconds * 1000).toFixed(0)} ms (1 GB registers, 0.25 GB feeds) = ${gbSeconds.toFixed(0)} GB-s`,
+      usd: gbSeconds * PRICES.lambdaGbSecondArm,
+    },
+    {
+      item: 'Lambda requests',
+      quantity: `${(polls + inputs.changedRunsPerMonth).toLocaleString('en-US')}`,
+      usd: (polls + inputs.changedRunsPerMonth) * PRICES.lambdaRequest,
+    },
+    {
+      item: 'DynamoDB writes (on-demand)',
+      quantity: `${writes.toLocaleString('en-US')} write units`,
+      usd: writes * PRICES.dynamoWriteUnit,
+    },
+    {
+      item: 'DynamoDB reads (on-demand)',
+      quantity: `${reads.toLocaleString('en-US')} read units`,
+      usd: reads * PRICES.dynamoReadUnit,
+    },
+    {
+      item: 'SNS publishes + email deliveries',
+      quantity: `${events} events × ${inputs.emailSubscribers} email subscriber(s)`,
+      usd: events * PRICES.snsPublish + events * inputs.emailSubscribers * PRICES.snsEmail,
+    },
+    {
+      item: 'CloudWatch Logs ingestion',
+      quantity: `${(logGb * 1024).toFixed(1)} MB`,
+      usd: logGb * PRICES.logsIngestGb,
+    },
+    {
+      item: 'CloudWatch custom metrics',
+      quantity: `${inputs.customMetrics} (10 free)`,
+      usd: Math.max(0, inputs.customMetrics - 10) * PRICES.customMetric,
+    },
+    {
+      item: 'CloudWatch alarms',
+      quantity: `${inputs.alarms} (10 free)`,
+      usd: Math.max(0, inputs.alarms - 10) * PRICES.alarmMetric,
+    },
     { item: 'EventBridge schedules, dashboard (first 3 free), SQS (webhooks only)', quantity: '—', usd: 0 },
   ];
 }

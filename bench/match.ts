@@ -94,7 +94,12 @@ function load(sourceId: string, relativePath: string): Promise<RegisterRecord[]>
 
 const SDN_LEGACY = 'ofac-sdn/legacy-csv-set.2021-07-07/sdn.csv';
 const SDN_LATEST = 'ofac-sdn/sdn.2024-05-02.csv';
-const UN_FILES = ['un/consolidated.2018-06-07.xml', 'un/consolidated.2018-10-29.xml', 'un/consolidated.2022-09-15.xml', 'un/UN_consolidated.2026-02-27.xml'];
+const UN_FILES = [
+  'un/consolidated.2018-06-07.xml',
+  'un/consolidated.2018-10-29.xml',
+  'un/consolidated.2022-09-15.xml',
+  'un/UN_consolidated.2026-02-27.xml',
+];
 /** Each UK file with the UN file nearest in date. */
 const UK_UN = [
   ['uk-sanctions/sanctionsconlist.2018-04-13.csv', 'un/consolidated.2018-06-07.xml'],
@@ -114,7 +119,13 @@ function fold(name: string): string {
 
 /** Words of 4+ letters, for choosing hard non-matches (a shared family name, `Muhammad`, a country). */
 function longWords(name: string): string[] {
-  return [...new Set(fold(name).split(' ').filter((w) => w.length >= 4))];
+  return [
+    ...new Set(
+      fold(name)
+        .split(' ')
+        .filter((w) => w.length >= 4),
+    ),
+  ];
 }
 
 interface LabelledPair {
@@ -151,7 +162,18 @@ async function originalScriptPositives(): Promise<Positive[]> {
         const key = `${fold(original)}|${fold(record.name)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ pair: { a: original, b: record.name, kindA: 'person', kindB: 'person', match: true, origin: 'original script (UN persons)' }, collection: records, partyId: record.id });
+        out.push({
+          pair: {
+            a: original,
+            b: record.name,
+            kindA: 'person',
+            kindB: 'person',
+            match: true,
+            origin: 'original script (UN persons)',
+          },
+          collection: records,
+          partyId: record.id,
+        });
       }
     }
   }
@@ -162,7 +184,8 @@ async function originalScriptPositives(): Promise<Positive[]> {
 function unReferences(text: string): string[] {
   const refs = new Set<string>();
   for (const m of text.matchAll(/UN Ref\s*:?\s*([A-Z]{2,3}[ie]\.\d{3})/g)) refs.add(m[1]!);
-  for (const m of text.matchAll(/UN Ref\s*:?\s*([QT])([IE])\.[A-Z]\.(\d+)\.\d\d/g)) refs.add(`${m[1] === 'Q' ? 'QD' : 'TA'}${m[2]!.toLowerCase()}.${m[3]!.padStart(3, '0')}`);
+  for (const m of text.matchAll(/UN Ref\s*:?\s*([QT])([IE])\.[A-Z]\.(\d+)\.\d\d/g))
+    refs.add(`${m[1] === 'Q' ? 'QD' : 'TA'}${m[2]!.toLowerCase()}.${m[3]!.padStart(3, '0')}`);
   return [...refs];
 }
 
@@ -185,7 +208,8 @@ async function crossPublisherPositives(): Promise<{ positives: Positive[]; count
     const [uk, un] = await Promise.all([load('uk-sanctions-list', ukFile), load('un-sc-consolidated', unFile)]);
     const byReference = new Map(un.map((r) => [extraList(r, 'referenceNumber')[0] ?? '', r]));
     const quoted = new Map<string, number>();
-    for (const record of uk) for (const ref of unReferences(record.remarks ?? '')) quoted.set(ref, (quoted.get(ref) ?? 0) + 1);
+    for (const record of uk)
+      for (const ref of unReferences(record.remarks ?? '')) quoted.set(ref, (quoted.get(ref) ?? 0) + 1);
     for (const record of uk) {
       const refs = unReferences(record.remarks ?? '');
       const party = refs.length === 1 && quoted.get(refs[0]!) === 1 ? byReference.get(refs[0]!) : undefined;
@@ -193,7 +217,11 @@ async function crossPublisherPositives(): Promise<{ positives: Positive[]; count
       // The link must be consistent: `i` references name individuals, `e` entities; years of birth agree.
       const personRef = /i\.\d+$/.test(refs[0]!);
       const [yearsUk, yearsUn] = [birthYears(record), birthYears(party)];
-      if (personRef !== (record.kind === 'person') || party.kind !== record.kind || (yearsUk.size && yearsUn.size && ![...yearsUk].some((y) => yearsUn.has(y)))) {
+      if (
+        personRef !== (record.kind === 'person') ||
+        party.kind !== record.kind ||
+        (yearsUk.size && yearsUn.size && ![...yearsUk].some((y) => yearsUn.has(y)))
+      ) {
         counts.doubtful += 1;
         continue;
       }
@@ -202,7 +230,19 @@ async function crossPublisherPositives(): Promise<{ positives: Positive[]; count
       seen.add(key);
       if (fold(record.name) === fold(party.name)) counts.identical += 1;
       else if (party.aliases.some((alias) => fold(alias) === fold(record.name))) counts.alias += 1;
-      else out.push({ pair: { a: record.name, b: party.name, kindA: record.kind, kindB: party.kind, match: true, origin: 'UN and UK name of one party' }, collection: un, partyId: party.id });
+      else
+        out.push({
+          pair: {
+            a: record.name,
+            b: party.name,
+            kindA: record.kind,
+            kindB: party.kind,
+            match: true,
+            origin: 'UN and UK name of one party',
+          },
+          collection: un,
+          partyId: party.id,
+        });
     }
   }
   return { positives: out, counts };
@@ -227,7 +267,18 @@ async function reRenderedPositives(): Promise<{ positives: Positive[]; promoted:
       const key = `${fold(old.name)}|${fold(record.name)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ pair: { a: old.name, b: record.name, kindA: 'person', kindB: 'person', match: true, origin: 're-rendered by the publisher (persons)' }, collection: after, partyId: record.id });
+      out.push({
+        pair: {
+          a: old.name,
+          b: record.name,
+          kindA: 'person',
+          kindB: 'person',
+          match: true,
+          origin: 're-rendered by the publisher (persons)',
+        },
+        collection: after,
+        partyId: record.id,
+      });
     }
   }
   return { positives: out, promoted };
@@ -268,13 +319,27 @@ function negatives(positives: Positive[], next: () => number): { pairs: Labelled
     for (let attempt = 0; attempt < 20 && sharing.length; attempt++) {
       const other = pick(sharing);
       if (!usable(other)) continue;
-      pairs.push({ a: pair.a, b: other.name, kindA: pair.kindA, kindB: other.kind, match: false, origin: `${pair.origin}: non-match sharing a word` });
+      pairs.push({
+        a: pair.a,
+        b: other.name,
+        kindA: pair.kindA,
+        kindB: other.kind,
+        match: false,
+        origin: `${pair.origin}: non-match sharing a word`,
+      });
       break;
     }
     for (let attempt = 0; attempt < 50; attempt++) {
       const other = pick(collection);
       if (!usable(other)) continue;
-      pairs.push({ a: pair.a, b: other.name, kindA: pair.kindA, kindB: other.kind, match: false, origin: `${pair.origin}: non-match at random` });
+      pairs.push({
+        a: pair.a,
+        b: other.name,
+        kindA: pair.kindA,
+        kindB: other.kind,
+        match: false,
+        origin: `${pair.origin}: non-match at random`,
+      });
       break;
     }
   }
@@ -282,11 +347,18 @@ function negatives(positives: Positive[], next: () => number): { pairs: Labelled
 }
 
 function handPairs(): LabelledPair[] {
-  return parseNamePairs(readFileSync(HAND_CASES, 'utf8')).map((pair) => ({ a: pair.name1, b: pair.name2, ...(pair.schema ? { schema: pair.schema } : {}), match: pair.match ?? false, origin: 'hand' }));
+  return parseNamePairs(readFileSync(HAND_CASES, 'utf8')).map((pair) => ({
+    a: pair.name1,
+    b: pair.name2,
+    ...(pair.schema ? { schema: pair.schema } : {}),
+    match: pair.match ?? false,
+    origin: 'hand',
+  }));
 }
 
 function pairScore(pair: LabelledPair): number {
-  if (pair.schema !== undefined) return scoreNames(pair.a, pair.b, { schemaA: pair.schema, schemaB: pair.schema }).score;
+  if (pair.schema !== undefined)
+    return scoreNames(pair.a, pair.b, { schemaA: pair.schema, schemaB: pair.schema }).score;
   return scorePrepared(prepareName(pair.a, pair.kindA), prepareName(pair.b, pair.kindB)).score;
 }
 
@@ -295,7 +367,10 @@ interface Scored {
   score: number;
 }
 
-function quality(scored: Scored[], threshold: number): { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number } {
+function quality(
+  scored: Scored[],
+  threshold: number,
+): { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number } {
   let [tp, fp, fn] = [0, 0, 0];
   for (const { pair, score } of scored) {
     const predicted = score >= threshold;
@@ -305,7 +380,14 @@ function quality(scored: Scored[], threshold: number): { precision: number; reca
   }
   const precision = tp + fp ? tp / (tp + fp) : 1;
   const recall = tp + fn ? tp / (tp + fn) : 1;
-  return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, tp, fp, fn };
+  return {
+    precision,
+    recall,
+    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    tp,
+    fp,
+    fn,
+  };
 }
 
 const fixed3 = (value: number): string => value.toFixed(3);
@@ -315,7 +397,9 @@ function report(label: string, scored: Scored[], thresholds = THRESHOLDS): void 
   console.log(`\n${label}: ${scored.length} pairs (${positives} matches, ${scored.length - positives} non-matches)`);
   for (const threshold of thresholds) {
     const q = quality(scored, threshold);
-    console.log(`  threshold ${threshold.toFixed(2)}${threshold === DEFAULT_THRESHOLD ? ' (default)' : '          '}  precision ${fixed3(q.precision)}  recall ${fixed3(q.recall)}  F1 ${fixed3(q.f1)}  (tp ${q.tp}, fp ${q.fp}, fn ${q.fn})`);
+    console.log(
+      `  threshold ${threshold.toFixed(2)}${threshold === DEFAULT_THRESHOLD ? ' (default)' : '          '}  precision ${fixed3(q.precision)}  recall ${fixed3(q.recall)}  F1 ${fixed3(q.f1)}  (tp ${q.tp}, fp ${q.fp}, fn ${q.fn})`,
+    );
   }
 }
 
@@ -327,13 +411,18 @@ function byComponent(scored: Scored[]): void {
     const q = quality(part, DEFAULT_THRESHOLD);
     const hard = part.filter((s) => s.pair.origin.endsWith('sharing a word'));
     const hardFp = hard.filter((s) => s.score >= DEFAULT_THRESHOLD).length;
-    console.log(`    ${component.padEnd(40)} ${String(part.filter((s) => s.pair.match).length).padStart(4)} matches  recall ${fixed3(q.recall)}  |  ${String(part.length - q.tp - q.fn).padStart(4)} non-matches (${hard.length} sharing a word)  false positives ${q.fp} (${hardFp} sharing a word)  precision ${fixed3(q.precision)}`);
+    console.log(
+      `    ${component.padEnd(40)} ${String(part.filter((s) => s.pair.match).length).padStart(4)} matches  recall ${fixed3(q.recall)}  |  ${String(part.length - q.tp - q.fn).padStart(4)} non-matches (${hard.length} sharing a word)  false positives ${q.fp} (${hardFp} sharing a word)  precision ${fixed3(q.precision)}`,
+    );
   }
 }
 
 function showErrors(label: string, scored: Scored[], limit: number): void {
-  const wrong = scored.filter(({ pair, score }) => (score >= DEFAULT_THRESHOLD) !== pair.match);
-  for (const { pair, score } of wrong.slice(0, limit)) console.log(`  ${label} ${pair.match ? 'FN' : 'FP'} ${score.toFixed(3)} [${pair.origin}] ${pair.kindA ?? pair.schema ?? ''}: ${pair.a} | ${pair.b}`);
+  const wrong = scored.filter(({ pair, score }) => score >= DEFAULT_THRESHOLD !== pair.match);
+  for (const { pair, score } of wrong.slice(0, limit))
+    console.log(
+      `  ${label} ${pair.match ? 'FN' : 'FP'} ${score.toFixed(3)} [${pair.origin}] ${pair.kindA ?? pair.schema ?? ''}: ${pair.a} | ${pair.b}`,
+    );
 }
 
 /** Every alias against its record's primary name, by the publisher's category: share taken for the same name. */
@@ -342,10 +431,18 @@ async function aliasCategories(): Promise<void> {
   const add = (label: string, record: RegisterRecord, alias: string): void => {
     let row = rows.find((r) => r.label === label);
     if (!row) rows.push((row = { label, pairs: [] }));
-    const pair: LabelledPair = { a: alias, b: record.name, kindA: record.kind, kindB: record.kind, match: true, origin: label };
+    const pair: LabelledPair = {
+      a: alias,
+      b: record.name,
+      kindA: record.kind,
+      kindB: record.kind,
+      match: true,
+      origin: label,
+    };
     row.pairs.push({ pair, score: pairScore(pair) });
   };
-  const kindLabel = (kind: RecordKind): string => (kind === 'person' ? 'persons' : kind === 'organization' ? 'organizations' : 'vessels, aircraft');
+  const kindLabel = (kind: RecordKind): string =>
+    kind === 'person' ? 'persons' : kind === 'organization' ? 'organizations' : 'vessels, aircraft';
   const singleWord = (alias: string): boolean => fold(alias).split(' ').length === 1;
 
   for (const record of await load('us-ofac-sdn', SDN_LEGACY)) {
@@ -366,7 +463,8 @@ async function aliasCategories(): Promise<void> {
       else if (former.has(alias)) add('OFAC CONS ENHANCED 2025 f.k.a./n.k.a.', record, alias);
       else add('OFAC CONS ENHANCED 2025 a.k.a.', record, alias);
     }
-    for (const other of extraList(record, 'otherScriptNames')) add(`OFAC CONS ENHANCED 2025 other script, ${kindLabel(record.kind)}`, record, other);
+    for (const other of extraList(record, 'otherScriptNames'))
+      add(`OFAC CONS ENHANCED 2025 other script, ${kindLabel(record.kind)}`, record, other);
   }
   for (const record of await load('un-sc-consolidated', UN_FILES[UN_FILES.length - 1]!)) {
     const low = new Set(extraList(record, 'lowQualityAliases'));
@@ -381,13 +479,20 @@ async function aliasCategories(): Promise<void> {
   }
   for (const record of await load('uk-sanctions-list', UK_UN[1][0])) {
     const former = new Set(extraList(record, 'formerNames'));
-    for (const alias of record.aliases) add(former.has(alias) ? 'UK ConList 2020 FKA' : `UK ConList 2020 AKA, ${kindLabel(record.kind)}`, record, alias);
+    for (const alias of record.aliases)
+      add(former.has(alias) ? 'UK ConList 2020 FKA' : `UK ConList 2020 AKA, ${kindLabel(record.kind)}`, record, alias);
   }
-  console.log(`\nEvery published alias against its record's primary name, by the publisher's category (not part of the set above;`);
-  console.log(`most aliases are other names: acronyms, translations, noms de guerre, former names). Share scored >= ${DEFAULT_THRESHOLD}:`);
+  console.log(
+    `\nEvery published alias against its record's primary name, by the publisher's category (not part of the set above;`,
+  );
+  console.log(
+    `most aliases are other names: acronyms, translations, noms de guerre, former names). Share scored >= ${DEFAULT_THRESHOLD}:`,
+  );
   for (const row of rows) {
     const taken = row.pairs.filter((s) => s.score >= DEFAULT_THRESHOLD).length;
-    console.log(`  ${row.label.padEnd(58)} ${String(row.pairs.length).padStart(6)}  ${((100 * taken) / row.pairs.length).toFixed(1).padStart(5)} %`);
+    console.log(
+      `  ${row.label.padEnd(58)} ${String(row.pairs.length).padStart(6)}  ${((100 * taken) / row.pairs.length).toFixed(1).padStart(5)} %`,
+    );
   }
 }
 
@@ -396,17 +501,38 @@ async function previousAliasSet(next: () => number): Promise<Scored[]> {
   const records = await load('us-ofac-sdn', SDN_LEGACY);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const positives: LabelledPair[] = [];
-  for (const record of records) for (const alias of record.aliases) positives.push({ a: alias, b: record.name, kindA: record.kind, kindB: record.kind, match: true, origin: 'alias' });
-  const chosen = positives.map((p) => ({ p, k: next() })).sort((x, y) => x.k - y.k).slice(0, 4000).map((x) => x.p);
+  for (const record of records)
+    for (const alias of record.aliases)
+      positives.push({
+        a: alias,
+        b: record.name,
+        kindA: record.kind,
+        kindB: record.kind,
+        match: true,
+        origin: 'alias',
+      });
+  const chosen = positives
+    .map((p) => ({ p, k: next() }))
+    .sort((x, y) => x.k - y.k)
+    .slice(0, 4000)
+    .map((x) => x.p);
   const byWord = new Map<string, RegisterRecord[]>();
-  for (const record of records) for (const word of longWords(record.name)) byWord.set(word, [...(byWord.get(word) ?? []), record]);
+  for (const record of records)
+    for (const word of longWords(record.name)) byWord.set(word, [...(byWord.get(word) ?? []), record]);
   const shared = [...byWord.values()].filter((list) => list.length >= 2);
   const negativePairs: LabelledPair[] = [];
   for (let attempts = 0; negativePairs.length < chosen.length && attempts < chosen.length * 20; attempts++) {
     const group = pick(shared);
     const [x, y] = [pick(group), pick(group)];
     if (x.id === y.id || x.kind !== y.kind) continue;
-    negativePairs.push({ a: pick([x.name, ...x.aliases]), b: y.name, kindA: x.kind, kindB: y.kind, match: false, origin: 'shared word' });
+    negativePairs.push({
+      a: pick([x.name, ...x.aliases]),
+      b: y.name,
+      kindA: x.kind,
+      kindB: y.kind,
+      match: false,
+      origin: 'shared word',
+    });
   }
   for (let attempts = 0; negativePairs.length < chosen.length * 2 && attempts < chosen.length * 20; attempts++) {
     const [x, y] = [pick(records), pick(records)];
@@ -421,7 +547,8 @@ interface Summary {
 }
 
 const summary: Summary = { rows: [] };
-const prf = (q: { precision: number; recall: number; f1: number }): string => `precision ${fixed3(q.precision)}, recall ${fixed3(q.recall)}, **F1 ${fixed3(q.f1)}**`;
+const prf = (q: { precision: number; recall: number; f1: number }): string =>
+  `precision ${fixed3(q.precision)}, recall ${fixed3(q.recall)}, **F1 ${fixed3(q.f1)}**`;
 
 async function qualitySection(): Promise<void> {
   const next = random(20260707);
@@ -433,27 +560,51 @@ async function qualitySection(): Promise<void> {
   const set = [...positives.map((p) => p.pair), ...negative.pairs].map((pair) => ({ pair, score: pairScore(pair) }));
   const hand = handPairs().map((pair) => ({ pair, score: pairScore(pair) }));
 
-  console.log(`Evaluation set, built from the real files under ${REAL_FIXTURES_DIR} (chosen by the publishers' data, never by a score):`);
-  console.log(`  matches: ${original.length} persons' names in their original script (UN), ${cross.positives.length} UN/UK names of one party (left out: ${cross.counts.identical} identical after folding, ${cross.counts.alias} where the UK's name is a UN alias, ${cross.counts.doubtful} doubtful links), ${rerendered.positives.length} persons' names re-rendered between versions (OFAC, UN; ${rerendered.promoted} promoted aliases left out)`);
+  console.log(
+    `Evaluation set, built from the real files under ${REAL_FIXTURES_DIR} (chosen by the publishers' data, never by a score):`,
+  );
+  console.log(
+    `  matches: ${original.length} persons' names in their original script (UN), ${cross.positives.length} UN/UK names of one party (left out: ${cross.counts.identical} identical after folding, ${cross.counts.alias} where the UK's name is a UN alias, ${cross.counts.doubtful} doubtful links), ${rerendered.positives.length} persons' names re-rendered between versions (OFAC, UN; ${rerendered.promoted} promoted aliases left out)`,
+  );
   const hardCount = negative.pairs.filter((p) => p.origin.endsWith('sharing a word')).length;
-  console.log(`  non-matches: ${negative.pairs.length} (${hardCount} sharing a word of 4+ letters with the match, ${negative.pairs.length - hardCount} at random; ${negative.sameName} draws of a record with the very same name skipped)`);
+  console.log(
+    `  non-matches: ${negative.pairs.length} (${hardCount} sharing a word of 4+ letters with the match, ${negative.pairs.length - hardCount} at random; ${negative.sameName} draws of a record with the very same name skipped)`,
+  );
   report('evaluation set (publisher-labelled variants)', set);
   byComponent(set);
   report('hand-labelled hard cases (tests/fixtures/match/hard-cases.csv)', hand);
   report('evaluation set + hand cases', [...set, ...hand]);
-  for (const { pair, score } of hand.filter(({ pair, score }) => (score >= DEFAULT_THRESHOLD) !== pair.match)) console.log(`  hand case wrong: ${pair.a} | ${pair.b} (${pair.schema ?? ''}) expected ${pair.match}, scored ${score.toFixed(3)}`);
+  for (const { pair, score } of hand.filter(({ pair, score }) => score >= DEFAULT_THRESHOLD !== pair.match))
+    console.log(
+      `  hand case wrong: ${pair.a} | ${pair.b} (${pair.schema ?? ''}) expected ${pair.match}, scored ${score.toFixed(3)}`,
+    );
   const limit = Number(process.env.BENCH_SHOW_ERRORS ?? 0);
   if (limit) showErrors('set', set, limit);
 
   await aliasCategories();
   const previous = await previousAliasSet(next);
-  report('previous evaluation: every SDN alias ~ its primary name a match (4,000 drawn), shared-word and random non-matches', previous, [DEFAULT_THRESHOLD]);
-  if (limit) showErrors('previous evaluation', previous.filter((s) => !s.pair.match), limit);
+  report(
+    'previous evaluation: every SDN alias ~ its primary name a match (4,000 drawn), shared-word and random non-matches',
+    previous,
+    [DEFAULT_THRESHOLD],
+  );
+  if (limit)
+    showErrors(
+      'previous evaluation',
+      previous.filter((s) => !s.pair.match),
+      limit,
+    );
 
   const setMatches = set.filter((s) => s.pair.match).length;
-  summary.rows.push([`evaluation set: ${set.length.toLocaleString('en-US')} publisher-labelled pairs (${setMatches} matches)`, prf(quality(set, DEFAULT_THRESHOLD))]);
+  summary.rows.push([
+    `evaluation set: ${set.length.toLocaleString('en-US')} publisher-labelled pairs (${setMatches} matches)`,
+    prf(quality(set, DEFAULT_THRESHOLD)),
+  ]);
   summary.rows.push([`hand-labelled hard cases: ${hand.length} pairs`, prf(quality(hand, DEFAULT_THRESHOLD))]);
-  summary.rows.push(['every SDN alias a match (previous evaluation; aliases are mostly other names)', prf(quality(previous, DEFAULT_THRESHOLD))]);
+  summary.rows.push([
+    'every SDN alias a match (previous evaluation; aliases are mostly other names)',
+    prf(quality(previous, DEFAULT_THRESHOLD)),
+  ]);
 }
 
 const TYPO_LETTERS = 'aeiourstnl';
@@ -473,7 +624,8 @@ function perturb(name: string, next: () => number): string {
   }
   if (choice < 0.6 && tokens.length >= 3) return [`${tokens[0]![0]}.`, ...tokens.slice(1)].join(' ');
   if (choice < 0.75) return name.toUpperCase();
-  if (choice < 0.85) return tokens.filter((t) => !/^(ltd|llc|limited|co|inc|corp|jsc|ooo|company)\.?,?$/i.test(t)).join(' ') || name;
+  if (choice < 0.85)
+    return tokens.filter((t) => !/^(ltd|llc|limited|co|inc|corp|jsc|ooo|company)\.?,?$/i.test(t)).join(' ') || name;
   return name;
 }
 
@@ -500,15 +652,24 @@ function speed(label: string, list: WatchlistEntry[], records: RegisterRecord[],
   const indexedSlice = indexed.result.filter((hit) => hit.watchlistIndex < bruteSlice);
   const found = new Map(indexedSlice.map((hit) => [hitKey(hit), hit.score]));
   const missed = brute.result.filter((hit) => !found.has(hitKey(hit)));
-  const sameScores = brute.result.every((hit) => !found.has(hitKey(hit)) || found.get(hitKey(hit)) === hit.score) && indexedSlice.length === brute.result.length - missed.length;
+  const sameScores =
+    brute.result.every((hit) => !found.has(hitKey(hit)) || found.get(hitKey(hit)) === hit.score) &&
+    indexedSlice.length === brute.result.length - missed.length;
   const extrapolated = slice.length < list.length;
   const bruteFull = (brute.ms * list.length) / slice.length;
   const pairs = list.length * names;
-  console.log(`\n${label}: ${list.length.toLocaleString('en-US')} watchlist names × ${records.length.toLocaleString('en-US')} records (${names.toLocaleString('en-US')} names, ${(pairs / 1e6).toFixed(0)} million pairs)`);
+  console.log(
+    `\n${label}: ${list.length.toLocaleString('en-US')} watchlist names × ${records.length.toLocaleString('en-US')} records (${names.toLocaleString('en-US')} names, ${(pairs / 1e6).toFixed(0)} million pairs)`,
+  );
   console.log(`  indexed      ${seconds(indexed.ms)}  (${indexed.result.length} hits at ${DEFAULT_THRESHOLD})`);
-  console.log(`  brute force  ${seconds(bruteFull)}${extrapolated ? `  (extrapolated from the first ${slice.length.toLocaleString('en-US')} watchlist names: ${seconds(brute.ms)})` : '  (every pair scored)'}  → index ${(bruteFull / indexed.ms).toFixed(0)}× faster`);
-  console.log(`  recall lost to blocking: ${missed.length} of ${brute.result.length} brute-force hits (${brute.result.length ? ((100 * missed.length) / brute.result.length).toFixed(2) : '0.00'} %)${extrapolated ? ` on those ${slice.length.toLocaleString('en-US')} names` : ''}; the same hits with the same scores otherwise: ${sameScores ? 'yes' : 'no'}`);
-  for (const hit of missed.slice(0, 3)) console.log(`    missed: ${hit.watchlistName} ~ ${hit.recordName} (${hit.score.toFixed(2)})`);
+  console.log(
+    `  brute force  ${seconds(bruteFull)}${extrapolated ? `  (extrapolated from the first ${slice.length.toLocaleString('en-US')} watchlist names: ${seconds(brute.ms)})` : '  (every pair scored)'}  → index ${(bruteFull / indexed.ms).toFixed(0)}× faster`,
+  );
+  console.log(
+    `  recall lost to blocking: ${missed.length} of ${brute.result.length} brute-force hits (${brute.result.length ? ((100 * missed.length) / brute.result.length).toFixed(2) : '0.00'} %)${extrapolated ? ` on those ${slice.length.toLocaleString('en-US')} names` : ''}; the same hits with the same scores otherwise: ${sameScores ? 'yes' : 'no'}`,
+  );
+  for (const hit of missed.slice(0, 3))
+    console.log(`    missed: ${hit.watchlistName} ~ ${hit.recordName} (${hit.score.toFixed(2)})`);
   summary.rows.push([
     `${list.length.toLocaleString('en-US')} watchlist names × ${label} (${names.toLocaleString('en-US')} names)`,
     `indexed **${seconds(indexed.ms)}**; brute force ${extrapolated ? `~${seconds(bruteFull)} (extrapolated from ${slice.length.toLocaleString('en-US')} names)` : seconds(bruteFull)}; hits lost to blocking **${missed.length} of ${brute.result.length}**`,
@@ -518,9 +679,15 @@ function speed(label: string, list: WatchlistEntry[], records: RegisterRecord[],
 async function speedSection(): Promise<void> {
   const records = await load('us-ofac-sdn', SDN_LEGACY);
   const next = random(20260708);
-  console.log(`\nSpeed on the OFAC SDN legacy CSV 2021-07-07: ${records.length} records, ${records.reduce((s, r) => s + r.aliases.length, 0)} aliases`);
+  console.log(
+    `\nSpeed on the OFAC SDN legacy CSV 2021-07-07: ${records.length} records, ${records.reduce((s, r) => s + r.aliases.length, 0)} aliases`,
+  );
   const list = watchlist(records, 10_000, next);
-  const sample = records.map((r) => ({ r, k: next() })).sort((x, y) => x.k - y.k).slice(0, 1000).map((x) => x.r);
+  const sample = records
+    .map((r) => ({ r, k: next() }))
+    .sort((x, y) => x.k - y.k)
+    .slice(0, 1000)
+    .map((x) => x.r);
   speed('1,000 records', list, sample, list.length);
   speed('the full SDN list', list, records, 500);
 }

@@ -30,7 +30,9 @@ const HEAP_CAP_MB = 192;
 
 /** dynalite in a child process (in memory), answering on a loopback port. */
 async function startDynalite(): Promise<{ endpoint: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', DYNALITE_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', DYNALITE_SCRIPT], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
     child.once('exit', (code) => reject(new Error(`dynalite exited with ${code}`)));
@@ -49,7 +51,9 @@ async function worker(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 async function workerWith(nodeOptions: string[], ...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [...nodeOptions, '--import', 'tsx', 'bench/worker.ts', ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [...nodeOptions, '--import', 'tsx', 'bench/worker.ts', ...args], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const line = stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as Record<string, unknown>;
 }
@@ -79,35 +83,55 @@ try {
     rounds.parse!.push(await worker('parse', SOURCE, base.path));
     rounds.diff!.push(await worker('diff', SOURCE, join(dir, 'v1.manifest'), k100.path));
   }
-  const median = (runs: Record<string, unknown>[]) => [...runs].sort((a, b) => (a.seconds as number) - (b.seconds as number))[1]!;
+  const median = (runs: Record<string, unknown>[]) =>
+    [...runs].sort((a, b) => (a.seconds as number) - (b.seconds as number))[1]!;
   const tokenize = median(rounds.tokenize!);
   const parse = median(rounds.parse!);
   const diff = median(rounds.diff!);
 
   const size = mb(base.bytes);
   const row = (label: string, r: Record<string, unknown>) =>
-    console.log(`${label.padEnd(44)} ${fixed(r.seconds, 2).padStart(7)} s ${fixed(size / (r.seconds as number)).padStart(7)} MB/s ${String(r.maxRssMb).padStart(6)} MB peak`);
+    console.log(
+      `${label.padEnd(44)} ${fixed(r.seconds, 2).padStart(7)} s ${fixed(size / (r.seconds as number)).padStart(7)} MB/s ${String(r.maxRssMb).padStart(6)} MB peak`,
+    );
   console.log(`Throughput on ${fixed(size)} MB (${base.entities} entities), each in its own process, median of 3:`);
   row('bare saxes tokenization (tokens counted)', tokenize);
   row('parse (normalized records)', parse);
   row('parse + diff against the stored manifest', diff);
-  console.log(`parse + diff / bare tokenization: ${fixed((diff.seconds as number) / (tokenize.seconds as number), 2)}x the time (goal: within 2x); diff found +${diff.added} -${diff.removed} ~${diff.modified}\n`);
+  console.log(
+    `parse + diff / bare tokenization: ${fixed((diff.seconds as number) / (tokenize.seconds as number), 2)}x the time (goal: within 2x); diff found +${diff.added} -${diff.removed} ~${diff.modified}\n`,
+  );
 
   // DynamoDB runs in its own process, as it does on AWS, so the pipeline's peak memory is its own.
   const dynamo = await startDynalite();
-  console.log(`Full pipeline: DynamoDB API (dynalite) in a separate process at ${dynamo.endpoint}, SNS/SQS (fauxqs) embedded:`);
+  console.log(
+    `Full pipeline: DynamoDB API (dynalite) in a separate process at ${dynamo.endpoint}, SNS/SQS (fauxqs) embedded:`,
+  );
   let pipeline: Record<string, unknown>;
   try {
     // V8 grows its heap lazily when memory is plentiful; a cap shows what the runs actually need.
-    pipeline = await workerWith([`--max-old-space-size=${HEAP_CAP_MB}`], 'pipeline', SOURCE, dynamo.endpoint, base.path, base.path, k10.path, k100.path);
+    pipeline = await workerWith(
+      [`--max-old-space-size=${HEAP_CAP_MB}`],
+      'pipeline',
+      SOURCE,
+      dynamo.endpoint,
+      base.path,
+      base.path,
+      k10.path,
+      k100.path,
+    );
   } finally {
     dynamo.stop();
   }
   const labels = ['v1 (baseline store)', 'v1 again (no change)', 'v2 (10 changes from v1)', 'v3 (vs stored v2)'];
   for (const [i, r] of (pipeline.runs as Record<string, unknown>[]).entries()) {
-    console.log(`${labels[i]!.padEnd(26)} ${fixed(r.seconds, 2).padStart(6)} s  RSS after ${String(r.rssAfterMb).padStart(4)} MB  status ${String(r.status).padEnd(10)} +${r.added} -${r.removed} ~${r.modified}  DynamoDB requests: ${r.totalRequests} ${JSON.stringify(r.requests)}${r.error ? `  error: ${r.error}` : ''}`);
+    console.log(
+      `${labels[i]!.padEnd(26)} ${fixed(r.seconds, 2).padStart(6)} s  RSS after ${String(r.rssAfterMb).padStart(4)} MB  status ${String(r.status).padEnd(10)} +${r.added} -${r.removed} ~${r.modified}  DynamoDB requests: ${r.totalRequests} ${JSON.stringify(r.requests)}${r.error ? `  error: ${r.error}` : ''}`,
+    );
   }
-  console.log(`pipeline process peak RSS (V8 heap capped at ${HEAP_CAP_MB} MB; the SNS/SQS emulator runs inside it): ${pipeline.maxRssMb} MB`);
+  console.log(
+    `pipeline process peak RSS (V8 heap capped at ${HEAP_CAP_MB} MB; the SNS/SQS emulator runs inside it): ${pipeline.maxRssMb} MB`,
+  );
 
   console.log('\nLive polls of the same list from a loopback publisher (DynamoDB in its own process):');
   let polls: Record<string, unknown>;
@@ -117,8 +141,16 @@ try {
   } finally {
     dynamo2.stop();
   }
-  const pollRuns = polls.runs as { label: string; status: string; medianMs: number; dynamoRequests: Record<string, number> }[];
-  for (const r of pollRuns) console.log(`${r.label.padEnd(28)} median ${String(r.medianMs).padStart(5)} ms  status ${r.status.padEnd(10)} DynamoDB requests: ${JSON.stringify(r.dynamoRequests)}`);
+  const pollRuns = polls.runs as {
+    label: string;
+    status: string;
+    medianMs: number;
+    dynamoRequests: Record<string, number>;
+  }[];
+  for (const r of pollRuns)
+    console.log(
+      `${r.label.padEnd(28)} median ${String(r.medianMs).padStart(5)} ms  status ${r.status.padEnd(10)} DynamoDB requests: ${JSON.stringify(r.dynamoRequests)}`,
+    );
 
   const notModified = pollRuns.find((r) => r.label.includes('304'))!;
   const changed = (pipeline.runs as Record<string, unknown>[])[2]!;
@@ -133,8 +165,12 @@ try {
     changedRunsPerMonth: 60,
     eventsPerChangedRun: 10,
     changedRunMs: Math.round((changed.seconds as number) * 1000),
-    changedRunWrites: Object.entries(changedRequests).filter(([op]) => writeOps.includes(op)).reduce((a, [op, n]) => a + (op === 'BatchWriteItem' ? n * 25 : n), 0),
-    changedRunReads: Object.entries(changedRequests).filter(([op]) => !writeOps.includes(op)).reduce((a, [, n]) => a + n * 8, 0),
+    changedRunWrites: Object.entries(changedRequests)
+      .filter(([op]) => writeOps.includes(op))
+      .reduce((a, [op, n]) => a + (op === 'BatchWriteItem' ? n * 25 : n), 0),
+    changedRunReads: Object.entries(changedRequests)
+      .filter(([op]) => !writeOps.includes(op))
+      .reduce((a, [, n]) => a + n * 8, 0),
     emailSubscribers: 2,
     logBytesPerPoll: 1200,
     // Polls, FailedPolls, Changes (no dimension); alarms: polls failing, polls stalled, poller DLQ.
@@ -142,8 +178,20 @@ try {
     alarms: 3,
   };
   const lines = monthlyCost(inputs);
-  console.log(`\nMonthly cost of the default deployment (${SOURCES.length} sources, schedules ${[...new Set(SOURCES.map((s) => s.schedule))].join(', ')}), no free tier subtracted:`);
-  console.log('Measured: unchanged poll ' + inputs.unchangedPollMs + ' ms and ' + inputs.unchangedPollWrites + ' DynamoDB writes; 10-change run ' + inputs.changedRunMs + ' ms. Assumed: +' + inputs.networkAllowanceMs + ' ms network per poll, 60 changed runs a month of 10 events, 2 email subscribers.');
+  console.log(
+    `\nMonthly cost of the default deployment (${SOURCES.length} sources, schedules ${[...new Set(SOURCES.map((s) => s.schedule))].join(', ')}), no free tier subtracted:`,
+  );
+  console.log(
+    'Measured: unchanged poll ' +
+      inputs.unchangedPollMs +
+      ' ms and ' +
+      inputs.unchangedPollWrites +
+      ' DynamoDB writes; 10-change run ' +
+      inputs.changedRunMs +
+      ' ms. Assumed: +' +
+      inputs.networkAllowanceMs +
+      ' ms network per poll, 60 changed runs a month of 10 events, 2 email subscribers.',
+  );
   for (const line of lines) console.log(`| ${line.item} | ${line.quantity} | $${line.usd.toFixed(3)} |`);
   console.log(`| **total** | | **$${lines.reduce((a, l) => a + l.usd, 0).toFixed(2)}** |`);
 } finally {

@@ -42,11 +42,33 @@ function respell(record: RegisterRecord): { name: string; kind: string } {
     const [family, given] = record.name.split(',').map((s) => s.trim());
     return { name: `${titleCase(given!)} ${titleCase(family!)}`, kind: 'person' };
   }
-  return { name: titleCase(record.name).replace(/\b((Public|Closed|Open) )?(Joint Stock Company|Pjsc|Jsc|Ao|Llc|Ooo|Ltd\.?|Limited)\b/giu, '').replace(/\s+/g, ' ').trim(), kind: record.kind === 'person' ? 'person' : 'organization' };
+  return {
+    name: titleCase(record.name)
+      .replace(/\b((Public|Closed|Open) )?(Joint Stock Company|Pjsc|Jsc|Ao|Llc|Ooo|Ltd\.?|Limited)\b/giu, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    kind: record.kind === 'person' ? 'person' : 'organization',
+  };
 }
 
 function invented(i: number): { name: string; kind: string; countries: string } {
-  const syllables = ['ka', 'lo', 'mi', 'ren', 'sto', 'vu', 'zan', 'pel', 'dor', 'qui', 'bax', 'tem', 'nor', 'fi', 'gal'];
+  const syllables = [
+    'ka',
+    'lo',
+    'mi',
+    'ren',
+    'sto',
+    'vu',
+    'zan',
+    'pel',
+    'dor',
+    'qui',
+    'bax',
+    'tem',
+    'nor',
+    'fi',
+    'gal',
+  ];
   const word = (n: number) => {
     let text = '';
     do {
@@ -56,8 +78,13 @@ function invented(i: number): { name: string; kind: string; countries: string } 
     return titleCase(text);
   };
   const countries = ['DE', 'FR', 'US', 'JP', 'BR', 'IN', 'NL', 'SE'];
-  if (i % 3 === 0) return { name: `${word(i * 7 + 3)} ${word(i + 11)}`, kind: 'person', countries: countries[i % countries.length]! };
-  return { name: `${word(i + 5)} ${['Trading', 'Industries', 'Logistics', 'Components', 'Systems'][i % 5]} GmbH`, kind: 'organization', countries: countries[i % countries.length]! };
+  if (i % 3 === 0)
+    return { name: `${word(i * 7 + 3)} ${word(i + 11)}`, kind: 'person', countries: countries[i % countries.length]! };
+  return {
+    name: `${word(i + 5)} ${['Trading', 'Industries', 'Logistics', 'Components', 'Systems'][i % 5]} GmbH`,
+    kind: 'organization',
+    countries: countries[i % countries.length]!,
+  };
 }
 
 async function main(): Promise<void> {
@@ -66,9 +93,15 @@ async function main(): Promise<void> {
   const after = await collectRecords(sdn, { main: fileDocument(AFTER), companions: new Map() }, context);
   const known = new Set(before.map((r) => r.id));
   const additions = after.filter((r) => !known.has(r.id) && r.kind !== 'vessel' && r.kind !== 'aircraft');
-  const listed = before.filter((r) => r.kind === 'organization' || r.kind === 'person').filter((_, i) => i % 97 === 0).slice(0, 40);
+  const listed = before
+    .filter((r) => r.kind === 'organization' || r.kind === 'person')
+    .filter((_, i) => i % 97 === 0)
+    .slice(0, 40);
   const real = [...listed, ...additions.slice(0, 10)].map((r, i) => ({ ...respell(r), reference: `LISTED-${i}` }));
-  const rows = [...real, ...Array.from({ length: SIZE - real.length }, (_, i) => ({ ...invented(i), reference: `CUST-${i}` }))];
+  const rows = [
+    ...real,
+    ...Array.from({ length: SIZE - real.length }, (_, i) => ({ ...invented(i), reference: `CUST-${i}` })),
+  ];
   const entries = watchlistEntries(rows, 'bench watchlist');
 
   const dynalite = await startDynalite();
@@ -79,7 +112,10 @@ async function main(): Promise<void> {
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'bench-watchlist' }))).TopicArn!;
   const total = () => [...requests.values()].reduce((a, b) => a + b, 0);
 
-  const measure = async (label: string, work: () => Promise<RunReport[] | void>): Promise<{ label: string; ms: number; requests: number; hits: number }> => {
+  const measure = async (
+    label: string,
+    work: () => Promise<RunReport[] | void>,
+  ): Promise<{ label: string; ms: number; requests: number; hits: number }> => {
     const start = total();
     const started = performance.now();
     const reports = (await work()) ?? [];
@@ -93,10 +129,27 @@ async function main(): Promise<void> {
     const tableName = `bench-${withWatchlist ? 'with' : 'without'}`;
     await ensureTable(dynamo, tableName);
     const store = new TradewatchStore(dynamo, tableName);
-    const deps: PipelineDeps = { store, sns, alertsTopicArn: topicArn, ...(withWatchlist ? { watchlistSubscribers: [{ id: 'bench', threshold: 0.8 }] } : {}) };
+    const deps: PipelineDeps = {
+      store,
+      sns,
+      alertsTopicArn: topicArn,
+      ...(withWatchlist ? { watchlistSubscribers: [{ id: 'bench', threshold: 0.8 }] } : {}),
+    };
     const suffix = withWatchlist ? `with a ${SIZE.toLocaleString('en-US')}-entry watchlist` : 'without watchlists';
-    if (withWatchlist) results.push(await measure('import the watchlist (gzipped chunks)', () => new WatchlistStore(store).importWatchlist('bench', entries, 'bench', 'bench', new Date().toISOString()).then(() => undefined)));
-    results.push(await measure(`baseline 2022-02-24 (${before.length.toLocaleString('en-US')} records)${withWatchlist ? ' + initial screening' : ''}, ${suffix}`, () => replayPaths(sdn, [BEFORE], deps)));
+    if (withWatchlist)
+      results.push(
+        await measure('import the watchlist (gzipped chunks)', () =>
+          new WatchlistStore(store)
+            .importWatchlist('bench', entries, 'bench', 'bench', new Date().toISOString())
+            .then(() => undefined),
+        ),
+      );
+    results.push(
+      await measure(
+        `baseline 2022-02-24 (${before.length.toLocaleString('en-US')} records)${withWatchlist ? ' + initial screening' : ''}, ${suffix}`,
+        () => replayPaths(sdn, [BEFORE], deps),
+      ),
+    );
     results.push(await measure(`2022-02-25 (91 added) ${suffix}`, () => replayPaths(sdn, [AFTER], deps)));
     results.push(await measure(`the same file again (sentinel) ${suffix}`, () => replayPaths(sdn, [AFTER], deps)));
     if (withWatchlist) {
@@ -108,11 +161,17 @@ async function main(): Promise<void> {
         references.set(stored.event.data.hitType, set);
       }
       const count = (type: string, prefix: string, range?: [number, number]) =>
-        [...(references.get(type) ?? [])].filter((r) => r.startsWith(prefix) && (!range || (Number(r.split('-')[1]) >= range[0] && Number(r.split('-')[1]) < range[1]))).length;
+        [...(references.get(type) ?? [])].filter(
+          (r) =>
+            r.startsWith(prefix) &&
+            (!range || (Number(r.split('-')[1]) >= range[0] && Number(r.split('-')[1]) < range[1])),
+        ).length;
       quality = `Found: ${count('listed', 'LISTED-', [0, 40])} of the 40 re-spelled listed names at the initial screening, ${count('added', 'LISTED-', [40, 50])} of the 10 re-spelled additions as added; invented names hit: ${count('listed', 'CUST-') + count('added', 'CUST-')} (false positives at the default threshold).`;
     }
   }
-  console.log(`\nWatchlist screening in the pipeline (OFAC SDN 2022-02-24 → 2022-02-25, ${SIZE.toLocaleString('en-US')} entries: ${real.length} re-spelled listed names, ${(SIZE - real.length).toLocaleString('en-US')} invented)`);
+  console.log(
+    `\nWatchlist screening in the pipeline (OFAC SDN 2022-02-24 → 2022-02-25, ${SIZE.toLocaleString('en-US')} entries: ${real.length} re-spelled listed names, ${(SIZE - real.length).toLocaleString('en-US')} invented)`,
+  );
   console.log('| run | time | DynamoDB requests | hit events |');
   console.log('|---|---|---|---|');
   for (const r of results) console.log(`| ${r.label} | ${(r.ms / 1000).toFixed(2)} s | ${r.requests} | ${r.hits} |`);

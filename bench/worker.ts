@@ -28,7 +28,8 @@ import { join } from 'node:path';
 
 const [mode, ...args] = process.argv.slice(2);
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-const emit = (fields: Record<string, unknown>) => console.log(JSON.stringify({ mode, ...fields, maxRssMb: maxRssMb() }));
+const emit = (fields: Record<string, unknown>) =>
+  console.log(JSON.stringify({ mode, ...fields, maxRssMb: maxRssMb() }));
 
 function source(id: string | undefined) {
   const found = id ? findSource(id) : undefined;
@@ -61,7 +62,11 @@ async function tokenize(file: string): Promise<void> {
 async function parse(sourceId: string, file: string): Promise<void> {
   const s = source(sourceId);
   const started = performance.now();
-  const { records } = await openRecords(s, { main: fileDocument(file), companions: new Map() }, { sourceId, warn: () => undefined });
+  const { records } = await openRecords(
+    s,
+    { main: fileDocument(file), companions: new Map() },
+    { sourceId, warn: () => undefined },
+  );
   let count = 0;
   for await (const _record of records) count += 1;
   emit({ seconds: (performance.now() - started) / 1000, records: count });
@@ -71,7 +76,11 @@ async function parse(sourceId: string, file: string): Promise<void> {
 async function manifest(sourceId: string, file: string, out: string): Promise<void> {
   const s = source(sourceId);
   const lines: string[] = [];
-  const { records } = await openRecords(s, { main: fileDocument(file), companions: new Map() }, { sourceId, warn: () => undefined });
+  const { records } = await openRecords(
+    s,
+    { main: fileDocument(file), companions: new Map() },
+    { sourceId, warn: () => undefined },
+  );
   for await (const record of records) lines.push(`${record.id}\t${contentHash(record)}`);
   await writeFile(out, lines.join('\n'));
   emit({ records: lines.length });
@@ -86,8 +95,34 @@ async function diff(sourceId: string, manifestFile: string, newFile: string): Pr
     const tab = line.indexOf('\t');
     if (tab > 0) stored.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  const { records } = await openRecords(s, { main: fileDocument(newFile), companions: new Map() }, { sourceId, warn: () => undefined });
-  const result = await diffSnapshots(stored, records, async (ids) => new Map(ids.map((id) => [id, { id, source: sourceId, list: '', kind: 'other' as const, name: '', aliases: [], countries: [], addresses: [], programs: [], links: [], extra: {} }])));
+  const { records } = await openRecords(
+    s,
+    { main: fileDocument(newFile), companions: new Map() },
+    { sourceId, warn: () => undefined },
+  );
+  const result = await diffSnapshots(
+    stored,
+    records,
+    async (ids) =>
+      new Map(
+        ids.map((id) => [
+          id,
+          {
+            id,
+            source: sourceId,
+            list: '',
+            kind: 'other' as const,
+            name: '',
+            aliases: [],
+            countries: [],
+            addresses: [],
+            programs: [],
+            links: [],
+            extra: {},
+          },
+        ]),
+      ),
+  );
   const counts = { added: 0, removed: 0, modified: 0 };
   for (const change of result.changes) counts[change.type] += 1;
   emit({ seconds: (performance.now() - started) / 1000, records: result.total, ...counts });
@@ -103,9 +138,27 @@ async function pipeline(sourceId: string, dynamoEndpoint: string, files: string[
     for (const file of files) {
       counts.clear();
       const started = performance.now();
-      const [report] = await replayPaths(s, [file], { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn }, { acceptDrop: true });
+      const [report] = await replayPaths(
+        s,
+        [file],
+        { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn },
+        { acceptDrop: true },
+      );
       const requests = Object.fromEntries([...counts].sort());
-      runs.push({ rssAfterMb: Math.round(process.memoryUsage().rss / 1048576), heapAfterMb: Math.round(process.memoryUsage().heapUsed / 1048576), file: file.split('/').pop(), status: report!.status, seconds: (performance.now() - started) / 1000, records: report!.records, added: report!.added, removed: report!.removed, modified: report!.modified, requests, totalRequests: [...counts.values()].reduce((a, b) => a + b, 0), error: report!.error?.message });
+      runs.push({
+        rssAfterMb: Math.round(process.memoryUsage().rss / 1048576),
+        heapAfterMb: Math.round(process.memoryUsage().heapUsed / 1048576),
+        file: file.split('/').pop(),
+        status: report!.status,
+        seconds: (performance.now() - started) / 1000,
+        records: report!.records,
+        added: report!.added,
+        removed: report!.removed,
+        modified: report!.modified,
+        requests,
+        totalRequests: [...counts.values()].reduce((a, b) => a + b, 0),
+        error: report!.error?.message,
+      });
     }
   } finally {
     await runtime.stop();
@@ -132,7 +185,10 @@ async function poll(sourceId: string, dynamoEndpoint: string, file: string): Pro
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const live = { ...base, downloads: [{ ...base.downloads[0]!, url: `http://127.0.0.1:${port}/${file.split('/').pop()}` }] };
+  const live = {
+    ...base,
+    downloads: [{ ...base.downloads[0]!, url: `http://127.0.0.1:${port}/${file.split('/').pop()}` }],
+  };
   const home = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
   const runtime = await startLocalRuntime({ home, persist: false, dynamoEndpoint, tableName: `bench-poll-${port}` });
   const counts = countRequests(runtime.dynamo);
@@ -148,7 +204,12 @@ async function poll(sourceId: string, dynamoEndpoint: string, file: string): Pro
       seconds.push((performance.now() - started) / 1000);
       status = report.status;
     }
-    return { label, status, medianMs: Math.round(seconds.sort((a, b) => a - b)[Math.floor(seconds.length / 2)]! * 1000), dynamoRequests: Object.fromEntries(counts) };
+    return {
+      label,
+      status,
+      medianMs: Math.round(seconds.sort((a, b) => a - b)[Math.floor(seconds.length / 2)]! * 1000),
+      dynamoRequests: Object.fromEntries(counts),
+    };
   };
   try {
     const baseline = await measure('baseline', 1);

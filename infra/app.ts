@@ -13,10 +13,15 @@ import { TradewatchStack } from './tradewatch-stack.ts';
 const app = new App({ builtinCloudFormationValidation: process.env.TRADEWATCH_VALIDATE === '1' });
 let props;
 try {
-  props = stackPropsFromConfig(loadConfig((app.node.tryGetContext('config') as string | undefined) ?? process.env.TRADEWATCH_CONFIG));
+  props = stackPropsFromConfig(
+    loadConfig((app.node.tryGetContext('config') as string | undefined) ?? process.env.TRADEWATCH_CONFIG),
+  );
 } catch (error) {
   console.error(`tradewatch: ${describeError(error)}`);
   process.exit(1);
 }
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new TradewatchStack(app, 'Tradewatch', { ...props, env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } });
+new TradewatchStack(app, 'Tradewatch', {
+  ...props,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});

@@ -3,7 +3,15 @@
  * `cdk deploy`, so a bad config fails both with the same message naming the key.
  */
 import { ConfigError } from '../functions/core/errors.ts';
-import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, filterPolicyFor, scheduledSources, sourcesConfigEnv, watchlistSubscribersEnv, type TradewatchConfig } from '../functions/config/config.ts';
+import {
+  SOURCES_CONFIG_ENV,
+  WATCHLIST_SUBSCRIBERS_ENV,
+  filterPolicyFor,
+  scheduledSources,
+  sourcesConfigEnv,
+  watchlistSubscribersEnv,
+  type TradewatchConfig,
+} from '../functions/config/config.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -11,10 +19,20 @@ import type { TradewatchStackProps } from './tradewatch-stack.ts';
 export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackProps {
   const subscribers: SubscriberSpec[] = config.subscribers.map((subscriber, index) => {
     const channel = subscriber.channel;
-    const base = { id: subscriber.id, filterPolicy: filterPolicyFor(subscriber), includeHealth: subscriber.filters.includeHealth ?? false };
+    const base = {
+      id: subscriber.id,
+      filterPolicy: filterPolicyFor(subscriber),
+      includeHealth: subscriber.filters.includeHealth ?? false,
+    };
     if (channel.type !== 'webhook') return { ...base, channel };
     if ('env' in channel.secret) {
-      throw ConfigError.fromIssues([{ path: `subscribers[${index}].channel.secret`, message: 'an environment-variable secret is for local mode only; deploy with { "secretsManagerSecret": … } or { "ssmParameter": … }' }]);
+      throw ConfigError.fromIssues([
+        {
+          path: `subscribers[${index}].channel.secret`,
+          message:
+            'an environment-variable secret is for local mode only; deploy with { "secretsManagerSecret": … } or { "ssmParameter": … }',
+        },
+      ]);
     }
     return { ...base, channel: { type: 'webhook', url: channel.url, secret: channel.secret } };
   });
@@ -22,8 +40,15 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
   return {
     sources: Object.fromEntries(scheduledSources(config).map((s) => [s.id, s.schedule])),
     subscribers,
-    operations: { ...(operations.email ? { email: operations.email } : {}), ...(operations.sms ? { sms: operations.sms } : {}) },
-    pollerEnvironment: { KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers), [WATCHLIST_SUBSCRIBERS_ENV]: watchlistSubscribersEnv(config), [SOURCES_CONFIG_ENV]: sourcesConfigEnv(config) },
+    operations: {
+      ...(operations.email ? { email: operations.email } : {}),
+      ...(operations.sms ? { sms: operations.sms } : {}),
+    },
+    pollerEnvironment: {
+      KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers),
+      [WATCHLIST_SUBSCRIBERS_ENV]: watchlistSubscribersEnv(config),
+      [SOURCES_CONFIG_ENV]: sourcesConfigEnv(config),
+    },
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,

@@ -36,12 +36,20 @@ export class TradewatchStack extends Stack {
     const schedules = props.sources ?? Object.fromEntries(SOURCES.map((s) => [s.id, s.schedule]));
     const known = [...SOURCES.map((s) => s.id), ...(props.customSourceIds ?? [])];
     const unknown = Object.keys(schedules).filter((sourceId) => !known.includes(sourceId));
-    if (unknown.length) throw new Error(`TradewatchStack: unknown source id(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+    if (unknown.length)
+      throw new Error(`TradewatchStack: unknown source id(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
 
     const { table } = new StateTable(this, 'State');
     const topics = new AlertTopics(this, 'Topics');
-    const pollsPerHour = Object.values(schedules).reduce((sum, schedule) => sum + 60 / (scheduleMinutes(schedule) ?? 60), 0);
-    const operations = new Operations(this, 'Operations', { operations: topics.operations, expectedPollsPerHour: Math.round(pollsPerHour), ...props.operations });
+    const pollsPerHour = Object.values(schedules).reduce(
+      (sum, schedule) => sum + 60 / (scheduleMinutes(schedule) ?? 60),
+      0,
+    );
+    const operations = new Operations(this, 'Operations', {
+      operations: topics.operations,
+      expectedPollsPerHour: Math.round(pollsPerHour),
+      ...props.operations,
+    });
     const pollers = Object.entries(schedules).map(
       ([sourceId, schedule]) =>
         new SourcePoller(this, `Poller-${sourceId}`, {
@@ -53,13 +61,27 @@ export class TradewatchStack extends Stack {
           deadLetterQueue: operations.pollerDeadLetters,
           environment: { ...props.pollerEnvironment },
           detailedMetrics: props.detailedMetrics ?? false,
-          memorySize: SOURCES.find((s) => s.id === sourceId)?.kind === 'feed' || props.customFeedIds?.includes(sourceId) ? POLLER_MEMORY_MB.feed : POLLER_MEMORY_MB.register,
+          memorySize:
+            SOURCES.find((s) => s.id === sourceId)?.kind === 'feed' || props.customFeedIds?.includes(sourceId)
+              ? POLLER_MEMORY_MB.feed
+              : POLLER_MEMORY_MB.register,
         }),
     );
-    const subscribers = new Subscribers(this, 'Subscribers', { subscribers: props.subscribers ?? [], alerts: topics.alerts, operations: topics.operations, alarmAction: operations.alarmAction });
+    const subscribers = new Subscribers(this, 'Subscribers', {
+      subscribers: props.subscribers ?? [],
+      alerts: topics.alerts,
+      operations: topics.operations,
+      alarmAction: operations.alarmAction,
+    });
     new TradewatchDashboard(this, 'Dashboard', {
-      pollers: pollers.map((p) => ({ sourceId: p.node.id.replace(/^Poller-/, ''), duration: p.function.metricDuration({ statistic: 'p95' }), logGroup: p.functionLogs })),
-      deadLetterDepths: [operations.pollerDeadLetters, subscribers.webhookDeadLetters].filter((q) => q !== undefined).map((q) => q.metricApproximateNumberOfMessagesVisible()),
+      pollers: pollers.map((p) => ({
+        sourceId: p.node.id.replace(/^Poller-/, ''),
+        duration: p.function.metricDuration({ statistic: 'p95' }),
+        logGroup: p.functionLogs,
+      })),
+      deadLetterDepths: [operations.pollerDeadLetters, subscribers.webhookDeadLetters]
+        .filter((q) => q !== undefined)
+        .map((q) => q.metricApproximateNumberOfMessagesVisible()),
     });
     new CfnOutput(this, 'AlertsTopicArn', { value: topics.alerts.topicArn });
     new CfnOutput(this, 'OperationsTopicArn', { value: topics.operations.topicArn });

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const REAL_FIXTURES_DIR = resolve(process.env.TRADEWATCH_FIXTURES ?? join(projectRoot, '..', 'shared', 'fixtures'));
+export const REAL_FIXTURES_DIR = resolve(
+  process.env.TRADEWATCH_FIXTURES ?? join(projectRoot, '..', 'shared', 'fixtures'),
+);
 
 export function realFixturesPresent(): boolean {
   return existsSync(join(REAL_FIXTURES_DIR, 'SOURCES.md'));

@@ -2,7 +2,12 @@
  * AWS SDK v3 clients for DynamoDB, SNS and SQS. The same code talks to AWS or to a compatible
  * server on loopback: only the endpoint (and dummy credentials there) differ.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TABLE_INDEXES, TABLE_KEYS } from './table.ts';
@@ -15,7 +20,12 @@ export interface ClientOptions {
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-function common(options: ClientOptions): { region: string; endpoint?: string; credentials?: typeof LOCAL_CREDENTIALS; maxAttempts: number } {
+function common(options: ClientOptions): {
+  region: string;
+  endpoint?: string;
+  credentials?: typeof LOCAL_CREDENTIALS;
+  maxAttempts: number;
+} {
   const config: { region: string; endpoint?: string; credentials?: typeof LOCAL_CREDENTIALS; maxAttempts: number } = {
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     maxAttempts: 4,
@@ -66,7 +76,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...Object.values(TABLE_INDEXES).flatMap((i) => [i.partitionKey, i.sortKey])].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+      AttributeDefinitions: [
+        TABLE_KEYS.partitionKey,
+        TABLE_KEYS.sortKey,
+        ...Object.values(TABLE_INDEXES).flatMap((i) => [i.partitionKey, i.sortKey]),
+      ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
       KeySchema: [
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },

@@ -24,7 +24,18 @@ import {
 import { chunk, mapLimit, sleep } from '../core/concurrency.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
-import { META_SK, SCREENED_PREFIX, TABLE_INDEXES, TTL_ATTRIBUTE, eventSk, manifestSk, outboxPk, recordSk, sourcePk, timelinePk } from './table.ts';
+import {
+  META_SK,
+  SCREENED_PREFIX,
+  TABLE_INDEXES,
+  TTL_ATTRIBUTE,
+  eventSk,
+  manifestSk,
+  outboxPk,
+  recordSk,
+  sourcePk,
+  timelinePk,
+} from './table.ts';
 
 export type HealthStatus = 'healthy' | 'unhealthy';
 
@@ -112,7 +123,11 @@ export class TradewatchStore {
 
   async getMeta(sourceId: string): Promise<SourceMeta | undefined> {
     const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+        ConsistentRead: true,
+      }),
     );
     return Item ? decodeMeta(sourceId, Item) : undefined;
   }
@@ -121,7 +136,12 @@ export class TradewatchStore {
    * Takes the source's poll lease (one run per source at a time) and returns the META item in the
    * same request. Undefined when another run holds an unexpired lease.
    */
-  async acquireLease(sourceId: string, owner: string, now: Date, ttlMs: number): Promise<{ meta: SourceMeta } | undefined> {
+  async acquireLease(
+    sourceId: string,
+    owner: string,
+    now: Date,
+    ttlMs: number,
+  ): Promise<{ meta: SourceMeta } | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateItemCommand({
@@ -129,7 +149,11 @@ export class TradewatchStore {
           Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
           UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
           ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': S(owner), ':until': N(now.getTime() + ttlMs), ':now': N(now.getTime()) },
+          ExpressionAttributeValues: {
+            ':owner': S(owner),
+            ':until': N(now.getTime() + ttlMs),
+            ':now': N(now.getTime()),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -158,11 +182,14 @@ export class TradewatchStore {
     }
   }
 
-
   /** The stored manifest (record id → content hash): a Query over the few MAN# buckets. */
   async loadManifest(sourceId: string): Promise<Map<string, string>> {
     const manifest = new Map<string, string>();
-    const query = { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :man)', ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S('MAN#') }, ConsistentRead: true };
+    const query = {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :man)',
+      ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S('MAN#') },
+      ConsistentRead: true,
+    };
     for await (const item of this.queryItems(query)) decodeBucket(str(item, 'entries') ?? '', manifest);
     return manifest;
   }
@@ -171,10 +198,22 @@ export class TradewatchStore {
   async loadRecords(sourceId: string, ids: readonly string[]): Promise<Map<string, RegisterRecord>> {
     const found = new Map<string, RegisterRecord>();
     await mapLimit(chunk([...new Set(ids)], 100), WRITE_CONCURRENCY, async (batch) => {
-      let keys: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({ pk: S(sourcePk(sourceId)), sk: S(recordSk(id)) }));
+      let keys: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({
+        pk: S(sourcePk(sourceId)),
+        sk: S(recordSk(id)),
+      }));
       for (let attempt = 0; keys && keys.length > 0; attempt++) {
         const result: BatchGetItemCommandOutput = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'sk, #r', ExpressionAttributeNames: { '#r': 'record' } } } }),
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: 'sk, #r',
+                ExpressionAttributeNames: { '#r': 'record' },
+              },
+            },
+          }),
         );
         for (const item of result.Responses?.[this.tableName] ?? []) {
           const record = str(item, 'record');
@@ -223,24 +262,49 @@ export class TradewatchStore {
   }
 
   /** Writes the new state of changed records: puts for added/modified, deletes for removed. */
-  async writeRecords(sourceId: string, upserts: readonly RegisterRecord[], removedIds: readonly string[], hashes: ReadonlyMap<string, string>, now: string): Promise<void> {
+  async writeRecords(
+    sourceId: string,
+    upserts: readonly RegisterRecord[],
+    removedIds: readonly string[],
+    hashes: ReadonlyMap<string, string>,
+    now: string,
+  ): Promise<void> {
     const pk = S(sourcePk(sourceId));
     const toRequest = (index: number): WriteRequest => {
-      if (index >= upserts.length) return { DeleteRequest: { Key: { pk, sk: S(recordSk(removedIds[index - upserts.length]!)) } } };
+      if (index >= upserts.length)
+        return { DeleteRequest: { Key: { pk, sk: S(recordSk(removedIds[index - upserts.length]!)) } } };
       const record = upserts[index]!;
-      return { PutRequest: { Item: { pk, sk: S(recordSk(record.id)), hash: S(hashes.get(record.id) ?? ''), name: S(record.name), record: S(JSON.stringify(record)), updatedAt: S(now) } } };
+      return {
+        PutRequest: {
+          Item: {
+            pk,
+            sk: S(recordSk(record.id)),
+            hash: S(hashes.get(record.id) ?? ''),
+            name: S(record.name),
+            record: S(JSON.stringify(record)),
+            updatedAt: S(now),
+          },
+        },
+      };
     };
     // Requests are built batch by batch, so a baseline of 100,000 records never holds them all twice.
     const total = upserts.length + removedIds.length;
     const batches = Array.from({ length: Math.ceil(total / 25) }, (_, b) => b);
-    await mapLimit(batches, WRITE_CONCURRENCY, (b) => this.batchWrite(Array.from({ length: Math.min(25, total - b * 25) }, (_, i) => toRequest(b * 25 + i))));
+    await mapLimit(batches, WRITE_CONCURRENCY, (b) =>
+      this.batchWrite(Array.from({ length: Math.min(25, total - b * 25) }, (_, i) => toRequest(b * 25 + i))),
+    );
   }
 
   /**
    * Rewrites the manifest buckets that hold a changed id (all of them when the bucket count
    * changes), and deletes buckets beyond the new count.
    */
-  async writeManifest(sourceId: string, manifest: ReadonlyMap<string, string>, changedIds: readonly string[], previousBuckets: number | undefined): Promise<number> {
+  async writeManifest(
+    sourceId: string,
+    manifest: ReadonlyMap<string, string>,
+    changedIds: readonly string[],
+    previousBuckets: number | undefined,
+  ): Promise<number> {
     const buckets = bucketCountFor(manifest.size);
     const touched = new Set<number>();
     if (previousBuckets !== buckets) for (let b = 0; b < buckets; b++) touched.add(b);
@@ -254,7 +318,14 @@ export class TradewatchStore {
       if (lines) lines.push(`${id}\t${hash}`);
     }
     const requests: WriteRequest[] = [...contents].map(([bucket, lines]) => ({
-      PutRequest: { Item: { pk: S(sourcePk(sourceId)), sk: S(manifestSk(bucket)), entries: S(lines.join('\n')), count: N(lines.length) } },
+      PutRequest: {
+        Item: {
+          pk: S(sourcePk(sourceId)),
+          sk: S(manifestSk(bucket)),
+          entries: S(lines.join('\n')),
+          count: N(lines.length),
+        },
+      },
     }));
     for (let b = buckets; previousBuckets !== undefined && b < previousBuckets; b++) {
       requests.push({ DeleteRequest: { Key: { pk: S(sourcePk(sourceId)), sk: S(manifestSk(b)) } } });
@@ -264,10 +335,26 @@ export class TradewatchStore {
   }
 
   /** Commits the new version's sentinel: after this, the same download stops at step 2. */
-  async commitVersion(meta: Required<Pick<SourceMeta, 'sourceId' | 'contentHash' | 'recordCount' | 'manifestBuckets' | 'updatedAt'>> & Pick<SourceMeta, 'etag' | 'lastModified' | 'lastChangeAt'> & { outboxPending: boolean }): Promise<void> {
-    const set: string[] = ['contentHash = :h', 'recordCount = :n', 'manifestBuckets = :b', 'updatedAt = :u', 'lastSuccessAt = :u', 'outboxPending = :o'];
+  async commitVersion(
+    meta: Required<Pick<SourceMeta, 'sourceId' | 'contentHash' | 'recordCount' | 'manifestBuckets' | 'updatedAt'>> &
+      Pick<SourceMeta, 'etag' | 'lastModified' | 'lastChangeAt'> & { outboxPending: boolean },
+  ): Promise<void> {
+    const set: string[] = [
+      'contentHash = :h',
+      'recordCount = :n',
+      'manifestBuckets = :b',
+      'updatedAt = :u',
+      'lastSuccessAt = :u',
+      'outboxPending = :o',
+    ];
     const remove: string[] = [];
-    const values: Record<string, AttributeValue> = { ':h': S(meta.contentHash), ':n': N(meta.recordCount), ':b': N(meta.manifestBuckets), ':u': S(meta.updatedAt), ':o': { BOOL: meta.outboxPending } };
+    const values: Record<string, AttributeValue> = {
+      ':h': S(meta.contentHash),
+      ':n': N(meta.recordCount),
+      ':b': N(meta.manifestBuckets),
+      ':u': S(meta.updatedAt),
+      ':o': { BOOL: meta.outboxPending },
+    };
     for (const key of ['etag', 'lastModified', 'lastChangeAt'] as const) {
       const value = meta[key];
       if (value) {
@@ -297,23 +384,41 @@ export class TradewatchStore {
   }
 
   /** Records a failed poll; touches only health fields, never the sentinel. Returns the new state. */
-  async recordFailure(sourceId: string, step: string, reason: string, now: string): Promise<{ becameUnhealthy: boolean; since: string; consecutiveFailures: number }> {
+  async recordFailure(
+    sourceId: string,
+    step: string,
+    reason: string,
+    now: string,
+  ): Promise<{ becameUnhealthy: boolean; since: string; consecutiveFailures: number }> {
     const { Attributes } = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
         UpdateExpression:
           'SET healthStatus = :unhealthy, healthSince = if_not_exists(healthSince, :now), lastError = :reason, lastErrorStep = :step, lastErrorAt = :now ADD consecutiveFailures :one',
-        ExpressionAttributeValues: { ':unhealthy': S('unhealthy'), ':now': S(now), ':reason': S(reason.slice(0, 1000)), ':step': S(step), ':one': N(1) },
+        ExpressionAttributeValues: {
+          ':unhealthy': S('unhealthy'),
+          ':now': S(now),
+          ':reason': S(reason.slice(0, 1000)),
+          ':step': S(step),
+          ':one': N(1),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
     const failures = num(Attributes, 'consecutiveFailures') ?? 1;
-    return { becameUnhealthy: failures === 1, since: str(Attributes, 'healthSince') ?? now, consecutiveFailures: failures };
+    return {
+      becameUnhealthy: failures === 1,
+      since: str(Attributes, 'healthSince') ?? now,
+      consecutiveFailures: failures,
+    };
   }
 
   /** Marks a source healthy again; returns what the unhealthy spell was, if there was one. */
-  async recordRecovery(sourceId: string, now: string): Promise<{ since: string; consecutiveFailures: number } | undefined> {
+  async recordRecovery(
+    sourceId: string,
+    now: string,
+  ): Promise<{ since: string; consecutiveFailures: number } | undefined> {
     const { Attributes } = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
@@ -330,7 +435,11 @@ export class TradewatchStore {
   /** Events not yet published, oldest first (the sparse outbox index). */
   async pendingEvents(sourceId: string): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    const query = { IndexName: TABLE_INDEXES.outbox.name, KeyConditionExpression: `${TABLE_INDEXES.outbox.partitionKey} = :p`, ExpressionAttributeValues: { ':p': S(outboxPk(sourceId)) } };
+    const query = {
+      IndexName: TABLE_INDEXES.outbox.name,
+      KeyConditionExpression: `${TABLE_INDEXES.outbox.partitionKey} = :p`,
+      ExpressionAttributeValues: { ':p': S(outboxPk(sourceId)) },
+    };
     for await (const item of this.queryItems(query)) events.push(decodeEvent(item));
     // The index is eventually consistent on AWS; the base item's status is the truth.
     return events.filter((e) => e.status === 'pending');
@@ -353,7 +462,13 @@ export class TradewatchStore {
   /** The audit trail of a source, newest first. */
   async listEvents(sourceId: string, limit = 100): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    const query = { IndexName: TABLE_INDEXES.timeline.name, KeyConditionExpression: `${TABLE_INDEXES.timeline.partitionKey} = :p`, ExpressionAttributeValues: { ':p': S(timelinePk(sourceId)) }, ScanIndexForward: false, Limit: Math.min(limit, 100) };
+    const query = {
+      IndexName: TABLE_INDEXES.timeline.name,
+      KeyConditionExpression: `${TABLE_INDEXES.timeline.partitionKey} = :p`,
+      ExpressionAttributeValues: { ':p': S(timelinePk(sourceId)) },
+      ScanIndexForward: false,
+      Limit: Math.min(limit, 100),
+    };
     for await (const item of this.queryItems(query)) {
       events.push(decodeEvent(item));
       if (events.length >= limit) break;
@@ -363,15 +478,22 @@ export class TradewatchStore {
 
   /** Every stored record of a source (for screening and inspection, not for the diff). */
   async *scanRecords(sourceId: string): AsyncGenerator<RegisterRecord> {
-    const query = { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)', ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S('REC#') } };
+    const query = {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
+      ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S('REC#') },
+    };
     for await (const item of this.queryItems(query)) yield JSON.parse(str(item, 'record') ?? '{}') as RegisterRecord;
   }
 
   /** Every item a query matches, page after page. */
-  private async *queryItems(query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, AttributeValue>> {
+  private async *queryItems(
+    query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, AttributeValue>> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
-      const page: QueryCommandOutput = await this.client.send(new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
       yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -386,7 +508,12 @@ export class TradewatchStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: S(`DLV#${channel}`), sk: S(eventId), at: S(now.toISOString()), [TTL_ATTRIBUTE]: N(Math.floor(now.getTime() / 1000) + this.receiptDays * 86400) },
+          Item: {
+            pk: S(`DLV#${channel}`),
+            sk: S(eventId),
+            at: S(now.toISOString()),
+            [TTL_ATTRIBUTE]: N(Math.floor(now.getTime() / 1000) + this.receiptDays * 86400),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -405,7 +532,9 @@ export class TradewatchStore {
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
     let pending: WriteRequest[] | undefined = requests;
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      const result: BatchWriteItemCommandOutput = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
+      const result: BatchWriteItemCommandOutput = await this.client.send(
+        new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
       pending = result.UnprocessedItems?.[this.tableName];
       if (pending?.length) await backoff(attempt);
     }
@@ -414,7 +543,18 @@ export class TradewatchStore {
 
 function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): SourceMeta {
   const meta: SourceMeta = { sourceId };
-  for (const key of ['contentHash', 'etag', 'lastModified', 'updatedAt', 'lastChangeAt', 'healthSince', 'lastError', 'lastErrorStep', 'lastErrorAt', 'lastSuccessAt'] as const) {
+  for (const key of [
+    'contentHash',
+    'etag',
+    'lastModified',
+    'updatedAt',
+    'lastChangeAt',
+    'healthSince',
+    'lastError',
+    'lastErrorStep',
+    'lastErrorAt',
+    'lastSuccessAt',
+  ] as const) {
     const value = str(Item, key);
     if (value !== undefined) meta[key] = value;
   }
@@ -426,7 +566,8 @@ function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): Sou
   }
   if (Item.outboxPending?.BOOL) meta.outboxPending = true;
   for (const [key, value] of Object.entries(Item)) {
-    if (key.startsWith(SCREENED_PREFIX) && value.S !== undefined) (meta.screened ??= {})[key.slice(SCREENED_PREFIX.length)] = value.S;
+    if (key.startsWith(SCREENED_PREFIX) && value.S !== undefined)
+      (meta.screened ??= {})[key.slice(SCREENED_PREFIX.length)] = value.S;
   }
   return meta;
 }

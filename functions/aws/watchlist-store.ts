@@ -88,13 +88,18 @@ export interface AuditEntry {
   recordHash?: string;
 }
 
-export const decisionKey = (sourceId: string, recordId: string, entryKey: string): string => `${sourceId}#${recordId}#${entryKey}`;
+export const decisionKey = (sourceId: string, recordId: string, entryKey: string): string =>
+  `${sourceId}#${recordId}#${entryKey}`;
 
 /** decisionKey read back: source ids hold no `#`, and an entry key starts `ref:` or `name:`. */
 export function parseDecisionKey(key: string): { sourceId: string; recordId: string; entryKey: string } {
   const sourceEnd = key.indexOf('#');
   const entryStart = Math.max(key.lastIndexOf('#ref:'), key.lastIndexOf('#name:'));
-  return { sourceId: key.slice(0, sourceEnd), recordId: key.slice(sourceEnd + 1, entryStart), entryKey: key.slice(entryStart + 1) };
+  return {
+    sourceId: key.slice(0, sourceEnd),
+    recordId: key.slice(sourceEnd + 1, entryStart),
+    entryKey: key.slice(entryStart + 1),
+  };
 }
 
 function decodeMeta(subscriberId: string, item: Record<string, AttributeValue>): WatchlistMeta {
@@ -124,18 +129,45 @@ export class WatchlistStore {
    * Stores a watchlist as the subscriber's current one. Returns the stored meta and whether the
    * version changed (an identical re-import writes nothing but the audit line).
    */
-  async importWatchlist(subscriberId: string, entries: readonly WatchlistEntry[], origin: string, by: string, now: string): Promise<{ meta: WatchlistMeta; changed: boolean }> {
+  async importWatchlist(
+    subscriberId: string,
+    entries: readonly WatchlistEntry[],
+    origin: string,
+    by: string,
+    now: string,
+  ): Promise<{ meta: WatchlistMeta; changed: boolean }> {
     const version = watchlistVersion(entries);
     const previous = await this.getMeta(subscriberId);
     if (previous?.version === version) {
-      await this.appendAudit(subscriberId, { at: now, action: 'import', by, version, origin, entryCount: entries.length, reason: 'unchanged' });
+      await this.appendAudit(subscriberId, {
+        at: now,
+        action: 'import',
+        by,
+        version,
+        origin,
+        entryCount: entries.length,
+        reason: 'unchanged',
+      });
       return { meta: previous, changed: false };
     }
     const chunks = gzipChunks(JSON.stringify(entries));
     for (const [index, data] of chunks.entries()) {
-      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { pk: S(watchlistPk(subscriberId)), sk: S(chunkSk(version, index)), data: { B: data } } }));
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: S(watchlistPk(subscriberId)), sk: S(chunkSk(version, index)), data: { B: data } },
+        }),
+      );
     }
-    const meta: WatchlistMeta = { subscriberId, version, entryCount: entries.length, chunks: chunks.length, importedAt: now, importedBy: by, origin };
+    const meta: WatchlistMeta = {
+      subscriberId,
+      version,
+      entryCount: entries.length,
+      chunks: chunks.length,
+      importedAt: now,
+      importedBy: by,
+      origin,
+    };
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,
@@ -152,12 +184,25 @@ export class WatchlistStore {
       }),
     );
     await this.deleteChunksExcept(subscriberId, version);
-    await this.appendAudit(subscriberId, { at: now, action: 'import', by, version, origin, entryCount: entries.length });
+    await this.appendAudit(subscriberId, {
+      at: now,
+      action: 'import',
+      by,
+      version,
+      origin,
+      entryCount: entries.length,
+    });
     return { meta, changed: true };
   }
 
   async getMeta(subscriberId: string): Promise<WatchlistMeta | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: S(watchlistPk(subscriberId)), sk: S(META_SK) }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(watchlistPk(subscriberId)), sk: S(META_SK) },
+        ConsistentRead: true,
+      }),
+    );
     return Item ? decodeMeta(subscriberId, Item) : undefined;
   }
 
@@ -165,10 +210,16 @@ export class WatchlistStore {
   async versions(subscriberIds: readonly string[]): Promise<Map<string, WatchlistMeta>> {
     const found = new Map<string, WatchlistMeta>();
     for (const ids of chunk([...new Set(subscriberIds)], 100)) {
-      let keys: Record<string, AttributeValue>[] | undefined = ids.map((id) => ({ pk: S(watchlistPk(id)), sk: S(META_SK) }));
+      let keys: Record<string, AttributeValue>[] | undefined = ids.map((id) => ({
+        pk: S(watchlistPk(id)),
+        sk: S(META_SK),
+      }));
       for (let attempt = 0; keys?.length && attempt < 8; attempt++) {
-        const result: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        for (const item of result.Responses?.[this.tableName] ?? []) found.set(item.pk!.S!.slice(3), decodeMeta(item.pk!.S!.slice(3), item));
+        const result: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? [])
+          found.set(item.pk!.S!.slice(3), decodeMeta(item.pk!.S!.slice(3), item));
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
@@ -180,10 +231,16 @@ export class WatchlistStore {
     const meta = await this.getMeta(subscriberId);
     if (!meta) return undefined;
     const parts: Buffer[] = [];
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S(`ENT#${meta.version}#`) } })) {
+    for await (const item of this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S(`ENT#${meta.version}#`) },
+    })) {
       parts.push(Buffer.from(item.data!.B!));
     }
-    if (parts.length !== meta.chunks) throw new Error(`watchlist ${subscriberId}: version ${meta.version} has ${parts.length} of ${meta.chunks} chunks stored`);
+    if (parts.length !== meta.chunks)
+      throw new Error(
+        `watchlist ${subscriberId}: version ${meta.version} has ${parts.length} of ${meta.chunks} chunks stored`,
+      );
     const entries = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as WatchlistEntry[];
     return { ...meta, entries };
   }
@@ -213,9 +270,21 @@ export class WatchlistStore {
   }
 
   /** Withdraws a decision (the hit alerts again from the next change or screening); false when there was none. */
-  async withdraw(subscriberId: string, sourceId: string, recordId: string, entryKey: string, by: string, reason: string, now: string): Promise<boolean> {
+  async withdraw(
+    subscriberId: string,
+    sourceId: string,
+    recordId: string,
+    entryKey: string,
+    by: string,
+    reason: string,
+    now: string,
+  ): Promise<boolean> {
     const result = await this.client.send(
-      new DeleteItemCommand({ TableName: this.tableName, Key: { pk: S(decisionPk(subscriberId)), sk: S(decisionKey(sourceId, recordId, entryKey)) }, ReturnValues: 'ALL_OLD' }),
+      new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(decisionPk(subscriberId)), sk: S(decisionKey(sourceId, recordId, entryKey)) },
+        ReturnValues: 'ALL_OLD',
+      }),
     );
     if (!result.Attributes) return false;
     await this.appendAudit(subscriberId, { at: now, action: 'withdraw', by, reason, sourceId, recordId, entryKey });
@@ -225,7 +294,10 @@ export class WatchlistStore {
   /** The subscriber's current decisions by decisionKey. */
   async decisions(subscriberId: string): Promise<Map<string, HitDecision>> {
     const found = new Map<string, HitDecision>();
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(decisionPk(subscriberId)) } })) {
+    for await (const item of this.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': S(decisionPk(subscriberId)) },
+    })) {
       found.set(item.sk!.S!, JSON.parse(item.decision!.S!) as HitDecision);
     }
     return found;
@@ -234,23 +306,38 @@ export class WatchlistStore {
   /** The audit trail, oldest first. */
   async audit(subscriberId: string): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(auditPk(subscriberId)) } })) entries.push(JSON.parse(item.entry!.S!) as AuditEntry);
+    for await (const item of this.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': S(auditPk(subscriberId)) },
+    }))
+      entries.push(JSON.parse(item.entry!.S!) as AuditEntry);
     return entries;
   }
 
   /** Hits already reported to the subscriber: decisionKey → the record's content hash then. */
   async reported(subscriberId: string): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(reportedPk(subscriberId)) } })) found.set(item.sk!.S!, item.recordHash!.S!);
+    for await (const item of this.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': S(reportedPk(subscriberId)) },
+    }))
+      found.set(item.sk!.S!, item.recordHash!.S!);
     return found;
   }
 
   /** Notes reported hits (recordHash set) and forgets delisted ones (recordHash undefined). */
-  async noteReported(subscriberId: string, hits: readonly { key: string; recordHash: string | undefined }[]): Promise<void> {
+  async noteReported(
+    subscriberId: string,
+    hits: readonly { key: string; recordHash: string | undefined }[],
+  ): Promise<void> {
     for (const hit of hits) {
       const Key = { pk: S(reportedPk(subscriberId)), sk: S(hit.key) };
-      if (hit.recordHash === undefined) await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key }));
-      else await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { ...Key, recordHash: S(hit.recordHash) } }));
+      if (hit.recordHash === undefined)
+        await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key }));
+      else
+        await this.client.send(
+          new PutItemCommand({ TableName: this.tableName, Item: { ...Key, recordHash: S(hit.recordHash) } }),
+        );
     }
   }
 
@@ -279,17 +366,30 @@ export class WatchlistStore {
 
   private async deleteChunksExcept(subscriberId: string, version: string): Promise<void> {
     const stale: string[] = [];
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S('ENT#') }, ProjectionExpression: 'sk' })) {
+    for await (const item of this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S('ENT#') },
+      ProjectionExpression: 'sk',
+    })) {
       const sk = item.sk!.S!;
       if (!sk.startsWith(`ENT#${version}#`)) stale.push(sk);
     }
-    for (const sk of stale) await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: S(watchlistPk(subscriberId)), sk: S(sk) } }));
+    for (const sk of stale)
+      await this.client.send(
+        new DeleteItemCommand({ TableName: this.tableName, Key: { pk: S(watchlistPk(subscriberId)), sk: S(sk) } }),
+      );
   }
 
-  private async *query(input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, AttributeValue>; ProjectionExpression?: string }): AsyncGenerator<Record<string, AttributeValue>> {
+  private async *query(input: {
+    KeyConditionExpression: string;
+    ExpressionAttributeValues: Record<string, AttributeValue>;
+    ProjectionExpression?: string;
+  }): AsyncGenerator<Record<string, AttributeValue>> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
-      const page: QueryCommandOutput = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
       yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -303,6 +403,7 @@ function chunkSk(version: string, index: number): string {
 function gzipChunks(json: string): Buffer[] {
   const zipped = gzipSync(Buffer.from(json, 'utf8'));
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < zipped.length; offset += CHUNK_BYTES) chunks.push(zipped.subarray(offset, offset + CHUNK_BYTES));
+  for (let offset = 0; offset < zipped.length; offset += CHUNK_BYTES)
+    chunks.push(zipped.subarray(offset, offset + CHUNK_BYTES));
   return chunks.length ? chunks : [zipped];
 }

@@ -8,12 +8,25 @@ import type { Context } from 'aws-lambda';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configFilePath, filterPolicyFor, loadConfig, scheduledSources, watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
+import {
+  configFilePath,
+  filterPolicyFor,
+  loadConfig,
+  scheduledSources,
+  watchlistSubscribers,
+  type TradewatchConfig,
+} from '../config/config.ts';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from '../core/diff.ts';
 import { SourceHealthError, TradewatchError, describeError } from '../core/errors.ts';
 import { isChangeEvent, isHitEvent } from '../core/events.ts';
 import { readSourceStates, type SourceState } from '../local/state.ts';
-import { deliverQueued, describeDelivery, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../local/runtime.ts';
+import {
+  deliverQueued,
+  describeDelivery,
+  startLocalRuntime,
+  type DeliveredAlert,
+  type LocalRuntime,
+} from '../local/runtime.ts';
 import { publishOutbox, screenNewWatchlists, type PipelineDeps, type RunReport } from '../run/process-version.ts';
 import type { WatchlistHit } from '../core/events.ts';
 import { WatchlistFormatError, readWatchlistFile, watchlistEntries } from '../watchlist/file.ts';
@@ -144,7 +157,12 @@ function requireSource(flags: Flags, config?: TradewatchConfig): RegisterSource 
   if (more.length) throw new UsageError('give one --source for this command');
   const sourcesConfig = config ?? (findSource(id) ? undefined : loadConfig(flags.config));
   const source = findSource(id, sourcesConfig);
-  if (!source) throw new UsageError(`unknown source "${id}"; known: ${sourcesFor(sourcesConfig).map((s) => s.id).join(', ')}`);
+  if (!source)
+    throw new UsageError(
+      `unknown source "${id}"; known: ${sourcesFor(sourcesConfig)
+        .map((s) => s.id)
+        .join(', ')}`,
+    );
   return source;
 }
 
@@ -174,13 +192,24 @@ async function commandSources(flags: Flags): Promise<number> {
     formats: s.formats.map((f) => ({ id: f.id, description: f.description })),
     downloads: s.downloads,
   }));
-  const states = await readSourceStates(rows.map((r) => r.id), flags.home);
+  const states = await readSourceStates(
+    rows.map((r) => r.id),
+    flags.home,
+  );
   if (flags.json) {
-    out(JSON.stringify(rows.map((r) => ({ ...r, state: states?.get(r.id) ?? { health: 'never polled' } })), null, 2));
+    out(
+      JSON.stringify(
+        rows.map((r) => ({ ...r, state: states?.get(r.id) ?? { health: 'never polled' } })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   for (const s of rows) {
-    out(`${s.id}\n  ${s.title} — ${s.publisher}\n  schedule ${s.schedule}; expected ${s.expectedRecords.min}-${s.expectedRecords.max} records\n  formats: ${s.formats.map((f) => f.id).join(', ')}\n  live: ${s.downloads[0]?.url ?? '(none)'}\n  ${stateLine(states?.get(s.id))}\n`);
+    out(
+      `${s.id}\n  ${s.title} — ${s.publisher}\n  schedule ${s.schedule}; expected ${s.expectedRecords.min}-${s.expectedRecords.max} records\n  formats: ${s.formats.map((f) => f.id).join(', ')}\n  live: ${s.downloads[0]?.url ?? '(none)'}\n  ${stateLine(states?.get(s.id))}\n`,
+    );
   }
   return 0;
 }
@@ -191,7 +220,8 @@ function stateLine(state: SourceState | undefined): string {
   if (state.records !== undefined) parts.push(`${state.records} records`);
   if (state.lastSuccessAt) parts.push(`last success ${state.lastSuccessAt}`);
   if (state.lastChangeAt) parts.push(`last change ${state.lastChangeAt}`);
-  if (state.lastError) parts.push(`failing since ${state.unhealthySince} (${state.consecutiveFailures} polls): ${state.lastError}`);
+  if (state.lastError)
+    parts.push(`failing since ${state.unhealthySince} (${state.consecutiveFailures} polls): ${state.lastError}`);
   return parts.join('; ');
 }
 
@@ -199,8 +229,16 @@ async function readRecords(source: RegisterSource, path: string): Promise<Regist
   const { input } = await inputFromPath(source, path);
   const warnings: string[] = [];
   const bar = progress(`${source.id}: reading ${input.main.name}`);
-  const records = await collectRecords(source, input, { sourceId: source.id, warn: (m) => warnings.push(m) }, bar.update).finally(bar.done);
-  if (warnings.length) process.stderr.write(`${source.id}: parse: ${warnings.length} record(s) skipped or repaired in ${path} (first: ${warnings[0]})\n`);
+  const records = await collectRecords(
+    source,
+    input,
+    { sourceId: source.id, warn: (m) => warnings.push(m) },
+    bar.update,
+  ).finally(bar.done);
+  if (warnings.length)
+    process.stderr.write(
+      `${source.id}: parse: ${warnings.length} record(s) skipped or repaired in ${path} (first: ${warnings[0]})\n`,
+    );
   return records;
 }
 
@@ -212,12 +250,18 @@ async function commandParse(flags: Flags, positionals: string[]): Promise<number
     out(JSON.stringify(records, null, 2));
     return 0;
   }
-  for (const r of records) out(`${r.id}\t${r.kind}\t${r.list}\t${r.name}\t${r.countries.join(',')}\t${r.programs.join(',')}`);
+  for (const r of records)
+    out(`${r.id}\t${r.kind}\t${r.list}\t${r.name}\t${r.countries.join(',')}\t${r.programs.join(',')}`);
   process.stderr.write(`${records.length} records\n`);
   return 0;
 }
 
-export async function diffFiles(source: RegisterSource, oldPath: string, newPath: string, strict: boolean): Promise<SnapshotDiff> {
+export async function diffFiles(
+  source: RegisterSource,
+  oldPath: string,
+  newPath: string,
+  strict: boolean,
+): Promise<SnapshotDiff> {
   const oldRecords = await readRecords(source, oldPath);
   const previous = new Map<string, string>();
   const byId = new Map<string, RegisterRecord>();
@@ -229,11 +273,19 @@ export async function diffFiles(source: RegisterSource, oldPath: string, newPath
   const newRecords = await readRecords(source, newPath);
   if (strict) {
     const { min, max } = source.expectedRecords;
-    for (const [path, count] of [[oldPath, previous.size], [newPath, new Set(newRecords.map((r) => r.id)).size]] as const) {
-      if (count < min || count > max) throw new SourceHealthError(source.id, `${path} has ${count} records, outside the expected ${min}-${max}`);
+    for (const [path, count] of [
+      [oldPath, previous.size],
+      [newPath, new Set(newRecords.map((r) => r.id)).size],
+    ] as const) {
+      if (count < min || count > max)
+        throw new SourceHealthError(source.id, `${path} has ${count} records, outside the expected ${min}-${max}`);
     }
   }
-  return diffSnapshots(previous, newRecords, async (ids) => new Map(ids.filter((id) => byId.has(id)).map((id) => [id, byId.get(id)!])));
+  return diffSnapshots(
+    previous,
+    newRecords,
+    async (ids) => new Map(ids.filter((id) => byId.has(id)).map((id) => [id, byId.get(id)!])),
+  );
 }
 
 function changeJson(change: RecordChange): Record<string, unknown> {
@@ -248,7 +300,9 @@ function changeLine(change: RecordChange): string {
   const head = `${change.type === 'added' ? '+' : change.type === 'removed' ? '-' : '~'} ${change.id}  ${change.name}  [${change.list}]`;
   if (change.type !== 'modified') return head;
   const fields = (change.fields ?? []).map((f) =>
-    f.added || f.removed ? `    ${f.field}: ${[...(f.added ?? []).map((v) => `+ ${v}`), ...(f.removed ?? []).map((v) => `- ${v}`)].join(' | ')}` : `    ${f.field}: ${JSON.stringify(f.old)} → ${JSON.stringify(f.new)}`,
+    f.added || f.removed
+      ? `    ${f.field}: ${[...(f.added ?? []).map((v) => `+ ${v}`), ...(f.removed ?? []).map((v) => `- ${v}`)].join(' | ')}`
+      : `    ${f.field}: ${JSON.stringify(f.old)} → ${JSON.stringify(f.new)}`,
   );
   return [head, ...fields].join('\n');
 }
@@ -260,12 +314,33 @@ async function commandDiff(flags: Flags, positionals: string[]): Promise<number>
   const counts = { added: 0, removed: 0, modified: 0 };
   for (const change of diff.changes) counts[change.type] += 1;
   if (flags.json) {
-    out(JSON.stringify({ source: source.id, ...counts, unchanged: diff.unchanged, records: diff.total, duplicates: diff.duplicates, changes: diff.changes.map(changeJson) }, null, 2));
+    out(
+      JSON.stringify(
+        {
+          source: source.id,
+          ...counts,
+          unchanged: diff.unchanged,
+          records: diff.total,
+          duplicates: diff.duplicates,
+          changes: diff.changes.map(changeJson),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   for (const change of diff.changes) out(changeLine(change));
-  out(`${source.id}: ${counts.added} added, ${counts.removed} removed, ${counts.modified} modified, ${diff.unchanged} unchanged (${diff.total} records in the new version)`);
-  if (diff.duplicates.length) out(`warning: ${diff.duplicates.length} duplicate id(s) in the new version: ${diff.duplicates.slice(0, 10).map((d) => `${d.id}×${d.occurrences}`).join(', ')}`);
+  out(
+    `${source.id}: ${counts.added} added, ${counts.removed} removed, ${counts.modified} modified, ${diff.unchanged} unchanged (${diff.total} records in the new version)`,
+  );
+  if (diff.duplicates.length)
+    out(
+      `warning: ${diff.duplicates.length} duplicate id(s) in the new version: ${diff.duplicates
+        .slice(0, 10)
+        .map((d) => `${d.id}×${d.occurrences}`)
+        .join(', ')}`,
+    );
   return 0;
 }
 
@@ -279,7 +354,10 @@ function showAlert(alert: DeliveredAlert): void {
       ? `WATCHLIST HIT (${event.data.hitType}) · ${event.data.subscriberId} · ${event.data.sourceId}`
       : `SOURCE ${event.data.status.toUpperCase()} · ${event.data.sourceId}`;
   out(`${rule}\n${title}\n${renderText(event)}`);
-  if (alert.webhook) out(`  webhook: ${alert.webhook.delivered ? `delivered (${alert.webhook.attempts} attempt(s))` : `FAILED: ${alert.webhook.error}`}`);
+  if (alert.webhook)
+    out(
+      `  webhook: ${alert.webhook.delivered ? `delivered (${alert.webhook.attempts} attempt(s))` : `FAILED: ${alert.webhook.error}`}`,
+    );
 }
 
 function reportLine(report: RunReport, label: string): string {
@@ -305,7 +383,9 @@ function pipelineDeps(runtime: LocalRuntime, label: string): PipelineDeps {
     alertsTopicArn: runtime.alertsTopicArn,
     operationsTopicArn: runtime.operationsTopicArn,
     onProgress: bar.update,
-    ...(runtime.config ? { subscribers: runtime.config.subscribers, watchlistSubscribers: watchlistSubscribers(runtime.config) } : {}),
+    ...(runtime.config
+      ? { subscribers: runtime.config.subscribers, watchlistSubscribers: watchlistSubscribers(runtime.config) }
+      : {}),
   };
 }
 
@@ -314,16 +394,35 @@ async function syncConfigWatchlists(runtime: LocalRuntime, config: TradewatchCon
   for (const subscriber of config.subscribers) {
     const list = subscriber.watchlist;
     if (!list?.file && !list?.entries) continue;
-    const entries = list.file ? await readWatchlistFile(list.file) : watchlistEntries(list.entries!, `subscribers.${subscriber.id}.watchlist.entries`);
+    const entries = list.file
+      ? await readWatchlistFile(list.file)
+      : watchlistEntries(list.entries!, `subscribers.${subscriber.id}.watchlist.entries`);
     const origin = list.file ?? 'configuration (inline entries)';
-    const { meta, changed } = await new WatchlistStore(runtime.store).importWatchlist(subscriber.id, entries, origin, by, new Date().toISOString());
-    if (changed) process.stderr.write(`watchlist ${subscriber.id}: ${meta.entryCount} entries imported from ${origin} (version ${meta.version})\n`);
+    const { meta, changed } = await new WatchlistStore(runtime.store).importWatchlist(
+      subscriber.id,
+      entries,
+      origin,
+      by,
+      new Date().toISOString(),
+    );
+    if (changed)
+      process.stderr.write(
+        `watchlist ${subscriber.id}: ${meta.entryCount} entries imported from ${origin} (version ${meta.version})\n`,
+      );
   }
 }
 
-async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?: string; config?: TradewatchConfig }, work: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(
+  flags: Flags,
+  options: { persist?: boolean; home?: string; config?: TradewatchConfig },
+  work: (runtime: LocalRuntime) => Promise<T>,
+): Promise<T> {
   const home = options.home ?? flags.home;
-  const runtime = await startLocalRuntime({ ...(home ? { home } : {}), ...(options.persist === undefined ? {} : { persist: options.persist }), ...(options.config ? { config: options.config } : {}) });
+  const runtime = await startLocalRuntime({
+    ...(home ? { home } : {}),
+    ...(options.persist === undefined ? {} : { persist: options.persist }),
+    ...(options.config ? { config: options.config } : {}),
+  });
   try {
     return await work(runtime);
   } finally {
@@ -334,14 +433,19 @@ async function withRuntime<T>(flags: Flags, options: { persist?: boolean; home?:
 async function commandPoll(flags: Flags): Promise<number> {
   const config = loadConfig(flags.config);
   const enabled = new Set(scheduledSources(config).map((s) => s.id));
-  const sources = flags.source.length ? flags.source.map((id) => findSource(id, config) ?? fail(`unknown source "${id}"`)) : sourcesFor(config).filter((s) => enabled.has(s.id));
+  const sources = flags.source.length
+    ? flags.source.map((id) => findSource(id, config) ?? fail(`unknown source "${id}"`))
+    : sourcesFor(config).filter((s) => enabled.has(s.id));
   return withRuntime(flags, { config }, async (runtime) => {
     process.stderr.write(`tradewatch poll: ${runtime.description}\n`);
     await syncConfigWatchlists(runtime, config, flags.by ?? 'configuration');
     let failed = 0;
     for (const source of sources) {
       // The same handler the Lambda runs, with the configuration's custom sources and topic rules.
-      const report = await createPollHandler({ ...pipelineDeps(runtime, source.id), sourcesConfig: config })({ sourceId: source.id, acceptDrop: flags['accept-drop'] }, lambdaContext(source.id));
+      const report = await createPollHandler({ ...pipelineDeps(runtime, source.id), sourcesConfig: config })(
+        { sourceId: source.id, acceptDrop: flags['accept-drop'] },
+        lambdaContext(source.id),
+      );
       progress('').done();
       await deliverQueued(runtime, showAlert);
       out(reportLine(report, source.id));
@@ -383,7 +487,10 @@ async function commandReplay(flags: Flags, positionals: string[]): Promise<numbe
     await syncConfigWatchlists(runtime, config, flags.by ?? 'configuration');
     let failed = 0;
     for (const path of positionals) {
-      const [report] = await replayPaths(source, [path], pipelineDeps(runtime, path), { enforceBounds: flags.strict, acceptDrop: flags['accept-drop'] });
+      const [report] = await replayPaths(source, [path], pipelineDeps(runtime, path), {
+        enforceBounds: flags.strict,
+        acceptDrop: flags['accept-drop'],
+      });
       progress('').done();
       await deliverQueued(runtime, showAlert);
       out(reportLine(report!, `${source.id} ← ${path}`));
@@ -400,7 +507,9 @@ async function demoVersions(config: TradewatchConfig): Promise<{ source: Registe
   for (const id of (await readdir(DEMO_DIR)).sort()) {
     const source = findSource(id, config);
     if (!source || !(await stat(join(DEMO_DIR, id))).isDirectory()) continue;
-    const versions = (await readdir(join(DEMO_DIR, id))).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b));
+    const versions = (await readdir(join(DEMO_DIR, id)))
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(a) - Number(b));
     plans.push({ source, paths: versions.map((v) => join(DEMO_DIR, id, v)) });
   }
   return plans;
@@ -419,14 +528,25 @@ async function commandDemo(flags: Flags): Promise<number> {
     let screening = watchlistSubscribers(config);
     if (!screening.length) {
       const entries = await readWatchlistFile(DEMO_WATCHLIST);
-      await new WatchlistStore(runtime.store).importWatchlist(DEMO_SUBSCRIBER, entries, DEMO_WATCHLIST, 'demo', new Date().toISOString());
+      await new WatchlistStore(runtime.store).importWatchlist(
+        DEMO_SUBSCRIBER,
+        entries,
+        DEMO_WATCHLIST,
+        'demo',
+        new Date().toISOString(),
+      );
       screening = [{ id: DEMO_SUBSCRIBER, threshold: DEFAULT_THRESHOLD }];
-      out(`watchlist: ${entries.length} example counterparties from ${DEMO_WATCHLIST} are screened against every change (subscriber "${DEMO_SUBSCRIBER}")\n`);
+      out(
+        `watchlist: ${entries.length} example counterparties from ${DEMO_WATCHLIST} are screened against every change (subscriber "${DEMO_SUBSCRIBER}")\n`,
+      );
     }
     let alerts = 0;
     for (const { source, paths } of plans) {
       for (const path of paths) {
-        const [report] = await replayPaths(source, [path], { ...pipelineDeps(runtime, source.id), watchlistSubscribers: screening });
+        const [report] = await replayPaths(source, [path], {
+          ...pipelineDeps(runtime, source.id),
+          watchlistSubscribers: screening,
+        });
         alerts += (await deliverQueued(runtime, showAlert)).length;
         out(reportLine(report!, `${source.id} v${path.split('/').pop()}`));
       }
@@ -443,7 +563,11 @@ async function commandEvents(flags: Flags): Promise<number> {
   return withRuntime(flags, {}, async (runtime) => {
     const events = await runtime.store.listEvents(source.id, limit);
     if (flags.json) out(JSON.stringify(events, null, 2));
-    else for (const e of events) out(`${e.time}  ${e.status.padEnd(9)}  ${e.event.type.padEnd(27)}  ${e.event.subject}  ${isChangeEvent(e.event) || isHitEvent(e.event) ? e.event.data.name : ''}`);
+    else
+      for (const e of events)
+        out(
+          `${e.time}  ${e.status.padEnd(9)}  ${e.event.type.padEnd(27)}  ${e.event.subject}  ${isChangeEvent(e.event) || isHitEvent(e.event) ? e.event.data.name : ''}`,
+        );
     return 0;
   });
 }
@@ -452,9 +576,25 @@ async function commandEvents(flags: Flags): Promise<number> {
 function commandConfig(flags: Flags): number {
   const file = configFilePath(flags.config);
   const config = loadConfig(flags.config);
-  const subscribers = config.subscribers.map((subscriber) => ({ ...subscriber, filterPolicy: filterPolicyFor(subscriber) }));
+  const subscribers = config.subscribers.map((subscriber) => ({
+    ...subscriber,
+    filterPolicy: filterPolicyFor(subscriber),
+  }));
   if (flags.json) {
-    out(JSON.stringify({ file: file ?? null, sources: config.sources, customSources: config.customSources, topics: config.topics, subscribers, operations: config.operations ?? {} }, null, 2));
+    out(
+      JSON.stringify(
+        {
+          file: file ?? null,
+          sources: config.sources,
+          customSources: config.customSources,
+          topics: config.topics,
+          subscribers,
+          operations: config.operations ?? {},
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   out(file ? `${file}: valid` : 'no tradewatch.config.json here: the defaults apply');
@@ -462,7 +602,9 @@ function commandConfig(flags: Flags): number {
   const custom = new Map(config.customSources.map((definition) => [definition.id, definition]));
   for (const [id, settings] of Object.entries(config.sources)) {
     const definition = custom.get(id);
-    out(`  ${id.padEnd(22)} ${settings.enabled ? 'enabled ' : 'disabled'}  ${settings.schedule}${definition ? `  custom ${definition.kind}, ${definition.format}: ${definition.url}` : ''}`);
+    out(
+      `  ${id.padEnd(22)} ${settings.enabled ? 'enabled ' : 'disabled'}  ${settings.schedule}${definition ? `  custom ${definition.kind}, ${definition.format}: ${definition.url}` : ''}`,
+    );
   }
   if (config.topics.length) {
     out('\ntopics (added to the default rules):');
@@ -473,11 +615,16 @@ function commandConfig(flags: Flags): number {
     const to = channel.type === 'email' ? channel.address : channel.type === 'sms' ? channel.phoneNumber : channel.url;
     out(`  ${id}  ${channel.type} ${to}\n    filter policy: ${JSON.stringify(filterPolicy)}`);
     if (watchlist) {
-      const from = watchlist.file ?? (watchlist.entries ? `${watchlist.entries.length} inline entries` : 'the table (tradewatch watchlist import)');
+      const from =
+        watchlist.file ??
+        (watchlist.entries ? `${watchlist.entries.length} inline entries` : 'the table (tradewatch watchlist import)');
       out(`    watchlist: ${from}, threshold ${watchlist.threshold}`);
     }
   }
-  const operations = [config.operations?.email && `email ${config.operations.email}`, config.operations?.sms && `sms ${config.operations.sms}`].filter(Boolean);
+  const operations = [
+    config.operations?.email && `email ${config.operations.email}`,
+    config.operations?.sms && `sms ${config.operations.sms}`,
+  ].filter(Boolean);
   out(`\noperations: ${operations.length ? operations.join(', ') : 'none'}`);
   return 0;
 }
@@ -485,7 +632,11 @@ function commandConfig(flags: Flags): number {
 /** Scores the name pairs of the CSV on stdin (see functions/cli/score-csv.ts for the format). */
 async function commandMatchScore(flags: Flags): Promise<number> {
   const threshold = flags.threshold === undefined ? DEFAULT_THRESHOLD : Number(flags.threshold);
-  if (flags.threshold !== undefined && (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1)) throw new UsageError('--threshold takes a number from 0 to 1');
+  if (
+    flags.threshold !== undefined &&
+    (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1)
+  )
+    throw new UsageError('--threshold takes a number from 0 to 1');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   try {
@@ -501,7 +652,8 @@ async function commandMatchScore(flags: Flags): Promise<number> {
 function thresholdFlag(flags: Flags, fallback = DEFAULT_THRESHOLD): number {
   if (flags.threshold === undefined) return fallback;
   const threshold = Number(flags.threshold);
-  if (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) throw new UsageError('--threshold takes a number from 0 to 1');
+  if (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1)
+    throw new UsageError('--threshold takes a number from 0 to 1');
   return threshold;
 }
 
@@ -516,7 +668,8 @@ interface ScreenRow {
 
 /** `screen`: one watchlist against stored records or files, hits best first. */
 async function commandScreen(flags: Flags): Promise<number> {
-  if (!flags.watchlist) throw new UsageError('--watchlist <file> is required (CSV or JSON: name, aliases, country, kind, reference)');
+  if (!flags.watchlist)
+    throw new UsageError('--watchlist <file> is required (CSV or JSON: name, aliases, country, kind, reference)');
   const threshold = thresholdFlag(flags);
   const entries = await readWatchlistFile(flags.watchlist);
   const screener = WatchlistScreener.fromEntries([{ subscriberId: 'screen', entries, threshold }]);
@@ -526,7 +679,15 @@ async function commandScreen(flags: Flags): Promise<number> {
     if (!isScreenable(source, record)) return;
     screened += 1;
     for (const result of screener.screenRecord(record, source.id, '')) {
-      for (const hit of result.hits) rows.push({ sourceId: source.id, recordId: record.id, recordName: record.name, list: record.list, countries: record.countries, hit });
+      for (const hit of result.hits)
+        rows.push({
+          sourceId: source.id,
+          recordId: record.id,
+          recordName: record.name,
+          list: record.list,
+          countries: record.countries,
+          hit,
+        });
     }
   };
   if (flags.file.length) {
@@ -534,23 +695,42 @@ async function commandScreen(flags: Flags): Promise<number> {
     for (const path of flags.file) for (const record of await readRecords(source, path)) screenOne(source, record);
   } else {
     const config = loadConfig(flags.config);
-    const sources = flags.source.length ? flags.source.map((id) => findSource(id, config) ?? fail(`unknown source "${id}"`)) : sourcesFor(config);
+    const sources = flags.source.length
+      ? flags.source.map((id) => findSource(id, config) ?? fail(`unknown source "${id}"`))
+      : sourcesFor(config);
     await withRuntime(flags, {}, async (runtime) => {
-      for (const source of sources) for await (const record of runtime.store.scanRecords(source.id)) screenOne(source, record);
+      for (const source of sources)
+        for await (const record of runtime.store.scanRecords(source.id)) screenOne(source, record);
     });
-    if (screened === 0) process.stderr.write('tradewatch screen: no stored records here (run `tradewatch poll` or `replay` first, or give --file)\n');
+    if (screened === 0)
+      process.stderr.write(
+        'tradewatch screen: no stored records here (run `tradewatch poll` or `replay` first, or give --file)\n',
+      );
   }
-  rows.sort((a, b) => b.hit.score - a.hit.score || a.hit.entryKey.localeCompare(b.hit.entryKey) || a.recordId.localeCompare(b.recordId));
+  rows.sort(
+    (a, b) =>
+      b.hit.score - a.hit.score || a.hit.entryKey.localeCompare(b.hit.entryKey) || a.recordId.localeCompare(b.recordId),
+  );
   if (flags.json) {
-    out(JSON.stringify({ watchlist: flags.watchlist, entries: entries.length, recordsScreened: screened, threshold, hits: rows }, null, 2));
+    out(
+      JSON.stringify(
+        { watchlist: flags.watchlist, entries: entries.length, recordsScreened: screened, threshold, hits: rows },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   for (const row of rows) {
     const entry = row.hit.reference ? `${row.hit.entry.name} [${row.hit.reference}]` : row.hit.entry.name;
-    out(`${row.hit.score.toFixed(3)}  ${entry}  ~  ${row.recordName}  (${row.sourceId} ${row.recordId}, ${row.list}${row.countries.length ? `, ${row.countries.join(',')}` : ''})`);
+    out(
+      `${row.hit.score.toFixed(3)}  ${entry}  ~  ${row.recordName}  (${row.sourceId} ${row.recordId}, ${row.list}${row.countries.length ? `, ${row.countries.join(',')}` : ''})`,
+    );
     out(`       "${row.hit.entryName}" ~ "${row.hit.recordName}": ${row.hit.explanation.join('; ')}`);
   }
-  process.stderr.write(`${rows.length} hit(s): ${entries.length} watchlist entries against ${screened} records at threshold ${threshold}\n`);
+  process.stderr.write(
+    `${rows.length} hit(s): ${entries.length} watchlist entries against ${screened} records at threshold ${threshold}\n`,
+  );
   return 0;
 }
 
@@ -568,33 +748,65 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
   switch (action) {
     case 'import': {
       const subscriberId = requireFlag(flags, 'subscriber');
-      if (rest.length !== 1) throw new UsageError('watchlist import takes one file: tradewatch watchlist import --subscriber <id> <file.csv|file.json>');
+      if (rest.length !== 1)
+        throw new UsageError(
+          'watchlist import takes one file: tradewatch watchlist import --subscriber <id> <file.csv|file.json>',
+        );
       const subscriber = config.subscribers.find((s) => s.id === subscriberId);
-      if (subscriber && !subscriber.watchlist) process.stderr.write(`warning: subscriber "${subscriberId}" has no "watchlist" in the configuration, so it receives no hits until one is added\n`);
-      if (!subscriber) process.stderr.write(`warning: no subscriber "${subscriberId}" in the configuration: hits are stored and published, but nobody is subscribed to them\n`);
+      if (subscriber && !subscriber.watchlist)
+        process.stderr.write(
+          `warning: subscriber "${subscriberId}" has no "watchlist" in the configuration, so it receives no hits until one is added\n`,
+        );
+      if (!subscriber)
+        process.stderr.write(
+          `warning: no subscriber "${subscriberId}" in the configuration: hits are stored and published, but nobody is subscribed to them\n`,
+        );
       const entries = await readWatchlistFile(rest[0]!);
       return withRuntime(flags, { config }, async (runtime) => {
-        const { meta, changed } = await new WatchlistStore(runtime.store).importWatchlist(subscriberId, entries, resolve(rest[0]!), flags.by ?? process.env.USER ?? 'cli', now());
-        out(`watchlist ${subscriberId}: ${meta.entryCount} entries, version ${meta.version}${changed ? '' : ' (unchanged: nothing to screen)'}`);
-        if (changed) await screenStoredNow(runtime, config, subscriberId, subscriber?.watchlist?.threshold ?? thresholdFlag(flags));
+        const { meta, changed } = await new WatchlistStore(runtime.store).importWatchlist(
+          subscriberId,
+          entries,
+          resolve(rest[0]!),
+          flags.by ?? process.env.USER ?? 'cli',
+          now(),
+        );
+        out(
+          `watchlist ${subscriberId}: ${meta.entryCount} entries, version ${meta.version}${changed ? '' : ' (unchanged: nothing to screen)'}`,
+        );
+        if (changed)
+          await screenStoredNow(
+            runtime,
+            config,
+            subscriberId,
+            subscriber?.watchlist?.threshold ?? thresholdFlag(flags),
+          );
         return 0;
       });
     }
     case 'sync':
       return withRuntime(flags, { config }, async (runtime) => {
         await syncConfigWatchlists(runtime, config, flags.by ?? process.env.USER ?? 'cli');
-        for (const subscriber of watchlistSubscribers(config)) await screenStoredNow(runtime, config, subscriber.id, subscriber.threshold);
+        for (const subscriber of watchlistSubscribers(config))
+          await screenStoredNow(runtime, config, subscriber.id, subscriber.threshold);
         return 0;
       });
     case 'show': {
       const subscriberId = requireFlag(flags, 'subscriber');
       return withRuntime(flags, {}, async (runtime) => {
         const stored = await new WatchlistStore(runtime.store).load(subscriberId);
-        if (!stored) throw new UsageError(`no watchlist stored for "${subscriberId}" (tradewatch watchlist import --subscriber ${subscriberId} <file>)`);
+        if (!stored)
+          throw new UsageError(
+            `no watchlist stored for "${subscriberId}" (tradewatch watchlist import --subscriber ${subscriberId} <file>)`,
+          );
         if (flags.json) out(JSON.stringify(stored, null, 2));
         else {
-          out(`watchlist ${subscriberId}: ${stored.entryCount} entries, version ${stored.version}, imported ${stored.importedAt} by ${stored.importedBy} from ${stored.origin}`);
-          for (const entry of stored.entries) out(`  ${entry.key}\t${entry.name}${entry.aliases.length ? ` (${entry.aliases.join('; ')})` : ''}\t${entry.countries.join(',')}\t${entry.kind ?? ''}`);
+          out(
+            `watchlist ${subscriberId}: ${stored.entryCount} entries, version ${stored.version}, imported ${stored.importedAt} by ${stored.importedBy} from ${stored.origin}`,
+          );
+          for (const entry of stored.entries)
+            out(
+              `  ${entry.key}\t${entry.name}${entry.aliases.length ? ` (${entry.aliases.join('; ')})` : ''}\t${entry.countries.join(',')}\t${entry.kind ?? ''}`,
+            );
         }
         return 0;
       });
@@ -603,21 +815,44 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
     case 'withdraw': {
       const subscriberId = requireFlag(flags, 'subscriber');
       const source = requireSource(flags, config);
-      const [recordId, entryKey, by, reason] = [requireFlag(flags, 'record'), requireFlag(flags, 'entry'), requireFlag(flags, 'by'), requireFlag(flags, 'reason')];
+      const [recordId, entryKey, by, reason] = [
+        requireFlag(flags, 'record'),
+        requireFlag(flags, 'entry'),
+        requireFlag(flags, 'by'),
+        requireFlag(flags, 'reason'),
+      ];
       return withRuntime(flags, {}, async (runtime) => {
         const watchlists = new WatchlistStore(runtime.store);
         if (action === 'withdraw') {
           const withdrawn = await watchlists.withdraw(subscriberId, source.id, recordId, entryKey, by, reason, now());
-          out(withdrawn ? `decision withdrawn: ${source.id} ${recordId} × ${entryKey} alerts again from its next change or screening` : `no decision on ${source.id} ${recordId} × ${entryKey}`);
+          out(
+            withdrawn
+              ? `decision withdrawn: ${source.id} ${recordId} × ${entryKey} alerts again from its next change or screening`
+              : `no decision on ${source.id} ${recordId} × ${entryKey}`,
+          );
           return withdrawn ? 0 : 1;
         }
         const stored = (await runtime.store.loadRecords(source.id, [recordId])).get(recordId);
         if (!stored) throw new UsageError(`no stored record "${recordId}" in ${source.id}`);
         const list = await watchlists.load(subscriberId);
-        if (!list?.entries.some((entry) => entry.key === entryKey)) throw new UsageError(`no entry "${entryKey}" in the watchlist of "${subscriberId}" (see the hit's entryKey, or tradewatch watchlist show)`);
-        const decision = { sourceId: source.id, recordId, entryKey, decision: 'not-a-match' as const, recordHash: contentHash(stored), by, at: now(), reason };
+        if (!list?.entries.some((entry) => entry.key === entryKey))
+          throw new UsageError(
+            `no entry "${entryKey}" in the watchlist of "${subscriberId}" (see the hit's entryKey, or tradewatch watchlist show)`,
+          );
+        const decision = {
+          sourceId: source.id,
+          recordId,
+          entryKey,
+          decision: 'not-a-match' as const,
+          recordHash: contentHash(stored),
+          by,
+          at: now(),
+          reason,
+        };
         await watchlists.decide(subscriberId, decision);
-        out(`not a match: ${stored.name} (${source.id} ${recordId}) × ${entryKey}, by ${by}; not alerted again unless the record changes`);
+        out(
+          `not a match: ${stored.name} (${source.id} ${recordId}) × ${entryKey}, by ${by}; not alerted again unless the record changes`,
+        );
         return 0;
       });
     }
@@ -625,7 +860,11 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
       const subscriberId = requireFlag(flags, 'subscriber');
       return withRuntime(flags, {}, async (runtime) => {
         const watchlists = new WatchlistStore(runtime.store);
-        const [reported, decisions, stored] = await Promise.all([watchlists.reported(subscriberId), watchlists.decisions(subscriberId), watchlists.load(subscriberId)]);
+        const [reported, decisions, stored] = await Promise.all([
+          watchlists.reported(subscriberId),
+          watchlists.decisions(subscriberId),
+          watchlists.load(subscriberId),
+        ]);
         const entries = new Map((stored?.entries ?? []).map((entry) => [entry.key, entry]));
         const rows = [];
         for (const [key, recordHash] of reported) {
@@ -641,15 +880,27 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
             entryName: entries.get(entryKey)?.name ?? null,
             reference: entries.get(entryKey)?.reference ?? null,
             recordChangedSinceReported: record ? contentHash(record) !== recordHash : null,
-            decision: decision && decision.recordHash === (record ? contentHash(record) : recordHash) ? { by: decision.by, at: decision.at, reason: decision.reason } : null,
+            decision:
+              decision && decision.recordHash === (record ? contentHash(record) : recordHash)
+                ? { by: decision.by, at: decision.at, reason: decision.reason }
+                : null,
           });
         }
-        rows.sort((a, b) => a.sourceId.localeCompare(b.sourceId) || a.recordId.localeCompare(b.recordId) || a.entryKey.localeCompare(b.entryKey));
+        rows.sort(
+          (a, b) =>
+            a.sourceId.localeCompare(b.sourceId) ||
+            a.recordId.localeCompare(b.recordId) ||
+            a.entryKey.localeCompare(b.entryKey),
+        );
         if (flags.json) out(JSON.stringify(rows, null, 2));
         else {
           for (const row of rows) {
-            const status = row.decision ? `not a match (${row.decision.by}, ${row.decision.at}: ${row.decision.reason})` : 'open';
-            out(`${row.sourceId}  ${row.recordId}  ${row.recordName ?? '(no longer stored)'}  [${row.list ?? ''}]  ×  ${row.entryName ?? row.entryKey}${row.reference ? ` [${row.reference}]` : ''}  —  ${status}`);
+            const status = row.decision
+              ? `not a match (${row.decision.by}, ${row.decision.at}: ${row.decision.reason})`
+              : 'open';
+            out(
+              `${row.sourceId}  ${row.recordId}  ${row.recordName ?? '(no longer stored)'}  [${row.list ?? ''}]  ×  ${row.entryName ?? row.entryKey}${row.reference ? ` [${row.reference}]` : ''}  —  ${status}`,
+            );
           }
           process.stderr.write(`${rows.length} current hit(s) of ${subscriberId}\n`);
         }
@@ -663,26 +914,39 @@ async function commandWatchlist(flags: Flags, positionals: string[]): Promise<nu
         if (flags.json) out(JSON.stringify(trail, null, 2));
         else
           for (const entry of trail) {
-            const what = entry.action === 'import' ? `import ${entry.entryCount} entries from ${entry.origin} (version ${entry.version}${entry.reason ? `, ${entry.reason}` : ''})` : `${entry.action} ${entry.sourceId} ${entry.recordId} × ${entry.entryKey}${entry.recordHash ? ` (record ${entry.recordHash})` : ''}: ${entry.reason ?? ''}`;
+            const what =
+              entry.action === 'import'
+                ? `import ${entry.entryCount} entries from ${entry.origin} (version ${entry.version}${entry.reason ? `, ${entry.reason}` : ''})`
+                : `${entry.action} ${entry.sourceId} ${entry.recordId} × ${entry.entryKey}${entry.recordHash ? ` (record ${entry.recordHash})` : ''}: ${entry.reason ?? ''}`;
             out(`${entry.at}  ${entry.by}  ${what}`);
           }
         return 0;
       });
     }
     default:
-      throw new UsageError(`watchlist takes import, sync, show, hits, dismiss, withdraw or audit${action ? ` (not "${action}")` : ''}`);
+      throw new UsageError(
+        `watchlist takes import, sync, show, hits, dismiss, withdraw or audit${action ? ` (not "${action}")` : ''}`,
+      );
   }
 }
 
 /** The initial screening of one subscriber's new watchlist against every source with stored records, published at once. */
-async function screenStoredNow(runtime: LocalRuntime, config: TradewatchConfig, subscriberId: string, threshold: number): Promise<void> {
+async function screenStoredNow(
+  runtime: LocalRuntime,
+  config: TradewatchConfig,
+  subscriberId: string,
+  threshold: number,
+): Promise<void> {
   // Against the deployed table, the deployed pollers screen (and publish to the stack's topic) on
   // their next poll; this process has no business publishing for them.
   if (process.env.TRADEWATCH_DYNAMODB_ENDPOINT === 'aws') {
     out(`initial screening of ${subscriberId}: each deployed poller screens its stored records on its next poll`);
     return;
   }
-  const deps: PipelineDeps = { ...pipelineDeps(runtime, 'screening'), watchlistSubscribers: [{ id: subscriberId, threshold }] };
+  const deps: PipelineDeps = {
+    ...pipelineDeps(runtime, 'screening'),
+    watchlistSubscribers: [{ id: subscriberId, threshold }],
+  };
   let hits = 0;
   let screened = 0;
   for (const source of sourcesFor(config)) {
@@ -747,7 +1011,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tradewatch: ${(error as Error).message}\n(run \`tradewatch --help\`)\n`);
       return 2;
     }
-    const line = error instanceof TradewatchError || error instanceof WatchlistFormatError ? error.message : describeFileError(error);
+    const line =
+      error instanceof TradewatchError || error instanceof WatchlistFormatError
+        ? error.message
+        : describeFileError(error);
     process.stderr.write(`tradewatch: ${line}\n`);
     if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 1;

@@ -28,17 +28,25 @@ export interface NamePair {
 export function parseNamePairs(csv: string): NamePair[] {
   let rows: Record<string, string>[];
   try {
-    rows = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true });
+    rows = parse(csv, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: true,
+    });
   } catch (error) {
     throw new NamePairsFormatError(`input is not valid CSV: ${(error as Error).message}`, { cause: error });
   }
-  if (rows.length && !('name1' in rows[0]! && 'name2' in rows[0]!)) throw new NamePairsFormatError('the header must have columns name1 and name2 (and optionally schema)');
+  if (rows.length && !('name1' in rows[0]! && 'name2' in rows[0]!))
+    throw new NamePairsFormatError('the header must have columns name1 and name2 (and optionally schema)');
   return rows.map((row, i) => {
     const pair: NamePair = { name1: row.name1 ?? '', name2: row.name2 ?? '' };
     if (row.schema) pair.schema = row.schema;
     if (row.match !== undefined && row.match !== '') {
       const label = row.match.toLowerCase();
-      if (label !== 'true' && label !== 'false') throw new NamePairsFormatError(`line ${i + 2}: match must be true or false, not "${row.match}"`);
+      if (label !== 'true' && label !== 'false')
+        throw new NamePairsFormatError(`line ${i + 2}: match must be true or false, not "${row.match}"`);
       pair.match = label === 'true';
     }
     return pair;

@@ -104,22 +104,47 @@ export async function diffSnapshots(
   const removedIds: string[] = [];
   for (const id of previous.keys()) if (!manifest.has(id)) removedIds.push(id);
   const modifiedIds = pending.filter((p) => p.oldHash !== undefined).map((p) => p.record.id);
-  const before = modifiedIds.length + removedIds.length > 0 ? await loadPrevious([...modifiedIds, ...removedIds]) : new Map<string, RegisterRecord>();
+  const before =
+    modifiedIds.length + removedIds.length > 0
+      ? await loadPrevious([...modifiedIds, ...removedIds])
+      : new Map<string, RegisterRecord>();
 
   const changes: RecordChange[] = [];
   for (const { record, hash, oldHash } of pending) {
     if (oldHash === undefined) {
-      changes.push({ type: 'added', id: record.id, name: record.name, list: record.list, newHash: hash, after: record });
+      changes.push({
+        type: 'added',
+        id: record.id,
+        name: record.name,
+        list: record.list,
+        newHash: hash,
+        after: record,
+      });
       continue;
     }
     const old = before.get(record.id);
-    const change: RecordChange = { type: 'modified', id: record.id, name: record.name, list: record.list, oldHash, newHash: hash, after: record, fields: old ? diffFields(old, record) : [] };
+    const change: RecordChange = {
+      type: 'modified',
+      id: record.id,
+      name: record.name,
+      list: record.list,
+      oldHash,
+      newHash: hash,
+      after: record,
+      fields: old ? diffFields(old, record) : [],
+    };
     if (old) change.before = canonicalRecord(old);
     changes.push(change);
   }
   for (const id of removedIds) {
     const old = before.get(id);
-    const change: RecordChange = { type: 'removed', id, name: old?.name ?? '', list: old?.list ?? '', oldHash: previous.get(id)! };
+    const change: RecordChange = {
+      type: 'removed',
+      id,
+      name: old?.name ?? '',
+      list: old?.list ?? '',
+      oldHash: previous.get(id)!,
+    };
     if (old) change.before = canonicalRecord(old);
     changes.push(change);
   }
@@ -141,7 +166,18 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const TOP_FIELDS = ['list', 'kind', 'name', 'aliases', 'countries', 'addresses', 'programs', 'listedOn', 'remarks', 'links'] as const;
+const TOP_FIELDS = [
+  'list',
+  'kind',
+  'name',
+  'aliases',
+  'countries',
+  'addresses',
+  'programs',
+  'listedOn',
+  'remarks',
+  'links',
+] as const;
 
 /** Field-level differences between two versions of a record, on their canonical forms. */
 export function diffFields(oldRecord: RegisterRecord, newRecord: RegisterRecord): FieldChange[] {
@@ -162,7 +198,8 @@ function pushFieldChange(fields: FieldChange[], field: string, oldValue: unknown
     const newSet = new Set(newList);
     const added = newList.filter((v) => !oldSet.has(v));
     const removed = oldList.filter((v) => !newSet.has(v));
-    if (added.length || removed.length) fields.push({ field, old: oldValue ?? [], new: newValue ?? [], added, removed });
+    if (added.length || removed.length)
+      fields.push({ field, old: oldValue ?? [], new: newValue ?? [], added, removed });
     return;
   }
   if ((oldValue ?? '') !== (newValue ?? '')) fields.push({ field, old: oldValue ?? null, new: newValue ?? null });

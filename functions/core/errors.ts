@@ -2,7 +2,17 @@
  * Every error a run can meet names the source, the pipeline step and the cause, so a CLI user and
  * an operator reading logs see one clear line: `us-ofac-sdn: parse: the download is an HTML page`.
  */
-export const PIPELINE_STEPS = ['config', 'fetch', 'sentinel', 'parse', 'guard', 'diff', 'store', 'publish', 'deliver'] as const;
+export const PIPELINE_STEPS = [
+  'config',
+  'fetch',
+  'sentinel',
+  'parse',
+  'guard',
+  'diff',
+  'store',
+  'publish',
+  'deliver',
+] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 export interface TradewatchErrorOptions extends ErrorOptions {
@@ -85,6 +95,10 @@ export class ConfigError extends TradewatchError {
 
   /** One error for every problem found, each as `path: message`, joined with "; ". */
   static fromIssues(issues: readonly ConfigIssue[], options?: TradewatchErrorOptions): ConfigError {
-    return new ConfigError(issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '), issues, options);
+    return new ConfigError(
+      issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '),
+      issues,
+      options,
+    );
   }
 }

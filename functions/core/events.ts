@@ -37,7 +37,15 @@ export interface ListedRecordData {
    * For an Entity List addition or removal that a Federal Register rule announced earlier: that
    * announcement (see functions/run/early-warnings.ts). The subscriber already had the news.
    */
-  earlyWarning?: { recordId: string; sourceId: string; eventId: string; documentNumber: string; action: string; announcedAt: string; name: string };
+  earlyWarning?: {
+    recordId: string;
+    sourceId: string;
+    eventId: string;
+    documentNumber: string;
+    action: string;
+    announcedAt: string;
+    name: string;
+  };
 }
 
 export interface RecordChangeData extends ListedRecordData {
@@ -118,7 +126,13 @@ export type TradewatchEvent = ChangeEvent | HealthEvent | WatchlistHitEvent;
  * (the stored version the diff ran against: its content hash and commit time) keeps a record that
  * is delisted and relisted, or that flips A→B→A→B, from colliding with its earlier transitions.
  */
-export function changeEventId(sourceId: string, recordId: string, oldHash: string | undefined, newHash: string | undefined, baseVersion: string): string {
+export function changeEventId(
+  sourceId: string,
+  recordId: string,
+  oldHash: string | undefined,
+  newHash: string | undefined,
+  baseVersion: string,
+): string {
   return createHash('sha256')
     .update([sourceId, recordId, oldHash ?? '-', newHash ?? '-', baseVersion].join('\u0000'))
     .digest('hex')
@@ -138,7 +152,12 @@ function eventType(source: EventSourceInfo, change: RecordChange): ChangeEventTy
   return change.type === 'modified' ? EVENT_TYPES.itemUpdated : EVENT_TYPES.itemPublished;
 }
 
-export function buildChangeEvent(source: EventSourceInfo, change: RecordChange, baseVersion: string, time: string): ChangeEvent {
+export function buildChangeEvent(
+  source: EventSourceInfo,
+  change: RecordChange,
+  baseVersion: string,
+  time: string,
+): ChangeEvent {
   const record = change.after ?? change.before ?? null;
   return {
     specversion: '1.0',
@@ -163,7 +182,11 @@ export function buildChangeEvent(source: EventSourceInfo, change: RecordChange, 
   };
 }
 
-export function buildHealthEvent(source: EventSourceInfo, data: Omit<SourceHealthData, 'sourceId' | 'sourceTitle'>, time: string): HealthEvent {
+export function buildHealthEvent(
+  source: EventSourceInfo,
+  data: Omit<SourceHealthData, 'sourceId' | 'sourceTitle'>,
+  time: string,
+): HealthEvent {
   return {
     specversion: '1.0',
     id: createHash('sha256').update([source.id, data.status, data.since].join('\u0000')).digest('hex').slice(0, 32),
@@ -184,7 +207,6 @@ export function isHitEvent(event: TradewatchEvent): event is WatchlistHitEvent {
   return event.type === EVENT_TYPES.watchlistHit;
 }
 
-
 /** SNS message attributes (at most 10) for filter policies. Empty lists are left out. */
 export interface MessageAttributeValue {
   DataType: 'String' | 'String.Array';
@@ -200,7 +222,10 @@ const MAX_ARRAY_ITEMS = 50;
  * subscriber's alert. A watchlist hit (one subscriber's) carries `matchedWatchlists` = that
  * subscriber's id instead, and no keywords. At most 9 attributes are set: SNS allows 10.
  */
-export function messageAttributes(event: TradewatchEvent, matchedKeywords: readonly string[] = []): Record<string, MessageAttributeValue> {
+export function messageAttributes(
+  event: TradewatchEvent,
+  matchedKeywords: readonly string[] = [],
+): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
     source: { DataType: 'String', StringValue: event.data.sourceId },
     eventType: { DataType: 'String', StringValue: event.type },

@@ -28,7 +28,10 @@ export interface FilterAttribute {
 export const SNS_POLICY_LIMITS = { attributeNames: 5, combinations: 150 } as const;
 
 /** True when SNS would deliver a message with these attributes to a subscription with this policy. */
-export function matchesFilterPolicy(policy: FilterPolicy, attributes: Readonly<Record<string, FilterAttribute | undefined>>): boolean {
+export function matchesFilterPolicy(
+  policy: FilterPolicy,
+  attributes: Readonly<Record<string, FilterAttribute | undefined>>,
+): boolean {
   for (const [key, condition] of Object.entries(policy)) {
     if (key === '$or') {
       if (!(condition as FilterPolicy[]).some((group) => matchesFilterPolicy(group, attributes))) return false;
@@ -47,7 +50,9 @@ function matchesValues(accepted: FilterValues, attribute: FilterAttribute | unde
       // SNS does not match a String.Array attribute that is not a JSON array.
       return false;
     }
-    return Array.isArray(elements) && elements.some((element) => typeof element === 'string' && accepted.includes(element));
+    return (
+      Array.isArray(elements) && elements.some((element) => typeof element === 'string' && accepted.includes(element))
+    );
   }
   return accepted.includes(attribute.StringValue);
 }

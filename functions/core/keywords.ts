@@ -23,9 +23,21 @@ export interface KeywordSubscriber {
 export type KeywordMatcher = (event: TradewatchEvent) => string[];
 
 /** Letters that do not decompose under NFKD but have a plain Latin spelling. */
-const FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h' };
+const FOLDS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+  ħ: 'h',
+};
 const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('')}]`, 'g');
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
 /** Lower case, no diacritics, every run of non-letters and non-digits one space, trimmed. */
 export function normalizeKeywordText(text: string): string {
@@ -56,7 +68,9 @@ function recordTexts(record: RegisterRecord | null): string[] {
 function eventTexts(event: TradewatchEvent): string[] {
   if (!isChangeEvent(event)) return [];
   const { data } = event;
-  const texts = [data.name, data.list, ...recordTexts(data.record), ...recordTexts(data.previous)].map(normalizeKeywordText).filter(Boolean);
+  const texts = [data.name, data.list, ...recordTexts(data.record), ...recordTexts(data.previous)]
+    .map(normalizeKeywordText)
+    .filter(Boolean);
   return [...new Set(texts)];
 }
 
@@ -66,13 +80,18 @@ function eventTexts(event: TradewatchEvent): string[] {
  */
 export function createKeywordMatcher(subscribers: readonly KeywordSubscriber[]): KeywordMatcher {
   const compiled = subscribers
-    .map((subscriber) => ({ id: subscriber.id, keywords: (subscriber.filters?.keywords ?? []).map(normalizeKeywordText).filter(Boolean) }))
+    .map((subscriber) => ({
+      id: subscriber.id,
+      keywords: (subscriber.filters?.keywords ?? []).map(normalizeKeywordText).filter(Boolean),
+    }))
     .filter((subscriber) => subscriber.keywords.length > 0);
   if (compiled.length === 0) return () => [];
   return (event) => {
     const texts = eventTexts(event);
     if (texts.length === 0) return [];
-    return compiled.filter(({ keywords }) => keywords.some((keyword) => texts.some((text) => startsWordIn(text, keyword)))).map(({ id }) => id);
+    return compiled
+      .filter(({ keywords }) => keywords.some((keyword) => texts.some((text) => startsWordIn(text, keyword))))
+      .map(({ id }) => id);
   };
 }
 
@@ -88,13 +107,25 @@ export function keywordMatches(event: TradewatchEvent, subscribers: readonly Key
 export function keywordSubscribersFromEnv(value: string | undefined): KeywordSubscriber[] {
   if (!value) return [];
   const parsed = JSON.parse(value) as unknown;
-  if (!Array.isArray(parsed) || !parsed.every((s) => typeof s?.id === 'string' && Array.isArray(s?.keywords) && s.keywords.every((k: unknown) => typeof k === 'string'))) {
-    throw new Error('config: environment variable KEYWORD_SUBSCRIBERS must be a JSON array of {"id", "keywords": [...]}');
+  if (
+    !Array.isArray(parsed) ||
+    !parsed.every(
+      (s) =>
+        typeof s?.id === 'string' &&
+        Array.isArray(s?.keywords) &&
+        s.keywords.every((k: unknown) => typeof k === 'string'),
+    )
+  ) {
+    throw new Error(
+      'config: environment variable KEYWORD_SUBSCRIBERS must be a JSON array of {"id", "keywords": [...]}',
+    );
   }
   return (parsed as { id: string; keywords: string[] }[]).map(({ id, keywords }) => ({ id, filters: { keywords } }));
 }
 
 /** What the stack puts in KEYWORD_SUBSCRIBERS for a config's subscribers. */
 export function keywordSubscribersEnv(subscribers: readonly KeywordSubscriber[]): string {
-  return JSON.stringify(subscribers.filter((s) => s.filters?.keywords?.length).map((s) => ({ id: s.id, keywords: s.filters!.keywords })));
+  return JSON.stringify(
+    subscribers.filter((s) => s.filters?.keywords?.length).map((s) => ({ id: s.id, keywords: s.filters!.keywords })),
+  );
 }

@@ -44,9 +44,27 @@ export interface TopicRule {
 export const DEFAULT_TOPIC_RULES: readonly TopicRule[] = [
   {
     topic: 'sanctions',
-    keywords: ['sanction', 'restrictive measures', 'asset freeze', 'frozen assets', 'designation', 'designated', 'delisting', 'delisted', 'SDN', 'OFAC', 'OFSI', 'general license', 'blocking property', 'sanctie'],
+    keywords: [
+      'sanction',
+      'restrictive measures',
+      'asset freeze',
+      'frozen assets',
+      'designation',
+      'designated',
+      'delisting',
+      'delisted',
+      'SDN',
+      'OFAC',
+      'OFSI',
+      'general license',
+      'blocking property',
+      'sanctie',
+    ],
   },
-  { topic: 'entity-list', keywords: ['entity list', 'unverified list', 'military end user', 'MEU list', 'denied persons'] },
+  {
+    topic: 'entity-list',
+    keywords: ['entity list', 'unverified list', 'military end user', 'MEU list', 'denied persons'],
+  },
   {
     topic: 'export-licence',
     keywords: [
@@ -67,19 +85,57 @@ export const DEFAULT_TOPIC_RULES: readonly TopicRule[] = [
   },
   {
     topic: 'export-controls',
-    keywords: ['export control', 'export administration regulations', 'ECCN', 'commerce control list', 'foreign direct product', 'strategic export', 'ECJU', 'notice to exporters', 'Wassenaar', 'catch-all', 'exportcontrole'],
+    keywords: [
+      'export control',
+      'export administration regulations',
+      'ECCN',
+      'commerce control list',
+      'foreign direct product',
+      'strategic export',
+      'ECJU',
+      'notice to exporters',
+      'Wassenaar',
+      'catch-all',
+      'exportcontrole',
+    ],
   },
   { topic: 'dual-use', keywords: ['dual use', '2021/821', 'tweeërlei gebruik'] },
   {
     topic: 'semiconductors',
-    keywords: ['semiconductor', 'chips', 'chipmaking', 'integrated circuit', 'lithography', 'advanced computing', 'supercomputer', 'wafer', 'ASML', 'DUV', 'EUV', 'halfgeleider'],
+    keywords: [
+      'semiconductor',
+      'chips',
+      'chipmaking',
+      'integrated circuit',
+      'lithography',
+      'advanced computing',
+      'supercomputer',
+      'wafer',
+      'ASML',
+      'DUV',
+      'EUV',
+      'halfgeleider',
+    ],
   },
   { topic: 'russia', keywords: ['Russia', 'Russian', 'Rusland', 'Russische'] },
   { topic: 'belarus', keywords: ['Belarus', 'Belarusian', 'Wit-Rusland'] },
   { topic: 'china', keywords: ['China', 'Chinese', 'PRC', 'Hong Kong', 'Macau', 'Beijing'] },
   { topic: 'iran', keywords: ['Iran', 'Iranian', 'IRGC', 'Tehran'] },
   { topic: 'north-korea', keywords: ['North Korea', 'DPRK', 'Pyongyang', 'Noord-Korea'] },
-  { topic: 'enforcement', keywords: ['penalty', 'penalties', 'settlement', 'indictment', 'indicted', 'charged', 'convicted', 'enforcement action', 'boete'] },
+  {
+    topic: 'enforcement',
+    keywords: [
+      'penalty',
+      'penalties',
+      'settlement',
+      'indictment',
+      'indicted',
+      'charged',
+      'convicted',
+      'enforcement action',
+      'boete',
+    ],
+  },
 ];
 
 /**
@@ -102,12 +158,17 @@ export type TopicMatcher = (texts: readonly string[]) => string[];
 /** A matcher with the rules' keywords normalized once (build one per parse, not per item). */
 export function createTopicMatcher(rules: readonly TopicRule[] = DEFAULT_TOPIC_RULES): TopicMatcher {
   const compiled = rules
-    .map((rule) => ({ topic: rule.topic, keywords: rule.keywords.map(normalizeKeywordText).filter((k) => k.length > 0) }))
+    .map((rule) => ({
+      topic: rule.topic,
+      keywords: rule.keywords.map(normalizeKeywordText).filter((k) => k.length > 0),
+    }))
     .filter((rule) => rule.keywords.length > 0);
   return (texts) => {
     const normalized = texts.map(normalizeKeywordText).filter((t) => t.length > 0);
     if (normalized.length === 0) return [];
-    const topics = compiled.filter(({ keywords }) => keywords.some((keyword) => normalized.some((text) => startsWordIn(text, keyword)))).map(({ topic }) => topic);
+    const topics = compiled
+      .filter(({ keywords }) => keywords.some((keyword) => normalized.some((text) => startsWordIn(text, keyword))))
+      .map(({ topic }) => topic);
     return [...new Set(topics)].sort();
   };
 }

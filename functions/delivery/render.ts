@@ -2,7 +2,14 @@
  * Human renderings of an event: a readable text for email and the terminal, one short line for SMS.
  */
 import type { FieldChange } from '../core/diff.ts';
-import { isChangeEvent, isHitEvent, type ChangeEvent, type HealthEvent, type TradewatchEvent, type WatchlistHitEvent } from '../core/events.ts';
+import {
+  isChangeEvent,
+  isHitEvent,
+  type ChangeEvent,
+  type HealthEvent,
+  type TradewatchEvent,
+  type WatchlistHitEvent,
+} from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { ENTITY_LIST_RULE_LIST } from '../sources/formats/federal-register-entity-list.ts';
 
@@ -47,7 +54,12 @@ export function renderText(event: TradewatchEvent): string {
 function announcement(record: RegisterRecord | null): string | undefined {
   if (record?.list !== ENTITY_LIST_RULE_LIST) return undefined;
   const action = String(record.extra.action ?? 'add');
-  const verb = action === 'remove' ? 'is ANNOUNCED for removal from the Entity List' : action === 'revise' ? 'has its Entity List entry REVISED' : 'is ANNOUNCED for the Entity List';
+  const verb =
+    action === 'remove'
+      ? 'is ANNOUNCED for removal from the Entity List'
+      : action === 'revise'
+        ? 'has its Entity List entry REVISED'
+        : 'is ANNOUNCED for the Entity List';
   const effective = record.extra.effectiveDate ? `, effective ${String(record.extra.effectiveDate)}` : '';
   return `${verb} by Federal Register ${String(record.extra.documentNumber ?? '')}${effective}`;
 }
@@ -60,17 +72,29 @@ function renderHitText(event: WatchlistHitEvent): string {
     removed: `was DELISTED from ${data.list} (it matched your watchlist while listed)`,
     listed: `is ON ${data.list} (initial screening of your watchlist)`,
   }[data.hitType];
-  const lines = [`Watchlist hit for ${data.subscriberId}: ${data.name} ${announcement(data.record) ?? happened} (${data.sourceTitle})`, ''];
-  if (data.earlyWarning) lines.push(`Announced earlier: Federal Register ${data.earlyWarning.documentNumber} (${data.earlyWarning.action}).`, '');
+  const lines = [
+    `Watchlist hit for ${data.subscriberId}: ${data.name} ${announcement(data.record) ?? happened} (${data.sourceTitle})`,
+    '',
+  ];
+  if (data.earlyWarning)
+    lines.push(
+      `Announced earlier: Federal Register ${data.earlyWarning.documentNumber} (${data.earlyWarning.action}).`,
+      '',
+    );
   lines.push(`Your counterparties that match (threshold ${data.threshold}):`);
   for (const hit of data.hits) {
     const entry = hit.entry;
     const details = [entry.kind, entry.countries.join(',')].filter(Boolean).join(', ');
-    lines.push(`  ${hit.entry.name}${hit.reference ? ` [${hit.reference}]` : ''}${details ? ` (${details})` : ''} — score ${hit.score.toFixed(2)}`);
+    lines.push(
+      `  ${hit.entry.name}${hit.reference ? ` [${hit.reference}]` : ''}${details ? ` (${details})` : ''} — score ${hit.score.toFixed(2)}`,
+    );
     lines.push(`    "${hit.entryName}" ~ "${hit.recordName}"`);
     for (const reason of hit.explanation.slice(0, 6)) lines.push(`    · ${reason}`);
   }
-  if (data.moreHits) lines.push(`  … and ${data.moreHits} more of your entries (a threshold this loose, or a name this short, matches many)`);
+  if (data.moreHits)
+    lines.push(
+      `  … and ${data.moreHits} more of your entries (a threshold this loose, or a name this short, matches many)`,
+    );
   lines.push('', 'The listed record:');
   if (data.record) lines.push(`  Name:      ${data.record.name}`, ...describeRecord(data.record));
   if (data.hitType === 'modified' && data.fields.length) {
@@ -94,7 +118,10 @@ function renderChangeText(event: ChangeEvent): string {
   const lines = [`${data.name} — ${verb(event)} ${data.list} (${data.sourceTitle})`, ''];
   if (data.earlyWarning) {
     const warning = data.earlyWarning;
-    lines.push(`Announced earlier: Federal Register ${warning.documentNumber} (${warning.action}); early warning ${warning.eventId} sent ${warning.announcedAt}.`, '');
+    lines.push(
+      `Announced earlier: Federal Register ${warning.documentNumber} (${warning.action}); early warning ${warning.eventId} sent ${warning.announcedAt}.`,
+      '',
+    );
   }
   if (record) lines.push(...describeRecord(record));
   if (data.changeType === 'modified' && data.fields.length) {
@@ -129,7 +156,8 @@ function describeField(field: FieldChange): string[] {
 
 function renderHealthText(event: HealthEvent): string {
   const { data } = event;
-  if (data.status === 'recovered') return `${data.sourceTitle} (${data.sourceId}) has recovered after ${data.consecutiveFailures} failed poll(s) since ${data.since}.`;
+  if (data.status === 'recovered')
+    return `${data.sourceTitle} (${data.sourceId}) has recovered after ${data.consecutiveFailures} failed poll(s) since ${data.since}.`;
   return [
     `${data.sourceTitle} (${data.sourceId}) is unhealthy since ${data.since}.`,
     `Step: ${data.step}`,
@@ -143,13 +171,23 @@ export function renderSms(event: TradewatchEvent): string {
   if (isHitEvent(event)) {
     const { data } = event;
     const score = data.hits[0] ? ` ${data.hits[0].score.toFixed(2)}` : '';
-    return truncate(`tradewatch hit: ${hitCounterparties(event)} ~ ${data.name}${score} ${HIT_VERB[data.hitType]} ${data.list}`, 159);
+    return truncate(
+      `tradewatch hit: ${hitCounterparties(event)} ~ ${data.name}${score} ${HIT_VERB[data.hitType]} ${data.list}`,
+      159,
+    );
   }
-  if (!isChangeEvent(event)) return truncate(`tradewatch: ${event.data.sourceId} ${event.data.status}: ${event.data.reason}`, 159);
+  if (!isChangeEvent(event))
+    return truncate(`tradewatch: ${event.data.sourceId} ${event.data.status}: ${event.data.reason}`, 159);
   const { data } = event;
   const record = data.record;
   const where = record?.countries.length ? ` (${record.countries.slice(0, 3).join(',')})` : '';
-  const what = data.changeType === 'modified' && data.fields.length ? ` [${data.fields.map((f) => f.field.replace(/^extra\./, '')).slice(0, 3).join(',')}]` : '';
+  const what =
+    data.changeType === 'modified' && data.fields.length
+      ? ` [${data.fields
+          .map((f) => f.field.replace(/^extra\./, ''))
+          .slice(0, 3)
+          .join(',')}]`
+      : '';
   const announced = data.earlyWarning ? ` (announced FR ${data.earlyWarning.documentNumber})` : '';
   return truncate(`tradewatch: ${data.name}${where} ${verb(event)} ${data.list}${what}${announced}`, 159);
 }

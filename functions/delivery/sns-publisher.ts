@@ -5,7 +5,12 @@
  * Messages use `MessageStructure: json`: email gets the readable text, SMS one short line, SQS (and
  * so webhooks) the CloudEvents JSON.
  */
-import { PublishBatchCommand, PublishCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  PublishBatchCommand,
+  PublishCommand,
+  type PublishBatchRequestEntry,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import { TradewatchError } from '../core/errors.ts';
 import { messageAttributes, type TradewatchEvent } from '../core/events.ts';
 import { createKeywordMatcher, type KeywordSubscriber } from '../core/keywords.ts';
@@ -45,8 +50,10 @@ export function snsMessage(event: TradewatchEvent, matchedKeywords: readonly str
  */
 export function decodeDelivered(body: string): TradewatchEvent {
   let value = JSON.parse(body) as Record<string, unknown>;
-  if (value.Type === 'Notification' && typeof value.Message === 'string') value = JSON.parse(value.Message) as Record<string, unknown>;
-  if (value.specversion === undefined && typeof (value.sqs ?? value.default) === 'string') value = JSON.parse((value.sqs ?? value.default) as string) as Record<string, unknown>;
+  if (value.Type === 'Notification' && typeof value.Message === 'string')
+    value = JSON.parse(value.Message) as Record<string, unknown>;
+  if (value.specversion === undefined && typeof (value.sqs ?? value.default) === 'string')
+    value = JSON.parse((value.sqs ?? value.default) as string) as Record<string, unknown>;
   if (value.specversion !== '1.0') throw new Error('message is not a tradewatch CloudEvent');
   return value as unknown as TradewatchEvent;
 }
@@ -75,29 +82,46 @@ export async function publishPending(sourceId: string, deps: PublishPendingDeps)
   let published = 0;
   const failures: string[] = [];
   const matchKeywords = createKeywordMatcher(deps.subscribers ?? []);
-  for (const batch of batchesOf(pending.map((stored) => ({ stored, message: snsMessage(stored.event, matchKeywords(stored.event)) })))) {
+  for (const batch of batchesOf(
+    pending.map((stored) => ({ stored, message: snsMessage(stored.event, matchKeywords(stored.event)) })),
+  )) {
     const entries = batch.map(({ message }, index) => ({ Id: String(index), ...message }));
     let result;
     try {
-      result = await deps.sns.send(new PublishBatchCommand({ TopicArn: deps.topicArn, PublishBatchRequestEntries: entries }));
+      result = await deps.sns.send(
+        new PublishBatchCommand({ TopicArn: deps.topicArn, PublishBatchRequestEntries: entries }),
+      );
     } catch (error) {
-      throw new TradewatchError(sourceId, 'publish', `SNS PublishBatch failed: ${(error as Error).message}; ${pending.length - published} event(s) stay in the outbox`, { cause: error });
+      throw new TradewatchError(
+        sourceId,
+        'publish',
+        `SNS PublishBatch failed: ${(error as Error).message}; ${pending.length - published} event(s) stay in the outbox`,
+        { cause: error },
+      );
     }
     for (const ok of result.Successful ?? []) {
       const { stored } = batch[Number(ok.Id)]!;
       await deps.store.markPublished(sourceId, stored.eventId, ok.MessageId ?? '', deps.clock().toISOString());
       published += 1;
     }
-    for (const failed of result.Failed ?? []) failures.push(`${batch[Number(failed.Id)]?.stored.eventId}: ${failed.Code} ${failed.Message ?? ''}`.trim());
+    for (const failed of result.Failed ?? [])
+      failures.push(`${batch[Number(failed.Id)]?.stored.eventId}: ${failed.Code} ${failed.Message ?? ''}`.trim());
   }
   if (failures.length) {
-    throw new TradewatchError(sourceId, 'publish', `${failures.length} event(s) refused by SNS and kept in the outbox (${failures.slice(0, 3).join('; ')})`);
+    throw new TradewatchError(
+      sourceId,
+      'publish',
+      `${failures.length} event(s) refused by SNS and kept in the outbox (${failures.slice(0, 3).join('; ')})`,
+    );
   }
   return { published, failed: 0 };
 }
 
 /** Publishes one event at once, outside the outbox (source-health events). */
-export async function publishNow(event: TradewatchEvent, deps: Pick<PublishPendingDeps, 'sns' | 'topicArn'>): Promise<string | undefined> {
+export async function publishNow(
+  event: TradewatchEvent,
+  deps: Pick<PublishPendingDeps, 'sns' | 'topicArn'>,
+): Promise<string | undefined> {
   const result = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, ...snsMessage(event) }));
   return result.MessageId;
 }

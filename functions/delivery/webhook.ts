@@ -49,7 +49,13 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 }
 
 /** Verifies a Standard Webhooks signature header (space-separated `v1,<sig>` list) within a tolerance. */
-export function verifyWebhook(secret: string, headers: { id: string; timestamp: string; signature: string }, body: string, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = 300): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: { id: string; timestamp: string; signature: string },
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  toleranceSeconds = 300,
+): boolean {
   const timestamp = Number(headers.timestamp);
   if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(secret, headers.id, timestamp, body).slice(3), 'base64');
@@ -70,7 +76,12 @@ function retryAfterMs(header: string | null): number | undefined {
 }
 
 /** POSTs `body` signed; `id` is the event id, the receiver's idempotency key. */
-export async function deliverWebhook(target: WebhookTarget, id: string, body: string, options: WebhookDeliveryOptions = {}): Promise<WebhookResult> {
+export async function deliverWebhook(
+  target: WebhookTarget,
+  id: string,
+  body: string,
+  options: WebhookDeliveryOptions = {},
+): Promise<WebhookResult> {
   const attempts = options.attempts ?? 5;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const backoffMs = options.backoffMs ?? 1000;
@@ -105,7 +116,11 @@ export async function deliverWebhook(target: WebhookTarget, id: string, body: st
         if (options.retryAfterLimitMs !== undefined && wait > options.retryAfterLimitMs) return last;
       }
     } catch (error) {
-      last = { delivered: false, attempts: attempt, error: controller.signal.aborted ? `timed out after ${timeoutMs} ms` : (error as Error).message };
+      last = {
+        delivered: false,
+        attempts: attempt,
+        error: controller.signal.aborted ? `timed out after ${timeoutMs} ms` : (error as Error).message,
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -47,7 +47,13 @@ export function alarmMessage(event: AlarmEvent): { subject: string; text: string
     subject: alarmName,
     time: event.time,
     datacontenttype: 'application/json',
-    data: { alarmName, state: state.value, previousState: previousState?.value ?? null, reason: state.reason, description },
+    data: {
+      alarmName,
+      state: state.value,
+      previousState: previousState?.value ?? null,
+      reason: state.reason,
+      description,
+    },
   });
   return { subject, text, sms, json };
 }
@@ -63,7 +69,10 @@ export function createAlarmForwarder(config: AlarmForwarderConfig | (() => Alarm
         Subject: message.subject,
         MessageStructure: 'json',
         Message: JSON.stringify({ default: message.json, email: message.text, sms: message.sms }),
-        MessageAttributes: { changeType: { DataType: 'String', StringValue: 'health' }, eventType: { DataType: 'String', StringValue: 'tradewatch.operations.alarm' } },
+        MessageAttributes: {
+          changeType: { DataType: 'String', StringValue: 'health' },
+          eventType: { DataType: 'String', StringValue: 'tradewatch.operations.alarm' },
+        },
       }),
     );
   });

@@ -21,7 +21,12 @@
  */
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { chunk, mapLimit } from '../core/concurrency.ts';
@@ -30,7 +35,12 @@ import type { TradewatchEvent } from '../core/events.ts';
 import { jsonLogger } from './json-logger.ts';
 import type { Logger } from '../run/process-version.ts';
 import { decodeDelivered } from '../delivery/sns-publisher.ts';
-import { deliverWebhook, type WebhookDeliveryOptions, type WebhookResult, type WebhookTarget } from '../delivery/webhook.ts';
+import {
+  deliverWebhook,
+  type WebhookDeliveryOptions,
+  type WebhookResult,
+  type WebhookTarget,
+} from '../delivery/webhook.ts';
 
 /** Defaults in one place. A delivery is short inside an invocation: SQS redelivers what fails. */
 export const DISPATCH_DEFAULTS = {
@@ -151,7 +161,10 @@ export function fixedSecret(secret: string): SigningSecret {
 /** The signing secret stored as the SecretString of a Secrets Manager secret (name or ARN). */
 export async function secretFromSecretsManager(client: SecretsManagerClient, secretId: string): Promise<string> {
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  if (!SecretString) throw new Error(`config: Secrets Manager secret ${secretId} has no SecretString (store the signing secret as text, whsec_<base64>)`);
+  if (!SecretString)
+    throw new Error(
+      `config: Secrets Manager secret ${secretId} has no SecretString (store the signing secret as text, whsec_<base64>)`,
+    );
   return SecretString;
 }
 
@@ -211,14 +224,23 @@ export function deliveryBudgetMs(options?: WebhookDeliveryOptions): number {
   return attempts * timeoutMs + (attempts - 1) * maxBackoffMs + timeoutMs + 1_000;
 }
 
-async function dispatchMessages(messages: readonly QueuedMessage[], context: DispatchContext): Promise<DeliveryOutcome[]> {
+async function dispatchMessages(
+  messages: readonly QueuedMessage[],
+  context: DispatchContext,
+): Promise<DeliveryOutcome[]> {
   const budgetMs = deliveryBudgetMs(context.delivery);
   let started = 0;
   const outcomes = await mapLimit(messages, context.concurrency, async (message) => {
     const remainingMs = context.remainingMs?.();
     let outcome: DeliveryOutcome;
     if (remainingMs !== undefined && remainingMs < budgetMs) {
-      outcome = { messageId: message.messageId, outcome: DELIVERY_OUTCOMES.deferred, attempts: 0, durationMs: 0, error: `${remainingMs} ms left in the invocation, one delivery may take ${budgetMs} ms` };
+      outcome = {
+        messageId: message.messageId,
+        outcome: DELIVERY_OUTCOMES.deferred,
+        attempts: 0,
+        durationMs: 0,
+        error: `${remainingMs} ms left in the invocation, one delivery may take ${budgetMs} ms`,
+      };
     } else {
       started += 1;
       outcome = await dispatchOne(message, context);
@@ -228,7 +250,10 @@ async function dispatchMessages(messages: readonly QueuedMessage[], context: Dis
     return outcome;
   });
   if (started === 0 && outcomes.length > 0 && outcomes.every((o) => o.outcome === DELIVERY_OUTCOMES.deferred)) {
-    context.log.error('no webhook delivery could start: the function timeout is shorter than one delivery may take', { subscriber: context.subscriberId, budgetMs });
+    context.log.error('no webhook delivery could start: the function timeout is shorter than one delivery may take', {
+      subscriber: context.subscriberId,
+      budgetMs,
+    });
   }
   return outcomes;
 }
@@ -236,7 +261,8 @@ async function dispatchMessages(messages: readonly QueuedMessage[], context: Dis
 function logOutcome(context: DispatchContext, outcome: DeliveryOutcome): void {
   const fields = { subscriber: context.subscriberId, ...outcome };
   if (outcome.outcome === DELIVERY_OUTCOMES.delivered) context.log.info('webhook delivery', fields);
-  else if (outcome.outcome === DELIVERY_OUTCOMES.retryable || outcome.outcome === DELIVERY_OUTCOMES.deferred) context.log.warn('webhook delivery', fields);
+  else if (outcome.outcome === DELIVERY_OUTCOMES.retryable || outcome.outcome === DELIVERY_OUTCOMES.deferred)
+    context.log.warn('webhook delivery', fields);
   else context.log.error('webhook delivery', fields);
 }
 
@@ -251,7 +277,13 @@ function dispatchableEvent(body: string): TradewatchEvent | string {
   }
   const { id, type, source } = event as Partial<Record<'id' | 'type' | 'source', unknown>>;
   if (typeof id !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(id)) return 'the CloudEvent has no usable id';
-  if (typeof type !== 'string' || !type.startsWith('tradewatch.') || typeof source !== 'string' || !source.startsWith('tradewatch/')) return 'the CloudEvent is not from tradewatch';
+  if (
+    typeof type !== 'string' ||
+    !type.startsWith('tradewatch.') ||
+    typeof source !== 'string' ||
+    !source.startsWith('tradewatch/')
+  )
+    return 'the CloudEvent is not from tradewatch';
   return event;
 }
 
@@ -265,10 +297,18 @@ function classify(result: WebhookResult): DeliveryOutcomeKind {
 async function dispatchOne(message: QueuedMessage, context: DispatchContext): Promise<DeliveryOutcome> {
   const startedAt = Date.now();
   const event = dispatchableEvent(message.body);
-  if (typeof event === 'string') return { messageId: message.messageId, outcome: DELIVERY_OUTCOMES.invalid, attempts: 0, durationMs: 0, error: event };
+  if (typeof event === 'string')
+    return {
+      messageId: message.messageId,
+      outcome: DELIVERY_OUTCOMES.invalid,
+      attempts: 0,
+      durationMs: 0,
+      error: event,
+    };
   const body = JSON.stringify(event);
   const options: WebhookDeliveryOptions = { ...context.delivery, retryAfterLimitMs: context.delivery.maxBackoffMs };
-  const send = (secret: string) => deliverWebhook({ url: context.url, secret, allowPrivateHosts: context.allowPrivateHosts }, event.id, body, options);
+  const send = (secret: string) =>
+    deliverWebhook({ url: context.url, secret, allowPrivateHosts: context.allowPrivateHosts }, event.id, body, options);
   const base = { messageId: message.messageId, eventId: event.id, eventType: event.type };
   let result: WebhookResult;
   try {
@@ -284,9 +324,20 @@ async function dispatchOne(message: QueuedMessage, context: DispatchContext): Pr
   } catch (error) {
     // The SSRF guard refused the URL (private address, not https): no request was sent.
     if (!(error instanceof SourceFetchError)) throw error;
-    return { ...base, outcome: DELIVERY_OUTCOMES.permanent, attempts: 0, durationMs: Date.now() - startedAt, error: redactUrl(error.reason, context.url) };
+    return {
+      ...base,
+      outcome: DELIVERY_OUTCOMES.permanent,
+      attempts: 0,
+      durationMs: Date.now() - startedAt,
+      error: redactUrl(error.reason, context.url),
+    };
   }
-  const outcome: DeliveryOutcome = { ...base, outcome: classify(result), attempts: result.attempts, durationMs: Date.now() - startedAt };
+  const outcome: DeliveryOutcome = {
+    ...base,
+    outcome: classify(result),
+    attempts: result.attempts,
+    durationMs: Date.now() - startedAt,
+  };
   if (result.status !== undefined) outcome.httpStatus = result.status;
   if (result.error) outcome.error = redactUrl(result.error, context.url);
   if ((result.status === 429 || result.status === 503) && result.retryAfterMs !== undefined) {
@@ -297,14 +348,29 @@ async function dispatchOne(message: QueuedMessage, context: DispatchContext): Pr
 }
 
 /** Makes the message reappear when the receiver asked; false when SQS refused (the queue's own timeout applies). */
-async function deferUntilRetryAfter(message: QueuedMessage, seconds: number, context: DispatchContext): Promise<boolean> {
+async function deferUntilRetryAfter(
+  message: QueuedMessage,
+  seconds: number,
+  context: DispatchContext,
+): Promise<boolean> {
   try {
-    await context.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: context.queueUrl(message), ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds }));
+    await context.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: context.queueUrl(message),
+        ReceiptHandle: message.receiptHandle,
+        VisibilityTimeout: seconds,
+      }),
+    );
     return true;
   } catch (error) {
     // Whatever the cause (no queue URL, receipt expired, throttled), the message is still reported
     // failed and comes back after the queue's visibility timeout: only the delay is lost.
-    context.log.warn('could not set the visibility timeout from Retry-After', { subscriber: context.subscriberId, messageId: message.messageId, seconds, error: describe(error) });
+    context.log.warn('could not set the visibility timeout from Retry-After', {
+      subscriber: context.subscriberId,
+      messageId: message.messageId,
+      seconds,
+      error: describe(error),
+    });
     return false;
   }
 }
@@ -359,7 +425,8 @@ export function createDispatchHandler(config: DispatchHandlerConfig | (() => Dis
     if (!resolved) {
       const settled = typeof config === 'function' ? config() : config;
       const secretOptions: CachedSecretOptions = {};
-      if (settled.secretRefreshIntervalMs !== undefined) secretOptions.refreshIntervalMs = settled.secretRefreshIntervalMs;
+      if (settled.secretRefreshIntervalMs !== undefined)
+        secretOptions.refreshIntervalMs = settled.secretRefreshIntervalMs;
       if (settled.clock) secretOptions.clock = settled.clock;
       if (settled.log) secretOptions.log = settled.log;
       resolved = { config: settled, secret: cachedSecret(settled.getSecret, secretOptions) };
@@ -380,15 +447,24 @@ export function createDispatchHandler(config: DispatchHandlerConfig | (() => Dis
       concurrency: settled.concurrency ?? DISPATCH_DEFAULTS.concurrency,
       log: settled.log ?? jsonLogger,
     };
-    if (typeof lambdaContext?.getRemainingTimeInMillis === 'function') context.remainingMs = () => lambdaContext.getRemainingTimeInMillis();
+    if (typeof lambdaContext?.getRemainingTimeInMillis === 'function')
+      context.remainingMs = () => lambdaContext.getRemainingTimeInMillis();
     const messages = event.Records.map((record): QueuedMessage => {
-      const message: QueuedMessage = { messageId: record.messageId, receiptHandle: record.receiptHandle, body: record.body };
+      const message: QueuedMessage = {
+        messageId: record.messageId,
+        receiptHandle: record.receiptHandle,
+        body: record.body,
+      };
       const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
       if (Number.isInteger(receiveCount) && receiveCount > 0) message.receiveCount = receiveCount;
       return message;
     });
     const outcomes = await dispatchMessages(messages, context);
-    return { batchItemFailures: outcomes.filter((o) => o.outcome !== DELIVERY_OUTCOMES.delivered).map((o) => ({ itemIdentifier: o.messageId })) };
+    return {
+      batchItemFailures: outcomes
+        .filter((o) => o.outcome !== DELIVERY_OUTCOMES.delivered)
+        .map((o) => ({ itemIdentifier: o.messageId })),
+    };
   });
 }
 
@@ -404,22 +480,33 @@ export interface DispatchEnvironmentClients {
  * WEBHOOK_SECRET_PARAMETER (SSM SecureString); QUEUE_URL optionally. Every problem is named in one
  * error.
  */
-export function dispatchConfigFromEnv(env: NodeJS.ProcessEnv = process.env, clients: DispatchEnvironmentClients = {}): DispatchHandlerConfig {
+export function dispatchConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  clients: DispatchEnvironmentClients = {},
+): DispatchHandlerConfig {
   const problems: string[] = [];
   const url = env.WEBHOOK_URL;
   const subscriberId = env.WEBHOOK_SUBSCRIBER_ID;
   const secretArn = env.WEBHOOK_SECRET_ARN;
   const secretParameter = env.WEBHOOK_SECRET_PARAMETER;
   if (!url) problems.push('WEBHOOK_URL is not set');
-  else if (!URL.canParse(url) || new URL(url).protocol !== 'https:') problems.push('WEBHOOK_URL is not an https:// URL');
+  else if (!URL.canParse(url) || new URL(url).protocol !== 'https:')
+    problems.push('WEBHOOK_URL is not an https:// URL');
   if (!subscriberId) problems.push('WEBHOOK_SUBSCRIBER_ID is not set');
-  if (secretArn && secretParameter) problems.push('both WEBHOOK_SECRET_ARN and WEBHOOK_SECRET_PARAMETER are set (set one)');
+  if (secretArn && secretParameter)
+    problems.push('both WEBHOOK_SECRET_ARN and WEBHOOK_SECRET_PARAMETER are set (set one)');
   if (!secretArn && !secretParameter) problems.push('neither WEBHOOK_SECRET_ARN nor WEBHOOK_SECRET_PARAMETER is set');
   if (problems.length || !url || !subscriberId) throw new Error(`config: webhook dispatcher: ${problems.join('; ')}`);
   const getSecret = secretArn
     ? () => secretFromSecretsManager(clients.secretsManager ?? new SecretsManagerClient({}), secretArn)
     : () => secretFromParameterStore(clients.ssm ?? new SSMClient({}), secretParameter!);
-  const config: DispatchHandlerConfig = { sqs: clients.sqs ?? new SQSClient({}), url, subscriberId, getSecret, log: jsonLogger };
+  const config: DispatchHandlerConfig = {
+    sqs: clients.sqs ?? new SQSClient({}),
+    url,
+    subscriberId,
+    getSecret,
+    log: jsonLogger,
+  };
   if (env.QUEUE_URL) config.queueUrl = env.QUEUE_URL;
   return config;
 }
@@ -476,7 +563,12 @@ export async function dispatchQueue(options: DispatchQueueOptions): Promise<Disp
   let received = 0;
   while (received < maxMessages) {
     const { Messages = [] } = await options.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: options.queueUrl, MaxNumberOfMessages: Math.min(10, maxMessages - received), WaitTimeSeconds: 0, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, maxMessages - received),
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
     );
     received += Messages.length;
     const fresh: QueuedMessage[] = [];
@@ -494,10 +586,20 @@ export async function dispatchQueue(options: DispatchQueueOptions): Promise<Disp
     const receipts = new Map(fresh.map((m) => [m.messageId, m.receiptHandle]));
     const done = batch.filter((o) => o.outcome === DELIVERY_OUTCOMES.delivered);
     for (const entries of chunk(done, 10)) {
-      const result = await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries.map((o, i) => ({ Id: String(i), ReceiptHandle: receipts.get(o.messageId)! })) }));
+      const result = await options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: entries.map((o, i) => ({ Id: String(i), ReceiptHandle: receipts.get(o.messageId)! })),
+        }),
+      );
       // A message not deleted comes back and is delivered again with the same webhook-id, which
       // the receiver drops as a repeat: worth a warning, not a failure.
-      for (const failed of result.Failed ?? []) log.warn('delivered message could not be deleted from the queue', { subscriber: context.subscriberId, messageId: entries[Number(failed.Id)]?.messageId, error: `${failed.Code} ${failed.Message ?? ''}`.trim() });
+      for (const failed of result.Failed ?? [])
+        log.warn('delivered message could not be deleted from the queue', {
+          subscriber: context.subscriberId,
+          messageId: entries[Number(failed.Id)]?.messageId,
+          error: `${failed.Code} ${failed.Message ?? ''}`.trim(),
+        });
     }
   }
   const delivered = outcomes.filter((o) => o.outcome === DELIVERY_OUTCOMES.delivered).length;

@@ -41,14 +41,20 @@ const PER_SOURCE: Directive = {
 };
 
 /** The EMF log record of one run (unchanged, changed, failed); undefined for a skipped run. */
-export function runMetricsRecord(report: RunReport, options: RunMetricsOptions = {}): Record<string, unknown> | undefined {
+export function runMetricsRecord(
+  report: RunReport,
+  options: RunMetricsOptions = {},
+): Record<string, unknown> | undefined {
   if (report.status === 'skipped') return undefined;
   const changes = report.added + report.removed + report.modified;
   const failed = report.status === 'failed' ? 1 : 0;
   const record: Record<string, unknown> = {
     level: failed ? 'ERROR' : 'INFO',
     message: 'poll finished',
-    _aws: { Timestamp: (options.now ?? new Date()).getTime(), CloudWatchMetrics: options.detailed ? [OVERALL, PER_SOURCE] : [OVERALL] },
+    _aws: {
+      Timestamp: (options.now ?? new Date()).getTime(),
+      CloudWatchMetrics: options.detailed ? [OVERALL, PER_SOURCE] : [OVERALL],
+    },
     Source: report.sourceId,
     status: report.status,
     Polls: 1,
@@ -78,7 +84,10 @@ export function crashMetricsRecord(sourceId: string, error: unknown, now = new D
   return {
     level: 'ERROR',
     message: 'poll crashed',
-    _aws: { Timestamp: now.getTime(), CloudWatchMetrics: [{ ...OVERALL, Metrics: OVERALL.Metrics.filter((m) => m.Name !== 'Changes') }] },
+    _aws: {
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [{ ...OVERALL, Metrics: OVERALL.Metrics.filter((m) => m.Name !== 'Changes') }],
+    },
     Source: sourceId,
     Polls: 1,
     FailedPolls: 1,

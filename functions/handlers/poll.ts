@@ -11,7 +11,12 @@ import { pollSource } from '../run/poll.ts';
 import { jsonLogger } from './json-logger.ts';
 import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../core/keywords.ts';
 import { crashMetricsRecord, runMetricsRecord } from './metrics.ts';
-import { SOURCES_CONFIG_ENV, WATCHLIST_SUBSCRIBERS_ENV, sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
+import {
+  SOURCES_CONFIG_ENV,
+  WATCHLIST_SUBSCRIBERS_ENV,
+  sourcesConfigFromEnv,
+  watchlistSubscribersFromEnv,
+} from '../config/config.ts';
 import type { WatchlistSubscriber } from '../watchlist/screening.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
@@ -45,7 +50,6 @@ export interface PollHandlerConfig {
   sourcesConfig?: SourcesConfig;
 }
 
-
 export function createPollHandler(config: PollHandlerConfig | (() => PollHandlerConfig)) {
   let resolved: PollHandlerConfig | undefined;
   return middy<PollEvent, RunReport>().handler(async (event) => {
@@ -55,20 +59,20 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
     let report: RunReport;
     try {
       report = await pollSource(
-      source,
-      {
-        store: resolved.store,
-        sns: resolved.sns,
-        alertsTopicArn: resolved.alertsTopicArn,
-        ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
-        ...(resolved.log ? { log: resolved.log } : {}),
-        ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
-        ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
-        ...(resolved.watchlistSubscribers?.length ? { watchlistSubscribers: resolved.watchlistSubscribers } : {}),
-      },
-      resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
-      event.acceptDrop ? { acceptDrop: true } : {},
-    );
+        source,
+        {
+          store: resolved.store,
+          sns: resolved.sns,
+          alertsTopicArn: resolved.alertsTopicArn,
+          ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
+          ...(resolved.log ? { log: resolved.log } : {}),
+          ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
+          ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
+          ...(resolved.watchlistSubscribers?.length ? { watchlistSubscribers: resolved.watchlistSubscribers } : {}),
+        },
+        resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
+        event.acceptDrop ? { acceptDrop: true } : {},
+      );
     } catch (error) {
       resolved.emit?.(crashMetricsRecord(source.id, error));
       throw error;

@@ -58,17 +58,42 @@ export interface FetchedVersion {
 
 export type FetchOutcome = { notModified: true } | FetchedVersion;
 
-const DEFAULTS = { timeoutMs: 120_000, maxBytes: 256 * 1024 * 1024, attempts: 3, backoffMs: 1000, userAgent: 'tradewatch (+https://github.com/tradewatch)' };
+const DEFAULTS = {
+  timeoutMs: 120_000,
+  maxBytes: 256 * 1024 * 1024,
+  attempts: 3,
+  backoffMs: 1000,
+  userAgent: 'tradewatch (+https://github.com/tradewatch)',
+};
 
 /** True for loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and metadata addresses. */
 export function isPrivateAddress(address: string): boolean {
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
   if (isIP(v4) === 4) {
     const [a, b] = v4.split('.').map(Number) as [number, number];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      a >= 224
+    );
   }
   const v6 = address.toLowerCase();
-  return v6 === '::' || v6 === '::1' || v6.startsWith('fe8') || v6.startsWith('fe9') || v6.startsWith('fea') || v6.startsWith('feb') || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('ff');
+  return (
+    v6 === '::' ||
+    v6 === '::1' ||
+    v6.startsWith('fe8') ||
+    v6.startsWith('fe9') ||
+    v6.startsWith('fea') ||
+    v6.startsWith('feb') ||
+    v6.startsWith('fc') ||
+    v6.startsWith('fd') ||
+    v6.startsWith('ff')
+  );
 }
 
 /** Refuses URLs that are not https, or whose host resolves to a private address. */
@@ -80,16 +105,26 @@ export async function assertFetchableUrl(sourceId: string, url: string, allowPri
     throw new SourceFetchError(sourceId, `invalid URL ${JSON.stringify(url)}`, { cause: error });
   }
   if (allowPrivateHosts) {
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new SourceFetchError(sourceId, `refused ${parsed.protocol} URL ${url}`);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      throw new SourceFetchError(sourceId, `refused ${parsed.protocol} URL ${url}`);
     return parsed;
   }
-  if (parsed.protocol !== 'https:') throw new SourceFetchError(sourceId, `refused non-TLS URL ${url} (only https is fetched)`);
+  if (parsed.protocol !== 'https:')
+    throw new SourceFetchError(sourceId, `refused non-TLS URL ${url} (only https is fetched)`);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch((error: Error) => {
-    throw new SourceFetchError(sourceId, `cannot resolve ${host}: ${error.message}`, { cause: error });
-  })).map((a) => a.address);
+  const addresses = isIP(host)
+    ? [host]
+    : (
+        await lookup(host, { all: true }).catch((error: Error) => {
+          throw new SourceFetchError(sourceId, `cannot resolve ${host}: ${error.message}`, { cause: error });
+        })
+      ).map((a) => a.address);
   const blocked = addresses.find(isPrivateAddress);
-  if (blocked) throw new SourceFetchError(sourceId, `refused ${url}: ${host} resolves to a private, loopback or link-local address (${blocked})`);
+  if (blocked)
+    throw new SourceFetchError(
+      sourceId,
+      `refused ${url}: ${host} resolves to a private, loopback or link-local address (${blocked})`,
+    );
   return parsed;
 }
 
@@ -115,7 +150,14 @@ function retryAfter(header: string | null): number | undefined {
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-async function downloadOnce(sourceId: string, url: string, name: string, directory: string, validators: Validators, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>> & Pick<FetchOptions, 'allowPrivateHosts'>): Promise<(DownloadedFile & Validators & { finalUrl: string }) | undefined> {
+async function downloadOnce(
+  sourceId: string,
+  url: string,
+  name: string,
+  directory: string,
+  validators: Validators,
+  options: Required<Omit<FetchOptions, 'allowPrivateHosts'>> & Pick<FetchOptions, 'allowPrivateHosts'>,
+): Promise<(DownloadedFile & Validators & { finalUrl: string }) | undefined> {
   const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
@@ -131,13 +173,19 @@ async function downloadOnce(sourceId: string, url: string, name: string, directo
       try {
         response = await fetch(current, { headers, signal: controller.signal, redirect: 'manual' });
       } catch (error) {
-        throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : `network error: ${(error as Error).message}`);
+        throw new RetryableError(
+          controller.signal.aborted
+            ? `timed out after ${options.timeoutMs} ms`
+            : `network error: ${(error as Error).message}`,
+        );
       }
       if (!REDIRECT_STATUSES.has(response.status)) break;
       await response.body?.cancel();
       const location = response.headers.get('location');
-      if (!location) throw new SourceFetchError(sourceId, `HTTP ${response.status} redirect from ${current} without a Location`);
-      if (hop >= MAX_REDIRECTS) throw new SourceFetchError(sourceId, `more than ${MAX_REDIRECTS} redirects from ${url}`);
+      if (!location)
+        throw new SourceFetchError(sourceId, `HTTP ${response.status} redirect from ${current} without a Location`);
+      if (hop >= MAX_REDIRECTS)
+        throw new SourceFetchError(sourceId, `more than ${MAX_REDIRECTS} redirects from ${url}`);
       const next = new URL(location, current).href;
       await assertFetchableUrl(sourceId, next, options.allowPrivateHosts ?? false).catch((error: SourceFetchError) => {
         throw new SourceFetchError(sourceId, `redirect from ${current}: ${error.reason}`);
@@ -163,16 +211,27 @@ async function downloadOnce(sourceId: string, url: string, name: string, directo
     const attemptHash = createHash('sha256');
     const counted = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > options.maxBytes) counted.destroy(new SourceFetchError(sourceId, `${url} exceeded the ${options.maxBytes}-byte limit`));
+      if (bytes > options.maxBytes)
+        counted.destroy(new SourceFetchError(sourceId, `${url} exceeded the ${options.maxBytes}-byte limit`));
       attemptHash.update(chunk);
     });
     try {
       await pipeline(counted, createWriteStream(path));
     } catch (error) {
       if (error instanceof SourceFetchError) throw error;
-      throw new RetryableError(controller.signal.aborted ? `timed out after ${options.timeoutMs} ms while reading the body` : `download broke off: ${(error as Error).message}`);
+      throw new RetryableError(
+        controller.signal.aborted
+          ? `timed out after ${options.timeoutMs} ms while reading the body`
+          : `download broke off: ${(error as Error).message}`,
+      );
     }
-    const result: DownloadedFile & Validators & { finalUrl: string } = { name, path, bytes, sha256: attemptHash.digest('hex'), finalUrl: current };
+    const result: DownloadedFile & Validators & { finalUrl: string } = {
+      name,
+      path,
+      bytes,
+      sha256: attemptHash.digest('hex'),
+      finalUrl: current,
+    };
     const etag = response.headers.get('etag');
     const lastModified = response.headers.get('last-modified');
     if (etag) result.etag = etag;
@@ -183,7 +242,12 @@ async function downloadOnce(sourceId: string, url: string, name: string, directo
   }
 }
 
-async function withRetries<T>(sourceId: string, url: string, options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>, attempt: () => Promise<T>): Promise<T> {
+async function withRetries<T>(
+  sourceId: string,
+  url: string,
+  options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>,
+  attempt: () => Promise<T>,
+): Promise<T> {
   let last: RetryableError | undefined;
   for (let i = 0; i < options.attempts; i++) {
     try {
@@ -191,7 +255,8 @@ async function withRetries<T>(sourceId: string, url: string, options: Required<O
     } catch (error) {
       if (!(error instanceof RetryableError)) throw error;
       last = error;
-      if (i + 1 < options.attempts) await sleep(Math.min(60_000, error.retryAfterMs ?? options.backoffMs * 2 ** i * (0.5 + Math.random() / 2)));
+      if (i + 1 < options.attempts)
+        await sleep(Math.min(60_000, error.retryAfterMs ?? options.backoffMs * 2 ** i * (0.5 + Math.random() / 2)));
     }
   }
   throw new SourceFetchError(sourceId, `${last?.message ?? 'failed'} (after ${options.attempts} attempts)`);
@@ -209,14 +274,22 @@ export interface DownloadRequest {
  * Fetches a publication (main file and companions). With validators from the last stored version,
  * a 304 on the main file ends the fetch: nothing is downloaded.
  */
-export async function fetchVersion(sourceId: string, request: DownloadRequest, validators: Validators, fetchOptions: FetchOptions = {}): Promise<FetchOutcome> {
+export async function fetchVersion(
+  sourceId: string,
+  request: DownloadRequest,
+  validators: Validators,
+  fetchOptions: FetchOptions = {},
+): Promise<FetchOutcome> {
   const options = { ...DEFAULTS, ...fetchOptions };
   await assertFetchableUrl(sourceId, request.url, options.allowPrivateHosts ?? false);
-  for (const url of Object.values(request.companions ?? {})) await assertFetchableUrl(sourceId, url, options.allowPrivateHosts ?? false);
+  for (const url of Object.values(request.companions ?? {}))
+    await assertFetchableUrl(sourceId, url, options.allowPrivateHosts ?? false);
   const directory = await mkdtemp(join(tmpdir(), `tradewatch-${sourceId}-`));
   const cleanup = (): Promise<void> => rm(directory, { recursive: true, force: true });
   try {
-    const main = await withRetries(sourceId, request.url, options, () => downloadOnce(sourceId, request.url, request.name, directory, validators, options));
+    const main = await withRetries(sourceId, request.url, options, () =>
+      downloadOnce(sourceId, request.url, request.name, directory, validators, options),
+    );
     if (!main) {
       await cleanup();
       return { notModified: true };
@@ -225,7 +298,9 @@ export async function fetchVersion(sourceId: string, request: DownloadRequest, v
     const digests = [main.sha256];
     let bytes = main.bytes;
     for (const [name, url] of Object.entries(request.companions ?? {})) {
-      const file = await withRetries(sourceId, url, options, () => downloadOnce(sourceId, url, name, directory, {}, options));
+      const file = await withRetries(sourceId, url, options, () =>
+        downloadOnce(sourceId, url, name, directory, {}, options),
+      );
       if (!file) throw new SourceFetchError(sourceId, `${url} answered 304 to an unconditional GET`);
       bytes += file.bytes;
       digests.push(file.sha256);
@@ -276,12 +351,17 @@ export async function hashFiles(paths: readonly string[]): Promise<string> {
  * domain is its last two labels.
  */
 const TWO_LABEL_SUFFIXES: ReadonlySet<string> = new Set(
-  'co.uk org.uk gov.uk ac.uk com.au gov.au org.au net.au co.nz govt.nz co.jp go.jp com.cn gov.cn com.br gov.br co.in gov.in com.sg gov.sg com.hk gov.hk co.za gov.za'.split(' '),
+  'co.uk org.uk gov.uk ac.uk com.au gov.au org.au net.au co.nz govt.nz co.jp go.jp com.cn gov.cn com.br gov.br co.in gov.in com.sg gov.sg com.hk gov.hk co.za gov.za'.split(
+    ' ',
+  ),
 );
 
 /** The registrable domain of a host (`bis.gov` for `www.bis.gov`); an IP address is its own. */
 export function registrableDomain(host: string): string {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const name = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (isIP(name)) return name;
   const labels = name.split('.');
   const keep = labels.length >= 3 && TWO_LABEL_SUFFIXES.has(labels.slice(-2).join('.')) ? 3 : 2;
@@ -345,7 +425,10 @@ export function pageLinks(html: string, pageUrl: string): string[] {
 /** The date an eight-digit `date` group stands for (UTC ms), or undefined when it is none. */
 function linkDate(digits: string | undefined, format: SourceDiscovery['dateFormat']): number | undefined {
   if (!digits || !format || !/^\d{8}$/.test(digits)) return undefined;
-  const [year, month, day] = format === 'MMDDYYYY' ? [digits.slice(4), digits.slice(0, 2), digits.slice(2, 4)] : [digits.slice(0, 4), digits.slice(4, 6), digits.slice(6)];
+  const [year, month, day] =
+    format === 'MMDDYYYY'
+      ? [digits.slice(4), digits.slice(0, 2), digits.slice(2, 4)]
+      : [digits.slice(0, 4), digits.slice(4, 6), digits.slice(6)];
   const [y, m, d] = [Number(year), Number(month), Number(day)];
   const time = Date.UTC(y, m - 1, d);
   const date = new Date(time);
@@ -357,7 +440,10 @@ function linkDate(digits: string | undefined, format: SourceDiscovery['dateForma
  * several, the one whose `date` group is the latest date (`dateFormat`), else the last on the page.
  * Undefined when none matches.
  */
-export function chooseLink(links: readonly string[], discovery: Pick<SourceDiscovery, 'linkPattern' | 'dateFormat'>): string | undefined {
+export function chooseLink(
+  links: readonly string[],
+  discovery: Pick<SourceDiscovery, 'linkPattern' | 'dateFormat'>,
+): string | undefined {
   const pattern = new RegExp(discovery.linkPattern, 'i');
   let chosen: { url: string; date: number | undefined } | undefined;
   for (const url of links) {
@@ -366,7 +452,8 @@ export function chooseLink(links: readonly string[], discovery: Pick<SourceDisco
     const date = linkDate(match.groups?.date, discovery.dateFormat);
     // A dated link beats an undated one; the later date wins; on a tie, or among undated links, the
     // later one on the page does.
-    const better = !chosen || (date === undefined ? chosen.date === undefined : chosen.date === undefined || date >= chosen.date);
+    const better =
+      !chosen || (date === undefined ? chosen.date === undefined : chosen.date === undefined || date >= chosen.date);
     if (better) chosen = { url, date };
   }
   return chosen?.url;
@@ -378,10 +465,15 @@ export function chooseLink(links: readonly string[], discovery: Pick<SourceDisco
  * the link (`chooseLink`) and refuses one to another site. Every failure is a SourceFetchError whose
  * reason starts with `discover:`, so nothing is stored and the run raises one source-health event.
  */
-export async function discoverLink(sourceId: string, discovery: SourceDiscovery, fetchOptions: FetchOptions = {}): Promise<string> {
+export async function discoverLink(
+  sourceId: string,
+  discovery: SourceDiscovery,
+  fetchOptions: FetchOptions = {},
+): Promise<string> {
   const options = { ...DEFAULTS, ...fetchOptions };
   const allowPrivate = options.allowPrivateHosts ?? false;
-  const fail = (reason: string, cause?: unknown): SourceFetchError => new SourceFetchError(sourceId, `discover: ${reason}`, cause === undefined ? undefined : { cause });
+  const fail = (reason: string, cause?: unknown): SourceFetchError =>
+    new SourceFetchError(sourceId, `discover: ${reason}`, cause === undefined ? undefined : { cause });
   let page: URL;
   try {
     page = await assertFetchableUrl(sourceId, discovery.page, allowPrivate);
@@ -392,7 +484,9 @@ export async function discoverLink(sourceId: string, discovery: SourceDiscovery,
   try {
     let fetched;
     try {
-      fetched = await withRetries(sourceId, page.href, options, () => downloadOnce(sourceId, page.href, 'page.html', directory, {}, options));
+      fetched = await withRetries(sourceId, page.href, options, () =>
+        downloadOnce(sourceId, page.href, 'page.html', directory, {}, options),
+      );
     } catch (error) {
       throw error instanceof SourceFetchError ? fail(error.reason, error) : error;
     }
@@ -402,7 +496,9 @@ export async function discoverLink(sourceId: string, discovery: SourceDiscovery,
     if (!link) throw fail(`no link matching /${discovery.linkPattern}/ on ${page.href}`);
     const linkHost = new URL(link).hostname;
     if (!isAllowedLinkHost(page.hostname, linkHost)) {
-      throw fail(`refused ${link} found on ${page.href}: ${linkHost} is neither ${page.hostname} nor within ${registrableDomain(page.hostname)}`);
+      throw fail(
+        `refused ${link} found on ${page.href}: ${linkHost} is neither ${page.hostname} nor within ${registrableDomain(page.hostname)}`,
+      );
     }
     return link;
   } finally {

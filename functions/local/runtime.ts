@@ -21,7 +21,13 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient, ensureTable, snsClient, sqsClient } from '../aws/clients.ts';
 import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchConfig } from '../config/config.ts';
@@ -108,7 +114,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const dynalite = await startDynalite(persist ? join(home, 'dynamodb') : undefined);
       stops.push(dynalite.stop);
       dynamoEndpoint = dynalite.endpoint;
-      parts.push(persist ? `embedded DynamoDB (dynalite, state in ${join(home, 'dynamodb')})` : 'embedded DynamoDB (dynalite, in memory)');
+      parts.push(
+        persist
+          ? `embedded DynamoDB (dynalite, state in ${join(home, 'dynamodb')})`
+          : 'embedded DynamoDB (dynalite, in memory)',
+      );
     } else parts.push(`DynamoDB at ${dynamoEndpoint}`);
 
     let snsEndpoint = options.snsEndpoint ?? process.env.TRADEWATCH_SNS_ENDPOINT;
@@ -128,15 +138,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await ensureTable(dynamo, tableName);
     const alertsTopicArn = (await sns.send(new CreateTopicCommand({ Name: 'tradewatch-alerts' }))).TopicArn!;
     const operationsTopicArn = (await sns.send(new CreateTopicCommand({ Name: 'tradewatch-operations' }))).TopicArn!;
-    const deliveryQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'tradewatch-local-delivery' }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deliveryQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const deliveryQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'tradewatch-local-delivery' })))
+      .QueueUrl!;
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deliveryQueueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes!.QueueArn!;
     for (const topicArn of [alertsTopicArn, operationsTopicArn]) {
-      await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'sqs',
+          Endpoint: queueArn,
+          Attributes: { RawMessageDelivery: 'true' },
+        }),
+      );
     }
     const webhookUrl = process.env.TRADEWATCH_WEBHOOK_URL;
     const webhook = options.webhook ?? (webhookUrl ? { url: webhookUrl, secret: requireSecret() } : undefined);
     const outboxDir = join(home, 'outbox');
-    const subscriberQueues = options.config ? await createSubscriberQueues(options.config, { sns, sqs, alertsTopicArn, operationsTopicArn, outboxDir, env: options.env ?? process.env }) : [];
+    const subscriberQueues = options.config
+      ? await createSubscriberQueues(options.config, {
+          sns,
+          sqs,
+          alertsTopicArn,
+          operationsTopicArn,
+          outboxDir,
+          env: options.env ?? process.env,
+        })
+      : [];
     if (subscriberQueues.length) await mkdir(outboxDir, { recursive: true });
     const runtime: LocalRuntime = {
       home,
@@ -197,23 +226,48 @@ const OPERATIONS = 'operations';
  * its filter policy; then one for the operations recipients, which takes every health event. Every
  * webhook secret is resolved first, so a missing one stops the run before anything is polled.
  */
-async function createSubscriberQueues(config: TradewatchConfig, context: SubscriberQueueContext): Promise<SubscriberQueue[]> {
+async function createSubscriberQueues(
+  config: TradewatchConfig,
+  context: SubscriberQueueContext,
+): Promise<SubscriberQueue[]> {
   const plans = config.subscribers.map((subscriber, index) => ({
     id: subscriber.id,
     policy: filterPolicyFor(subscriber),
-    topicArns: subscriber.filters.includeHealth ? [context.alertsTopicArn, context.operationsTopicArn] : [context.alertsTopicArn],
+    topicArns: subscriber.filters.includeHealth
+      ? [context.alertsTopicArn, context.operationsTopicArn]
+      : [context.alertsTopicArn],
     targets: [subscriberTarget(subscriber, index, context)],
   }));
   const operationsTargets: DeliveryTarget[] = [];
-  if (config.operations?.email) operationsTargets.push({ channel: 'email', to: config.operations.email, file: join(context.outboxDir, `${OPERATIONS}.email.txt`) });
-  if (config.operations?.sms) operationsTargets.push({ channel: 'sms', to: config.operations.sms, file: join(context.outboxDir, `${OPERATIONS}.sms.txt`) });
+  if (config.operations?.email)
+    operationsTargets.push({
+      channel: 'email',
+      to: config.operations.email,
+      file: join(context.outboxDir, `${OPERATIONS}.email.txt`),
+    });
+  if (config.operations?.sms)
+    operationsTargets.push({
+      channel: 'sms',
+      to: config.operations.sms,
+      file: join(context.outboxDir, `${OPERATIONS}.sms.txt`),
+    });
   // Health events go to the operations topic, or to the alerts topic when a run has no operations topic.
-  if (operationsTargets.length) plans.push({ id: OPERATIONS, policy: { changeType: [HEALTH_CHANGE_TYPE] }, topicArns: [context.alertsTopicArn, context.operationsTopicArn], targets: operationsTargets });
+  if (operationsTargets.length)
+    plans.push({
+      id: OPERATIONS,
+      policy: { changeType: [HEALTH_CHANGE_TYPE] },
+      topicArns: [context.alertsTopicArn, context.operationsTopicArn],
+      targets: operationsTargets,
+    });
 
   const queues: SubscriberQueue[] = [];
   for (const plan of plans) {
     const queueName = plan.id === OPERATIONS ? 'tradewatch-operations-delivery' : `tradewatch-sub-${plan.id}`;
-    const queueUrl = await subscribeQueue(context.sns, context.sqs, { queueName, topicArns: plan.topicArns, policy: plan.policy });
+    const queueUrl = await subscribeQueue(context.sns, context.sqs, {
+      queueName,
+      topicArns: plan.topicArns,
+      policy: plan.policy,
+    });
     queues.push({ id: plan.id, queueUrl, policy: plan.policy, targets: plan.targets });
   }
   return queues;
@@ -227,7 +281,15 @@ function subscriberTarget(subscriber: Subscriber, index: number, context: Subscr
     case 'sms':
       return { channel: 'sms', to: channel.phoneNumber, file: join(context.outboxDir, `${subscriber.id}.sms.txt`) };
     case 'webhook':
-      return { channel: 'webhook', to: channel.url, webhook: { url: channel.url, secret: localWebhookSecret(subscriber, index, context.env), allowPrivateHosts: channel.allowPrivateHosts } };
+      return {
+        channel: 'webhook',
+        to: channel.url,
+        webhook: {
+          url: channel.url,
+          secret: localWebhookSecret(subscriber, index, context.env),
+          allowPrivateHosts: channel.allowPrivateHosts,
+        },
+      };
   }
 }
 
@@ -240,19 +302,32 @@ export function localSecretVariable(subscriberId: string): string {
  * A webhook's signing secret in local mode: the environment variable `secret.env` names; for a
  * Secrets Manager or SSM secret, which local mode does not read, TRADEWATCH_SECRET_<ID>.
  */
-export function localWebhookSecret(subscriber: Subscriber, index: number, env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function localWebhookSecret(
+  subscriber: Subscriber,
+  index: number,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   if (subscriber.channel.type !== 'webhook') throw new Error(`subscriber "${subscriber.id}" is not a webhook`);
   const secret = subscriber.channel.secret;
   const path = `subscribers[${index}].channel.secret`;
   if ('env' in secret) {
     const value = env[secret.env];
-    if (!value) throw ConfigError.fromIssues([{ path: `${path}.env`, message: `environment variable ${secret.env} is not set` }]);
+    if (!value)
+      throw ConfigError.fromIssues([{ path: `${path}.env`, message: `environment variable ${secret.env} is not set` }]);
     return value;
   }
   const override = env[localSecretVariable(subscriber.id)];
   if (override) return override;
-  const [key, what] = 'secretsManagerSecret' in secret ? ['secretsManagerSecret', 'a Secrets Manager secret'] : ['ssmParameter', 'an SSM parameter'];
-  throw ConfigError.fromIssues([{ path: `${path}.${key}`, message: `${what} is not read in local mode; set ${localSecretVariable(subscriber.id)} to the signing secret, or use { "env": "<VARIABLE>" }` }]);
+  const [key, what] =
+    'secretsManagerSecret' in secret
+      ? ['secretsManagerSecret', 'a Secrets Manager secret']
+      : ['ssmParameter', 'an SSM parameter'];
+  throw ConfigError.fromIssues([
+    {
+      path: `${path}.${key}`,
+      message: `${what} is not read in local mode; set ${localSecretVariable(subscriber.id)} to the signing secret, or use { "env": "<VARIABLE>" }`,
+    },
+  ]);
 }
 
 /**
@@ -264,7 +339,10 @@ export function localWebhookSecret(subscriber: Subscriber, index: number, env: R
  * subscriber's filter policy selects, once per subscriber, each delivery passed to `show`. The
  * operations recipients' health events are delivered and shown in both cases.
  */
-export async function deliverQueued(runtime: LocalRuntime, show: (alert: DeliveredAlert) => void): Promise<DeliveredAlert[]> {
+export async function deliverQueued(
+  runtime: LocalRuntime,
+  show: (alert: DeliveredAlert) => void,
+): Promise<DeliveredAlert[]> {
   const hasSubscribers = runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
   const catchAll = await deliverCatchAll(runtime, hasSubscribers ? () => undefined : show);
   const delivered = hasSubscribers ? [] : catchAll;
@@ -281,10 +359,20 @@ export async function deliverQueued(runtime: LocalRuntime, show: (alert: Deliver
   return delivered;
 }
 
-async function deliverCatchAll(runtime: LocalRuntime, show: (alert: DeliveredAlert) => void): Promise<DeliveredAlert[]> {
+async function deliverCatchAll(
+  runtime: LocalRuntime,
+  show: (alert: DeliveredAlert) => void,
+): Promise<DeliveredAlert[]> {
   const delivered: DeliveredAlert[] = [];
   for (;;) {
-    const { Messages = [] } = await runtime.sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.deliveryQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await runtime.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: runtime.deliveryQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     if (Messages.length === 0) break;
     for (const message of Messages) {
       const event = decodeDelivered(message.Body ?? '');
@@ -305,20 +393,36 @@ async function deliverCatchAll(runtime: LocalRuntime, show: (alert: DeliveredAle
       show(alert);
     }
     await runtime.sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: runtime.deliveryQueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: runtime.deliveryQueueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
     );
   }
   return delivered;
 }
 
 /** One event to one target, at most once: the receipt is per subscriber and channel. */
-async function deliverOnce(runtime: LocalRuntime, subscriber: string, target: DeliveryTarget, event: TradewatchEvent): Promise<DeliveredAlert | undefined> {
+async function deliverOnce(
+  runtime: LocalRuntime,
+  subscriber: string,
+  target: DeliveryTarget,
+  event: TradewatchEvent,
+): Promise<DeliveredAlert | undefined> {
   const receipt = subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
   if (!(await runtime.store.claimDelivery(receipt, event.id, new Date()))) return undefined;
   try {
     switch (target.channel) {
       case 'email': {
-        const text = [`To: ${target.to}`, `Subject: ${renderSubject(event)}`, `Event-Id: ${event.id}`, '', renderText(event), '', ''].join('\n');
+        const text = [
+          `To: ${target.to}`,
+          `Subject: ${renderSubject(event)}`,
+          `Event-Id: ${event.id}`,
+          '',
+          renderText(event),
+          '',
+          '',
+        ].join('\n');
         await appendFile(target.file, text);
         return { event, delivery: { subscriber, channel: 'email', to: target.to, text } };
       }
@@ -330,7 +434,11 @@ async function deliverOnce(runtime: LocalRuntime, subscriber: string, target: De
       case 'webhook': {
         const body = JSON.stringify(event);
         const result = await deliverWebhook(target.webhook, event.id, body);
-        const alert: DeliveredAlert = { event, delivery: { subscriber, channel: 'webhook', to: target.to, text: body }, webhook: { delivered: result.delivered, attempts: result.attempts } };
+        const alert: DeliveredAlert = {
+          event,
+          delivery: { subscriber, channel: 'webhook', to: target.to, text: body },
+          webhook: { delivered: result.delivered, attempts: result.attempts },
+        };
         if (result.error) alert.webhook!.error = result.error;
         return alert;
       }
@@ -352,7 +460,9 @@ export function describeDelivery(alert: DeliveredAlert): string {
     case 'sms':
       return `${rule}\nSMS to ${delivery.subscriber} (${delivery.to})\n${delivery.text}`;
     case 'webhook': {
-      const outcome = alert.webhook?.delivered ? `delivered (${alert.webhook.attempts} attempt(s))` : `FAILED: ${alert.webhook?.error ?? 'unknown error'}`;
+      const outcome = alert.webhook?.delivered
+        ? `delivered (${alert.webhook.attempts} attempt(s))`
+        : `FAILED: ${alert.webhook?.error ?? 'unknown error'}`;
       return `${rule}\nwebhook to ${delivery.subscriber} (${delivery.to}): ${outcome}\n${renderSubject(alert.event)}`;
     }
   }

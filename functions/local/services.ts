@@ -26,7 +26,9 @@ export async function startDynalite(path?: string): Promise<EmbeddedDynamo> {
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
   if (path) await mkdir(path, { recursive: true });
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    server.listen(0, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+  );
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -33,7 +33,10 @@ export function describeState(meta: SourceMeta | undefined): SourceState {
 }
 
 /** The stored state of each source id, or undefined when there is no state to read. */
-export async function readSourceStates(sourceIds: readonly string[], home?: string): Promise<Map<string, SourceState> | undefined> {
+export async function readSourceStates(
+  sourceIds: readonly string[],
+  home?: string,
+): Promise<Map<string, SourceState> | undefined> {
   const folder = resolve(home ?? process.env.TRADEWATCH_HOME ?? '.tradewatch');
   if (!process.env.TRADEWATCH_DYNAMODB_ENDPOINT && !existsSync(join(folder, 'dynamodb'))) return undefined;
   const runtime = await startLocalRuntime({ home: folder });

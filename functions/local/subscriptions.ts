@@ -10,7 +10,14 @@
  * What a subscriber receives is then what SNS would deliver to it.
  */
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { TradewatchEvent } from '../core/events.ts';
 import { matchesFilterPolicy, type FilterAttribute, type FilterPolicy } from '../core/filter-policy.ts';
 import { decodeDelivered } from '../delivery/sns-publisher.ts';
@@ -48,12 +55,15 @@ export interface SubscribeQueueOptions {
 /** Creates the queue and subscribes it (raw delivery, so the attributes reach the consumer). */
 export async function subscribeQueue(sns: SNSClient, sqs: SQSClient, options: SubscribeQueueOptions): Promise<string> {
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: options.queueName }))).QueueUrl!;
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
+    .Attributes!.QueueArn!;
   const emulatorPolicy = options.policy ? emulatorFilterPolicy(options.policy) : undefined;
   const attributes: Record<string, string> = { RawMessageDelivery: 'true' };
   if (emulatorPolicy) attributes.FilterPolicy = JSON.stringify(emulatorPolicy);
   for (const topicArn of options.topicArns) {
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: attributes }));
+    await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: attributes }),
+    );
   }
   return queueUrl;
 }
@@ -61,7 +71,10 @@ export async function subscribeQueue(sns: SNSClient, sqs: SQSClient, options: Su
 function attributesOf(message: Message): Record<string, FilterAttribute> {
   const attributes: Record<string, FilterAttribute> = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    attributes[name] = { ...(value.DataType ? { DataType: value.DataType } : {}), ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}) };
+    attributes[name] = {
+      ...(value.DataType ? { DataType: value.DataType } : {}),
+      ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+    };
   }
   return attributes;
 }
@@ -71,18 +84,37 @@ function attributesOf(message: Message): Record<string, FilterAttribute> {
  * deleted once delivered; a message the policy does not select is deleted unseen. A `deliver` that
  * throws leaves the rest of its batch in the queue.
  */
-export async function drainSelected(sqs: SQSClient, queueUrl: string, policy: FilterPolicy | undefined, deliver: (event: TradewatchEvent) => Promise<void>): Promise<void> {
+export async function drainSelected(
+  sqs: SQSClient,
+  queueUrl: string,
+  policy: FilterPolicy | undefined,
+  deliver: (event: TradewatchEvent) => Promise<void>,
+): Promise<void> {
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     if (Messages.length === 0) return;
     const done: Message[] = [];
     try {
       for (const message of Messages) {
-        if (!policy || matchesFilterPolicy(policy, attributesOf(message))) await deliver(decodeDelivered(message.Body ?? ''));
+        if (!policy || matchesFilterPolicy(policy, attributesOf(message)))
+          await deliver(decodeDelivered(message.Body ?? ''));
         done.push(message);
       }
     } finally {
-      if (done.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      if (done.length)
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
     }
   }
 }

@@ -177,7 +177,12 @@ function wordEnds(text: string): string[] {
 
 /** Keys of a joined run of words (or of a word, against joined runs): its text, and its one-edit neighbourhood. */
 function spanTextKeys(text: string, abjad: boolean | undefined, neighbourhood = text.length >= 5): KeyGroup[] {
-  return neighbourhood ? [['w', [text]], [`${script(abjad)}d`, deletions(text, 1)]] : [['w', [text]]];
+  return neighbourhood
+    ? [
+        ['w', [text]],
+        [`${script(abjad)}d`, deletions(text, 1)],
+      ]
+    : [['w', [text]]];
 }
 
 interface Entry<T> {
@@ -302,9 +307,11 @@ export class NameIndex {
         id = this.tokenEntries.push({ item: token, names: [], masks: [] }) - 1;
         this.tokenIds.set(key, id);
         this.tokenKeys.add(wordKeys(token, 'store'), id);
-        if (token.kind === 'name' && this.skeletonsBuilt[script(token.abjad)]) this.tokenKeys.add(skeletonKeys(token, script(token.abjad)), id);
+        if (token.kind === 'name' && this.skeletonsBuilt[script(token.abjad)])
+          this.tokenKeys.add(skeletonKeys(token, script(token.abjad)), id);
         this.tokenKeys.scripts[script(token.abjad)] += 1;
-        if (token.kind === 'name' && token.text.length >= 5) for (const key of wordEnds(token.text)) this.ends.add(`${script(token.abjad)}${token.text.length}${key}`);
+        if (token.kind === 'name' && token.text.length >= 5)
+          for (const key of wordEnds(token.text)) this.ends.add(`${script(token.abjad)}${token.text.length}${key}`);
       }
       const entry = this.tokenEntries[id]!;
       if (entry.names[entry.names.length - 1] === position) entry.masks[entry.masks.length - 1]! |= bit(i);
@@ -358,10 +365,12 @@ export class NameIndex {
     if (!this.skeletonsBuilt[of]) {
       this.skeletonsBuilt[of] = true;
       this.tokenEntries.forEach((entry, id) => {
-        if (entry.item.kind === 'name' && script(entry.item.abjad) === of) this.tokenKeys.add(skeletonKeys(entry.item, of), id);
+        if (entry.item.kind === 'name' && script(entry.item.abjad) === of)
+          this.tokenKeys.add(skeletonKeys(entry.item, of), id);
       });
       this.spanEntries.forEach((entry, id) => {
-        if (entry.item.abjad !== undefined && script(entry.item.abjad) === of) this.spanKeys.add(skeletonKeys(entry.item, of), id);
+        if (entry.item.abjad !== undefined && script(entry.item.abjad) === of)
+          this.spanKeys.add(skeletonKeys(entry.item, of), id);
       });
     }
     return this.tokenKeys.scripts[of] + this.spanKeys.scripts[of] > 0;
@@ -379,10 +388,12 @@ export class NameIndex {
     if (token.kind === 'name') {
       const otherScript = other(token.abjad);
       tokens = this.tokenKeys.collect(wordKeys(token, 'lookup'), tokenCount);
-      if (this.tokenKeys.scripts[otherScript] && this.skeletons(otherScript)) this.tokenKeys.collect(skeletonKeys(token, otherScript), tokenCount, tokens);
+      if (this.tokenKeys.scripts[otherScript] && this.skeletons(otherScript))
+        this.tokenKeys.collect(skeletonKeys(token, otherScript), tokenCount, tokens);
       if (spanCount) {
         spans = this.spanKeys.collect(spanTextKeys(token.text, token.abjad), spanCount);
-        if (this.spanKeys.scripts[otherScript] && this.skeletons(otherScript)) this.spanKeys.collect(skeletonKeys(token, otherScript), spanCount, spans);
+        if (this.spanKeys.scripts[otherScript] && this.skeletons(otherScript))
+          this.spanKeys.collect(skeletonKeys(token, otherScript), spanCount, spans);
       }
     } else {
       tokens = this.tokenKeys.collect([['w', [token.text]]], tokenCount);
@@ -410,10 +421,12 @@ export class NameIndex {
       const otherScript = other(span.abjad);
       const [tokenCount, spanCount] = [this.tokenEntries.length, this.spanEntries.length];
       tokens = this.tokenKeys.collect(spanTextKeys(span.text, span.abjad, this.mayJoin(span)), tokenCount);
-      if (this.tokenKeys.scripts[otherScript] && this.skeletons(otherScript)) this.tokenKeys.collect(skeletonKeys(span, otherScript), tokenCount, tokens);
+      if (this.tokenKeys.scripts[otherScript] && this.skeletons(otherScript))
+        this.tokenKeys.collect(skeletonKeys(span, otherScript), tokenCount, tokens);
       if (spanCount) {
         spans = this.spanKeys.collect([['w', [span.text]]], spanCount);
-        if (this.spanKeys.scripts[otherScript] && this.skeletons(otherScript)) this.spanKeys.collect(skeletonKeys(span, otherScript), spanCount, spans);
+        if (this.spanKeys.scripts[otherScript] && this.skeletons(otherScript))
+          this.spanKeys.collect(skeletonKeys(span, otherScript), spanCount, spans);
       }
     }
     matched = {
@@ -430,14 +443,21 @@ export class NameIndex {
   /** Positions of the indexed names that may score `threshold` or more against `name`. */
   candidates(name: PreparedName, threshold = DEFAULT_THRESHOLD): number[] {
     const count = this.names.length;
-    if (threshold <= LOSSLESS_ABOVE) return this.names.map((_, i) => i).filter((i) => !kindsConflict(name.kind, this.names[i]!.kind));
+    if (threshold <= LOSSLESS_ABOVE)
+      return this.names.map((_, i) => i).filter((i) => !kindsConflict(name.kind, this.names[i]!.kind));
     if (this.stamp.length < count) {
       this.stamp = new Int32Array(Math.max(count, this.stamp.length * 2));
       this.queryHits = new Int32Array(this.stamp.length);
       this.nameHits = new Int32Array(this.stamp.length);
       this.generation = 0;
     }
-    const visiting: Visit = { generation: ++this.generation, stamp: this.stamp, queryHits: this.queryHits, nameHits: this.nameHits, touched: [] };
+    const visiting: Visit = {
+      generation: ++this.generation,
+      stamp: this.stamp,
+      queryHits: this.queryHits,
+      nameHits: this.nameHits,
+      touched: [],
+    };
     const { touched } = visiting;
     const tokens = name.tokens;
     for (let i = 0; i < tokens.length; i++) {
@@ -472,8 +492,14 @@ export class NameIndex {
       // An initial, not looked up, may stand for one word of the other name (a name word weighs 1).
       const queryHits = this.queryHits[position]!;
       const nameHits = this.nameHits[position]!;
-      const hitQuery = Math.min(name.totalWeight, queryFixed + maskWeight(queryWeights, queryHits) + this.initials[position]!);
-      const hitName = Math.min(indexed.totalWeight, this.fixedWeights[position]! + maskWeight(this.bitWeights[position]!, nameHits) + queryInitials);
+      const hitQuery = Math.min(
+        name.totalWeight,
+        queryFixed + maskWeight(queryWeights, queryHits) + this.initials[position]!,
+      );
+      const hitName = Math.min(
+        indexed.totalWeight,
+        this.fixedWeights[position]! + maskWeight(this.bitWeights[position]!, nameHits) + queryInitials,
+      );
       const countries = name.countries.length > 0 && indexed.countries.length > 0;
       let totalQuery = name.totalWeight;
       let totalName = indexed.totalWeight;
@@ -485,9 +511,14 @@ export class NameIndex {
         const indexedBits = this.bits[position]!;
         totalQuery -= commonSaving(queryBits, queryHits);
         totalName -= commonSaving(indexedBits, nameHits);
-        if (mayRaise(name, queryBits, queryHits, indexedBits, nameHits) || mayRaise(indexed, indexedBits, nameHits, queryBits, queryHits)) floor = DEFAULT_THRESHOLD + (countries ? 0.03 : 0) + 1e-9;
+        if (
+          mayRaise(name, queryBits, queryHits, indexedBits, nameHits) ||
+          mayRaise(indexed, indexedBits, nameHits, queryBits, queryHits)
+        )
+          floor = DEFAULT_THRESHOLD + (countries ? 0.03 : 0) + 1e-9;
       }
-      if (Math.max(floor, scoreBound(hitQuery, totalQuery, hitName, totalName, countries)) >= threshold) out.push(position);
+      if (Math.max(floor, scoreBound(hitQuery, totalQuery, hitName, totalName, countries)) >= threshold)
+        out.push(position);
     }
     return out.sort((x, y) => x - y);
   }
@@ -577,7 +608,13 @@ function commonSaving(bits: NameBits, hits: number): number {
  * Whether score.ts may raise the pair to DEFAULT_THRESHOLD: `shorter` has a distinctive word and
  * every word with a counterpart, and every word of the other name without one is a common word.
  */
-function mayRaise(shorter: PreparedName, shorterBits: NameBits, shorterHits: number, longerBits: NameBits, longerHits: number): boolean {
+function mayRaise(
+  shorter: PreparedName,
+  shorterBits: NameBits,
+  shorterHits: number,
+  longerBits: NameBits,
+  longerHits: number,
+): boolean {
   return shorter.distinctive && (shorterBits.words & ~shorterHits) === 0 && (longerBits.uncommon & ~longerHits) === 0;
 }
 
@@ -624,15 +661,31 @@ function recordNames(record: RegisterRecord): PreparedName[] {
 class HitCollector {
   private readonly best = new Map<string, ScreeningHit>();
 
-  offer(record: RegisterRecord, recordName: PreparedName, watchlistIndex: number, watchlistName: PreparedName, score: number, explanation: () => string[]): void {
+  offer(
+    record: RegisterRecord,
+    recordName: PreparedName,
+    watchlistIndex: number,
+    watchlistName: PreparedName,
+    score: number,
+    explanation: () => string[],
+  ): void {
     const key = `${record.id}\u0000${watchlistIndex}`;
     const current = this.best.get(key);
     if (current && current.score >= score) return;
-    this.best.set(key, { recordId: record.id, recordName: recordName.normalized.original, watchlistIndex, watchlistName: watchlistName.normalized.original, score, explanation: explanation() });
+    this.best.set(key, {
+      recordId: record.id,
+      recordName: recordName.normalized.original,
+      watchlistIndex,
+      watchlistName: watchlistName.normalized.original,
+      score,
+      explanation: explanation(),
+    });
   }
 
   hits(): ScreeningHit[] {
-    return [...this.best.values()].sort((x, y) => y.score - x.score || x.recordId.localeCompare(y.recordId) || x.watchlistIndex - y.watchlistIndex);
+    return [...this.best.values()].sort(
+      (x, y) => y.score - x.score || x.recordId.localeCompare(y.recordId) || x.watchlistIndex - y.watchlistIndex,
+    );
   }
 }
 
@@ -640,27 +693,38 @@ class HitCollector {
  * Every (record, watchlist entry) pair where one of the record's names (primary or alias) scores at
  * least `threshold` against the entry, with the best-scoring names; found through a `NameIndex`.
  */
-export function screen(watchlist: readonly (string | WatchlistEntry)[], records: readonly RegisterRecord[], threshold = DEFAULT_THRESHOLD, options: NameIndexOptions = {}): ScreeningHit[] {
+export function screen(
+  watchlist: readonly (string | WatchlistEntry)[],
+  records: readonly RegisterRecord[],
+  threshold = DEFAULT_THRESHOLD,
+  options: NameIndexOptions = {},
+): ScreeningHit[] {
   const index = new NameIndex(options);
   for (const name of prepareWatchlist(watchlist)) index.add(name);
   const collector = new HitCollector();
   for (const record of records) {
     for (const name of recordNames(record)) {
-      for (const match of index.search(name, threshold)) collector.offer(record, name, match.index, index.names[match.index]!, match.score, () => match.explanation);
+      for (const match of index.search(name, threshold))
+        collector.offer(record, name, match.index, index.names[match.index]!, match.score, () => match.explanation);
     }
   }
   return collector.hits();
 }
 
 /** The same result as `screen`, by scoring every pair: the reference the index is measured against. */
-export function screenAllPairs(watchlist: readonly (string | WatchlistEntry)[], records: readonly RegisterRecord[], threshold = DEFAULT_THRESHOLD): ScreeningHit[] {
+export function screenAllPairs(
+  watchlist: readonly (string | WatchlistEntry)[],
+  records: readonly RegisterRecord[],
+  threshold = DEFAULT_THRESHOLD,
+): ScreeningHit[] {
   const prepared = prepareWatchlist(watchlist);
   const collector = new HitCollector();
   for (const record of records) {
     for (const name of recordNames(record)) {
       prepared.forEach((entry, position) => {
         const score = scoreValue(name, entry);
-        if (score >= threshold) collector.offer(record, name, position, entry, score, () => scorePrepared(name, entry).explanation);
+        if (score >= threshold)
+          collector.offer(record, name, position, entry, score, () => scorePrepared(name, entry).explanation);
       });
     }
   }

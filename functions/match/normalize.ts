@@ -64,7 +64,20 @@ export interface NormalizedName {
  * limited liability companies: `llc`), so they compare equal. Longer phrases are matched first.
  */
 export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
-  llc: ['llc', 'l l c', 'ooo', 'tov', 'too', 'limited liability company', 'limited liability co', 'obshchestvo s ogranichennoy otvetstvennostyu', 'obshchestvo s ogranichennoi otvetstvennostiu', 'obshchestvo s ogranichennoi otvetstvennostyu', 'fzllc', 'fz llc'],
+  llc: [
+    'llc',
+    'l l c',
+    'ooo',
+    'tov',
+    'too',
+    'limited liability company',
+    'limited liability co',
+    'obshchestvo s ogranichennoy otvetstvennostyu',
+    'obshchestvo s ogranichennoi otvetstvennostiu',
+    'obshchestvo s ogranichennoi otvetstvennostyu',
+    'fzllc',
+    'fz llc',
+  ],
   llp: ['llp', 'limited liability partnership'],
   ltd: ['ltd', 'limited', 'you xian gong si', 'youxiangongsi'],
   jsc: ['jsc', 'ao', 'joint stock company', 'joint stock co', 'aktsionernoe obshchestvo', 'aktsionernoye obshchestvo'],
@@ -109,10 +122,68 @@ export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
  * keeps its first word.
  */
 export const TITLES: readonly string[] = [
-  'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'lord', 'lady', 'hon', 'honorable', 'rev', 'reverend',
-  'sheikh', 'sheik', 'shaikh', 'shaykh', 'cheikh', 'haji', 'hajji', 'hadji', 'hajj', 'alhaj', 'alhajji',
-  'mullah', 'mulla', 'maulana', 'mawlana', 'mawlawi', 'maulawi', 'maulavi', 'mawlavi', 'maulvi', 'moulvi', 'moulavi', 'qari', 'imam', 'ayatollah', 'hojatoleslam', 'eng', 'engineer',
-  'general', 'gen', 'lieutenant', 'lt', 'colonel', 'col', 'major', 'maj', 'captain', 'capt', 'commander', 'cmdr', 'admiral', 'adm', 'brigadier', 'brig', 'sergeant', 'sgt',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'professor',
+  'sir',
+  'dame',
+  'lord',
+  'lady',
+  'hon',
+  'honorable',
+  'rev',
+  'reverend',
+  'sheikh',
+  'sheik',
+  'shaikh',
+  'shaykh',
+  'cheikh',
+  'haji',
+  'hajji',
+  'hadji',
+  'hajj',
+  'alhaj',
+  'alhajji',
+  'mullah',
+  'mulla',
+  'maulana',
+  'mawlana',
+  'mawlawi',
+  'maulawi',
+  'maulavi',
+  'mawlavi',
+  'maulvi',
+  'moulvi',
+  'moulavi',
+  'qari',
+  'imam',
+  'ayatollah',
+  'hojatoleslam',
+  'eng',
+  'engineer',
+  'general',
+  'gen',
+  'lieutenant',
+  'lt',
+  'colonel',
+  'col',
+  'major',
+  'maj',
+  'captain',
+  'capt',
+  'commander',
+  'cmdr',
+  'admiral',
+  'adm',
+  'brigadier',
+  'brig',
+  'sergeant',
+  'sgt',
 ];
 
 /**
@@ -120,7 +191,35 @@ export const TITLES: readonly string[] = [
  * low because they are frequent and often dropped or fused (`Abd al-Rahman` / `Abdulrahman`).
  */
 export const PARTICLES: readonly string[] = [
-  'the', 'of', 'and', 'for', 'de', 'del', 'della', 'der', 'den', 'van', 'von', 'la', 'le', 'les', 'el', 'al', 'da', 'di', 'du', 'dos', 'das', 'bin', 'ibn', 'bint', 'ben', 'y', 'e', 'et', 'und',
+  'the',
+  'of',
+  'and',
+  'for',
+  'de',
+  'del',
+  'della',
+  'der',
+  'den',
+  'van',
+  'von',
+  'la',
+  'le',
+  'les',
+  'el',
+  'al',
+  'da',
+  'di',
+  'du',
+  'dos',
+  'das',
+  'bin',
+  'ibn',
+  'bint',
+  'ben',
+  'y',
+  'e',
+  'et',
+  'und',
 ];
 
 const TITLE_SET = new Set(TITLES);
@@ -149,16 +248,82 @@ const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufe
  * of names drop them. Vowel marks, rare in names, become the vowel they write.
  */
 const ARABIC_LETTERS: Readonly<Record<string, string>> = {
-  '\u0621': '', '\u0622': 'a', '\u0623': 'a', '\u0624': 'u', '\u0625': 'i', '\u0626': 'i', '\u0627': 'a', '\u0671': 'a', '\u0628': 'b', '\u0629': 'a', '\u062a': 't', '\u062b': 'th',
-  '\u062c': 'j', '\u062d': 'h', '\u062e': 'kh', '\u062f': 'd', '\u0630': 'dh', '\u0631': 'r', '\u0632': 'z', '\u0633': 's', '\u0634': 'sh', '\u0635': 's', '\u0636': 'd', '\u0637': 't',
-  '\u0638': 'z', '\u0639': '', '\u063a': 'gh', '\u0641': 'f', '\u0642': 'q', '\u0643': 'k', '\u0644': 'l', '\u0645': 'm', '\u0646': 'n', '\u0647': 'h', '\u0648': 'w', '\u0649': 'a', '\u064a': 'y',
-  '\u067e': 'p', '\u0686': 'ch', '\u0698': 'zh', '\u06a9': 'k', '\u06af': 'g', '\u06cc': 'y', '\u06c0': 'a', '\u06c1': 'h', '\u06be': 'h', '\u06d2': 'y', '\u06ba': 'n', '\u0679': 't', '\u0688': 'd',
-  '\u0691': 'r', '\u067c': 't', '\u0689': 'd', '\u0693': 'r', '\u0681': 'dz', '\u0685': 'ts', '\u069a': 'sh', '\u0696': 'zh', '\u06ab': 'g', '\u06bc': 'n', '\u06d0': 'y', '\u06cd': 'y', '\u06d5': 'a',
-  '\u064e': 'a', '\u064f': 'u', '\u0650': 'i', '\u0640': '',
+  '\u0621': '',
+  '\u0622': 'a',
+  '\u0623': 'a',
+  '\u0624': 'u',
+  '\u0625': 'i',
+  '\u0626': 'i',
+  '\u0627': 'a',
+  '\u0671': 'a',
+  '\u0628': 'b',
+  '\u0629': 'a',
+  '\u062a': 't',
+  '\u062b': 'th',
+  '\u062c': 'j',
+  '\u062d': 'h',
+  '\u062e': 'kh',
+  '\u062f': 'd',
+  '\u0630': 'dh',
+  '\u0631': 'r',
+  '\u0632': 'z',
+  '\u0633': 's',
+  '\u0634': 'sh',
+  '\u0635': 's',
+  '\u0636': 'd',
+  '\u0637': 't',
+  '\u0638': 'z',
+  '\u0639': '',
+  '\u063a': 'gh',
+  '\u0641': 'f',
+  '\u0642': 'q',
+  '\u0643': 'k',
+  '\u0644': 'l',
+  '\u0645': 'm',
+  '\u0646': 'n',
+  '\u0647': 'h',
+  '\u0648': 'w',
+  '\u0649': 'a',
+  '\u064a': 'y',
+  '\u067e': 'p',
+  '\u0686': 'ch',
+  '\u0698': 'zh',
+  '\u06a9': 'k',
+  '\u06af': 'g',
+  '\u06cc': 'y',
+  '\u06c0': 'a',
+  '\u06c1': 'h',
+  '\u06be': 'h',
+  '\u06d2': 'y',
+  '\u06ba': 'n',
+  '\u0679': 't',
+  '\u0688': 'd',
+  '\u0691': 'r',
+  '\u067c': 't',
+  '\u0689': 'd',
+  '\u0693': 'r',
+  '\u0681': 'dz',
+  '\u0685': 'ts',
+  '\u069a': 'sh',
+  '\u0696': 'zh',
+  '\u06ab': 'g',
+  '\u06bc': 'n',
+  '\u06d0': 'y',
+  '\u06cd': 'y',
+  '\u06d5': 'a',
+  '\u064e': 'a',
+  '\u064f': 'u',
+  '\u0650': 'i',
+  '\u0640': '',
 };
 
 /** Whole Arabic words with a fixed romanization: the particles of names. */
-const ARABIC_WORDS: Readonly<Record<string, string>> = { '\u0628\u0646': 'bin', '\u0627\u0628\u0646': 'ibn', '\u0628\u0646\u062a': 'bint', '\u0627\u0644': 'al' };
+const ARABIC_WORDS: Readonly<Record<string, string>> = {
+  '\u0628\u0646': 'bin',
+  '\u0627\u0628\u0646': 'ibn',
+  '\u0628\u0646\u062a': 'bint',
+  '\u0627\u0644': 'al',
+};
 
 function romanizeArabicWord(word: string): string {
   const fixed = ARABIC_WORDS[word];
@@ -233,7 +398,19 @@ function tokenKind(word: string): TokenKind {
  * Titles written in Arabic script (Qari, Sheikh, Haji, Mullah, Mawlawi, Maulana, Doctor, Engineer), as
  * `foldText` romanizes them.
  */
-export const ABJAD_TITLES: readonly string[] = ['\u0642\u0627\u0631\u064a', '\u0634\u064a\u062e', '\u062d\u0627\u062c\u064a', '\u062d\u0627\u062c\u06cc', '\u062d\u0627\u062c', '\u0645\u0644\u0627', '\u0645\u0648\u0644\u0648\u064a', '\u0645\u0648\u0644\u0648\u06cc', '\u0645\u0648\u0644\u0627\u0646\u0627', '\u062f\u0643\u062a\u0648\u0631', '\u0645\u0647\u0646\u062f\u0633'].map(foldText);
+export const ABJAD_TITLES: readonly string[] = [
+  '\u0642\u0627\u0631\u064a',
+  '\u0634\u064a\u062e',
+  '\u062d\u0627\u062c\u064a',
+  '\u062d\u0627\u062c\u06cc',
+  '\u062d\u0627\u062c',
+  '\u0645\u0644\u0627',
+  '\u0645\u0648\u0644\u0648\u064a',
+  '\u0645\u0648\u0644\u0648\u06cc',
+  '\u0645\u0648\u0644\u0627\u0646\u0627',
+  '\u062f\u0643\u062a\u0648\u0631',
+  '\u0645\u0647\u0646\u062f\u0633',
+].map(foldText);
 const ABJAD_TITLE_SET = new Set(ABJAD_TITLES);
 
 /**
@@ -248,7 +425,8 @@ function trailingAcronym(name: string): { rest: string; acronym: string } | unde
   if (acronym.length < 2) return undefined;
   const words = foldText(match[1]!).split(' ').filter(Boolean);
   const initials = (list: string[]): string => list.map((w) => w[0]).join('');
-  if (acronym === initials(words) || acronym === initials(words.filter((w) => !PARTICLE_SET.has(w)))) return { rest: match[1]!, acronym: match[2]!.trim() };
+  if (acronym === initials(words) || acronym === initials(words.filter((w) => !PARTICLE_SET.has(w))))
+    return { rest: match[1]!, acronym: match[2]!.trim() };
   return undefined;
 }
 
@@ -271,7 +449,7 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
   const inSurname: boolean[] = [];
   const tokenStarts = new Set<number>();
   let hasLegalForm = false;
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const word = words[i]!;
     let phrase: { words: string[]; canonical: string } | undefined;
     if (kind !== 'person' && LEGAL_FIRST_WORDS.has(word)) {
@@ -303,12 +481,14 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
     kept = [];
     surnameTokens = 0;
     let leading = false;
-    const isTitle = (token: NameToken | undefined): boolean => token !== undefined && (token.abjad ? ABJAD_TITLE_SET.has(token.text) : TITLE_SET.has(token.text));
+    const isTitle = (token: NameToken | undefined): boolean =>
+      token !== undefined && (token.abjad ? ABJAD_TITLE_SET.has(token.text) : TITLE_SET.has(token.text));
     tokens.forEach((token, i) => {
       if (tokenStarts.has(i)) leading = true;
       // An abjad's titles are its own words: `adm` or `mr` from Arabic script is `Adam` or `Umar`.
       // Its article goes with a title that follows it (`الشيخ`, `al shykh`).
-      const title = isTitle(token) || (token.abjad && token.text === 'al' && isTitle(tokens[i + 1]) && tokens[i + 1]!.abjad);
+      const title =
+        isTitle(token) || (token.abjad && token.text === 'al' && isTitle(tokens[i + 1]) && tokens[i + 1]!.abjad);
       if (leading && title && tokens.length - removedTitles.length > 1) removedTitles.push(token.text);
       else {
         leading = false;
@@ -318,7 +498,14 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
     });
   }
   if (surnameTokens === kept.length) surnameTokens = 0;
-  const normalized: NormalizedName = { original: name, text: kept.map((t) => t.text).join(' '), tokens: kept, removedTitles, hasLegalForm, surnameTokens };
+  const normalized: NormalizedName = {
+    original: name,
+    text: kept.map((t) => t.text).join(' '),
+    tokens: kept,
+    removedTitles,
+    hasLegalForm,
+    surnameTokens,
+  };
   if (acronym) normalized.acronym = acronym.acronym;
   return normalized;
 }

@@ -84,7 +84,13 @@ export const EXTRA_WORD_FACTOR = 0.85;
 export const COMMON_EXTRA_WEIGHT = 0.15;
 
 /** What each kind of token weighs in the score. */
-export const TOKEN_WEIGHTS: Readonly<Record<TokenKind, number>> = { name: 1, number: 1, initial: 0.5, particle: 0.25, legal: 0.15 };
+export const TOKEN_WEIGHTS: Readonly<Record<TokenKind, number>> = {
+  name: 1,
+  number: 1,
+  initial: 0.5,
+  particle: 0.25,
+  legal: 0.15,
+};
 
 /** Schema names accepted for a side (FollowTheMoney's and tradewatch's), folded → record kind. */
 const SCHEMA_KINDS: Readonly<Record<string, RecordKind | undefined>> = {
@@ -172,9 +178,33 @@ export interface PreparedName {
 }
 
 /** Two-letter spellings of one sound, folded to one symbol: `kh` x, `sh`/`ch` $, `gh` k, `th` t, `dh` d, `dj`/`zh` j, `ph` f. */
-const DIGRAPHS: Readonly<Record<string, string>> = { dj: 'j', kh: 'x', sh: '$', ch: '$', th: 't', zh: 'j', dh: 'd', ph: 'f', gh: 'k' };
+const DIGRAPHS: Readonly<Record<string, string>> = {
+  dj: 'j',
+  kh: 'x',
+  sh: '$',
+  ch: '$',
+  th: 't',
+  zh: 'j',
+  dh: 'd',
+  ph: 'f',
+  gh: 'k',
+};
 /** Single letters folded: `q`, `k`, `c`, `g` k; `z` d; `p` b; vowels, the semivowels `w`, `y`, and `v` (a `w`) dropped (''). */
-const LETTERS: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', z: 'd', v: '', p: 'b', a: '', e: '', i: '', o: '', u: '', y: '', w: '' };
+const LETTERS: Readonly<Record<string, string>> = {
+  q: 'k',
+  c: 'k',
+  g: 'k',
+  z: 'd',
+  v: '',
+  p: 'b',
+  a: '',
+  e: '',
+  i: '',
+  o: '',
+  u: '',
+  y: '',
+  w: '',
+};
 
 /**
  * The consonants of a word, as an abjad writes them: vowels and the semivowels `w` and `y` (which
@@ -207,11 +237,18 @@ export function consonantSkeleton(word: string, digraphs = true): string {
 }
 
 /** A skeleton without a closing `h`, which romanizations add or drop (`Hamzah`, `Abdulla`). */
-export const withoutFinalH = (skeleton: string): string => (skeleton.length > 1 && skeleton.endsWith('h') ? skeleton.slice(0, -1) : skeleton);
+export const withoutFinalH = (skeleton: string): string =>
+  skeleton.length > 1 && skeleton.endsWith('h') ? skeleton.slice(0, -1) : skeleton;
 
 /** The other reading of a word's consonants (see `PreparedToken.skeletonAlt`), '' when the same. */
 function alternativeSkeleton(word: string, abjad: boolean, skeleton: string): string {
-  const alt = abjad ? (word.includes('th') ? consonantSkeleton(word.replace(/th/g, 's')) : '') : /[sztdkgc]h/.test(word) ? consonantSkeleton(word, false) : '';
+  const alt = abjad
+    ? word.includes('th')
+      ? consonantSkeleton(word.replace(/th/g, 's'))
+      : ''
+    : /[sztdkgc]h/.test(word)
+      ? consonantSkeleton(word, false)
+      : '';
   return alt === skeleton ? '' : alt;
 }
 
@@ -253,13 +290,26 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
       // are those of one of its words (`ayyub bashir` → `b$r`, as `bashir`) says nothing more than
       // that word: it gets no skeleton.
       const joinSkeletons = (alt: boolean): string => {
-        const skeleton = part.map((t) => (alt && t.skeletonAlt) || t.skeleton).join('').replace(/(.)\1+/g, '$1');
+        const skeleton = part
+          .map((t) => (alt && t.skeletonAlt) || t.skeleton)
+          .join('')
+          .replace(/(.)\1+/g, '$1');
         return part.every((t) => ((alt && t.skeletonAlt) || t.skeleton).length < skeleton.length) ? skeleton : '';
       };
       const skeleton = joinSkeletons(false);
       const skeletonAlt = part.some((t) => t.skeletonAlt) ? joinSkeletons(true) : '';
       const particleEnd = part[0]!.kind === 'particle' || part[part.length - 1]!.kind === 'particle';
-      spans.push({ start, end, text, words: part.map((t) => t.text).join(' '), weight: part.reduce((sum, t) => sum + t.weight, 0), abjad, skeleton, skeletonAlt: skeletonAlt === skeleton ? '' : skeletonAlt, particleEnd });
+      spans.push({
+        start,
+        end,
+        text,
+        words: part.map((t) => t.text).join(' '),
+        weight: part.reduce((sum, t) => sum + t.weight, 0),
+        abjad,
+        skeleton,
+        skeletonAlt: skeletonAlt === skeleton ? '' : skeletonAlt,
+        particleEnd,
+      });
     }
   }
   return spans;
@@ -286,7 +336,15 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
     };
   });
   const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);
-  return { normalized, tokens, totalWeight: tokens.reduce((sum, t) => sum + t.weight, 0), kind, countries: countries.map((c) => c.toUpperCase()), spans: prepareSpans(tokens), distinctive };
+  return {
+    normalized,
+    tokens,
+    totalWeight: tokens.reduce((sum, t) => sum + t.weight, 0),
+    kind,
+    countries: countries.map((c) => c.toUpperCase()),
+    spans: prepareSpans(tokens),
+    distinctive,
+  };
 }
 
 export interface ScoreOptions {
@@ -326,7 +384,8 @@ export function editDistance(a: string, b: string, max = Infinity): number {
       const bj = b.charCodeAt(j - 1);
       const cost = ai === bj ? 0 : 1;
       let value = Math.min(rows[prev + j]! + 1, rows[cur + j - 1]! + 1, rows[prev + j - 1]! + cost);
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) value = Math.min(value, rows[prev2 + j - 2]! + 1);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
+        value = Math.min(value, rows[prev2 + j - 2]! + 1);
       rows[cur + j] = value;
       if (value < rowMin) rowMin = value;
     }
@@ -380,13 +439,18 @@ function phoneticAlike(a: [string, string], b: [string, string]): boolean {
  */
 function skeletonSimilarity(a: string, b: string): TokenMatch {
   if (!a || !b) return NO_MATCH;
-  if (a === b || ((a.endsWith('h') || b.endsWith('h')) && withoutFinalH(a) === withoutFinalH(b))) return Math.min(a.length, b.length) >= 2 ? SAME_CONSONANTS : SAME_CONSONANT;
-  if (a.length >= 3 && b.length >= 3 && a.charCodeAt(0) === b.charCodeAt(0) && editDistance(a, b, 1) === 1) return CONSONANTS_ONE_EDIT;
+  if (a === b || ((a.endsWith('h') || b.endsWith('h')) && withoutFinalH(a) === withoutFinalH(b)))
+    return Math.min(a.length, b.length) >= 2 ? SAME_CONSONANTS : SAME_CONSONANT;
+  if (a.length >= 3 && b.length >= 3 && a.charCodeAt(0) === b.charCodeAt(0) && editDistance(a, b, 1) === 1)
+    return CONSONANTS_ONE_EDIT;
   return NO_MATCH;
 }
 
 /** The best of the readings of two skeletons (`skeleton`, `skeletonAlt`). */
-function readingsSimilarity(a: { skeleton: string; skeletonAlt: string }, b: { skeleton: string; skeletonAlt: string }): TokenMatch {
+function readingsSimilarity(
+  a: { skeleton: string; skeletonAlt: string },
+  b: { skeleton: string; skeletonAlt: string },
+): TokenMatch {
   let best = skeletonSimilarity(a.skeleton, b.skeleton);
   if (best === SAME_CONSONANTS || !(a.skeletonAlt || b.skeletonAlt)) return best;
   for (const x of [a.skeleton, a.skeletonAlt]) {
@@ -404,7 +468,8 @@ function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   const [short, long] = a.text.length <= b.text.length ? [a, b] : [b, a];
   const shortLength = short.text.length;
   const longLength = long.text.length;
-  const abbreviates = (shortLength >= 4 && shortLength <= 5 && longLength >= shortLength + 3) || (shortLength === 3 && longLength >= 8);
+  const abbreviates =
+    (shortLength >= 4 && shortLength <= 5 && longLength >= shortLength + 3) || (shortLength === 3 && longLength >= 8);
   if (abbreviates && long.text.startsWith(short.text)) return ABBREVIATION;
   if (shortLength >= 4 && short.stem === long.stem) return SAME_STEM;
   const limit = Math.floor(longLength / 2);
@@ -432,7 +497,8 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
     const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
     return word.kind === 'name' && word.text.startsWith(initial.text) ? INITIAL : NO_MATCH;
   }
-  if (a.kind === 'particle' || b.kind === 'particle') return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
+  if (a.kind === 'particle' || b.kind === 'particle')
+    return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
   if (a.abjad !== b.abjad) return readingsSimilarity(a, b);
   return wordSimilarity(a, b);
 }
@@ -473,7 +539,8 @@ export function spanMatch(x: PreparedSpan, y: PreparedSpan): TokenMatch {
   // A particle at either end belongs to the word beside it, not to the joined words.
   if (x.abjad === undefined || y.abjad === undefined || x.particleEnd || y.particleEnd) return NO_MATCH;
   // The same words on both sides are matched one by one, not joined.
-  if (x.abjad === y.abjad) return x.text === y.text && x.end - x.start !== y.end - y.start ? { sim: 1, how: 'joined' } : NO_MATCH;
+  if (x.abjad === y.abjad)
+    return x.text === y.text && x.end - x.start !== y.end - y.start ? { sim: 1, how: 'joined' } : NO_MATCH;
   const match = readingsSimilarity(x, y);
   return match === SAME_CONSONANTS ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
 }
@@ -487,12 +554,17 @@ function pushJoined(candidates: Candidate[], one: PreparedName, many: PreparedNa
       const match = joinedMatch(token, span);
       if (match.sim === 0) continue;
       const weight = token.weight + span.weight;
-      candidates.push(swap ? { a: range(span.start, span.end), b: [i], sim: match.sim, how: match.how, weight } : { a: [i], b: range(span.start, span.end), sim: match.sim, how: match.how, weight });
+      candidates.push(
+        swap
+          ? { a: range(span.start, span.end), b: [i], sim: match.sim, how: match.how, weight }
+          : { a: [i], b: range(span.start, span.end), sim: match.sim, how: match.how, weight },
+      );
     }
   }
 }
 
-const spanPairKey = (aStart: number, aLength: number, bStart: number, bLength: number): number => ((aStart * 4 + aLength) * 65536 + bStart) * 4 + bLength;
+const spanPairKey = (aStart: number, aLength: number, bStart: number, bLength: number): number =>
+  ((aStart * 4 + aLength) * 65536 + bStart) * 4 + bLength;
 
 /**
  * Adjacent words against adjacent words, joined: `abd al-rahman` ~ `abdal rahman`, `عبد الله` ~
@@ -510,18 +582,26 @@ function pushSpanPairs(candidates: Candidate[], a: PreparedName, b: PreparedName
   if (!pairs) return;
   const found = new Map<number, number>();
   for (const c of candidates) found.set(spanPairKey(c.a[0]!, c.a.length, c.b[0]!, c.b.length), c.sim);
-  const has = (aStart: number, aEnd: number, bStart: number, bEnd: number, sim: number): boolean => (found.get(spanPairKey(aStart, aEnd - aStart, bStart, bEnd - bStart)) ?? 0) >= sim;
+  const has = (aStart: number, aEnd: number, bStart: number, bEnd: number, sim: number): boolean =>
+    (found.get(spanPairKey(aStart, aEnd - aStart, bStart, bEnd - bStart)) ?? 0) >= sim;
   // Shorter pairs first, so that a longer one can be split into pairs of joined words too.
   pairs.sort((p, q) => p.x.end - p.x.start + p.y.end - p.y.start - (q.x.end - q.x.start + q.y.end - q.y.start));
   for (const { x, y, match } of pairs) {
     let splits = false;
     for (let i = x.start + 1; i < x.end && !splits; i++) {
-      for (let j = y.start + 1; j < y.end && !splits; j++) splits = has(x.start, i, y.start, j, match.sim) && has(i, x.end, j, y.end, match.sim);
+      for (let j = y.start + 1; j < y.end && !splits; j++)
+        splits = has(x.start, i, y.start, j, match.sim) && has(i, x.end, j, y.end, match.sim);
     }
     // Either way the pair is found: as a whole, or as the pairs it splits into.
     found.set(spanPairKey(x.start, x.end - x.start, y.start, y.end - y.start), match.sim);
     if (splits) continue;
-    candidates.push({ a: range(x.start, x.end), b: range(y.start, y.end), sim: match.sim, how: match.how, weight: x.weight + y.weight });
+    candidates.push({
+      a: range(x.start, x.end),
+      b: range(y.start, y.end),
+      sim: match.sim,
+      how: match.how,
+      weight: x.weight + y.weight,
+    });
   }
 }
 
@@ -551,7 +631,14 @@ function alignmentCandidates(a: PreparedName, b: PreparedName): Candidate[] {
   for (let i = 0; i < a.tokens.length; i++) {
     for (let j = 0; j < b.tokens.length; j++) {
       const match = tokenSimilarity(a.tokens[i]!, b.tokens[j]!);
-      if (match.sim > 0) candidates.push({ a: [i], b: [j], sim: match.sim, how: match.how, weight: a.tokens[i]!.weight + b.tokens[j]!.weight });
+      if (match.sim > 0)
+        candidates.push({
+          a: [i],
+          b: [j],
+          sim: match.sim,
+          how: match.how,
+          weight: a.tokens[i]!.weight + b.tokens[j]!.weight,
+        });
     }
   }
   pushJoined(candidates, a, b, false);
@@ -599,7 +686,11 @@ function anyUsed(positions: readonly number[], used: Uint8Array): boolean {
 }
 
 /** Marks a candidate's tokens used; their weight and how many are words. */
-function take(positions: readonly number[], tokens: readonly PreparedToken[], used: Uint8Array): { weight: number; words: number } {
+function take(
+  positions: readonly number[],
+  tokens: readonly PreparedToken[],
+  used: Uint8Array,
+): { weight: number; words: number } {
   let weight = 0;
   let words = 0;
   for (const i of positions) {
@@ -626,7 +717,9 @@ const STRONG_MATCH = 0.9;
  */
 export function organizationPair(a: PreparedName, b: PreparedName): boolean {
   for (const kind of [a.kind, b.kind]) if (kind === 'person' || kind === 'vessel' || kind === 'aircraft') return false;
-  return a.kind === 'organization' || b.kind === 'organization' || a.normalized.hasLegalForm || b.normalized.hasLegalForm;
+  return (
+    a.kind === 'organization' || b.kind === 'organization' || a.normalized.hasLegalForm || b.normalized.hasLegalForm
+  );
 }
 
 interface CommonExtras {
@@ -643,7 +736,14 @@ interface CommonExtras {
  * of the shorter one is found in it at one typo's grade or better and the shorter one has a
  * distinctive word (header, 5b); undefined when the rule does not apply or there are none.
  */
-function commonExtras(a: PreparedName, strongA: Uint8Array, usedA: Uint8Array, b: PreparedName, strongB: Uint8Array, usedB: Uint8Array): CommonExtras | undefined {
+function commonExtras(
+  a: PreparedName,
+  strongA: Uint8Array,
+  usedA: Uint8Array,
+  b: PreparedName,
+  strongB: Uint8Array,
+  usedB: Uint8Array,
+): CommonExtras | undefined {
   for (const [shorter, strong, longer, used] of [
     [a, strongA, b, usedB],
     [b, strongB, a, usedA],
@@ -665,8 +765,12 @@ function commonExtras(a: PreparedName, strongA: Uint8Array, usedA: Uint8Array, b
 function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | undefined): number {
   if (explanation) {
     explanation.push(`"${a.normalized.text}" vs "${b.normalized.text}"`);
-    for (const [side, name] of [['a', a], ['b', b]] as const) {
-      if (name.normalized.removedTitles.length) explanation.push(`title(s) removed from ${side}: ${name.normalized.removedTitles.join(', ')}`);
+    for (const [side, name] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      if (name.normalized.removedTitles.length)
+        explanation.push(`title(s) removed from ${side}: ${name.normalized.removedTitles.join(', ')}`);
     }
   }
   if (kindsConflict(a.kind, b.kind)) {
@@ -704,7 +808,10 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       matchedNameWordsA += sideA.words;
       matchedNameWordsB += sideB.words;
     }
-    if (explanation) explanation.push(`${candidate.a.map((i) => a.tokens[i]!.text).join(' ')} ~ ${candidate.b.map((j) => b.tokens[j]!.text).join(' ')}: ${candidate.how} ${round(candidate.sim)}`);
+    if (explanation)
+      explanation.push(
+        `${candidate.a.map((i) => a.tokens[i]!.text).join(' ')} ~ ${candidate.b.map((j) => b.tokens[j]!.text).join(' ')}: ${candidate.how} ${round(candidate.sim)}`,
+      );
   }
   if (explanation) {
     const unmatchedA = a.tokens.filter((_, i) => !usedA[i]).map((t) => t.text);
@@ -714,7 +821,10 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   }
 
   const common = organizationPair(a, b) ? commonExtras(a, strongA, usedA, b, strongB, usedB) : undefined;
-  if (common && explanation) explanation.push(`"${common.shorter}" wholly found in the longer name; common word(s) only there weigh ${COMMON_EXTRA_WEIGHT}: ${common.words.join(' ')}`);
+  if (common && explanation)
+    explanation.push(
+      `"${common.shorter}" wholly found in the longer name; common word(s) only there weigh ${COMMON_EXTRA_WEIGHT}: ${common.words.join(' ')}`,
+    );
   let score = (coveredA + coveredB) / (a.totalWeight + b.totalWeight - (common?.weightSaved ?? 0));
   explanation?.push(`weighted token overlap ${round(score)}`);
   if (fullWordMatches === 0) {
@@ -728,20 +838,28 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   if (blend > 0) {
     const coverA = coveredA / a.totalWeight;
     const coverB = coveredB / b.totalWeight;
-    const [cover, words, container, used] = coverA >= coverB ? [coverA, matchedNameWordsA, b, usedB] : [coverB, matchedNameWordsB, a, usedA];
+    const [cover, words, container, used] =
+      coverA >= coverB ? [coverA, matchedNameWordsA, b, usedB] : [coverB, matchedNameWordsB, a, usedA];
     if (cover >= 0.85 && words >= 2 && cover > score && !firstWordMissing(container, used)) {
       score = (1 - blend) * score + blend * cover;
-      explanation?.push(`shorter name contained in the longer (${round(cover)}), as with a middle name: ${round(score)}`);
+      explanation?.push(
+        `shorter name contained in the longer (${round(cover)}), as with a middle name: ${round(score)}`,
+      );
     }
   }
 
   // Organizations, vessels and aircraft: an extra word usually names another party (`X` / `X Trading`).
-  const organizationLike = (a.kind && a.kind !== 'person' && a.kind !== 'other') || (b.kind && b.kind !== 'person' && b.kind !== 'other') || (!person && (a.normalized.hasLegalForm || b.normalized.hasLegalForm));
+  const organizationLike =
+    (a.kind && a.kind !== 'person' && a.kind !== 'other') ||
+    (b.kind && b.kind !== 'person' && b.kind !== 'other') ||
+    (!person && (a.normalized.hasLegalForm || b.normalized.hasLegalForm));
   if (organizationLike && score < 1) {
     const extraWords = unusedWords(a.tokens, usedA) + unusedWords(b.tokens, usedB) - (common?.words.length ?? 0);
     if (extraWords > 0) {
       score *= EXTRA_WORD_FACTOR ** Math.min(2, extraWords);
-      explanation?.push(`${extraWords} word(s) in one name only, for an organization/vessel: ×${EXTRA_WORD_FACTOR}^${Math.min(2, extraWords)}`);
+      explanation?.push(
+        `${extraWords} word(s) in one name only, for an organization/vessel: ×${EXTRA_WORD_FACTOR}^${Math.min(2, extraWords)}`,
+      );
     } else if (common && score < DEFAULT_THRESHOLD) {
       score = DEFAULT_THRESHOLD;
       explanation?.push(`the longer name adds common words only: raised to the threshold ${DEFAULT_THRESHOLD}`);
@@ -775,5 +893,8 @@ export function scoreValue(a: PreparedName, b: PreparedName): number {
 
 /** How alike two names are, 0..1, with the reasons. */
 export function scoreNames(a: string, b: string, options: ScoreOptions = {}): NameScore {
-  return scorePrepared(prepareName(a, schemaKind(options.schemaA), toList(options.countryA)), prepareName(b, schemaKind(options.schemaB), toList(options.countryB)));
+  return scorePrepared(
+    prepareName(a, schemaKind(options.schemaA), toList(options.countryA)),
+    prepareName(b, schemaKind(options.schemaB), toList(options.countryB)),
+  );
 }

@@ -39,7 +39,8 @@ export interface EarlyWarning {
 function matchKeys(record: RegisterRecord): string[] {
   const countries = record.countries.length ? record.countries : ['*'];
   const keys = new Set<string>();
-  for (const name of [record.name, ...record.aliases]) for (const country of countries) keys.add(entityListMatchKey(name, country));
+  for (const name of [record.name, ...record.aliases])
+    for (const country of countries) keys.add(entityListMatchKey(name, country));
   return [...keys];
 }
 
@@ -47,7 +48,9 @@ const S = (value: string): AttributeValue => ({ S: value });
 
 /** Stores the early warnings among these events (additions of announced entities). */
 export async function recordEarlyWarnings(store: TradewatchStore, events: readonly ChangeEvent[]): Promise<number> {
-  const announcing = events.filter((e) => e.data.changeType === 'added' && e.data.record?.list === ENTITY_LIST_RULE_LIST);
+  const announcing = events.filter(
+    (e) => e.data.changeType === 'added' && e.data.record?.list === ENTITY_LIST_RULE_LIST,
+  );
   const writes = announcing.flatMap((event) => {
     const record = event.data.record!;
     const documentNumber = String(record.extra.documentNumber ?? '');
@@ -79,14 +82,27 @@ export async function recordEarlyWarnings(store: TradewatchStore, events: readon
  * them on the events (`data.earlyWarning`), before the events are stored.
  */
 export async function linkEarlyWarnings(store: TradewatchStore, events: readonly ChangeEvent[]): Promise<number> {
-  const confirming = events.filter((e) => (e.data.changeType === 'added' || e.data.changeType === 'removed') && e.data.list === CONFIRMING_LIST && (e.data.record ?? e.data.previous));
+  const confirming = events.filter(
+    (e) =>
+      (e.data.changeType === 'added' || e.data.changeType === 'removed') &&
+      e.data.list === CONFIRMING_LIST &&
+      (e.data.record ?? e.data.previous),
+  );
   let linked = 0;
   await mapLimit(confirming, 8, async (event) => {
     const record = (event.data.record ?? event.data.previous)!;
     const wanted = event.data.changeType === 'added' ? ['add', 'revise'] : ['remove'];
     for (const key of matchKeys(record)) {
-      const { Items = [] } = await store.client.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(`EW#${key}`) } }));
-      const warning = Items.map(decodeWarning).filter((w) => wanted.includes(w.action)).sort((a, b) => a.announcedAt.localeCompare(b.announcedAt))[0];
+      const { Items = [] } = await store.client.send(
+        new QueryCommand({
+          TableName: store.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': S(`EW#${key}`) },
+        }),
+      );
+      const warning = Items.map(decodeWarning)
+        .filter((w) => wanted.includes(w.action))
+        .sort((a, b) => a.announcedAt.localeCompare(b.announcedAt))[0];
       if (warning) {
         (event.data as ChangeEvent['data'] & { earlyWarning?: EarlyWarning }).earlyWarning = warning;
         linked += 1;

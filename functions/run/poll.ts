@@ -7,7 +7,15 @@ import { basename, join } from 'node:path';
 import { SourceFetchError, SourceFormatError, isSourceProblem } from '../core/errors.ts';
 import { discoverLink, fetchVersion, hashFiles, type FetchOptions } from '../http/fetch.ts';
 import { randomUUID } from 'node:crypto';
-import { processNotModified, processVersion, reportSourceFailure, silentLogger, type PipelineDeps, type ProcessOptions, type RunReport } from './process-version.ts';
+import {
+  processNotModified,
+  processVersion,
+  reportSourceFailure,
+  silentLogger,
+  type PipelineDeps,
+  type ProcessOptions,
+  type RunReport,
+} from './process-version.ts';
 import type { SourceMeta } from '../aws/source-store.ts';
 import { companionsBeside, fileDocument } from '../sources/read/document.ts';
 import type { RegisterRecord } from '../core/records.ts';
@@ -26,13 +34,33 @@ export interface PollOptions extends ProcessOptions {
  * source-health event like a bad file. An unchanged poll costs two small DynamoDB writes: the
  * lease (which returns the stored sentinel) and its release.
  */
-export async function pollSource(source: RegisterSource, deps: PipelineDeps, fetchOptions: FetchOptions = {}, options: PollOptions = {}): Promise<RunReport> {
+export async function pollSource(
+  source: RegisterSource,
+  deps: PipelineDeps,
+  fetchOptions: FetchOptions = {},
+  options: PollOptions = {},
+): Promise<RunReport> {
   const started = Date.now();
   const owner = randomUUID();
-  const lease = await deps.store.acquireLease(source.id, owner, (deps.clock ?? (() => new Date()))(), options.leaseMs ?? 15 * 60_000);
+  const lease = await deps.store.acquireLease(
+    source.id,
+    owner,
+    (deps.clock ?? (() => new Date()))(),
+    options.leaseMs ?? 15 * 60_000,
+  );
   if (!lease) {
     (deps.log ?? silentLogger).warn('another run holds the source; this one is skipped', { source: source.id });
-    return { sourceId: source.id, status: 'skipped', added: 0, removed: 0, modified: 0, duplicates: 0, eventsStored: 0, published: 0, durationMs: Date.now() - started };
+    return {
+      sourceId: source.id,
+      status: 'skipped',
+      added: 0,
+      removed: 0,
+      modified: 0,
+      duplicates: 0,
+      eventsStored: 0,
+      published: 0,
+      durationMs: Date.now() - started,
+    };
   }
   try {
     return await pollLeased(source, lease.meta, deps, fetchOptions, options, started);
@@ -57,11 +85,16 @@ export function withFollowUps(source: RegisterSource, fetchOptions: FetchOptions
       const pending = new Map<string, FollowUp>();
       for await (const record of format.parse(input, context)) {
         yield record;
-        for (const followUp of followUps(record)) if (pending.size < MAX_FOLLOW_UPS) pending.set(followUp.url, followUp);
+        for (const followUp of followUps(record))
+          if (pending.size < MAX_FOLLOW_UPS) pending.set(followUp.url, followUp);
       }
       for (const followUp of pending.values()) {
         const followFormat = source.formats.find((f) => f.id === followUp.format);
-        if (!followFormat) throw new SourceFormatError(source.id, `follow-up ${followUp.name}: the source has no format ${followUp.format}`);
+        if (!followFormat)
+          throw new SourceFormatError(
+            source.id,
+            `follow-up ${followUp.name}: the source has no format ${followUp.format}`,
+          );
         let fetched;
         try {
           fetched = await fetchVersion(source.id, { name: followUp.name, url: followUp.url }, {}, fetchOptions);
@@ -82,9 +115,22 @@ export function withFollowUps(source: RegisterSource, fetchOptions: FetchOptions
   return { ...source, formats };
 }
 
-async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: PipelineDeps, fetchOptions: FetchOptions, options: ProcessOptions, started: number): Promise<RunReport> {
+async function pollLeased(
+  source: RegisterSource,
+  meta: SourceMeta,
+  deps: PipelineDeps,
+  fetchOptions: FetchOptions,
+  options: ProcessOptions,
+  started: number,
+): Promise<RunReport> {
   const download = source.downloads[0];
-  if (!download) return reportSourceFailure(source, new SourceFetchError(source.id, 'the source has no download URL'), deps, started);
+  if (!download)
+    return reportSourceFailure(
+      source,
+      new SourceFetchError(source.id, 'the source has no download URL'),
+      deps,
+      started,
+    );
   let outcome;
   try {
     // A file whose name changes with every update (BIS's dpl_MMDDYYYY.csv) is found on its page
@@ -99,7 +145,12 @@ async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: Pipeli
     // The stored validators belong to the last stored file, which for a discovered download may
     // have had another URL: only its ETag goes along (a match means the same representation), not
     // its Last-Modified, which a newer file under a new name could predate (a false 304).
-    const validators = conditional ? { ...(meta.etag ? { etag: meta.etag } : {}), ...(meta.lastModified && !download.discover ? { lastModified: meta.lastModified } : {}) } : {};
+    const validators = conditional
+      ? {
+          ...(meta.etag ? { etag: meta.etag } : {}),
+          ...(meta.lastModified && !download.discover ? { lastModified: meta.lastModified } : {}),
+        }
+      : {};
     outcome = await fetchVersion(source.id, request, validators, fetchOptions);
   } catch (error) {
     if (!isSourceProblem(error)) throw error;
@@ -108,7 +159,12 @@ async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: Pipeli
   if (outcome.notModified) return processNotModified(source, meta, deps);
   try {
     source = withFollowUps(source, fetchOptions);
-    const version = { input: outcome.input, contentHash: outcome.contentHash, ...(outcome.etag ? { etag: outcome.etag } : {}), ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}) };
+    const version = {
+      input: outcome.input,
+      contentHash: outcome.contentHash,
+      ...(outcome.etag ? { etag: outcome.etag } : {}),
+      ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}),
+    };
     return await processVersion(source, version, meta, deps, { enforceBounds: true, ...options });
   } finally {
     await outcome.cleanup();
@@ -119,13 +175,20 @@ async function pollLeased(source: RegisterSource, meta: SourceMeta, deps: Pipeli
  * A version on disk: a file (companions such as add.csv/alt.csv are picked up beside it), or a
  * folder holding the main file and its companions.
  */
-export async function inputFromPath(source: RegisterSource, path: string): Promise<{ input: ParseInput; files: string[] }> {
+export async function inputFromPath(
+  source: RegisterSource,
+  path: string,
+): Promise<{ input: ParseInput; files: string[] }> {
   const companionNames = source.companionNames ?? [];
   let mainPath = path;
   if ((await stat(path)).isDirectory()) {
     const names = (await readdir(path)).filter((name) => !name.startsWith('.') && !/^readme/i.test(name)).sort();
     const mains = names.filter((name) => !companionNames.includes(name.toLowerCase()));
-    if (mains.length !== 1) throw new SourceFetchError(source.id, `folder ${path} must hold one main file (found ${mains.length ? mains.join(', ') : 'none'})`);
+    if (mains.length !== 1)
+      throw new SourceFetchError(
+        source.id,
+        `folder ${path} must hold one main file (found ${mains.length ? mains.join(', ') : 'none'})`,
+      );
     mainPath = join(path, mains[0]!);
   }
   const companions = await companionsBeside(mainPath, companionNames);
@@ -134,12 +197,22 @@ export async function inputFromPath(source: RegisterSource, path: string): Promi
 }
 
 /** Feeds recorded versions, in order, through the full pipeline as if each had just been fetched. */
-export async function replayPaths(source: RegisterSource, paths: readonly string[], deps: PipelineDeps, options: ProcessOptions = {}): Promise<RunReport[]> {
+export async function replayPaths(
+  source: RegisterSource,
+  paths: readonly string[],
+  deps: PipelineDeps,
+  options: ProcessOptions = {},
+): Promise<RunReport[]> {
   const reports: RunReport[] = [];
   for (const path of paths) {
     const { input, files } = await inputFromPath(source, path);
     const meta = await deps.store.getMeta(source.id);
-    reports.push(await processVersion(source, { input, contentHash: await hashFiles(files) }, meta, deps, { enforceBounds: false, ...options }));
+    reports.push(
+      await processVersion(source, { input, contentHash: await hashFiles(files) }, meta, deps, {
+        enforceBounds: false,
+        ...options,
+      }),
+    );
   }
   return reports;
 }

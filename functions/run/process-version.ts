@@ -22,7 +22,14 @@ import type { RegisterRecord } from '../core/records.ts';
 import { detectFormat } from '../sources/read/document.ts';
 import type { ParseInput, RegisterSource } from '../sources/types.ts';
 import type { SourceMeta, StoredEvent, TradewatchStore } from '../aws/source-store.ts';
-import { WatchlistLoader, reportedHits, screenChangeEvents, screenRecords, type ScreeningCounts, type WatchlistSubscriber } from '../watchlist/screening.ts';
+import {
+  WatchlistLoader,
+  reportedHits,
+  screenChangeEvents,
+  screenRecords,
+  type ScreeningCounts,
+  type WatchlistSubscriber,
+} from '../watchlist/screening.ts';
 import { WatchlistStore } from '../aws/watchlist-store.ts';
 
 export interface Logger {
@@ -92,14 +99,30 @@ export interface RunReport {
 const DEFAULT_MAX_DROP = 0.1;
 
 function emptyReport(sourceId: string, status: RunStatus, started: number): RunReport {
-  return { sourceId, status, added: 0, removed: 0, modified: 0, duplicates: 0, eventsStored: 0, published: 0, durationMs: Date.now() - started };
+  return {
+    sourceId,
+    status,
+    added: 0,
+    removed: 0,
+    modified: 0,
+    duplicates: 0,
+    eventsStored: 0,
+    published: 0,
+    durationMs: Date.now() - started,
+  };
 }
 
 /**
  * Processes one downloaded (or replayed) version of a source. `meta` is the source's stored META
  * item, read once by the caller (it also feeds the conditional GET).
  */
-export async function processVersion(source: RegisterSource, version: VersionInput, meta: SourceMeta | undefined, deps: PipelineDeps, options: ProcessOptions = {}): Promise<RunReport> {
+export async function processVersion(
+  source: RegisterSource,
+  version: VersionInput,
+  meta: SourceMeta | undefined,
+  deps: PipelineDeps,
+  options: ProcessOptions = {},
+): Promise<RunReport> {
   const started = Date.now();
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? silentLogger;
@@ -113,9 +136,21 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     const previous = meta?.contentHash ? await deps.store.loadManifest(source.id) : new Map<string, string>();
     const warnings: string[] = [];
     const records = format.parse(version.input, { sourceId: source.id, warn: (message) => warnings.push(message) });
-    const diff = await diffSnapshots(previous, records, (ids) => deps.store.loadRecords(source.id, ids), { onProgress: deps.onProgress });
-    if (warnings.length) log.warn('records skipped or repaired while parsing', { source: source.id, count: warnings.length, first: warnings.slice(0, 5) });
-    if (diff.duplicates.length) log.warn('duplicate record ids in the document; the first occurrence is kept', { source: source.id, count: diff.duplicates.length, ids: diff.duplicates.slice(0, 10).map((d) => d.id) });
+    const diff = await diffSnapshots(previous, records, (ids) => deps.store.loadRecords(source.id, ids), {
+      onProgress: deps.onProgress,
+    });
+    if (warnings.length)
+      log.warn('records skipped or repaired while parsing', {
+        source: source.id,
+        count: warnings.length,
+        first: warnings.slice(0, 5),
+      });
+    if (diff.duplicates.length)
+      log.warn('duplicate record ids in the document; the first occurrence is kept', {
+        source: source.id,
+        count: diff.duplicates.length,
+        ids: diff.duplicates.slice(0, 10).map((d) => d.id),
+      });
     guardCounts(source, diff, meta, previous.size, options, version.input.main.name);
 
     const report = emptyReport(source.id, 'changed', started);
@@ -141,14 +176,23 @@ export async function processVersion(source: RegisterSource, version: VersionInp
       return { eventId: event.id, sourceId: source.id, time: now, event, status: 'pending' };
     });
     // Entity List changes that a Federal Register rule announced say so (before they are stored).
-    await linkEarlyWarnings(deps.store, events.map((e) => e.event as ChangeEvent));
+    await linkEarlyWarnings(
+      deps.store,
+      events.map((e) => e.event as ChangeEvent),
+    );
     // Watchlists: first the stored records against a watchlist imported since the last run (the
     // version before this one), then this version's changes against every watchlist.
     const screening: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
     if (!isBaseline && watchlists.pending.length) await screenStored(source, deps, watchlists, now, screening);
     if (events.length && watchlists.all.length) {
       const screener = await watchlists.loader.screener(watchlists.all);
-      const hits = screenChangeEvents(source, events.map((e) => e.event as ChangeEvent), screener, hashes, now);
+      const hits = screenChangeEvents(
+        source,
+        events.map((e) => e.event as ChangeEvent),
+        screener,
+        hashes,
+        now,
+      );
       addCounts(screening, hits.counts);
       events.push(...hits.events);
     }
@@ -157,10 +201,18 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     if (events.length > 0 && !meta?.outboxPending) await deps.store.setOutboxPending(source.id, true);
     report.eventsStored = await deps.store.putEvents(events);
     await noteReported(deps, events);
-    await recordEarlyWarnings(deps.store, events.map((e) => e.event as ChangeEvent));
+    await recordEarlyWarnings(
+      deps.store,
+      events.map((e) => e.event as ChangeEvent),
+    );
     const { upserts, removedIds } = stateWrites(diff.changes);
     await deps.store.writeRecords(source.id, upserts, removedIds, diff.manifest, now);
-    const manifestBuckets = await deps.store.writeManifest(source.id, diff.manifest, diff.changes.map((c) => c.id), meta?.manifestBuckets);
+    const manifestBuckets = await deps.store.writeManifest(
+      source.id,
+      diff.manifest,
+      diff.changes.map((c) => c.id),
+      meta?.manifestBuckets,
+    );
     const commit: Parameters<TradewatchStore['commitVersion']>[0] = {
       sourceId: source.id,
       contentHash: version.contentHash,
@@ -181,7 +233,15 @@ export async function processVersion(source: RegisterSource, version: VersionInp
     report.published = await drainOutbox(source.id, deps, clock);
     report.status = isBaseline ? 'baseline' : changes.length ? 'changed' : 'no-record-change';
     await recoverIfUnhealthy(source, meta, deps, clock, report);
-    log.info('version processed', { source: source.id, status: report.status, records: diff.total, added: report.added, removed: report.removed, modified: report.modified, published: report.published });
+    log.info('version processed', {
+      source: source.id,
+      status: report.status,
+      records: diff.total,
+      added: report.added,
+      removed: report.removed,
+      modified: report.modified,
+      published: report.published,
+    });
     report.durationMs = Date.now() - started;
     return report;
   } catch (error) {
@@ -194,18 +254,31 @@ export async function processVersion(source: RegisterSource, version: VersionInp
  * A source problem (fetch, format, count guard): nothing is stored but health, and one health
  * event goes out when the source turns unhealthy (not one per failed poll).
  */
-export async function reportSourceFailure(source: RegisterSource, error: TradewatchError, deps: PipelineDeps, started = Date.now()): Promise<RunReport> {
+export async function reportSourceFailure(
+  source: RegisterSource,
+  error: TradewatchError,
+  deps: PipelineDeps,
+  started = Date.now(),
+): Promise<RunReport> {
   const clock = deps.clock ?? (() => new Date());
   const report = emptyReport(source.id, 'failed', started);
   report.error = error;
   report.healthEvent = await recordSourceFailure(source, error, deps, clock);
-  (deps.log ?? silentLogger).error('source unhealthy: nothing stored, nothing alerted', { source: source.id, step: error.step, reason: error.reason });
+  (deps.log ?? silentLogger).error('source unhealthy: nothing stored, nothing alerted', {
+    source: source.id,
+    step: error.step,
+    reason: error.reason,
+  });
   report.durationMs = Date.now() - started;
   return report;
 }
 
 /** A poll whose conditional GET answered 304: publishes a leftover outbox, notes a recovery. */
-export async function processNotModified(source: RegisterSource, meta: SourceMeta, deps: PipelineDeps): Promise<RunReport> {
+export async function processNotModified(
+  source: RegisterSource,
+  meta: SourceMeta,
+  deps: PipelineDeps,
+): Promise<RunReport> {
   const started = Date.now();
   const clock = deps.clock ?? (() => new Date());
   const report = emptyReport(source.id, 'unchanged', started);
@@ -237,8 +310,14 @@ async function watchlistState(meta: SourceMeta | undefined, deps: PipelineDeps):
   const versions = await store.versions(subscribers.map((s) => s.id));
   const all = subscribers.filter((s) => versions.has(s.id));
   const missing = subscribers.filter((s) => !versions.has(s.id)).map((s) => s.id);
-  if (missing.length) (deps.log ?? silentLogger).warn('watchlist subscribers without an imported watchlist: nothing is screened for them (run `tradewatch watchlist sync` or `watchlist import`)', { subscribers: missing });
-  const pending = all.filter((s) => meta?.screened?.[s.id] !== versions.get(s.id)!.version).map((subscriber) => ({ subscriber, version: versions.get(subscriber.id)!.version }));
+  if (missing.length)
+    (deps.log ?? silentLogger).warn(
+      'watchlist subscribers without an imported watchlist: nothing is screened for them (run `tradewatch watchlist sync` or `watchlist import`)',
+      { subscribers: missing },
+    );
+  const pending = all
+    .filter((s) => meta?.screened?.[s.id] !== versions.get(s.id)!.version)
+    .map((subscriber) => ({ subscriber, version: versions.get(subscriber.id)!.version }));
   return { all, pending, loader, store };
 }
 
@@ -247,7 +326,11 @@ async function watchlistState(meta: SourceMeta | undefined, deps: PipelineDeps):
  * since they were last screened (the next poll does it; `tradewatch watchlist import` runs it at
  * once). Undefined when no watchlist waits. The caller publishes (drainOutbox) when events were stored.
  */
-export async function screenNewWatchlists(source: RegisterSource, meta: SourceMeta, deps: PipelineDeps): Promise<{ counts: ScreeningCounts; stored: number } | undefined> {
+export async function screenNewWatchlists(
+  source: RegisterSource,
+  meta: SourceMeta,
+  deps: PipelineDeps,
+): Promise<{ counts: ScreeningCounts; stored: number } | undefined> {
   const state = await watchlistState(meta, deps);
   if (!state.pending.length || !meta.contentHash) return undefined;
   const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
@@ -279,7 +362,13 @@ function addCounts(total: ScreeningCounts, more: ScreeningCounts): void {
  * since they were last screened. Hit events go to the outbox (flagged first, as for changes); then
  * the source notes the versions it screened. Returns the number of new events stored.
  */
-async function screenStored(source: RegisterSource, deps: PipelineDeps, state: WatchlistState, now: string, counts: ScreeningCounts): Promise<number> {
+async function screenStored(
+  source: RegisterSource,
+  deps: PipelineDeps,
+  state: WatchlistState,
+  now: string,
+  counts: ScreeningCounts,
+): Promise<number> {
   const { store } = state;
   const screener = await state.loader.screener(state.pending.map((p) => p.subscriber));
   const result = await screenRecords(source, deps.store.scanRecords(source.id), screener, now);
@@ -294,14 +383,24 @@ async function screenStored(source: RegisterSource, deps: PipelineDeps, state: W
     const version = screener.versionOf(subscriber.id);
     if (version) await store.markScreened(source.id, subscriber.id, version);
   }
-  (deps.log ?? silentLogger).info('stored records screened against new watchlists', { source: source.id, watchlists: state.pending.map((p) => p.subscriber.id), ...result.counts, stored });
+  (deps.log ?? silentLogger).info('stored records screened against new watchlists', {
+    source: source.id,
+    watchlists: state.pending.map((p) => p.subscriber.id),
+    ...result.counts,
+    stored,
+  });
   return stored;
 }
 
 /** A modification of the source's quiet fields alone: stored, not alerted. */
 function isQuiet(source: RegisterSource, change: RecordChange): boolean {
   const quiet = source.quietFields;
-  return Boolean(quiet?.length) && change.type === 'modified' && (change.fields ?? []).length > 0 && change.fields!.every((field) => quiet!.includes(field.field));
+  return (
+    Boolean(quiet?.length) &&
+    change.type === 'modified' &&
+    (change.fields ?? []).length > 0 &&
+    change.fields!.every((field) => quiet!.includes(field.field))
+  );
 }
 
 function retainDroppedItems(diff: SnapshotDiff, previous: ReadonlyMap<string, string>): void {
@@ -323,7 +422,14 @@ function stateWrites(changes: readonly RecordChange[]): { upserts: RegisterRecor
 }
 
 /** The count guard: never let a broken download read as mass delisting. */
-export function guardCounts(source: RegisterSource, diff: SnapshotDiff, meta: SourceMeta | undefined, previousCount: number, options: ProcessOptions, fileName: string): void {
+export function guardCounts(
+  source: RegisterSource,
+  diff: SnapshotDiff,
+  meta: SourceMeta | undefined,
+  previousCount: number,
+  options: ProcessOptions,
+  fileName: string,
+): void {
   if (diff.total === 0) throw new SourceFormatError(source.id, `${fileName} holds no records`);
   const { min, max, maxDropFraction = DEFAULT_MAX_DROP } = source.expectedRecords;
   if ((options.enforceBounds ?? true) && (diff.total < min || diff.total > max)) {
@@ -340,26 +446,63 @@ export function guardCounts(source: RegisterSource, diff: SnapshotDiff, meta: So
 }
 
 async function drainOutbox(sourceId: string, deps: PipelineDeps, clock: () => Date): Promise<number> {
-  const result = await publishPending(sourceId, { store: deps.store, sns: deps.sns, topicArn: deps.alertsTopicArn, clock, ...(deps.subscribers ? { subscribers: deps.subscribers } : {}) });
+  const result = await publishPending(sourceId, {
+    store: deps.store,
+    sns: deps.sns,
+    topicArn: deps.alertsTopicArn,
+    clock,
+    ...(deps.subscribers ? { subscribers: deps.subscribers } : {}),
+  });
   await deps.store.setOutboxPending(sourceId, false);
   return result.published;
 }
 
-async function recordSourceFailure(source: RegisterSource, error: TradewatchError, deps: PipelineDeps, clock: () => Date): Promise<HealthEvent | undefined> {
+async function recordSourceFailure(
+  source: RegisterSource,
+  error: TradewatchError,
+  deps: PipelineDeps,
+  clock: () => Date,
+): Promise<HealthEvent | undefined> {
   const now = clock().toISOString();
   const state = await deps.store.recordFailure(source.id, error.step, error.reason, now);
   if (!state.becameUnhealthy) return undefined;
-  const event = buildHealthEvent(source, { status: 'unhealthy', step: error.step, reason: error.reason, since: state.since, consecutiveFailures: state.consecutiveFailures }, now);
+  const event = buildHealthEvent(
+    source,
+    {
+      status: 'unhealthy',
+      step: error.step,
+      reason: error.reason,
+      since: state.since,
+      consecutiveFailures: state.consecutiveFailures,
+    },
+    now,
+  );
   await publishNow(event, { sns: deps.sns, topicArn: deps.operationsTopicArn ?? deps.alertsTopicArn });
   return event;
 }
 
-async function recoverIfUnhealthy(source: RegisterSource, meta: SourceMeta | undefined, deps: PipelineDeps, clock: () => Date, report: RunReport): Promise<void> {
+async function recoverIfUnhealthy(
+  source: RegisterSource,
+  meta: SourceMeta | undefined,
+  deps: PipelineDeps,
+  clock: () => Date,
+  report: RunReport,
+): Promise<void> {
   if (meta?.healthStatus !== 'unhealthy') return;
   const now = clock().toISOString();
   const spell = await deps.store.recordRecovery(source.id, now);
   if (!spell) return;
-  const event = buildHealthEvent(source, { status: 'recovered', step: 'poll', reason: 'polls succeed again', since: spell.since, consecutiveFailures: spell.consecutiveFailures }, now);
+  const event = buildHealthEvent(
+    source,
+    {
+      status: 'recovered',
+      step: 'poll',
+      reason: 'polls succeed again',
+      since: spell.since,
+      consecutiveFailures: spell.consecutiveFailures,
+    },
+    now,
+  );
   await publishNow(event, { sns: deps.sns, topicArn: deps.operationsTopicArn ?? deps.alertsTopicArn });
   report.healthEvent = event;
 }

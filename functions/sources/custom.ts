@@ -43,7 +43,16 @@ export const CUSTOM_SOURCE_FORMATS = ['rss', 'atom', 'xml', 'json', 'csv'] as co
 export type CustomSourceFormat = (typeof CUSTOM_SOURCE_FORMATS)[number];
 
 /** The record fields a mapping can fill, besides the id. */
-export const CUSTOM_FIELDS = ['name', 'aliases', 'countries', 'addresses', 'programs', 'listedOn', 'remarks', 'link'] as const;
+export const CUSTOM_FIELDS = [
+  'name',
+  'aliases',
+  'countries',
+  'addresses',
+  'programs',
+  'listedOn',
+  'remarks',
+  'link',
+] as const;
 export type CustomField = (typeof CUSTOM_FIELDS)[number];
 const LIST_FIELDS: ReadonlySet<CustomField> = new Set(['aliases', 'countries', 'addresses', 'programs']);
 
@@ -121,7 +130,12 @@ function scalar(values: string[] | undefined): string {
 }
 
 /** A record from the values read for it; undefined (with a warning) without an id or a name. */
-function mappedRecord(values: RecordValues, where: string, context: ParseContext, options: MappedOptions): RegisterRecord | undefined {
+function mappedRecord(
+  values: RecordValues,
+  where: string,
+  context: ParseContext,
+  options: MappedOptions,
+): RegisterRecord | undefined {
   const id = cleanText(values.id);
   const name = cleanText(scalar(values.fields.name));
   if (!id) {
@@ -153,7 +167,9 @@ function mappedRecord(values: RecordValues, where: string, context: ParseContext
     const date = parseFeedDate(listedOnText);
     if (date) listedOn = date.date;
     else {
-      context.warn(`${where} (${id}): date "${listedOnText}" is not a date this reader knows; kept in extra.listedOnText`);
+      context.warn(
+        `${where} (${id}): date "${listedOnText}" is not a date this reader knows; kept in extra.listedOnText`,
+      );
       extra.listedOnText = listedOnText;
     }
   }
@@ -204,7 +220,10 @@ export function xmlValues(element: XmlElement, path: string): string[] {
   return level.map((e) => cleanText(e.text)).filter((v) => v.length > 0);
 }
 
-function customXmlFormat(definition: CustomSourceDefinition, options: Omit<MappedOptions, 'warnedCountries'>): SourceFormat {
+function customXmlFormat(
+  definition: CustomSourceDefinition,
+  options: Omit<MappedOptions, 'warnedCountries'>,
+): SourceFormat {
   const recordElement = definition.recordPath!;
   const fields = mappedFields(definition);
   return {
@@ -252,7 +271,13 @@ function jsonAt(value: unknown, path: string): unknown {
 function jsonValues(record: Record<string, unknown>, path: string): string[] {
   const value = jsonAt(record, path);
   const items = Array.isArray(value) ? value : [value];
-  return items.flatMap((item) => (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? [cleanText(String(item))] : [])).filter((v) => v.length > 0);
+  return items
+    .flatMap((item) =>
+      typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean'
+        ? [cleanText(String(item))]
+        : [],
+    )
+    .filter((v) => v.length > 0);
 }
 
 async function readWhole(stream: Readable, sourceId: string, fileName: string): Promise<Buffer> {
@@ -263,7 +288,10 @@ async function readWhole(stream: Readable, sourceId: string, fileName: string): 
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
       length += buffer.length;
       if (length > MAX_JSON_BYTES) {
-        throw new SourceFormatError(sourceId, `${fileName}: larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB, the most a custom JSON source reads whole (publish it as CSV or XML, or give it a source file with a streaming reader)`);
+        throw new SourceFormatError(
+          sourceId,
+          `${fileName}: larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB, the most a custom JSON source reads whole (publish it as CSV or XML, or give it a source file with a streaming reader)`,
+        );
       }
       chunks.push(buffer);
     }
@@ -273,7 +301,10 @@ async function readWhole(stream: Readable, sourceId: string, fileName: string): 
   return Buffer.concat(chunks);
 }
 
-function customJsonFormat(definition: CustomSourceDefinition, options: Omit<MappedOptions, 'warnedCountries'>): SourceFormat {
+function customJsonFormat(
+  definition: CustomSourceDefinition,
+  options: Omit<MappedOptions, 'warnedCountries'>,
+): SourceFormat {
   const fields = mappedFields(definition);
   const recordPath = definition.recordPath;
   return {
@@ -281,7 +312,12 @@ function customJsonFormat(definition: CustomSourceDefinition, options: Omit<Mapp
     description: `JSON, records ${recordPath ? `in "${recordPath}"` : 'as the top-level array'} (custom source ${definition.id})`,
     sniff: (head) => /^[\s\ufeff]*[[{]/.test(head),
     async *parse(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
-      const fail = (reason: string, cause?: unknown) => new SourceFormatError(context.sourceId, `${input.main.name}: ${reason}`, cause === undefined ? undefined : { cause });
+      const fail = (reason: string, cause?: unknown) =>
+        new SourceFormatError(
+          context.sourceId,
+          `${input.main.name}: ${reason}`,
+          cause === undefined ? undefined : { cause },
+        );
       const bytes = await readWhole(input.main.open(), context.sourceId, input.main.name);
       let document: unknown;
       try {
@@ -290,7 +326,8 @@ function customJsonFormat(definition: CustomSourceDefinition, options: Omit<Mapp
         throw fail(`truncated or malformed JSON: ${(error as Error).message}`, error);
       }
       const records = recordPath ? jsonAt(document, recordPath) : document;
-      if (!Array.isArray(records)) throw fail(`unknown layout: ${recordPath ? `"${recordPath}"` : 'the document'} is not an array of records`);
+      if (!Array.isArray(records))
+        throw fail(`unknown layout: ${recordPath ? `"${recordPath}"` : 'the document'} is not an array of records`);
       const state: MappedOptions = { ...options, warnedCountries: new Set() };
       const label = recordPath ?? '';
       for (const [index, item] of records.entries()) {
@@ -312,7 +349,10 @@ function customJsonFormat(definition: CustomSourceDefinition, options: Omit<Mapp
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-function customCsvFormat(definition: CustomSourceDefinition, options: Omit<MappedOptions, 'warnedCountries'>): SourceFormat {
+function customCsvFormat(
+  definition: CustomSourceDefinition,
+  options: Omit<MappedOptions, 'warnedCountries'>,
+): SourceFormat {
   const fields = mappedFields(definition);
   const idColumn = definition.idField!;
   const wanted = [idColumn, ...fields.map(([, column]) => column)];
@@ -325,7 +365,12 @@ function customCsvFormat(definition: CustomSourceDefinition, options: Omit<Mappe
       return header.includes(idColumn);
     },
     async *parse(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
-      const fail = (reason: string, cause?: unknown) => new SourceFormatError(context.sourceId, `${input.main.name}: ${reason}`, cause === undefined ? undefined : { cause });
+      const fail = (reason: string, cause?: unknown) =>
+        new SourceFormatError(
+          context.sourceId,
+          `${input.main.name}: ${reason}`,
+          cause === undefined ? undefined : { cause },
+        );
       const source = input.main.open();
       const parser = parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true });
       source.on('error', (error) => parser.destroy(error));
@@ -338,23 +383,31 @@ function customCsvFormat(definition: CustomSourceDefinition, options: Omit<Mappe
           if (!header) {
             header = cells.map((cell) => cell.trim());
             const missing = wanted.filter((column) => !header!.includes(column));
-            if (missing.length) throw fail(`unknown layout: the header lacks ${[...new Set(missing)].map((m) => `"${m}"`).join(', ')}`);
+            if (missing.length)
+              throw fail(`unknown layout: the header lacks ${[...new Set(missing)].map((m) => `"${m}"`).join(', ')}`);
             continue;
           }
           row++;
-          if (cells.length !== header.length) throw fail(`truncated or malformed: row ${row} has ${cells.length} cells, the header ${header.length}`);
+          if (cells.length !== header.length)
+            throw fail(`truncated or malformed: row ${row} has ${cells.length} cells, the header ${header.length}`);
           const cell = (column: string) => cells[header!.indexOf(column)] ?? '';
           const values: RecordValues = { id: cell(idColumn), fields: {} };
           for (const [field, column] of fields) {
             const text = cell(column);
-            values.fields[field] = LIST_FIELDS.has(field) ? text.split(CUSTOM_SOURCE_DEFAULTS.csvListSeparator).map(cleanText).filter((v) => v.length > 0) : [text];
+            values.fields[field] = LIST_FIELDS.has(field)
+              ? text
+                  .split(CUSTOM_SOURCE_DEFAULTS.csvListSeparator)
+                  .map(cleanText)
+                  .filter((v) => v.length > 0)
+              : [text];
           }
           const record = mappedRecord(values, `row ${row}`, context, state);
           if (record) yield record;
         }
       } catch (error) {
         if (error instanceof SourceFormatError) throw error;
-        if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') throw fail('truncated or malformed: a quoted cell is never closed', error);
+        if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED')
+          throw fail('truncated or malformed: a quoted cell is never closed', error);
         throw fail(`malformed CSV: ${(error as Error).message}`, error);
       } finally {
         source.destroy();
@@ -372,10 +425,16 @@ export interface CustomSourceOptions {
 
 function formatFor(definition: CustomSourceDefinition, list: string, topicRules: readonly TopicRule[]): SourceFormat {
   if (definition.format === 'rss' || definition.format === 'atom') {
-    return feedXmlFormat({ list, topicRules, description: `${definition.format === 'rss' ? 'RSS' : 'Atom'} feed (read as RSS 2.0, Atom 1.0 or RSS 1.0; custom source ${definition.id})` });
+    return feedXmlFormat({
+      list,
+      topicRules,
+      description: `${definition.format === 'rss' ? 'RSS' : 'Atom'} feed (read as RSS 2.0, Atom 1.0 or RSS 1.0; custom source ${definition.id})`,
+    });
   }
   if (!definition.idField || !definition.fields?.name) {
-    throw new Error(`custom source ${definition.id}: format ${definition.format} needs idField and fields.name (the configuration check should have said so)`);
+    throw new Error(
+      `custom source ${definition.id}: format ${definition.format} needs idField and fields.name (the configuration check should have said so)`,
+    );
   }
   const options = { definition, list, topics: definition.kind === 'feed' ? createTopicMatcher(topicRules) : undefined };
   switch (definition.format) {
@@ -389,21 +448,35 @@ function formatFor(definition: CustomSourceDefinition, list: string, topicRules:
   }
 }
 
-const FORMAT_IDS: Readonly<Record<CustomSourceFormat, string>> = { rss: FEED_XML_FORMAT_ID, atom: FEED_XML_FORMAT_ID, xml: 'custom-xml', json: 'custom-json', csv: 'custom-csv' };
+const FORMAT_IDS: Readonly<Record<CustomSourceFormat, string>> = {
+  rss: FEED_XML_FORMAT_ID,
+  atom: FEED_XML_FORMAT_ID,
+  xml: 'custom-xml',
+  json: 'custom-json',
+  csv: 'custom-csv',
+};
 
 /** The RegisterSource of a configuration entry: metadata, the one download, the one format. */
 export function customSourceFrom(definition: CustomSourceDefinition, options: CustomSourceOptions = {}): CustomSource {
   const list = definition.list ?? definition.title;
   const format = formatFor(definition, list, options.topicRules ?? DEFAULT_TOPIC_RULES);
   const host = URL.canParse(definition.url) ? new URL(definition.url).host : definition.url;
-  const bounds = definition.expectedRecords ?? (definition.kind === 'feed' ? CUSTOM_SOURCE_DEFAULTS.feedRecords : CUSTOM_SOURCE_DEFAULTS.registerRecords);
+  const bounds =
+    definition.expectedRecords ??
+    (definition.kind === 'feed' ? CUSTOM_SOURCE_DEFAULTS.feedRecords : CUSTOM_SOURCE_DEFAULTS.registerRecords);
   return {
     id: definition.id,
     title: definition.title,
     publisher: `${host} (custom source)`,
     jurisdiction: 'custom',
     kind: definition.kind,
-    downloads: [{ url: definition.url, format: FORMAT_IDS[definition.format], serves: `${definition.format.toUpperCase()} as defined in the configuration file (customSources)` }],
+    downloads: [
+      {
+        url: definition.url,
+        format: FORMAT_IDS[definition.format],
+        serves: `${definition.format.toUpperCase()} as defined in the configuration file (customSources)`,
+      },
+    ],
     formats: [format],
     schedule: definition.schedule ?? CUSTOM_SOURCE_DEFAULTS.schedule,
     expectedRecords: { ...bounds },

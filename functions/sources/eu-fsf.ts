@@ -148,7 +148,10 @@ class EntryDraft {
     const plain = usable.filter((n) => !n.language || n.language.toUpperCase() === 'EN');
     const pool = plain.length > 0 ? plain : usable;
     const strong = pool.filter((n) => n.strong);
-    return (strong.length > 0 ? strong : pool).reduce<NameEntry | undefined>((best, n) => (!best || n.id < best.id ? n : best), undefined);
+    return (strong.length > 0 ? strong : pool).reduce<NameEntry | undefined>(
+      (best, n) => (!best || n.id < best.id ? n : best),
+      undefined,
+    );
   }
 
   build(id: string, kind: RecordKind, fallbackListedOn = ''): RegisterRecord | 'no-name' {
@@ -158,13 +161,16 @@ class EntryDraft {
     for (const entry of [...this.names].sort((a, b) => a.id - b.id)) {
       if (entry.name && entry.name !== main.name && !aliases.includes(entry.name)) aliases.push(entry.name);
       if (entry.name && !entry.strong) this.addExtra('weakAliases', entry.name);
-      for (const part of entry.function.split(/\s*\([a-z]\)\s*/)) this.addExtra('functions', clean(part).replace(/[,;]\s*$/, ''));
+      for (const part of entry.function.split(/\s*\([a-z]\)\s*/))
+        this.addExtra('functions', clean(part).replace(/[,;]\s*$/, ''));
       this.addExtra('titles', entry.title);
       this.addExtra('genders', GENDERS[entry.gender.toUpperCase()] ?? entry.gender);
       if (entry.remark) this.addExtra('nameRemarks', `${entry.name}: ${entry.remark}`);
     }
     const earliest = [...this.publicationDates].sort()[0];
-    const listedOn = ISO_DATE.test(this.designationDate) ? this.designationDate : (earliest ?? (ISO_DATE.test(fallbackListedOn) ? fallbackListedOn : ''));
+    const listedOn = ISO_DATE.test(this.designationDate)
+      ? this.designationDate
+      : (earliest ?? (ISO_DATE.test(fallbackListedOn) ? fallbackListedOn : ''));
     const record: RegisterRecord = {
       id,
       source: EU_FSF_ID,
@@ -198,7 +204,14 @@ class UnreadElements {
   }
 }
 
-function finish(draft: EntryDraft, id: string, kind: RecordKind, element: string, context: ParseContext, fallbackListedOn = ''): RegisterRecord | undefined {
+function finish(
+  draft: EntryDraft,
+  id: string,
+  kind: RecordKind,
+  element: string,
+  context: ParseContext,
+  fallbackListedOn = '',
+): RegisterRecord | undefined {
   const record = draft.build(id, kind, fallbackListedOn);
   if (record === 'no-name') {
     context.warn(`${element} ${id} has no name: skipped`);
@@ -224,7 +237,8 @@ function childTextOf(element: XmlElement, name: string): string[] {
 
 /** Every `regulationSummary` publication date inside a part of the entry. */
 function summaryDates(element: XmlElement, draft: EntryDraft): void {
-  for (const c of element.children) if (c.name === 'regulationSummary') draft.addPublicationDate(attr(c, 'publicationDate'));
+  for (const c of element.children)
+    if (c.name === 'regulationSummary') draft.addPublicationDate(attr(c, 'publicationDate'));
 }
 
 function birthDate11(element: XmlElement): string {
@@ -240,7 +254,12 @@ function birthDate11(element: XmlElement): string {
 
 function place11(element: XmlElement): string {
   const city = attr(element, 'city');
-  return joinParts([city === '-' ? '' : city, attr(element, 'place'), attr(element, 'region'), describedCountry(attr(element, 'countryDescription'))]);
+  return joinParts([
+    city === '-' ? '' : city,
+    attr(element, 'place'),
+    attr(element, 'region'),
+    describedCountry(attr(element, 'countryDescription')),
+  ]);
 }
 
 function address11(element: XmlElement): string {
@@ -261,7 +280,9 @@ function document11(element: XmlElement): string {
   const type = attr(element, 'identificationTypeDescription') || attr(element, 'identificationTypeCode');
   const number = attr(element, 'number');
   const latin = attr(element, 'latinNumber');
-  const flags = ['knownFalse', 'knownExpired', 'reportedLost', 'revokedByIssuer', 'diplomatic'].filter((f) => attr(element, f) === 'true');
+  const flags = ['knownFalse', 'knownExpired', 'reportedLost', 'revokedByIssuer', 'diplomatic'].filter(
+    (f) => attr(element, f) === 'true',
+  );
   return joinParts(
     [
       joinParts([type, joinParts([number, latin && latin !== number ? `(${latin})` : ''], ' ')], ': '),
@@ -276,10 +297,23 @@ function document11(element: XmlElement): string {
   );
 }
 
-const READ_1_1: ReadonlySet<string> = new Set(['regulation', 'subjectType', 'nameAlias', 'citizenship', 'birthdate', 'address', 'identification', 'remark']);
+const READ_1_1: ReadonlySet<string> = new Set([
+  'regulation',
+  'subjectType',
+  'nameAlias',
+  'citizenship',
+  'birthdate',
+  'address',
+  'identification',
+  'remark',
+]);
 
 /** Maps one `sanctionEntity`; undefined (with a warning) when it has no id, no subject type or no name. */
-export function euRecordFromSanctionEntity(element: XmlElement, context: ParseContext, unread = new UnreadElements(context)): RegisterRecord | undefined {
+export function euRecordFromSanctionEntity(
+  element: XmlElement,
+  context: ParseContext,
+  unread = new UnreadElements(context),
+): RegisterRecord | undefined {
   const id = attr(element, 'logicalId');
   const reference = attr(element, 'euReferenceNumber');
   if (!id) {
@@ -311,11 +345,18 @@ export function euRecordFromSanctionEntity(element: XmlElement, context: ParseCo
         for (const url of childTextOf(c, 'publicationUrl')) draft.links.add(url);
         draft.addPublicationDate(attr(c, 'publicationDate'));
         const published = attr(c, 'publicationDate');
-        draft.addExtra('regulations', joinParts([attr(c, 'numberTitle'), attr(c, 'regulationType'), published ? `published ${published}` : ''], ', '));
+        draft.addExtra(
+          'regulations',
+          joinParts(
+            [attr(c, 'numberTitle'), attr(c, 'regulationType'), published ? `published ${published}` : ''],
+            ', ',
+          ),
+        );
         break;
       }
       case 'nameAlias': {
-        const whole = attr(c, 'wholeName') || joinParts([attr(c, 'firstName'), attr(c, 'middleName'), attr(c, 'lastName')], ' ');
+        const whole =
+          attr(c, 'wholeName') || joinParts([attr(c, 'firstName'), attr(c, 'middleName'), attr(c, 'lastName')], ' ');
         draft.names.push({
           id: Number(attr(c, 'logicalId')) || Number.MAX_SAFE_INTEGER,
           name: whole,
@@ -347,7 +388,8 @@ export function euRecordFromSanctionEntity(element: XmlElement, context: ParseCo
         const line = address11(c);
         if (line && !draft.addresses.includes(line)) draft.addresses.push(line);
         for (const contact of c.children) {
-          if (contact.name === 'contactInfo') draft.addExtra('contactInfo', joinParts([attr(contact, 'key'), attr(contact, 'value')], ': '));
+          if (contact.name === 'contactInfo')
+            draft.addExtra('contactInfo', joinParts([attr(contact, 'key'), attr(contact, 'value')], ': '));
         }
         summaryDates(c, draft);
         break;
@@ -382,7 +424,8 @@ const EXPORT_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]
 
 export const fsf11XmlFormat: SourceFormat = {
   id: 'eu-fsf-1.1-xml',
-  description: 'EU Financial Sanctions Files XML 1.1 (export / sanctionEntity, namespace http://eu.europa.ec/fpi/fsd/export)',
+  description:
+    'EU Financial Sanctions Files XML 1.1 (export / sanctionEntity, namespace http://eu.europa.ec/fpi/fsd/export)',
   sniff: (head) => EXPORT_ROOT.test(head) && head.includes(EU_FSF_NAMESPACE),
   parse: parseFsf11,
 };
@@ -400,7 +443,11 @@ function text10(element: XmlElement, name: string): string {
 const READ_1_0: ReadonlySet<string> = new Set(['NAME', 'ADDRESS', 'BIRTH', 'PASSPORT', 'CITIZEN']);
 
 /** Maps one 1.0 `ENTITY`; undefined (with a warning) when it has no id, no type or no name. */
-export function euRecordFromLegacyEntity(element: XmlElement, context: ParseContext, unread = new UnreadElements(context)): RegisterRecord | undefined {
+export function euRecordFromLegacyEntity(
+  element: XmlElement,
+  context: ParseContext,
+  unread = new UnreadElements(context),
+): RegisterRecord | undefined {
   const id = attr(element, 'Id');
   if (!id) {
     context.warn('ENTITY without Id skipped');
@@ -427,7 +474,9 @@ export function euRecordFromLegacyEntity(element: XmlElement, context: ParseCont
       case 'NAME':
         draft.names.push({
           id: Number(attr(c, 'Id')) || Number.MAX_SAFE_INTEGER,
-          name: text10(c, 'WHOLENAME') || joinParts([text10(c, 'FIRSTNAME'), text10(c, 'MIDDLENAME'), text10(c, 'LASTNAME')], ' '),
+          name:
+            text10(c, 'WHOLENAME') ||
+            joinParts([text10(c, 'FIRSTNAME'), text10(c, 'MIDDLENAME'), text10(c, 'LASTNAME')], ' '),
           language: text10(c, 'LANGUAGE'),
           strong: true,
           function: text10(c, 'FUNCTION'),
@@ -440,7 +489,12 @@ export function euRecordFromLegacyEntity(element: XmlElement, context: ParseCont
         const country = text10(c, 'COUNTRY');
         draft.addCountry(countryCode(country));
         const line = withNote(
-          joinParts([joinParts([text10(c, 'NUMBER'), text10(c, 'STREET')], ' '), text10(c, 'CITY'), text10(c, 'ZIPCODE'), country]),
+          joinParts([
+            joinParts([text10(c, 'NUMBER'), text10(c, 'STREET')], ' '),
+            text10(c, 'CITY'),
+            text10(c, 'ZIPCODE'),
+            country,
+          ]),
           unwrapParentheses(text10(c, 'OTHER')),
         );
         if (line && !draft.addresses.includes(line)) draft.addresses.push(line);
@@ -488,7 +542,8 @@ const WHOLE_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<WHOLE[\s>]
 
 export const fsf10XmlFormat: SourceFormat = {
   id: 'eu-fsf-1.0-xml',
-  description: 'EU Financial Sanctions Files legacy XML 1.0 (WHOLE / ENTITY with NAME, ADDRESS, BIRTH, PASSPORT, CITIZEN)',
+  description:
+    'EU Financial Sanctions Files legacy XML 1.0 (WHOLE / ENTITY with NAME, ADDRESS, BIRTH, PASSPORT, CITIZEN)',
   sniff: (head) => WHOLE_ROOT.test(head),
   parse: parseFsf10,
 };
@@ -517,5 +572,6 @@ export const euFsf: RegisterSource = {
   // 1,500 is a broken or partial download; 20,000 leaves years of growth. Real delistings come a
   // few dozen at a time (a regime lifted: Syria 2025); 10 % is about 500 entries.
   expectedRecords: { min: 1_500, max: 20_000, maxDropFraction: 0.1 },
-  homepage: 'https://data.europa.eu/data/datasets/consolidated-list-of-persons-groups-and-entities-subject-to-eu-financial-sanctions',
+  homepage:
+    'https://data.europa.eu/data/datasets/consolidated-list-of-persons-groups-and-entities-subject-to-eu-financial-sanctions',
 };

@@ -35,12 +35,14 @@ export const euSanctionsNews = feedSource({
     {
       url: 'https://ec.europa.eu/commission/presscorner/api/rss?language=en',
       format: 'feed-xml',
-      serves: "RSS 2.0 of the Commission's Press Corner in English (press releases, statements, daily news), newest first; no sanctions-only feed exists",
+      serves:
+        "RSS 2.0 of the Commission's Press Corner in English (press releases, statements, daily news), newest first; no sanctions-only feed exists",
     },
     {
       url: 'https://policy.trade.ec.europa.eu/node/2/rss_en',
       format: 'feed-xml',
-      serves: "RSS 2.0 of DG TRADE's news (trade policy, dual-use export controls); not polled, listed as the narrower alternative",
+      serves:
+        "RSS 2.0 of DG TRADE's news (trade policy, dual-use export controls); not polled, listed as the narrower alternative",
     },
   ],
   schedule: 'rate(5 minutes)',

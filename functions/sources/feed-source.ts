@@ -18,7 +18,10 @@ export interface FeedSourceSpec extends Omit<RegisterSource, 'kind' | 'formats'>
 const SPECS = new WeakMap<RegisterSource, FeedSourceSpec>();
 
 /** The RegisterSource of a feed. */
-export function feedSource(spec: FeedSourceSpec, topicRules: readonly TopicRule[] = DEFAULT_TOPIC_RULES): RegisterSource {
+export function feedSource(
+  spec: FeedSourceSpec,
+  topicRules: readonly TopicRule[] = DEFAULT_TOPIC_RULES,
+): RegisterSource {
   const { list, ...metadata } = spec;
   const source: RegisterSource = { ...metadata, kind: 'feed', formats: [feedXmlFormat({ list, topicRules })] };
   SPECS.set(source, spec);

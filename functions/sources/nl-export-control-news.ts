@@ -22,7 +22,10 @@ import { feedSource } from './feed-source.ts';
 
 export const NL_EXPORT_CONTROL_NEWS_ID = 'nl-export-control-news';
 
-const QUERY = { filters: [{ field: 'content_type', values: ['pro:newsDocument'], type: 'all' }], resultSearchTerm: 'exportcontrole' };
+const QUERY = {
+  filters: [{ field: 'content_type', values: ['pro:newsDocument'], type: 'all' }],
+  resultSearchTerm: 'exportcontrole',
+};
 
 export const nlExportControlNews = feedSource({
   id: NL_EXPORT_CONTROL_NEWS_ID,
@@ -34,7 +37,8 @@ export const nlExportControlNews = feedSource({
     {
       url: `https://www.rijksoverheid.nl/api/rss?query=${encodeURIComponent(JSON.stringify(QUERY))}`,
       format: 'feed-xml',
-      serves: 'RSS 2.0 of rijksoverheid.nl news documents matching "exportcontrole", newest first (the per-topic feeds on feeds.rijksoverheid.nl were retired in 2026)',
+      serves:
+        'RSS 2.0 of rijksoverheid.nl news documents matching "exportcontrole", newest first (the per-topic feeds on feeds.rijksoverheid.nl were retired in 2026)',
     },
   ],
   schedule: 'rate(5 minutes)',

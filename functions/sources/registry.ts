@@ -19,7 +19,11 @@ import { ukSanctionsList } from './uk-sanctions-list.ts';
 import { unScConsolidated } from './un-sc-consolidated.ts';
 import { usBisDpl } from './us-bis-dpl.ts';
 import { usBisPress } from './us-bis-press.ts';
-import { createFederalRegisterSource, usFederalRegister, type FederalRegisterQueryOptions } from './us-federal-register.ts';
+import {
+  createFederalRegisterSource,
+  usFederalRegister,
+  type FederalRegisterQueryOptions,
+} from './us-federal-register.ts';
 import { usOfacConsolidated } from './us-ofac-consolidated.ts';
 import { usOfacRecentActions } from './us-ofac-recent-actions.ts';
 import { usOfacSdn } from './us-ofac-sdn.ts';
@@ -63,8 +67,13 @@ export function sourcesFor(config?: SourcesConfig): readonly Source[] {
   const topics = config.topics ?? [];
   const rules = topics.length ? mergeTopicRules(DEFAULT_TOPIC_RULES, topics) : DEFAULT_TOPIC_RULES;
   const query = config.federalRegister;
-  const registered = SOURCES.map((source) => (query && source.id === usFederalRegister.id ? createFederalRegisterSource(query) : source)).map((source) => (topics.length ? withTopicRules(source, rules) : source));
-  const all = [...registered, ...(config.customSources ?? []).map((definition) => customSourceFrom(definition, { topicRules: rules }))];
+  const registered = SOURCES.map((source) =>
+    query && source.id === usFederalRegister.id ? createFederalRegisterSource(query) : source,
+  ).map((source) => (topics.length ? withTopicRules(source, rules) : source));
+  const all = [
+    ...registered,
+    ...(config.customSources ?? []).map((definition) => customSourceFrom(definition, { topicRules: rules })),
+  ];
   resolved.set(config, all);
   return all;
 }

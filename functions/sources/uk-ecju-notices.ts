@@ -33,7 +33,8 @@ export const ukEcjuNotices = feedSource({
     {
       url: 'https://www.gov.uk/search/all.atom?organisations%5B%5D=export-control-joint-unit&order=updated-newest',
       format: 'feed-xml',
-      serves: "Atom 1.0 of GOV.UK's search for the Export Control Joint Unit's publications (notices to exporters, guidance, news), newest first; the collection page has no feed",
+      serves:
+        "Atom 1.0 of GOV.UK's search for the Export Control Joint Unit's publications (notices to exporters, guidance, news), newest first; the collection page has no feed",
     },
   ],
   schedule: 'rate(5 minutes)',

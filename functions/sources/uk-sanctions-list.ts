@@ -150,7 +150,7 @@ const UK_COUNTRY_SPELLINGS: Readonly<Record<string, string>> = {
   'sultanate of oman': 'OM',
   'union of the comoros': 'KM',
   'british virgin islands': 'VG',
-  "democratic people’s republic of korea": 'KP',
+  'democratic people’s republic of korea': 'KP',
   georgian: 'GE',
   norwegian: 'NO',
   'congo (democratic republic)': 'CD',
@@ -173,7 +173,11 @@ export function ukCountryCode(value: string): string | undefined {
 export function splitNumbered(cell: string): string[] {
   return cell
     .split(/\s*\(?\b(?:\d{1,2}|[a-h])\)\s*/)
-    .map((part) => cleanText(part).replace(/^[-,;.]+|[,;]+$/g, '').trim())
+    .map((part) =>
+      cleanText(part)
+        .replace(/^[-,;.]+|[,;]+$/g, '')
+        .trim(),
+    )
     .filter((part) => part.length > 0);
 }
 
@@ -203,7 +207,11 @@ function composeName(parts: readonly string[]): string {
 
 function kindOf(value: string, context: ParseContext, where: string): RecordKind {
   const kind = KINDS[value.toLowerCase()];
-  if (!kind) throw new SourceFormatError(context.sourceId, `${where}: unknown type "${value}" (expected Individual, Entity or Ship)`);
+  if (!kind)
+    throw new SourceFormatError(
+      context.sourceId,
+      `${where}: unknown type "${value}" (expected Individual, Entity or Ship)`,
+    );
   return kind;
 }
 
@@ -257,7 +265,10 @@ class DesignationDraft {
   build(id: string, list: string, kind: RecordKind, context: ParseContext, where: string): RegisterRecord | undefined {
     const primaries = [...this.primaryNames].sort();
     let name = primaries[0];
-    if (primaries.length > 1) context.warn(`${where} has ${primaries.length} primary names (${primaries.join(' | ')}): "${name}" used, the others kept as aliases`);
+    if (primaries.length > 1)
+      context.warn(
+        `${where} has ${primaries.length} primary names (${primaries.join(' | ')}): "${name}" used, the others kept as aliases`,
+      );
     if (!name) {
       name = [...this.otherNames].sort()[0];
       if (!name) {
@@ -311,7 +322,10 @@ function leafTexts(element: XmlElement | undefined): string[] {
 
 /** One line from the leaves of a compound item (a passport: number and additional information). */
 function compoundText(element: XmlElement, separator: string): string {
-  return joinParts(element.children.map((c) => clean(c.text)), separator);
+  return joinParts(
+    element.children.map((c) => clean(c.text)),
+    separator,
+  );
 }
 
 /**
@@ -396,7 +410,11 @@ interface XmlParseState {
 }
 
 /** Maps one `Designation`; undefined (with a warning) when it has no UniqueID, type or name. */
-export function ukRecordFromDesignation(element: XmlElement, context: ParseContext, state: XmlParseState = { unread: new Set() }): RegisterRecord | undefined {
+export function ukRecordFromDesignation(
+  element: XmlElement,
+  context: ParseContext,
+  state: XmlParseState = { unread: new Set() },
+): RegisterRecord | undefined {
   const id = childText(element, 'UniqueID');
   if (!id) {
     context.warn(`Designation without UniqueID skipped (OFSIGroupID "${childText(element, 'OFSIGroupID')}")`);
@@ -458,7 +476,9 @@ export function ukRecordFromDesignation(element: XmlElement, context: ParseConte
   for (const address of byName.get('Addresses')?.children ?? []) {
     const country = childText(address, 'AddressCountry');
     draft.addAddress([
-      ...['AddressLine1', 'AddressLine2', 'AddressLine3', 'AddressLine4', 'AddressLine5', 'AddressLine6'].map((n) => childText(address, n)),
+      ...['AddressLine1', 'AddressLine2', 'AddressLine3', 'AddressLine4', 'AddressLine5', 'AddressLine6'].map((n) =>
+        childText(address, n),
+      ),
       childText(address, 'AddressPostalCode'),
       country,
     ]);
@@ -498,7 +518,19 @@ export const fcdoXmlFormat: SourceFormat = {
 // OFSI consolidated CSV (ConList.csv)
 
 /** Columns every layout of ConList.csv has (2018-2020: 29 columns; 2022 layout: 36). */
-const REQUIRED_COLUMNS = ['Name 6', 'Name 1', 'Name 2', 'Name 3', 'Name 4', 'Name 5', 'Group Type', 'Alias Type', 'Regime', 'Listed On', 'Group ID'] as const;
+const REQUIRED_COLUMNS = [
+  'Name 6',
+  'Name 1',
+  'Name 2',
+  'Name 3',
+  'Name 4',
+  'Name 5',
+  'Group Type',
+  'Alias Type',
+  'Regime',
+  'Listed On',
+  'Group ID',
+] as const;
 /** Columns read when present. */
 const OPTIONAL_COLUMNS = [
   'Title',
@@ -558,7 +590,11 @@ interface Header {
   readonly width: number;
 }
 
-function readHeader(cells: readonly string[], context: ParseContext, fail: (reason: string) => SourceFormatError): Header {
+function readHeader(
+  cells: readonly string[],
+  context: ParseContext,
+  fail: (reason: string) => SourceFormatError,
+): Header {
   const header = cells.map((c) => c.trim());
   const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
   if (missing.length > 0) throw fail(`unknown layout: header lacks ${missing.join(', ')}`);
@@ -573,9 +609,16 @@ function readHeader(cells: readonly string[], context: ParseContext, fail: (reas
   return { at, width: cells.length };
 }
 
-function addRow(group: Group, cell: (column: OfsiColumn) => string, context: ParseContext, warnedAliasTypes: Set<string>): void {
+function addRow(
+  group: Group,
+  cell: (column: OfsiColumn) => string,
+  context: ParseContext,
+  warnedAliasTypes: Set<string>,
+): void {
   const { draft } = group;
-  const name = composeName(['Name 6', 'Name 1', 'Name 2', 'Name 3', 'Name 4', 'Name 5'].map((c) => cell(c as OfsiColumn)));
+  const name = composeName(
+    ['Name 6', 'Name 1', 'Name 2', 'Name 3', 'Name 4', 'Name 5'].map((c) => cell(c as OfsiColumn)),
+  );
   const aliasType = clean(cell('Alias Type')).toLowerCase();
   if (name) {
     if (PRIMARY_ALIAS_TYPES.has(aliasType)) draft.primaryNames.add(name);
@@ -610,11 +653,23 @@ function addRow(group: Group, cell: (column: OfsiColumn) => string, context: Par
   const birthPlace = joinParts([clean(cell('Town of Birth')), clean(cell('Country of Birth'))]);
   draft.addExtra('placesOfBirth', birthPlace);
   draft.addAddress([
-    ...(['Address 1', 'Address 2', 'Address 3', 'Address 4', 'Address 5', 'Address 6', 'Post/Zip Code', 'Country'] as const).map((c) => cell(c)),
+    ...(
+      [
+        'Address 1',
+        'Address 2',
+        'Address 3',
+        'Address 4',
+        'Address 5',
+        'Address 6',
+        'Post/Zip Code',
+        'Country',
+      ] as const
+    ).map((c) => cell(c)),
   ]);
   const other = clean(cell('Other Information'));
   draft.addRemark(other);
-  for (const match of other.matchAll(UK_REFS)) for (const ref of match[1]!.split(/\s*(?:,|and)\s*/)) draft.addExtra('ukSanctionsListRefs', ref);
+  for (const match of other.matchAll(UK_REFS))
+    for (const ref of match[1]!.split(/\s*(?:,|and)\s*/)) draft.addExtra('ukSanctionsListRefs', ref);
 }
 
 async function* parseOfsiCsv(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
@@ -625,9 +680,14 @@ async function* parseOfsiCsv(input: ParseInput, context: ParseContext): AsyncGen
   let sawDateLine = false;
   let header: Header | undefined;
   let rowNumber = 0;
-  for await (const cells of readDelimitedRows(input.main, { sourceId: context.sourceId, delimiter: ',', ending: 'line-end' })) {
+  for await (const cells of readDelimitedRows(input.main, {
+    sourceId: context.sourceId,
+    delimiter: ',',
+    ending: 'line-end',
+  })) {
     if (!sawDateLine) {
-      if (clean(cells[0]) !== 'Last Updated') throw fail('unknown layout: the first line is not "Last Updated,dd/mm/yyyy"');
+      if (clean(cells[0]) !== 'Last Updated')
+        throw fail('unknown layout: the first line is not "Last Updated,dd/mm/yyyy"');
       sawDateLine = true;
       continue;
     }
@@ -636,7 +696,8 @@ async function* parseOfsiCsv(input: ParseInput, context: ParseContext): AsyncGen
       continue;
     }
     rowNumber++;
-    if (cells.length !== header.width) throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${header.width}`);
+    if (cells.length !== header.width)
+      throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${header.width}`);
     const at = header.at;
     const cell = (column: OfsiColumn): string => {
       const index = at.get(column);
@@ -660,7 +721,9 @@ async function* parseOfsiCsv(input: ParseInput, context: ParseContext): AsyncGen
     const group = groups.get(groupId)!;
     const types = [...group.types].filter((t) => t.length > 0);
     if (types.length !== 1) {
-      context.warn(`Group ID ${groupId} has ${types.length === 0 ? 'no Group Type' : `several Group Types (${types.join(', ')})`}: skipped`);
+      context.warn(
+        `Group ID ${groupId} has ${types.length === 0 ? 'no Group Type' : `several Group Types (${types.join(', ')})`}: skipped`,
+      );
       continue;
     }
     const kind = kindOf(types[0]!, context, `Group ID ${groupId}`);
@@ -676,7 +739,8 @@ const CONLIST_HEAD = /^"?Last Updated"?,[^\r\n]*\r?\n"?Name 6"?,/;
 
 export const ofsiCsvFormat: SourceFormat = {
   id: 'ofsi-conlist-csv',
-  description: "OFSI Consolidated List CSV (ConList.csv: a Last Updated line, a header, one row per name grouped by Group ID; closed 28 January 2026)",
+  description:
+    'OFSI Consolidated List CSV (ConList.csv: a Last Updated line, a header, one row per name grouped by Group ID; closed 28 January 2026)',
   sniff: (head) => CONLIST_HEAD.test(head),
   parse: parseOfsiCsv,
 };

@@ -190,7 +190,10 @@ function formatDateOfBirth(f: XmlElement): string {
 
 function formatPlaceOfBirth(f: XmlElement): { line: string; country: string } {
   const country = field(f, 'COUNTRY');
-  const line = withNote(joinParts([field(f, 'STREET'), field(f, 'CITY'), field(f, 'STATE_PROVINCE'), country]), field(f, 'NOTE'));
+  const line = withNote(
+    joinParts([field(f, 'STREET'), field(f, 'CITY'), field(f, 'STATE_PROVINCE'), country]),
+    field(f, 'NOTE'),
+  );
   return { line, country };
 }
 
@@ -226,7 +229,11 @@ function listName(code: string, context: ParseContext, state: ParseState): strin
 }
 
 /** Maps one INDIVIDUAL or ENTITY element; undefined (with a warning) when it has no id or no name. */
-export function unRecordFromElement(element: XmlElement, context: ParseContext, state: ParseState = { warnedLists: new Set() }): RegisterRecord | undefined {
+export function unRecordFromElement(
+  element: XmlElement,
+  context: ParseContext,
+  state: ParseState = { warnedLists: new Set() },
+): RegisterRecord | undefined {
   const f = indexChildren(element);
   const isPerson = element.name === 'INDIVIDUAL';
   const kind: RecordKind = isPerson ? 'person' : 'organization';
@@ -266,7 +273,10 @@ export function unRecordFromElement(element: XmlElement, context: ParseContext, 
     const quality = field(a, 'QUALITY').toLowerCase();
     if (quality === 'low') lowQualityAliases.push(aliasName);
     else if (quality === 'f.k.a.') formerNames.push(aliasName);
-    const birth = joinParts([dateText(field(a, 'DATE_OF_BIRTH')), joinParts([field(a, 'CITY_OF_BIRTH'), field(a, 'COUNTRY_OF_BIRTH')])], ' in ');
+    const birth = joinParts(
+      [dateText(field(a, 'DATE_OF_BIRTH')), joinParts([field(a, 'CITY_OF_BIRTH'), field(a, 'COUNTRY_OF_BIRTH')])],
+      ' in ',
+    );
     const details = joinParts([birth ? `born ${birth}` : '', field(a, 'NOTE')], '; ');
     if (details) aliasDetails.push(`${aliasName}: ${details}`);
   }
@@ -289,8 +299,12 @@ export function unRecordFromElement(element: XmlElement, context: ParseContext, 
     if (line) placesOfBirth.push(line);
     addCountry(country);
   }
-  const datesOfBirth = all(f, 'INDIVIDUAL_DATE_OF_BIRTH').map(formatDateOfBirth).filter((d) => d.length > 0);
-  const documents = all(f, 'INDIVIDUAL_DOCUMENT').map(formatDocument).filter((d) => d.length > 0);
+  const datesOfBirth = all(f, 'INDIVIDUAL_DATE_OF_BIRTH')
+    .map(formatDateOfBirth)
+    .filter((d) => d.length > 0);
+  const documents = all(f, 'INDIVIDUAL_DOCUMENT')
+    .map(formatDocument)
+    .filter((d) => d.length > 0);
 
   const listedOnRaw = dateText(text(f, 'LISTED_ON'));
   const extra: ExtraFields = {};
@@ -364,7 +378,8 @@ const CONSOLIDATED_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<CON
 
 export const unConsolidatedXmlFormat: SourceFormat = {
   id: 'un-consolidated-xml',
-  description: 'UN SC Consolidated List XML (CONSOLIDATED_LIST / INDIVIDUALS / ENTITIES), both the 2018–2022 and the 2025+ layouts',
+  description:
+    'UN SC Consolidated List XML (CONSOLIDATED_LIST / INDIVIDUALS / ENTITIES), both the 2018–2022 and the 2025+ layouts',
   sniff: (head) => CONSOLIDATED_ROOT.test(head),
   parse: parseConsolidatedXml,
 };

@@ -99,7 +99,9 @@ export type DplRow = Record<DplColumn, string>;
 
 /** US states, DC and the inhabited territories, as BIS writes them in State. */
 const US_STATES: ReadonlySet<string> = new Set(
-  'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP'.split(' '),
+  'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP'.split(
+    ' ',
+  ),
 );
 const US_ZIP = /^\d{5}(?:-\d{4})?$/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
@@ -163,13 +165,21 @@ export interface DplRowOptions {
 }
 
 /** Maps one row. Undefined (with a warning) when it has no name. */
-export function dplRecordFromRow(row: DplRow, context: ParseContext, where = '', options: DplRowOptions = {}): RegisterRecord | undefined {
+export function dplRecordFromRow(
+  row: DplRow,
+  context: ParseContext,
+  where = '',
+  options: DplRowOptions = {},
+): RegisterRecord | undefined {
   const fullName = clean(row.Name);
   if (!fullName) {
     context.warn(`row ${where}has no Name: skipped (street "${clean(row.Street_Address)}")`);
     return undefined;
   }
-  const [name, ...aliases] = fullName.split(ALIAS_SEPARATOR).map((part) => part.trim()).filter((part) => part.length > 0);
+  const [name, ...aliases] = fullName
+    .split(ALIAS_SEPARATOR)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
   const usParty = clean(row.Country).toUpperCase() === 'US' && US_STATES.has(clean(row.State).toUpperCase());
   const addressCountry = options.omitUsCountryFromAddress && usParty ? '' : row.Country;
   const address = [row.Street_Address, row.City, row.State, row.Postal_Code, addressCountry]
@@ -184,7 +194,10 @@ export function dplRecordFromRow(row: DplRow, context: ParseContext, where = '',
   }
   const effective = clean(row.Effective_Date);
   const listedOn = plausibleUsDate(effective);
-  if (!listedOn) context.warn(`row ${where}(${fullName}): Effective_Date "${effective}" is not a plausible date; kept as written in extra.effectiveDate, no listedOn`);
+  if (!listedOn)
+    context.warn(
+      `row ${where}(${fullName}): Effective_Date "${effective}" is not a plausible date; kept as written in extra.effectiveDate, no listedOn`,
+    );
 
   const record: RegisterRecord = {
     id: dplRecordId(row),
@@ -203,7 +216,11 @@ export function dplRecordFromRow(row: DplRow, context: ParseContext, where = '',
   return record;
 }
 
-function headerIndex(cells: readonly string[], context: ParseContext, fail: (reason: string) => SourceFormatError): number[] {
+function headerIndex(
+  cells: readonly string[],
+  context: ParseContext,
+  fail: (reason: string) => SourceFormatError,
+): number[] {
   const header = cells.map((cell) => cell.trim());
   const missing = DPL_COLUMNS.filter((column) => !header.includes(column));
   if (missing.length > 0) throw fail(`unknown layout: header lacks ${missing.join(', ')}`);
@@ -218,14 +235,19 @@ async function* parseDplText(input: ParseInput, context: ParseContext): AsyncGen
   let columnIndex: number[] | undefined;
   let width = 0;
   let rowNumber = 0;
-  for await (const cells of readDelimitedRows(input.main, { sourceId: context.sourceId, delimiter: '\t', ending: 'line-end-or-quote' })) {
+  for await (const cells of readDelimitedRows(input.main, {
+    sourceId: context.sourceId,
+    delimiter: '\t',
+    ending: 'line-end-or-quote',
+  })) {
     if (!columnIndex) {
       columnIndex = headerIndex(cells, context, fail);
       width = cells.length;
       continue;
     }
     rowNumber++;
-    if (cells.length !== width) throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${width}`);
+    if (cells.length !== width)
+      throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${width}`);
     const row = {} as DplRow;
     DPL_COLUMNS.forEach((column, i) => (row[column] = cells[columnIndex![i]!] ?? ''));
     const record = dplRecordFromRow(row, context, `${rowNumber} `);
@@ -263,7 +285,11 @@ export function standardOrderOf(typeOfDenial: string): string {
  * Last_Update, no Action), mapped like one. A Name_and_Address cell that is not six parts refuses
  * the file: skipping the row would read as a delisting.
  */
-export function dplRecordFromCsvRow(row: DplCsvRow, context: ParseContext, fileName: string): RegisterRecord | undefined {
+export function dplRecordFromCsvRow(
+  row: DplCsvRow,
+  context: ParseContext,
+  fileName: string,
+): RegisterRecord | undefined {
   const { parts, cells, rowNumber } = row;
   if (!parts) {
     throw new SourceFormatError(
@@ -297,7 +323,8 @@ async function* parseDplCsv(input: ParseInput, context: ParseContext): AsyncGene
 
 export const dplCsvFormat: SourceFormat = {
   id: 'bis-dpl-csv',
-  description: 'BIS Denied Persons List, the bis.gov export as CSV (dpl_MMDDYYYY.csv: Name_and_Address, Effective_Date, Expiration_Date, Appropriate Federal Register Citations, Type of Denial)',
+  description:
+    'BIS Denied Persons List, the bis.gov export as CSV (dpl_MMDDYYYY.csv: Name_and_Address, Effective_Date, Expiration_Date, Appropriate Federal Register Citations, Type of Denial)',
   sniff: (head) => sniffDplCsv(head),
   parse: parseDplCsv,
 };
@@ -323,7 +350,8 @@ export const usBisDpl: RegisterSource = {
         dateFormat: 'MMDDYYYY',
       },
       format: 'bis-dpl-csv',
-      serves: 'the DPL page, which links the whole Denied Persons List as CSV (dpl_MMDDYYYY.csv, about 110 KB, 550-600 rows, one per party and address; name and address in one cell); no ids',
+      serves:
+        'the DPL page, which links the whole Denied Persons List as CSV (dpl_MMDDYYYY.csv, about 110 KB, 550-600 rows, one per party and address; name and address in one cell); no ids',
     },
   ],
   formats: [dplTextFormat, dplCsvFormat],

@@ -37,12 +37,14 @@ export const usBisPress = feedSource({
       // us-federal-register, so this source polls Commerce's news feed for the press releases.
       url: 'https://www.commerce.gov/feeds/news',
       format: 'feed-xml',
-      serves: "RSS 2.0 of every Commerce Department news item, BIS's press releases among them (reported to challenge some scripts: a refusal is a source-health event, never a change)",
+      serves:
+        "RSS 2.0 of every Commerce Department news item, BIS's press releases among them (reported to challenge some scripts: a refusal is a source-health event, never a change)",
     },
     {
       url: 'https://www.federalregister.gov/api/v1/documents.rss?conditions%5Bagencies%5D%5B%5D=industry-and-security-bureau&order=newest',
       format: 'feed-xml',
-      serves: 'RSS 2.0 of the newest Federal Register documents of the Bureau of Industry and Security (not polled: us-federal-register reads them with more detail)',
+      serves:
+        'RSS 2.0 of the newest Federal Register documents of the Bureau of Industry and Security (not polled: us-federal-register reads them with more detail)',
     },
   ],
   // The Federal Register publishes each business day; BIS also posts special editions.

@@ -79,7 +79,10 @@ import { SourceFormatError } from '../core/errors.ts';
 import { cleanText, type ExtraFields, type RegisterRecord } from '../core/records.ts';
 import { assertNotErrorPage, headText, readHead } from './read/document.ts';
 import { federalRegisterFullTextXmlFormat } from './formats/federal-register-entity-list.ts';
-import { federalRegisterPublicInspectionTextFormat, publicInspectionTextName } from './formats/federal-register-public-inspection-text.ts';
+import {
+  federalRegisterPublicInspectionTextFormat,
+  publicInspectionTextName,
+} from './formats/federal-register-public-inspection-text.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
 import { streamJsonArrayObjects } from './us-trade-csl.ts';
 
@@ -104,7 +107,11 @@ export const FEDERAL_REGISTER_API = 'https://www.federalregister.gov/api/v1';
  * Agency slugs of the default query. DDTC and ISN publish as the State Department: FederalRegister.gov
  * has no agency of their own, so State's other notices (exhibitions, visas) come too, without topics.
  */
-export const FEDERAL_REGISTER_AGENCIES = ['industry-and-security-bureau', 'foreign-assets-control-office', 'state-department'] as const;
+export const FEDERAL_REGISTER_AGENCIES = [
+  'industry-and-security-bureau',
+  'foreign-assets-control-office',
+  'state-department',
+] as const;
 
 /** Query codes → the display names results carry. */
 export const FEDERAL_REGISTER_TYPES: Readonly<Record<string, string>> = {
@@ -187,8 +194,11 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 function resolveQuery(options: FederalRegisterQueryOptions): ResolvedQuery {
   const problems: string[] = [];
   const agencies = options.agencies ?? FEDERAL_REGISTER_AGENCIES;
-  if (agencies.length === 0) problems.push('agencies: give at least one agency slug (an empty list would poll every agency)');
-  for (const agency of agencies) if (!SLUG.test(agency)) problems.push(`agencies: "${agency}" is not an agency slug (e.g. industry-and-security-bureau)`);
+  if (agencies.length === 0)
+    problems.push('agencies: give at least one agency slug (an empty list would poll every agency)');
+  for (const agency of agencies)
+    if (!SLUG.test(agency))
+      problems.push(`agencies: "${agency}" is not an agency slug (e.g. industry-and-security-bureau)`);
   const types: string[] = [];
   for (const type of options.types ?? []) {
     const upper = type.trim().toUpperCase();
@@ -200,7 +210,8 @@ function resolveQuery(options: FederalRegisterQueryOptions): ResolvedQuery {
   }
   const terms = cleanText(options.terms ?? '');
   const perPage = options.perPage ?? 100;
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) problems.push(`perPage: ${perPage} is not a whole number from 1 to 1000`);
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000)
+    problems.push(`perPage: ${perPage} is not a whole number from 1 to 1000`);
   if (problems.length) throw new RangeError(`${US_FEDERAL_REGISTER_ID}: query: ${problems.join('; ')}`);
   return { agencies: [...new Set(agencies)], types: [...new Set(types)], terms, perPage };
 }
@@ -258,16 +269,28 @@ export const FEDERAL_REGISTER_TOPIC_RULES: readonly FederalRegisterTopicRule[] =
     topic: 'export-licence',
     test: (input, text) =>
       cfrIn(input, 15, 730, 774) ||
-      /\b(?:export|re-?export)s?\s+licen[cs]es?\b|\blicen[cs]e\s+(?:exceptions?|requirements?|applications?|review polic(?:y|ies))\b/i.test(text) ||
+      /\b(?:export|re-?export)s?\s+licen[cs]es?\b|\blicen[cs]e\s+(?:exceptions?|requirements?|applications?|review polic(?:y|ies))\b/i.test(
+        text,
+      ) ||
       ENTITY_LIST.test(titleOrAction(input)) ||
       SUPPLEMENT_4.test(text),
   },
   {
     topic: 'sanctions',
-    test: (input) => cfrIn(input, 31, 500, 599) || (input.agencySlugs ?? []).includes('foreign-assets-control-office') || /\bsanctions?\b|nonproliferation measures/i.test(input.title),
+    test: (input) =>
+      cfrIn(input, 31, 500, 599) ||
+      (input.agencySlugs ?? []).includes('foreign-assets-control-office') ||
+      /\bsanctions?\b|nonproliferation measures/i.test(input.title),
   },
-  { topic: 'itar', test: (input, text) => cfrIn(input, 22, 120, 130) || /international traffic in arms|\bITAR\b|munitions list/i.test(text) },
-  { topic: 'semiconductors', test: (_input, text) => /semiconductor|integrated circuit|advanced computing|supercomput/i.test(text) },
+  {
+    topic: 'itar',
+    test: (input, text) =>
+      cfrIn(input, 22, 120, 130) || /international traffic in arms|\bITAR\b|munitions list/i.test(text),
+  },
+  {
+    topic: 'semiconductors',
+    test: (_input, text) => /semiconductor|integrated circuit|advanced computing|supercomput/i.test(text),
+  },
 ];
 
 /** Topics of an item, in FEDERAL_REGISTER_TOPIC_RULES order. */
@@ -296,7 +319,8 @@ function list(value: unknown, field: string): unknown[] {
 }
 
 function object(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(`${field} is not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ShapeError(`${field} is not an object`);
   return value as Record<string, unknown>;
 }
 
@@ -336,7 +360,8 @@ function cfrReferencesOf(value: unknown): CfrReference[] {
     const reference = object(item, `cfr_references[${i}]`);
     const title = Number(text(reference.title, `cfr_references[${i}].title`));
     const partText = text(reference.part, `cfr_references[${i}].part`);
-    if (!Number.isInteger(title) || title <= 0) throw new ShapeError(`cfr_references[${i}].title is not a CFR title number`);
+    if (!Number.isInteger(title) || title <= 0)
+      throw new ShapeError(`cfr_references[${i}].title is not a CFR title number`);
     const part = partText ? Number(partText) : undefined;
     return part !== undefined && Number.isInteger(part) ? { title, part } : { title };
   });
@@ -362,7 +387,11 @@ function links(...urls: string[]): string[] {
 }
 
 /** The number and title every item needs; undefined (with a warning) when either is missing or odd. */
-function identity(result: Record<string, unknown>, context: ParseContext, where: string): { id: string; title: string } | undefined {
+function identity(
+  result: Record<string, unknown>,
+  context: ParseContext,
+  where: string,
+): { id: string; title: string } | undefined {
   const id = text(result.document_number, 'document_number');
   const title = text(result.title, 'title');
   if (!id || !title) {
@@ -386,7 +415,11 @@ function publicationDate(value: unknown, extra: ExtraFields, context: ParseConte
 }
 
 /** One published document of the search results. */
-export function federalRegisterDocumentRecord(result: Record<string, unknown>, context: ParseContext, where = 'result'): RegisterRecord | undefined {
+export function federalRegisterDocumentRecord(
+  result: Record<string, unknown>,
+  context: ParseContext,
+  where = 'result',
+): RegisterRecord | undefined {
   const found = identity(result, context, where);
   if (!found) return undefined;
   const agencies = agenciesOf(result.agencies);
@@ -401,7 +434,11 @@ export function federalRegisterDocumentRecord(result: Record<string, unknown>, c
   put(extra, 'effectiveOn', text(result.effective_on, 'effective_on'));
   put(extra, 'commentsCloseOn', text(result.comments_close_on, 'comments_close_on'));
   put(extra, 'dates', text(result.dates, 'dates'));
-  put(extra, 'cfrParts', cfr.map((r) => (r.part === undefined ? `${r.title} CFR` : `${r.title} CFR ${r.part}`)));
+  put(
+    extra,
+    'cfrParts',
+    cfr.map((r) => (r.part === undefined ? `${r.title} CFR` : `${r.title} CFR ${r.part}`)),
+  );
   put(extra, 'regulationIds', texts(result.regulation_id_numbers, 'regulation_id_numbers'));
   put(extra, 'docketIds', texts(result.docket_ids, 'docket_ids'));
   put(extra, 'agencies', agencies.names);
@@ -414,7 +451,13 @@ export function federalRegisterDocumentRecord(result: Record<string, unknown>, c
       text(result.full_text_xml_url, 'full_text_xml_url'),
       text(result.public_inspection_pdf_url, 'public_inspection_pdf_url'),
     ),
-    topics: federalRegisterTopics({ title: found.title, action, abstract, cfrReferences: cfr, agencySlugs: agencies.slugs }),
+    topics: federalRegisterTopics({
+      title: found.title,
+      action,
+      abstract,
+      cfrReferences: cfr,
+      agencySlugs: agencies.slugs,
+    }),
   });
   if (abstract) record.remarks = abstract;
   return record;
@@ -448,7 +491,11 @@ function documentItem(
 }
 
 /** One filing on the public-inspection desk. */
-export function federalRegisterPublicInspectionRecord(result: Record<string, unknown>, context: ParseContext, where = 'result'): RegisterRecord | undefined {
+export function federalRegisterPublicInspectionRecord(
+  result: Record<string, unknown>,
+  context: ParseContext,
+  where = 'result',
+): RegisterRecord | undefined {
   const found = identity(result, context, where);
   if (!found) return undefined;
   const agencies = agenciesOf(result.agencies);
@@ -462,7 +509,11 @@ export function federalRegisterPublicInspectionRecord(result: Record<string, unk
   put(extra, 'agencies', agencies.names);
   const listedOn = publicationDate(result.publication_date, extra, context, where);
   return documentItem(found, context, agencies.slugs, extra, listedOn, {
-    links: links(text(result.html_url, 'html_url'), text(result.pdf_url, 'pdf_url'), text(result.raw_text_url, 'raw_text_url')),
+    links: links(
+      text(result.html_url, 'html_url'),
+      text(result.pdf_url, 'pdf_url'),
+      text(result.raw_text_url, 'raw_text_url'),
+    ),
     topics: federalRegisterTopics({ title: found.title, agencySlugs: agencies.slugs }),
   });
 }
@@ -472,7 +523,8 @@ function mapped<T>(read: () => T, context: ParseContext, fileName: string, where
   try {
     return read();
   } catch (error) {
-    if (error instanceof ShapeError) throw new SourceFormatError(context.sourceId, `${fileName}: ${where}: ${error.message}`, { cause: error });
+    if (error instanceof ShapeError)
+      throw new SourceFormatError(context.sourceId, `${fileName}: ${where}: ${error.message}`, { cause: error });
     throw error;
   }
 }
@@ -495,7 +547,9 @@ function sniffDocuments(head: string): boolean {
 
 /** The desk: filings with filed_at / filing_type, or the empty desk. */
 function sniffPublicInspection(head: string): boolean {
-  return JSON_OBJECT.test(head) && ((HAS_DOCUMENT_NUMBER.test(head) && DESK_FIELDS.test(head)) || EMPTY_DESK.test(head));
+  return (
+    JSON_OBJECT.test(head) && ((HAS_DOCUMENT_NUMBER.test(head) && DESK_FIELDS.test(head)) || EMPTY_DESK.test(head))
+  );
 }
 
 /** Which desk filings belong to the query: one of its agencies and, when it names types, one of them. */
@@ -511,11 +565,24 @@ function onDesk(record: RegisterRecord, filter: DeskFilter): boolean {
   return filter.types.size === 0 || (typeof type === 'string' && filter.types.has(type));
 }
 
-async function* readDesk(document: SourceDocument, context: ParseContext, filter: DeskFilter): AsyncGenerator<RegisterRecord> {
+async function* readDesk(
+  document: SourceDocument,
+  context: ParseContext,
+  filter: DeskFilter,
+): AsyncGenerator<RegisterRecord> {
   let index = 0;
-  for await (const result of streamJsonArrayObjects(document.open(), { sourceId: context.sourceId, fileName: document.name, arrayKey: 'results' })) {
+  for await (const result of streamJsonArrayObjects(document.open(), {
+    sourceId: context.sourceId,
+    fileName: document.name,
+    arrayKey: 'results',
+  })) {
     const where = `results[${index++}]`;
-    const record = mapped(() => federalRegisterPublicInspectionRecord(result, context, where), context, document.name, where);
+    const record = mapped(
+      () => federalRegisterPublicInspectionRecord(result, context, where),
+      context,
+      document.name,
+      where,
+    );
     if (record && onDesk(record, filter)) yield record;
   }
 }
@@ -523,7 +590,8 @@ async function* readDesk(document: SourceDocument, context: ParseContext, filter
 function publicInspectionFormat(filter: DeskFilter): SourceFormat {
   return {
     id: 'federal-register-public-inspection-json',
-    description: 'FederalRegister.gov public-inspection desk (public-inspection-documents/current.json), filtered to the query\'s agencies',
+    description:
+      "FederalRegister.gov public-inspection desk (public-inspection-documents/current.json), filtered to the query's agencies",
     sniff: sniffPublicInspection,
     parse: (input, context) => readDesk(input.main, context, filter),
   };
@@ -534,7 +602,11 @@ function documentsFormat(filter: DeskFilter): SourceFormat {
     const fileName = input.main.name;
     const published = new Set<string>();
     let index = 0;
-    for await (const result of streamJsonArrayObjects(input.main.open(), { sourceId: context.sourceId, fileName, arrayKey: 'results' })) {
+    for await (const result of streamJsonArrayObjects(input.main.open(), {
+      sourceId: context.sourceId,
+      fileName,
+      arrayKey: 'results',
+    })) {
       const where = `results[${index++}]`;
       const record = mapped(() => federalRegisterDocumentRecord(result, context, where), context, fileName, where);
       if (!record) continue;
@@ -545,12 +617,17 @@ function documentsFormat(filter: DeskFilter): SourceFormat {
     if (!desk) return;
     const head = headText(await readHead(desk));
     assertNotErrorPage(context.sourceId, desk, head);
-    if (!sniffPublicInspection(head)) throw new SourceFormatError(context.sourceId, `${desk.name} (beside ${fileName}) is not a public-inspection desk`);
+    if (!sniffPublicInspection(head))
+      throw new SourceFormatError(
+        context.sourceId,
+        `${desk.name} (beside ${fileName}) is not a public-inspection desk`,
+      );
     for await (const record of readDesk(desk, context, filter)) if (!published.has(record.id)) yield record;
   }
   return {
     id: 'federal-register-documents-json',
-    description: 'FederalRegister.gov documents search (documents.json: {"count","description","results":[…]}), with the public-inspection desk (current.json) beside it when present',
+    description:
+      'FederalRegister.gov documents search (documents.json: {"count","description","results":[…]}), with the public-inspection desk (current.json) beside it when present',
     sniff: sniffDocuments,
     parse,
   };
@@ -562,12 +639,16 @@ function documentsFormat(filter: DeskFilter): SourceFormat {
  */
 export function createFederalRegisterSource(options: FederalRegisterQueryOptions = {}): RegisterSource {
   const query = resolveQuery(options);
-  const filter: DeskFilter = { agencies: new Set(query.agencies), types: new Set(query.types.map((code) => FEDERAL_REGISTER_TYPES[code]!)) };
+  const filter: DeskFilter = {
+    agencies: new Set(query.agencies),
+    types: new Set(query.types.map((code) => FEDERAL_REGISTER_TYPES[code]!)),
+  };
   const desk = federalRegisterPublicInspectionUrl();
   return {
     id: US_FEDERAL_REGISTER_ID,
     title: 'Federal Register: export-control and sanctions documents (BIS, OFAC, State)',
-    publisher: 'Office of the Federal Register (National Archives) and the Government Publishing Office, via FederalRegister.gov',
+    publisher:
+      'Office of the Federal Register (National Archives) and the Government Publishing Office, via FederalRegister.gov',
     jurisdiction: 'US',
     kind: 'feed',
     // An entity read from the filing has no page in its citation yet; printing adds it, and nothing else.
@@ -577,12 +658,16 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
     followUps: (record) => {
       if (!record.topics?.includes('entity-list')) return [];
       if (record.extra.stage === 'published') {
-        return record.links.filter((link) => /\/full_text\/xml\//.test(link)).map((url) => ({ url, name: `${record.id}.full_text.xml`, format: federalRegisterFullTextXmlFormat.id }));
+        return record.links
+          .filter((link) => /\/full_text\/xml\//.test(link))
+          .map((url) => ({ url, name: `${record.id}.full_text.xml`, format: federalRegisterFullTextXmlFormat.id }));
       }
       if (record.extra.stage === 'public-inspection') {
         const name = publicInspectionTextName(record.id, record.listedOn);
         // Optional: the printed rule's XML brings the same entities a day later if the text cannot be had.
-        return record.links.filter((link) => /\/public-inspection\/raw_text\//.test(link)).map((url) => ({ url, name, format: federalRegisterPublicInspectionTextFormat.id, optional: true }));
+        return record.links
+          .filter((link) => /\/public-inspection\/raw_text\//.test(link))
+          .map((url) => ({ url, name, format: federalRegisterPublicInspectionTextFormat.id, optional: true }));
       }
       return [];
     },
@@ -600,10 +685,16 @@ export function createFederalRegisterSource(options: FederalRegisterQueryOptions
       {
         url: desk,
         format: 'federal-register-public-inspection-json',
-        serves: 'the public-inspection desk of the next issue, every agency (JSON, no API key; filtered here to the query\'s agencies)',
+        serves:
+          "the public-inspection desk of the next issue, every agency (JSON, no API key; filtered here to the query's agencies)",
       },
     ],
-    formats: [documentsFormat(filter), publicInspectionFormat(filter), federalRegisterFullTextXmlFormat, federalRegisterPublicInspectionTextFormat],
+    formats: [
+      documentsFormat(filter),
+      publicInspectionFormat(filter),
+      federalRegisterFullTextXmlFormat,
+      federalRegisterPublicInspectionTextFormat,
+    ],
     // Documents go on the desk at 08:45 ET (special filings through the day) and are printed at
     // 06:00 ET the next business day. Entity List rules often take effect on filing.
     schedule: 'rate(5 minutes)',

@@ -43,7 +43,8 @@ export const usOfacConsolidated: RegisterSource = {
       // one file of a few MB.
       url: `${EXPORTS}/CONS_ENHANCED.XML`,
       format: 'ofac-enhanced-xml',
-      serves: 'full consolidated list, ENHANCED XML (~3.5 MB): list memberships, listing dates, aliases, addresses, ids in one file',
+      serves:
+        'full consolidated list, ENHANCED XML (~3.5 MB): list memberships, listing dates, aliases, addresses, ids in one file',
     },
     {
       url: `${EXPORTS}/CONS_ENHANCED.ZIP`,
@@ -58,7 +59,8 @@ export const usOfacConsolidated: RegisterSource = {
     {
       url: `${EXPORTS}/CONS_PRIM.CSV`,
       format: 'ofac-legacy-csv',
-      serves: 'full consolidated list, legacy CSV with its address, alias and remarks-overflow files; the list is derived from programs',
+      serves:
+        'full consolidated list, legacy CSV with its address, alias and remarks-overflow files; the list is derived from programs',
       companions: {
         [CONSOLIDATED_CSV_COMPANIONS.addresses]: `${EXPORTS}/CONS_ADD.CSV`,
         [CONSOLIDATED_CSV_COMPANIONS.aliases]: `${EXPORTS}/CONS_ALT.CSV`,
@@ -66,7 +68,11 @@ export const usOfacConsolidated: RegisterSource = {
       },
     },
   ],
-  companionNames: [CONSOLIDATED_CSV_COMPANIONS.addresses, CONSOLIDATED_CSV_COMPANIONS.aliases, CONSOLIDATED_CSV_COMPANIONS.comments],
+  companionNames: [
+    CONSOLIDATED_CSV_COMPANIONS.addresses,
+    CONSOLIDATED_CSV_COMPANIONS.aliases,
+    CONSOLIDATED_CSV_COMPANIONS.comments,
+  ],
   formats: [
     ofacLegacyCsvFormat({ publication: 'consolidated', companions: CONSOLIDATED_CSV_COMPANIONS }),
     ofacSdnListXmlFormat({ publication: 'consolidated' }),

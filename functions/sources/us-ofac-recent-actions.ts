@@ -35,7 +35,8 @@ export const usOfacRecentActions = feedSource({
     {
       url: 'https://public.govdelivery.com/topics/USTREAS_61/feed.rss',
       format: 'feed-xml',
-      serves: 'RSS 2.0 of the bulletins of GovDelivery topic USTREAS_61 "OFAC: Recent Actions", newest first (OFAC retired its own RSS on 31 January 2025)',
+      serves:
+        'RSS 2.0 of the bulletins of GovDelivery topic USTREAS_61 "OFAC: Recent Actions", newest first (OFAC retired its own RSS on 31 January 2025)',
     },
   ],
   // OFAC posts Recent Actions during US business hours, often several a day.

@@ -41,7 +41,8 @@ export const usOfacSdn: RegisterSource = {
       // identity documents, nationality, dates of birth, vessel details), about 30 MB.
       url: `${EXPORTS}/SDN.XML`,
       format: 'ofac-sdnlist-xml',
-      serves: 'full SDN list, sdnList XML (~30 MB): aliases, addresses, ids, nationality, birth dates in one file; no listing dates',
+      serves:
+        'full SDN list, sdnList XML (~30 MB): aliases, addresses, ids, nationality, birth dates in one file; no listing dates',
     },
     {
       url: `${EXPORTS}/SDN_ENHANCED.ZIP`,
@@ -52,7 +53,8 @@ export const usOfacSdn: RegisterSource = {
     {
       url: `${EXPORTS}/SDN.CSV`,
       format: 'ofac-legacy-csv',
-      serves: 'full SDN list, legacy CSV (~4 MB) with its address, alias and remarks-overflow files; ids only inside the remarks text',
+      serves:
+        'full SDN list, legacy CSV (~4 MB) with its address, alias and remarks-overflow files; ids only inside the remarks text',
       companions: {
         [SDN_CSV_COMPANIONS.addresses]: `${EXPORTS}/ADD.CSV`,
         [SDN_CSV_COMPANIONS.aliases]: `${EXPORTS}/ALT.CSV`,

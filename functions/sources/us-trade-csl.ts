@@ -105,7 +105,11 @@ const FSE: CslList = { key: 'FSE', name: 'Foreign Sanctions Evaders', blankKind:
 const PLC: CslList = { key: 'PLC', name: 'Palestinian Legislative Council List', blankKind: 'other' };
 const CAPTA: CslList = { key: 'CAP', name: 'CAPTA List', blankKind: 'other' };
 const MENU_BASED: CslList = { key: 'NS-MBS', name: 'Non-SDN Menu-Based Sanctions List', blankKind: 'other' };
-const CMIC: CslList = { key: 'CMIC', name: 'Non-SDN Chinese Military-Industrial Complex Companies List', blankKind: 'other' };
+const CMIC: CslList = {
+  key: 'CMIC',
+  name: 'Non-SDN Chinese Military-Industrial Complex Companies List',
+  blankKind: 'other',
+};
 
 /**
  * The abbreviation in the `source` label ("Entity List (EL) - Bureau of Industry and Security") →
@@ -174,9 +178,15 @@ function newState(): CslParseState {
 function resolveList(label: string, context: ParseContext, state: CslParseState): { list: CslList; code: string } {
   const cached = state.lists.get(label);
   if (cached) return cached;
-  const code = /\(([^)]+)\)/.exec(label)?.[1]?.replace(/\s+List$/i, '').trim();
+  const code = /\(([^)]+)\)/
+    .exec(label)?.[1]
+    ?.replace(/\s+List$/i, '')
+    .trim();
   if (!code) {
-    throw new SourceFormatError(context.sourceId, `unknown list "${label}": no abbreviation in parentheses, so it cannot be named`);
+    throw new SourceFormatError(
+      context.sourceId,
+      `unknown list "${label}": no abbreviation in parentheses, so it cannot be named`,
+    );
   }
   let list = CSL_LISTS[code];
   if (!list) {
@@ -201,7 +211,9 @@ function splitList(cell: string): string[] {
 
 /** Entity List alt names copy the Federal Register's "X; and Y". */
 function splitAliases(cell: string): string[] {
-  return splitList(cell).map((alias, i) => (i > 0 ? alias.replace(/^and\s+/i, '') : alias)).filter((a) => a.length > 0);
+  return splitList(cell)
+    .map((alias, i) => (i > 0 ? alias.replace(/^and\s+/i, '') : alias))
+    .filter((a) => a.length > 0);
 }
 
 /** The country in the last comma-separated part ("…, Borisov, 222512, BY" → BY; "…, Turkey" → TR). */
@@ -214,7 +226,12 @@ function trailingCountry(text: string): string | undefined {
  * Maps one row. Undefined (with a warning) when the row has no id, name or list; SourceFormatError
  * for a `type` this code does not know (the kind would be a guess).
  */
-export function cslRecordFromRow(row: CslRow, context: ParseContext, state: CslParseState = newState(), where = ''): RegisterRecord | undefined {
+export function cslRecordFromRow(
+  row: CslRow,
+  context: ParseContext,
+  state: CslParseState = newState(),
+  where = '',
+): RegisterRecord | undefined {
   const rawId = clean(row._id);
   const name = cleanText(row.name);
   const label = cleanText(row.source);
@@ -292,7 +309,8 @@ const CSV_HEADER_START = '_id,source,entity_number,type,programs,name,';
 function describeCsvError(error: unknown): string {
   if (error instanceof CsvError) {
     const line = (error as CsvError & { lines?: number }).lines;
-    if (error.code === 'CSV_QUOTE_NOT_CLOSED') return `truncated or malformed: a quoted cell is never closed${line ? ` (from line ${line})` : ''}`;
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED')
+      return `truncated or malformed: a quoted cell is never closed${line ? ` (from line ${line})` : ''}`;
     return `malformed CSV: ${error.message}`;
   }
   return `unreadable: ${(error as Error).message}`;
@@ -305,7 +323,8 @@ async function* parseCslCsv(input: ParseInput, context: ParseContext): AsyncGene
   const source: Readable = input.main.open();
   let lastByte = -1;
   source.on('data', (chunk: Buffer | string) => {
-    if (chunk.length > 0) lastByte = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1]!;
+    if (chunk.length > 0)
+      lastByte = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1]!;
   });
   // Column counts are checked here rather than by csv-parse, so the header is judged first.
   const parser = parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true });
@@ -324,7 +343,8 @@ async function* parseCslCsv(input: ParseInput, context: ParseContext): AsyncGene
         continue;
       }
       rowNumber++;
-      if (cells.length !== width) throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${width}`);
+      if (cells.length !== width)
+        throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${width}`);
       const record = cslRecordFromRow(rowFromCells(cells, columnIndex), context, state, `${rowNumber} `);
       if (record) yield record;
     }
@@ -394,9 +414,18 @@ export const cslCsvFormat: SourceFormat = {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-const LIST_COLUMNS: readonly CslColumn[] = ['programs', 'alt_names', 'citizenships', 'dates_of_birth', 'nationalities', 'places_of_birth'];
+const LIST_COLUMNS: readonly CslColumn[] = [
+  'programs',
+  'alt_names',
+  'citizenships',
+  'dates_of_birth',
+  'nationalities',
+  'places_of_birth',
+];
 /** Columns that are plain text in the JSON: all but the id, the lists and the two object lists. */
-const SCALAR_COLUMNS: readonly CslColumn[] = CSL_COLUMNS.filter((c) => c !== '_id' && c !== 'addresses' && c !== 'ids' && !LIST_COLUMNS.includes(c));
+const SCALAR_COLUMNS: readonly CslColumn[] = CSL_COLUMNS.filter(
+  (c) => c !== '_id' && c !== 'addresses' && c !== 'ids' && !LIST_COLUMNS.includes(c),
+);
 
 class JsonShapeError extends Error {}
 
@@ -472,9 +501,16 @@ export interface JsonArrayStreamOptions {
  * (strings, nesting, the one key); every element goes through JSON.parse, which checks it fully.
  * A document cut anywhere ends inside a string or a container and is refused as truncated.
  */
-export async function* streamJsonArrayObjects(stream: Readable, options: JsonArrayStreamOptions): AsyncGenerator<Record<string, unknown>> {
+export async function* streamJsonArrayObjects(
+  stream: Readable,
+  options: JsonArrayStreamOptions,
+): AsyncGenerator<Record<string, unknown>> {
   const fail = (reason: string, cause?: unknown): SourceFormatError =>
-    new SourceFormatError(options.sourceId, `${options.fileName}: ${reason}`, cause === undefined ? undefined : { cause });
+    new SourceFormatError(
+      options.sourceId,
+      `${options.fileName}: ${reason}`,
+      cause === undefined ? undefined : { cause },
+    );
   const decoder = new TextDecoder('utf-8');
   const stack: number[] = [];
   let started = false;
@@ -583,7 +619,8 @@ export async function* streamJsonArrayObjects(stream: Readable, options: JsonArr
         stack.push(c);
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         const open = stack.pop();
-        if (open !== (c === CLOSE_BRACE ? OPEN_BRACE : OPEN_BRACKET)) throw fail('malformed JSON: brackets do not match');
+        if (open !== (c === CLOSE_BRACE ? OPEN_BRACE : OPEN_BRACKET))
+          throw fail('malformed JSON: brackets do not match');
         const now = stack.length;
         if (capturing && now === 2) {
           captured.push(s.slice(captureFrom, j + 1));
@@ -628,13 +665,18 @@ export async function* streamJsonArrayObjects(stream: Readable, options: JsonArr
 async function* parseCslJson(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
   const state = newState();
   let index = 0;
-  const results = streamJsonArrayObjects(input.main.open(), { sourceId: context.sourceId, fileName: input.main.name, arrayKey: 'results' });
+  const results = streamJsonArrayObjects(input.main.open(), {
+    sourceId: context.sourceId,
+    fileName: input.main.name,
+    arrayKey: 'results',
+  });
   for await (const result of results) {
     let row: CslRow;
     try {
       row = cslRowFromJson(result);
     } catch (error) {
-      if (error instanceof JsonShapeError) throw new SourceFormatError(context.sourceId, `${input.main.name}: results[${index}]: ${error.message}`);
+      if (error instanceof JsonShapeError)
+        throw new SourceFormatError(context.sourceId, `${input.main.name}: results[${index}]: ${error.message}`);
       throw error;
     }
     const record = cslRecordFromRow(row, context, state, `results[${index}] `);
@@ -712,7 +754,12 @@ type CslLegacyRow = Record<CslLegacyColumn, string>;
 const LEGACY_HEADER_START = 'Source List,Entity Number,SDN Type,Programs,Name,Title,Address,City,';
 
 /** The cells that identify one entry of the legacy layout, in key order. */
-const LEGACY_KEY_COLUMNS: readonly CslLegacyColumn[] = ['Source List', 'Name', 'Federal Register Notice', 'Effective Date'];
+const LEGACY_KEY_COLUMNS: readonly CslLegacyColumn[] = [
+  'Source List',
+  'Name',
+  'Federal Register Notice',
+  'Effective Date',
+];
 
 /** Single-valued cells of the legacy layout copied to `extra` (same keys as the current CSV). */
 const LEGACY_EXTRA_CELLS: readonly (readonly [string, CslLegacyColumn])[] = [
@@ -796,7 +843,10 @@ function cslRecordFromLegacyGroup(group: LegacyGroup, context: ParseContext, sta
   const { list, code } = resolveLegacyList(cleanText(first['Source List']), context, state);
   const single = (column: CslLegacyColumn): string => {
     const values = distinct(group.rows.map((row) => row[column]));
-    if (values.length > 1) context.warn(`${list.key} "${name}" (${group.where}): ${column} differs between its rows (${values.join(' | ')}); the first is kept`);
+    if (values.length > 1)
+      context.warn(
+        `${list.key} "${name}" (${group.where}): ${column} differs between its rows (${values.join(' | ')}); the first is kept`,
+      );
     return values[0] ?? '';
   };
 
@@ -872,7 +922,11 @@ async function* parseCslLegacyCsv(input: ParseInput, context: ParseContext): Asy
   // The rows of one entry need not be adjacent, so the whole file is grouped before any record is
   // made (the Entity List of 2015 was a few MB).
   const groups = new Map<string, LegacyGroup>();
-  for await (const cells of readDelimitedRows(input.main, { sourceId: context.sourceId, delimiter: ',', ending: 'line-end' })) {
+  for await (const cells of readDelimitedRows(input.main, {
+    sourceId: context.sourceId,
+    delimiter: ',',
+    ending: 'line-end',
+  })) {
     if (!columnIndex) {
       const header = cells.map((c) => c.trim());
       const missing = CSL_LEGACY_COLUMNS.filter((column) => !header.includes(column));
@@ -887,12 +941,17 @@ async function* parseCslLegacyCsv(input: ParseInput, context: ParseContext): Asy
     }
     rowNumber++;
     if (cells.length < namedWidth || cells.length > headerWidth) {
-      throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${namedWidth} named (${headerWidth} in all)`);
+      throw fail(
+        `truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${namedWidth} named (${headerWidth} in all)`,
+      );
     }
-    if (cells.slice(namedWidth).some((cell) => cell.trim() !== '')) throw fail(`malformed: row ${rowNumber} has text under an unnamed column`);
+    if (cells.slice(namedWidth).some((cell) => cell.trim() !== ''))
+      throw fail(`malformed: row ${rowNumber} has text under an unnamed column`);
     const row = legacyRowFromCells(cells, columnIndex);
     if (!cleanText(row.Name) || !cleanText(row['Source List'])) {
-      const missing = [!cleanText(row.Name) && 'Name', !cleanText(row['Source List']) && 'Source List'].filter(Boolean).join(', ');
+      const missing = [!cleanText(row.Name) && 'Name', !cleanText(row['Source List']) && 'Source List']
+        .filter(Boolean)
+        .join(', ');
       context.warn(`row ${rowNumber} without ${missing} skipped`);
       continue;
     }
@@ -910,7 +969,11 @@ export const cslLegacyCsvFormat: SourceFormat = {
   id: 'csl-legacy-csv',
   description:
     'Consolidated Screening List / Entity List CSV of 2015 (header "Source List,Entity Number,SDN Type,…"; one row per entity, address and alternate name, no id)',
-  sniff: (head) => (head.split(/\r?\n/, 1)[0] ?? '').replace(/"/g, '').replace(/^\ufeff|^\u00ef\u00bb\u00bf/, '').startsWith(LEGACY_HEADER_START),
+  sniff: (head) =>
+    (head.split(/\r?\n/, 1)[0] ?? '')
+      .replace(/"/g, '')
+      .replace(/^\ufeff|^\u00ef\u00bb\u00bf/, '')
+      .startsWith(LEGACY_HEADER_START),
   parse: parseCslLegacyCsv,
 };
 
@@ -929,7 +992,8 @@ export const usTradeCsl: RegisterSource = {
     {
       url: 'https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.json',
       format: 'csl-json',
-      serves: 'the same records as JSON objects under "results" (about 34 MB in 2026, no API key); strong ETag and Last-Modified',
+      serves:
+        'the same records as JSON objects under "results" (about 34 MB in 2026, no API key); strong ETag and Last-Modified',
     },
   ],
   formats: [cslCsvFormat, cslJsonFormat, cslLegacyCsvFormat],

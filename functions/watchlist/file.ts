@@ -46,7 +46,9 @@ export class WatchlistFormatError extends Error {
     readonly origin: string,
     readonly problems: string[],
   ) {
-    super(`watchlist ${origin}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more problem(s)` : ''}`);
+    super(
+      `watchlist ${origin}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more problem(s)` : ''}`,
+    );
     this.name = 'WatchlistFormatError';
   }
 }
@@ -88,7 +90,8 @@ function listOf(value: unknown): string[] {
 
 /** Checks one raw entry; returns it or the problems found (`row` counts from 1 at the first entry). */
 function toEntry(raw: RawEntry, where: string, problems: string[]): WatchlistEntry | undefined {
-  const name = typeof raw.name === 'string' || typeof raw.name === 'number' ? String(raw.name).replace(/\s+/g, ' ').trim() : '';
+  const name =
+    typeof raw.name === 'string' || typeof raw.name === 'number' ? String(raw.name).replace(/\s+/g, ' ').trim() : '';
   if (!name) {
     problems.push(`${where}: name is empty`);
     return undefined;
@@ -97,7 +100,8 @@ function toEntry(raw: RawEntry, where: string, problems: string[]): WatchlistEnt
   for (const value of listOf(raw.countries)) {
     const code = countryCode(value);
     if (code) countries.push(code);
-    else problems.push(`${where}: unknown country "${value}" (use ISO 3166-1 alpha-2 codes such as CN, or English names)`);
+    else
+      problems.push(`${where}: unknown country "${value}" (use ISO 3166-1 alpha-2 codes such as CN, or English names)`);
   }
   let kind: WatchlistEntry['kind'];
   const kindText = raw.kind === undefined || raw.kind === null ? '' : String(raw.kind).trim();
@@ -128,7 +132,10 @@ function toEntry(raw: RawEntry, where: string, problems: string[]): WatchlistEnt
 /** Entries from raw objects; duplicate references and keys are problems, an identical repeat is dropped. */
 export function watchlistEntries(raws: readonly RawEntry[], origin: string, firstRow = 1): WatchlistEntry[] {
   const problems: string[] = [];
-  if (raws.length > MAX_WATCHLIST_ENTRIES) throw new WatchlistFormatError(origin, [`${raws.length} entries, more than the ${MAX_WATCHLIST_ENTRIES} a watchlist may hold`]);
+  if (raws.length > MAX_WATCHLIST_ENTRIES)
+    throw new WatchlistFormatError(origin, [
+      `${raws.length} entries, more than the ${MAX_WATCHLIST_ENTRIES} a watchlist may hold`,
+    ]);
   const entries: WatchlistEntry[] = [];
   const seen = new Map<string, { row: number; hash: string }>();
   raws.forEach((raw, index) => {
@@ -138,7 +145,11 @@ export function watchlistEntries(raws: readonly RawEntry[], origin: string, firs
     const earlier = seen.get(entry.key);
     if (earlier) {
       if (earlier.hash !== entry.hash) {
-        problems.push(entry.reference ? `row ${row}: reference "${entry.reference}" is also on row ${earlier.row}` : `row ${row}: "${entry.name}" repeats row ${earlier.row} with other aliases (merge them or give each a reference)`);
+        problems.push(
+          entry.reference
+            ? `row ${row}: reference "${entry.reference}" is also on row ${earlier.row}`
+            : `row ${row}: "${entry.name}" repeats row ${earlier.row} with other aliases (merge them or give each a reference)`,
+        );
       }
       return;
     }
@@ -155,7 +166,8 @@ export function parseWatchlistCsv(text: string, origin = 'watchlist.csv'): Watch
   let rows: Record<string, string>[];
   try {
     rows = parse(text.replace(/^\ufeff/, ''), {
-      columns: (header: string[]) => header.map((column) => COLUMN_ALIASES[column.trim().toLowerCase()] ?? `ignored:${column}`),
+      columns: (header: string[]) =>
+        header.map((column) => COLUMN_ALIASES[column.trim().toLowerCase()] ?? `ignored:${column}`),
       skip_empty_lines: true,
       trim: true,
       relax_column_count: false,
@@ -164,8 +176,12 @@ export function parseWatchlistCsv(text: string, origin = 'watchlist.csv'): Watch
     throw new WatchlistFormatError(origin, [`not a readable CSV file (${(error as Error).message})`]);
   }
   const header = text.replace(/^\ufeff/, '').split(/\r?\n/, 1)[0] ?? '';
-  if (!header.split(',').some((column) => COLUMN_ALIASES[column.trim().replace(/^"|"$/g, '').toLowerCase()] === 'name')) {
-    throw new WatchlistFormatError(origin, [`the header row must name a "name" column (found: ${header.slice(0, 120) || 'nothing'})`]);
+  if (
+    !header.split(',').some((column) => COLUMN_ALIASES[column.trim().replace(/^"|"$/g, '').toLowerCase()] === 'name')
+  ) {
+    throw new WatchlistFormatError(origin, [
+      `the header row must name a "name" column (found: ${header.slice(0, 120) || 'nothing'})`,
+    ]);
   }
   return watchlistEntries(rows, origin, 2);
 }
@@ -179,7 +195,8 @@ export function parseWatchlistJson(text: string, origin = 'watchlist.json'): Wat
     throw new WatchlistFormatError(origin, [`not valid JSON (${(error as Error).message})`]);
   }
   const list = Array.isArray(value) ? value : (value as { entries?: unknown } | null)?.entries;
-  if (!Array.isArray(list)) throw new WatchlistFormatError(origin, ['must be a JSON array of entries or an object with an "entries" array']);
+  if (!Array.isArray(list))
+    throw new WatchlistFormatError(origin, ['must be a JSON array of entries or an object with an "entries" array']);
   const raws = list.map((item) => {
     if (typeof item === 'string') return { name: item };
     if (typeof item !== 'object' || item === null) return {};
@@ -200,7 +217,9 @@ export async function readWatchlistFile(path: string): Promise<WatchlistEntry[]>
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new WatchlistFormatError(path, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    throw new WatchlistFormatError(path, [
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
   }
   if (!text.trim()) throw new WatchlistFormatError(path, ['is empty']);
   const extension = extname(path).toLowerCase();

@@ -109,7 +109,11 @@ export class WatchlistLoader {
   }
 
   private async loadOne(subscriber: WatchlistSubscriber): Promise<LoadedWatchlist | undefined> {
-    const [stored, decisions, reported] = await Promise.all([this.store.load(subscriber.id), this.store.decisions(subscriber.id), this.store.reported(subscriber.id)]);
+    const [stored, decisions, reported] = await Promise.all([
+      this.store.load(subscriber.id),
+      this.store.decisions(subscriber.id),
+      this.store.reported(subscriber.id),
+    ]);
     return stored ? indexWatchlist(stored, subscriber.threshold ?? DEFAULT_THRESHOLD, decisions, reported) : undefined;
   }
 }
@@ -119,9 +123,32 @@ export class WatchlistScreener {
   constructor(private readonly lists: LoadedWatchlist[]) {}
 
   /** A screener over watchlists held in memory (the `screen` command, tests). */
-  static fromEntries(watchlists: readonly { subscriberId: string; entries: WatchlistEntry[]; threshold?: number; decisions?: Map<string, HitDecision> }[]): WatchlistScreener {
+  static fromEntries(
+    watchlists: readonly {
+      subscriberId: string;
+      entries: WatchlistEntry[];
+      threshold?: number;
+      decisions?: Map<string, HitDecision>;
+    }[],
+  ): WatchlistScreener {
     return new WatchlistScreener(
-      watchlists.map((list) => indexWatchlist({ subscriberId: list.subscriberId, version: '', entryCount: list.entries.length, chunks: 0, importedAt: '', importedBy: '', origin: '', entries: list.entries }, list.threshold ?? DEFAULT_THRESHOLD, list.decisions ?? new Map(), new Map())),
+      watchlists.map((list) =>
+        indexWatchlist(
+          {
+            subscriberId: list.subscriberId,
+            version: '',
+            entryCount: list.entries.length,
+            chunks: 0,
+            importedAt: '',
+            importedBy: '',
+            origin: '',
+            entries: list.entries,
+          },
+          list.threshold ?? DEFAULT_THRESHOLD,
+          list.decisions ?? new Map(),
+          new Map(),
+        ),
+      ),
     );
   }
 
@@ -168,7 +195,12 @@ export class WatchlistScreener {
             const entry = list.entries[entryPosition]!;
             const hit: WatchlistHit = {
               entryKey: entry.key,
-              entry: { name: entry.name, aliases: entry.aliases, countries: entry.countries, ...(entry.kind ? { kind: entry.kind } : {}) },
+              entry: {
+                name: entry.name,
+                aliases: entry.aliases,
+                countries: entry.countries,
+                ...(entry.kind ? { kind: entry.kind } : {}),
+              },
               entryName: entryName.normalized.original,
               recordName: index.names[match.index]!.normalized.original,
               score: Math.round(match.score * 1000) / 1000,
@@ -181,7 +213,9 @@ export class WatchlistScreener {
         });
         for (const [recordPosition, hitsByEntry] of best) {
           const { record, sourceId, recordHash } = chunk[recordPosition]!;
-          results[start + recordPosition]!.push(this.withDecisions(list, [...hitsByEntry.values()], record.id, sourceId, recordHash, onlyNew));
+          results[start + recordPosition]!.push(
+            this.withDecisions(list, [...hitsByEntry.values()], record.id, sourceId, recordHash, onlyNew),
+          );
         }
       }
     }
@@ -189,7 +223,14 @@ export class WatchlistScreener {
   }
 
   /** Decisions and already-reported hits applied; best first, capped at MAX_HITS_PER_EVENT. */
-  private withDecisions(list: LoadedWatchlist, found: WatchlistHit[], recordId: string, sourceId: string, recordHash: string, onlyNew: boolean): RecordHits {
+  private withDecisions(
+    list: LoadedWatchlist,
+    found: WatchlistHit[],
+    recordId: string,
+    sourceId: string,
+    recordHash: string,
+    onlyNew: boolean,
+  ): RecordHits {
     let suppressed = 0;
     const hits = found.filter((hit) => {
       const key = decisionKey(sourceId, recordId, hit.entryKey);
@@ -202,13 +243,23 @@ export class WatchlistScreener {
     });
     hits.sort((a, b) => b.score - a.score || a.entryKey.localeCompare(b.entryKey));
     // One event stays well under SNS's 256 KB: the best MAX_HITS_PER_EVENT entries, and how many more.
-    const result: RecordHits = { subscriberId: list.subscriberId, threshold: list.threshold, hits: hits.slice(0, MAX_HITS_PER_EVENT), suppressed };
+    const result: RecordHits = {
+      subscriberId: list.subscriberId,
+      threshold: list.threshold,
+      hits: hits.slice(0, MAX_HITS_PER_EVENT),
+      suppressed,
+    };
     if (hits.length > MAX_HITS_PER_EVENT) result.moreHits = hits.length - MAX_HITS_PER_EVENT;
     return result;
   }
 }
 
-function indexWatchlist(stored: StoredWatchlist, threshold: number, decisions: Map<string, HitDecision>, reported: Map<string, string>): LoadedWatchlist {
+function indexWatchlist(
+  stored: StoredWatchlist,
+  threshold: number,
+  decisions: Map<string, HitDecision>,
+  reported: Map<string, string>,
+): LoadedWatchlist {
   const names: PreparedName[] = [];
   const owners: number[] = [];
   stored.entries.forEach((entry, position) => {
@@ -217,7 +268,16 @@ function indexWatchlist(stored: StoredWatchlist, threshold: number, decisions: M
       owners.push(position);
     }
   });
-  return { subscriberId: stored.subscriberId, threshold, version: stored.version, entries: stored.entries, names, owners, decisions, reported };
+  return {
+    subscriberId: stored.subscriberId,
+    threshold,
+    version: stored.version,
+    entries: stored.entries,
+    names,
+    owners,
+    decisions,
+    reported,
+  };
 }
 
 function hitEventId(parts: readonly string[]): string {
@@ -229,7 +289,17 @@ export function isScreenable(source: Pick<RegisterSource, 'kind'>, record: Regis
   return source.kind !== 'feed' || record.kind !== 'other';
 }
 
-function hitEvent(source: Pick<RegisterSource, 'id' | 'title' | 'homepage'>, result: RecordHits, hitType: HitType, id: string, time: string, details: Omit<WatchlistHitEvent['data'], 'sourceId' | 'sourceTitle' | 'subscriberId' | 'hitType' | 'threshold' | 'hits'>): WatchlistHitEvent {
+function hitEvent(
+  source: Pick<RegisterSource, 'id' | 'title' | 'homepage'>,
+  result: RecordHits,
+  hitType: HitType,
+  id: string,
+  time: string,
+  details: Omit<
+    WatchlistHitEvent['data'],
+    'sourceId' | 'sourceTitle' | 'subscriberId' | 'hitType' | 'threshold' | 'hits'
+  >,
+): WatchlistHitEvent {
   return {
     specversion: '1.0',
     id,
@@ -238,7 +308,16 @@ function hitEvent(source: Pick<RegisterSource, 'id' | 'title' | 'homepage'>, res
     subject: `${result.subscriberId}/${details.recordId}`,
     time,
     datacontenttype: 'application/json',
-    data: { sourceId: source.id, sourceTitle: source.title, subscriberId: result.subscriberId, hitType, threshold: result.threshold, ...details, hits: result.hits, ...(result.moreHits ? { moreHits: result.moreHits } : {}) },
+    data: {
+      sourceId: source.id,
+      sourceTitle: source.title,
+      subscriberId: result.subscriberId,
+      hitType,
+      threshold: result.threshold,
+      ...details,
+      hits: result.hits,
+      ...(result.moreHits ? { moreHits: result.moreHits } : {}),
+    },
   };
 }
 
@@ -250,20 +329,32 @@ function entriesPart(result: RecordHits): string {
  * What the hit events say was reported, per subscriber, for WatchlistStore.noteReported: the
  * record's hash per (source, record, entry); undefined for a delisting (forgotten).
  */
-export function reportedHits(events: readonly StoredEvent[]): Map<string, { key: string; recordHash: string | undefined }[]> {
+export function reportedHits(
+  events: readonly StoredEvent[],
+): Map<string, { key: string; recordHash: string | undefined }[]> {
   const bySubscriber = new Map<string, { key: string; recordHash: string | undefined }[]>();
   for (const { event } of events) {
     if (event.type !== EVENT_TYPES.watchlistHit) continue;
     const data = (event as WatchlistHitEvent).data;
     const list = bySubscriber.get(data.subscriberId) ?? [];
-    for (const hit of data.hits) list.push({ key: decisionKey(data.sourceId, data.recordId, hit.entryKey), recordHash: data.hitType === 'removed' ? undefined : data.recordHash });
+    for (const hit of data.hits)
+      list.push({
+        key: decisionKey(data.sourceId, data.recordId, hit.entryKey),
+        recordHash: data.hitType === 'removed' ? undefined : data.recordHash,
+      });
     bySubscriber.set(data.subscriberId, list);
   }
   return bySubscriber;
 }
 
 /** Hit events for the change events of one version (one per subscriber with hits per change). */
-export function screenChangeEvents(source: RegisterSource, events: readonly ChangeEvent[], screener: WatchlistScreener, hashes: ReadonlyMap<string, { oldHash?: string | undefined; newHash?: string | undefined }>, time: string): { events: StoredEvent[]; counts: ScreeningCounts } {
+export function screenChangeEvents(
+  source: RegisterSource,
+  events: readonly ChangeEvent[],
+  screener: WatchlistScreener,
+  hashes: ReadonlyMap<string, { oldHash?: string | undefined; newHash?: string | undefined }>,
+  time: string,
+): { events: StoredEvent[]; counts: ScreeningCounts } {
   const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
   const stored: StoredEvent[] = [];
   const screened: { change: ChangeEvent; item: ScreeningItem }[] = [];
@@ -282,18 +373,25 @@ export function screenChangeEvents(source: RegisterSource, events: readonly Chan
     for (const result of results[position]!) {
       counts.suppressed += result.suppressed;
       if (!result.hits.length) continue;
-      const event = hitEvent(source, result, data.changeType, hitEventId([change.id, result.subscriberId, entriesPart(result)]), time, {
-        recordId: data.recordId,
-        name: data.name,
-        list: data.list,
-        record: data.record,
-        previous: data.previous,
-        fields: data.fields,
-        sourceUrl: data.sourceUrl,
-        recordHash: item.recordHash,
-        changeEventId: change.id,
-        ...(data.earlyWarning ? { earlyWarning: data.earlyWarning } : {}),
-      });
+      const event = hitEvent(
+        source,
+        result,
+        data.changeType,
+        hitEventId([change.id, result.subscriberId, entriesPart(result)]),
+        time,
+        {
+          recordId: data.recordId,
+          name: data.name,
+          list: data.list,
+          record: data.record,
+          previous: data.previous,
+          fields: data.fields,
+          sourceUrl: data.sourceUrl,
+          recordHash: item.recordHash,
+          changeEventId: change.id,
+          ...(data.earlyWarning ? { earlyWarning: data.earlyWarning } : {}),
+        },
+      );
       stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });
       counts.hitEvents += 1;
     }
@@ -308,7 +406,12 @@ export function screenChangeEvents(source: RegisterSource, events: readonly Chan
  * left out, so an edited watchlist tells only what its new entries, or entries that match
  * differently now, find.
  */
-export async function screenRecords(source: RegisterSource, records: AsyncIterable<RegisterRecord> | Iterable<RegisterRecord>, screener: WatchlistScreener, time: string): Promise<{ events: StoredEvent[]; counts: ScreeningCounts }> {
+export async function screenRecords(
+  source: RegisterSource,
+  records: AsyncIterable<RegisterRecord> | Iterable<RegisterRecord>,
+  screener: WatchlistScreener,
+  time: string,
+): Promise<{ events: StoredEvent[]; counts: ScreeningCounts }> {
   const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
   const stored: StoredEvent[] = [];
   let batch: ScreeningItem[] = [];
@@ -318,16 +421,23 @@ export async function screenRecords(source: RegisterSource, records: AsyncIterab
       for (const result of results[position]!) {
         counts.suppressed += result.suppressed;
         if (!result.hits.length) continue;
-        const event = hitEvent(source, result, 'listed', hitEventId(['listed', result.subscriberId, source.id, record.id, recordHash, entriesPart(result)]), time, {
-          recordId: record.id,
-          name: record.name,
-          list: record.list,
-          record,
-          previous: null,
-          fields: [],
-          sourceUrl: record.links[0] ?? source.homepage,
-          recordHash,
-        });
+        const event = hitEvent(
+          source,
+          result,
+          'listed',
+          hitEventId(['listed', result.subscriberId, source.id, record.id, recordHash, entriesPart(result)]),
+          time,
+          {
+            recordId: record.id,
+            name: record.name,
+            list: record.list,
+            record,
+            previous: null,
+            fields: [],
+            sourceUrl: record.links[0] ?? source.homepage,
+            recordHash,
+          },
+        );
         stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });
         counts.hitEvents += 1;
       }

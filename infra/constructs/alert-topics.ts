@@ -15,6 +15,10 @@ export class AlertTopics extends Construct {
     super(scope, id);
     const key = Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns');
     this.alerts = new Topic(this, 'Alerts', { displayName: 'tradewatch alerts', masterKey: key, enforceSSL: true });
-    this.operations = new Topic(this, 'Operations', { displayName: 'tradewatch operations', masterKey: key, enforceSSL: true });
+    this.operations = new Topic(this, 'Operations', {
+      displayName: 'tradewatch operations',
+      masterKey: key,
+      enforceSSL: true,
+    });
   }
 }

@@ -41,16 +41,19 @@ export class Operations extends Construct {
     this.alarmAction = new LambdaAction(this.forwarder.function, { useUniquePermissionId: true });
 
     this.pollerDeadLetters = new DeadLetterQueue(this, 'PollerDeadLetters', {
-      alarmDescription: 'A poller invocation failed for good (its event is in the dead-letter queue). The next scheduled poll catches up; look at the poller logs.',
+      alarmDescription:
+        'A poller invocation failed for good (its event is in the dead-letter queue). The next scheduled poll catches up; look at the poller logs.',
       alarmAction: this.alarmAction,
     }).queue;
 
     // Per-source health goes out as source-health events (once per incident, with the cause). These
     // two alarms are the backstop for what the pipeline cannot report itself, over all sources:
     // polls failing again and again (crashes included), and polls not running at all.
-    const polls = (metricName: string, period: Duration) => new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic: 'Sum', period });
+    const polls = (metricName: string, period: Duration) =>
+      new Metric({ namespace: METRICS_NAMESPACE, metricName, statistic: 'Sum', period });
     this.failingAlarm = new Alarm(this, 'PollsFailing', {
-      alarmDescription: 'Polls keep failing (3 or more in 15 minutes). The source-health events on the operations topic name the sources and causes; the poller logs hold the details.',
+      alarmDescription:
+        'Polls keep failing (3 or more in 15 minutes). The source-health events on the operations topic name the sources and causes; the poller logs hold the details.',
       metric: polls('FailedPolls', Duration.minutes(15)),
       threshold: 3,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -71,7 +74,17 @@ export class Operations extends Construct {
       alarm.addOkAction(this.alarmAction);
     }
 
-    if (props.email) new Subscription(this, 'Email', { topic: props.operations, protocol: SubscriptionProtocol.EMAIL, endpoint: props.email });
-    if (props.sms) new Subscription(this, 'Sms', { topic: props.operations, protocol: SubscriptionProtocol.SMS, endpoint: props.sms });
+    if (props.email)
+      new Subscription(this, 'Email', {
+        topic: props.operations,
+        protocol: SubscriptionProtocol.EMAIL,
+        endpoint: props.email,
+      });
+    if (props.sms)
+      new Subscription(this, 'Sms', {
+        topic: props.operations,
+        protocol: SubscriptionProtocol.SMS,
+        endpoint: props.sms,
+      });
   }
 }

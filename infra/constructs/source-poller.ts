@@ -54,14 +54,20 @@ export class SourcePoller extends Construct {
     const tableLogicalId = Stack.of(this).getLogicalId(props.table.node.defaultChild as CfnElement);
     Validations.of(this.function.role!).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason: "The poller queries the table's own outbox and timeline indexes; grantReadWriteData's `<table>/index/*` covers only this table's indexes.",
+      reason:
+        "The poller queries the table's own outbox and timeline indexes; grantReadWriteData's `<table>/index/*` covers only this table's indexes.",
     });
     props.alerts.grantPublish(this.function);
     props.operations.grantPublish(this.function);
     new Rule(this, 'Schedule', {
       description: `tradewatch: poll ${props.sourceId}`,
       schedule: Schedule.expression(props.schedule),
-      targets: [new LambdaFunction(this.function, { event: RuleTargetInput.fromObject({ sourceId: props.sourceId }), retryAttempts: 0 })],
+      targets: [
+        new LambdaFunction(this.function, {
+          event: RuleTargetInput.fromObject({ sourceId: props.sourceId }),
+          retryAttempts: 0,
+        }),
+      ],
     });
   }
 }

@@ -17,7 +17,11 @@ export interface SubscriberSpec {
   readonly channel:
     | { readonly type: 'email'; readonly address: string }
     | { readonly type: 'sms'; readonly phoneNumber: string }
-    | { readonly type: 'webhook'; readonly url: string; readonly secret: { readonly secretsManagerSecret: string } | { readonly ssmParameter: string } };
+    | {
+        readonly type: 'webhook';
+        readonly url: string;
+        readonly secret: { readonly secretsManagerSecret: string } | { readonly ssmParameter: string };
+      };
   /** The SNS filter policy (MessageAttributes scope), as filterPolicyFor makes it. Empty: every message. */
   readonly filterPolicy: FilterPolicy;
   /** Also subscribe to the operations topic (source health). @default false */
@@ -50,7 +54,8 @@ export class Subscribers extends Construct {
     const webhooks = props.subscribers.filter((s) => s.channel.type === 'webhook');
     if (webhooks.length) {
       this.webhookDeadLetters = new DeadLetterQueue(this, 'WebhookDeadLetters', {
-        alarmDescription: 'A webhook delivery failed for good and waits in the dead-letter queue: fix the endpoint, then redrive the queue.',
+        alarmDescription:
+          'A webhook delivery failed for good and waits in the dead-letter queue: fix the endpoint, then redrive the queue.',
         alarmAction: props.alarmAction,
       }).queue;
     }
@@ -80,10 +85,20 @@ export class Subscribers extends Construct {
         deadLetterQueue: { queue: this.webhookDeadLetters!, maxReceiveCount: 10 },
       });
       for (const [index, topic] of topics.entries()) {
-        const subscription = new Subscription(this, `${subscriber.id}-${index}`, { topic, protocol: SubscriptionProtocol.SQS, endpoint: queue.queueArn, rawMessageDelivery: true });
+        const subscription = new Subscription(this, `${subscriber.id}-${index}`, {
+          topic,
+          protocol: SubscriptionProtocol.SQS,
+          endpoint: queue.queueArn,
+          rawMessageDelivery: true,
+        });
         applyFilterPolicy(subscription, subscriber.filterPolicy);
         queue.addToResourcePolicy(
-          new PolicyStatement({ principals: [new ServicePrincipal('sns.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [queue.queueArn], conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } } }),
+          new PolicyStatement({
+            principals: [new ServicePrincipal('sns.amazonaws.com')],
+            actions: ['sqs:SendMessage'],
+            resources: [queue.queueArn],
+            conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
+          }),
         );
       }
       const dispatcher = new TradewatchFunction(this, `${subscriber.id}-Dispatcher`, {
@@ -99,13 +114,22 @@ export class Subscribers extends Construct {
         // The name as configured: GetSecretValue takes a name or a full ARN.
         dispatcher.function.addEnvironment('WEBHOOK_SECRET_ARN', channel.secret.secretsManagerSecret);
       } else {
-        const parameter = StringParameter.fromSecureStringParameterAttributes(this, `${subscriber.id}-Parameter`, { parameterName: channel.secret.ssmParameter });
+        const parameter = StringParameter.fromSecureStringParameterAttributes(this, `${subscriber.id}-Parameter`, {
+          parameterName: channel.secret.ssmParameter,
+        });
         parameter.grantRead(dispatcher.function);
         dispatcher.function.addEnvironment('WEBHOOK_SECRET_PARAMETER', channel.secret.ssmParameter);
       }
       queue.grantConsumeMessages(dispatcher.function);
       // At most two batches at once: a slow receiver is not flooded.
-      dispatcher.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: 2 }));
+      dispatcher.function.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: 10,
+          maxBatchingWindow: Duration.seconds(1),
+          reportBatchItemFailures: true,
+          maxConcurrency: 2,
+        }),
+      );
       this.dispatchers.push(dispatcher);
     }
   }

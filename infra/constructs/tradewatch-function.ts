@@ -35,7 +35,10 @@ export class TradewatchFunction extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
     // Its own role, allowed to write its own log group only (not the AWS-managed basic role, which
     // may write any log group in the account).
-    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
     this.logGroup.grantWrite(role);
     this.function = new NodejsFunction(this, 'Function', {
       role,

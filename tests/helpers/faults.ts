@@ -38,7 +38,12 @@ export function crashBefore(client: DynamoDBClient | SNSClient, where: string, p
 export function batchWriteTouches(prefix: string): Predicate {
   return (command, input) => {
     if (command !== 'BatchWriteItemCommand') return false;
-    const tables = input.RequestItems as Record<string, { PutRequest?: { Item: { sk: { S: string } } }; DeleteRequest?: { Key: { sk: { S: string } } } }[]>;
-    return Object.values(tables).some((requests) => requests.some((r) => (r.PutRequest?.Item.sk.S ?? r.DeleteRequest?.Key.sk.S ?? '').startsWith(prefix)));
+    const tables = input.RequestItems as Record<
+      string,
+      { PutRequest?: { Item: { sk: { S: string } } }; DeleteRequest?: { Key: { sk: { S: string } } } }[]
+    >;
+    return Object.values(tables).some((requests) =>
+      requests.some((r) => (r.PutRequest?.Item.sk.S ?? r.DeleteRequest?.Key.sk.S ?? '').startsWith(prefix)),
+    );
   };
 }

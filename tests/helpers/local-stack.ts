@@ -3,7 +3,13 @@
  * TRADEWATCH_TEST_DYNAMODB_ENDPOINT is set) and fauxqs, through the real AWS SDK clients.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageBatchCommand, type Message } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { countRequests, dynamoClient, ensureTable, snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import { startDynalite, startMessaging } from '../../functions/local/services.ts';
@@ -21,7 +27,9 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export const dynamoBackend = process.env.TRADEWATCH_TEST_DYNAMODB_ENDPOINT ? `DynamoDB Local at ${process.env.TRADEWATCH_TEST_DYNAMODB_ENDPOINT}` : 'dynalite';
+export const dynamoBackend = process.env.TRADEWATCH_TEST_DYNAMODB_ENDPOINT
+  ? `DynamoDB Local at ${process.env.TRADEWATCH_TEST_DYNAMODB_ENDPOINT}`
+  : 'dynalite';
 
 export async function startTestStack(): Promise<TestStack> {
   const external = process.env.TRADEWATCH_TEST_DYNAMODB_ENDPOINT;
@@ -35,8 +43,16 @@ export async function startTestStack(): Promise<TestStack> {
   await ensureTable(dynamo, tableName);
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn!;
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alerts-subscriber' }))).QueueUrl!;
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
+    .Attributes!.QueueArn!;
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: queueArn,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
+  );
   const dynamoRequests = countRequests(dynamo);
   const store = new TradewatchStore(dynamo, tableName);
   let tick = Date.parse('2026-01-01T00:00:00Z');
@@ -49,10 +65,17 @@ export async function startTestStack(): Promise<TestStack> {
     async drainQueue() {
       const all: Message[] = [];
       for (;;) {
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+        );
         if (!Messages.length) return all;
         all.push(...Messages);
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
       }
     },
     async stop() {

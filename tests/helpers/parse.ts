@@ -8,9 +8,17 @@ export interface Parsed {
   warnings: string[];
 }
 
-export async function parseWith(source: RegisterSource, main: SourceDocument, companions: ReadonlyMap<string, SourceDocument> = new Map()): Promise<Parsed> {
+export async function parseWith(
+  source: RegisterSource,
+  main: SourceDocument,
+  companions: ReadonlyMap<string, SourceDocument> = new Map(),
+): Promise<Parsed> {
   const warnings: string[] = [];
-  const records = await collectRecords(source, { main, companions }, { sourceId: source.id, warn: (message) => warnings.push(message) });
+  const records = await collectRecords(
+    source,
+    { main, companions },
+    { sourceId: source.id, warn: (message) => warnings.push(message) },
+  );
   return { records, warnings };
 }
 
@@ -19,7 +27,10 @@ export function byId(records: readonly RegisterRecord[]): Map<string, RegisterRe
 }
 
 /** A parse-once reader of one source's files (real fixtures are parsed by many tests). */
-export function cachedParser(source: RegisterSource, pathOf: (name: string) => string): (name: string) => Promise<Parsed> {
+export function cachedParser(
+  source: RegisterSource,
+  pathOf: (name: string) => string,
+): (name: string) => Promise<Parsed> {
   const cache = new Map<string, Promise<Parsed>>();
   return (name) => {
     let parsed = cache.get(name);

@@ -32,7 +32,8 @@ export const toySource: RegisterSource = {
         let text = '';
         for await (const chunk of input.main.open()) text += String(chunk);
         const lines = text.split('\n');
-        if (!text.endsWith('\n')) throw new SourceFormatError(context.sourceId, `${input.main.name}: truncated (no final newline)`);
+        if (!text.endsWith('\n'))
+          throw new SourceFormatError(context.sourceId, `${input.main.name}: truncated (no final newline)`);
         for (const line of lines.slice(1)) {
           if (!line) continue;
           const [id, name, country, program] = line.split(',');
@@ -40,7 +41,19 @@ export const toySource: RegisterSource = {
             context.warn(`row without id or name: ${line}`);
             continue;
           }
-          yield { id, source: 'toy-register', list: 'Toy List', kind: 'organization', name, aliases: [], countries: country ? [country] : [], addresses: [], programs: program ? [program] : [], links: [], extra: {} };
+          yield {
+            id,
+            source: 'toy-register',
+            list: 'Toy List',
+            kind: 'organization',
+            name,
+            aliases: [],
+            countries: country ? [country] : [],
+            addresses: [],
+            programs: program ? [program] : [],
+            links: [],
+            extra: {},
+          };
         }
       },
     },
@@ -49,5 +62,8 @@ export const toySource: RegisterSource = {
 
 /** A downloaded version of the toy register, as processVersion takes it. */
 export function toyVersion(body: string, name = 'toy.csv'): VersionInput {
-  return { input: { main: bufferDocument(name, body), companions: new Map() }, contentHash: createHash('sha256').update(body).digest('hex') };
+  return {
+    input: { main: bufferDocument(name, body), companions: new Map() },
+    contentHash: createHash('sha256').update(body).digest('hex'),
+  };
 }

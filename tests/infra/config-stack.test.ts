@@ -10,74 +10,142 @@ describe('the stack from tradewatch.config.example.json', () => {
   const config = loadConfig('tradewatch.config.example.json', { cwd: PROJECT_ROOT });
   let template: Template;
   beforeAll(() => {
-    template = Template.fromStack(new TradewatchStack(new App({ builtinCloudFormationValidation: false }), 'Example', stackPropsFromConfig(config)));
+    template = Template.fromStack(
+      new TradewatchStack(new App({ builtinCloudFormationValidation: false }), 'Example', stackPropsFromConfig(config)),
+    );
   });
 
-  it('puts each subscriber\'s generated filter policy on its subscription', () => {
+  it("puts each subscriber's generated filter policy on its subscription", () => {
     for (const subscriber of config.subscribers.filter((s) => s.channel.type === 'email')) {
       const address = (subscriber.channel as { address: string }).address;
-      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: address, FilterPolicy: filterPolicyFor(subscriber) });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: address,
+        FilterPolicy: filterPolicyFor(subscriber),
+      });
     }
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+14155550100', FilterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'], list: ['SDN'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sms',
+      Endpoint: '+14155550100',
+      FilterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'], list: ['SDN'] },
+    });
   });
 
   it('delivers a webhook through its own encrypted queue with raw delivery, a DLQ and a dispatcher', () => {
     const webhook = config.subscribers.find((s) => s.channel.type === 'webhook')!;
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sqs', RawMessageDelivery: true, FilterPolicy: filterPolicyFor(webhook) });
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, VisibilityTimeout: 360, RedrivePolicy: { maxReceiveCount: 10, deadLetterTargetArn: Match.anyValue() } });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      RawMessageDelivery: true,
+      FilterPolicy: filterPolicyFor(webhook),
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: { maxReceiveCount: 10, deadLetterTargetArn: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'tradewatch webhook dispatcher for screening-system',
       Timeout: 60,
-      Environment: { Variables: Match.objectLike({ WEBHOOK_URL: 'https://screening.example.com/hooks/tradewatch', WEBHOOK_SECRET_ARN: 'tradewatch/webhooks/screening-system' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          WEBHOOK_URL: 'https://screening.example.com/hooks/tradewatch',
+          WEBHOOK_SECRET_ARN: 'tradewatch/webhooks/screening-system',
+        }),
+      },
     });
   });
 
   it('never puts a secret value in the template, and lets only the dispatcher read its secret', () => {
     const body = JSON.stringify(template.toJSON());
     expect(body).not.toMatch(/whsec_/);
-    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'));
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+    );
     expect(readers).toHaveLength(1);
     expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('screeningsystemDispatcher');
   });
 
   it('lets SNS send to the webhook queue only from the tradewatch topics', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'sns.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
     });
   });
 
   it('passes the watchlist subscribers and their thresholds to every poller, and subscribes each to its own hits', () => {
-    const pollers = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') } }));
+    const pollers = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') },
+      }),
+    );
     expect(pollers.length).toBeGreaterThan(0);
-    for (const poller of pollers) expect(JSON.parse(poller.Properties.Environment.Variables.WATCHLIST_SUBSCRIBERS)).toEqual([{ id: 'counterparties', threshold: 0.85 }]);
+    for (const poller of pollers)
+      expect(JSON.parse(poller.Properties.Environment.Variables.WATCHLIST_SUBSCRIBERS)).toEqual([
+        { id: 'counterparties', threshold: 0.85 },
+      ]);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'kyc@example.com',
-      FilterPolicy: { changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'], matchedWatchlists: ['counterparties'] },
+      FilterPolicy: {
+        changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'],
+        matchedWatchlists: ['counterparties'],
+      },
     });
   });
 
   it('passes the keyword subscribers to every poller', () => {
-    const pollers = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') } }));
+    const pollers = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') },
+      }),
+    );
     for (const poller of pollers) {
-      expect(JSON.parse(poller.Properties.Environment.Variables.KEYWORD_SUBSCRIBERS)).toEqual([{ id: 'semiconductor-watch', keywords: ['semiconductor', 'microelectronics'] }]);
+      expect(JSON.parse(poller.Properties.Environment.Variables.KEYWORD_SUBSCRIBERS)).toEqual([
+        { id: 'semiconductor-watch', keywords: ['semiconductor', 'microelectronics'] },
+      ]);
     }
   });
 
   it('uses the schedule overrides of the config', () => {
-    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)', Targets: [Match.objectLike({ Input: JSON.stringify({ sourceId: 'us-trade-csl' }) })] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ Input: JSON.stringify({ sourceId: 'us-trade-csl' }) })],
+    });
   });
 
   it('subscribes the operations recipients to the operations topic', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'tradewatch-ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'tradewatch-ops@example.com',
+    });
   });
 });
 
 describe('stackPropsFromConfig', () => {
   it('refuses a webhook whose secret comes from an environment variable, naming the key', () => {
-    const config = parseConfig({ subscribers: [{ id: 'local-hook', channel: { type: 'webhook', url: 'https://example.com/h', secret: { env: 'HOOK_SECRET' } } }] });
-    expect(() => stackPropsFromConfig(config)).toThrow(/^config: subscribers\[0\]\.channel\.secret: an environment-variable secret is for local mode only/);
+    const config = parseConfig({
+      subscribers: [
+        {
+          id: 'local-hook',
+          channel: { type: 'webhook', url: 'https://example.com/h', secret: { env: 'HOOK_SECRET' } },
+        },
+      ],
+    });
+    expect(() => stackPropsFromConfig(config)).toThrow(
+      /^config: subscribers\[0\]\.channel\.secret: an environment-variable secret is for local mode only/,
+    );
   });
 
   it('leaves disabled sources out', () => {
@@ -90,12 +158,32 @@ describe('stackPropsFromConfig', () => {
 describe('a configuration with a custom source', () => {
   it('schedules a poller for it and hands its definition to the pollers', () => {
     const config = parseConfig({
-      customSources: [{ id: 'acme-watchlist', title: 'ACME partner watch list', kind: 'feed', url: 'https://example.com/feed.xml', format: 'rss' }],
+      customSources: [
+        {
+          id: 'acme-watchlist',
+          title: 'ACME partner watch list',
+          kind: 'feed',
+          url: 'https://example.com/feed.xml',
+          format: 'rss',
+        },
+      ],
     });
-    const template = Template.fromStack(new TradewatchStack(new App({ builtinCloudFormationValidation: false }), 'Custom', stackPropsFromConfig(config)));
-    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Input: JSON.stringify({ sourceId: 'acme-watchlist' }) })] });
-    const poller = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'tradewatch poller for acme-watchlist' } }))[0]!;
-    const definition = JSON.parse(poller.Properties.Environment.Variables.TRADEWATCH_SOURCES_CONFIG) as { customSources: { id: string; url: string }[] };
-    expect(definition.customSources).toEqual([expect.objectContaining({ id: 'acme-watchlist', url: 'https://example.com/feed.xml' })]);
+    const template = Template.fromStack(
+      new TradewatchStack(new App({ builtinCloudFormationValidation: false }), 'Custom', stackPropsFromConfig(config)),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Input: JSON.stringify({ sourceId: 'acme-watchlist' }) })],
+    });
+    const poller = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: 'tradewatch poller for acme-watchlist' },
+      }),
+    )[0]!;
+    const definition = JSON.parse(poller.Properties.Environment.Variables.TRADEWATCH_SOURCES_CONFIG) as {
+      customSources: { id: string; url: string }[];
+    };
+    expect(definition.customSources).toEqual([
+      expect.objectContaining({ id: 'acme-watchlist', url: 'https://example.com/feed.xml' }),
+    ]);
   });
 });

@@ -6,8 +6,17 @@ import type { SubscriberSpec } from '../../infra/constructs/subscribers.ts';
 import { TradewatchStack } from '../../infra/tradewatch-stack.ts';
 
 export const SAMPLE_SUBSCRIBERS: SubscriberSpec[] = [
-  { id: 'compliance-email', channel: { type: 'email', address: 'compliance@example.com' }, filterPolicy: { list: ['Entity List'], changeType: ['added'], countries: ['CN', 'HK'] }, includeHealth: true },
-  { id: 'sdn-sms', channel: { type: 'sms', phoneNumber: '+15555550100' }, filterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'] } },
+  {
+    id: 'compliance-email',
+    channel: { type: 'email', address: 'compliance@example.com' },
+    filterPolicy: { list: ['Entity List'], changeType: ['added'], countries: ['CN', 'HK'] },
+    includeHealth: true,
+  },
+  {
+    id: 'sdn-sms',
+    channel: { type: 'sms', phoneNumber: '+15555550100' },
+    filterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'] },
+  },
 ];
 
 function synth(props: ConstructorParameters<typeof TradewatchStack>[2] = {}): Template {
@@ -38,12 +47,19 @@ describe('TradewatchStack', () => {
   });
 
   it('runs the pollers on arm64 Node.js 24 with a dead-letter queue and no retries', () => {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') } });
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') },
+    });
     expect(Object.keys(functions)).toHaveLength(SOURCES.length);
     for (const fn of Object.values(functions)) {
       const source = SOURCES.find((s) => fn.Properties.Description === `tradewatch poller for ${s.id}`)!;
       // Registers stream lists of up to ~100 MB; feeds are a few KB.
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], DeadLetterConfig: { TargetArn: expect.anything() }, MemorySize: source.kind === 'feed' ? 256 : 1024 });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        DeadLetterConfig: { TargetArn: expect.anything() },
+        MemorySize: source.kind === 'feed' ? 256 : 1024,
+      });
     }
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
   });
@@ -54,17 +70,25 @@ describe('TradewatchStack', () => {
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'outbox' }), Match.objectLike({ IndexName: 'timeline' })]),
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'outbox' }),
+        Match.objectLike({ IndexName: 'timeline' }),
+      ]),
     });
   });
 
   it('encrypts both topics with the AWS-managed SNS key and refuses non-TLS requests', () => {
     template.resourceCountIs('AWS::SNS::Topic', 2);
-    for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('alias/aws/sns');
+    for (const topic of Object.values(template.findResources('AWS::SNS::Topic')))
+      expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('alias/aws/sns');
     const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
     expect(policies).toHaveLength(2);
     for (const policy of policies) {
-      expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]));
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      );
     }
   });
 
@@ -72,7 +96,10 @@ describe('TradewatchStack', () => {
     const roles = template.findResources('AWS::IAM::Role');
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     for (const policy of policies) {
-      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+      }[]) {
         for (const action of [statement.Action].flat()) expect(action).not.toMatch(/^[a-z0-9-]+:\*$|^\*$/);
         expect(statement.Resource).not.toBe('*');
       }
@@ -104,12 +131,16 @@ describe('TradewatchStack', () => {
     });
   });
 
-  it('alarms on the pollers\' dead-letter queue through the alarm forwarder', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', ComparisonOperator: 'GreaterThanThreshold', Threshold: 0 });
+  it("alarms on the pollers' dead-letter queue through the alarm forwarder", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'lambda.alarms.cloudwatch.amazonaws.com' });
   });
 
-  it('stays inside CloudWatch\'s free tier of 10 alarm metrics, however many sources there are', () => {
+  it("stays inside CloudWatch's free tier of 10 alarm metrics, however many sources there are", () => {
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBeLessThanOrEqual(10);
     expect(SOURCES.length).toBeGreaterThan(10);
   });
@@ -120,12 +151,22 @@ describe('TradewatchStack', () => {
       Endpoint: 'compliance@example.com',
       FilterPolicy: { list: ['Entity List'], changeType: ['added'], countries: ['CN', 'HK'] },
     });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15555550100', FilterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sms',
+      Endpoint: '+15555550100',
+      FilterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'] },
+    });
     // includeHealth: the operations topic too, under the same policy (its health branch lets health through).
-    const emails = Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: 'compliance@example.com' } }));
+    const emails = Object.values(
+      template.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: 'compliance@example.com' } }),
+    );
     expect(emails).toHaveLength(2);
     expect(new Set(emails.map((s) => JSON.stringify(s.Properties.TopicArn))).size).toBe(2);
-    expect(emails.every((s) => JSON.stringify(s.Properties.FilterPolicy) === JSON.stringify(SAMPLE_SUBSCRIBERS[0]!.filterPolicy))).toBe(true);
+    expect(
+      emails.every(
+        (s) => JSON.stringify(s.Properties.FilterPolicy) === JSON.stringify(SAMPLE_SUBSCRIBERS[0]!.filterPolicy),
+      ),
+    ).toBe(true);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 

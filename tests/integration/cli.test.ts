@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOURCES } from '../../functions/sources/registry.ts';
 import { PROJECT_ROOT, tradewatch } from '../helpers/cli.ts';
 
-const demo = (source: string, version: number, file: string) => join(PROJECT_ROOT, 'demo', source, String(version), file);
+const demo = (source: string, version: number, file: string) =>
+  join(PROJECT_ROOT, 'demo', source, String(version), file);
 
 describe('tradewatch CLI', () => {
   let home: string;
@@ -19,7 +20,15 @@ describe('tradewatch CLI', () => {
   it('lists every registered source with its metadata as JSON', async () => {
     const result = await tradewatch(['sources', '--json']);
     expect(result.code).toBe(0);
-    const sources = JSON.parse(result.stdout) as { id: string; title: string; publisher: string; schedule: string; expectedRecords: { min: number; max: number }; downloads: { url: string }[]; formats: { id: string }[] }[];
+    const sources = JSON.parse(result.stdout) as {
+      id: string;
+      title: string;
+      publisher: string;
+      schedule: string;
+      expectedRecords: { min: number; max: number };
+      downloads: { url: string }[];
+      formats: { id: string }[];
+    }[];
     expect(sources.map((s) => s.id)).toEqual(SOURCES.map((s) => s.id));
     for (const source of sources) {
       expect(source.title && source.publisher && source.schedule).toBeTruthy();
@@ -30,7 +39,13 @@ describe('tradewatch CLI', () => {
   });
 
   it('parses a file into a JSON array of normalized records', async () => {
-    const result = await tradewatch(['parse', '--source', 'us-trade-csl', demo('us-trade-csl', 1, 'consolidated.csv'), '--json']);
+    const result = await tradewatch([
+      'parse',
+      '--source',
+      'us-trade-csl',
+      demo('us-trade-csl', 1, 'consolidated.csv'),
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const records = JSON.parse(result.stdout) as { id: string; source: string; list: string; name: string }[];
     expect(records.length).toBeGreaterThan(0);
@@ -38,9 +53,22 @@ describe('tradewatch CLI', () => {
   });
 
   it('diffs two versions offline as one JSON object', async () => {
-    const result = await tradewatch(['diff', '--source', 'un-sc-consolidated', demo('un-sc-consolidated', 2, 'consolidated.xml'), demo('un-sc-consolidated', 3, 'consolidated.xml'), '--json']);
+    const result = await tradewatch([
+      'diff',
+      '--source',
+      'un-sc-consolidated',
+      demo('un-sc-consolidated', 2, 'consolidated.xml'),
+      demo('un-sc-consolidated', 3, 'consolidated.xml'),
+      '--json',
+    ]);
     expect(result.code).toBe(0);
-    const diff = JSON.parse(result.stdout) as { source: string; added: number; removed: number; modified: number; changes: { type: string; id: string; name: string; fields?: { field: string }[] }[] };
+    const diff = JSON.parse(result.stdout) as {
+      source: string;
+      added: number;
+      removed: number;
+      modified: number;
+      changes: { type: string; id: string; name: string; fields?: { field: string }[] }[];
+    };
     expect(diff).toMatchObject({ source: 'un-sc-consolidated', added: 0, removed: 1, modified: 1 });
     expect(diff.changes.map((c) => c.type).sort()).toEqual(['modified', 'removed']);
     expect(diff.changes.find((c) => c.type === 'modified')!.fields!.map((f) => f.field)).toContain('addresses');
@@ -48,7 +76,14 @@ describe('tradewatch CLI', () => {
   });
 
   it('reads an OFAC legacy CSV folder with its companion files', async () => {
-    const result = await tradewatch(['diff', '--source', 'us-ofac-sdn', join(PROJECT_ROOT, 'demo/us-ofac-sdn/1'), join(PROJECT_ROOT, 'demo/us-ofac-sdn/2'), '--json']);
+    const result = await tradewatch([
+      'diff',
+      '--source',
+      'us-ofac-sdn',
+      join(PROJECT_ROOT, 'demo/us-ofac-sdn/1'),
+      join(PROJECT_ROOT, 'demo/us-ofac-sdn/2'),
+      '--json',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const diff = JSON.parse(result.stdout) as { added: number; removed: number; modified: number };
@@ -58,10 +93,18 @@ describe('tradewatch CLI', () => {
   it('fails on an empty file with one line naming the source, the step and the cause', async () => {
     const empty = join(home, 'consolidated.xml');
     await writeFile(empty, '');
-    const result = await tradewatch(['diff', '--source', 'un-sc-consolidated', demo('un-sc-consolidated', 1, 'consolidated.xml'), empty]);
+    const result = await tradewatch([
+      'diff',
+      '--source',
+      'un-sc-consolidated',
+      demo('un-sc-consolidated', 1, 'consolidated.xml'),
+      empty,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toEqual([`tradewatch: un-sc-consolidated: parse: consolidated.xml is empty (0 bytes of content)`]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `tradewatch: un-sc-consolidated: parse: consolidated.xml is empty (0 bytes of content)`,
+    ]);
   });
 
   it('fails on a truncated XML file without a stack trace, and shows one with --verbose', async () => {
@@ -79,7 +122,9 @@ describe('tradewatch CLI', () => {
 
   it('answers a usage error with exit code 2', async () => {
     expect((await tradewatch(['nope'])).code).toBe(2);
-    expect((await tradewatch(['parse', '--source', 'no-such-source', 'x'])).stderr).toMatch(/unknown source "no-such-source"/);
+    expect((await tradewatch(['parse', '--source', 'no-such-source', 'x'])).stderr).toMatch(
+      /unknown source "no-such-source"/,
+    );
   });
 
   it('runs the demo end to end through the embedded servers and shows real alerts', async () => {
@@ -93,21 +138,46 @@ describe('tradewatch CLI', () => {
       expect(result.stdout).toMatch(new RegExp(`${source} v1: baseline stored`));
     }
     const alerts = (await import('node:fs/promises')).readFile(join(home, 'demo', 'alerts.jsonl'), 'utf8');
-    const all = (await alerts).trim().split('\n').map((l) => JSON.parse(l) as { specversion: string; type: string; data: { hitType?: string; name: string } });
+    const all = (await alerts)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { specversion: string; type: string; data: { hitType?: string; name: string } });
     const lines = all.filter((l) => l.type !== 'tradewatch.watchlist.hit');
     expect(lines.length).toBeGreaterThanOrEqual(9);
-    expect(lines.every((l) => l.specversion === '1.0' && (l.type.startsWith('tradewatch.record.') || l.type.startsWith('tradewatch.item.')))).toBe(true);
+    expect(
+      lines.every(
+        (l) =>
+          l.specversion === '1.0' && (l.type.startsWith('tradewatch.record.') || l.type.startsWith('tradewatch.item.')),
+      ),
+    ).toBe(true);
     // The bundled example watchlist: its counterparties found on the baselines, added, changed and delisted.
-    const hits = all.filter((l) => l.type === 'tradewatch.watchlist.hit').map((l) => `${l.data.hitType} ${l.data.name}`);
+    const hits = all
+      .filter((l) => l.type === 'tradewatch.watchlist.hit')
+      .map((l) => `${l.data.hitType} ${l.data.name}`);
     expect(hits).toEqual(
-      expect.arrayContaining(['listed Arkady Pavlovich VETROV', 'added Lumora Microsystems Co., Ltd.', 'removed ZARVAN COMPOSITE MATERIALS INDUSTRIES', 'removed NIGHTJAR INFORMATION SECURITY LLC', 'modified Arkady Pavlovich VETROV']),
+      expect.arrayContaining([
+        'listed Arkady Pavlovich VETROV',
+        'added Lumora Microsystems Co., Ltd.',
+        'removed ZARVAN COMPOSITE MATERIALS INDUSTRIES',
+        'removed NIGHTJAR INFORMATION SECURITY LLC',
+        'modified Arkady Pavlovich VETROV',
+      ]),
     );
     expect(hits.some((h) => /acme/i.test(h))).toBe(false);
     expect(result.stdout).toMatch(/WATCHLIST HIT \(added\) · demo-watchlist · us-trade-csl/);
     // Each bundled feed: one new item and one edited item; the re-fetched item and the one that
     // left the window alert nothing.
-    for (const feed of ['us-ofac-recent-actions', 'us-bis-press', 'uk-ecju-notices', 'eu-sanctions-news', 'nl-export-control-news']) {
-      const events = lines.filter((l) => (l as { source?: string }).source === `tradewatch/${feed}`).map((l) => l.type).sort();
+    for (const feed of [
+      'us-ofac-recent-actions',
+      'us-bis-press',
+      'uk-ecju-notices',
+      'eu-sanctions-news',
+      'nl-export-control-news',
+    ]) {
+      const events = lines
+        .filter((l) => (l as { source?: string }).source === `tradewatch/${feed}`)
+        .map((l) => l.type)
+        .sort();
       expect(events, feed).toEqual(['tradewatch.item.published', 'tradewatch.item.updated']);
     }
   });
@@ -122,8 +192,16 @@ describe('tradewatch demo with a configuration file', () => {
         config,
         JSON.stringify({
           subscribers: [
-            { id: 'chips', channel: { type: 'email', address: 'chips@example.com' }, filters: { keywords: ['microsystems'] } },
-            { id: 'un-removals', channel: { type: 'sms', phoneNumber: '+14155550100' }, filters: { sources: ['un-sc-consolidated'], changeTypes: ['removed'] } },
+            {
+              id: 'chips',
+              channel: { type: 'email', address: 'chips@example.com' },
+              filters: { keywords: ['microsystems'] },
+            },
+            {
+              id: 'un-removals',
+              channel: { type: 'sms', phoneNumber: '+14155550100' },
+              filters: { sources: ['un-sc-consolidated'], changeTypes: ['removed'] },
+            },
           ],
         }),
       );
@@ -144,18 +222,29 @@ describe('tradewatch demo with a configuration file', () => {
 });
 
 describe('tradewatch sources with local state', () => {
-  it('shows each source\'s health, record count and last error from the stored state', async () => {
+  it("shows each source's health, record count and last error from the stored state", async () => {
     const home = await mkdtemp(join(tmpdir(), 'tradewatch-cli-state-'));
     try {
       const env = { TRADEWATCH_HOME: home };
       expect((await tradewatch(['sources', '--json'], env)).stdout).toContain('"health": "never polled"');
-      await tradewatch(['replay', '--source', 'un-sc-consolidated', demo('un-sc-consolidated', 1, 'consolidated.xml')], env);
+      await tradewatch(
+        ['replay', '--source', 'un-sc-consolidated', demo('un-sc-consolidated', 1, 'consolidated.xml')],
+        env,
+      );
       const empty = join(home, 'consolidated.xml');
       await writeFile(empty, '');
       expect((await tradewatch(['replay', '--source', 'un-sc-consolidated', empty], env)).code).toBe(1);
-      const sources = JSON.parse((await tradewatch(['sources', '--json'], env)).stdout) as { id: string; state: Record<string, unknown> }[];
+      const sources = JSON.parse((await tradewatch(['sources', '--json'], env)).stdout) as {
+        id: string;
+        state: Record<string, unknown>;
+      }[];
       const un = sources.find((s) => s.id === 'un-sc-consolidated')!;
-      expect(un.state).toMatchObject({ health: 'unhealthy', records: 5, consecutiveFailures: 1, lastError: 'parse: consolidated.xml is empty (0 bytes of content)' });
+      expect(un.state).toMatchObject({
+        health: 'unhealthy',
+        records: 5,
+        consecutiveFailures: 1,
+        lastError: 'parse: consolidated.xml is empty (0 bytes of content)',
+      });
       expect(un.state.lastSuccessAt).toEqual(expect.any(String));
       expect(sources.find((s) => s.id === 'us-ofac-sdn')!.state).toEqual({ health: 'never polled' });
     } finally {

@@ -18,21 +18,44 @@ describe('tradewatch config and --config', () => {
     const result = await tradewatch(['config', '--config', 'tradewatch.config.example.json', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout) as { file: string; sources: Record<string, { enabled: boolean; schedule: string }>; subscribers: { id: string; filterPolicy: unknown }[] };
+    const printed = JSON.parse(result.stdout) as {
+      file: string;
+      sources: Record<string, { enabled: boolean; schedule: string }>;
+      subscribers: { id: string; filterPolicy: unknown }[];
+    };
     expect(printed.file).toBe(join(PROJECT_ROOT, 'tradewatch.config.example.json'));
     expect(Object.keys(printed.sources)).toEqual(SOURCES.map((s) => s.id));
     expect(Object.fromEntries(printed.subscribers.map((s) => [s.id, s.filterPolicy]))).toEqual({
-      'entity-list-china': { source: ['us-trade-csl'], changeType: ['added'], list: ['Entity List'], countries: ['CN', 'HK'] },
+      'entity-list-china': {
+        source: ['us-trade-csl'],
+        changeType: ['added'],
+        list: ['Entity List'],
+        countries: ['CN', 'HK'],
+      },
       'sdn-additions': { source: ['us-ofac-sdn'], changeType: ['added'], list: ['SDN'] },
       'screening-system': { changeType: ['added', 'removed', 'modified', 'health'] },
-      counterparties: { changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'], matchedWatchlists: ['counterparties'] },
+      counterparties: {
+        changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'],
+        matchedWatchlists: ['counterparties'],
+      },
       'semiconductor-watch': { changeType: ['added', 'removed', 'modified'], matchedKeywords: ['semiconductor-watch'] },
     });
   });
 
   it('fails on a bad configuration with one line naming every bad key', async () => {
     const file = join(home, 'bad.json');
-    await writeFile(file, JSON.stringify({ subscribers: [{ id: 'hook', channel: { type: 'webhook', url: 'http://hooks.example.com/in', secret: { secretsManagerSecret: 'x' } } }, { id: 'sms', channel: { type: 'sms', phoneNumber: '555-0100' } }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        subscribers: [
+          {
+            id: 'hook',
+            channel: { type: 'webhook', url: 'http://hooks.example.com/in', secret: { secretsManagerSecret: 'x' } },
+          },
+          { id: 'sms', channel: { type: 'sms', phoneNumber: '555-0100' } },
+        ],
+      }),
+    );
     const result = await tradewatch(['config', '--config', file]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -47,16 +70,31 @@ describe('tradewatch config and --config', () => {
       file,
       JSON.stringify({
         subscribers: [
-          { id: 'entity-list-cn', channel: { type: 'email', address: 'compliance@example.com' }, filters: { lists: ['Entity List'], countries: ['CN'] } },
-          { id: 'sdn-removals', channel: { type: 'sms', phoneNumber: '+14155550100' }, filters: { sources: ['us-ofac-sdn'], changeTypes: ['removed'] } },
+          {
+            id: 'entity-list-cn',
+            channel: { type: 'email', address: 'compliance@example.com' },
+            filters: { lists: ['Entity List'], countries: ['CN'] },
+          },
+          {
+            id: 'sdn-removals',
+            channel: { type: 'sms', phoneNumber: '+14155550100' },
+            filters: { sources: ['us-ofac-sdn'], changeTypes: ['removed'] },
+          },
         ],
       }),
     );
     const result = await tradewatch(['demo', '--config', file, '--home', home]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('email to entity-list-cn <compliance@example.com>\nTo: compliance@example.com\nSubject: [tradewatch] Lumora Microsystems Co., Ltd.: ADDED to Entity List');
+    expect(result.stdout).toContain(
+      'email to entity-list-cn <compliance@example.com>\nTo: compliance@example.com\nSubject: [tradewatch] Lumora Microsystems Co., Ltd.: ADDED to Entity List',
+    );
     expect(result.stdout).toContain('3 alert(s) delivered');
-    expect((await readFile(join(home, 'demo', 'outbox', 'sdn-removals.sms.txt'), 'utf8')).trim().split('\n')).toEqual(['tradewatch: EP-TST REMOVED from SDN', 'tradewatch: OCEAN SAMPLE REMOVED from SDN']);
-    expect((await readFile(join(home, 'demo', 'outbox', 'entity-list-cn.email.txt'), 'utf8')).match(/^Event-Id: /gm)).toHaveLength(1);
+    expect((await readFile(join(home, 'demo', 'outbox', 'sdn-removals.sms.txt'), 'utf8')).trim().split('\n')).toEqual([
+      'tradewatch: EP-TST REMOVED from SDN',
+      'tradewatch: OCEAN SAMPLE REMOVED from SDN',
+    ]);
+    expect(
+      (await readFile(join(home, 'demo', 'outbox', 'entity-list-cn.email.txt'), 'utf8')).match(/^Event-Id: /gm),
+    ).toHaveLength(1);
   });
 });

@@ -19,7 +19,14 @@ describe('tradewatch with custom sources in the configuration', () => {
   const config = (allowPrivateHosts: boolean) => ({
     topics: [{ topic: 'vessels', keywords: ['vessel'] }],
     customSources: [
-      { id: 'loopback-notices', title: 'Loopback notices', kind: 'feed', url: `${server.url}/feed.rss`, format: 'rss', allowPrivateHosts },
+      {
+        id: 'loopback-notices',
+        title: 'Loopback notices',
+        kind: 'feed',
+        url: `${server.url}/feed.rss`,
+        format: 'rss',
+        allowPrivateHosts,
+      },
       {
         id: 'example-parties',
         title: 'Example parties',
@@ -27,7 +34,13 @@ describe('tradewatch with custom sources in the configuration', () => {
         url: 'https://example.org/parties.csv',
         format: 'csv',
         idField: 'party_id',
-        fields: { name: 'party_name', aliases: 'other_names', countries: 'country', listedOn: 'listed_on', remarks: 'remarks' },
+        fields: {
+          name: 'party_name',
+          aliases: 'other_names',
+          countries: 'country',
+          listedOn: 'listed_on',
+          remarks: 'remarks',
+        },
       },
     ],
   });
@@ -51,21 +64,36 @@ describe('tradewatch with custom sources in the configuration', () => {
   });
 
   it('lists the custom sources after the registered ones, in `sources` and in `config`', async () => {
-    const sources = JSON.parse((await tradewatch(['sources', '--json', '--config', join(home, 'allowed.json')], { TRADEWATCH_HOME: home })).stdout) as { id: string; kind: string }[];
+    const sources = JSON.parse(
+      (await tradewatch(['sources', '--json', '--config', join(home, 'allowed.json')], { TRADEWATCH_HOME: home }))
+        .stdout,
+    ) as { id: string; kind: string }[];
     expect(sources.slice(-2).map((s) => [s.id, s.kind])).toEqual([
       ['loopback-notices', 'feed'],
       ['example-parties', 'register'],
     ]);
-    const printed = JSON.parse((await tradewatch(['config', '--json', '--config', join(home, 'allowed.json')])).stdout) as { sources: Record<string, unknown>; customSources: { id: string }[]; topics: unknown[] };
+    const printed = JSON.parse(
+      (await tradewatch(['config', '--json', '--config', join(home, 'allowed.json')])).stdout,
+    ) as { sources: Record<string, unknown>; customSources: { id: string }[]; topics: unknown[] };
     expect(printed.sources['example-parties']).toEqual({ enabled: true, schedule: 'rate(15 minutes)' });
     expect(printed.customSources.map((s) => s.id)).toEqual(['loopback-notices', 'example-parties']);
     expect(printed.topics).toEqual([{ topic: 'vessels', keywords: ['vessel'] }]);
   });
 
   it('parses a file of a custom source named by --source', async () => {
-    const result = await tradewatch(['parse', '--source', 'example-parties', join(PROJECT_ROOT, 'tests', 'fixtures', 'custom', 'parties.csv'), '--json', '--config', join(home, 'allowed.json')]);
+    const result = await tradewatch([
+      'parse',
+      '--source',
+      'example-parties',
+      join(PROJECT_ROOT, 'tests', 'fixtures', 'custom', 'parties.csv'),
+      '--json',
+      '--config',
+      join(home, 'allowed.json'),
+    ]);
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as { id: string; countries: string[] }[]).map((r) => [r.id, r.countries])).toEqual([
+    expect(
+      (JSON.parse(result.stdout) as { id: string; countries: string[] }[]).map((r) => [r.id, r.countries]),
+    ).toEqual([
       ['P-1', ['CN']],
       ['P-2', ['SO']],
     ]);
@@ -81,7 +109,10 @@ describe('tradewatch with custom sources in the configuration', () => {
     body = await readFile(join(FEEDS, 'feed.v2.rss'), 'utf8');
     const second = await tradewatch(args, env);
     expect(second.stdout).toMatch(/loopback-notices: 1 added, 0 removed, 1 modified \(3 records\)/);
-    const alerts = (await readFile(join(home, 'alerts.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { type: string; source: string });
+    const alerts = (await readFile(join(home, 'alerts.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; source: string });
     const mine = alerts.filter((alert) => alert.source === 'tradewatch/loopback-notices');
     expect(mine.map((alert) => alert.type).sort()).toEqual(['tradewatch.item.published', 'tradewatch.item.updated']);
     expect(server.requests.every((request) => request.url === '/feed.rss')).toBe(true);

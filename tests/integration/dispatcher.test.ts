@@ -79,30 +79,51 @@ async function createWebhookQueue(rawDelivery = true): Promise<WebhookQueue> {
     await sqs.send(
       new CreateQueueCommand({
         QueueName: name,
-        Attributes: { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }) },
+        Attributes: {
+          VisibilityTimeout: '1',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+        },
       }),
     )
   ).QueueUrl!;
   const arn = await queueArn(url);
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: `${name}-alerts` }))).TopicArn!;
-  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, Attributes: { RawMessageDelivery: String(rawDelivery) } }));
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: arn,
+      Attributes: { RawMessageDelivery: String(rawDelivery) },
+    }),
+  );
   return { url, arn, dlqUrl, topicArn };
 }
 
 async function queueArn(url: string): Promise<string> {
-  return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
 }
 
 /** Messages in the queue, visible or not (an expired receive still counts until the next receive). */
 async function messagesIn(url: string): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
+  };
 }
 
 async function drain(url: string): Promise<Message[]> {
   const all: Message[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30 }),
+    );
     if (!Messages.length) return all;
     all.push(...Messages);
   }
@@ -122,7 +143,18 @@ function cloudEvent(name = 'ACME TRADING LLC'): TestEvent {
     subject: recordId,
     time: '2026-01-01T00:00:00.000Z',
     datacontenttype: 'application/json',
-    data: { sourceId: 'us-ofac-sdn', sourceTitle: 'OFAC SDN', changeType: 'added', recordId, name, list: 'SDN', record: null, previous: null, fields: [], sourceUrl: 'https://sanctionssearch.ofac.treas.gov/' },
+    data: {
+      sourceId: 'us-ofac-sdn',
+      sourceTitle: 'OFAC SDN',
+      changeType: 'added',
+      recordId,
+      name,
+      list: 'SDN',
+      record: null,
+      previous: null,
+      fields: [],
+      sourceUrl: 'https://sanctionssearch.ofac.treas.gov/',
+    },
   };
 }
 
@@ -134,7 +166,10 @@ async function publish(queue: WebhookQueue, events: TestEvent[]): Promise<void> 
         TopicArn: queue.topicArn,
         Message: JSON.stringify({ default: JSON.stringify(event), email: 'text', sms: 'line' }),
         MessageStructure: 'json',
-        MessageAttributes: { changeType: { DataType: 'String', StringValue: 'added' }, source: { DataType: 'String', StringValue: 'us-ofac-sdn' } },
+        MessageAttributes: {
+          changeType: { DataType: 'String', StringValue: 'added' },
+          source: { DataType: 'String', StringValue: 'us-ofac-sdn' },
+        },
       }),
     );
   }
@@ -143,7 +178,12 @@ async function publish(queue: WebhookQueue, events: TestEvent[]): Promise<void> 
 function toSqsRecord(message: Message, eventSourceARN: string): SQSRecord {
   const messageAttributes: SQSMessageAttributes = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    messageAttributes[name] = { dataType: value.DataType ?? 'String', stringListValues: [], binaryListValues: [], ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}) };
+    messageAttributes[name] = {
+      dataType: value.DataType ?? 'String',
+      stringListValues: [],
+      binaryListValues: [],
+      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+    };
   }
   const attributes = message.Attributes ?? {};
   return {
@@ -165,7 +205,11 @@ function toSqsRecord(message: Message, eventSourceARN: string): SQSRecord {
 }
 
 function lambdaContext(remainingMs: number): Context {
-  return { getRemainingTimeInMillis: () => remainingMs, functionName: 'dispatch-webhook', awsRequestId: randomUUID() } as unknown as Context;
+  return {
+    getRemainingTimeInMillis: () => remainingMs,
+    functionName: 'dispatch-webhook',
+    awsRequestId: randomUUID(),
+  } as unknown as Context;
 }
 
 type DispatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -180,16 +224,32 @@ interface Invocation {
  * `waitSeconds`), invoke the handler, delete the records not reported failed. An empty receive
  * invokes nothing.
  */
-async function invokeFromQueue(handler: DispatchHandler, queue: WebhookQueue, options: { waitSeconds?: number; remainingMs?: number } = {}): Promise<Invocation> {
+async function invokeFromQueue(
+  handler: DispatchHandler,
+  queue: WebhookQueue,
+  options: { waitSeconds?: number; remainingMs?: number } = {},
+): Promise<Invocation> {
   const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: options.waitSeconds ?? 0, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: queue.url,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: options.waitSeconds ?? 0,
+      MessageAttributeNames: ['All'],
+      MessageSystemAttributeNames: ['All'],
+    }),
   );
   if (!Messages.length) return { records: [], failures: [] };
   const records = Messages.map((m) => toSqsRecord(m, queue.arn));
   const response = await handler({ Records: records }, lambdaContext(options.remainingMs ?? 60_000));
   const failures = response.batchItemFailures.map((f) => f.itemIdentifier);
   const done = records.filter((r) => !failures.includes(r.messageId));
-  if (done.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
+  if (done.length)
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+      }),
+    );
   return { records, failures };
 }
 
@@ -222,13 +282,19 @@ interface LogLine {
   [field: string]: unknown;
 }
 
-function captureLog(): { log: Logger; lines: LogLine[]; deliveries: () => (DeliveryOutcome & { subscriber: string })[] } {
+function captureLog(): {
+  log: Logger;
+  lines: LogLine[];
+  deliveries: () => (DeliveryOutcome & { subscriber: string })[];
+} {
   const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...fields });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, ...fields });
   return {
     log: { info: at('INFO'), warn: at('WARN'), error: at('ERROR') },
     lines,
-    deliveries: () => lines.filter((l) => l.message === 'webhook delivery') as unknown as (DeliveryOutcome & { subscriber: string })[],
+    deliveries: () =>
+      lines.filter((l) => l.message === 'webhook delivery') as unknown as (DeliveryOutcome & { subscriber: string })[],
   };
 }
 
@@ -244,11 +310,19 @@ interface Receiver {
  * A webhook receiver: verifies each request with the secret it currently knows (Standard Webhooks),
  * answers 401 to a bad signature, otherwise what `reply` says for that event's n-th signed request.
  */
-function receiver(server: TestServer, reply: (eventId: string, attempt: number) => Reply, secret: () => string = () => SECRET): Receiver {
+function receiver(
+  server: TestServer,
+  reply: (eventId: string, attempt: number) => Reply,
+  secret: () => string = () => SECRET,
+): Receiver {
   const state: Receiver = { verified: new Map(), rejected: 0 };
   server.handle((req, res, body) => {
     const id = String(req.headers['webhook-id']);
-    const valid = verifyWebhook(secret(), { id, timestamp: String(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']) }, body);
+    const valid = verifyWebhook(
+      secret(),
+      { id, timestamp: String(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']) },
+      body,
+    );
     if (!valid) {
       state.rejected += 1;
       res.writeHead(401).end();
@@ -334,7 +408,10 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
   });
 
   it('retries a 500, a timeout and a 429 with a short Retry-After inside one invocation, with the same webhook-id', async () => {
-    const received = receiver(server, (_id, attempt) => [500, 'hang', { status: 429, headers: { 'retry-after': '0' } }, 204][attempt - 1] as Reply);
+    const received = receiver(
+      server,
+      (_id, attempt) => [500, 'hang', { status: 429, headers: { 'retry-after': '0' } }, 204][attempt - 1] as Reply,
+    );
     const event = cloudEvent();
     await publish(queue, [event]);
 
@@ -343,7 +420,9 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     expect(invocation.failures).toEqual([]);
     expect(received.verified.get(event.id)).toBe(4);
     expect(new Set(server.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([event.id]));
-    expect(captured.deliveries()).toMatchObject([{ eventId: event.id, outcome: 'delivered', attempts: 4, httpStatus: 204 }]);
+    expect(captured.deliveries()).toMatchObject([
+      { eventId: event.id, outcome: 'delivered', attempts: 4, httpStatus: 204 },
+    ]);
     expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
@@ -363,17 +442,27 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     expect(second.records.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['2', '2']);
     expect(second.failures).toEqual([]);
     const outcomes = captured.deliveries();
-    expect(outcomes.filter((o) => o.outcome === 'retryable').map((o) => [o.eventId, o.httpStatus ?? 'timeout', o.attempts]).sort()).toEqual(
+    expect(
+      outcomes
+        .filter((o) => o.outcome === 'retryable')
+        .map((o) => [o.eventId, o.httpStatus ?? 'timeout', o.attempts])
+        .sort(),
+    ).toEqual(
       [
         [failing.id, 500, 2],
         [hanging.id, 'timeout', 2],
       ].sort(),
     );
-    expect(outcomes.filter((o) => o.outcome === 'delivered').map((o) => o.eventId).sort()).toEqual([failing.id, hanging.id].sort());
+    expect(
+      outcomes
+        .filter((o) => o.outcome === 'delivered')
+        .map((o) => o.eventId)
+        .sort(),
+    ).toEqual([failing.id, hanging.id].sort());
     expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
-  it("holds back a message answered 429 or 503 with Retry-After by setting its visibility timeout to that delay", async () => {
+  it('holds back a message answered 429 or 503 with Retry-After by setting its visibility timeout to that delay', async () => {
     // Prepare: Retry-After 30 s against a queue visibility timeout of 1 s; a 500 is the control.
     const throttled = cloudEvent();
     const unavailable = cloudEvent();
@@ -393,7 +482,12 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     // Assess: a Retry-After beyond the in-invocation wait ends the attempts at once; the control came
     // back after the queue's 1 s, the two held back did not, and are still in the queue.
     expect(first.failures).toHaveLength(3);
-    const byEvent = new Map(captured.deliveries().filter((o) => o.outcome === 'retryable').map((o) => [o.eventId, o]));
+    const byEvent = new Map(
+      captured
+        .deliveries()
+        .filter((o) => o.outcome === 'retryable')
+        .map((o) => [o.eventId, o]),
+    );
     expect(byEvent.get(throttled.id)).toMatchObject({ httpStatus: 429, attempts: 1, retryAfterSeconds: 30 });
     expect(byEvent.get(unavailable.id)).toMatchObject({ httpStatus: 503, attempts: 1, retryAfterSeconds: 30 });
     expect(byEvent.get(control.id)?.retryAfterSeconds).toBeUndefined();
@@ -412,7 +506,9 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
 
     expect(received.verified.get(event.id)).toBe(1);
     expect(invocation.failures).toEqual([invocation.records[0]!.messageId]);
-    expect(captured.deliveries()).toMatchObject([{ eventId: event.id, outcome: 'permanent', httpStatus: 400, attempts: 1 }]);
+    expect(captured.deliveries()).toMatchObject([
+      { eventId: event.id, outcome: 'permanent', httpStatus: 400, attempts: 1 },
+    ]);
   });
 
   it('parks every undelivered event in the dead-letter queue after maxReceiveCount receives, losing nothing and parking nothing delivered', async () => {
@@ -430,15 +526,27 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     const parked = await drain(queue.dlqUrl);
     const parkedIds = parked.map((m) => decodeDelivered(m.Body!).id);
     expect(parkedIds.sort()).toEqual([...serverError, ...clientError].sort());
-    const delivered = captured.deliveries().filter((o) => o.outcome === 'delivered').map((o) => o.eventId);
-    expect(delivered.sort()).toEqual(events.map((e) => e.id).filter((id) => !serverError.has(id) && !clientError.has(id)).sort());
+    const delivered = captured
+      .deliveries()
+      .filter((o) => o.outcome === 'delivered')
+      .map((o) => o.eventId);
+    expect(delivered.sort()).toEqual(
+      events
+        .map((e) => e.id)
+        .filter((id) => !serverError.has(id) && !clientError.has(id))
+        .sort(),
+    );
     for (const id of serverError) expect(received.verified.get(id)).toBe(MAX_RECEIVE_COUNT * FAST.attempts);
     for (const id of clientError) expect(received.verified.get(id)).toBe(MAX_RECEIVE_COUNT);
     expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
   it('reports a body that is not a tradewatch CloudEvent as failed without sending it, so it ends in the dead-letter queue', async () => {
-    const bodies = ['not json at all', JSON.stringify({ hello: 'world' }), JSON.stringify({ ...cloudEvent(), source: 'example/other', type: 'com.example.thing' })];
+    const bodies = [
+      'not json at all',
+      JSON.stringify({ hello: 'world' }),
+      JSON.stringify({ ...cloudEvent(), source: 'example/other', type: 'com.example.thing' }),
+    ];
     for (const body of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
 
     const invocations = await invokeUntilEmpty(dispatcher(), queue);
@@ -448,7 +556,9 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     expect((await drain(queue.dlqUrl)).map((m) => m.Body).sort()).toEqual([...bodies].sort());
     const invalid = captured.deliveries().filter((o) => o.outcome === 'invalid');
     expect(invalid).toHaveLength(MAX_RECEIVE_COUNT * bodies.length);
-    expect(new Set(invalid.map((o) => o.error))).toEqual(new Set(['body is not JSON', 'body is not a tradewatch CloudEvent', 'the CloudEvent is not from tradewatch']));
+    expect(new Set(invalid.map((o) => o.error))).toEqual(
+      new Set(['body is not JSON', 'body is not a tradewatch CloudEvent', 'the CloudEvent is not from tradewatch']),
+    );
     expect(JSON.stringify(captured.lines)).not.toContain('not json at all');
   });
 
@@ -461,7 +571,12 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     const later = await invokeForRecords(handler, queue, 2);
 
     expect(short.failures).toHaveLength(2);
-    expect(captured.deliveries().slice(0, 2).map((o) => o.outcome)).toEqual(['deferred', 'deferred']);
+    expect(
+      captured
+        .deliveries()
+        .slice(0, 2)
+        .map((o) => o.outcome),
+    ).toEqual(['deferred', 'deferred']);
     expect(captured.lines.some((l) => l.level === 'ERROR' && /function timeout is shorter/.test(l.message))).toBe(true);
     expect(later.failures).toEqual([]);
     expect(later.records).toHaveLength(2);
@@ -484,7 +599,8 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
 
   it('writes one JSON line per delivery with event id, subscriber, outcome, attempts and duration, and never the secret or the body', async () => {
     const logged: string[] = [];
-    for (const method of ['log', 'warn', 'error'] as const) vi.spyOn(console, method).mockImplementation((line: unknown) => void logged.push(String(line)));
+    for (const method of ['log', 'warn', 'error'] as const)
+      vi.spyOn(console, method).mockImplementation((line: unknown) => void logged.push(String(line)));
     try {
       receiver(server, (_id, attempt) => (attempt === 1 ? 500 : 204));
       const events = [cloudEvent('BODY ONLY NAME ONE'), cloudEvent('BODY ONLY NAME TWO')];
@@ -495,7 +611,14 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
       const lines = logged.map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines).toHaveLength(2);
       for (const line of lines) {
-        expect(line).toMatchObject({ level: 'INFO', message: 'webhook delivery', subscriber: 'acme', outcome: 'delivered', httpStatus: 204, attempts: 2 });
+        expect(line).toMatchObject({
+          level: 'INFO',
+          message: 'webhook delivery',
+          subscriber: 'acme',
+          outcome: 'delivered',
+          httpStatus: 204,
+          attempts: 2,
+        });
         expect(typeof line.durationMs).toBe('number');
         expect(typeof line.messageId).toBe('string');
       }
@@ -515,7 +638,11 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
       let receiverSecret = SECRET;
       let stored = SECRET;
       let now = 0;
-      const received = receiver(server, () => 204, () => receiverSecret);
+      const received = receiver(
+        server,
+        () => 204,
+        () => receiverSecret,
+      );
       const handler = dispatcher({
         getSecret: async () => {
           secretFetches += 1;
@@ -543,7 +670,11 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     });
 
     it('does not fetch the secret again within the refresh interval when a receiver keeps answering 401', async () => {
-      const received = receiver(server, () => 204, () => ROTATED_SECRET);
+      const received = receiver(
+        server,
+        () => 204,
+        () => ROTATED_SECRET,
+      );
       const handler = dispatcher({ clock: () => 0 });
       await publish(queue, [cloudEvent(), cloudEvent()]);
 
@@ -587,10 +718,20 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
       const received = receiver(server, (id) => (id === events[1]!.id ? 500 : 204));
       await publish(queue, events);
 
-      const result = await dispatchQueue({ sqs, queueUrl: queue.url, target: { url: `${server.url}/hooks/local`, secret: SECRET, allowPrivateHosts: true }, delivery: FAST, log: captured.log });
+      const result = await dispatchQueue({
+        sqs,
+        queueUrl: queue.url,
+        target: { url: `${server.url}/hooks/local`, secret: SECRET, allowPrivateHosts: true },
+        delivery: FAST,
+        log: captured.log,
+      });
 
       expect(result).toMatchObject({ received: 3, delivered: 2, failed: 1 });
-      expect(result.outcomes.find((o) => o.outcome !== 'delivered')).toMatchObject({ eventId: events[1]!.id, outcome: 'retryable', httpStatus: 500 });
+      expect(result.outcomes.find((o) => o.outcome !== 'delivered')).toMatchObject({
+        eventId: events[1]!.id,
+        outcome: 'retryable',
+        httpStatus: 500,
+      });
       expect(received.rejected).toBe(0);
       expect([...received.verified.keys()].sort()).toEqual(events.map((e) => e.id).sort());
       expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 1 });
@@ -601,7 +742,13 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
       const received = receiver(server, () => ({ status: 429, headers: { 'retry-after': '0' } }));
       await publish(queue, [event]);
 
-      const result = await dispatchQueue({ sqs, queueUrl: queue.url, target: { url: server.url, secret: SECRET, allowPrivateHosts: true }, delivery: FAST, log: captured.log });
+      const result = await dispatchQueue({
+        sqs,
+        queueUrl: queue.url,
+        target: { url: server.url, secret: SECRET, allowPrivateHosts: true },
+        delivery: FAST,
+        log: captured.log,
+      });
 
       expect(result).toMatchObject({ received: 1, delivered: 0, failed: 1 });
       expect(received.verified.get(event.id)).toBe(FAST.attempts);
@@ -610,7 +757,10 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
 });
 
 /** Answers the AWS JSON 1.1 protocol the way Secrets Manager and SSM do, for the actions named. */
-function fakeAwsJson(server: TestServer, answers: Record<string, (input: Record<string, unknown>) => unknown>): { calls: { target: string; input: Record<string, unknown> }[] } {
+function fakeAwsJson(
+  server: TestServer,
+  answers: Record<string, (input: Record<string, unknown>) => unknown>,
+): { calls: { target: string; input: Record<string, unknown> }[] } {
   const calls: { target: string; input: Record<string, unknown> }[] = [];
   server.handle((req, res, body) => {
     const target = String(req.headers['x-amz-target']);
@@ -618,7 +768,9 @@ function fakeAwsJson(server: TestServer, answers: Record<string, (input: Record<
     calls.push({ target, input });
     const answer = answers[target];
     if (!answer) {
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
+      res
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
       return;
     }
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer(input)));
@@ -640,17 +792,32 @@ describe('dispatchConfigFromEnv', () => {
   });
 
   it('names every missing or conflicting variable in one error', () => {
-    expect(() => dispatchConfigFromEnv({})).toThrow(/WEBHOOK_URL is not set.*WEBHOOK_SUBSCRIBER_ID is not set.*neither WEBHOOK_SECRET_ARN nor WEBHOOK_SECRET_PARAMETER/);
-    expect(() => dispatchConfigFromEnv({ ...BASE_ENV, WEBHOOK_SECRET_ARN: SECRET_ARN, WEBHOOK_SECRET_PARAMETER: '/hooks/acme' })).toThrow(/both WEBHOOK_SECRET_ARN and WEBHOOK_SECRET_PARAMETER/);
-    expect(() => dispatchConfigFromEnv({ ...BASE_ENV, WEBHOOK_URL: 'http://hooks.example.com/', WEBHOOK_SECRET_ARN: SECRET_ARN })).toThrow(/WEBHOOK_URL is not an https:\/\/ URL/);
+    expect(() => dispatchConfigFromEnv({})).toThrow(
+      /WEBHOOK_URL is not set.*WEBHOOK_SUBSCRIBER_ID is not set.*neither WEBHOOK_SECRET_ARN nor WEBHOOK_SECRET_PARAMETER/,
+    );
+    expect(() =>
+      dispatchConfigFromEnv({ ...BASE_ENV, WEBHOOK_SECRET_ARN: SECRET_ARN, WEBHOOK_SECRET_PARAMETER: '/hooks/acme' }),
+    ).toThrow(/both WEBHOOK_SECRET_ARN and WEBHOOK_SECRET_PARAMETER/);
+    expect(() =>
+      dispatchConfigFromEnv({ ...BASE_ENV, WEBHOOK_URL: 'http://hooks.example.com/', WEBHOOK_SECRET_ARN: SECRET_ARN }),
+    ).toThrow(/WEBHOOK_URL is not an https:\/\/ URL/);
   });
 
   it('reads the signing secret from Secrets Manager by WEBHOOK_SECRET_ARN, and QUEUE_URL when set', async () => {
-    const { calls } = fakeAwsJson(fake, { 'secretsmanager.GetSecretValue': () => ({ ARN: SECRET_ARN, Name: 'tradewatch/webhook/acme', SecretString: SECRET }) });
+    const { calls } = fakeAwsJson(fake, {
+      'secretsmanager.GetSecretValue': () => ({
+        ARN: SECRET_ARN,
+        Name: 'tradewatch/webhook/acme',
+        SecretString: SECRET,
+      }),
+    });
     const secretsManager = new SecretsManagerClient({ ...LOCAL_AWS, endpoint: fake.url });
     const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/hooks-acme';
 
-    const config = dispatchConfigFromEnv({ ...BASE_ENV, WEBHOOK_SECRET_ARN: SECRET_ARN, QUEUE_URL: queueUrl }, { secretsManager });
+    const config = dispatchConfigFromEnv(
+      { ...BASE_ENV, WEBHOOK_SECRET_ARN: SECRET_ARN, QUEUE_URL: queueUrl },
+      { secretsManager },
+    );
 
     expect(config).toMatchObject({ url: BASE_ENV.WEBHOOK_URL, subscriberId: 'acme', queueUrl });
     expect(await config.getSecret()).toBe(SECRET);
@@ -659,7 +826,9 @@ describe('dispatchConfigFromEnv', () => {
   });
 
   it('refuses a Secrets Manager secret that holds no SecretString', async () => {
-    fakeAwsJson(fake, { 'secretsmanager.GetSecretValue': () => ({ ARN: SECRET_ARN, SecretBinary: Buffer.from('x').toString('base64') }) });
+    fakeAwsJson(fake, {
+      'secretsmanager.GetSecretValue': () => ({ ARN: SECRET_ARN, SecretBinary: Buffer.from('x').toString('base64') }),
+    });
     const secretsManager = new SecretsManagerClient({ ...LOCAL_AWS, endpoint: fake.url });
     const config = dispatchConfigFromEnv({ ...BASE_ENV, WEBHOOK_SECRET_ARN: SECRET_ARN }, { secretsManager });
     await expect(config.getSecret()).rejects.toThrow(/has no SecretString/);
@@ -667,20 +836,41 @@ describe('dispatchConfigFromEnv', () => {
   });
 
   it('reads the signing secret from an SSM SecureString, decrypted, by WEBHOOK_SECRET_PARAMETER', async () => {
-    const { calls } = fakeAwsJson(fake, { 'AmazonSSM.GetParameter': (input) => ({ Parameter: { Name: input.Name, Type: 'SecureString', Value: SECRET, Version: 1 } }) });
+    const { calls } = fakeAwsJson(fake, {
+      'AmazonSSM.GetParameter': (input) => ({
+        Parameter: { Name: input.Name, Type: 'SecureString', Value: SECRET, Version: 1 },
+      }),
+    });
     const ssm = new SSMClient({ ...LOCAL_AWS, endpoint: fake.url });
 
-    const config = dispatchConfigFromEnv({ ...BASE_ENV, WEBHOOK_SECRET_PARAMETER: '/tradewatch/webhooks/acme' }, { ssm });
+    const config = dispatchConfigFromEnv(
+      { ...BASE_ENV, WEBHOOK_SECRET_PARAMETER: '/tradewatch/webhooks/acme' },
+      { ssm },
+    );
 
     expect(config.queueUrl).toBeUndefined();
     expect(await config.getSecret()).toBe(SECRET);
-    expect(calls).toEqual([{ target: 'AmazonSSM.GetParameter', input: { Name: '/tradewatch/webhooks/acme', WithDecryption: true } }]);
+    expect(calls).toEqual([
+      { target: 'AmazonSSM.GetParameter', input: { Name: '/tradewatch/webhooks/acme', WithDecryption: true } },
+    ]);
     ssm.destroy();
   });
 });
 
 describe('the deployed handler', () => {
-  const variables = ['WEBHOOK_URL', 'WEBHOOK_SUBSCRIBER_ID', 'WEBHOOK_SECRET_ARN', 'WEBHOOK_SECRET_PARAMETER', 'QUEUE_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_SQS'];
+  const variables = [
+    'WEBHOOK_URL',
+    'WEBHOOK_SUBSCRIBER_ID',
+    'WEBHOOK_SECRET_ARN',
+    'WEBHOOK_SECRET_PARAMETER',
+    'QUEUE_URL',
+    'AWS_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    'AWS_ENDPOINT_URL_SQS',
+  ];
   const saved = new Map(variables.map((name) => [name, process.env[name]]));
   let fake: TestServer;
   beforeAll(async () => {
@@ -696,7 +886,9 @@ describe('the deployed handler', () => {
 
   it('takes its config from the environment, fetches the secret from Secrets Manager once, and reports a delivery the SSRF guard refuses', async () => {
     // Prepare: the SDK's own endpoint variables point the default clients at loopback servers.
-    const { calls } = fakeAwsJson(fake, { 'secretsmanager.GetSecretValue': () => ({ ARN: SECRET_ARN, SecretString: SECRET }) });
+    const { calls } = fakeAwsJson(fake, {
+      'secretsmanager.GetSecretValue': () => ({ ARN: SECRET_ARN, SecretString: SECRET }),
+    });
     Object.assign(process.env, {
       ...BASE_ENV,
       WEBHOOK_URL: 'https://127.0.0.1:9/hooks/tok_deployed',
@@ -723,7 +915,13 @@ describe('the deployed handler', () => {
       expect(calls).toEqual([{ target: 'secretsmanager.GetSecretValue', input: { SecretId: SECRET_ARN } }]);
       const lines = errors.map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toHaveLength(4);
-      expect(lines[0]).toMatchObject({ level: 'ERROR', message: 'webhook delivery', subscriber: 'acme', outcome: 'permanent', attempts: 0 });
+      expect(lines[0]).toMatchObject({
+        level: 'ERROR',
+        message: 'webhook delivery',
+        subscriber: 'acme',
+        outcome: 'permanent',
+        attempts: 0,
+      });
       expect(errors.join('\n')).not.toContain('tok_deployed');
     } finally {
       vi.restoreAllMocks();
@@ -733,8 +931,12 @@ describe('the deployed handler', () => {
 
 describe('queueUrlFromArn', () => {
   it('derives the queue URL from an SQS event source ARN in the aws and aws-cn partitions', () => {
-    expect(queueUrlFromArn('arn:aws:sqs:eu-west-1:123456789012:tradewatch-hook-acme')).toBe('https://sqs.eu-west-1.amazonaws.com/123456789012/tradewatch-hook-acme');
-    expect(queueUrlFromArn('arn:aws-cn:sqs:cn-north-1:123456789012:hooks')).toBe('https://sqs.cn-north-1.amazonaws.com.cn/123456789012/hooks');
+    expect(queueUrlFromArn('arn:aws:sqs:eu-west-1:123456789012:tradewatch-hook-acme')).toBe(
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/tradewatch-hook-acme',
+    );
+    expect(queueUrlFromArn('arn:aws-cn:sqs:cn-north-1:123456789012:hooks')).toBe(
+      'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/hooks',
+    );
   });
   it('refuses what is not an SQS queue ARN', () => {
     expect(() => queueUrlFromArn('arn:aws:sns:eu-west-1:123456789012:alerts')).toThrow(/not an SQS queue ARN/);

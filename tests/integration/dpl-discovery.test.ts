@@ -17,7 +17,9 @@ import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 const LOOPBACK = { allowPrivateHosts: true, backoffMs: 5, timeoutMs: 2000 };
 const fixtures = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'tests/fixtures/bis-dpl');
 const PAGE_HTML = readFileSync(join(fixtures, 'dpl-page.html'), 'utf8');
-const FILES = new Map(['dpl_03122026.csv', 'dpl_04022026.csv'].map((name) => [name, readFileSync(join(fixtures, name))]));
+const FILES = new Map(
+  ['dpl_03122026.csv', 'dpl_04022026.csv'].map((name) => [name, readFileSync(join(fixtures, name))]),
+);
 const PAGE_PATH = '/licensing/end-user-guidance/denied-persons-list-dpl';
 const FILE_DIR = '/sites/default/files/';
 
@@ -35,7 +37,8 @@ describe('polling the DPL page and the dated CSV it links', () => {
   let publisher: Publisher;
   const pageWith = (html: string): string => html.replaceAll('https://media.bis.gov', server.url);
   const csvRequests = (): TestServer['requests'] => server.requests.filter((r) => r.url.startsWith(FILE_DIR));
-  const drainTypes = async (): Promise<string[]> => (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!).type);
+  const drainTypes = async (): Promise<string[]> =>
+    (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!).type);
 
   beforeEach(async () => {
     stack = await startTestStack();
@@ -43,17 +46,24 @@ describe('polling the DPL page and the dated CSV it links', () => {
     publisher = { page: PAGE_HTML, conditional: true };
     server.handle((req, res) => {
       const path = (req.url ?? '').split('?')[0]!;
-      if (path === PAGE_PATH) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pageWith(publisher.page));
+      if (path === PAGE_PATH)
+        return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pageWith(publisher.page));
       const body = path.startsWith(FILE_DIR) ? FILES.get(path.slice(FILE_DIR.length)) : undefined;
       if (!body) return res.writeHead(404).end('not found');
       const etag = `"${path.slice(FILE_DIR.length)}-${body.length}"`;
       if (publisher.conditional && req.headers['if-none-match'] === etag) return res.writeHead(304).end();
-      return res.writeHead(200, { 'content-type': 'text/csv', etag, 'last-modified': 'Thu, 12 Mar 2026 14:00:00 GMT' }).end(body);
+      return res
+        .writeHead(200, { 'content-type': 'text/csv', etag, 'last-modified': 'Thu, 12 Mar 2026 14:00:00 GMT' })
+        .end(body);
     });
     const [download] = usBisDpl.downloads;
     const page = `${server.url}${PAGE_PATH}`;
     // The real source, with its page on loopback and bounds that fit an eleven-row fixture.
-    source = { ...usBisDpl, downloads: [{ ...download!, url: page, discover: { ...download!.discover!, page } }], expectedRecords: { min: 5, max: 50, maxDropFraction: 0.2 } };
+    source = {
+      ...usBisDpl,
+      downloads: [{ ...download!, url: page, discover: { ...download!.discover!, page } }],
+      expectedRecords: { min: 5, max: 50, maxDropFraction: 0.2 },
+    };
   });
   afterEach(async () => {
     await server.close();
@@ -95,7 +105,10 @@ describe('polling the DPL page and the dated CSV it links', () => {
     publisher.conditional = false;
     expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('unchanged');
     expect(csvRequests()).toHaveLength(3);
-    expect(await stack.store.getMeta(source.id)).toMatchObject({ contentHash: before!.contentHash, updatedAt: before!.updatedAt });
+    expect(await stack.store.getMeta(source.id)).toMatchObject({
+      contentHash: before!.contentHash,
+      updatedAt: before!.updatedAt,
+    });
     expect(await drainTypes()).toEqual([]);
   });
 
@@ -103,14 +116,25 @@ describe('polling the DPL page and the dated CSV it links', () => {
     expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('baseline');
     const before = await stack.store.getMeta(source.id);
     const manifest = await stack.store.loadManifest(source.id);
-    publisher.page = PAGE_HTML.replace(/<a [^>]*dpl_\d{8}\.csv[^>]*>[^<]*<\/a>/, '<span>The list is being updated.</span>');
+    publisher.page = PAGE_HTML.replace(
+      /<a [^>]*dpl_\d{8}\.csv[^>]*>[^<]*<\/a>/,
+      '<span>The list is being updated.</span>',
+    );
 
     const failed = await pollSource(source, stack.deps, LOOPBACK);
     expect(failed.status).toBe('failed');
-    expect(failed.error?.message).toBe(`us-bis-dpl: fetch: discover: no link matching /${source.downloads[0]!.discover!.linkPattern}/ on ${server.url}${PAGE_PATH}`);
+    expect(failed.error?.message).toBe(
+      `us-bis-dpl: fetch: discover: no link matching /${source.downloads[0]!.discover!.linkPattern}/ on ${server.url}${PAGE_PATH}`,
+    );
     expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('failed');
     expect(csvRequests()).toHaveLength(1);
-    expect(await stack.store.getMeta(source.id)).toMatchObject({ contentHash: before!.contentHash, recordCount: 11, healthStatus: 'unhealthy', lastErrorStep: 'fetch', consecutiveFailures: 2 });
+    expect(await stack.store.getMeta(source.id)).toMatchObject({
+      contentHash: before!.contentHash,
+      recordCount: 11,
+      healthStatus: 'unhealthy',
+      lastErrorStep: 'fetch',
+      consecutiveFailures: 2,
+    });
     expect(await stack.store.loadManifest(source.id)).toEqual(manifest);
     expect(await stack.store.listEvents(source.id)).toEqual([]);
     expect(await drainTypes()).toEqual(['tradewatch.source.unhealthy']);
@@ -123,11 +147,23 @@ describe('polling the DPL page and the dated CSV it links', () => {
   it('refuses a link to another host, and a page that does not answer, without fetching any CSV', async () => {
     publisher.page = PAGE_HTML.replace('https://media.bis.gov', server.url.replace('127.0.0.1', 'localhost'));
     const elsewhere = await pollSource(source, stack.deps, LOOPBACK);
-    expect(elsewhere.error?.message).toMatch(/^us-bis-dpl: fetch: discover: refused http:\/\/localhost:\d+\/sites\/default\/files\/dpl_03122026\.csv found on .*: localhost is neither 127\.0\.0\.1 nor within 127\.0\.0\.1$/);
+    expect(elsewhere.error?.message).toMatch(
+      /^us-bis-dpl: fetch: discover: refused http:\/\/localhost:\d+\/sites\/default\/files\/dpl_03122026\.csv found on .*: localhost is neither 127\.0\.0\.1 nor within 127\.0\.0\.1$/,
+    );
 
-    const missing = { ...source, downloads: [{ ...source.downloads[0]!, discover: { ...source.downloads[0]!.discover!, page: `${server.url}/no-such-page` } }] };
+    const missing = {
+      ...source,
+      downloads: [
+        {
+          ...source.downloads[0]!,
+          discover: { ...source.downloads[0]!.discover!, page: `${server.url}/no-such-page` },
+        },
+      ],
+    };
     const notFound = await pollSource(missing, stack.deps, LOOPBACK);
-    expect(notFound.error?.message).toMatch(/^us-bis-dpl: fetch: discover: HTTP 404 Not Found from http:\/\/127\.0\.0\.1:\d+\/no-such-page$/);
+    expect(notFound.error?.message).toMatch(
+      /^us-bis-dpl: fetch: discover: HTTP 404 Not Found from http:\/\/127\.0\.0\.1:\d+\/no-such-page$/,
+    );
     expect(csvRequests()).toEqual([]);
     expect(await stack.store.getMeta(source.id)).not.toHaveProperty('contentHash');
   });

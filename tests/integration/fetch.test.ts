@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SourceFetchError } from '../../functions/core/errors.ts';
-import { assertFetchableUrl, fetchVersion, hashFiles, isPrivateAddress, type FetchedVersion } from '../../functions/http/fetch.ts';
+import {
+  assertFetchableUrl,
+  fetchVersion,
+  hashFiles,
+  isPrivateAddress,
+  type FetchedVersion,
+} from '../../functions/http/fetch.ts';
 import { readHead } from '../../functions/sources/read/document.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 
@@ -22,13 +28,20 @@ describe('fetchVersion against a loopback server', () => {
       res.writeHead(200, { etag: '"v1"', 'last-modified': 'Tue, 01 Dec 2026 10:00:00 GMT' });
       res.end('id,name\n1,A\n');
     });
-    const outcome = (await fetchVersion('s', { name: 'list.csv', url: `${server.url}/list.csv` }, {}, LOOPBACK)) as FetchedVersion;
+    const outcome = (await fetchVersion(
+      's',
+      { name: 'list.csv', url: `${server.url}/list.csv` },
+      {},
+      LOOPBACK,
+    )) as FetchedVersion;
     expect(outcome.notModified).toBe(false);
     expect(outcome).toMatchObject({ etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 10:00:00 GMT', bytes: 12 });
     expect((await readHead(outcome.input.main)).toString()).toBe('id,name\n1,A\n');
     // The same version id a replay of the same bytes gets.
     expect(outcome.contentHash).toBe(createHash('sha256').update('id,name\n1,A\n').digest('hex'));
-    expect(await hashFiles([(outcome.input.main.open() as unknown as { path: string }).path])).toBe(outcome.contentHash);
+    expect(await hashFiles([(outcome.input.main.open() as unknown as { path: string }).path])).toBe(
+      outcome.contentHash,
+    );
     await outcome.cleanup();
   });
 
@@ -37,7 +50,12 @@ describe('fetchVersion against a loopback server', () => {
       res.writeHead(req.headers['if-none-match'] === '"v1"' ? 304 : 200);
       res.end();
     });
-    const outcome = await fetchVersion('s', { name: 'list.csv', url: `${server.url}/list.csv` }, { etag: '"v1"', lastModified: 'x' }, LOOPBACK);
+    const outcome = await fetchVersion(
+      's',
+      { name: 'list.csv', url: `${server.url}/list.csv` },
+      { etag: '"v1"', lastModified: 'x' },
+      LOOPBACK,
+    );
     expect(outcome).toEqual({ notModified: true });
     expect(server.requests[0]!.headers['if-modified-since']).toBe('x');
   });
@@ -57,12 +75,16 @@ describe('fetchVersion against a loopback server', () => {
 
   it('gives up after the last attempt with an error naming the source, the step and the cause', async () => {
     server.handle((_req, res) => res.writeHead(500).end());
-    await expect(fetchVersion('us-ofac-sdn', { name: 'a', url: `${server.url}/a` }, {}, LOOPBACK)).rejects.toThrow(/^us-ofac-sdn: fetch: HTTP 500 .* \(after 3 attempts\)$/);
+    await expect(fetchVersion('us-ofac-sdn', { name: 'a', url: `${server.url}/a` }, {}, LOOPBACK)).rejects.toThrow(
+      /^us-ofac-sdn: fetch: HTTP 500 .* \(after 3 attempts\)$/,
+    );
   });
 
   it('does not retry a 404', async () => {
     server.handle((_req, res) => res.writeHead(404).end());
-    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/a` }, {}, LOOPBACK)).rejects.toThrow(/s: fetch: HTTP 404/);
+    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/a` }, {}, LOOPBACK)).rejects.toThrow(
+      /s: fetch: HTTP 404/,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
@@ -75,13 +97,19 @@ describe('fetchVersion against a loopback server', () => {
         res.end('x'.repeat(3000));
       }
     });
-    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/declared` }, {}, { ...LOOPBACK, maxBytes: 1000 })).rejects.toThrow(/over the 1000-byte limit/);
-    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/chunked` }, {}, { ...LOOPBACK, maxBytes: 1000 })).rejects.toThrow(/exceeded the 1000-byte limit/);
+    await expect(
+      fetchVersion('s', { name: 'a', url: `${server.url}/declared` }, {}, { ...LOOPBACK, maxBytes: 1000 }),
+    ).rejects.toThrow(/over the 1000-byte limit/);
+    await expect(
+      fetchVersion('s', { name: 'a', url: `${server.url}/chunked` }, {}, { ...LOOPBACK, maxBytes: 1000 }),
+    ).rejects.toThrow(/exceeded the 1000-byte limit/);
   });
 
   it('times out a server that never answers', async () => {
     server.handle(() => undefined);
-    await expect(fetchVersion('s', { name: 'a', url: `${server.url}/slow` }, {}, { ...LOOPBACK, timeoutMs: 200, attempts: 2 })).rejects.toThrow(/timed out after 200 ms/);
+    await expect(
+      fetchVersion('s', { name: 'a', url: `${server.url}/slow` }, {}, { ...LOOPBACK, timeoutMs: 200, attempts: 2 }),
+    ).rejects.toThrow(/timed out after 200 ms/);
   });
 
   it('follows redirects hop by hop, and gives up after too many', async () => {
@@ -91,16 +119,30 @@ describe('fetchVersion against a loopback server', () => {
       if (hop < 2) return res.writeHead(hop === 0 ? 301 : 307, { location: `/list.csv?hop=${hop + 1}` }).end();
       res.writeHead(200).end('id,name\n');
     });
-    const outcome = (await fetchVersion('s', { name: 'list.csv', url: `${server.url}/list.csv` }, {}, LOOPBACK)) as FetchedVersion;
+    const outcome = (await fetchVersion(
+      's',
+      { name: 'list.csv', url: `${server.url}/list.csv` },
+      {},
+      LOOPBACK,
+    )) as FetchedVersion;
     expect((await readHead(outcome.input.main)).toString()).toBe('id,name\n');
     await outcome.cleanup();
-    await expect(fetchVersion('s', { name: 'list.csv', url: `${server.url}/loop` }, {}, LOOPBACK)).rejects.toThrow(/s: fetch: more than 5 redirects from/);
+    await expect(fetchVersion('s', { name: 'list.csv', url: `${server.url}/loop` }, {}, LOOPBACK)).rejects.toThrow(
+      /s: fetch: more than 5 redirects from/,
+    );
   });
 
   it('fetches companion files beside the main one and hashes them all', async () => {
     server.handle((req, res) => res.writeHead(200).end(`body of ${req.url}`));
-    const outcome = (await fetchVersion('s', { name: 'sdn.csv', url: `${server.url}/sdn.csv`, companions: { 'add.csv': `${server.url}/add.csv` } }, {}, LOOPBACK)) as FetchedVersion;
-    expect(await readFile((outcome.input.companions.get('add.csv')!.open() as unknown as { path: string }).path, 'utf8')).toBe('body of /add.csv');
+    const outcome = (await fetchVersion(
+      's',
+      { name: 'sdn.csv', url: `${server.url}/sdn.csv`, companions: { 'add.csv': `${server.url}/add.csv` } },
+      {},
+      LOOPBACK,
+    )) as FetchedVersion;
+    expect(
+      await readFile((outcome.input.companions.get('add.csv')!.open() as unknown as { path: string }).path, 'utf8'),
+    ).toBe('body of /add.csv');
     await outcome.cleanup();
   });
 });
@@ -110,12 +152,32 @@ describe('assertFetchableUrl', () => {
     await expect(assertFetchableUrl('s', 'http://example.org/a', false)).rejects.toThrow(/non-TLS/);
   });
   it('refuses loopback, private and link-local hosts', async () => {
-    for (const url of ['https://127.0.0.1/a', 'https://10.1.2.3/a', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/a', 'https://192.168.1.1/']) {
+    for (const url of [
+      'https://127.0.0.1/a',
+      'https://10.1.2.3/a',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/a',
+      'https://192.168.1.1/',
+    ]) {
       await expect(assertFetchableUrl('s', url, false)).rejects.toBeInstanceOf(SourceFetchError);
     }
   });
   it('classifies addresses', () => {
-    expect(['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.0.1', '169.254.1.1', '100.64.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0'].every(isPrivateAddress)).toBe(true);
+    expect(
+      [
+        '127.0.0.1',
+        '10.0.0.1',
+        '172.16.0.1',
+        '192.168.0.1',
+        '169.254.1.1',
+        '100.64.0.1',
+        '::1',
+        'fe80::1',
+        'fd00::1',
+        '::ffff:10.0.0.1',
+        '0.0.0.0',
+      ].every(isPrivateAddress),
+    ).toBe(true);
     expect(['8.8.8.8', '172.32.0.1', '2606:4700::1111'].some(isPrivateAddress)).toBe(false);
   });
 });
@@ -145,9 +207,16 @@ describe('redirects to a private address', () => {
       ['https://[::1]/x', /private, loopback or link-local/],
     ] as const) {
       const requested = publisherRedirectingTo(location);
-      const error = await fetchVersion('custom-list', { name: 'list.csv', url: 'https://93.184.216.34/list.csv' }, {}, { backoffMs: 1 }).catch((e: unknown) => e);
+      const error = await fetchVersion(
+        'custom-list',
+        { name: 'list.csv', url: 'https://93.184.216.34/list.csv' },
+        {},
+        { backoffMs: 1 },
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SourceFetchError);
-      expect((error as SourceFetchError).message).toMatch(/^custom-list: fetch: redirect from https:\/\/93\.184\.216\.34\/list\.csv: refused /);
+      expect((error as SourceFetchError).message).toMatch(
+        /^custom-list: fetch: redirect from https:\/\/93\.184\.216\.34\/list\.csv: refused /,
+      );
       expect((error as SourceFetchError).message).toMatch(cause);
       expect(requested).toEqual(['https://93.184.216.34/list.csv']);
     }
@@ -155,7 +224,12 @@ describe('redirects to a private address', () => {
 
   it('follows a redirect to another public https address', async () => {
     const requested = publisherRedirectingTo('https://93.184.216.35/files/list.csv');
-    const outcome = (await fetchVersion('custom-list', { name: 'list.csv', url: 'https://93.184.216.34/list.csv' }, {}, { backoffMs: 1 })) as FetchedVersion;
+    const outcome = (await fetchVersion(
+      'custom-list',
+      { name: 'list.csv', url: 'https://93.184.216.34/list.csv' },
+      {},
+      { backoffMs: 1 },
+    )) as FetchedVersion;
     expect(requested).toEqual(['https://93.184.216.34/list.csv', 'https://93.184.216.35/files/list.csv']);
     await outcome.cleanup();
   });

@@ -19,17 +19,31 @@ const email = (id: string) => ({ type: 'email', address: `${id}@example.com` });
 
 const CONFIG = parseConfig({
   subscribers: [
-    { id: 'entity-list-cn', channel: email('entity-list-cn'), filters: { sources: ['us-trade-csl'], lists: ['Entity List'], changeTypes: ['added'], countries: ['CN'] } },
+    {
+      id: 'entity-list-cn',
+      channel: email('entity-list-cn'),
+      filters: { sources: ['us-trade-csl'], lists: ['Entity List'], changeTypes: ['added'], countries: ['CN'] },
+    },
     { id: 'semiconductors', channel: email('semiconductors'), filters: { keywords: ['semiconductor'] } },
-    { id: 'sdn-additions', channel: { type: 'sms', phoneNumber: '+14155550100' }, filters: { lists: ['SDN'], changeTypes: ['added'] } },
+    {
+      id: 'sdn-additions',
+      channel: { type: 'sms', phoneNumber: '+14155550100' },
+      filters: { lists: ['SDN'], changeTypes: ['added'] },
+    },
     { id: 'china', channel: email('china'), filters: { countries: ['CN'] } },
-    { id: 'csl-with-health', channel: email('csl-with-health'), filters: { sources: ['us-trade-csl'], lists: ['Entity List'], includeHealth: true } },
+    {
+      id: 'csl-with-health',
+      channel: email('csl-with-health'),
+      filters: { sources: ['us-trade-csl'], lists: ['Entity List'], includeHealth: true },
+    },
     { id: 'everything', channel: email('everything') },
   ],
 });
 
-const csl = (id: string, list: string, name: string, countries: string[], aliases: string[] = []) => registerRecord({ id, source: 'us-trade-csl', list, name, countries, aliases });
-const sdn = (id: string, name: string, countries: string[], programs: string[]) => registerRecord({ id, source: 'us-ofac-sdn', list: 'SDN', name, countries, programs });
+const csl = (id: string, list: string, name: string, countries: string[], aliases: string[] = []) =>
+  registerRecord({ id, source: 'us-trade-csl', list, name, countries, aliases });
+const sdn = (id: string, name: string, countries: string[], programs: string[]) =>
+  registerRecord({ id, source: 'us-ofac-sdn', list: 'SDN', name, countries, programs });
 
 const chinaEntity = csl('EL:1', 'Entity List', 'Lumora Microsystems Co., Ltd.', ['CN', 'HK'], ['Lumora Semiconductor']);
 const russiaEntity = csl('EL:2', 'Entity List', 'Kestrov Optics JSC', ['RU']);
@@ -53,9 +67,23 @@ const nameOf = new Map<string, EventName>(Object.entries(EVENTS).map(([name, eve
 
 async function publishAll(runtime: LocalRuntime, config: TradewatchConfig | undefined): Promise<void> {
   const changes = Object.values(EVENTS).filter((event) => event.type.startsWith('tradewatch.record.'));
-  await runtime.store.putEvents(changes.map((event) => ({ eventId: event.id, sourceId: event.data.sourceId, time: event.time, event, status: 'pending' })));
+  await runtime.store.putEvents(
+    changes.map((event) => ({
+      eventId: event.id,
+      sourceId: event.data.sourceId,
+      time: event.time,
+      event,
+      status: 'pending',
+    })),
+  );
   for (const sourceId of new Set(changes.map((event) => event.data.sourceId))) {
-    await publishPending(sourceId, { store: runtime.store, sns: runtime.sns, topicArn: runtime.alertsTopicArn, clock: () => new Date(), ...(config ? { subscribers: config.subscribers } : {}) });
+    await publishPending(sourceId, {
+      store: runtime.store,
+      sns: runtime.sns,
+      topicArn: runtime.alertsTopicArn,
+      clock: () => new Date(),
+      ...(config ? { subscribers: config.subscribers } : {}),
+    });
   }
   await publishNow(EVENTS['csl-unhealthy'], { sns: runtime.sns, topicArn: runtime.operationsTopicArn });
 }
@@ -101,15 +129,32 @@ describe('subscriber filter policies through SNS and SQS (fauxqs)', () => {
   });
 
   it('matches a country in any element of the countries attribute, before or after the change', () => {
-    expect(delivered.get('china')).toEqual(['entity-list-cn-added', 'entity-list-cn-removed', 'meu-cn-added', 'sdn-modified']);
+    expect(delivered.get('china')).toEqual([
+      'entity-list-cn-added',
+      'entity-list-cn-removed',
+      'meu-cn-added',
+      'sdn-modified',
+    ]);
   });
 
   it('gives a subscriber with includeHealth its source’s health event besides its changes', () => {
-    expect(delivered.get('csl-with-health')).toEqual(['csl-unhealthy', 'entity-list-cn-added', 'entity-list-cn-removed', 'entity-list-ru-added']);
+    expect(delivered.get('csl-with-health')).toEqual([
+      'csl-unhealthy',
+      'entity-list-cn-added',
+      'entity-list-cn-removed',
+      'entity-list-ru-added',
+    ]);
   });
 
   it('gives a subscriber without filters every change event but no health event', () => {
-    expect(delivered.get('everything')).toEqual(['entity-list-cn-added', 'entity-list-cn-removed', 'entity-list-ru-added', 'meu-cn-added', 'sdn-added', 'sdn-modified']);
+    expect(delivered.get('everything')).toEqual([
+      'entity-list-cn-added',
+      'entity-list-cn-removed',
+      'entity-list-ru-added',
+      'meu-cn-added',
+      'sdn-added',
+      'sdn-modified',
+    ]);
   });
 });
 

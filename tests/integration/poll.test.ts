@@ -16,13 +16,19 @@ describe('pollSource against a loopback publisher', () => {
   beforeEach(async () => {
     stack = await startTestStack();
     publisher = await startHttpServer();
-    body = toyCsv([['1', 'ALPHA', 'CN', 'EL'], ['2', 'BETA', 'HK', 'EL']]);
+    body = toyCsv([
+      ['1', 'ALPHA', 'CN', 'EL'],
+      ['2', 'BETA', 'HK', 'EL'],
+    ]);
     publisher.handle((req, res) => {
       const etag = `"${body.length}"`;
       if (req.headers['if-none-match'] === etag) res.writeHead(304).end();
       else res.writeHead(200, { etag }).end(body);
     });
-    source = { ...toySource, downloads: [{ url: `${publisher.url}/toy.csv`, format: 'toy-csv', serves: 'the toy list' }] };
+    source = {
+      ...toySource,
+      downloads: [{ url: `${publisher.url}/toy.csv`, format: 'toy-csv', serves: 'the toy list' }],
+    };
   });
   afterEach(async () => {
     await publisher.close();
@@ -41,7 +47,11 @@ describe('pollSource against a loopback publisher', () => {
 
   it('alerts a change on the next poll', async () => {
     await pollSource(source, stack.deps, LOOPBACK);
-    body = toyCsv([['1', 'ALPHA', 'CN', 'EL'], ['2', 'BETA', 'HK', 'EL'], ['3', 'GAMMA', 'RU', 'EL']]);
+    body = toyCsv([
+      ['1', 'ALPHA', 'CN', 'EL'],
+      ['2', 'BETA', 'HK', 'EL'],
+      ['3', 'GAMMA', 'RU', 'EL'],
+    ]);
     expect(await pollSource(source, stack.deps, LOOPBACK)).toMatchObject({ status: 'changed', added: 1, published: 1 });
     expect((await stack.drainQueue()).map((m) => decodeDelivered(m.Body!).subject)).toEqual(['3']);
   });
@@ -67,7 +77,9 @@ describe('pollSource against a loopback publisher', () => {
     publisher.handle((_req, res) => res.writeHead(503).end());
     const report = await pollSource(source, stack.deps, LOOPBACK);
     expect(report.error?.message).toMatch(/^toy-register: fetch: HTTP 503/);
-    expect((await stack.drainQueue()).map((m) => decodeDelivered(m.Body!).type)).toEqual(['tradewatch.source.unhealthy']);
+    expect((await stack.drainQueue()).map((m) => decodeDelivered(m.Body!).type)).toEqual([
+      'tradewatch.source.unhealthy',
+    ]);
     expect(await stack.store.acquireLease('toy-register', 'next-run', new Date(), 60_000)).toBeDefined();
   });
 });
@@ -80,12 +92,20 @@ describe('pollSource with companion files', () => {
       let companion = 'v1';
       publisher.handle((req, res) => {
         if (req.headers['if-none-match']) return res.writeHead(304).end();
-        if (req.url === '/main.csv') return res.writeHead(200, { etag: '"main"' }).end(toyCsv([['1', 'ALPHA', 'CN', 'EL']]));
+        if (req.url === '/main.csv')
+          return res.writeHead(200, { etag: '"main"' }).end(toyCsv([['1', 'ALPHA', 'CN', 'EL']]));
         return res.writeHead(200, { etag: `"${companion}"` }).end(companion);
       });
       const source: RegisterSource = {
         ...toySource,
-        downloads: [{ url: `${publisher.url}/main.csv`, format: 'toy-csv', serves: 'toy', companions: { 'extra.txt': `${publisher.url}/extra.txt` } }],
+        downloads: [
+          {
+            url: `${publisher.url}/main.csv`,
+            format: 'toy-csv',
+            serves: 'toy',
+            companions: { 'extra.txt': `${publisher.url}/extra.txt` },
+          },
+        ],
       };
       expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('baseline');
       expect((await pollSource(source, stack.deps, LOOPBACK)).status).toBe('unchanged');

@@ -27,14 +27,29 @@ describe('quiet fields', () => {
   };
 
   it('stores a change of quiet fields alone without alerting it, and alerts a change that touches more', async () => {
-    await run(toyCsv([['1', 'Lumora', 'CN', 'EAR'], ['2', 'Orion', 'GR', 'IRAN']]));
+    await run(
+      toyCsv([
+        ['1', 'Lumora', 'CN', 'EAR'],
+        ['2', 'Orion', 'GR', 'IRAN'],
+      ]),
+    );
 
-    const quiet = await run(toyCsv([['1', 'Lumora', 'CN', 'EAR-2'], ['2', 'Orion', 'GR', 'IRAN']]));
+    const quiet = await run(
+      toyCsv([
+        ['1', 'Lumora', 'CN', 'EAR-2'],
+        ['2', 'Orion', 'GR', 'IRAN'],
+      ]),
+    );
     expect(quiet.report).toMatchObject({ status: 'no-record-change', modified: 0 });
     expect(quiet.events).toEqual([]);
     expect((await stack.store.loadRecords(source.id, ['1'])).get('1')!.programs).toEqual(['EAR-2']);
 
-    const loud = await run(toyCsv([['1', 'Lumora', 'HK', 'EAR-3'], ['2', 'Orion', 'GR', 'IRAN']]));
+    const loud = await run(
+      toyCsv([
+        ['1', 'Lumora', 'HK', 'EAR-3'],
+        ['2', 'Orion', 'GR', 'IRAN'],
+      ]),
+    );
     expect(loud.report).toMatchObject({ status: 'changed', modified: 1 });
     expect(loud.events.map((e) => e.data.fields.map((f) => f.field).sort())).toEqual([['countries', 'programs']]);
   });

@@ -54,7 +54,9 @@ describe('replaying OFAC legacy CSV sets (sdn.csv + add.csv + alt.csv + sdn_comm
       changeType: { StringValue: 'added' },
       list: { StringValue: 'SDN' },
     });
-    expect(JSON.parse(added.MessageAttributes!.programs!.StringValue!)).toEqual(expect.arrayContaining([expect.any(String)]));
+    expect(JSON.parse(added.MessageAttributes!.programs!.StringValue!)).toEqual(
+      expect.arrayContaining([expect.any(String)]),
+    );
 
     const [again] = await replayPaths(sdn, [demo('us-ofac-sdn', '2')], stack.deps);
     expect(again!.status).toBe('unchanged');

@@ -23,7 +23,12 @@ interface ScreenJson {
   entries: number;
   recordsScreened: number;
   threshold: number;
-  hits: { sourceId: string; recordId: string; recordName: string; hit: { reference: string; score: number; explanation: string[]; entryKey: string } }[];
+  hits: {
+    sourceId: string;
+    recordId: string;
+    recordName: string;
+    hit: { reference: string; score: number; explanation: string[]; entryKey: string };
+  }[];
 }
 
 describe('tradewatch screen and watchlist', () => {
@@ -41,25 +46,76 @@ describe('tradewatch screen and watchlist', () => {
   });
 
   it('screens a watchlist against files, best hits first, with the reasons', async () => {
-    const result = await tradewatch(['screen', '--watchlist', watchlist, '--source', 'us-trade-csl', '--file', demo('us-trade-csl', 2), '--json']);
+    const result = await tradewatch([
+      'screen',
+      '--watchlist',
+      watchlist,
+      '--source',
+      'us-trade-csl',
+      '--file',
+      demo('us-trade-csl', 2),
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as ScreenJson;
     expect(parsed.entries).toBe(4);
     expect(parsed.recordsScreened).toBe(12);
     const found = parsed.hits.map((h) => `${h.hit.reference} ${h.recordName}`);
-    expect(found).toEqual(expect.arrayContaining(['C-1 Lumora Microsystems Co., Ltd.', 'C-2 VELAN, Oskar Dmitrievich', 'C-3 Brightmere Components Trading Limited']));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'C-1 Lumora Microsystems Co., Ltd.',
+        'C-2 VELAN, Oskar Dmitrievich',
+        'C-3 Brightmere Components Trading Limited',
+      ]),
+    );
     expect(found.some((f) => f.startsWith('C-4'))).toBe(false);
     const scores = parsed.hits.map((h) => h.hit.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(parsed.hits.every((h) => h.hit.explanation.length > 0)).toBe(true);
-    const text = await tradewatch(['screen', '--watchlist', watchlist, '--source', 'us-trade-csl', '--file', demo('us-trade-csl', 2)]);
+    const text = await tradewatch([
+      'screen',
+      '--watchlist',
+      watchlist,
+      '--source',
+      'us-trade-csl',
+      '--file',
+      demo('us-trade-csl', 2),
+    ]);
     expect(text.stdout).toMatch(/Lumora Micro Systems \[C-1\]\s+~\s+Lumora Microsystems Co\., Ltd\./);
     expect(text.stderr).toMatch(/hit\(s\): 4 watchlist entries against 12 records at threshold 0\.8/);
   });
 
   it('takes a stricter threshold', async () => {
-    const strict = JSON.parse((await tradewatch(['screen', '--watchlist', watchlist, '--source', 'us-trade-csl', '--file', demo('us-trade-csl', 2), '--threshold', '0.99', '--json'])).stdout) as ScreenJson;
-    const loose = JSON.parse((await tradewatch(['screen', '--watchlist', watchlist, '--source', 'us-trade-csl', '--file', demo('us-trade-csl', 2), '--json'])).stdout) as ScreenJson;
+    const strict = JSON.parse(
+      (
+        await tradewatch([
+          'screen',
+          '--watchlist',
+          watchlist,
+          '--source',
+          'us-trade-csl',
+          '--file',
+          demo('us-trade-csl', 2),
+          '--threshold',
+          '0.99',
+          '--json',
+        ])
+      ).stdout,
+    ) as ScreenJson;
+    const loose = JSON.parse(
+      (
+        await tradewatch([
+          'screen',
+          '--watchlist',
+          watchlist,
+          '--source',
+          'us-trade-csl',
+          '--file',
+          demo('us-trade-csl', 2),
+          '--json',
+        ])
+      ).stdout,
+    ) as ScreenJson;
     expect(strict.hits.length).toBeLessThan(loose.hits.length);
     expect(strict.hits.every((h) => h.hit.score >= 0.99)).toBe(true);
   });
@@ -67,44 +123,101 @@ describe('tradewatch screen and watchlist', () => {
   it('refuses a bad watchlist naming the file, the row and the cause', async () => {
     const bad = join(home, 'bad.csv');
     await writeFile(bad, 'name,country\nGood Name,CN\n,DE\nOther,Atlantis\n');
-    const result = await tradewatch(['screen', '--watchlist', bad, '--source', 'us-trade-csl', '--file', demo('us-trade-csl', 2)]);
+    const result = await tradewatch([
+      'screen',
+      '--watchlist',
+      bad,
+      '--source',
+      'us-trade-csl',
+      '--file',
+      demo('us-trade-csl', 2),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`watchlist ${bad}: row 3: name is empty; row 4: unknown country "Atlantis"`);
   });
 
   it('imports a watchlist, screens the stored records at once, and keeps decisions with an audit trail', async () => {
     expect((await tradewatch(['replay', '--source', 'us-trade-csl', demo('us-trade-csl', 2)], env)).code).toBe(0);
-    const imported = await tradewatch(['watchlist', 'import', '--subscriber', 'acme', watchlist, '--by', 'jane@acme.example'], env);
+    const imported = await tradewatch(
+      ['watchlist', 'import', '--subscriber', 'acme', watchlist, '--by', 'jane@acme.example'],
+      env,
+    );
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/watchlist acme: 4 entries, version \S+/);
     expect(imported.stdout).toMatch(/WATCHLIST HIT \(listed\) · acme · us-trade-csl/);
     expect(imported.stdout).toMatch(/initial screening of acme: 12 stored records screened, 3 hit\(s\)/);
 
-    const again = await tradewatch(['watchlist', 'import', '--subscriber', 'acme', watchlist, '--by', 'jane@acme.example'], env);
+    const again = await tradewatch(
+      ['watchlist', 'import', '--subscriber', 'acme', watchlist, '--by', 'jane@acme.example'],
+      env,
+    );
     expect(again.stdout).toMatch(/unchanged: nothing to screen/);
     expect(again.stdout).not.toMatch(/WATCHLIST HIT/);
 
-    const stored = JSON.parse((await tradewatch(['screen', '--watchlist', watchlist, '--source', 'us-trade-csl', '--json'], env)).stdout) as ScreenJson;
+    const stored = JSON.parse(
+      (await tradewatch(['screen', '--watchlist', watchlist, '--source', 'us-trade-csl', '--json'], env)).stdout,
+    ) as ScreenJson;
     expect(stored.recordsScreened).toBe(12);
     const brightmere = stored.hits.find((h) => h.hit.reference === 'C-3')!;
 
     const dismissed = await tradewatch(
-      ['watchlist', 'dismiss', '--subscriber', 'acme', '--source', 'us-trade-csl', '--record', brightmere.recordId, '--entry', brightmere.hit.entryKey, '--by', 'jane@acme.example', '--reason', 'different company, other registry number'],
+      [
+        'watchlist',
+        'dismiss',
+        '--subscriber',
+        'acme',
+        '--source',
+        'us-trade-csl',
+        '--record',
+        brightmere.recordId,
+        '--entry',
+        brightmere.hit.entryKey,
+        '--by',
+        'jane@acme.example',
+        '--reason',
+        'different company, other registry number',
+      ],
       env,
     );
     expect(dismissed.code).toBe(0);
     expect(dismissed.stdout).toMatch(/not a match: Brightmere Components Trading Limited/);
 
-    const unknown = await tradewatch(['watchlist', 'dismiss', '--subscriber', 'acme', '--source', 'us-trade-csl', '--record', 'nope', '--entry', 'ref:C-3', '--by', 'x', '--reason', 'y'], env);
+    const unknown = await tradewatch(
+      [
+        'watchlist',
+        'dismiss',
+        '--subscriber',
+        'acme',
+        '--source',
+        'us-trade-csl',
+        '--record',
+        'nope',
+        '--entry',
+        'ref:C-3',
+        '--by',
+        'x',
+        '--reason',
+        'y',
+      ],
+      env,
+    );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no stored record "nope"/);
 
-    const current = JSON.parse((await tradewatch(['watchlist', 'hits', '--subscriber', 'acme', '--json'], env)).stdout) as { recordId: string; reference: string; recordName: string; decision: { by: string } | null }[];
-    expect(current.map((h) => `${h.reference} ${h.recordName}`).sort()).toEqual(['C-1 Lumora Microsystems Co., Ltd.', 'C-2 VELAN, Oskar Dmitrievich', 'C-3 Brightmere Components Trading Limited']);
+    const current = JSON.parse(
+      (await tradewatch(['watchlist', 'hits', '--subscriber', 'acme', '--json'], env)).stdout,
+    ) as { recordId: string; reference: string; recordName: string; decision: { by: string } | null }[];
+    expect(current.map((h) => `${h.reference} ${h.recordName}`).sort()).toEqual([
+      'C-1 Lumora Microsystems Co., Ltd.',
+      'C-2 VELAN, Oskar Dmitrievich',
+      'C-3 Brightmere Components Trading Limited',
+    ]);
     expect(current.find((h) => h.reference === 'C-3')!.decision).toMatchObject({ by: 'jane@acme.example' });
     expect(current.find((h) => h.reference === 'C-1')!.decision).toBeNull();
 
-    const audit = JSON.parse((await tradewatch(['watchlist', 'audit', '--subscriber', 'acme', '--json'], env)).stdout) as { action: string; by: string; reason?: string }[];
+    const audit = JSON.parse(
+      (await tradewatch(['watchlist', 'audit', '--subscriber', 'acme', '--json'], env)).stdout,
+    ) as { action: string; by: string; reason?: string }[];
     expect(audit.map((a) => a.action)).toEqual(['import', 'import', 'not-a-match']);
     expect(audit[2]).toMatchObject({ by: 'jane@acme.example', reason: 'different company, other registry number' });
 
@@ -117,12 +230,29 @@ describe('tradewatch screen and watchlist', () => {
     try {
       await writeFile(join(configHome, 'counterparties.csv'), WATCHLIST);
       const config = join(configHome, 'tradewatch.config.json');
-      await writeFile(config, JSON.stringify({ subscribers: [{ id: 'acme', channel: { type: 'email', address: 'compliance@acme.example' }, watchlist: { file: 'counterparties.csv', threshold: 0.85 } }] }));
+      await writeFile(
+        config,
+        JSON.stringify({
+          subscribers: [
+            {
+              id: 'acme',
+              channel: { type: 'email', address: 'compliance@acme.example' },
+              watchlist: { file: 'counterparties.csv', threshold: 0.85 },
+            },
+          ],
+        }),
+      );
       const local = { TRADEWATCH_HOME: configHome };
-      const first = await tradewatch(['replay', '--config', config, '--source', 'us-trade-csl', demo('us-trade-csl', 1)], local);
+      const first = await tradewatch(
+        ['replay', '--config', config, '--source', 'us-trade-csl', demo('us-trade-csl', 1)],
+        local,
+      );
       expect(first.code).toBe(0);
       expect(first.stderr).toMatch(/watchlist acme: 4 entries imported from .*counterparties\.csv/);
-      const second = await tradewatch(['replay', '--config', config, '--source', 'us-trade-csl', demo('us-trade-csl', 2)], local);
+      const second = await tradewatch(
+        ['replay', '--config', config, '--source', 'us-trade-csl', demo('us-trade-csl', 2)],
+        local,
+      );
       expect(second.code).toBe(0);
       const { readFile } = await import('node:fs/promises');
       const email = await readFile(join(configHome, 'outbox', 'acme.email.txt'), 'utf8');

@@ -19,7 +19,12 @@ function bigList(count: number, salt = ''): ReturnType<typeof watchlistEntries> 
       word += syllables[n % syllables.length];
       n = Math.floor(n / syllables.length);
     } while (n > 0);
-    return { name: `${word} ${salt}Trading Co ${i}`, reference: `R-${i}`, countries: i % 3 === 0 ? 'CN' : 'DE', aliases: i % 5 === 0 ? `${word} Handels GmbH` : '' };
+    return {
+      name: `${word} ${salt}Trading Co ${i}`,
+      reference: `R-${i}`,
+      countries: i % 3 === 0 ? 'CN' : 'DE',
+      aliases: i % 5 === 0 ? `${word} Handels GmbH` : '',
+    };
   });
   return watchlistEntries(rows, 'big.csv');
 }
@@ -41,7 +46,13 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await stack.store.client.send(
-        new QueryCommand({ TableName: stack.store.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ProjectionExpression: 'sk', ExpressionAttributeValues: { ':pk': { S: watchlistPk(subscriberId) }, ':e': { S: 'ENT#' } }, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: stack.store.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+          ProjectionExpression: 'sk',
+          ExpressionAttributeValues: { ':pk': { S: watchlistPk(subscriberId) }, ':e': { S: 'ENT#' } },
+          ExclusiveStartKey: startKey,
+        }),
       );
       keys.push(...(page.Items ?? []).map((item) => item.sk!.S!));
       startKey = page.LastEvaluatedKey;
@@ -51,7 +62,13 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
 
   it('stores 50,000 entries in chunks under the item limit and reads them back whole', async () => {
     const entries = bigList(50_000);
-    const { meta, changed } = await store.importWatchlist('big', entries, 'big.csv', 'test', '2026-11-01T00:00:00.000Z');
+    const { meta, changed } = await store.importWatchlist(
+      'big',
+      entries,
+      'big.csv',
+      'test',
+      '2026-11-01T00:00:00.000Z',
+    );
     expect(changed).toBe(true);
     expect(meta).toMatchObject({ entryCount: 50_000, version: watchlistVersion(entries) });
     expect(meta.chunks).toBeGreaterThan(1);
@@ -76,7 +93,13 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
   it('writes nothing but an audit line for an unchanged re-import', async () => {
     const entries = bigList(10);
     await store.importWatchlist('small', entries, 'small.csv', 'ana', '2026-11-01T00:00:00.000Z');
-    const again = await store.importWatchlist('small', [...entries].reverse(), 'small.csv', 'ben', '2026-11-03T00:00:00.000Z');
+    const again = await store.importWatchlist(
+      'small',
+      [...entries].reverse(),
+      'small.csv',
+      'ben',
+      '2026-11-03T00:00:00.000Z',
+    );
     expect(again.changed).toBe(false);
     expect((await store.getMeta('small'))!.importedBy).toBe('ana');
     const trail = await store.audit('small');
@@ -87,12 +110,36 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
   });
 
   it('keeps one current decision per hit, withdraws it, and logs both', async () => {
-    const decision = { sourceId: 'us-ofac-sdn', recordId: '123', entryKey: 'ref:R-1', decision: 'not-a-match' as const, recordHash: 'abc', by: 'ana', at: '2026-11-04T00:00:00.000Z', reason: 'different date of birth' };
+    const decision = {
+      sourceId: 'us-ofac-sdn',
+      recordId: '123',
+      entryKey: 'ref:R-1',
+      decision: 'not-a-match' as const,
+      recordHash: 'abc',
+      by: 'ana',
+      at: '2026-11-04T00:00:00.000Z',
+      reason: 'different date of birth',
+    };
     await store.decide('small', decision);
     expect([...(await store.decisions('small')).values()]).toEqual([decision]);
-    expect(await store.withdraw('small', 'us-ofac-sdn', '123', 'ref:R-1', 'ben', 'new information', '2026-11-05T00:00:00.000Z')).toBe(true);
-    expect(await store.withdraw('small', 'us-ofac-sdn', '123', 'ref:R-1', 'ben', 'again', '2026-11-05T00:00:01.000Z')).toBe(false);
+    expect(
+      await store.withdraw(
+        'small',
+        'us-ofac-sdn',
+        '123',
+        'ref:R-1',
+        'ben',
+        'new information',
+        '2026-11-05T00:00:00.000Z',
+      ),
+    ).toBe(true);
+    expect(
+      await store.withdraw('small', 'us-ofac-sdn', '123', 'ref:R-1', 'ben', 'again', '2026-11-05T00:00:01.000Z'),
+    ).toBe(false);
     expect((await store.decisions('small')).size).toBe(0);
-    expect((await store.audit('small')).slice(2).map((e) => `${e.action} ${e.by} ${e.reason}`)).toEqual(['not-a-match ana different date of birth', 'withdraw ben new information']);
+    expect((await store.audit('small')).slice(2).map((e) => `${e.action} ${e.by} ${e.reason}`)).toEqual([
+      'not-a-match ana different date of birth',
+      'withdraw ben new information',
+    ]);
   });
 });

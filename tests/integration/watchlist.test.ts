@@ -17,8 +17,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterPolicyFor, parseConfig, watchlistSubscribers } from '../../functions/config/config.ts';
-import { isChangeEvent, isHitEvent, type TradewatchEvent, type WatchlistHitEvent } from '../../functions/core/events.ts';
-import { deliverQueued, startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
+import {
+  isChangeEvent,
+  isHitEvent,
+  type TradewatchEvent,
+  type WatchlistHitEvent,
+} from '../../functions/core/events.ts';
+import {
+  deliverQueued,
+  startLocalRuntime,
+  type DeliveredAlert,
+  type LocalRuntime,
+} from '../../functions/local/runtime.ts';
 import { processVersion, type PipelineDeps } from '../../functions/run/process-version.ts';
 import { contentHash } from '../../functions/core/records.ts';
 import { watchlistEntries } from '../../functions/watchlist/file.ts';
@@ -62,10 +72,18 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
   let watchlists: WatchlistStore;
   const rounds: DeliveredAlert[][] = [];
 
-  const received = (round: number, subscriber: string): TradewatchEvent[] => rounds[round]!.filter((a) => a.delivery?.subscriber === subscriber).map((a) => a.event);
-  const hits = (round: number, subscriber: string): WatchlistHitEvent[] => received(round, subscriber).filter(isHitEvent);
+  const received = (round: number, subscriber: string): TradewatchEvent[] =>
+    rounds[round]!.filter((a) => a.delivery?.subscriber === subscriber).map((a) => a.event);
+  const hits = (round: number, subscriber: string): WatchlistHitEvent[] =>
+    received(round, subscriber).filter(isHitEvent);
   const summary = (events: TradewatchEvent[]): string[] =>
-    events.map((e) => (isHitEvent(e) ? `${e.data.hitType} ${e.data.name} ← ${e.data.hits.map((h) => h.reference).join(',')}` : isChangeEvent(e) ? `change ${e.data.changeType} ${e.data.name}` : e.type));
+    events.map((e) =>
+      isHitEvent(e)
+        ? `${e.data.hitType} ${e.data.name} ← ${e.data.hits.map((h) => h.reference).join(',')}`
+        : isChangeEvent(e)
+          ? `change ${e.data.changeType} ${e.data.name}`
+          : e.type,
+    );
 
   async function run(body: string): Promise<void> {
     const meta = await runtime.store.getMeta(toySource.id);
@@ -77,15 +95,36 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'tradewatch-watchlist-'));
     runtime = await startLocalRuntime({ home, persist: false, config });
-    deps = { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn, operationsTopicArn: runtime.operationsTopicArn, watchlistSubscribers: watchlistSubscribers(config) };
+    deps = {
+      store: runtime.store,
+      sns: runtime.sns,
+      alertsTopicArn: runtime.alertsTopicArn,
+      operationsTopicArn: runtime.operationsTopicArn,
+      watchlistSubscribers: watchlistSubscribers(config),
+    };
     watchlists = new WatchlistStore(runtime.store);
     await watchlists.importWatchlist('acme', ACME, 'acme.csv', 'jane@acme.example', '2026-11-01T00:00:00.000Z');
     await watchlists.importWatchlist('globex', GLOBEX, 'globex.csv', 'ops@globex.example', '2026-11-01T00:00:00.000Z');
     await run(V1); // round 0
     await run(V2); // round 1
     const nova = (await runtime.store.loadRecords(toySource.id, ['4'])).get('4')!;
-    await watchlists.decide('acme', { sourceId: toySource.id, recordId: '4', entryKey: 'ref:A-200', decision: 'not-a-match', recordHash: contentHash(nova), by: 'jane@acme.example', at: '2026-11-02T09:00:00.000Z', reason: 'Nova Tech LLC is a US firm; our Nova Tech is in Singapore' });
-    const edited = watchlistEntries([...ACME.map((e) => ({ name: e.name, countries: e.countries, kind: e.kind, reference: e.reference })), { name: 'Harbour Logistic', reference: 'A-300' }], 'acme.csv');
+    await watchlists.decide('acme', {
+      sourceId: toySource.id,
+      recordId: '4',
+      entryKey: 'ref:A-200',
+      decision: 'not-a-match',
+      recordHash: contentHash(nova),
+      by: 'jane@acme.example',
+      at: '2026-11-02T09:00:00.000Z',
+      reason: 'Nova Tech LLC is a US firm; our Nova Tech is in Singapore',
+    });
+    const edited = watchlistEntries(
+      [
+        ...ACME.map((e) => ({ name: e.name, countries: e.countries, kind: e.kind, reference: e.reference })),
+        { name: 'Harbour Logistic', reference: 'A-300' },
+      ],
+      'acme.csv',
+    );
     await watchlists.importWatchlist('acme', edited, 'acme.csv', 'jane@acme.example', '2026-11-02T10:00:00.000Z');
     await run(V2.replace('Harbor Logistics,AE,IRAN', 'Harbor Logistics,AE,IRAN')); // same bytes: unchanged; round 2 = the initial screening of the edit
     await run(V3); // round 3
@@ -98,7 +137,10 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
   });
 
   it('subscribes each watchlist subscriber to its own hits only', () => {
-    expect(filterPolicyFor(config.subscribers[0]!)).toEqual({ changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'], matchedWatchlists: ['acme'] });
+    expect(filterPolicyFor(config.subscribers[0]!)).toEqual({
+      changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'],
+      matchedWatchlists: ['acme'],
+    });
   });
 
   it('screens the baseline once stored: globex hears its counterparty is listed, acme nothing', () => {
@@ -108,14 +150,26 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
   });
 
   it('sends a hit on an added record to that subscriber only, with the score and why', () => {
-    expect(summary(received(1, 'acme')).sort()).toEqual(['added LUMORA MICRO-SYSTEMS CO. LTD. ← A-100', 'added NOVA TECH LLC ← A-200']);
+    expect(summary(received(1, 'acme')).sort()).toEqual([
+      'added LUMORA MICRO-SYSTEMS CO. LTD. ← A-100',
+      'added NOVA TECH LLC ← A-200',
+    ]);
     expect(received(1, 'globex')).toEqual([]);
-    expect(summary(received(1, 'all-changes')).sort()).toEqual(['change added LUMORA MICRO-SYSTEMS CO. LTD.', 'change added NOVA TECH LLC']);
+    expect(summary(received(1, 'all-changes')).sort()).toEqual([
+      'change added LUMORA MICRO-SYSTEMS CO. LTD.',
+      'change added NOVA TECH LLC',
+    ]);
     const lumora = hits(1, 'acme').find((e) => e.data.recordId === '3')!;
-    expect(lumora.data.hits[0]).toMatchObject({ entryKey: 'ref:A-100', entryName: 'Lumora Microsystems', recordName: 'LUMORA MICRO-SYSTEMS CO. LTD.' });
+    expect(lumora.data.hits[0]).toMatchObject({
+      entryKey: 'ref:A-100',
+      entryName: 'Lumora Microsystems',
+      recordName: 'LUMORA MICRO-SYSTEMS CO. LTD.',
+    });
     expect(lumora.data.hits[0]!.score).toBeGreaterThanOrEqual(0.85);
     expect(lumora.data.hits[0]!.explanation.length).toBeGreaterThan(0);
-    const text = rounds[1]!.find((a) => a.delivery?.subscriber === 'acme' && isHitEvent(a.event) && a.event.data.recordId === '3')!.delivery!.text;
+    const text = rounds[1]!.find(
+      (a) => a.delivery?.subscriber === 'acme' && isHitEvent(a.event) && a.event.data.recordId === '3',
+    )!.delivery!.text;
     expect(text).toContain('Lumora Microsystems [A-100]');
   });
 
@@ -139,7 +193,16 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
 
   it('keeps the decisions and imports as an audit trail', async () => {
     const trail = await watchlists.audit('acme');
-    expect(trail.map((e) => `${e.action} ${e.by}`)).toEqual(['import jane@acme.example', 'not-a-match jane@acme.example', 'import jane@acme.example']);
-    expect(trail[1]).toMatchObject({ sourceId: toySource.id, recordId: '4', entryKey: 'ref:A-200', reason: expect.stringContaining('Singapore') });
+    expect(trail.map((e) => `${e.action} ${e.by}`)).toEqual([
+      'import jane@acme.example',
+      'not-a-match jane@acme.example',
+      'import jane@acme.example',
+    ]);
+    expect(trail[1]).toMatchObject({
+      sourceId: toySource.id,
+      recordId: '4',
+      entryKey: 'ref:A-200',
+      reason: expect.stringContaining('Singapore'),
+    });
   });
 });

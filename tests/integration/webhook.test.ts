@@ -32,11 +32,26 @@ describe('deliverWebhook to a loopback receiver', () => {
 
   it('signs each request so the receiver can verify it', async () => {
     server.handle((_req, res) => res.writeHead(204).end());
-    const result = await deliverWebhook({ url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true }, 'evt-1', '{"a":1}', FAST);
+    const result = await deliverWebhook(
+      { url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true },
+      'evt-1',
+      '{"a":1}',
+      FAST,
+    );
     expect(result).toEqual({ delivered: true, attempts: 1, status: 204 });
     const [request] = server.requests;
     expect(request!.headers['webhook-id']).toBe('evt-1');
-    expect(verifyWebhook(SECRET, { id: 'evt-1', timestamp: String(request!.headers['webhook-timestamp']), signature: String(request!.headers['webhook-signature']) }, request!.body)).toBe(true);
+    expect(
+      verifyWebhook(
+        SECRET,
+        {
+          id: 'evt-1',
+          timestamp: String(request!.headers['webhook-timestamp']),
+          signature: String(request!.headers['webhook-signature']),
+        },
+        request!.body,
+      ),
+    ).toBe(true);
   });
 
   it('retries a 500, a timeout and a 429 with Retry-After, keeping the same webhook-id', async () => {
@@ -44,29 +59,44 @@ describe('deliverWebhook to a loopback receiver', () => {
     server.handle((_req, res) => {
       calls += 1;
       if (calls === 1) res.writeHead(500).end();
-      else if (calls === 2) return; // never answers: timeout
+      else if (calls === 2)
+        return; // never answers: timeout
       else if (calls === 3) res.writeHead(429, { 'retry-after': '0' }).end();
       else res.writeHead(200).end();
     });
-    const result = await deliverWebhook({ url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true }, 'evt-2', '{}', FAST);
+    const result = await deliverWebhook(
+      { url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true },
+      'evt-2',
+      '{}',
+      FAST,
+    );
     expect(result).toMatchObject({ delivered: true, attempts: 4 });
     expect(new Set(server.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(['evt-2']));
   });
 
   it('ends the attempts at once on a Retry-After beyond retryAfterLimitMs and reports the delay to the caller', async () => {
     server.handle((_req, res) => res.writeHead(429, { 'retry-after': '120' }).end());
-    const result = await deliverWebhook({ url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true }, 'evt-5', '{}', { ...FAST, retryAfterLimitMs: 1000 });
+    const result = await deliverWebhook(
+      { url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true },
+      'evt-5',
+      '{}',
+      { ...FAST, retryAfterLimitMs: 1000 },
+    );
     expect(result).toEqual({ delivered: false, attempts: 1, status: 429, error: 'HTTP 429', retryAfterMs: 120_000 });
     expect(server.requests).toHaveLength(1);
   });
 
   it('does not retry a 400 and reports it', async () => {
     server.handle((_req, res) => res.writeHead(400).end());
-    expect(await deliverWebhook({ url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true }, 'evt-3', '{}', FAST)).toEqual({ delivered: false, attempts: 1, status: 400, error: 'HTTP 400' });
+    expect(
+      await deliverWebhook({ url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true }, 'evt-3', '{}', FAST),
+    ).toEqual({ delivered: false, attempts: 1, status: 400, error: 'HTTP 400' });
   });
 
   it('refuses a private address unless allowed', async () => {
-    await expect(deliverWebhook({ url: `${server.url}/hook`, secret: SECRET }, 'evt-4', '{}', FAST)).rejects.toThrow(/non-TLS|private/);
+    await expect(deliverWebhook({ url: `${server.url}/hook`, secret: SECRET }, 'evt-4', '{}', FAST)).rejects.toThrow(
+      /non-TLS|private/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 });

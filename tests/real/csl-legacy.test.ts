@@ -25,20 +25,30 @@ describe('usTradeCsl on the 2015 Entity List CSV (GovWizely sample, trimmed upst
     expect((await detectFormat(usTradeCsl, fileDocument(CSV))).id).toBe('csl-legacy-csv');
     const { records, warnings } = await parse();
     expect(warnings).toEqual([]);
-    expect(records.every((r) => r.list === 'Entity List' && r.extra.listCode === 'EL' && /^EL:legacy:[0-9a-f]{16}$/.test(r.id))).toBe(true);
+    expect(
+      records.every(
+        (r) => r.list === 'Entity List' && r.extra.listCode === 'EL' && /^EL:legacy:[0-9a-f]{16}$/.test(r.id),
+      ),
+    ).toBe(true);
   });
 
   it('makes one record per distinct (Source List, Name, Federal Register Notice, Effective Date)', async () => {
     const rows = await rawRows();
     expect(rows).toHaveLength(18);
-    const keys = new Set(rows.map((row) => JSON.stringify([row['Source List'], row.Name, row['Federal Register Notice'], row['Effective Date']].map(norm))));
+    const keys = new Set(
+      rows.map((row) =>
+        JSON.stringify([row['Source List'], row.Name, row['Federal Register Notice'], row['Effective Date']].map(norm)),
+      ),
+    );
     const { records } = await parse();
 
     expect(records).toHaveLength(keys.size);
     expect(keys.size).toBe(7);
     expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
     // Qazi Abdallah is listed under two notices and two dates: three entries, three records.
-    expect(records.filter((r) => r.name === 'Qazi Abdallah').map((r) => [r.extra.federalRegisterNotice, r.listedOn])).toEqual([
+    expect(
+      records.filter((r) => r.name === 'Qazi Abdallah').map((r) => [r.extra.federalRegisterNotice, r.listedOn]),
+    ).toEqual([
       ['76 FR 71867', '2011-11-21'],
       ['76 FR 10001', '2011-11-21'],
       ['76 FR 71867', '2011-11-22'],
@@ -55,7 +65,10 @@ describe('usTradeCsl on the 2015 Entity List CSV (GovWizely sample, trimmed upst
     expect(farid[0]).toMatchObject({
       kind: 'other',
       aliases: ['Fazel Rahim Farid', 'Farid', 'Engineer Idris'],
-      addresses: ['Microrayan 3rd Apt. 45, block #21, Kabul, Afghanistan', 'A2 Ground Floor, City Computer Plaza, Shar-e-Naw, Kabul, Afghanistan'],
+      addresses: [
+        'Microrayan 3rd Apt. 45, block #21, Kabul, Afghanistan',
+        'A2 Ground Floor, City Computer Plaza, Shar-e-Naw, Kabul, Afghanistan',
+      ],
       countries: ['AF'],
       listedOn: '2011-11-21',
       links: ['http://www.bis.doc.gov/entities/default.htm'],
@@ -74,6 +87,10 @@ describe('usTradeCsl on the 2015 Entity List CSV (GovWizely sample, trimmed upst
 
   it('drops the trailing space of a notice (Murat Peker, "78 FR 75485 ")', async () => {
     const { records } = await parse();
-    expect(records.find((r) => r.name === 'Murat Peker')).toMatchObject({ countries: ['TR'], extra: { federalRegisterNotice: '78 FR 75485' }, listedOn: '2013-12-12' });
+    expect(records.find((r) => r.name === 'Murat Peker')).toMatchObject({
+      countries: ['TR'],
+      extra: { federalRegisterNotice: '78 FR 75485' },
+      listedOn: '2013-12-12',
+    });
   });
 });

@@ -50,7 +50,13 @@ describe('usTradeCsl on the published CSV of 2022-05-16', () => {
       'Non-SDN Menu-Based Sanctions List': 17,
       'Foreign Sanctions Evaders': 3,
     });
-    expect(countBy(records, (r) => String(r.extra.listCode))).toMatchObject({ EL: 2001, DPL: 462, UVL: 201, MEU: 71, SDN: 10026 });
+    expect(countBy(records, (r) => String(r.extra.listCode))).toMatchObject({
+      EL: 2001,
+      DPL: 462,
+      UVL: 201,
+      MEU: 71,
+      SDN: 10026,
+    });
   });
 
   it('makes ids unique by list: only the row the CSL itself repeats stays doubled', async () => {
@@ -59,7 +65,10 @@ describe('usTradeCsl on the published CSV of 2022-05-16', () => {
 
     expect(Object.entries(counts).filter(([, n]) => n > 1)).toEqual([['CAP:15268', 2]]);
     // The OFAC entity number 34616 is on both CAPTA and SDN: two records, not a duplicate.
-    expect(records.filter((r) => r.extra.entityNumber === '34616').map((r) => r.id)).toEqual(['CAP:34616', 'SDN:34616']);
+    expect(records.filter((r) => r.extra.entityNumber === '34616').map((r) => r.id)).toEqual([
+      'CAP:34616',
+      'SDN:34616',
+    ]);
   });
 
   it('maps the type of Treasury rows and decides blank types per list', async () => {
@@ -167,9 +176,13 @@ describe('usTradeCsl on the published CSV of 2022-05-16', () => {
       const whole = await readFile(CSV);
       const cut = bufferDocument('consolidated.csv', whole.subarray(0, Math.floor(whole.length / 2)));
 
-      await expect(collectRecords(usTradeCsl, { main: cut, companions: new Map() }, { sourceId: usTradeCsl.id, warn: () => undefined })).rejects.toThrow(
-        /^us-trade-csl: parse: consolidated\.csv: truncated/,
-      );
+      await expect(
+        collectRecords(
+          usTradeCsl,
+          { main: cut, companions: new Map() },
+          { sourceId: usTradeCsl.id, warn: () => undefined },
+        ),
+      ).rejects.toThrow(/^us-trade-csl: parse: consolidated\.csv: truncated/);
     });
   });
 });

@@ -83,7 +83,9 @@ describe('diff of real successive OFAC SDN CSV versions', () => {
   }
 
   it('refuses the empty 2024-05-04 download with a SourceFormatError naming the source', async () => {
-    await expect(ourCounts('us-ofac-sdn', realFixture('ofac-sdn/sdn.2024-05-03.csv'), realFixture('ofac-sdn/sdn.2024-05-04.csv'))).rejects.toThrow(/^us-ofac-sdn: parse: sdn\.2024-05-04\.csv is empty/);
+    await expect(
+      ourCounts('us-ofac-sdn', realFixture('ofac-sdn/sdn.2024-05-03.csv'), realFixture('ofac-sdn/sdn.2024-05-04.csv')),
+    ).rejects.toThrow(/^us-ofac-sdn: parse: sdn\.2024-05-04\.csv is empty/);
   });
 });
 
@@ -125,8 +127,17 @@ describe('diff of the real CSL against an edited copy', () => {
     const readdressed = new Set(entityList.slice(3, 5));
     const edited = body
       .filter((row) => !deleted.has(row))
-      .map((row) => (readdressed.has(row) ? row.map((cell, i) => (i === column('addresses') ? 'Changed Street 1, Shenzhen, CN' : cell)) : row));
-    for (const [i, row] of entityList.slice(5, 7).entries()) edited.push(row.map((cell, c) => (c === column('_id') ? `tradewatch-test-new-${i}` : c === column('name') ? `${cell} NEW ${i}` : cell)));
+      .map((row) =>
+        readdressed.has(row)
+          ? row.map((cell, i) => (i === column('addresses') ? 'Changed Street 1, Shenzhen, CN' : cell))
+          : row,
+      );
+    for (const [i, row] of entityList.slice(5, 7).entries())
+      edited.push(
+        row.map((cell, c) =>
+          c === column('_id') ? `tradewatch-test-new-${i}` : c === column('name') ? `${cell} NEW ${i}` : cell,
+        ),
+      );
     // Every cell quoted, unlike the original: quoting is layout, never content.
     const quote = (cell: string) => `"${cell.replace(/"/g, '""')}"`;
     await writeFile(editedPath, [header!, ...edited].map((row) => row.map(quote).join(',')).join('\n') + '\n');
@@ -137,23 +148,54 @@ describe('diff of the real CSL against an edited copy', () => {
 
 describe('npx tradewatch diff --json on the real files', () => {
   it('reports the true added and removed counts of a real pair', async () => {
-    const result = await tradewatch(['diff', '--source', 'us-ofac-sdn', realFixture('ofac-sdn/sdn.2022-02-24.csv'), realFixture('ofac-sdn/sdn.2022-02-25.csv'), '--json']);
+    const result = await tradewatch([
+      'diff',
+      '--source',
+      'us-ofac-sdn',
+      realFixture('ofac-sdn/sdn.2022-02-24.csv'),
+      realFixture('ofac-sdn/sdn.2022-02-25.csv'),
+      '--json',
+    ]);
     expect(result.code).toBe(0);
-    const diff = JSON.parse(result.stdout) as { source: string; added: number; removed: number; modified: number; changes: { type: string; id: string; name: string; fields?: unknown[] }[] };
+    const diff = JSON.parse(result.stdout) as {
+      source: string;
+      added: number;
+      removed: number;
+      modified: number;
+      changes: { type: string; id: string; name: string; fields?: unknown[] }[];
+    };
     expect(diff).toMatchObject({ source: 'us-ofac-sdn', added: 91, removed: 0, modified: 4 });
     expect(diff.changes).toHaveLength(95);
-    expect(diff.changes.filter((c) => c.type === 'modified').every((c) => Array.isArray(c.fields) && c.fields.length > 0)).toBe(true);
+    expect(
+      diff.changes.filter((c) => c.type === 'modified').every((c) => Array.isArray(c.fields) && c.fields.length > 0),
+    ).toBe(true);
   });
 
   it('fails on the empty SDN download with one clear line and a non-zero exit', async () => {
-    const result = await tradewatch(['diff', '--source', 'us-ofac-sdn', realFixture('ofac-sdn/sdn.2024-05-03.csv'), realFixture('ofac-sdn/sdn.2024-05-04.csv'), '--json']);
+    const result = await tradewatch([
+      'diff',
+      '--source',
+      'us-ofac-sdn',
+      realFixture('ofac-sdn/sdn.2024-05-03.csv'),
+      realFixture('ofac-sdn/sdn.2024-05-04.csv'),
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim()).toBe('tradewatch: us-ofac-sdn: parse: sdn.2024-05-04.csv is empty (0 bytes of content)');
+    expect(result.stderr.trim()).toBe(
+      'tradewatch: us-ofac-sdn: parse: sdn.2024-05-04.csv is empty (0 bytes of content)',
+    );
   });
 
   it('applies the live bounds with --strict', async () => {
-    const result = await tradewatch(['diff', '--strict', '--source', 'us-ofac-sdn', realFixture('ofac-sdn/sdn.2020-04-22.trimmed-8-entries.xml'), realFixture('ofac-sdn/sdn.2021-12-22.csv')]);
+    const result = await tradewatch([
+      'diff',
+      '--strict',
+      '--source',
+      'us-ofac-sdn',
+      realFixture('ofac-sdn/sdn.2020-04-22.trimmed-8-entries.xml'),
+      realFixture('ofac-sdn/sdn.2021-12-22.csv'),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/us-ofac-sdn: guard: .*has 8 records, outside the expected 10000-60000/);
   });

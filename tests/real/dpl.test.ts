@@ -83,12 +83,15 @@ describe('usBisDpl on the published files', () => {
     expect(records.length).toBeLessThanOrEqual(usBisDpl.expectedRecords.max);
   });
 
-  it.each(FILES)('derives exactly as many ids from %s as the raw file has keys, with or without the effective date', async (name, _rows, distinct) => {
-    const rows = await rawRows(name);
+  it.each(FILES)(
+    'derives exactly as many ids from %s as the raw file has keys, with or without the effective date',
+    async (name, _rows, distinct) => {
+      const rows = await rawRows(name);
 
-    expect(new Set(rows.map(key3)).size).toBe(distinct);
-    expect(new Set(rows.map(key4)).size).toBe(distinct);
-  });
+      expect(new Set(rows.map(key3)).size).toBe(distinct);
+      expect(new Set(rows.map(key4)).size).toBe(distinct);
+    },
+  );
 
   it('reports the rows the publisher repeats verbatim as non-conflicting duplicates', async () => {
     const dup = async (name: string): Promise<string[]> => {
@@ -113,15 +116,25 @@ describe('usBisDpl on the published files', () => {
 
   describe('known rows', () => {
     it('reads an incarcerated party with a 50-year order and a stray leading space in the name', async () => {
-      const r = await only('dpl.2023-11-28.txt', (x) => x.name === 'I. ASH' && x.addresses[0]!.startsWith('UPON THE DATE'));
+      const r = await only(
+        'dpl.2023-11-28.txt',
+        (x) => x.name === 'I. ASH' && x.addresses[0]!.startsWith('UPON THE DATE'),
+      );
 
       expect(r).toMatchObject({
         kind: 'other',
         list: 'Denied Persons List',
         countries: ['US'],
-        addresses: ['UPON THE DATE OF THE ORDER INCARCERATED AT USM NO: 26265-177, FCI SEAGOVILLE, 2113 NORTH HIGHWAY 175, SEAGOVILLE, TX, 75159, US'],
+        addresses: [
+          'UPON THE DATE OF THE ORDER INCARCERATED AT USM NO: 26265-177, FCI SEAGOVILLE, 2113 NORTH HIGHWAY 175, SEAGOVILLE, TX, 75159, US',
+        ],
         listedOn: '2003-06-19',
-        extra: { effectiveDate: '06/19/2003', expirationDate: '06/29/2056', lastUpdate: '2007-01-31', standardOrder: 'Y' },
+        extra: {
+          effectiveDate: '06/19/2003',
+          expirationDate: '06/29/2056',
+          lastUpdate: '2007-01-31',
+          standardOrder: 'Y',
+        },
       });
     });
 
@@ -130,15 +143,30 @@ describe('usBisDpl on the published files', () => {
       const s7 = await only('dpl.2023-11-28.txt', (x) => x.name === 'SIBERIAN AIRLINES');
 
       expect(sun).toMatchObject({ aliases: ['FRANK SUN'], countries: ['US'], listedOn: '2018-06-13' });
-      expect(s7).toMatchObject({ aliases: ['S7 AIRLINES'], countries: [], addresses: ['633104, NOVOSIBIRSKAYA OBL., G. OB, PROSPEKT MOZZHERINA, D. 10 OFIS 201'] });
+      expect(s7).toMatchObject({
+        aliases: ['S7 AIRLINES'],
+        countries: [],
+        addresses: ['633104, NOVOSIBIRSKAYA OBL., G. OB, PROSPEKT MOZZHERINA, D. 10 OFIS 201'],
+      });
     });
 
     it('keeps the Last_Update years 3017 and 3033 as written and the effective date as listedOn', async () => {
-      const zadeh = await only('dpl.2019-06-12.txt', (x) => x.name === 'MANSOUR ZADEH' && x.extra.lastUpdate === '3017-08-22');
+      const zadeh = await only(
+        'dpl.2019-06-12.txt',
+        (x) => x.name === 'MANSOUR ZADEH' && x.extra.lastUpdate === '3017-08-22',
+      );
       const garcia = await only('dpl.2023-11-28.txt', (x) => x.name === 'JOSE ERNESTO GARCIA');
 
-      expect(zadeh).toMatchObject({ listedOn: '2017-08-10', countries: [], addresses: ['STROVOLOU 77, STROVOLOS CENTER SUITE 202, STROVOLOS P.C. 2018, NICOSIA, CY'] });
-      expect(garcia).toMatchObject({ listedOn: '2022-09-26', countries: ['US'], extra: { lastUpdate: '3033-09-30', expirationDate: '02/03/2030' } });
+      expect(zadeh).toMatchObject({
+        listedOn: '2017-08-10',
+        countries: [],
+        addresses: ['STROVOLOU 77, STROVOLOS CENTER SUITE 202, STROVOLOS P.C. 2018, NICOSIA, CY'],
+      });
+      expect(garcia).toMatchObject({
+        listedOn: '2022-09-26',
+        countries: ['US'],
+        extra: { lastUpdate: '3033-09-30', expirationDate: '02/03/2030' },
+      });
     });
   });
 
@@ -152,12 +180,26 @@ describe('usBisDpl on the published files', () => {
       ['dpl.2019-06-12.txt', 'dpl.2022-09-02.txt', { added: 224, removed: 188, modified: 0 }, 54],
       ['dpl.2022-09-02.txt', 'dpl.2023-11-28.txt', { added: 232, removed: 148, modified: 16 }, 67],
     ])('diffs %s → %s as the raw rows do, renewals as modifications', async (before, after, sources, renewed) => {
-      const [bySourcesKey, byRecordKey, diff] = await Promise.all([rawDiff(before, after, key4), rawDiff(before, after, key3), diffFiles(usBisDpl, path(before), path(after), false)]);
+      const [bySourcesKey, byRecordKey, diff] = await Promise.all([
+        rawDiff(before, after, key4),
+        rawDiff(before, after, key3),
+        diffFiles(usBisDpl, path(before), path(after), false),
+      ]);
 
-      expect({ added: bySourcesKey.added, removed: bySourcesKey.removed, modified: bySourcesKey.modified }).toEqual(sources);
+      expect({ added: bySourcesKey.added, removed: bySourcesKey.removed, modified: bySourcesKey.modified }).toEqual(
+        sources,
+      );
       expect(byRecordKey.newEffectiveDate).toBe(renewed);
-      expect(counts(diff.changes)).toEqual({ added: byRecordKey.added, removed: byRecordKey.removed, modified: byRecordKey.modified });
-      expect(counts(diff.changes)).toEqual({ added: sources.added - renewed, removed: sources.removed - renewed, modified: sources.modified + renewed });
+      expect(counts(diff.changes)).toEqual({
+        added: byRecordKey.added,
+        removed: byRecordKey.removed,
+        modified: byRecordKey.modified,
+      });
+      expect(counts(diff.changes)).toEqual({
+        added: sources.added - renewed,
+        removed: sources.removed - renewed,
+        modified: sources.modified + renewed,
+      });
     });
 
     it('shows the renewal of the AIR FREIGHT LTD temporary denial order as four modified records', async () => {
@@ -165,7 +207,11 @@ describe('usBisDpl on the published files', () => {
       const renewal = diff.changes.filter((c) => c.name === 'AIR FREIGHT LTD');
 
       expect(renewal.map((c) => c.type)).toEqual(['modified', 'modified', 'modified', 'modified']);
-      for (const change of renewal) expect(change.fields?.find((f) => f.field === 'listedOn')).toMatchObject({ old: '2022-05-13', new: '2023-10-31' });
+      for (const change of renewal)
+        expect(change.fields?.find((f) => f.field === 'listedOn')).toMatchObject({
+          old: '2022-05-13',
+          new: '2023-10-31',
+        });
     });
 
     it('shows Cyprus moved from State to Country as a change of countries and address, same id', async () => {
@@ -185,9 +231,13 @@ describe('usBisDpl on the published files', () => {
       const whole = await readFile(path('dpl.2023-11-28.txt'));
       const cut = bufferDocument('dpl.txt', whole.subarray(0, Math.floor(whole.length / 2)));
 
-      await expect(collectRecords(usBisDpl, { main: cut, companions: new Map() }, { sourceId: usBisDpl.id, warn: () => undefined })).rejects.toThrow(
-        /^us-bis-dpl: parse: dpl\.txt: truncated/,
-      );
+      await expect(
+        collectRecords(
+          usBisDpl,
+          { main: cut, companions: new Map() },
+          { sourceId: usBisDpl.id, warn: () => undefined },
+        ),
+      ).rejects.toThrow(/^us-bis-dpl: parse: dpl\.txt: truncated/);
     });
   });
 
@@ -206,8 +256,11 @@ describe('usBisDpl on the published files', () => {
     function asExport(rows: readonly string[][]): string {
       const quote = (cell: string): string => (/[",]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
       const unpad = (date: string): string => date.replace(/^0?(\d+)\/0?(\d+)\//, '$1/$2/');
-      const denial = (order: string): string => (/^y$/i.test(order) ? 'Standard' : /^n$/i.test(order) ? 'Non-Standard' : order);
-      const lines = rows.map((r) => [r.slice(0, 6).join(', '), unpad(r[6]!), r[7]!, r[11]!, denial(r[8]!)].map(quote).join(','));
+      const denial = (order: string): string =>
+        /^y$/i.test(order) ? 'Standard' : /^n$/i.test(order) ? 'Non-Standard' : order;
+      const lines = rows.map((r) =>
+        [r.slice(0, 6).join(', '), unpad(r[6]!), r[7]!, r[11]!, denial(r[8]!)].map(quote).join(','),
+      );
       return `\uFEFFName_and_Address,Effective_Date,Expiration_Date,Appropriate Federal Register Citations,Type of Denial\r\n${lines.join('\r\n')}\r\n`;
     }
 
@@ -215,37 +268,53 @@ describe('usBisDpl on the published files', () => {
       ['dpl.2019-06-12.txt', 8],
       ['dpl.2022-09-02.txt', 12],
       ['dpl.2023-11-28.txt', 15],
-    ])('gives the parties of %s their dpl.txt ids, but for %i with a comma the split cannot place', async (name, unplaced) => {
-      const rows = await cellsOf(name);
-      const [txt, csv] = await Promise.all([
-        parse(name),
-        collectRecords(usBisDpl, { main: bufferDocument('dpl_01012026.csv', asExport(rows)), companions: new Map() }, { sourceId: usBisDpl.id, warn: () => undefined }),
-      ]);
-      expect(csv).toHaveLength(rows.length);
-      expect(txt.records).toHaveLength(rows.length);
-
-      const differ = rows.filter((_row, i) => csv[i]!.id !== txt.records[i]!.id);
-      expect(differ).toHaveLength(unplaced);
-      // Each is a name written "SURNAME, GIVEN NAME" or a city with a region after a comma; rows
-      // whose streets hold commas (338 in 2023) and names with a legal form after a comma all keep
-      // their ids.
-      for (const row of differ) expect(row[0] === 'JIN, ZHONGDA' || (row[2]!.includes(', ') && row[1] !== '')).toBe(true);
-      expect(rows.filter((row) => row[1]!.includes(',')).length).toBeGreaterThan(200);
-
-      // The same denial, read from either layout, for every party whose id holds.
-      rows.forEach((_row, i) => {
-        const [a, b] = [txt.records[i]!, csv[i]!];
-        if (a.id !== b.id) return;
-        expect([b.name, b.aliases, b.countries, b.listedOn, b.extra.effectiveDate, b.extra.expirationDate, b.extra.frCitation]).toEqual([
-          a.name,
-          a.aliases,
-          a.countries,
-          a.listedOn,
-          a.extra.effectiveDate,
-          a.extra.expirationDate,
-          a.extra.frCitation,
+    ])(
+      'gives the parties of %s their dpl.txt ids, but for %i with a comma the split cannot place',
+      async (name, unplaced) => {
+        const rows = await cellsOf(name);
+        const [txt, csv] = await Promise.all([
+          parse(name),
+          collectRecords(
+            usBisDpl,
+            { main: bufferDocument('dpl_01012026.csv', asExport(rows)), companions: new Map() },
+            { sourceId: usBisDpl.id, warn: () => undefined },
+          ),
         ]);
-      });
-    });
+        expect(csv).toHaveLength(rows.length);
+        expect(txt.records).toHaveLength(rows.length);
+
+        const differ = rows.filter((_row, i) => csv[i]!.id !== txt.records[i]!.id);
+        expect(differ).toHaveLength(unplaced);
+        // Each is a name written "SURNAME, GIVEN NAME" or a city with a region after a comma; rows
+        // whose streets hold commas (338 in 2023) and names with a legal form after a comma all keep
+        // their ids.
+        for (const row of differ)
+          expect(row[0] === 'JIN, ZHONGDA' || (row[2]!.includes(', ') && row[1] !== '')).toBe(true);
+        expect(rows.filter((row) => row[1]!.includes(',')).length).toBeGreaterThan(200);
+
+        // The same denial, read from either layout, for every party whose id holds.
+        rows.forEach((_row, i) => {
+          const [a, b] = [txt.records[i]!, csv[i]!];
+          if (a.id !== b.id) return;
+          expect([
+            b.name,
+            b.aliases,
+            b.countries,
+            b.listedOn,
+            b.extra.effectiveDate,
+            b.extra.expirationDate,
+            b.extra.frCitation,
+          ]).toEqual([
+            a.name,
+            a.aliases,
+            a.countries,
+            a.listedOn,
+            a.extra.effectiveDate,
+            a.extra.expirationDate,
+            a.extra.frCitation,
+          ]);
+        });
+      },
+    );
   });
 });

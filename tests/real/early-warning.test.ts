@@ -28,7 +28,11 @@ const csl = findSource('us-trade-csl')!;
 const RULE = realFixture('federal-register/2023-03929.full_text.xml');
 
 /** The 2022 CSL plus one Entity List row per entity of the rule, written as the CSL writes them; returns its path. */
-async function writeCslWithEntities(dir: string, entities: readonly RegisterRecord[], idPrefix: string): Promise<string> {
+async function writeCslWithEntities(
+  dir: string,
+  entities: readonly RegisterRecord[],
+  idPrefix: string,
+): Promise<string> {
   const rows = parseCsv(await readFile(realFixture('csl/consolidated.2022-05-16.csv'), 'utf8')) as string[][];
   const header = rows[0]!;
   const col = (name: string) => header.indexOf(name);
@@ -57,7 +61,11 @@ describe('an Entity List rule, then the CSL that carries its entities', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     dir = await mkdtemp(join(tmpdir(), 'tradewatch-early-'));
-    entities = await collectRecords(fr, { main: fileDocument(RULE), companions: new Map() }, { sourceId: fr.id, warn: () => undefined });
+    entities = await collectRecords(
+      fr,
+      { main: fileDocument(RULE), companions: new Map() },
+      { sourceId: fr.id, warn: () => undefined },
+    );
     cslWithEntities = await writeCslWithEntities(dir, entities, 'early-warning-test');
   });
   afterAll(async () => {
@@ -76,13 +84,18 @@ describe('an Entity List rule, then the CSL that carries its entities', () => {
     expect(rule).toMatchObject({ status: 'changed', added: 13, removed: 0 });
     const warnings = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!) as ChangeEvent);
     expect(warnings).toHaveLength(13);
-    expect(warnings.every((e) => e.type === 'tradewatch.item.published' && e.data.list === 'Entity List (Federal Register)')).toBe(true);
+    expect(
+      warnings.every((e) => e.type === 'tradewatch.item.published' && e.data.list === 'Entity List (Federal Register)'),
+    ).toBe(true);
     const spacety = warnings.find((e) => /AOOK Technology/i.test(e.data.name))!;
     expect(spacety.data.record!.countries).toContain('CN');
 
     const [list] = await replayPaths(csl, [cslWithEntities], stack.deps);
     expect(list).toMatchObject({ status: 'changed', added: 13, removed: 0, modified: 0 });
-    const additions = (await stack.drainQueue()).map((m) => ({ event: decodeDelivered(m.Body!) as ChangeEvent, attributes: m.MessageAttributes! }));
+    const additions = (await stack.drainQueue()).map((m) => ({
+      event: decodeDelivered(m.Body!) as ChangeEvent,
+      attributes: m.MessageAttributes!,
+    }));
     expect(additions).toHaveLength(13);
     // The same company can be listed under several destinations (China HEAD: CN, FR, NL): match on both.
     const byNameAndCountry = new Map(warnings.map((w) => [`${w.data.name}|${w.data.record!.countries[0]}`, w]));
@@ -90,9 +103,16 @@ describe('an Entity List rule, then the CSL that carries its entities', () => {
       expect(event.type).toBe('tradewatch.record.added');
       expect(event.data.list).toBe('Entity List');
       const warning = byNameAndCountry.get(`${event.data.name}|${event.data.record!.countries[0]}`)!;
-      expect(event.data.earlyWarning).toMatchObject({ eventId: warning.id, documentNumber: '2023-03929', action: 'add', sourceId: 'us-federal-register' });
+      expect(event.data.earlyWarning).toMatchObject({
+        eventId: warning.id,
+        documentNumber: '2023-03929',
+        action: 'add',
+        sourceId: 'us-federal-register',
+      });
       expect(attributes.announced!.StringValue).toBe('yes');
-      expect(renderText(event)).toContain(`Announced earlier: Federal Register 2023-03929 (add); early warning ${warning.id}`);
+      expect(renderText(event)).toContain(
+        `Announced earlier: Federal Register 2023-03929 (add); early warning ${warning.id}`,
+      );
       expect(renderSms(event)).toContain('(announced FR 2023-03929)');
     }
   });
@@ -103,17 +123,27 @@ describe('an Entity List rule on public inspection (its raw text), then the CSL 
     const stack = await startTestStack();
     const dir = await mkdtemp(join(tmpdir(), 'tradewatch-early-pi-'));
     try {
-      const entities = await collectRecords(fr, { main: fileDocument(RULE), companions: new Map() }, { sourceId: fr.id, warn: () => undefined });
+      const entities = await collectRecords(
+        fr,
+        { main: fileDocument(RULE), companions: new Map() },
+        { sourceId: fr.id, warn: () => undefined },
+      );
       const withEntities = await writeCslWithEntities(dir, entities, 'early-warning-pi');
 
       await replayPaths(fr, [join(PROJECT_ROOT, 'tests/fixtures/federal-register/1')], stack.deps);
       await replayPaths(csl, [realFixture('csl/consolidated.2022-05-16.csv')], stack.deps);
       await stack.drainQueue();
       // The filing's raw text (the project's fixture, laid out as the desk's pdftotext gives it).
-      const [filing] = await replayPaths(fr, [join(PROJECT_ROOT, 'tests/fixtures/federal-register/2023-03929.public-inspection.2023-02-27.txt')], stack.deps);
+      const [filing] = await replayPaths(
+        fr,
+        [join(PROJECT_ROOT, 'tests/fixtures/federal-register/2023-03929.public-inspection.2023-02-27.txt')],
+        stack.deps,
+      );
       expect(filing).toMatchObject({ status: 'changed', added: 13 });
       const warnings = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!) as ChangeEvent);
-      expect(warnings.map((w) => w.data.record!.extra.frCitation)).toEqual(Array(13).fill('88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]'));
+      expect(warnings.map((w) => w.data.record!.extra.frCitation)).toEqual(
+        Array(13).fill('88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]'),
+      );
 
       const [list] = await replayPaths(csl, [withEntities], stack.deps);
       expect(list).toMatchObject({ status: 'changed', added: 13 });
@@ -144,23 +174,39 @@ describe('a live poll of the Federal Register that finds a published Entity List
     server = await startHttpServer();
     stack = await startTestStack();
     version = 1;
-    const fixture = async (file: string) => (await readFile(join(PROJECT_ROOT, 'tests/fixtures/federal-register', String(version), file), 'utf8')).replaceAll('https://www.federalregister.gov/documents/full_text/xml/', `${server.url}/documents/full_text/xml/`);
+    const fixture = async (file: string) =>
+      (await readFile(join(PROJECT_ROOT, 'tests/fixtures/federal-register', String(version), file), 'utf8')).replaceAll(
+        'https://www.federalregister.gov/documents/full_text/xml/',
+        `${server.url}/documents/full_text/xml/`,
+      );
     server.handle((req, res) => {
       void (async () => {
-        if (req.url!.startsWith('/documents/full_text/xml/')) return fullTextStatus === 200 ? res.writeHead(200).end(await readFile(RULE)) : res.writeHead(fullTextStatus).end();
+        if (req.url!.startsWith('/documents/full_text/xml/'))
+          return fullTextStatus === 200
+            ? res.writeHead(200).end(await readFile(RULE))
+            : res.writeHead(fullTextStatus).end();
         if (req.url!.startsWith('/desk')) return res.writeHead(200).end(await fixture('current.json'));
         return res.writeHead(200).end(await fixture('documents.json'));
       })();
     });
     const base = createFederalRegisterSource();
-    live = { ...base, downloads: [{ ...base.downloads[0]!, url: `${server.url}/documents.json`, companions: { 'current.json': `${server.url}/desk/current.json` } }] };
+    live = {
+      ...base,
+      downloads: [
+        {
+          ...base.downloads[0]!,
+          url: `${server.url}/documents.json`,
+          companions: { 'current.json': `${server.url}/desk/current.json` },
+        },
+      ],
+    };
   });
   afterEach(async () => {
     await server.close();
     await stack.stop();
   });
 
-  it('fetches the rule\'s full text and alerts each of its entities with the document', async () => {
+  it("fetches the rule's full text and alerts each of its entities with the document", async () => {
     fullTextStatus = 200;
     expect((await pollSource(live, stack.deps, options)).status).toBe('baseline');
     version = 2;
@@ -169,7 +215,11 @@ describe('a live poll of the Federal Register that finds a published Entity List
     const events = (await stack.drainQueue()).map((m) => decodeDelivered(m.Body!) as ChangeEvent);
     const entities = events.filter((e) => e.data.list === 'Entity List (Federal Register)');
     expect(entities).toHaveLength(13);
-    expect(entities.every((e) => e.type === 'tradewatch.item.published' && e.data.record!.extra.documentNumber === '2023-03929')).toBe(true);
+    expect(
+      entities.every(
+        (e) => e.type === 'tradewatch.item.published' && e.data.record!.extra.documentNumber === '2023-03929',
+      ),
+    ).toBe(true);
     expect(events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.updated' });
     expect(server.requests.filter((r) => r.url.includes('/full_text/xml/'))).toHaveLength(1);
   });

@@ -31,7 +31,11 @@ async function rawAttributes(name: string, tag: string, attribute: string): Prom
 async function rawNameIds(name: string, entry: RegExp, nameId: RegExp): Promise<Map<string, string[]>> {
   const text = await readFile(path(name), 'utf8');
   const out = new Map<string, string[]>();
-  for (const m of text.matchAll(entry)) out.set(m[1]!, [...m[2]!.matchAll(nameId)].map((n) => n[1]!));
+  for (const m of text.matchAll(entry))
+    out.set(
+      m[1]!,
+      [...m[2]!.matchAll(nameId)].map((n) => n[1]!),
+    );
   return out;
 }
 
@@ -71,14 +75,25 @@ describe('euFsf on the published files', () => {
     const diff = await diffFiles(euFsf, path(SAMPLE_EU), path(SAMPLE_EU), false);
 
     expect(diff.duplicates).toEqual([{ id: '5468', occurrences: 2, conflicting: true }]);
-    expect((await parse(SAMPLE_EU)).records.filter((r) => r.id === '5468').map((r) => r.name)).toEqual(['Sok-hwa Hwang', 'TestOneWord']);
+    expect((await parse(SAMPLE_EU)).records.filter((r) => r.id === '5468').map((r) => r.name)).toEqual([
+      'Sok-hwa Hwang',
+      'TestOneWord',
+    ]);
   });
 
   describe('ids across the 1.1 and 1.0 layouts', () => {
     it('finds the same entry under the same id, with the same name ids, in both layouts', async () => {
       const current = new Map([
-        ...(await rawNameIds(SAMPLE_EU, /<sanctionEntity [^>]*logicalId="(\d+)">([\s\S]*?)<\/sanctionEntity>/g, /<nameAlias [^>]*logicalId="(\d+)"/g)),
-        ...(await rawNameIds(SAMPLE_EU_SANCTIONS, /<sanctionEntity [^>]*logicalId="(\d+)">([\s\S]*?)<\/sanctionEntity>/g, /<nameAlias [^>]*logicalId="(\d+)"/g)),
+        ...(await rawNameIds(
+          SAMPLE_EU,
+          /<sanctionEntity [^>]*logicalId="(\d+)">([\s\S]*?)<\/sanctionEntity>/g,
+          /<nameAlias [^>]*logicalId="(\d+)"/g,
+        )),
+        ...(await rawNameIds(
+          SAMPLE_EU_SANCTIONS,
+          /<sanctionEntity [^>]*logicalId="(\d+)">([\s\S]*?)<\/sanctionEntity>/g,
+          /<nameAlias [^>]*logicalId="(\d+)"/g,
+        )),
       ]);
       const legacy = await rawNameIds(GLOBAL_1_0, /<ENTITY Id="(\d+)"([\s\S]*?)<\/ENTITY>/g, /<NAME Id="(\d+)"/g);
       const common = [...current.keys()].filter((id) => legacy.has(id)).sort((a, b) => Number(a) - Number(b));
@@ -86,7 +101,10 @@ describe('euFsf on the published files', () => {
       expect(common).toEqual(['13', '20', '23', '25', '29', '33', '39', '191', '927']);
       for (const id of common) expect(legacy.get(id)).toEqual(expect.arrayContaining(current.get(id)!));
       for (const id of common) {
-        const [a, b] = await Promise.all([record(id === '191' || id === '927' ? SAMPLE_EU : SAMPLE_EU_SANCTIONS, id), record(GLOBAL_1_0, id)]);
+        const [a, b] = await Promise.all([
+          record(id === '191' || id === '927' ? SAMPLE_EU : SAMPLE_EU_SANCTIONS, id),
+          record(GLOBAL_1_0, id),
+        ]);
         expect([b.name, ...b.aliases].map((n) => n.toLowerCase())).toContain(a.name.toLowerCase());
         expect(b.kind).toBe(a.kind);
         expect(b.countries).toEqual(a.countries);
@@ -118,15 +136,31 @@ describe('euFsf on the published files', () => {
         links: ['http://eur-lex.europa.eu/LexUriServ/LexUriServ.do?uri=OJ:L:2003:169:0006:0023:EN:PDF'],
       };
 
-      expect(await record(SAMPLE_EU_SANCTIONS, '13')).toMatchObject({ ...expected, extra: { euReferenceNumber: 'EU.27.28', datesOfBirth: ['1937-04-28'] } });
-      expect(await record(GLOBAL_1_0, '13')).toMatchObject({ ...expected, extra: { datesOfBirth: ['1937-04-28'], citizenships: ['IRQ'] } });
+      expect(await record(SAMPLE_EU_SANCTIONS, '13')).toMatchObject({
+        ...expected,
+        extra: { euReferenceNumber: 'EU.27.28', datesOfBirth: ['1937-04-28'] },
+      });
+      expect(await record(GLOBAL_1_0, '13')).toMatchObject({
+        ...expected,
+        extra: { datesOfBirth: ['1937-04-28'], citizenships: ['IRQ'] },
+      });
     });
 
     it('names entry 191 after the person listed, not the first nameAlias of the file', async () => {
       const r = await record(SAMPLE_EU, '191');
 
-      expect(r).toMatchObject({ name: 'Khalid Shaikh MOHAMMED', programs: ['TERR'], countries: ['PK'], listedOn: '2005-11-30' });
-      expect(r.aliases).toEqual(['Salem ALI', 'Fahd Bin Adballah BIN KHALID', 'Ashraf Refaat Nabith HENIN', 'Khalid Adbul WADOOD']);
+      expect(r).toMatchObject({
+        name: 'Khalid Shaikh MOHAMMED',
+        programs: ['TERR'],
+        countries: ['PK'],
+        listedOn: '2005-11-30',
+      });
+      expect(r.aliases).toEqual([
+        'Salem ALI',
+        'Fahd Bin Adballah BIN KHALID',
+        'Ashraf Refaat Nabith HENIN',
+        'Khalid Adbul WADOOD',
+      ]);
       expect(r.extra.documents).toEqual(['National passport: 488555']);
       expect((await record(GLOBAL_1_0, '191')).aliases).toContain('Chalid Szejk Mohammed');
     });
@@ -134,7 +168,12 @@ describe('euFsf on the published files', () => {
     it('keeps the designation date of a renamed entry and its later name as an alias (5295)', async () => {
       const r = await record(SAMPLE_EU, '5295');
 
-      expect(r).toMatchObject({ name: 'Amor Mohamed Ghedeir', programs: ['TAQA'], countries: ['DZ'], listedOn: '2008-07-03' });
+      expect(r).toMatchObject({
+        name: 'Amor Mohamed Ghedeir',
+        programs: ['TAQA'],
+        countries: ['DZ'],
+        listedOn: '2008-07-03',
+      });
       expect(r.aliases).toContain('Abid Hammadou');
       expect(r.extra.datesOfBirth).toEqual(['1965-12-12', 'circa 1958']);
       expect(r.extra.nameRemarks).toEqual([
@@ -143,8 +182,12 @@ describe('euFsf on the published files', () => {
     });
 
     it('reads entry 927’s address with its remark in both layouts (the same address id 1623)', async () => {
-      expect((await record(SAMPLE_EU, '927')).addresses).toEqual(['23 50th Street, Zehrouni, Tunis, TUNISIA (Italian Fiscal Code: DAOMMD74T11Z352Z)']);
-      expect((await record(GLOBAL_1_0, '927')).addresses).toEqual(['23 50th Street, Zehrouni, Tunis, TUN (Italian Fiscal Code: DAOMMD74T11Z352Z)']);
+      expect((await record(SAMPLE_EU, '927')).addresses).toEqual([
+        '23 50th Street, Zehrouni, Tunis, TUNISIA (Italian Fiscal Code: DAOMMD74T11Z352Z)',
+      ]);
+      expect((await record(GLOBAL_1_0, '927')).addresses).toEqual([
+        '23 50th Street, Zehrouni, Tunis, TUN (Italian Fiscal Code: DAOMMD74T11Z352Z)',
+      ]);
     });
 
     it('reads a Zimbabwe entry of 1.0 dated by its earliest act, with its remark unwrapped', async () => {
@@ -155,7 +198,8 @@ describe('euFsf on the published files', () => {
         kind: 'person',
         programs: ['ZWE'],
         listedOn: '2002-09-13',
-        remarks: 'Entity is sanctioned in regime 310/2002 (OJ L50) of programme ZWE, in regime 314/2004 (OJ L55) of programme ZWE',
+        remarks:
+          'Entity is sanctioned in regime 310/2002 (OJ L50) of programme ZWE, in regime 314/2004 (OJ L55) of programme ZWE',
       });
       expect(r.extra.documents).toEqual(['AD001095 (passport-National passport) ((passport))']);
       expect(r.extra.functions).toEqual(['President', 'president']);
@@ -167,9 +211,9 @@ describe('euFsf on the published files', () => {
       const whole = await readFile(path(GLOBAL_1_0));
       const cut = bufferDocument('eu.xml', whole.subarray(0, Math.floor(whole.length / 2)));
 
-      await expect(collectRecords(euFsf, { main: cut, companions: new Map() }, { sourceId: euFsf.id, warn: () => undefined })).rejects.toThrow(
-        /^eu-fsf: parse: eu\.xml: malformed XML/,
-      );
+      await expect(
+        collectRecords(euFsf, { main: cut, companions: new Map() }, { sourceId: euFsf.id, warn: () => undefined }),
+      ).rejects.toThrow(/^eu-fsf: parse: eu\.xml: malformed XML/);
     });
   });
 });

@@ -31,12 +31,18 @@ describe('a live poll of the Federal Register that finds an Entity List rule on 
   const options = { allowPrivateHosts: true, backoffMs: 5 };
 
   const documents = async (): Promise<string> =>
-    (await readFile(join(FIXTURES, String(now.documents), 'documents.json'), 'utf8')).replaceAll('https://www.federalregister.gov/documents/full_text/xml/', `${server.url}/documents/full_text/xml/`);
+    (await readFile(join(FIXTURES, String(now.documents), 'documents.json'), 'utf8')).replaceAll(
+      'https://www.federalregister.gov/documents/full_text/xml/',
+      `${server.url}/documents/full_text/xml/`,
+    );
   /** The desk fixture with the raw_text_url the API gives (the hand-written fixture predates the field). */
   const desk = async (): Promise<string> => {
     if (now.desk === 'empty') return '{"count":0,"results":[]}';
-    const json = JSON.parse(await readFile(join(FIXTURES, String(now.desk), 'current.json'), 'utf8')) as { results: Record<string, unknown>[] };
-    for (const result of json.results) if (result.document_number === '2023-03929') result.raw_text_url = `${server.url}${RAW_TEXT_PATH}`;
+    const json = JSON.parse(await readFile(join(FIXTURES, String(now.desk), 'current.json'), 'utf8')) as {
+      results: Record<string, unknown>[];
+    };
+    for (const result of json.results)
+      if (result.document_number === '2023-03929') result.raw_text_url = `${server.url}${RAW_TEXT_PATH}`;
     return JSON.stringify(json);
   };
   const poll = async (): Promise<{ status: string; events: ChangeEvent[] }> => {
@@ -52,21 +58,34 @@ describe('a live poll of the Federal Register that finds an Entity List rule on 
     server.handle((req, res) => {
       void (async () => {
         const url = req.url!;
-        if (url.startsWith(RAW_TEXT_PATH)) return res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(await readFile(join(FIXTURES, '2023-03929.public-inspection.2023-02-27.txt')));
-        if (url.startsWith('/documents/full_text/xml/')) return res.writeHead(200).end(await readFile(realFixture('federal-register/2023-03929.full_text.xml')));
+        if (url.startsWith(RAW_TEXT_PATH))
+          return res
+            .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+            .end(await readFile(join(FIXTURES, '2023-03929.public-inspection.2023-02-27.txt')));
+        if (url.startsWith('/documents/full_text/xml/'))
+          return res.writeHead(200).end(await readFile(realFixture('federal-register/2023-03929.full_text.xml')));
         if (url.startsWith('/desk')) return res.writeHead(200).end(await desk());
         return res.writeHead(200).end(await documents());
       })();
     });
     const base = createFederalRegisterSource();
-    live = { ...base, downloads: [{ ...base.downloads[0]!, url: `${server.url}/documents.json`, companions: { 'current.json': `${server.url}/desk/current.json` } }] };
+    live = {
+      ...base,
+      downloads: [
+        {
+          ...base.downloads[0]!,
+          url: `${server.url}/documents.json`,
+          companions: { 'current.json': `${server.url}/desk/current.json` },
+        },
+      ],
+    };
   });
   afterEach(async () => {
     await server.close();
     await stack.stop();
   });
 
-  it('alerts each entity from the filing\'s raw text, and not again when the printed rule brings the same entities', async () => {
+  it("alerts each entity from the filing's raw text, and not again when the printed rule brings the same entities", async () => {
     // Prepare: the feed as it stood before the filing.
     now = { documents: 1, desk: 'empty' };
     expect((await poll()).status).toBe('baseline');
@@ -77,14 +96,25 @@ describe('a live poll of the Federal Register that finds an Entity List rule on 
 
     // Assess 1: the filing, and each of its 13 entries, are alerted; the raw text was read once.
     expect(filed.status).toBe('changed');
-    expect(filed.events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.published', data: { record: { extra: { stage: 'public-inspection' } } } });
+    expect(filed.events.find((e) => e.subject === '2023-03929')).toMatchObject({
+      type: 'tradewatch.item.published',
+      data: { record: { extra: { stage: 'public-inspection' } } },
+    });
     const warnings = filed.events.filter((e) => e.data.list === ENTITY_LIST);
     expect(warnings).toHaveLength(13);
-    expect(warnings.every((e) => e.type === 'tradewatch.item.published' && e.data.record!.extra.documentNumber === '2023-03929')).toBe(true);
+    expect(
+      warnings.every(
+        (e) => e.type === 'tradewatch.item.published' && e.data.record!.extra.documentNumber === '2023-03929',
+      ),
+    ).toBe(true);
     const countries: Record<string, number> = {};
-    for (const e of warnings) countries[e.data.record!.countries[0]!] = (countries[e.data.record!.countries[0]!] ?? 0) + 1;
+    for (const e of warnings)
+      countries[e.data.record!.countries[0]!] = (countries[e.data.record!.countries[0]!] ?? 0) + 1;
     expect(countries).toEqual({ CA: 2, CN: 5, FR: 1, LU: 1, NL: 1, RU: 3 });
-    expect(warnings.find((e) => e.data.recordId === '2023-03929:CA:cpunto-inc')!.data.record).toMatchObject({ aliases: ['CPUNTO'], extra: { licenseReviewPolicy: expect.stringMatching(/^Policy of denial/) } });
+    expect(warnings.find((e) => e.data.recordId === '2023-03929:CA:cpunto-inc')!.data.record).toMatchObject({
+      aliases: ['CPUNTO'],
+      extra: { licenseReviewPolicy: expect.stringMatching(/^Policy of denial/) },
+    });
     expect(requestsFor(RAW_TEXT_PATH)).toBe(1);
 
     // Act 2: the rule is printed (the desk moves on; the search has it, with its full text).
@@ -96,17 +126,26 @@ describe('a live poll of the Federal Register that finds an Entity List rule on 
     expect(printed.status).toBe('changed');
     expect(printed.events.find((e) => e.subject === '2023-03929')).toMatchObject({ type: 'tradewatch.item.updated' });
     expect(printed.events.filter((e) => e.data.list === ENTITY_LIST)).toEqual([]);
-    const stored = await stack.store.loadRecords(live.id, warnings.map((e) => e.data.recordId));
+    const stored = await stack.store.loadRecords(
+      live.id,
+      warnings.map((e) => e.data.recordId),
+    );
     expect(stored.size).toBe(13);
     expect(stored.get('2023-03929:CA:cpunto-inc')!.extra.frCitation).toBe('88 FR 12170, 2/27/2023');
-    expect(warnings.find((e) => e.data.recordId === '2023-03929:CA:cpunto-inc')!.data.record!.extra.frCitation).toBe('88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]');
+    expect(warnings.find((e) => e.data.recordId === '2023-03929:CA:cpunto-inc')!.data.record!.extra.frCitation).toBe(
+      '88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]',
+    );
     expect(requestsFor('/documents/full_text/xml/')).toBe(1);
     expect(requestsFor(RAW_TEXT_PATH)).toBe(1);
   });
 
   it.each([
     ['cannot be fetched (404), without failing the run', 404, 'not found'],
-    ['cannot be read (an HTML page), with a logged warning', 200, '<!DOCTYPE html><html><head><title>Request Access</title></head></html>'],
+    [
+      'cannot be read (an HTML page), with a logged warning',
+      200,
+      '<!DOCTYPE html><html><head><title>Request Access</title></head></html>',
+    ],
   ])('alerts the filing as a document, with no entities, when its raw text %s', async (_case, status, body) => {
     now = { documents: 1, desk: 'empty' };
     await poll();

@@ -4,9 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { countryCode } from '../../functions/core/countries.ts';
 import type { RegisterRecord } from '../../functions/core/records.ts';
 import { collectRecords, fileDocument } from '../../functions/sources/read/document.ts';
-import { parseEntityListRule, type EntityListRule } from '../../functions/sources/formats/federal-register-entity-list.ts';
+import {
+  parseEntityListRule,
+  type EntityListRule,
+} from '../../functions/sources/formats/federal-register-entity-list.ts';
 import { CSL_COLUMNS, cslRecordFromRow, usTradeCsl, type CslRow } from '../../functions/sources/us-trade-csl.ts';
-import { entityListRecords, indexEntityListRecords, matchEntityListRecords, parseEntityListRawText, usFederalRegister } from '../../functions/sources/us-federal-register.ts';
+import {
+  entityListRecords,
+  indexEntityListRecords,
+  matchEntityListRecords,
+  parseEntityListRawText,
+  usFederalRegister,
+} from '../../functions/sources/us-federal-register.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 import { realFixture } from '../real-fixtures.ts';
 
@@ -40,11 +49,17 @@ async function entry(id: string): Promise<RegisterRecord> {
  * entry's first row; continuation rows have two cells, the heading row says "citation"), and the
  * destinations the SUMMARY announces ("Canada (2), China (5), …").
  */
-async function rawCounts(): Promise<{ entryRows: number; announcedEntries: number; byDestination: Record<string, number> }> {
+async function rawCounts(): Promise<{
+  entryRows: number;
+  announcedEntries: number;
+  byDestination: Record<string, number>;
+}> {
   const xml = await readFile(XML, 'utf8');
   const tables = xml.match(/<GPOTABLE[\s>][\s\S]*?<\/GPOTABLE>/g) ?? [];
   const rows = tables.flatMap((table) => table.match(/<ROW[\s>][\s\S]*?<\/ROW>/g) ?? []);
-  const entryRows = rows.filter((row) => (row.match(/<ENT[\s>]/g) ?? []).length === 5 && /<ENT>\s*\d+ FR [^<]*<\/ENT>\s*<\/ROW>$/.test(row)).length;
+  const entryRows = rows.filter(
+    (row) => (row.match(/<ENT[\s>]/g) ?? []).length === 5 && /<ENT>\s*\d+ FR [^<]*<\/ENT>\s*<\/ROW>$/.test(row),
+  ).length;
   const summary = /<SUM>([\s\S]*?)<\/SUM>/.exec(xml)![1]!;
   const announcedEntries = Number(/adding \d+ entities under (\d+) entries/.exec(summary)![1]);
   const byDestination: Record<string, number> = {};
@@ -81,7 +96,14 @@ describe('parseEntityListRule on FR Doc. 2023-03929 (Additions of Entities to th
   it('reads the rule: document number, effective date, RIN, first page, and every entry added', async () => {
     const { rule, records } = await parse();
 
-    expect(rule).toMatchObject({ documentNumber: '2023-03929', subject: 'Additions of Entities to the Entity List', action: 'Final rule.', effectiveDate: '2023-02-24', rin: '0694-AJ13', startPage: 12170 });
+    expect(rule).toMatchObject({
+      documentNumber: '2023-03929',
+      subject: 'Additions of Entities to the Entity List',
+      action: 'Final rule.',
+      effectiveDate: '2023-02-24',
+      rin: '0694-AJ13',
+      startPage: 12170,
+    });
     expect(new Set(records.map((r) => r.extra.action))).toEqual(new Set(['add']));
     expect(new Set(records.map((r) => r.listedOn))).toEqual(new Set(['2023-02-24']));
   });
@@ -108,7 +130,8 @@ describe('parseEntityListRule on FR Doc. 2023-03929 (Additions of Entities to th
       extra: {
         documentNumber: '2023-03929',
         destination: 'CANADA',
-        licenseRequirement: 'For all items subject to the EAR. (See §§ 734.9(g), 744.21(b), and 746.8(a)(3) of the EAR)',
+        licenseRequirement:
+          'For all items subject to the EAR. (See §§ 734.9(g), 744.21(b), and 746.8(a)(3) of the EAR)',
         licenseReviewPolicy:
           'Policy of denial for all items subject to the EAR apart from food and medicine designated as EAR99, which will be reviewed on a case-by-case basis. See §§ 746.8(b) and 744.21(e)',
         footnotes: ['3'],
@@ -147,7 +170,10 @@ describe('parseEntityListRule on FR Doc. 2023-03929 (Additions of Entities to th
     expect(china.extra.addressNotes).toEqual(['See alternate address under France and Netherlands']);
     expect(france.addresses).toEqual(['71 Boulevard national, 92250 La Garenne-Colombes Paris, France']);
     expect(france.aliases).toEqual(china.aliases);
-    expect(netherlands).toMatchObject({ countries: ['NL'], addresses: ['Kapteynstraat 1 2201 BB Noordwijk ZH, Netherlands'] });
+    expect(netherlands).toMatchObject({
+      countries: ['NL'],
+      addresses: ['Kapteynstraat 1 2201 BB Noordwijk ZH, Netherlands'],
+    });
   });
 
   it('reads Beijing Yunze Technology Co., Ltd. with its three addresses joined by "and"', async () => {
@@ -165,20 +191,39 @@ describe('parseEntityListRule on FR Doc. 2023-03929 (Additions of Entities to th
   it('reads Spacety under Luxembourg and Promtekhkomplekt JSC under Russia, whose last name starts inside the "and"', async () => {
     expect(await entry('2023-03929:LU:spacety-co-ltd')).toMatchObject({
       name: 'Spacety Co., Ltd.',
-      aliases: ['Changsha Tianyi Space Science and Technology Research Institute', 'Spacety', 'Spacety Luxembourg S.A.'],
+      aliases: [
+        'Changsha Tianyi Space Science and Technology Research Institute',
+        'Spacety',
+        'Spacety Luxembourg S.A.',
+      ],
       addresses: ['9, Avenue des Hauts-Fourneaux, L-4362 Esch-Sur-Alzette, Luxembourg'],
     });
     expect(await entry('2023-03929:RU:promtekhkomplekt-jsc')).toMatchObject({
-      aliases: ['AO TipoMTeXKOMirneKT', 'Promtech Komplekt', 'Promtekhkomplekt', 'Promtekhkomplekt Joint Stock Company'],
-      addresses: ['MKAD Greenwood Business Park building 9 floor 3, pos. Putilko o, 69 km., Moscow region, 143441, Russia', '6/1 Griboyedov Street, OF.23, Tyumen, Tyumen Oblast, Russia'],
-      extra: { licenseRequirement: 'For all items subject to the EAR. (See §§ 734.9(g), 746.8(a)(3), and 744.21(b) of the EAR)' },
+      aliases: [
+        'AO TipoMTeXKOMirneKT',
+        'Promtech Komplekt',
+        'Promtekhkomplekt',
+        'Promtekhkomplekt Joint Stock Company',
+      ],
+      addresses: [
+        'MKAD Greenwood Business Park building 9 floor 3, pos. Putilko o, 69 km., Moscow region, 143441, Russia',
+        '6/1 Griboyedov Street, OF.23, Tyumen, Tyumen Oblast, Russia',
+      ],
+      extra: {
+        licenseRequirement:
+          'For all items subject to the EAR. (See §§ 734.9(g), 746.8(a)(3), and 744.21(b) of the EAR)',
+      },
     });
   });
 
   it('gives the same records through the source, as `tradewatch parse --source us-federal-register` does', async () => {
     const warnings: string[] = [];
 
-    const records = await collectRecords(usFederalRegister, { main: fileDocument(XML), companions: new Map() }, { sourceId: usFederalRegister.id, warn: (m) => warnings.push(m) });
+    const records = await collectRecords(
+      usFederalRegister,
+      { main: fileDocument(XML), companions: new Map() },
+      { sourceId: usFederalRegister.id, warn: (m) => warnings.push(m) },
+    );
 
     expect(records).toEqual((await parse()).records);
     expect(warnings).toEqual([]);
@@ -190,14 +235,27 @@ describe('matchEntityListRecords with FR Doc. 2023-03929', () => {
   const silent = { sourceId: usTradeCsl.id, warn: (): void => undefined };
   /** A CSL Entity List row as trade.gov writes it once the entry reaches the list. */
   const cslRow = (id: string, cells: Partial<CslRow>): RegisterRecord =>
-    cslRecordFromRow({ ...(Object.fromEntries(CSL_COLUMNS.map((c) => [c, ''])) as CslRow), _id: id, source: EL_LABEL, ...cells }, silent)!;
+    cslRecordFromRow(
+      { ...(Object.fromEntries(CSL_COLUMNS.map((c) => [c, ''])) as CslRow), _id: id, source: EL_LABEL, ...cells },
+      silent,
+    )!;
 
   it('finds the CSL records of the same entries, written with other punctuation, case or country code', async () => {
     const { records } = await parse();
     const csl = [
-      cslRow('a1', { name: 'Electronic Network, Inc.', addresses: '145 Montee De Liesse Ste 10, St. Laurent, Quebec, H4T 1T9, CA', alt_names: 'Electronic Network; Electronic Network Holdings' }),
-      cslRow('a2', { name: 'AOOK TECHNOLOGY LTD.', addresses: 'Rm 803 Chevalier Building, 45-51 Chatham Rd S, Tsim Sha Tsui, Hong Kong, HK' }),
-      cslRow('a3', { name: 'Spacety Luxembourg S.A.', addresses: '9, Avenue des Hauts-Fourneaux, Esch-Sur-Alzette, L-4362, LU' }),
+      cslRow('a1', {
+        name: 'Electronic Network, Inc.',
+        addresses: '145 Montee De Liesse Ste 10, St. Laurent, Quebec, H4T 1T9, CA',
+        alt_names: 'Electronic Network; Electronic Network Holdings',
+      }),
+      cslRow('a2', {
+        name: 'AOOK TECHNOLOGY LTD.',
+        addresses: 'Rm 803 Chevalier Building, 45-51 Chatham Rd S, Tsim Sha Tsui, Hong Kong, HK',
+      }),
+      cslRow('a3', {
+        name: 'Spacety Luxembourg S.A.',
+        addresses: '9, Avenue des Hauts-Fourneaux, Esch-Sur-Alzette, L-4362, LU',
+      }),
       cslRow('a4', { name: 'CPUNTO Inc.', addresses: '1 Main Street, Buffalo, NY, 14201, US' }),
     ];
 
@@ -213,7 +271,11 @@ describe('matchEntityListRecords with FR Doc. 2023-03929', () => {
 
   it('finds none of these 2023 additions on the Entity List of the May 2022 CSL', async () => {
     const { records } = await parse();
-    const csl = await collectRecords(usTradeCsl, { main: fileDocument(realFixture('csl/consolidated.2022-05-16.csv')), companions: new Map() }, silent);
+    const csl = await collectRecords(
+      usTradeCsl,
+      { main: fileDocument(realFixture('csl/consolidated.2022-05-16.csv')), companions: new Map() },
+      silent,
+    );
 
     const index = indexEntityListRecords(csl);
 
@@ -227,7 +289,12 @@ describe('the public-inspection raw text of FR Doc. 2023-03929 against its publi
   const RAW_TEXT = join(PROJECT_ROOT, 'tests/fixtures/federal-register/2023-03929.public-inspection.2023-02-27.txt');
   const fromRawText = async (): Promise<RegisterRecord[]> => {
     const warnings: string[] = [];
-    const records = entityListRecords(parseEntityListRawText(await readFile(RAW_TEXT, 'utf8'), { fileName: '2023-03929.public-inspection.2023-02-27.txt', warn: (m) => warnings.push(m) }));
+    const records = entityListRecords(
+      parseEntityListRawText(await readFile(RAW_TEXT, 'utf8'), {
+        fileName: '2023-03929.public-inspection.2023-02-27.txt',
+        warn: (m) => warnings.push(m),
+      }),
+    );
     expect(warnings).toEqual([]);
     return records;
   };
@@ -238,7 +305,8 @@ describe('the public-inspection raw text of FR Doc. 2023-03929 against its publi
 
     expect(filed.map((r) => r.id).sort()).toEqual(printed.map((r) => r.id).sort());
     expect(filed).toHaveLength(13);
-    const countries = (records: RegisterRecord[]): Record<string, string[]> => Object.fromEntries(records.map((r) => [r.id, r.countries]));
+    const countries = (records: RegisterRecord[]): Record<string, string[]> =>
+      Object.fromEntries(records.map((r) => [r.id, r.countries]));
     expect(countries(filed)).toEqual(countries(printed));
     const byDestination: Record<string, number> = {};
     for (const record of filed) byDestination[record.countries[0]!] = (byDestination[record.countries[0]!] ?? 0) + 1;

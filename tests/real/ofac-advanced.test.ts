@@ -23,7 +23,8 @@ async function load(relativePath: string): Promise<{ records: RegisterRecord[]; 
   return { records, warnings };
 }
 
-const sorted = (values: readonly string[] | string | undefined) => [...(Array.isArray(values) ? values : values ? [values] : [])].sort();
+const sorted = (values: readonly string[] | string | undefined) =>
+  [...(Array.isArray(values) ? values : values ? [values] : [])].sort();
 
 /** A record without what only ADVANCED (like ENHANCED) carries: listing dates and list memberships. */
 function withoutListData(record: RegisterRecord): RegisterRecord {
@@ -32,7 +33,14 @@ function withoutListData(record: RegisterRecord): RegisterRecord {
   return { ...rest, extra };
 }
 
-const core = (r: RegisterRecord) => ({ list: r.list, kind: r.kind, name: r.name, aliases: sorted(r.aliases), countries: sorted(r.countries), programs: sorted(r.programs) });
+const core = (r: RegisterRecord) => ({
+  list: r.list,
+  kind: r.kind,
+  name: r.name,
+  aliases: sorted(r.aliases),
+  countries: sorted(r.countries),
+  programs: sorted(r.programs),
+});
 
 describe('usOfacConsolidated on cons_advanced.xml 2020-03-17 (ADVANCED XML)', () => {
   it('reads one record per DistinctParty (375), with the programs and lists of its 759 SanctionsEntry', async () => {
@@ -68,11 +76,15 @@ describe('usOfacConsolidated on cons_advanced.xml 2020-03-17 (ADVANCED XML)', ()
     // last and entity names; a location with a region and no country is written "Region: Gaza" as
     // the country; citizenship locations name their country in an untyped part; dates are periods
     // written back as "1962", "05 Jun 1950", "circa 1960".
-    const sameCore = advanced.records.filter((r) => JSON.stringify(core(r)) === JSON.stringify(core(sdnList.get(r.id)!)));
+    const sameCore = advanced.records.filter(
+      (r) => JSON.stringify(core(r)) === JSON.stringify(core(sdnList.get(r.id)!)),
+    );
     expect(sameCore).toHaveLength(375);
     // Identical as the change detection sees records (contentHash: lists compared as sets). In
     // document order too for 253 of them; the others list aliases, ids or countries in another order.
-    const identical = advanced.records.filter((r) => contentHash(withoutListData(r)) === contentHash(sdnList.get(r.id)!));
+    const identical = advanced.records.filter(
+      (r) => contentHash(withoutListData(r)) === contentHash(sdnList.get(r.id)!),
+    );
     expect(identical).toHaveLength(375);
   });
 
@@ -81,8 +93,14 @@ describe('usOfacConsolidated on cons_advanced.xml 2020-03-17 (ADVANCED XML)', ()
     const haniya = records.find((r) => r.id === '9639')!;
 
     // On NS-PLC since 2006-04-12; the umbrella "Consolidated List" entry (2014-10-10) is not a list of its own.
-    expect(haniya).toMatchObject({ list: 'NS-PLC', name: 'HANIYA, Ismail Abdul Salah', listedOn: '2006-04-12', extra: { lists: ['NS-PLC'], datesOfBirth: ['1962'], placesOfBirth: ['Shati'] } });
-    expect(records.find((r) => r.id === '18267')!.remarks).toMatch(/; \(Linked To: OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY\)$/);
+    expect(haniya).toMatchObject({
+      list: 'NS-PLC',
+      name: 'HANIYA, Ismail Abdul Salah',
+      listedOn: '2006-04-12',
+      extra: { lists: ['NS-PLC'], datesOfBirth: ['1962'], placesOfBirth: ['Shati'] },
+    });
+    expect(records.find((r) => r.id === '18267')!.remarks).toMatch(
+      /; \(Linked To: OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY\)$/,
+    );
   });
 });
-

@@ -19,8 +19,18 @@ describe('renderings of real SDN changes', () => {
   let removed: ChangeEvent;
   let modified: ChangeEvent;
   beforeAll(async () => {
-    const february = await diffFiles(sdn, realFixture('ofac-sdn/sdn.2022-02-24.csv'), realFixture('ofac-sdn/sdn.2022-02-25.csv'), false);
-    const december = await diffFiles(sdn, realFixture('ofac-sdn/sdn.2021-12-22.csv'), realFixture('ofac-sdn/sdn.2021-12-30.csv'), false);
+    const february = await diffFiles(
+      sdn,
+      realFixture('ofac-sdn/sdn.2022-02-24.csv'),
+      realFixture('ofac-sdn/sdn.2022-02-25.csv'),
+      false,
+    );
+    const december = await diffFiles(
+      sdn,
+      realFixture('ofac-sdn/sdn.2021-12-22.csv'),
+      realFixture('ofac-sdn/sdn.2021-12-30.csv'),
+      false,
+    );
     added = event(february.changes.find((c) => c.type === 'added')!);
     modified = event(february.changes.find((c) => c.type === 'modified')!);
     removed = event(december.changes.find((c) => c.type === 'removed')!);

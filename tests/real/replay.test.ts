@@ -20,7 +20,12 @@ describe('replaying real OFAC SDN versions', () => {
   });
 
   it('alerts the 8 delistings of 2024-05-03, then holds the empty 2024-05-04 download as a source-health error', async () => {
-    const reports = await replayPaths(sdn, ['2024-05-02', '2024-05-03', '2024-05-04'].map((d) => realFixture(`ofac-sdn/sdn.${d}.csv`)), stack.deps, { enforceBounds: true });
+    const reports = await replayPaths(
+      sdn,
+      ['2024-05-02', '2024-05-03', '2024-05-04'].map((d) => realFixture(`ofac-sdn/sdn.${d}.csv`)),
+      stack.deps,
+      { enforceBounds: true },
+    );
     expect(reports.map((r) => r.status)).toEqual(['baseline', 'changed', 'failed']);
     expect(reports[1]).toMatchObject({ added: 0, removed: 8, modified: 0, published: 8 });
     expect(reports[2]!.error!.message).toBe('us-ofac-sdn: parse: sdn.2024-05-04.csv is empty (0 bytes of content)');

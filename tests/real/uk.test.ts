@@ -51,9 +51,14 @@ function changedGroups(a: RawGroups, b: RawGroups, form: (rows: string[][]) => s
 }
 
 /** The rows as published: a multiset of exact rows. */
-const exactRows = (rows: string[][]): string => rows.map((r) => JSON.stringify(r)).sort().join('\n');
+const exactRows = (rows: string[][]): string =>
+  rows
+    .map((r) => JSON.stringify(r))
+    .sort()
+    .join('\n');
 /** The rows with every cell trimmed and spaces collapsed, as a set (the same row twice is one). */
-const cleanRows = (rows: string[][]): string => [...new Set(rows.map((r) => JSON.stringify(r.map((c) => cleanText(c)))))].sort().join('\n');
+const cleanRows = (rows: string[][]): string =>
+  [...new Set(rows.map((r) => JSON.stringify(r.map((c) => cleanText(c)))))].sort().join('\n');
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -62,7 +67,8 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
 }
 
 let diff2018To2020: ReturnType<typeof diffFiles> | undefined;
-const diffOfCsvs = (): ReturnType<typeof diffFiles> => (diff2018To2020 ??= diffFiles(ukSanctionsList, path(CSV_2018), path(CSV_2020), false));
+const diffOfCsvs = (): ReturnType<typeof diffFiles> =>
+  (diff2018To2020 ??= diffFiles(ukSanctionsList, path(CSV_2018), path(CSV_2020), false));
 
 describe('ukSanctionsList on the published files', () => {
   it.each([
@@ -120,7 +126,9 @@ describe('ukSanctionsList on the published files', () => {
         listedOn: '2016-04-01',
         extra: { datesOfBirth: ['00/00/1980', '00/00/1981'], nationalities: ['1) Saudi Arabia 2) Qatar'] },
       });
-      expect(r.aliases).toEqual(expect.arrayContaining(['Sheikh Farooq AL-QAHTANI', 'Imran Farouk SHAYKH', 'Faruq AL-QATARI']));
+      expect(r.aliases).toEqual(
+        expect.arrayContaining(['Sheikh Farooq AL-QAHTANI', 'Imran Farouk SHAYKH', 'Faruq AL-QATARI']),
+      );
       expect(r.remarks).toMatch(/^UN Ref QDe\.004\. Emir for the eastern zone of Afghanistan\./);
     });
 
@@ -128,7 +136,12 @@ describe('ukSanctionsList on the published files', () => {
       const prizrak = await record(CSV_2020, '13222');
       const qahtani = await record(CSV_2018, '13349');
 
-      expect(prizrak).toMatchObject({ kind: 'organization', name: 'PRIZRAK BRIGADE', aliases: ['14TH MOTORIZED RIFLE BATTALION'], programs: ['Ukraine (Sovereignty)'] });
+      expect(prizrak).toMatchObject({
+        kind: 'organization',
+        name: 'PRIZRAK BRIGADE',
+        aliases: ['14TH MOTORIZED RIFLE BATTALION'],
+        programs: ['Ukraine (Sovereignty)'],
+      });
       expect(prizrak.remarks).toContain('the so-called ’2nd Army Corps’ of the ‘Lugansk People´s Republic’');
       // 2018 writes " AL-QAHTANI" (leading space) in Name 6.
       expect(qahtani.aliases).toContain('Sheikh Farooq AL-QAHTANI');
@@ -176,9 +189,19 @@ describe('ukSanctionsList on the published files', () => {
         aliases: ['BNK UK Limited', 'BNK'],
         countries: ['GB'],
         addresses: ['Salatin House, 19 Cedar Road, Sutton, Surrey, SM2 5DA, United Kingdom'],
-        extra: { lowQualityAliases: ['BNK'], parentCompanies: ['CJSC Belarusian Oil Company', 'Belneftekhim'], sanctionsImposed: ['Asset freeze', 'Director Disqualification Sanction'] },
+        extra: {
+          lowQualityAliases: ['BNK'],
+          parentCompanies: ['CJSC Belarusian Oil Company', 'Belneftekhim'],
+          sanctionsImposed: ['Asset freeze', 'Director Disqualification Sanction'],
+        },
       });
-      expect(await record(XML_2026, 'DPR0075')).toMatchObject({ kind: 'vessel', name: 'Petrel 8', aliases: ['Tian Tai 36'], countries: ['KM'], extra: { imoNumbers: ['IMO9562233'], flags: ['Comoros'] } });
+      expect(await record(XML_2026, 'DPR0075')).toMatchObject({
+        kind: 'vessel',
+        name: 'Petrel 8',
+        aliases: ['Tian Tai 36'],
+        countries: ['KM'],
+        extra: { imoNumbers: ['IMO9562233'], flags: ['Comoros'] },
+      });
     });
 
     it('links FCDO designations to OFSI groups only through OFSIGroupID, which is not a shared id', async () => {
@@ -207,14 +230,23 @@ describe('ukSanctionsList on the published files', () => {
 
       expect([added, removed, changedGroups(a, b, exactRows)]).toEqual([165, 157, 741]);
       expect(changedGroups(a, b, cleanRows)).toBe(491);
-      expect(countBy(diff.changes, (c) => c.type)).toEqual({ added, removed, modified: changedGroups(a, b, cleanRows) });
+      expect(countBy(diff.changes, (c) => c.type)).toEqual({
+        added,
+        removed,
+        modified: changedGroups(a, b, cleanRows),
+      });
       expect(diff.duplicates).toEqual([]);
     });
 
     it('never reports a group as modified when only the spacing of its cells changed', async () => {
       const [a, b, diff] = await Promise.all([rawGroups(CSV_2018), rawGroups(CSV_2020), diffOfCsvs()]);
       const modified = new Set(diff.changes.filter((c) => c.type === 'modified').map((c) => c.id));
-      const spacingOnly = [...b.groups.keys()].filter((id) => a.groups.has(id) && exactRows(a.groups.get(id)!) !== exactRows(b.groups.get(id)!) && cleanRows(a.groups.get(id)!) === cleanRows(b.groups.get(id)!));
+      const spacingOnly = [...b.groups.keys()].filter(
+        (id) =>
+          a.groups.has(id) &&
+          exactRows(a.groups.get(id)!) !== exactRows(b.groups.get(id)!) &&
+          cleanRows(a.groups.get(id)!) === cleanRows(b.groups.get(id)!),
+      );
 
       expect(spacingOnly).toHaveLength(250);
       expect(spacingOnly.filter((id) => modified.has(id))).toEqual([]);
@@ -226,9 +258,13 @@ describe('ukSanctionsList on the published files', () => {
       const whole = await readFile(path(CSV_2020));
       const cut = bufferDocument('ConList.csv', whole.subarray(0, Math.floor(whole.length / 2)));
 
-      await expect(collectRecords(ukSanctionsList, { main: cut, companions: new Map() }, { sourceId: ukSanctionsList.id, warn: () => undefined })).rejects.toThrow(
-        /^uk-sanctions-list: parse: ConList\.csv: truncated/,
-      );
+      await expect(
+        collectRecords(
+          ukSanctionsList,
+          { main: cut, companions: new Map() },
+          { sourceId: ukSanctionsList.id, warn: () => undefined },
+        ),
+      ).rejects.toThrow(/^uk-sanctions-list: parse: ConList\.csv: truncated/);
     });
   });
 });

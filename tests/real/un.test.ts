@@ -44,7 +44,10 @@ async function record(name: string, id: string): Promise<RegisterRecord> {
 const CONSTANT = new Set(['SORT_KEY', 'SORT_KEY_LAST_MOD', 'VERSIONNUM', 'LIST_TYPE']);
 function rawContent(element: XmlElement): string {
   if (CONSTANT.has(element.name)) return '';
-  const children = element.children.map(rawContent).filter((c) => c.length > 0).sort();
+  const children = element.children
+    .map(rawContent)
+    .filter((c) => c.length > 0)
+    .sort();
   const text = cleanText(element.text);
   if (!text && children.length === 0) return '';
   return `${element.name}(${text}|${children.join(',')})`;
@@ -81,7 +84,15 @@ async function compare(before: string, after: string): Promise<Comparison> {
   const [rawA, rawB, a, b] = await Promise.all([rawEntries(before), rawEntries(after), parse(before), parse(after)]);
   const hashA = new Map(a.records.map((r) => [r.id, contentHash(r)]));
   const hashB = new Map(b.records.map((r) => [r.id, contentHash(r)]));
-  const result: Comparison = { common: 0, added: 0, removed: 0, rawEqual: 0, hashEqual: 0, unchangedButHashDiffers: [], changedButHashEqual: [] };
+  const result: Comparison = {
+    common: 0,
+    added: 0,
+    removed: 0,
+    rawEqual: 0,
+    hashEqual: 0,
+    unchangedButHashDiffers: [],
+    changedButHashEqual: [],
+  };
   for (const [id, content] of rawA) {
     if (!rawB.has(id)) {
       result.removed++;
@@ -109,14 +120,17 @@ const FILES: [string, number, number][] = [
 ];
 
 describe('unScConsolidated on the published files', () => {
-  it.each(FILES)('reads every INDIVIDUAL and ENTITY of %s (%i + %i) without a warning', async (name, individuals, entities) => {
-    const { records, warnings } = await parse(name);
+  it.each(FILES)(
+    'reads every INDIVIDUAL and ENTITY of %s (%i + %i) without a warning',
+    async (name, individuals, entities) => {
+      const { records, warnings } = await parse(name);
 
-    expect(records.filter((r) => r.kind === 'person')).toHaveLength(individuals);
-    expect(records.filter((r) => r.kind === 'organization')).toHaveLength(entities);
-    expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
-    expect(warnings).toEqual([]);
-  });
+      expect(records.filter((r) => r.kind === 'person')).toHaveLength(individuals);
+      expect(records.filter((r) => r.kind === 'organization')).toHaveLength(entities);
+      expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
+      expect(warnings).toEqual([]);
+    },
+  );
 
   it.each(FILES)('keeps every record of %s inside the declared bounds and with ISO country codes', async (name) => {
     const { records } = await parse(name);
@@ -157,7 +171,13 @@ describe('unScConsolidated on the published files', () => {
     it('reads an Al-Qaida individual of 2018 with four name parts, low-quality aliases and the Arabic name', async () => {
       const r = await record('consolidated.2018-06-07.xml', '6908576');
 
-      expect(r).toMatchObject({ name: 'IYAD NAZMI SALIH KHALIL', list: 'UN Al-Qaida', programs: ['Al-Qaida'], countries: ['JO', 'SY'], listedOn: '2017-02-22' });
+      expect(r).toMatchObject({
+        name: 'IYAD NAZMI SALIH KHALIL',
+        list: 'UN Al-Qaida',
+        programs: ['Al-Qaida'],
+        countries: ['JO', 'SY'],
+        listedOn: '2017-02-22',
+      });
       expect(r.aliases).toContain('Abu-Julaybib al-Urduni');
       expect(r.aliases).toContain('إياد نظمي صالح خليل');
       expect(r.extra.lowQualityAliases).toContain('Iyad al-Tubasi');
@@ -169,8 +189,12 @@ describe('unScConsolidated on the published files', () => {
 
       expect(r.countries).toEqual(['TT', 'US']);
       expect(r.addresses).toHaveLength(4);
-      expect(r.addresses[1]).toBe('#12 Rio Claro Mayaro Road, Rio Claro, Trinidad and Tobago (previous location 2008-March 2015)');
-      expect(r.extra.documents).toContain('Passport: TB162181; issuing country Trinidad and Tobago; issued on 27 January 2015, expired 26 January 2020');
+      expect(r.addresses[1]).toBe(
+        '#12 Rio Claro Mayaro Road, Rio Claro, Trinidad and Tobago (previous location 2008-March 2015)',
+      );
+      expect(r.extra.documents).toContain(
+        'Passport: TB162181; issuing country Trinidad and Tobago; issued on 27 January 2015, expired 26 January 2020',
+      );
     });
 
     it('reads a DRC individual of 2026 (one element per line) with its aliases and address note', async () => {
@@ -182,17 +206,38 @@ describe('unScConsolidated on the published files', () => {
         aliases: ['FRANK KAKORERE', 'FRANK KAKORERE BWAMBALE', 'AIGLE BLANC'],
         countries: ['CD'],
         addresses: ['Kinshasa, Democratic Republic of the Congo (as of June 2016)'],
-        extra: { referenceNumber: 'CDi.002', designations: ['FARDC General'], gender: 'Male', lastUpdated: ['2016-10-13'] },
+        extra: {
+          referenceNumber: 'CDi.002',
+          designations: ['FARDC General'],
+          gender: 'Male',
+          lastUpdated: ['2016-10-13'],
+        },
       });
-      expect(r.remarks).toMatch(/^Left the CNDP in January 2008\. As of June 2011, resides in Kinshasa\. Since 2010, Kakolele/);
+      expect(r.remarks).toMatch(
+        /^Left the CNDP in January 2008\. As of June 2011, resides in Kinshasa\. Since 2010, Kakolele/,
+      );
     });
 
     it('reads an entity with a.k.a. and f.k.a. names', async () => {
       const r = await record('UN_consolidated.2026-02-27.xml', '6908402');
 
-      expect(r).toMatchObject({ kind: 'organization', name: 'ADF', countries: ['CD'], addresses: ['North Kivu, Democratic Republic of the Congo'] });
-      expect(r.aliases).toEqual(['Allied Democratic Forces', 'Forces Démocratiques Alliées-Armée Nationale de Libération de l’Ouganda', 'ADF/NALU', 'NALU']);
-      expect(r.extra.formerNames).toEqual(['Forces Démocratiques Alliées-Armée Nationale de Libération de l’Ouganda', 'ADF/NALU', 'NALU']);
+      expect(r).toMatchObject({
+        kind: 'organization',
+        name: 'ADF',
+        countries: ['CD'],
+        addresses: ['North Kivu, Democratic Republic of the Congo'],
+      });
+      expect(r.aliases).toEqual([
+        'Allied Democratic Forces',
+        'Forces Démocratiques Alliées-Armée Nationale de Libération de l’Ouganda',
+        'ADF/NALU',
+        'NALU',
+      ]);
+      expect(r.extra.formerNames).toEqual([
+        'Forces Démocratiques Alliées-Armée Nationale de Libération de l’Ouganda',
+        'ADF/NALU',
+        'NALU',
+      ]);
       expect(r.extra.lastUpdated).toEqual(['2016-10-19', '2020-08-19']);
     });
 
@@ -213,13 +258,16 @@ describe('unScConsolidated on the published files', () => {
       ['consolidated.2018-06-21.xml', 'consolidated.2018-08-24.xml', 6, 8, 14],
       ['consolidated.2018-08-24.xml', 'consolidated.2018-10-29.xml', 3, 8, 9],
       ['consolidated.2018-10-29.xml', 'consolidated.2022-09-15.xml', 45, 186, 626],
-    ])('finds exactly the entries amended in the XML between %s and %s', async (before, after, added, removed, amended) => {
-      const c = await compare(before, after);
+    ])(
+      'finds exactly the entries amended in the XML between %s and %s',
+      async (before, after, added, removed, amended) => {
+        const c = await compare(before, after);
 
-      expect([c.added, c.removed, c.common - c.hashEqual]).toEqual([added, removed, amended]);
-      expect(c.unchangedButHashDiffers).toEqual([]);
-      expect(c.changedButHashEqual).toEqual([]);
-    });
+        expect([c.added, c.removed, c.common - c.hashEqual]).toEqual([added, removed, amended]);
+        expect(c.unchangedButHashDiffers).toEqual([]);
+        expect(c.changedButHashEqual).toEqual([]);
+      },
+    );
 
     // SOURCES.md counts ~852 changed entries from 2022-09-15 to 2026-02-27 comparing the raw XML,
     // which sees the layout change (empty elements left out, one element per line). Compared as
@@ -249,7 +297,11 @@ describe('unScConsolidated on the published files', () => {
       const cut = bufferDocument('consolidated.xml', whole.subarray(0, Math.floor(whole.length / 2)));
 
       await expect(
-        collectRecords(unScConsolidated, { main: cut, companions: new Map() }, { sourceId: unScConsolidated.id, warn: () => undefined }),
+        collectRecords(
+          unScConsolidated,
+          { main: cut, companions: new Map() },
+          { sourceId: unScConsolidated.id, warn: () => undefined },
+        ),
       ).rejects.toThrow(/^un-sc-consolidated: parse: consolidated\.xml: malformed XML/);
     });
   });

@@ -24,7 +24,8 @@ import { realFixture } from '../real-fixtures.ts';
 const fr = findSource('us-federal-register')!;
 const sdn = findSource('us-ofac-sdn')!;
 
-const hitsOf = (events: TradewatchEvent[]): WatchlistHitEvent[] => events.filter((e): e is WatchlistHitEvent => e.type === 'tradewatch.watchlist.hit');
+const hitsOf = (events: TradewatchEvent[]): WatchlistHitEvent[] =>
+  events.filter((e): e is WatchlistHitEvent => e.type === 'tradewatch.watchlist.hit');
 
 describe('watchlists on real publications', () => {
   let stack: TestStack;
@@ -55,7 +56,11 @@ describe('watchlists on real publications', () => {
     // The rule lists Spacety under China and under Luxembourg: the subscriber's CN entry matches both
     // (same name), the Luxembourg one with a lower score (countries disagree).
     const found = hits.map((h) => `${h.data.recordId} ← ${h.data.hits.map((x) => x.reference).join(',')}`).sort();
-    expect(found).toEqual(['2023-03929:CN:spacety-co-ltd ← SUP-7', '2023-03929:LU:spacety-co-ltd ← SUP-7', '2023-03929:RU:promtekhkomplekt-jsc ← SUP-9']);
+    expect(found).toEqual([
+      '2023-03929:CN:spacety-co-ltd ← SUP-7',
+      '2023-03929:LU:spacety-co-ltd ← SUP-7',
+      '2023-03929:RU:promtekhkomplekt-jsc ← SUP-9',
+    ]);
     const cn = hits.find((h) => h.data.recordId === '2023-03929:CN:spacety-co-ltd')!;
     expect(cn.data.hitType).toBe('added');
     expect(renderText(cn)).toMatch(/ANNOUNCED for the Entity List by Federal Register 2023-03929/);
@@ -66,10 +71,27 @@ describe('watchlists on real publications', () => {
   it('finds re-spelled SDN additions as hits, and nothing for invented names', async () => {
     const before = realFixture('ofac-sdn/sdn.2022-02-24.csv');
     const after = realFixture('ofac-sdn/sdn.2022-02-25.csv');
-    const previous = new Set((await collectRecords(sdn, { main: fileDocument(before), companions: new Map() }, { sourceId: sdn.id, warn: () => undefined })).map((r) => r.id));
-    const added = (await collectRecords(sdn, { main: fileDocument(after), companions: new Map() }, { sourceId: sdn.id, warn: () => undefined })).filter((r) => !previous.has(r.id));
+    const previous = new Set(
+      (
+        await collectRecords(
+          sdn,
+          { main: fileDocument(before), companions: new Map() },
+          { sourceId: sdn.id, warn: () => undefined },
+        )
+      ).map((r) => r.id),
+    );
+    const added = (
+      await collectRecords(
+        sdn,
+        { main: fileDocument(after), companions: new Map() },
+        { sourceId: sdn.id, warn: () => undefined },
+      )
+    ).filter((r) => !previous.has(r.id));
     expect(added).toHaveLength(91);
-    const organizations = added.filter((r) => r.kind === 'organization' && r.name.split(' ').length >= 3).filter((_, i) => i % 7 === 0).slice(0, 3);
+    const organizations = added
+      .filter((r) => r.kind === 'organization' && r.name.split(' ').length >= 3)
+      .filter((_, i) => i % 7 === 0)
+      .slice(0, 3);
     const persons = added.filter((r) => r.kind === 'person' && r.name.includes(',')).slice(0, 2);
     expect(organizations).toHaveLength(3);
     expect(persons).toHaveLength(2);
@@ -78,10 +100,14 @@ describe('watchlists on real publications', () => {
     const titleCase = (s: string) => s.toLowerCase().replace(/\b\p{L}/gu, (c) => c.toUpperCase());
     const respelled = [
       ...organizations.map((r, i) => {
-        const words = titleCase(r.name).replace(/\b((Public|Closed|Open) )?(Joint Stock Company|Pjsc|Jsc|Ao|Llc|Ooo)\b/giu, '').trim().split(/\s+/);
+        const words = titleCase(r.name)
+          .replace(/\b((Public|Closed|Open) )?(Joint Stock Company|Pjsc|Jsc|Ao|Llc|Ooo)\b/giu, '')
+          .trim()
+          .split(/\s+/);
         // A typo (one letter dropped) in the longest word of the first name.
         const longest = words.reduce((best, word, at) => (word.length > words[best]!.length ? at : best), 0);
-        if (i === 0 && words[longest]!.length > 5) words[longest] = words[longest]!.slice(0, 2) + words[longest]!.slice(3);
+        if (i === 0 && words[longest]!.length > 5)
+          words[longest] = words[longest]!.slice(0, 2) + words[longest]!.slice(3);
         return { name: words.join(' '), reference: `ORG-${i}`, kind: 'organization' };
       }),
       ...persons.map((r, i) => {
@@ -92,14 +118,25 @@ describe('watchlists on real publications', () => {
       { name: 'Harbourline Widget Traders', reference: 'INV-2' },
     ];
     const watchlists = new WatchlistStore(stack.store);
-    await watchlists.importWatchlist('sdn-desk', watchlistEntries(respelled, 'customers.csv'), 'customers.csv', 'test', '2026-01-01T00:00:00.000Z');
+    await watchlists.importWatchlist(
+      'sdn-desk',
+      watchlistEntries(respelled, 'customers.csv'),
+      'customers.csv',
+      'test',
+      '2026-01-01T00:00:00.000Z',
+    );
     const deps = { ...stack.deps, watchlistSubscribers: [{ id: 'sdn-desk', threshold: 0.8 }] };
     await replayPaths(sdn, [before], deps);
     const baseline = hitsOf((await stack.drainQueue()).map((m) => decodeDelivered(m.Body!)));
     const [report] = await replayPaths(sdn, [after], deps);
     expect(report).toMatchObject({ status: 'changed', added: 91 });
-    const hits = hitsOf((await stack.drainQueue()).map((m) => decodeDelivered(m.Body!))).filter((h) => h.data.hitType === 'added');
-    const expected = [...organizations.map((r, i) => `${r.id} ← ORG-${i}`), ...persons.map((r, i) => `${r.id} ← PER-${i}`)];
+    const hits = hitsOf((await stack.drainQueue()).map((m) => decodeDelivered(m.Body!))).filter(
+      (h) => h.data.hitType === 'added',
+    );
+    const expected = [
+      ...organizations.map((r, i) => `${r.id} ← ORG-${i}`),
+      ...persons.map((r, i) => `${r.id} ← PER-${i}`),
+    ];
     const found = hits.flatMap((h) => h.data.hits.map((x) => `${h.data.recordId} ← ${x.reference}`));
     expect(found).toEqual(expect.arrayContaining(expected));
     expect(found.some((f) => f.includes('INV-'))).toBe(false);

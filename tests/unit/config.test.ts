@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_FILE, filterPolicyFor, loadConfig, parseConfig, scheduledSources } from '../../functions/config/config.ts';
+import {
+  CONFIG_FILE,
+  filterPolicyFor,
+  loadConfig,
+  parseConfig,
+  scheduledSources,
+} from '../../functions/config/config.ts';
 import { CONFIG_SCHEMA_PATH, configJsonSchemaText } from '../../functions/config/write-json-schema.ts';
 import { ConfigError } from '../../functions/core/errors.ts';
 import { SOURCES } from '../../functions/sources/registry.ts';
@@ -23,7 +29,11 @@ function failure(input: unknown): string {
   throw new Error('the config was accepted');
 }
 
-const email = (id: string, filters?: Record<string, unknown>) => ({ id, channel: { type: 'email', address: `${id}@example.com` }, ...(filters ? { filters } : {}) });
+const email = (id: string, filters?: Record<string, unknown>) => ({
+  id,
+  channel: { type: 'email', address: `${id}@example.com` },
+  ...(filters ? { filters } : {}),
+});
 
 describe('loadConfig', () => {
   let dir: string;
@@ -43,11 +53,28 @@ describe('loadConfig', () => {
       ['counterparties', 'email'],
       ['semiconductor-watch', 'email'],
     ]);
-    expect(config.subscribers[3]!.watchlist).toEqual({ file: join(PROJECT_ROOT, 'demo', 'watchlist.csv'), threshold: 0.85 });
+    expect(config.subscribers[3]!.watchlist).toEqual({
+      file: join(PROJECT_ROOT, 'demo', 'watchlist.csv'),
+      threshold: 0.85,
+    });
     expect(config.sources['us-trade-csl']).toEqual({ enabled: true, schedule: 'rate(1 hour)' });
-    expect(config.sources['us-ofac-sdn']).toEqual({ enabled: true, schedule: SOURCES.find((s) => s.id === 'us-ofac-sdn')!.schedule });
-    expect(config.subscribers[0]!.filters).toEqual({ sources: ['us-trade-csl'], lists: ['Entity List'], changeTypes: ['added'], countries: ['CN', 'HK'], includeHealth: false });
-    expect(config.subscribers[2]!.channel).toEqual({ type: 'webhook', url: 'https://screening.example.com/hooks/tradewatch', secret: { secretsManagerSecret: 'tradewatch/webhooks/screening-system' }, allowPrivateHosts: false });
+    expect(config.sources['us-ofac-sdn']).toEqual({
+      enabled: true,
+      schedule: SOURCES.find((s) => s.id === 'us-ofac-sdn')!.schedule,
+    });
+    expect(config.subscribers[0]!.filters).toEqual({
+      sources: ['us-trade-csl'],
+      lists: ['Entity List'],
+      changeTypes: ['added'],
+      countries: ['CN', 'HK'],
+      includeHealth: false,
+    });
+    expect(config.subscribers[2]!.channel).toEqual({
+      type: 'webhook',
+      url: 'https://screening.example.com/hooks/tradewatch',
+      secret: { secretsManagerSecret: 'tradewatch/webhooks/screening-system' },
+      allowPrivateHosts: false,
+    });
     expect(config.operations).toEqual({ email: 'tradewatch-ops@example.com' });
   });
 
@@ -60,9 +87,14 @@ describe('loadConfig', () => {
   it('reads tradewatch.config.json from the working directory when no path is given', async () => {
     const sub = join(dir, 'with-file');
     await mkdir(sub);
-    await writeFile(join(sub, CONFIG_FILE), JSON.stringify({ sources: { 'us-ofac-consolidated': { enabled: false } } }));
+    await writeFile(
+      join(sub, CONFIG_FILE),
+      JSON.stringify({ sources: { 'us-ofac-consolidated': { enabled: false } } }),
+    );
     const config = loadConfig(undefined, { cwd: sub });
-    expect(scheduledSources(config).map((s) => s.id)).toEqual(SOURCES.map((s) => s.id).filter((id) => id !== 'us-ofac-consolidated'));
+    expect(scheduledSources(config).map((s) => s.id)).toEqual(
+      SOURCES.map((s) => s.id).filter((id) => id !== 'us-ofac-consolidated'),
+    );
   });
 
   it('refuses a named file that does not exist, and one that is not JSON, naming the file', async () => {
@@ -76,87 +108,184 @@ describe('the config schema', () => {
   it('names an unknown source id and lists the known ones', () => {
     const known = SOURCES.map((s) => s.id).join(', ');
     expect(failure({ sources: { 'eu-nope': {} } })).toBe(`config: sources.eu-nope: unknown source (known: ${known})`);
-    expect(failure({ subscribers: [email('a', { sources: ['us-ofac-sdn', 'uk-ofsi'] })] })).toBe(`config: subscribers[0].filters.sources[1]: unknown source "uk-ofsi" (known: ${known})`);
+    expect(failure({ subscribers: [email('a', { sources: ['us-ofac-sdn', 'uk-ofsi'] })] })).toBe(
+      `config: subscribers[0].filters.sources[1]: unknown source "uk-ofsi" (known: ${known})`,
+    );
   });
 
   it('refuses a schedule that is not an EventBridge expression', () => {
-    expect(failure({ sources: { 'us-ofac-sdn': { schedule: 'every 5 minutes' } } })).toMatch(/^config: sources\.us-ofac-sdn\.schedule: must be an EventBridge schedule expression/);
-    expect(failure({ sources: { 'us-ofac-sdn': { schedule: 'rate(1 minutes)' } } })).toMatch(/^config: sources\.us-ofac-sdn\.schedule: /);
-    expect(parseConfig({ sources: { 'us-ofac-sdn': { schedule: 'cron(0 6 * * ? *)' }, 'un-sc-consolidated': { schedule: 'rate(1 day)' } } }).sources['us-ofac-sdn']!.schedule).toBe('cron(0 6 * * ? *)');
+    expect(failure({ sources: { 'us-ofac-sdn': { schedule: 'every 5 minutes' } } })).toMatch(
+      /^config: sources\.us-ofac-sdn\.schedule: must be an EventBridge schedule expression/,
+    );
+    expect(failure({ sources: { 'us-ofac-sdn': { schedule: 'rate(1 minutes)' } } })).toMatch(
+      /^config: sources\.us-ofac-sdn\.schedule: /,
+    );
+    expect(
+      parseConfig({
+        sources: {
+          'us-ofac-sdn': { schedule: 'cron(0 6 * * ? *)' },
+          'un-sc-consolidated': { schedule: 'rate(1 day)' },
+        },
+      }).sources['us-ofac-sdn']!.schedule,
+    ).toBe('cron(0 6 * * ? *)');
   });
 
   it('refuses a webhook on http', () => {
-    const input = { subscribers: [email('a'), email('b'), { id: 'hook', channel: { type: 'webhook', url: 'http://hooks.example.com/in', secret: SECRET } }] };
+    const input = {
+      subscribers: [
+        email('a'),
+        email('b'),
+        { id: 'hook', channel: { type: 'webhook', url: 'http://hooks.example.com/in', secret: SECRET } },
+      ],
+    };
     expect(failure(input)).toBe('config: subscribers[2].channel.url: must use https');
   });
 
   it('refuses a webhook on a literal private, loopback or link-local address unless allowPrivateHosts is set', () => {
-    const hook = (url: string, extra: Record<string, unknown> = {}) => ({ subscribers: [{ id: 'hook', channel: { type: 'webhook', url, secret: SECRET, ...extra } }] });
-    expect(failure(hook('https://10.1.2.3/in'))).toMatch(/^config: subscribers\[0\]\.channel\.url: 10\.1\.2\.3 is a private, loopback or link-local address \(set "allowPrivateHosts": true/);
-    expect(failure(hook('https://169.254.169.254/latest'))).toMatch(/^config: subscribers\[0\]\.channel\.url: 169\.254\.169\.254 is a private/);
+    const hook = (url: string, extra: Record<string, unknown> = {}) => ({
+      subscribers: [{ id: 'hook', channel: { type: 'webhook', url, secret: SECRET, ...extra } }],
+    });
+    expect(failure(hook('https://10.1.2.3/in'))).toMatch(
+      /^config: subscribers\[0\]\.channel\.url: 10\.1\.2\.3 is a private, loopback or link-local address \(set "allowPrivateHosts": true/,
+    );
+    expect(failure(hook('https://169.254.169.254/latest'))).toMatch(
+      /^config: subscribers\[0\]\.channel\.url: 169\.254\.169\.254 is a private/,
+    );
     expect(failure(hook('https://[::1]:8443/in'))).toMatch(/^config: subscribers\[0\]\.channel\.url: ::1 is a private/);
-    expect(parseConfig(hook('http://127.0.0.1:9000/in', { allowPrivateHosts: true })).subscribers[0]!.channel).toMatchObject({ url: 'http://127.0.0.1:9000/in', allowPrivateHosts: true });
+    expect(
+      parseConfig(hook('http://127.0.0.1:9000/in', { allowPrivateHosts: true })).subscribers[0]!.channel,
+    ).toMatchObject({ url: 'http://127.0.0.1:9000/in', allowPrivateHosts: true });
   });
 
   it('refuses a literal secret and says where secrets go', () => {
-    const hook = (secret: unknown) => ({ subscribers: [{ id: 'hook', channel: { type: 'webhook', url: 'https://hooks.example.com/in', secret } }] });
-    for (const secret of ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', { value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }]) {
+    const hook = (secret: unknown) => ({
+      subscribers: [{ id: 'hook', channel: { type: 'webhook', url: 'https://hooks.example.com/in', secret } }],
+    });
+    for (const secret of [
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      { value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    ]) {
       const message = failure(hook(secret));
-      expect(message).toMatch(/^config: subscribers\[0\]\.channel\.secret: a literal secret is not allowed in the config file: give \{ "secretsManagerSecret": .*"ssmParameter".*"env"/);
+      expect(message).toMatch(
+        /^config: subscribers\[0\]\.channel\.secret: a literal secret is not allowed in the config file: give \{ "secretsManagerSecret": .*"ssmParameter".*"env"/,
+      );
       expect(message).not.toContain('MfKQ9r8');
     }
-    expect(parseConfig(hook({ ssmParameter: '/tradewatch/hook' })).subscribers[0]!.channel).toMatchObject({ secret: { ssmParameter: '/tradewatch/hook' } });
+    expect(parseConfig(hook({ ssmParameter: '/tradewatch/hook' })).subscribers[0]!.channel).toMatchObject({
+      secret: { ssmParameter: '/tradewatch/hook' },
+    });
   });
 
   it('refuses a phone number that is not E.164', () => {
-    expect(failure({ subscribers: [email('a'), { id: 'pager', channel: { type: 'sms', phoneNumber: '0612345678' } }] })).toMatch(/^config: subscribers\[1\]\.channel\.phoneNumber: must be an E\.164 phone number/);
-    expect(failure({ operations: { sms: '+1 415 555 0100' } })).toMatch(/^config: operations\.sms: must be an E\.164 phone number/);
+    expect(
+      failure({ subscribers: [email('a'), { id: 'pager', channel: { type: 'sms', phoneNumber: '0612345678' } }] }),
+    ).toMatch(/^config: subscribers\[1\]\.channel\.phoneNumber: must be an E\.164 phone number/);
+    expect(failure({ operations: { sms: '+1 415 555 0100' } })).toMatch(
+      /^config: operations\.sms: must be an E\.164 phone number/,
+    );
   });
 
   it('refuses an address that is not an email address', () => {
-    expect(failure({ subscribers: [{ id: 'a', channel: { type: 'email', address: 'compliance.example.com' } }] })).toBe('config: subscribers[0].channel.address: must be an email address');
+    expect(failure({ subscribers: [{ id: 'a', channel: { type: 'email', address: 'compliance.example.com' } }] })).toBe(
+      'config: subscribers[0].channel.address: must be an email address',
+    );
     expect(failure({ operations: { email: 'ops@' } })).toBe('config: operations.email: must be an email address');
   });
 
   it('refuses a country that is not an upper-case ISO alpha-2 code', () => {
-    expect(failure({ subscribers: [email('a', { countries: ['CN', 'hk'] })] })).toMatch(/^config: subscribers\[0\]\.filters\.countries\[1\]: must be an ISO 3166-1 alpha-2 country code in upper case/);
-    expect(failure({ subscribers: [email('a', { countries: ['XX'] })] })).toBe('config: subscribers[0].filters.countries[0]: is not an ISO 3166-1 alpha-2 country code');
-    expect(failure({ subscribers: [email('a', { countries: ['CHN'] })] })).toMatch(/^config: subscribers\[0\]\.filters\.countries\[0\]: /);
+    expect(failure({ subscribers: [email('a', { countries: ['CN', 'hk'] })] })).toMatch(
+      /^config: subscribers\[0\]\.filters\.countries\[1\]: must be an ISO 3166-1 alpha-2 country code in upper case/,
+    );
+    expect(failure({ subscribers: [email('a', { countries: ['XX'] })] })).toBe(
+      'config: subscribers[0].filters.countries[0]: is not an ISO 3166-1 alpha-2 country code',
+    );
+    expect(failure({ subscribers: [email('a', { countries: ['CHN'] })] })).toMatch(
+      /^config: subscribers\[0\]\.filters\.countries\[0\]: /,
+    );
   });
 
   it('refuses a filter policy over 5 attribute names, naming the subscriber', () => {
-    const filters = { sources: ['us-trade-csl'], lists: ['Entity List'], countries: ['CN'], programs: ['EAR'], keywords: ['optics'] };
+    const filters = {
+      sources: ['us-trade-csl'],
+      lists: ['Entity List'],
+      countries: ['CN'],
+      programs: ['EAR'],
+      keywords: ['optics'],
+    };
     expect(failure({ subscribers: [email('too-many', filters)] })).toBe(
       'config: subscribers[0].filters: subscriber "too-many": its filter policy reads 6 attributes (source, changeType, list, countries, programs, matchedKeywords) where SNS allows at most 5: drop a filter or split the subscriber in two',
     );
   });
 
   it('refuses a filter policy over 150 value combinations, naming the subscriber', () => {
-    const countries = ['CN', 'HK', 'RU', 'IR', 'KP', 'SY', 'BY', 'VE', 'CU', 'MM', 'AF', 'IQ', 'LY', 'SD', 'YE', 'ZW', 'NI', 'ML', 'CF', 'SO', 'SS', 'LB', 'CD', 'ET', 'BA', 'RS'];
+    const countries = [
+      'CN',
+      'HK',
+      'RU',
+      'IR',
+      'KP',
+      'SY',
+      'BY',
+      'VE',
+      'CU',
+      'MM',
+      'AF',
+      'IQ',
+      'LY',
+      'SD',
+      'YE',
+      'ZW',
+      'NI',
+      'ML',
+      'CF',
+      'SO',
+      'SS',
+      'LB',
+      'CD',
+      'ET',
+      'BA',
+      'RS',
+    ];
     const filters = { countries, programs: ['RUSSIA-EO14024', 'IRAN', 'SDGT'] };
     expect(failure({ subscribers: [email('ok'), email('wide', filters)] })).toBe(
       'config: subscribers[1].filters: subscriber "wide": its filter policy has 234 value combinations (changeType 3 × countries 26 × programs 3) where SNS allows at most 150: drop a filter or split the subscriber in two',
     );
     // The same filters on one change type fit: 1 × 26 × 3 = 78.
-    expect(parseConfig({ subscribers: [email('narrow', { ...filters, changeTypes: ['added'] })] }).subscribers).toHaveLength(1);
+    expect(
+      parseConfig({ subscribers: [email('narrow', { ...filters, changeTypes: ['added'] })] }).subscribers,
+    ).toHaveLength(1);
   });
 
   it('refuses a duplicate subscriber id and an id that is not kebab-case', () => {
-    expect(failure({ subscribers: [email('alerts'), email('other'), email('alerts')] })).toBe('config: subscribers[2].id: duplicate subscriber id "alerts" (also subscribers[0])');
+    expect(failure({ subscribers: [email('alerts'), email('other'), email('alerts')] })).toBe(
+      'config: subscribers[2].id: duplicate subscriber id "alerts" (also subscribers[0])',
+    );
     expect(failure({ subscribers: [email('Alerts_1')] })).toMatch(/^config: subscribers\[0\]\.id: must be kebab-case/);
   });
 
   it('refuses unknown keys and an unknown channel type', () => {
     expect(failure({ subscriber: [] })).toBe('config: subscriber: unknown key');
-    expect(failure({ subscribers: [email('a', { country: ['CN'] })] })).toBe('config: subscribers[0].filters.country: unknown key');
-    expect(failure({ subscribers: [{ id: 'a', channel: { type: 'pager', number: '1' } }] })).toBe('config: subscribers[0].channel.type: type must be "email", "sms" or "webhook"');
+    expect(failure({ subscribers: [email('a', { country: ['CN'] })] })).toBe(
+      'config: subscribers[0].filters.country: unknown key',
+    );
+    expect(failure({ subscribers: [{ id: 'a', channel: { type: 'pager', number: '1' } }] })).toBe(
+      'config: subscribers[0].channel.type: type must be "email", "sms" or "webhook"',
+    );
   });
 
   it('refuses a topic rule whose topic is not kebab-case or that has no keyword, and adds nothing by default', () => {
-    expect(failure({ topics: [{ topic: 'Export Licence', keywords: ['licence'] }] })).toMatch(/^config: topics\[0\]\.topic: must be kebab-case/);
-    expect(failure({ topics: [{ topic: 'drones', keywords: [] }] })).toBe('config: topics[0].keywords: must not be empty');
-    expect(failure({ topics: [{ topic: 'drones', keywords: ['uav', '--'] }] })).toBe('config: topics[0].keywords[1]: must hold a letter or a digit');
-    expect(parseConfig({ topics: [{ topic: 'drones', keywords: ['UAV'] }] }).topics).toEqual([{ topic: 'drones', keywords: ['UAV'] }]);
+    expect(failure({ topics: [{ topic: 'Export Licence', keywords: ['licence'] }] })).toMatch(
+      /^config: topics\[0\]\.topic: must be kebab-case/,
+    );
+    expect(failure({ topics: [{ topic: 'drones', keywords: [] }] })).toBe(
+      'config: topics[0].keywords: must not be empty',
+    );
+    expect(failure({ topics: [{ topic: 'drones', keywords: ['uav', '--'] }] })).toBe(
+      'config: topics[0].keywords[1]: must hold a letter or a digit',
+    );
+    expect(parseConfig({ topics: [{ topic: 'drones', keywords: ['UAV'] }] }).topics).toEqual([
+      { topic: 'drones', keywords: ['UAV'] },
+    ]);
     const config = parseConfig({});
     expect(config.topics).toEqual([]);
     expect(config.customSources).toEqual([]);
@@ -165,10 +294,18 @@ describe('the config schema', () => {
   it('names every problem at once, joined with "; "', () => {
     const input = {
       sources: { 'us-ofac-sdn': { enabled: 'yes' } },
-      subscribers: [{ id: 'hook', channel: { type: 'webhook', url: 'http://hooks.example.com', secret: 'whsec_x' } }, { id: 'sms', channel: { type: 'sms' } }],
+      subscribers: [
+        { id: 'hook', channel: { type: 'webhook', url: 'http://hooks.example.com', secret: 'whsec_x' } },
+        { id: 'sms', channel: { type: 'sms' } },
+      ],
     };
     const message = failure(input);
-    expect(message.replace(/^config: /, '').split('; ').map((part) => part.split(': ')[0])).toEqual([
+    expect(
+      message
+        .replace(/^config: /, '')
+        .split('; ')
+        .map((part) => part.split(': ')[0]),
+    ).toEqual([
       'sources.us-ofac-sdn.enabled',
       'subscribers[0].channel.secret',
       'subscribers[0].channel.url',
@@ -179,14 +316,26 @@ describe('the config schema', () => {
 });
 
 describe('filterPolicyFor', () => {
-  const subscriber = (filters: Record<string, unknown>) => parseConfig({ subscribers: [{ id: 'sub', channel: { type: 'email', address: 'a@example.com' }, filters }] }).subscribers[0]!;
+  const subscriber = (filters: Record<string, unknown>) =>
+    parseConfig({ subscribers: [{ id: 'sub', channel: { type: 'email', address: 'a@example.com' }, filters }] })
+      .subscribers[0]!;
 
   it('selects every change and no health event for a subscriber without filters', () => {
     expect(filterPolicyFor(subscriber({}))).toEqual({ changeType: ['added', 'removed', 'modified'] });
   });
 
   it('puts each filter on the attribute messageAttributes sets, and a keyword filter on matchedKeywords', () => {
-    expect(filterPolicyFor(subscriber({ sources: ['us-trade-csl'], lists: ['Entity List'], changeTypes: ['added'], countries: ['CN', 'HK', 'CN'], keywords: ['semiconductor'] }))).toEqual({
+    expect(
+      filterPolicyFor(
+        subscriber({
+          sources: ['us-trade-csl'],
+          lists: ['Entity List'],
+          changeTypes: ['added'],
+          countries: ['CN', 'HK', 'CN'],
+          keywords: ['semiconductor'],
+        }),
+      ),
+    ).toEqual({
       source: ['us-trade-csl'],
       changeType: ['added'],
       list: ['Entity List'],
@@ -196,12 +345,17 @@ describe('filterPolicyFor', () => {
   });
 
   it('adds health to the change types when nothing else would keep health events out', () => {
-    expect(filterPolicyFor(subscriber({ sources: ['us-ofac-sdn'], changeTypes: ['removed'], includeHealth: true }))).toEqual({ source: ['us-ofac-sdn'], changeType: ['removed', 'health'] });
+    expect(
+      filterPolicyFor(subscriber({ sources: ['us-ofac-sdn'], changeTypes: ['removed'], includeHealth: true })),
+    ).toEqual({ source: ['us-ofac-sdn'], changeType: ['removed', 'health'] });
   });
 
   it('gives health events their own $or branch when the subscriber filters on what they do not carry', () => {
     expect(filterPolicyFor(subscriber({ lists: ['SDN'], programs: ['SDGT'], includeHealth: true }))).toEqual({
-      $or: [{ changeType: ['added', 'removed', 'modified'], list: ['SDN'], programs: ['SDGT'] }, { changeType: ['health'] }],
+      $or: [
+        { changeType: ['added', 'removed', 'modified'], list: ['SDN'], programs: ['SDGT'] },
+        { changeType: ['health'] },
+      ],
     });
   });
 });
@@ -222,7 +376,9 @@ describe('tradewatch.config.schema.json', () => {
   });
 
   it('lists the registered sources as the only keys of `sources`, for editors', () => {
-    const schema = JSON.parse(configJsonSchemaText()) as { properties: { sources: { propertyNames: { enum: string[] } } } };
+    const schema = JSON.parse(configJsonSchemaText()) as {
+      properties: { sources: { propertyNames: { enum: string[] } } };
+    };
     expect(schema.properties.sources.propertyNames.enum).toEqual(SOURCES.map((s) => s.id));
   });
 });
@@ -231,7 +387,14 @@ describe('the Federal Register query in the configuration', () => {
   it('rebuilds the us-federal-register source with the configured agencies, types and terms', async () => {
     const { sourcesFor } = await import('../../functions/sources/registry.ts');
     const { sourcesConfigEnv, sourcesConfigFromEnv } = await import('../../functions/config/config.ts');
-    const config = parseConfig({ federalRegister: { agencies: ['industry-and-security-bureau'], types: ['RULE'], terms: 'entity list', perPage: 50 } });
+    const config = parseConfig({
+      federalRegister: {
+        agencies: ['industry-and-security-bureau'],
+        types: ['RULE'],
+        terms: 'entity list',
+        perPage: 50,
+      },
+    });
     const url = decodeURIComponent(sourcesFor(config).find((s) => s.id === 'us-federal-register')!.downloads[0]!.url);
     expect(url).toContain('conditions[agencies][]=industry-and-security-bureau');
     expect(url).not.toContain('foreign-assets-control-office');
@@ -240,13 +403,19 @@ describe('the Federal Register query in the configuration', () => {
     expect(url).toContain('per_page=50');
     // The pollers on AWS get the same query through their environment.
     const fromEnv = sourcesConfigFromEnv(sourcesConfigEnv(config));
-    expect(decodeURIComponent(sourcesFor(fromEnv).find((s) => s.id === 'us-federal-register')!.downloads[0]!.url)).toBe(url);
+    expect(decodeURIComponent(sourcesFor(fromEnv).find((s) => s.id === 'us-federal-register')!.downloads[0]!.url)).toBe(
+      url,
+    );
     // Without the key, the registered source itself.
-    expect(sourcesFor(parseConfig({})).find((s) => s.id === 'us-federal-register')).toBe(SOURCES.find((s) => s.id === 'us-federal-register'));
+    expect(sourcesFor(parseConfig({})).find((s) => s.id === 'us-federal-register')).toBe(
+      SOURCES.find((s) => s.id === 'us-federal-register'),
+    );
   });
 
   it('names a bad agency slug and a bad page size', () => {
-    expect(failure({ federalRegister: { agencies: ['Bureau of Industry'] } })).toMatch(/^config: federalRegister\.agencies\[0\]: must be a FederalRegister\.gov agency slug/);
+    expect(failure({ federalRegister: { agencies: ['Bureau of Industry'] } })).toMatch(
+      /^config: federalRegister\.agencies\[0\]: must be a FederalRegister\.gov agency slug/,
+    );
     expect(failure({ federalRegister: { perPage: 5000 } })).toMatch(/^config: federalRegister\.perPage: /);
   });
 });

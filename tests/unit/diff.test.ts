@@ -21,12 +21,29 @@ function record(id: string, overrides: Partial<RegisterRecord> = {}): RegisterRe
 }
 
 const manifestOf = (records: RegisterRecord[]) => new Map(records.map((r) => [r.id, contentHash(r)]));
-const loaderOf = (records: RegisterRecord[]) => async (ids: readonly string[]) => new Map(records.filter((r) => ids.includes(r.id)).map((r) => [r.id, r]));
+const loaderOf = (records: RegisterRecord[]) => async (ids: readonly string[]) =>
+  new Map(records.filter((r) => ids.includes(r.id)).map((r) => [r.id, r]));
 
 describe('contentHash', () => {
   it('ignores field order, whitespace and list order', () => {
-    const a = record('1', { name: 'ACME  TRADING\u00a0LLC ', aliases: ['B', 'A', 'A'], extra: { z: '1', a: ['y', 'x'] } });
-    const b: RegisterRecord = { extra: { a: ['x', ' y'], z: '1' }, links: [], programs: ['SDGT'], addresses: [], countries: [], aliases: ['A', 'B'], name: 'ACME TRADING LLC', kind: 'organization', list: 'SDN', source: 'test', id: '1' };
+    const a = record('1', {
+      name: 'ACME  TRADING\u00a0LLC ',
+      aliases: ['B', 'A', 'A'],
+      extra: { z: '1', a: ['y', 'x'] },
+    });
+    const b: RegisterRecord = {
+      extra: { a: ['x', ' y'], z: '1' },
+      links: [],
+      programs: ['SDGT'],
+      addresses: [],
+      countries: [],
+      aliases: ['A', 'B'],
+      name: 'ACME TRADING LLC',
+      kind: 'organization',
+      list: 'SDN',
+      source: 'test',
+      id: '1',
+    };
     expect(contentHash(a)).toBe(contentHash(b));
   });
 
@@ -82,7 +99,9 @@ describe('diffSnapshots', () => {
 
   it('fetches previous records only for modified and removed ids', async () => {
     const old = Array.from({ length: 50 }, (_, i) => record(String(i)));
-    const next = [...old.slice(0, 48), record('10', { name: 'RENAMED' })].filter((r, i) => !(r.id === '10' && i === 10));
+    const next = [...old.slice(0, 48), record('10', { name: 'RENAMED' })].filter(
+      (r, i) => !(r.id === '10' && i === 10),
+    );
     const asked: string[][] = [];
     await diffSnapshots(manifestOf(old), next, async (ids) => {
       asked.push([...ids]);
@@ -94,10 +113,17 @@ describe('diffSnapshots', () => {
 
 describe('diffFields', () => {
   it('gives old and new values for a scalar field', () => {
-    expect(diffFields(record('1', { remarks: 'a' }), record('1', { remarks: 'b' }))).toEqual([{ field: 'remarks', old: 'a', new: 'b' }]);
+    expect(diffFields(record('1', { remarks: 'a' }), record('1', { remarks: 'b' }))).toEqual([
+      { field: 'remarks', old: 'a', new: 'b' },
+    ]);
   });
   it('compares source-specific fields one by one', () => {
-    expect(diffFields(record('1', { extra: { vesselFlag: 'Panama' } }), record('1', { extra: { vesselFlag: 'Togo', callSign: 'X' } }))).toEqual([
+    expect(
+      diffFields(
+        record('1', { extra: { vesselFlag: 'Panama' } }),
+        record('1', { extra: { vesselFlag: 'Togo', callSign: 'X' } }),
+      ),
+    ).toEqual([
       { field: 'extra.callSign', old: null, new: 'X' },
       { field: 'extra.vesselFlag', old: 'Panama', new: 'Togo' },
     ]);
@@ -109,12 +135,17 @@ describe('changeEventId', () => {
     const a = changeEventId('s', '1', 'h1', 'h2', 'v1@t1');
     expect(changeEventId('s', '1', 'h1', 'h2', 'v1@t1')).toBe(a);
     expect(changeEventId('s', '1', 'h1', 'h2', 'v1@t9')).not.toBe(a);
-    expect(changeEventId('s', '1', undefined, 'h2', 'v1@t1')).not.toBe(changeEventId('s', '1', 'h2', undefined, 'v1@t1'));
+    expect(changeEventId('s', '1', undefined, 'h2', 'v1@t1')).not.toBe(
+      changeEventId('s', '1', 'h2', undefined, 'v1@t1'),
+    );
   });
 });
 
 describe('canonicalRecord', () => {
   it('upper-cases country codes and drops empty list items', () => {
-    expect(canonicalRecord(record('1', { countries: ['cn', 'CN', ''], aliases: [' ', 'X'] }))).toMatchObject({ countries: ['CN'], aliases: ['X'] });
+    expect(canonicalRecord(record('1', { countries: ['cn', 'CN', ''], aliases: [' ', 'X'] }))).toMatchObject({
+      countries: ['CN'],
+      aliases: ['X'],
+    });
   });
 });

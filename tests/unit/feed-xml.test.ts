@@ -3,7 +3,15 @@ import { SourceFormatError } from '../../functions/core/errors.ts';
 import { contentHash, type RegisterRecord } from '../../functions/core/records.ts';
 import { bufferDocument } from '../../functions/sources/read/document.ts';
 import { feedSource } from '../../functions/sources/feed-source.ts';
-import { MAX_REMARKS, decodeHtmlEntities, fallbackItemId, htmlToText, parseFeedDate, rootElementName, sniffFeedFlavour } from '../../functions/sources/formats/feed-xml.ts';
+import {
+  MAX_REMARKS,
+  decodeHtmlEntities,
+  fallbackItemId,
+  htmlToText,
+  parseFeedDate,
+  rootElementName,
+  sniffFeedFlavour,
+} from '../../functions/sources/formats/feed-xml.ts';
 import { byId, parseWith } from '../helpers/parse.ts';
 
 const source = feedSource({
@@ -75,25 +83,41 @@ describe('the feed-xml format', () => {
     });
 
     it('reads content:encoded when there is no description, and dc:date when there is no pubDate', async () => {
-      const { records } = await parse(rss('<item><guid>g</guid><title>T</title><content:encoded><![CDATA[<div>Full <em>text</em></div>]]></content:encoded><dc:date>2025-03-04T05:06:07+01:00</dc:date></item>'));
-      expect(records[0]).toMatchObject({ remarks: 'Full text', listedOn: '2025-03-04', extra: { published: '2025-03-04T04:06:07Z' } });
+      const { records } = await parse(
+        rss(
+          '<item><guid>g</guid><title>T</title><content:encoded><![CDATA[<div>Full <em>text</em></div>]]></content:encoded><dc:date>2025-03-04T05:06:07+01:00</dc:date></item>',
+        ),
+      );
+      expect(records[0]).toMatchObject({
+        remarks: 'Full text',
+        listedOn: '2025-03-04',
+        extra: { published: '2025-03-04T04:06:07Z' },
+      });
     });
 
     it('takes the text of <link>, not an atom:link inside the item', async () => {
-      const { records } = await parse(rss('<item><title>T</title><atom:link href="https://example.org/self" rel="self"/><link>https://example.org/page</link></item>'));
+      const { records } = await parse(
+        rss(
+          '<item><title>T</title><atom:link href="https://example.org/self" rel="self"/><link>https://example.org/page</link></item>',
+        ),
+      );
       expect(records[0]!.links).toEqual(['https://example.org/page']);
       expect(records[0]!.id).toBe('https://example.org/page');
     });
 
     it('names an item without a title after its summary, and skips one with neither, with a warning', async () => {
-      const { records, warnings } = await parse(rss('<item><guid>a</guid><description>Only a summary here.</description></item><item><guid>b</guid></item>'));
+      const { records, warnings } = await parse(
+        rss('<item><guid>a</guid><description>Only a summary here.</description></item><item><guid>b</guid></item>'),
+      );
       expect(records.map((r) => [r.id, r.name])).toEqual([['a', 'Only a summary here.']]);
       expect(warnings).toEqual(['item b has neither a title nor a summary: skipped']);
     });
 
     it('cuts a description longer than MAX_REMARKS at a word, deterministically', async () => {
       const long = Array.from({ length: 2000 }, (_, i) => `word${i}`).join(' ');
-      const { records } = await parse(rss(`<item><guid>g</guid><title>T</title><description>${long}</description></item>`));
+      const { records } = await parse(
+        rss(`<item><guid>g</guid><title>T</title><description>${long}</description></item>`),
+      );
       const remarks = records[0]!.remarks!;
       expect(remarks.length).toBeLessThanOrEqual(MAX_REMARKS);
       expect(remarks.endsWith('…')).toBe(true);
@@ -139,21 +163,36 @@ describe('the feed-xml format', () => {
           listedOn: '2025-06-12',
           remarks: 'A new open general export licence for dual-use items.',
           topics: ['dual-use', 'export-controls', 'export-licence'],
-          extra: { published: '2025-06-12T08:30:00Z', updated: '2025-06-13T09:00:00Z', categories: ['export-controls'] },
+          extra: {
+            published: '2025-06-12T08:30:00Z',
+            updated: '2025-06-13T09:00:00Z',
+            categories: ['export-controls'],
+          },
         },
       ]);
     });
 
     it('dates an entry with only <updated> by it (GOV.UK), and keeps a text summary as written', async () => {
       const { records } = await parse(
-        atom(`<entry><id>e</id><title>T</title><link href="https://example.org/e"/><updated>2025-06-05T14:00:00+01:00</updated><summary type="text">a &lt;b&gt; stays</summary></entry>`),
+        atom(
+          `<entry><id>e</id><title>T</title><link href="https://example.org/e"/><updated>2025-06-05T14:00:00+01:00</updated><summary type="text">a &lt;b&gt; stays</summary></entry>`,
+        ),
       );
-      expect(records[0]).toMatchObject({ listedOn: '2025-06-05', links: ['https://example.org/e'], remarks: 'a <b> stays', extra: { published: '2025-06-05T13:00:00Z' } });
+      expect(records[0]).toMatchObject({
+        listedOn: '2025-06-05',
+        links: ['https://example.org/e'],
+        remarks: 'a <b> stays',
+        extra: { published: '2025-06-05T13:00:00Z' },
+      });
       expect(records[0]!.extra.updated).toBeUndefined();
     });
 
     it('reads an xhtml summary as text', async () => {
-      const { records } = await parse(atom(`<entry><id>e</id><title>T</title><summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Export licence</p><p>required</p></div></summary></entry>`));
+      const { records } = await parse(
+        atom(
+          `<entry><id>e</id><title>T</title><summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Export licence</p><p>required</p></div></summary></entry>`,
+        ),
+      );
       expect(records[0]!.remarks).toBe('Export licence required');
     });
   });
@@ -165,7 +204,9 @@ describe('the feed-xml format', () => {
   <channel rdf:about="https://example.org/"><title>C</title><items><rdf:Seq><rdf:li rdf:resource="https://example.org/a"/></rdf:Seq></items></channel>
   <item rdf:about="https://example.org/a"><title>Iran-related designations</title><link>https://example.org/a</link><dc:date>2025-02-03</dc:date><dc:subject>Sanctions</dc:subject></item>
 </rdf:RDF>`);
-      expect(records.map((r) => [r.id, r.listedOn, r.extra.categories, r.topics])).toEqual([['https://example.org/a', '2025-02-03', ['Sanctions'], ['iran', 'sanctions']]]);
+      expect(records.map((r) => [r.id, r.listedOn, r.extra.categories, r.topics])).toEqual([
+        ['https://example.org/a', '2025-02-03', ['Sanctions'], ['iran', 'sanctions']],
+      ]);
     });
   });
 
@@ -176,14 +217,24 @@ describe('the feed-xml format', () => {
              <item><link>https://example.org/2</link><title>B</title></item>
              <item><title>C</title><pubDate>Mon, 01 Sep 2025 10:00:00 GMT</pubDate></item>`),
       );
-      expect(records.map((r) => r.id)).toEqual(['G', 'https://example.org/2', fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT')]);
+      expect(records.map((r) => r.id)).toEqual([
+        'G',
+        'https://example.org/2',
+        fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT'),
+      ]);
       expect(records[2]!.id).toMatch(/^sha256:[\w-]{22}$/);
     });
 
     it('gives the hash id from the item alone: the same under another position, another item of another date differs', () => {
-      expect(fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT')).toBe(fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT'));
-      expect(fallbackItemId('C', 'Tue, 02 Sep 2025 10:00:00 GMT')).not.toBe(fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT'));
-      expect(fallbackItemId('D', 'Mon, 01 Sep 2025 10:00:00 GMT')).not.toBe(fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT'));
+      expect(fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT')).toBe(
+        fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT'),
+      );
+      expect(fallbackItemId('C', 'Tue, 02 Sep 2025 10:00:00 GMT')).not.toBe(
+        fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT'),
+      );
+      expect(fallbackItemId('D', 'Mon, 01 Sep 2025 10:00:00 GMT')).not.toBe(
+        fallbackItemId('C', 'Mon, 01 Sep 2025 10:00:00 GMT'),
+      );
     });
   });
 
@@ -227,10 +278,14 @@ describe('the feed-xml format', () => {
 
   describe('dates', () => {
     it('keeps an unreadable date as written, with a warning, and keeps the item', async () => {
-      const { records, warnings } = await parse(rss('<item><guid>g</guid><title>T</title><pubDate>sometime next week</pubDate></item>'));
+      const { records, warnings } = await parse(
+        rss('<item><guid>g</guid><title>T</title><pubDate>sometime next week</pubDate></item>'),
+      );
       expect(records[0]!.listedOn).toBeUndefined();
       expect(records[0]!.extra).toEqual({ publishedText: 'sometime next week' });
-      expect(warnings).toEqual(['item g: date "sometime next week" is neither RFC 822 nor RFC 3339; kept in extra.publishedText']);
+      expect(warnings).toEqual([
+        'item g: date "sometime next week" is neither RFC 822 nor RFC 3339; kept in extra.publishedText',
+      ]);
     });
   });
 
@@ -250,13 +305,19 @@ describe('the feed-xml format', () => {
     });
 
     it('refuses XML whose root is not rss, feed or RDF as an unknown layout', async () => {
-      const error = await parse('<?xml version="1.0"?><sdnList><sdnEntry/></sdnList>', 'sdn.xml').catch((e: unknown) => e);
+      const error = await parse('<?xml version="1.0"?><sdnList><sdnEntry/></sdnList>', 'sdn.xml').catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(SourceFormatError);
-      expect((error as Error).message).toBe('test-feed: parse: sdn.xml is in an unknown layout (expected one of: feed-xml)');
+      expect((error as Error).message).toBe(
+        'test-feed: parse: sdn.xml is in an unknown layout (expected one of: feed-xml)',
+      );
     });
 
     it('refuses an HTML error page and an empty body', async () => {
-      await expect(parse('<!DOCTYPE html><html><head><title>Service Unavailable</title></head></html>', 'feed.xml')).rejects.toThrow(/is an HTML page \("Service Unavailable"\)/);
+      await expect(
+        parse('<!DOCTYPE html><html><head><title>Service Unavailable</title></head></html>', 'feed.xml'),
+      ).rejects.toThrow(/is an HTML page \("Service Unavailable"\)/);
       await expect(parse('', 'feed.xml')).rejects.toThrow(/is empty/);
     });
 
@@ -268,7 +329,11 @@ describe('the feed-xml format', () => {
 
 describe('sniffFeedFlavour', () => {
   it('tells RSS, Atom and RDF roots past the declaration, comments, processing instructions and a DOCTYPE', () => {
-    expect(sniffFeedFlavour('<?xml version="1.0"?>\n<!-- a comment with <rss> inside -->\n<?xml-stylesheet href="x.xsl"?>\n<rss version="2.0">')).toBe('rss');
+    expect(
+      sniffFeedFlavour(
+        '<?xml version="1.0"?>\n<!-- a comment with <rss> inside -->\n<?xml-stylesheet href="x.xsl"?>\n<rss version="2.0">',
+      ),
+    ).toBe('rss');
     expect(sniffFeedFlavour('<feed xmlns="http://www.w3.org/2005/Atom">')).toBe('atom');
     expect(sniffFeedFlavour('<!DOCTYPE rdf:RDF [ <!ENTITY x "y"> ]><rdf:RDF xmlns:rdf="...">')).toBe('rdf');
     expect(sniffFeedFlavour('<html><body>rss</body></html>')).toBeUndefined();
@@ -293,14 +358,26 @@ describe('parseFeedDate', () => {
     expect(parseFeedDate(text)).toEqual({ instant, date });
   });
 
-  it.each(['31 Feb 2025 10:00:00 GMT', 'Tue, 26 Foo 2025 10:00:00 GMT', 'Tue, 26 Aug 2025 10:00:00 XYZ', '2025-13-01', '2025-08-26T25:00:00Z', 'yesterday', ''])('refuses %j', (text) => {
+  it.each([
+    '31 Feb 2025 10:00:00 GMT',
+    'Tue, 26 Foo 2025 10:00:00 GMT',
+    'Tue, 26 Aug 2025 10:00:00 XYZ',
+    '2025-13-01',
+    '2025-08-26T25:00:00Z',
+    'yesterday',
+    '',
+  ])('refuses %j', (text) => {
     expect(parseFeedDate(text)).toBeUndefined();
   });
 });
 
 describe('htmlToText', () => {
   it('drops tags, scripts, styles and comments, spaces block elements, decodes entities and collapses whitespace', () => {
-    expect(htmlToText('<style>p{}</style><p>Treasury&rsquo;s <b>OFAC</b></p><p>designates&#160;&#x41;BC &amp; co</p><!-- x --><script>alert(1)</script>')).toBe('Treasury’s OFAC designates ABC & co');
+    expect(
+      htmlToText(
+        '<style>p{}</style><p>Treasury&rsquo;s <b>OFAC</b></p><p>designates&#160;&#x41;BC &amp; co</p><!-- x --><script>alert(1)</script>',
+      ),
+    ).toBe('Treasury’s OFAC designates ABC & co');
     expect(htmlToText('line<br/>break<li>item</li>')).toBe('line break item');
   });
 

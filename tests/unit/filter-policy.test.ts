@@ -26,33 +26,62 @@ describe('matchesFilterPolicy (SNS semantics)', () => {
   });
 
   it('matches when any $or branch does, with the keys beside $or still required', () => {
-    const policy: FilterPolicy = { source: ['us-trade-csl'], $or: [{ changeType: ['added'], list: ['Entity List'] }, { changeType: ['health'] }] };
+    const policy: FilterPolicy = {
+      source: ['us-trade-csl'],
+      $or: [{ changeType: ['added'], list: ['Entity List'] }, { changeType: ['health'] }],
+    };
     expect(matchesFilterPolicy(policy, { source: text('us-trade-csl'), changeType: text('health') })).toBe(true);
-    expect(matchesFilterPolicy(policy, { source: text('us-trade-csl'), changeType: text('added'), list: text('Entity List') })).toBe(true);
-    expect(matchesFilterPolicy(policy, { source: text('us-trade-csl'), changeType: text('added'), list: text('SDN') })).toBe(false);
+    expect(
+      matchesFilterPolicy(policy, {
+        source: text('us-trade-csl'),
+        changeType: text('added'),
+        list: text('Entity List'),
+      }),
+    ).toBe(true);
+    expect(
+      matchesFilterPolicy(policy, { source: text('us-trade-csl'), changeType: text('added'), list: text('SDN') }),
+    ).toBe(false);
     expect(matchesFilterPolicy(policy, { source: text('us-ofac-sdn'), changeType: text('health') })).toBe(false);
   });
 
   it('does not match a String.Array attribute that is not a JSON array', () => {
-    expect(matchesFilterPolicy({ countries: ['CN'] }, { countries: { DataType: 'String.Array', StringValue: 'CN' } })).toBe(false);
+    expect(
+      matchesFilterPolicy({ countries: ['CN'] }, { countries: { DataType: 'String.Array', StringValue: 'CN' } }),
+    ).toBe(false);
   });
 });
 
 describe('policyComplexity', () => {
   it('multiplies the value counts, sums $or branches, and counts each attribute name once', () => {
-    expect(policyComplexity({ changeType: ['added', 'removed'], countries: ['CN', 'HK', 'RU'] })).toEqual({ attributeNames: ['changeType', 'countries'], combinations: 6 });
-    expect(policyComplexity({ source: ['a', 'b'], $or: [{ changeType: ['added'], list: ['x', 'y', 'z'] }, { changeType: ['health'] }] })).toEqual({ attributeNames: ['source', 'changeType', 'list'], combinations: 8 });
+    expect(policyComplexity({ changeType: ['added', 'removed'], countries: ['CN', 'HK', 'RU'] })).toEqual({
+      attributeNames: ['changeType', 'countries'],
+      combinations: 6,
+    });
+    expect(
+      policyComplexity({
+        source: ['a', 'b'],
+        $or: [{ changeType: ['added'], list: ['x', 'y', 'z'] }, { changeType: ['health'] }],
+      }),
+    ).toEqual({ attributeNames: ['source', 'changeType', 'list'], combinations: 8 });
   });
 });
 
 describe('emulatorFilterPolicy', () => {
   it('keeps the single-valued keys fauxqs matches as SNS does, in every $or branch', () => {
-    expect(emulatorFilterPolicy({ source: ['s'], changeType: ['added'], countries: ['CN'], matchedKeywords: ['k'] })).toEqual({ source: ['s'], changeType: ['added'] });
-    expect(emulatorFilterPolicy({ $or: [{ changeType: ['added'], list: ['SDN'], programs: ['P'] }, { changeType: ['health'] }] })).toEqual({ $or: [{ changeType: ['added'], list: ['SDN'] }, { changeType: ['health'] }] });
+    expect(
+      emulatorFilterPolicy({ source: ['s'], changeType: ['added'], countries: ['CN'], matchedKeywords: ['k'] }),
+    ).toEqual({ source: ['s'], changeType: ['added'] });
+    expect(
+      emulatorFilterPolicy({
+        $or: [{ changeType: ['added'], list: ['SDN'], programs: ['P'] }, { changeType: ['health'] }],
+      }),
+    ).toEqual({ $or: [{ changeType: ['added'], list: ['SDN'] }, { changeType: ['health'] }] });
   });
 
   it('drops an $or whose branch would be left empty, since that branch accepts everything', () => {
-    expect(emulatorFilterPolicy({ source: ['s'], $or: [{ countries: ['CN'] }, { changeType: ['health'] }] })).toEqual({ source: ['s'] });
+    expect(emulatorFilterPolicy({ source: ['s'], $or: [{ countries: ['CN'] }, { changeType: ['health'] }] })).toEqual({
+      source: ['s'],
+    });
     expect(emulatorFilterPolicy({ countries: ['CN'] })).toBeUndefined();
   });
 });

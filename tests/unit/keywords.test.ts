@@ -5,7 +5,8 @@ import { snsMessage } from '../../functions/delivery/sns-publisher.ts';
 import type { RegisterRecord } from '../../functions/core/records.ts';
 import { changeEvent, healthEvent, registerRecord } from '../helpers/change-events.ts';
 
-const csl = (id: string, name: string, more: Partial<RegisterRecord> = {}) => registerRecord({ id, source: 'us-trade-csl', list: 'Entity List', name, ...more });
+const csl = (id: string, name: string, more: Partial<RegisterRecord> = {}) =>
+  registerRecord({ id, source: 'us-trade-csl', list: 'Entity List', name, ...more });
 
 describe('normalizeKeywordText', () => {
   it('drops case, diacritics and punctuation', () => {
@@ -23,20 +24,41 @@ describe('keywordMatches', () => {
   ];
 
   it('finds a keyword in an alias, ignoring case', () => {
-    const event = changeEvent('added', csl('EL:1', 'Lumora Microsystems Co., Ltd.', { aliases: ['Lumora SEMICONDUCTOR'] }));
+    const event = changeEvent(
+      'added',
+      csl('EL:1', 'Lumora Microsystems Co., Ltd.', { aliases: ['Lumora SEMICONDUCTOR'] }),
+    );
     expect(keywordMatches(event, subscribers)).toEqual(['semis']);
   });
 
   it('ignores diacritics and punctuation on both sides', () => {
-    const event = changeEvent('added', registerRecord({ id: '9', source: 'us-ofac-sdn', list: 'SDN', name: 'SOCIÉTÉ-GÉNÉRALE D’IMPORT' }));
+    const event = changeEvent(
+      'added',
+      registerRecord({ id: '9', source: 'us-ofac-sdn', list: 'SDN', name: 'SOCIÉTÉ-GÉNÉRALE D’IMPORT' }),
+    );
     expect(keywordMatches(event, subscribers)).toEqual(['banks']);
   });
 
   it('looks at remarks and programs, and at the record before a removal or a change', () => {
-    expect(keywordMatches(changeEvent('added', csl('EL:2', 'Quenvale Photonics', { remarks: 'Also supplies semiconductor fabs.' })), subscribers)).toEqual(['semis']);
-    expect(keywordMatches(changeEvent('removed', registerRecord({ id: '7', source: 'us-ofac-sdn', list: 'SDN', name: 'X', programs: ['BANK MELLI-EO'] })), subscribers)).toEqual(['banks']);
+    expect(
+      keywordMatches(
+        changeEvent('added', csl('EL:2', 'Quenvale Photonics', { remarks: 'Also supplies semiconductor fabs.' })),
+        subscribers,
+      ),
+    ).toEqual(['semis']);
+    expect(
+      keywordMatches(
+        changeEvent(
+          'removed',
+          registerRecord({ id: '7', source: 'us-ofac-sdn', list: 'SDN', name: 'X', programs: ['BANK MELLI-EO'] }),
+        ),
+        subscribers,
+      ),
+    ).toEqual(['banks']);
     const before = csl('EL:3', 'Delta Semiconductor Ltd');
-    expect(keywordMatches(changeEvent('modified', before, { ...before, name: 'Delta Micro Ltd' }), subscribers)).toEqual(['semis']);
+    expect(
+      keywordMatches(changeEvent('modified', before, { ...before, name: 'Delta Micro Ltd' }), subscribers),
+    ).toEqual(['semis']);
   });
 
   it('matches a keyword at the start of a word only', () => {
@@ -60,7 +82,10 @@ describe('messageAttributes and snsMessage with matched keywords', () => {
   it('send the matched subscriber ids as the String.Array attribute matchedKeywords', () => {
     const event = changeEvent('added', csl('EL:8', 'Lumora', { countries: ['CN', 'HK'], programs: ['EAR'] }));
     const message = snsMessage(event, ['semis', 'arms']);
-    expect(message.MessageAttributes!.matchedKeywords).toEqual({ DataType: 'String.Array', StringValue: '["semis","arms"]' });
+    expect(message.MessageAttributes!.matchedKeywords).toEqual({
+      DataType: 'String.Array',
+      StringValue: '["semis","arms"]',
+    });
     expect(message.MessageAttributes!.countries).toEqual({ DataType: 'String.Array', StringValue: '["CN","HK"]' });
   });
 
@@ -68,7 +93,16 @@ describe('messageAttributes and snsMessage with matched keywords', () => {
     const event = changeEvent('added', csl('EL:9', 'Lumora', { countries: ['CN'], programs: ['EAR'] }));
     expect(messageAttributes(event)).not.toHaveProperty('matchedKeywords');
     const full = messageAttributes(event, ['semis']);
-    expect(Object.keys(full).sort()).toEqual(['announced', 'changeType', 'countries', 'eventType', 'list', 'matchedKeywords', 'programs', 'source']);
+    expect(Object.keys(full).sort()).toEqual([
+      'announced',
+      'changeType',
+      'countries',
+      'eventType',
+      'list',
+      'matchedKeywords',
+      'programs',
+      'source',
+    ]);
     expect(Object.keys(full).length).toBeLessThanOrEqual(10);
   });
 

@@ -6,7 +6,11 @@ import { PROJECT_ROOT } from '../helpers/cli.ts';
 
 describe('topicsFor with the default rules', () => {
   it('tags an Entity List rule and a sanctions notice by their words', () => {
-    expect(topicsFor(['Additions to the Entity List', 'BIS adds entities in China and Russia'])).toEqual(['china', 'entity-list', 'russia']);
+    expect(topicsFor(['Additions to the Entity List', 'BIS adds entities in China and Russia'])).toEqual([
+      'china',
+      'entity-list',
+      'russia',
+    ]);
     expect(topicsFor(['Iran-related Designations; Issuance of General License'])).toEqual(['iran', 'sanctions']);
   });
 
@@ -31,13 +35,21 @@ describe('topicsFor with the default rules', () => {
   });
 
   it('reads the Dutch words of the Dutch export-control news', () => {
-    expect(topicsFor(['Kabinet breidt exportcontrole uit', 'Voor de uitvoer is een exportvergunning nodig', 'sancties tegen Rusland'])).toEqual(['export-controls', 'export-licence', 'russia', 'sanctions']);
+    expect(
+      topicsFor([
+        'Kabinet breidt exportcontrole uit',
+        'Voor de uitvoer is een exportvergunning nodig',
+        'sancties tegen Rusland',
+      ]),
+    ).toEqual(['export-controls', 'export-licence', 'russia', 'sanctions']);
   });
 });
 
 describe('mergeTopicRules', () => {
   it('adds the keywords of a configured rule to the default rule of the same topic, without duplicates', () => {
-    const merged = mergeTopicRules(DEFAULT_TOPIC_RULES, [{ topic: 'semiconductors', keywords: ['photoresist', 'ASML'] }]);
+    const merged = mergeTopicRules(DEFAULT_TOPIC_RULES, [
+      { topic: 'semiconductors', keywords: ['photoresist', 'ASML'] },
+    ]);
     const semiconductors = merged.find((rule) => rule.topic === 'semiconductors')!;
     expect(semiconductors.keywords.filter((k) => k === 'ASML')).toHaveLength(1);
     expect(semiconductors.keywords.at(-1)).toBe('photoresist');

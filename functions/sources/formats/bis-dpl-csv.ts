@@ -41,7 +41,11 @@ export type DplCsvColumn = keyof typeof DPL_CSV_COLUMNS;
 
 /** A header cell as compared: byte-order mark and outer spaces gone, lower case, `_` for spaces. */
 export function normalizeHeaderName(cell: string): string {
-  return cell.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_]+/g, '_');
+  return cell
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '_');
 }
 
 /** The first header cell, quoted or not, with a space or an underscore between the words. */
@@ -66,7 +70,8 @@ export interface DplNameAndAddress {
  * Name-ending parts that follow a comma in dpl.txt's names (`THANE-COAT, INC`, `ABEL HERNANDEZ,
  * JR.`, `KOTO COMMERCIO IBERICA, S.L.`): legal forms and generational suffixes.
  */
-const NAME_SUFFIX = /^(?:INC|CORP|CO|LTD|LLC|L\.L\.C|LLP|LP|L\.P|PLC|S\.A|S\.L|S\.R\.L|S\.P\.A|SPA|SA|SL|B\.V|N\.V|GMBH|AG|JSC|PTE\.? LTD|JR|SR|II|III|IV)\.?$/;
+const NAME_SUFFIX =
+  /^(?:INC|CORP|CO|LTD|LLC|L\.L\.C|LLP|LP|L\.P|PLC|S\.A|S\.L|S\.R\.L|S\.P\.A|SPA|SA|SL|B\.V|N\.V|GMBH|AG|JSC|PTE\.? LTD|JR|SR|II|III|IV)\.?$/;
 
 /**
  * Splits a `Name_and_Address` cell back into dpl.txt's six cells; undefined when it has fewer than
@@ -112,7 +117,11 @@ export interface DplCsvRow {
   parts: DplNameAndAddress | undefined;
 }
 
-function headerIndex(cells: readonly string[], context: ParseContext, fail: (reason: string) => SourceFormatError): Record<DplCsvColumn, number> {
+function headerIndex(
+  cells: readonly string[],
+  context: ParseContext,
+  fail: (reason: string) => SourceFormatError,
+): Record<DplCsvColumn, number> {
   const names = cells.map(normalizeHeaderName);
   const index = {} as Record<DplCsvColumn, number>;
   const missing: string[] = [];
@@ -121,7 +130,8 @@ function headerIndex(cells: readonly string[], context: ParseContext, fail: (rea
     if (at < 0) missing.push(name);
     else index[column] = at;
   }
-  if (missing.length > 0) throw fail(`unknown layout: header lacks ${missing.join(', ')} (header: ${cells.map((c) => c.trim()).join(', ')})`);
+  if (missing.length > 0)
+    throw fail(`unknown layout: header lacks ${missing.join(', ')} (header: ${cells.map((c) => c.trim()).join(', ')})`);
   const known: readonly string[] = Object.values(DPL_CSV_COLUMNS);
   const unknown = cells.filter((_cell, i) => !known.includes(names[i]!)).map((c) => c.trim());
   if (unknown.length > 0) context.warn(`columns not read: ${unknown.join(', ')}`);
@@ -133,18 +143,24 @@ function headerIndex(cells: readonly string[], context: ParseContext, fail: (rea
  * with another number of cells than the header, or a file cut short is a SourceFormatError.
  */
 export async function* readDplCsv(document: SourceDocument, context: ParseContext): AsyncGenerator<DplCsvRow> {
-  const fail = (reason: string): SourceFormatError => new SourceFormatError(context.sourceId, `${document.name}: ${reason}`);
+  const fail = (reason: string): SourceFormatError =>
+    new SourceFormatError(context.sourceId, `${document.name}: ${reason}`);
   let index: Record<DplCsvColumn, number> | undefined;
   let width = 0;
   let rowNumber = 0;
-  for await (const cells of readDelimitedRows(document, { sourceId: context.sourceId, delimiter: ',', ending: 'line-end' })) {
+  for await (const cells of readDelimitedRows(document, {
+    sourceId: context.sourceId,
+    delimiter: ',',
+    ending: 'line-end',
+  })) {
     if (!index) {
       index = headerIndex(cells, context, fail);
       width = cells.length;
       continue;
     }
     rowNumber++;
-    if (cells.length !== width) throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${width}`);
+    if (cells.length !== width)
+      throw fail(`truncated or malformed: row ${rowNumber} has ${cells.length} cells, the header ${width}`);
     const row = {} as Record<DplCsvColumn, string>;
     for (const column of Object.keys(DPL_CSV_COLUMNS) as DplCsvColumn[]) row[column] = cells[index[column]] ?? '';
     yield { rowNumber, cells: row, parts: splitNameAndAddress(row.nameAndAddress) };

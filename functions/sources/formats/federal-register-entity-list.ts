@@ -97,7 +97,10 @@ class FullTextCapture {
       if (!this.document.root) {
         this.document.root = name;
         if (!FULL_TEXT_ROOTS.includes(name)) {
-          this.failure ??= new SourceFormatError(SOURCE_ID, `${fileName}: unknown layout: root element <${tag.name}>, expected one of ${FULL_TEXT_ROOTS.map((r) => `<${r}>`).join(', ')}`);
+          this.failure ??= new SourceFormatError(
+            SOURCE_ID,
+            `${fileName}: unknown layout: root element <${tag.name}>, expected one of ${FULL_TEXT_ROOTS.map((r) => `<${r}>`).join(', ')}`,
+          );
         }
       }
       if (name === 'PRTPAGE' && this.document.firstPrintedPage === undefined) {
@@ -125,7 +128,9 @@ class FullTextCapture {
       else if (node.name === 'FRDOC') this.document.frdoc ??= node;
     });
     this.parser.on('error', (error) => {
-      this.failure ??= new SourceFormatError(SOURCE_ID, `${fileName}: malformed XML: ${error.message}`, { cause: error });
+      this.failure ??= new SourceFormatError(SOURCE_ID, `${fileName}: malformed XML: ${error.message}`, {
+        cause: error,
+      });
     });
   }
 
@@ -133,7 +138,11 @@ class FullTextCapture {
     try {
       this.parser.write(text);
     } catch (error) {
-      this.failure ??= new SourceFormatError(SOURCE_ID, `${this.fileName}: malformed XML: ${(error as Error).message}`, { cause: error });
+      this.failure ??= new SourceFormatError(
+        SOURCE_ID,
+        `${this.fileName}: malformed XML: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     if (this.failure) throw this.failure;
   }
@@ -142,7 +151,11 @@ class FullTextCapture {
     try {
       this.parser.close();
     } catch (error) {
-      this.failure ??= new SourceFormatError(SOURCE_ID, `${this.fileName}: truncated or malformed XML: ${(error as Error).message}`, { cause: error });
+      this.failure ??= new SourceFormatError(
+        SOURCE_ID,
+        `${this.fileName}: truncated or malformed XML: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     if (this.failure) throw this.failure;
     if (!this.document.root) throw new SourceFormatError(SOURCE_ID, `${this.fileName}: no XML element found`);
@@ -223,9 +236,9 @@ const DESTINATION_SPELLINGS: Readonly<Record<string, string>> = {
   "china, people's republic of": 'CN',
   "people's republic of china": 'CN',
   'p.r. china': 'CN',
-  'prc': 'CN',
+  prc: 'CN',
   'crimea region of ukraine': 'UA',
-  'korea, democratic people\'s republic of': 'KP',
+  "korea, democratic people's republic of": 'KP',
 };
 
 /** ISO alpha-2 for a destination as the Entity List writes it ("CHINA, PEOPLE'S REPUBLIC OF"). */
@@ -279,9 +292,15 @@ export interface EntityListAmendment {
   readonly name: string;
 }
 
-const VERBS: Readonly<Record<string, EntityListAction>> = { adding: 'add', removing: 'remove', revising: 'revise', amending: 'revise' };
+const VERBS: Readonly<Record<string, EntityListAction>> = {
+  adding: 'add',
+  removing: 'remove',
+  revising: 'revise',
+  amending: 'revise',
+};
 const VERB = /\b(adding|removing|revising|amending)\b/gi;
-const UNDER = /\bunder\s+(?:the\s+destinations?\s+of\s+)?(.+?)(?=,?\s+by\s|,\s*in\s+alphabetical|,?\s+(?:the|an?)\s+entr|,?\s+entries\b|;|:|$)/i;
+const UNDER =
+  /\bunder\s+(?:the\s+destinations?\s+of\s+)?(.+?)(?=,?\s+by\s|,\s*in\s+alphabetical|,?\s+(?:the|an?)\s+entr|,?\s+entries\b|;|:|$)/i;
 const QUOTED = /[“"]\s*([^”"]+?)\s*[”"]/g;
 const SUPPLEMENT_4 = /supplement\s+no\.?\s*4\s+to\s+part\s+744/i;
 const OTHER_SUPPLEMENT = /supplement\s+no\.?\s*(\d+)\s+to\s+part\s+(\d+)/gi;
@@ -314,7 +333,9 @@ export function amendmentsOf(text: string): EntityListAmendment[] {
     const under = UNDER.exec(segment)?.[1];
     if (under) destination = cleanText(under);
     const code = destination ? entityListCountryCode(destination) : undefined;
-    const names = [...segment.matchAll(QUOTED)].map((m) => cleanText(m[1]).replace(/[,;]$/, '')).filter((n) => n.length > 0);
+    const names = [...segment.matchAll(QUOTED)]
+      .map((m) => cleanText(m[1]).replace(/[,;]$/, ''))
+      .filter((n) => n.length > 0);
     const base = { action, destination, ...(code ? { countryCode: code } : {}) };
     if (names.length === 0) out.push({ ...base, name: '' });
     for (const name of names) out.push({ ...base, name });
@@ -366,7 +387,13 @@ export interface EntityListRule {
 }
 
 type Column = 'country' | 'entity' | 'licenseRequirement' | 'licenseReviewPolicy' | 'frCitation';
-const DEFAULT_COLUMNS: readonly Column[] = ['country', 'entity', 'licenseRequirement', 'licenseReviewPolicy', 'frCitation'];
+const DEFAULT_COLUMNS: readonly Column[] = [
+  'country',
+  'entity',
+  'licenseRequirement',
+  'licenseReviewPolicy',
+  'frCitation',
+];
 
 function columnOf(heading: string): Column | undefined {
   const h = heading.toLowerCase();
@@ -390,7 +417,8 @@ const ALIAS_LINE = /^[—–-]\s*/;
 const AKA = /,?\s*\ba\.\s*k\.\s*a\.?(?=[\s,:]|$),?/i;
 const ADDRESS_NOTE = /\(\s*see\s+(?:also\s+)?alternate\s+address(?:es)?\s+under[^)]*\)\.?/gi;
 /** Abbreviations whose final period is part of the name ("Co. Ltd.", "S.A."). */
-const KEEPS_PERIOD = /(?:\b(?:Ltd|Inc|Co|Corp|Bros|Jr|Sr|Pte|Pvt|Bhd|Sdn|Mfg|Intl|Ind|Est)|(?:\b[A-Za-z]\.){1,}[A-Za-z])\.$/;
+const KEEPS_PERIOD =
+  /(?:\b(?:Ltd|Inc|Co|Corp|Bros|Jr|Sr|Pte|Pvt|Bhd|Sdn|Mfg|Intl|Ind|Est)|(?:\b[A-Za-z]\.){1,}[A-Za-z])\.$/;
 
 function cleanAlias(line: string): string {
   let text = cleanText(line.replace(ALIAS_LINE, ''));
@@ -401,12 +429,21 @@ function cleanAlias(line: string): string {
 
 function splitAddresses(text: string, notes: string[]): string[] {
   const withoutNotes = text.replace(ADDRESS_NOTE, (note) => {
-    notes.push(cleanText(note).replace(/\.$/, '').replace(/^\(\s*|\s*\)$/g, ''));
+    notes.push(
+      cleanText(note)
+        .replace(/\.$/, '')
+        .replace(/^\(\s*|\s*\)$/g, ''),
+    );
     return ' ';
   });
   return withoutNotes
     .split(/;\s*(?:and\s+)?/i)
-    .map((part) => cleanText(part).replace(/^and\s+/i, '').replace(/[.,;]+$/, '').trim())
+    .map((part) =>
+      cleanText(part)
+        .replace(/^and\s+/i, '')
+        .replace(/[.,;]+$/, '')
+        .trim(),
+    )
     .filter((part) => part.length > 0);
 }
 
@@ -425,12 +462,31 @@ function addressCountry(address: string): string | undefined {
 }
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
 };
 
 /** Legal forms that continue a name past a comma ("Spacety Co., Ltd."). */
-const NAME_CONTINUES = /^(?:ltd|limited|inc|incorporated|llc|l\.l\.c|co|corp|corporation|company|plc|gmbh|ag|s\.?a|s\.?a\.?s|s\.?r\.?l|b\.?v|n\.?v|jsc|ojsc|pjsc|cjsc|ooo|pte|pvt|bhd|sdn|fze|fzco|fzc|llp|lp)\b\.?$/i;
+const NAME_CONTINUES =
+  /^(?:ltd|limited|inc|incorporated|llc|l\.l\.c|co|corp|corporation|company|plc|gmbh|ag|s\.?a|s\.?a\.?s|s\.?r\.?l|b\.?v|n\.?v|jsc|ojsc|pjsc|cjsc|ooo|pte|pvt|bhd|sdn|fze|fzco|fzc|llp|lp)\b\.?$/i;
 
 /** An Entity cell: the text before its first line break, then each line (aliases, addresses). */
 export interface EntityCellText {
@@ -471,7 +527,11 @@ export interface DraftEntry {
   frCitationAsPrinted: string;
 }
 
-function splitNameFromLead(lead: string, destinationCode: string | undefined, context: TableContext): { name: string; rest: string } {
+function splitNameFromLead(
+  lead: string,
+  destinationCode: string | undefined,
+  context: TableContext,
+): { name: string; rest: string } {
   const text = lead.replace(/[’‘]/g, "'");
   const lower = text.toLowerCase();
   // 1. A name quoted in the instructions that the cell starts with (the longest, for "X" and "X Co.").
@@ -495,7 +555,10 @@ function splitNameFromLead(lead: string, destinationCode: string | undefined, co
   let used = 1;
   while (used < parts.length && NAME_CONTINUES.test(parts[used]!.trim())) name += `, ${parts[used++]!.trim()}`;
   const rest = parts.slice(used).join(', ');
-  if (rest) context.warn(`FR Doc. ${context.rule.documentNumber}: "${cleanText(lead).slice(0, 80)}…": no quoted name in the instructions matches; name taken as "${name}" (up to the first comma)`);
+  if (rest)
+    context.warn(
+      `FR Doc. ${context.rule.documentNumber}: "${cleanText(lead).slice(0, 80)}…": no quoted name in the instructions matches; name taken as "${name}" (up to the first comma)`,
+    );
   return { name: name.trim(), rest: rest ? `, ${rest}` : '' };
 }
 
@@ -519,10 +582,15 @@ export function readEntityCellText(cell: EntityCellText, entry: DraftEntry, cont
       remainder = remainder.slice(following[0].length).trim();
     } else if (!lines.some((l) => ALIAS_LINE.test(l))) {
       // "Name, a.k.a. Other Name, address": the aliases run up to the address, which cannot be told apart.
-      const inline = remainder.split(/;\s*/).map(cleanAlias).filter((a) => a.length > 0);
+      const inline = remainder
+        .split(/;\s*/)
+        .map(cleanAlias)
+        .filter((a) => a.length > 0);
       entry.aliases.push(...inline);
       remainder = '';
-      context.warn(`FR Doc. ${context.rule.documentNumber}: ${entry.name}: aliases written inline, read as "${inline.join('; ')}" (an address may be mixed in)`);
+      context.warn(
+        `FR Doc. ${context.rule.documentNumber}: ${entry.name}: aliases written inline, read as "${inline.join('; ')}" (an address may be mixed in)`,
+      );
     }
   }
   if (remainder) entry.addresses.push(...splitAddresses(remainder, entry.addressNotes));
@@ -533,7 +601,9 @@ export function readEntityCellText(cell: EntityCellText, entry: DraftEntry, cont
     } else entry.addresses.push(...splitAddresses(line, entry.addressNotes));
   }
   if (announced !== undefined && announced !== entry.aliases.length) {
-    context.warn(`FR Doc. ${context.rule.documentNumber}: ${entry.name}: the entry announces ${announced} aliases, ${entry.aliases.length} were read`);
+    context.warn(
+      `FR Doc. ${context.rule.documentNumber}: ${entry.name}: the entry announces ${announced} aliases, ${entry.aliases.length} were read`,
+    );
   }
 }
 
@@ -568,11 +638,15 @@ function readTable(table: XNode, context: TableContext, out: DraftEntry[]): void
     const entityCell = at('entity');
     const entityText = text('entity');
     if (!entityCell || !entityText || STARS.test(entityText)) continue;
-    const hasColumns = ['licenseRequirement', 'licenseReviewPolicy', 'frCitation'].some((c) => text(c as Column) !== '');
+    const hasColumns = ['licenseRequirement', 'licenseReviewPolicy', 'frCitation'].some(
+      (c) => text(c as Column) !== '',
+    );
     if (!hasColumns) {
       // The rest of the entry above, carried over to a row of its own (an address, most often).
       if (!last) {
-        context.warn(`FR Doc. ${context.rule.documentNumber}: a row holding only "${entityText.slice(0, 60)}…" follows no entry; skipped`);
+        context.warn(
+          `FR Doc. ${context.rule.documentNumber}: a row holding only "${entityText.slice(0, 60)}…" follows no entry; skipped`,
+        );
         continue;
       }
       const { lead, lines } = cellText(entityCell);
@@ -582,9 +656,15 @@ function readTable(table: XNode, context: TableContext, out: DraftEntry[]): void
       }
       continue;
     }
-    if (!destination) context.warn(`FR Doc. ${context.rule.documentNumber}: entry "${entityText.slice(0, 60)}" has no destination above it`);
+    if (!destination)
+      context.warn(
+        `FR Doc. ${context.rule.documentNumber}: entry "${entityText.slice(0, 60)}" has no destination above it`,
+      );
     const code = destination ? entityListCountryCode(destination) : undefined;
-    if (destination && !code) context.warn(`FR Doc. ${context.rule.documentNumber}: destination "${destination}" is not a country this code knows; kept as written`);
+    if (destination && !code)
+      context.warn(
+        `FR Doc. ${context.rule.documentNumber}: destination "${destination}" is not a country this code knows; kept as written`,
+      );
     const requirementCell = at('licenseRequirement');
     const footnotes: string[] = [];
     const entry: DraftEntry = {
@@ -617,16 +697,29 @@ function resolveCitation(printed: string, startPage: number | undefined): string
   const text = cleanText(printed).replace(/\.$/, '');
   if (startPage === undefined) return text;
   return cleanText(
-    text.replace(/\[\s*INSERT[^\]]*\](?:,?\s*(\d{1,2}\/\d{1,2}\/\d{2,4}))?/gi, (placeholder: string, after: string | undefined) => {
-      const date = /\d{1,2}\/\d{1,2}\/\d{2,4}/.exec(placeholder)?.[0] ?? after;
-      return date ? `${startPage}, ${date}` : String(startPage);
-    }),
+    text.replace(
+      /\[\s*INSERT[^\]]*\](?:,?\s*(\d{1,2}\/\d{1,2}\/\d{2,4}))?/gi,
+      (placeholder: string, after: string | undefined) => {
+        const date = /\d{1,2}\/\d{1,2}\/\d{2,4}/.exec(placeholder)?.[0] ?? after;
+        return date ? `${startPage}, ${date}` : String(startPage);
+      },
+    ),
   );
 }
 
 const MONTHS: Readonly<Record<string, string>> = {
-  january: '01', february: '02', march: '03', april: '04', may: '05', june: '06',
-  july: '07', august: '08', september: '09', october: '10', november: '11', december: '12',
+  january: '01',
+  february: '02',
+  march: '03',
+  april: '04',
+  may: '05',
+  june: '06',
+  july: '07',
+  august: '08',
+  september: '09',
+  october: '10',
+  november: '11',
+  december: '12',
 };
 
 /** The first "Month D, YYYY" after "effective" as an ISO date. */
@@ -642,7 +735,12 @@ function preambleText(preamble: XNode | undefined, name: string): string {
   const node = descendantsNamed(preamble, name)[0];
   if (!node) return '';
   // Drop the "DATES:" / "ACTION:" heading of a preamble section.
-  return cleanText(elements(node).filter((c) => c.name !== 'HD').map((c) => inlineText(c)).join(' ') || inlineText(node));
+  return cleanText(
+    elements(node)
+      .filter((c) => c.name !== 'HD')
+      .map((c) => inlineText(c))
+      .join(' ') || inlineText(node),
+  );
 }
 
 export interface EntityListParseOptions {
@@ -656,8 +754,10 @@ function interpret(captured: CapturedDocument, options: EntityListParseOptions):
   const fileName = options.fileName ?? 'full_text.xml';
   const warn = options.warn ?? ((): void => undefined);
   const frdoc = captured.frdoc ? inlineText(captured.frdoc) : '';
-  const documentNumber = /FR\s+Doc\.?\s+([A-Z0-9]+-[0-9]+(?:-[0-9]+)?)/i.exec(frdoc)?.[1] ?? /\b(\d{4}-\d{5})\b/.exec(fileName)?.[1];
-  if (!documentNumber) throw new SourceFormatError(SOURCE_ID, `${fileName}: no FR Doc. number (no FRDOC line, and none in the file name)`);
+  const documentNumber =
+    /FR\s+Doc\.?\s+([A-Z0-9]+-[0-9]+(?:-[0-9]+)?)/i.exec(frdoc)?.[1] ?? /\b(\d{4}-\d{5})\b/.exec(fileName)?.[1];
+  if (!documentNumber)
+    throw new SourceFormatError(SOURCE_ID, `${fileName}: no FR Doc. number (no FRDOC line, and none in the file name)`);
 
   const preamble = captured.preamble;
   const rin = /RIN\s+(\S+)/.exec(preambleText(preamble, 'RIN'))?.[1];
@@ -717,7 +817,12 @@ export type EntityListRuleHead = Omit<EntityListRule, 'amendments' | 'entries'>;
  * action the instructions give it, and each entry the instructions remove (not reprinted) becomes
  * an entry of its own.
  */
-export function assembleEntityListRule(head: EntityListRuleHead, amendments: readonly EntityListAmendment[], drafts: readonly DraftEntry[], warn: (message: string) => void): EntityListRule {
+export function assembleEntityListRule(
+  head: EntityListRuleHead,
+  amendments: readonly EntityListAmendment[],
+  drafts: readonly DraftEntry[],
+  warn: (message: string) => void,
+): EntityListRule {
   const { documentNumber, startPage } = head;
   const verbs = new Set(amendments.map((a) => a.action));
   const entries: EntityListEntry[] = [];
@@ -726,7 +831,10 @@ export function assembleEntityListRule(head: EntityListRuleHead, amendments: rea
     const key = entityListMatchKey(draft.name, draft.countryCode ?? draft.destination);
     printed.add(key);
     const action = actionFor(draft, amendments, verbs);
-    if (!action) warn(`FR Doc. ${documentNumber}: ${draft.name} (${draft.destination}): the instructions do not say whether it is added, removed or revised`);
+    if (!action)
+      warn(
+        `FR Doc. ${documentNumber}: ${draft.name} (${draft.destination}): the instructions do not say whether it is added, removed or revised`,
+      );
     const frCitation = resolveCitation(draft.frCitationAsPrinted, startPage);
     const asPrinted = cleanText(draft.frCitationAsPrinted).replace(/\.$/, '');
     entries.push({
@@ -753,7 +861,9 @@ export function assembleEntityListRule(head: EntityListRuleHead, amendments: rea
     if (printed.has(key)) continue;
     printed.add(key);
     if (amendment.action !== 'remove') {
-      warn(`FR Doc. ${documentNumber}: "${amendment.name}" (${amendment.destination || 'no destination'}) is named for ${amendment.action} but its row was not found in the table`);
+      warn(
+        `FR Doc. ${documentNumber}: "${amendment.name}" (${amendment.destination || 'no destination'}) is named for ${amendment.action} but its row was not found in the table`,
+      );
     }
     entries.push({
       destination: amendment.destination,
@@ -779,10 +889,16 @@ export function assembleEntityListRule(head: EntityListRuleHead, amendments: rea
  * else one that quotes its name anywhere (when they agree); else the only verb used under its
  * destination; else the only verb of the whole rule; else undefined.
  */
-function actionFor(draft: DraftEntry, amendments: readonly EntityListAmendment[], verbs: ReadonlySet<EntityListAction>): EntityListAction | undefined {
+function actionFor(
+  draft: DraftEntry,
+  amendments: readonly EntityListAmendment[],
+  verbs: ReadonlySet<EntityListAction>,
+): EntityListAction | undefined {
   const name = normalizeEntityName(draft.name);
   const sameCountry = (a: EntityListAmendment): boolean =>
-    draft.countryCode && a.countryCode ? a.countryCode === draft.countryCode : normalizeEntityName(a.destination) === normalizeEntityName(draft.destination);
+    draft.countryCode && a.countryCode
+      ? a.countryCode === draft.countryCode
+      : normalizeEntityName(a.destination) === normalizeEntityName(draft.destination);
   const exact = amendments.filter((a) => a.name && normalizeEntityName(a.name) === name && sameCountry(a));
   const only = (list: readonly EntityListAmendment[]): EntityListAction | undefined => {
     const set = new Set(list.map((a) => a.action));
@@ -809,11 +925,15 @@ export function parseEntityListRule(xml: string | Buffer, options: EntityListPar
 }
 
 /** The same, reading a stream (the pipeline's downloads are spooled files). */
-export async function parseEntityListRuleStream(stream: Readable, options: EntityListParseOptions = {}): Promise<EntityListRule> {
+export async function parseEntityListRuleStream(
+  stream: Readable,
+  options: EntityListParseOptions = {},
+): Promise<EntityListRule> {
   const capture = new FullTextCapture(options.fileName ?? 'full_text.xml');
   const decoder = new TextDecoder('utf-8');
   try {
-    for await (const chunk of stream) capture.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true }));
+    for await (const chunk of stream)
+      capture.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true }));
     capture.write(decoder.decode());
   } finally {
     stream.destroy();
@@ -832,7 +952,10 @@ function put(extra: ExtraFields, key: string, value: string | readonly string[] 
 }
 
 /** `2023-03929:CA:cpunto-inc`; a destination this code cannot name keeps its own words. */
-export function entityListRecordId(documentNumber: string, entry: Pick<EntityListEntry, 'countryCode' | 'destination' | 'name'>): string {
+export function entityListRecordId(
+  documentNumber: string,
+  entry: Pick<EntityListEntry, 'countryCode' | 'destination' | 'name'>,
+): string {
   const where = entry.countryCode ?? (normalizeEntityName(entry.destination).replace(/ /g, '-') || 'no-destination');
   return `${documentNumber}:${where}:${normalizeEntityName(entry.name).replace(/ /g, '-')}`;
 }
@@ -906,7 +1029,10 @@ const ANY_COUNTRY = '*';
  * Indexes the records of a list (by default the CSL's "Entity List") for matchEntityListRecords.
  * Pass the records of the us-trade-csl source; records of other lists are skipped.
  */
-export function indexEntityListRecords(records: Iterable<RegisterRecord>, options: { list?: string } = {}): EntityListIndex {
+export function indexEntityListRecords(
+  records: Iterable<RegisterRecord>,
+  options: { list?: string } = {},
+): EntityListIndex {
   const list = options.list ?? 'Entity List';
   const byKey = new Map<string, IndexedName[]>();
   let size = 0;
@@ -948,7 +1074,8 @@ export function matchEntityListRecords(entities: Iterable<RegisterRecord>, index
         for (const hit of index.byKey.get(key) ?? []) {
           const on = i === 0 && hit.isName ? 'name' : 'alias';
           const previous = found.get(hit.record.id);
-          if (!previous || (previous.on === 'alias' && on === 'name')) found.set(hit.record.id, { entity, record: hit.record, on, key });
+          if (!previous || (previous.on === 'alias' && on === 'name'))
+            found.set(hit.record.id, { entity, record: hit.record, on, key });
         }
       }
     });
@@ -960,20 +1087,26 @@ export function matchEntityListRecords(entities: Iterable<RegisterRecord>, index
 // ---------------------------------------------------------------------------------------------
 // The SourceFormat
 
-const ROOT = new RegExp(`^[\\s\\ufeff]*(?:<\\?xml[^>]*\\?>\\s*)?(?:<!--[\\s\\S]*?-->\\s*)*<(?:${FULL_TEXT_ROOTS.join('|')})[\\s>]`);
+const ROOT = new RegExp(
+  `^[\\s\\ufeff]*(?:<\\?xml[^>]*\\?>\\s*)?(?:<!--[\\s\\S]*?-->\\s*)*<(?:${FULL_TEXT_ROOTS.join('|')})[\\s>]`,
+);
 
 async function* parseFullTextXml(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
   const fileName = input.main.name;
   const rule = await parseEntityListRuleStream(input.main.open(), { fileName, warn: (m) => context.warn(m) });
   if (rule.entries.length === 0) {
-    throw new SourceFormatError(context.sourceId, `${fileName}: FR Doc. ${rule.documentNumber} does not amend Supplement No. 4 to part 744 (no Entity List entry in it)`);
+    throw new SourceFormatError(
+      context.sourceId,
+      `${fileName}: FR Doc. ${rule.documentNumber} does not amend Supplement No. 4 to part 744 (no Entity List entry in it)`,
+    );
   }
   yield* entityListRecords(rule, context.sourceId);
 }
 
 export const federalRegisterFullTextXmlFormat: SourceFormat = {
   id: 'federal-register-full-text-xml',
-  description: 'FederalRegister.gov full-text XML of one document (RULE/PREAMB/REGTEXT): the Entity List entries a rule adds, removes or revises',
+  description:
+    'FederalRegister.gov full-text XML of one document (RULE/PREAMB/REGTEXT): the Entity List entries a rule adds, removes or revises',
   sniff: (head) => ROOT.test(head) && /<PREAMB[\s>]/.test(head),
   parse: parseFullTextXml,
 };

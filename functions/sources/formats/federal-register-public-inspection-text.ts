@@ -145,7 +145,8 @@ function tidy(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // The preamble
 
-const SECTION_LABEL = /^(AGENCY|ACTION|SUMMARY|DATES|EFFECTIVE DATE|ADDRESSES|FOR FURTHER INFORMATION CONTACT|SUPPLEMENTARY INFORMATION):\s*/;
+const SECTION_LABEL =
+  /^(AGENCY|ACTION|SUMMARY|DATES|EFFECTIVE DATE|ADDRESSES|FOR FURTHER INFORMATION CONTACT|SUPPLEMENTARY INFORMATION):\s*/;
 
 /** The text of a preamble section ("DATES: …"), up to the next section label. */
 function section(lines: readonly string[], labels: readonly string[]): string {
@@ -159,7 +160,12 @@ function section(lines: readonly string[], labels: readonly string[]): string {
 const US_DATE = /(\d{1,2})\/(\d{1,2})\/(\d{4})/;
 const isoOf = (m: RegExpExecArray): string => `${m[3]}-${m[1]!.padStart(2, '0')}-${m[2]!.padStart(2, '0')}`;
 
-function headOf(lines: readonly string[], text: string, fileName: string, publicationDate: string | undefined): EntityListRuleHead {
+function headOf(
+  lines: readonly string[],
+  text: string,
+  fileName: string,
+  publicationDate: string | undefined,
+): EntityListRuleHead {
   // The filing stamp closes the text; an earlier "FR Doc." may cite another document.
   const frDoc = [...text.matchAll(/\[?FR\s+Doc\.?\s+([A-Z0-9]+-[0-9]+(?:-[0-9]+)?)\b([^\]\n]*)/gi)].at(-1);
   const fromName = /(?:^|[^\dA-Z])((?:[A-Z]\d-)?\d{4}-\d{5})(?![\d])/i.exec(fileName)?.[1];
@@ -167,9 +173,16 @@ function headOf(lines: readonly string[], text: string, fileName: string, public
     throw new SourceFormatError(SOURCE_ID, `${fileName}: the text is FR Doc. ${frDoc[1]}, not ${fromName}`);
   }
   const documentNumber = frDoc?.[1] ?? fromName;
-  if (!documentNumber) throw new SourceFormatError(SOURCE_ID, `${fileName}: no FR Doc. number (no "FR Doc." line, and none in the file name)`);
+  if (!documentNumber)
+    throw new SourceFormatError(
+      SOURCE_ID,
+      `${fileName}: no FR Doc. number (no "FR Doc." line, and none in the file name)`,
+    );
   const printedOn = /Publication Date:\s*(\d{1,2}\/\d{1,2}\/\d{4})/i.exec(frDoc?.[2] ?? '');
-  const published = publicationDate ?? /\.(\d{4}-\d{2}-\d{2})\.[^.]*$/.exec(fileName)?.[1] ?? (printedOn ? isoOf(US_DATE.exec(printedOn[1]!)!) : undefined);
+  const published =
+    publicationDate ??
+    /\.(\d{4}-\d{2}-\d{2})\.[^.]*$/.exec(fileName)?.[1] ??
+    (printedOn ? isoOf(US_DATE.exec(printedOn[1]!)!) : undefined);
 
   const rinAt = lines.findIndex((line) => /^RIN\s+\d{4}-[A-Z0-9]{4}\b/.test(line));
   const docketAt = lines.findIndex((line) => /^\[Docket No\./i.test(line));
@@ -178,7 +191,8 @@ function headOf(lines: readonly string[], text: string, fileName: string, public
   const subject = subjectFrom > 0 && agencyAt > subjectFrom ? tidy(joinLines(lines.slice(subjectFrom, agencyAt))) : '';
   const dates = section(lines, ['DATES', 'EFFECTIVE DATE']);
   let effectiveDate = effectiveDateOf(dates);
-  if (!effectiveDate && published && /\beffective\s+(?:on\s+)?\[INSERT DATE OF PUBLICATION/i.test(dates)) effectiveDate = published;
+  if (!effectiveDate && published && /\beffective\s+(?:on\s+)?\[INSERT DATE OF PUBLICATION/i.test(dates))
+    effectiveDate = published;
   const rin = rinAt === -1 ? undefined : /^RIN\s+(\S+)/.exec(lines[rinAt]!)?.[1];
   const docket = docketAt === -1 ? '' : tidy(lines[docketAt]!).replace(/^\[|\]$/g, '');
   return {
@@ -200,7 +214,8 @@ const NUMBERED = /^\d{1,2}\.\s/;
 const TABLE_HEADING = /^supplement\s+no\.?\s*4\s+to\s+part\s+744\s*[—–-]+\s*entity\s+list\.?$/i;
 const REGULATORY_TEXT = /^PART\s+\d{1,3}\s*[—–-]|\bamended as follows:\s*$/;
 const STARS = /^\*(?:\s*\*){2,}$/;
-const HEADER_WORD = /^(?:country|entity|license|requirement|review policy|license requirement|license review policy|federal|register|federal register|citation|register citation|federal register citation)$/i;
+const HEADER_WORD =
+  /^(?:country|entity|license|requirement|review policy|license requirement|license review policy|federal|register|federal register|citation|register citation|federal register citation)$/i;
 
 interface Regulatory {
   readonly instructions: string[];
@@ -218,7 +233,11 @@ function startsInstruction(lines: readonly string[], i: number): boolean {
 function regulatoryText(lines: readonly string[], fileName: string): Regulatory {
   const supplementary = lines.findIndex((line) => line.startsWith('SUPPLEMENTARY INFORMATION:'));
   const start = lines.findIndex((line, i) => i > supplementary && REGULATORY_TEXT.test(line));
-  if (start === -1) throw new SourceFormatError(SOURCE_ID, `${fileName}: no regulatory text (no "PART …" heading and no "amended as follows:" after the preamble)`);
+  if (start === -1)
+    throw new SourceFormatError(
+      SOURCE_ID,
+      `${fileName}: no regulatory text (no "PART …" heading and no "amended as follows:" after the preamble)`,
+    );
   const instructions: string[] = [];
   const tables: string[][] = [];
   let paragraph: string[] | undefined;
@@ -232,7 +251,15 @@ function regulatoryText(lines: readonly string[], fileName: string): Regulatory 
     if (TABLE_HEADING.test(line)) {
       finish();
       const table: string[] = [];
-      for (i += 1; i < lines.length && !startsInstruction(lines, i) && !/^\[?FR\s+Doc\./i.test(lines[i]!) && !/^PART\s+\d{1,3}\b/.test(lines[i]!); i++) table.push(lines[i]!);
+      for (
+        i += 1;
+        i < lines.length &&
+        !startsInstruction(lines, i) &&
+        !/^\[?FR\s+Doc\./i.test(lines[i]!) &&
+        !/^PART\s+\d{1,3}\b/.test(lines[i]!);
+        i++
+      )
+        table.push(lines[i]!);
       tables.push(table);
       i -= 1;
       continue;
@@ -277,7 +304,8 @@ interface Cell {
 
 /** First words of the other columns' cells, capitalized (a wrapped line inside a cell is not). */
 const LICENSE_REQUIREMENT = /^(?:For\s+all\s+items|All\s+items|For\s+items|For\s+the\s+items)\b/;
-const REVIEW_POLICY = /^(?:Policy\s+of\s+denial|Presumption\s+of\s+(?:denial|approval)|Case[-\s]by[-\s]case|Approval\b)/;
+const REVIEW_POLICY =
+  /^(?:Policy\s+of\s+denial|Presumption\s+of\s+(?:denial|approval)|Case[-\s]by[-\s]case|Approval\b)/;
 const SEE_SECTION = /^See\s+§/;
 const CITATION = /^\d{1,3}\s+FR\b/;
 const ALIAS_START = /^[—–]|^-(?!\d)/;
@@ -313,7 +341,8 @@ interface Heading {
  */
 function headingAt(lines: readonly string[], i: number, codes: ReadonlySet<string>): Heading | undefined {
   const run: string[] = [];
-  for (let j = i; j < lines.length && run.length < 5 && ALL_CAPS.test(lines[j]!) && /[A-Z]{2}/.test(lines[j]!); j++) run.push(lines[j]!);
+  for (let j = i; j < lines.length && run.length < 5 && ALL_CAPS.test(lines[j]!) && /[A-Z]{2}/.test(lines[j]!); j++)
+    run.push(lines[j]!);
   for (let n = run.length; n >= 1; n--) {
     if (run[n - 1]!.endsWith('.')) continue;
     for (const joined of [run.slice(0, n).join(' '), run.slice(0, n).join('')]) {
@@ -362,7 +391,8 @@ function cellsOf(lines: readonly string[], names: readonly string[], codes: Read
       separation = 'hard';
       continue;
     }
-    const heading = separation !== 'none' || /[.);]$/.test(lines[i - 1] ?? '') || !current ? headingAt(lines, i, codes) : undefined;
+    const heading =
+      separation !== 'none' || /[.);]$/.test(lines[i - 1] ?? '') || !current ? headingAt(lines, i, codes) : undefined;
     if (heading) {
       if (!headings.has(heading.code)) headings.set(heading.code, heading.text);
       current = undefined;
@@ -384,7 +414,8 @@ function cellsOf(lines: readonly string[], names: readonly string[], codes: Read
           : CITATION.test(start)
             ? 'frCitation'
             : undefined;
-    const startsCell = column !== undefined && (column === 'entity' || !current || separation !== 'none' || current.column === column);
+    const startsCell =
+      column !== undefined && (column === 'entity' || !current || separation !== 'none' || current.column === column);
     if (startsCell) open({ column, lines: [line], ...(name ? { name } : {}) });
     else if (current) current.lines.push(line);
     else if (separation === 'soft' && last) {
@@ -456,12 +487,21 @@ function licenseRequirementOf(text: string, footnotes: string[]): string {
 }
 
 /** The n-th cell of a column for the n-th entry; or one text for all when the column says one thing. */
-function columnTexts(cells: readonly Cell[], column: Column, entries: number, documentNumber: string, warn: (message: string) => void, label: string): (string | undefined)[] {
+function columnTexts(
+  cells: readonly Cell[],
+  column: Column,
+  entries: number,
+  documentNumber: string,
+  warn: (message: string) => void,
+  label: string,
+): (string | undefined)[] {
   const found = cells.filter((c) => c.column === column).map((c) => joinLines(c.lines));
   if (found.length === entries) return found;
   const distinct = new Set(found.map((t) => tidy(t)));
   if (found.length > 0 && distinct.size === 1) return Array.from({ length: entries }, () => found[0]!);
-  warn(`FR Doc. ${documentNumber}: the ${label} column has ${found.length} cells for ${entries} entries, saying different things; left empty (the published rule's full text will fill it in)`);
+  warn(
+    `FR Doc. ${documentNumber}: the ${label} column has ${found.length} cells for ${entries} entries, saying different things; left empty (the published rule's full text will fill it in)`,
+  );
   return Array.from({ length: entries }, () => undefined);
 }
 
@@ -480,19 +520,32 @@ export function parseEntityListRawText(text: string, options: RawTextParseOption
     throw new SourceFormatError(SOURCE_ID, `${fileName}: ${cause}`);
   };
   if (!text.trim()) refuse('empty (no text: the filed PDF may be a scan without a text layer)');
-  if (/^[\s\ufeff]*<(?:!doctype\s+html|html|head|body)[\s>]/i.test(text)) refuse('is an HTML page, not the raw text of a filing');
+  if (/^[\s\ufeff]*<(?:!doctype\s+html|html|head|body)[\s>]/i.test(text))
+    refuse('is an HTML page, not the raw text of a filing');
   if (text.slice(0, 4096).includes('\u0000')) refuse('is binary, not the raw text of a filing');
   const lines = linesOf(text);
   const head = headOf(lines, text, fileName, options.publicationDate);
-  if (!lines.some((line) => /^(?:BILLING CODE\s|DEPARTMENT OF\s)/.test(line))) refuse(`FR Doc. ${head.documentNumber}: no "BILLING CODE" or "DEPARTMENT OF" line: not the text of a Federal Register filing`);
+  if (!lines.some((line) => /^(?:BILLING CODE\s|DEPARTMENT OF\s)/.test(line)))
+    refuse(
+      `FR Doc. ${head.documentNumber}: no "BILLING CODE" or "DEPARTMENT OF" line: not the text of a Federal Register filing`,
+    );
 
   const { instructions, tables } = regulatoryText(lines, fileName);
   const amendments = supplement4Amendments(instructions);
-  if (amendments.length === 0) refuse(`FR Doc. ${head.documentNumber} does not amend Supplement No. 4 to part 744 (no instruction to add, remove or revise an Entity List entry)`);
+  if (amendments.length === 0)
+    refuse(
+      `FR Doc. ${head.documentNumber} does not amend Supplement No. 4 to part 744 (no instruction to add, remove or revise an Entity List entry)`,
+    );
   const printed = amendments.filter((a) => a.action !== 'remove');
   const unnamed = printed.filter((a) => !a.name);
-  if (unnamed.length) refuse(`FR Doc. ${head.documentNumber}: ${unnamed.length} instruction(s) ${unnamed.map((a) => `"${a.action} under ${a.destination || 'no destination'}"`).join(', ')} name no entry, and an unnamed row cannot be told apart in the raw text`);
-  if (printed.length && tables.length === 0) refuse(`FR Doc. ${head.documentNumber}: no Supplement No. 4 table after the instructions (truncated text, or a heading other than "Supplement No. 4 to Part 744—Entity List")`);
+  if (unnamed.length)
+    refuse(
+      `FR Doc. ${head.documentNumber}: ${unnamed.length} instruction(s) ${unnamed.map((a) => `"${a.action} under ${a.destination || 'no destination'}"`).join(', ')} name no entry, and an unnamed row cannot be told apart in the raw text`,
+    );
+  if (printed.length && tables.length === 0)
+    refuse(
+      `FR Doc. ${head.documentNumber}: no Supplement No. 4 table after the instructions (truncated text, or a heading other than "Supplement No. 4 to Part 744—Entity List")`,
+    );
 
   // Destinations of each name, in the instructions' (the table's) order.
   const destinations = new Map<string, EntityListAmendment[]>();
@@ -508,7 +561,10 @@ export function parseEntityListRawText(text: string, options: RawTextParseOption
     const read = cellsOf(table, names, codes);
     cells.push(...read.cells);
     for (const [code, heading] of read.headings) if (!headings.has(code)) headings.set(code, heading);
-    for (const text of read.stray) warn(`FR Doc. ${head.documentNumber}: text in the table that belongs to no cell, not read: "${text.slice(0, 80)}"`);
+    for (const text of read.stray)
+      warn(
+        `FR Doc. ${head.documentNumber}: text in the table that belongs to no cell, not read: "${text.slice(0, 80)}"`,
+      );
   }
 
   const entityCells = cells.filter((c) => c.column === 'entity');
@@ -519,17 +575,36 @@ export function parseEntityListRawText(text: string, options: RawTextParseOption
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     const amendment = destinations.get(key)?.[n];
-    if (!amendment) refuse(`FR Doc. ${head.documentNumber}: "${cell.name}" starts ${n + 1} rows of the table, but the instructions name it under ${n} destination(s)`);
+    if (!amendment)
+      refuse(
+        `FR Doc. ${head.documentNumber}: "${cell.name}" starts ${n + 1} rows of the table, but the instructions name it under ${n} destination(s)`,
+      );
     placed.push({ cell, amendment: amendment! });
   }
   const missing = [...destinations.entries()].flatMap(([key, list]) => list.slice(seen.get(key) ?? 0));
   if (missing.length) {
-    refuse(`FR Doc. ${head.documentNumber}: ${missing.length} of the ${printed.length} entries the instructions add or revise were not found in the table (${missing.map((a) => `"${a.name}" under ${a.destination}`).join('; ')}): the text is truncated, or laid out otherwise than this reader assumes`);
+    refuse(
+      `FR Doc. ${head.documentNumber}: ${missing.length} of the ${printed.length} entries the instructions add or revise were not found in the table (${missing.map((a) => `"${a.name}" under ${a.destination}`).join('; ')}): the text is truncated, or laid out otherwise than this reader assumes`,
+    );
   }
 
   const documentNumber = head.documentNumber;
-  const requirements = columnTexts(cells, 'licenseRequirement', placed.length, documentNumber, warn, 'License requirement');
-  const policies = columnTexts(cells, 'licenseReviewPolicy', placed.length, documentNumber, warn, 'License review policy');
+  const requirements = columnTexts(
+    cells,
+    'licenseRequirement',
+    placed.length,
+    documentNumber,
+    warn,
+    'License requirement',
+  );
+  const policies = columnTexts(
+    cells,
+    'licenseReviewPolicy',
+    placed.length,
+    documentNumber,
+    warn,
+    'License review policy',
+  );
   const citations = columnTexts(cells, 'frCitation', placed.length, documentNumber, warn, 'Federal Register citation');
   const context: TableContext = { rule: { documentNumber }, warn, named: amendments };
   const drafts: DraftEntry[] = [];
@@ -580,7 +655,9 @@ async function* parsePublicInspectionText(input: ParseInput, context: ParseConte
     rule = parseEntityListRawText(text, { fileName, warn: (m) => context.warn(m) });
   } catch (error) {
     if (!(error instanceof SourceFormatError)) throw error;
-    context.warn(`${error.message}; the filing is alerted as a document only, and its Entity List entries will be read from the published rule's full text`);
+    context.warn(
+      `${error.message}; the filing is alerted as a document only, and its Entity List entries will be read from the published rule's full text`,
+    );
     return;
   }
   yield* entityListRecords(rule, context.sourceId);
@@ -590,6 +667,9 @@ export const federalRegisterPublicInspectionTextFormat: SourceFormat = {
   id: PUBLIC_INSPECTION_TEXT_FORMAT_ID,
   description:
     'FederalRegister.gov raw text of a public-inspection filing (raw_text_url: pdftotext of the filed PDF): the Entity List entries it adds, removes or revises; a text it cannot read is left to document-level alerting',
-  sniff: (head, name) => !/^[\s\ufeff]*[<{]/.test(head) && (/^[\s\ufeff\f]*BILLING CODE\s+\d{4}-/.test(head) || /\.public-inspection(?:\.\d{4}-\d{2}-\d{2})?\.txt$/i.test(name ?? '')),
+  sniff: (head, name) =>
+    !/^[\s\ufeff]*[<{]/.test(head) &&
+    (/^[\s\ufeff\f]*BILLING CODE\s+\d{4}-/.test(head) ||
+      /\.public-inspection(?:\.\d{4}-\d{2}-\d{2})?\.txt$/i.test(name ?? '')),
   parse: parsePublicInspectionText,
 };

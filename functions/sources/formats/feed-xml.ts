@@ -182,15 +182,19 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
 /** Decodes numeric and the common named HTML entities; an unknown name stays as written. */
 export function decodeHtmlEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g, (whole, decimal?: string, hex?: string, name?: string) => {
-    if (name !== undefined) return NAMED_ENTITIES[name] ?? whole;
-    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex!, 16);
-    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
-    return String.fromCodePoint(code);
-  });
+  return text.replace(
+    /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g,
+    (whole, decimal?: string, hex?: string, name?: string) => {
+      if (name !== undefined) return NAMED_ENTITIES[name] ?? whole;
+      const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex!, 16);
+      if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
+      return String.fromCodePoint(code);
+    },
+  );
 }
 
-const BLOCK_TAGS = /<\/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>/gi;
+const BLOCK_TAGS =
+  /<\/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>/gi;
 
 /**
  * The text of an HTML fragment: script and style dropped, tags removed (block tags leave a space),
@@ -224,7 +228,20 @@ export interface FeedDate {
   readonly date: string;
 }
 
-const MONTHS: Readonly<Record<string, number>> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+const MONTHS: Readonly<Record<string, number>> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 /** RFC 822 zone names (and the few others feeds write) in minutes east of UTC. */
 const ZONES: Readonly<Record<string, number>> = {
   UT: 0,
@@ -245,8 +262,10 @@ const ZONES: Readonly<Record<string, number>> = {
   MET: 60,
   MEST: 120,
 };
-const RFC822 = /^(?:[A-Za-z]{2,9}\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{4}|\d{2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5}))?$/;
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const RFC822 =
+  /^(?:[A-Za-z]{2,9}\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{4}|\d{2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5}))?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
@@ -263,11 +282,20 @@ function offsetMinutes(zone: string | undefined): number | undefined {
   return numeric[1] === '-' ? -minutes : minutes;
 }
 
-function feedDate(year: number, month: number, day: number, hour: number, minute: number, second: number, offset: number | undefined): FeedDate | undefined {
+function feedDate(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  offset: number | undefined,
+): FeedDate | undefined {
   if (offset === undefined || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return undefined;
   const local = new Date(Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)));
   // Date.UTC rolls 31 February over into March: a day that does not exist is no date.
-  if (local.getUTCFullYear() !== year || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day) return undefined;
+  if (local.getUTCFullYear() !== year || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day)
+    return undefined;
   const instant = new Date(local.getTime() - offset * 60_000).toISOString().replace('.000Z', 'Z');
   return { instant, date: `${pad(year, 4)}-${pad(month)}-${pad(day)}` };
 }
@@ -279,7 +307,15 @@ export function parseFeedDate(text: string): FeedDate | undefined {
   const iso = ISO.exec(value);
   if (iso) {
     const [, y, mo, d, h, mi, s, , zone] = iso;
-    return feedDate(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), offsetMinutes(zone));
+    return feedDate(
+      Number(y),
+      Number(mo),
+      Number(d),
+      Number(h ?? 0),
+      Number(mi ?? 0),
+      Number(s ?? 0),
+      offsetMinutes(zone),
+    );
   }
   const rfc = RFC822.exec(value);
   if (rfc) {
@@ -314,7 +350,8 @@ function textOf(element: XmlElement | undefined, html: boolean): string {
   if (!element) return '';
   const type = (element.attributes.type ?? '').toLowerCase();
   if (type === 'xhtml') return htmlToText(deepText(element));
-  if (type === 'html' || type === 'text/html' || (html && type !== 'text' && type !== 'text/plain')) return htmlToText(element.text);
+  if (type === 'html' || type === 'text/html' || (html && type !== 'text' && type !== 'text/plain'))
+    return htmlToText(element.text);
   return cleanText(element.text);
 }
 
@@ -332,7 +369,10 @@ function rssLink(item: XmlElement): string {
     const text = cleanText(link.text);
     if (text) return text;
   }
-  return cleanText(links.find((link) => link.attributes.href && (link.attributes.rel ?? 'alternate') === 'alternate')?.attributes.href ?? '');
+  return cleanText(
+    links.find((link) => link.attributes.href && (link.attributes.rel ?? 'alternate') === 'alternate')?.attributes
+      .href ?? '',
+  );
 }
 
 export interface FeedItem {
@@ -352,13 +392,24 @@ export interface FeedItem {
 export function feedItemFromElement(element: XmlElement): FeedItem {
   const atom = element.name === 'entry';
   const categories = atom
-    ? children(element, 'category').map((c) => cleanText(c.attributes.term ?? '') || cleanText(c.attributes.label ?? '') || cleanText(c.text))
-    : [...children(element, 'category'), ...children(element, 'subject')].map((c) => decodeHtmlEntities(cleanText(c.text)));
-  const published = atom ? cleanText(first(element, 'published')?.text) : cleanText(first(element, 'pubDate')?.text) || cleanText(first(element, 'date')?.text);
+    ? children(element, 'category').map(
+        (c) => cleanText(c.attributes.term ?? '') || cleanText(c.attributes.label ?? '') || cleanText(c.text),
+      )
+    : [...children(element, 'category'), ...children(element, 'subject')].map((c) =>
+        decodeHtmlEntities(cleanText(c.text)),
+      );
+  const published = atom
+    ? cleanText(first(element, 'published')?.text)
+    : cleanText(first(element, 'pubDate')?.text) || cleanText(first(element, 'date')?.text);
   const updated = cleanText(first(element, 'updated')?.text);
-  const summaryElement = atom ? (first(element, 'summary') ?? first(element, 'content')) : (first(element, 'description') ?? first(element, 'encoded'));
+  const summaryElement = atom
+    ? (first(element, 'summary') ?? first(element, 'content'))
+    : (first(element, 'description') ?? first(element, 'encoded'));
   return {
-    guid: atom ? cleanText(first(element, 'id')?.text) : cleanText(first(element, 'guid')?.text) || cleanText(element.attributes['rdf:about'] ?? element.attributes.about ?? ''),
+    guid: atom
+      ? cleanText(first(element, 'id')?.text)
+      : cleanText(first(element, 'guid')?.text) ||
+        cleanText(element.attributes['rdf:about'] ?? element.attributes.about ?? ''),
     title: atom ? textOf(first(element, 'title'), false) : htmlToText(first(element, 'title')?.text ?? ''),
     link: atom ? atomLink(element) : rssLink(element),
     summary: textOf(summaryElement, !atom),
@@ -380,7 +431,11 @@ export interface FeedRecordOptions {
 }
 
 /** One feed item as a record; undefined (with a warning) when it has neither title nor summary. */
-export function feedItemRecord(item: FeedItem, context: ParseContext, options: FeedRecordOptions): RegisterRecord | undefined {
+export function feedItemRecord(
+  item: FeedItem,
+  context: ParseContext,
+  options: FeedRecordOptions,
+): RegisterRecord | undefined {
   const id = item.guid || item.link || fallbackItemId(item.title, item.published);
   const name = item.title || boundedText(item.summary, 120);
   if (!name) {
@@ -422,11 +477,24 @@ export function feedItemRecord(item: FeedItem, context: ParseContext, options: F
   return record;
 }
 
-async function* parseFeed(input: ParseInput, context: ParseContext, options: FeedXmlOptions): AsyncGenerator<RegisterRecord> {
+async function* parseFeed(
+  input: ParseInput,
+  context: ParseContext,
+  options: FeedXmlOptions,
+): AsyncGenerator<RegisterRecord> {
   const matcher = createTopicMatcher(options.topicRules ?? DEFAULT_TOPIC_RULES);
-  const events = streamXmlElements(input.main.open(), { sourceId: context.sourceId, fileName: input.main.name, recordElements: ITEMS, rootElements: ROOTS });
+  const events = streamXmlElements(input.main.open(), {
+    sourceId: context.sourceId,
+    fileName: input.main.name,
+    recordElements: ITEMS,
+    rootElements: ROOTS,
+  });
   for await (const { element } of events) {
-    const record = feedItemRecord(feedItemFromElement(element), context, { sourceId: context.sourceId, list: options.list, topics: matcher });
+    const record = feedItemRecord(feedItemFromElement(element), context, {
+      sourceId: context.sourceId,
+      list: options.list,
+      topics: matcher,
+    });
     if (record) yield record;
   }
 }

@@ -73,7 +73,8 @@ export function ofacAdvancedXmlFormat(options: OfacFormatOptions): SourceFormat 
   return ofacXmlFormat(
     {
       id: 'ofac-advanced-xml',
-      describe: (publication) => `OFAC ADVANCED XML (${publication === 'sdn' ? 'SDN_ADVANCED' : 'CONS_ADVANCED'}.XML, or .ZIP)`,
+      describe: (publication) =>
+        `OFAC ADVANCED XML (${publication === 'sdn' ? 'SDN_ADVANCED' : 'CONS_ADVANCED'}.XML, or .ZIP)`,
       zipEntry: ZIP_ENTRY,
       root: 'Sanctions',
       namespaces: [ADVANCED_NAMESPACE],
@@ -178,7 +179,11 @@ interface PartyDraft {
   readonly draft: OfacRecordDraft;
 }
 
-async function* parseAdvanced(input: ParseInput, context: ParseContext, options: OfacFormatOptions): AsyncGenerator<RegisterRecord> {
+async function* parseAdvanced(
+  input: ParseInput,
+  context: ParseContext,
+  options: OfacFormatOptions,
+): AsyncGenerator<RegisterRecord> {
   const where = input.main.name;
   const events = streamXmlElements(openMaybeZipped(input.main, context.sourceId, ZIP_ENTRY), {
     sourceId: context.sourceId,
@@ -222,7 +227,10 @@ async function* parseAdvanced(input: ParseInput, context: ParseContext, options:
         const from = element.attributes['From-ProfileID'] ?? '';
         const to = element.attributes['To-ProfileID'] ?? '';
         if (!from || !to) break;
-        const relation: [string, string] = [references.relationTypes.get(element.attributes.RelationTypeID ?? '') ?? '', to];
+        const relation: [string, string] = [
+          references.relationTypes.get(element.attributes.RelationTypeID ?? '') ?? '',
+          to,
+        ];
         const known = relationships.get(from);
         if (known) known.push(relation);
         else relationships.set(from, [relation]);
@@ -254,7 +262,12 @@ async function* parseAdvanced(input: ParseInput, context: ParseContext, options:
   }
 }
 
-function readSanctionsEntry(entry: XmlElement, references: References, sanctions: Map<string, ProfileSanctions>, lists: OfacListNamer): void {
+function readSanctionsEntry(
+  entry: XmlElement,
+  references: References,
+  sanctions: Map<string, ProfileSanctions>,
+  lists: OfacListNamer,
+): void {
   const profileId = entry.attributes.ProfileID ?? '';
   if (!profileId) return;
   let profile = sanctions.get(profileId);
@@ -339,7 +352,12 @@ function readDocument(document: XmlElement, references: References): string {
   return ofacIdentifier(type, childText(document, 'IDRegistrationNo'), country, issued, expires);
 }
 
-function readParty(party: XmlElement, references: References, locations: Map<string, LocationData>, documents: Map<string, string[]>): PartyDraft {
+function readParty(
+  party: XmlElement,
+  references: References,
+  locations: Map<string, LocationData>,
+  documents: Map<string, string[]>,
+): PartyDraft {
   const id = party.attributes.FixedRef ?? '';
   const draft = new OfacRecordDraft();
   const comment = tidy(child(party, 'Comment')?.text);
@@ -370,7 +388,8 @@ function readIdentity(identity: XmlElement, references: References, draft: OfacR
     if (groups.name !== 'NamePartGroups') continue;
     for (const master of groups.children) {
       for (const group of master.children) {
-        if (group.name === 'NamePartGroup' && group.attributes.ID) partTypes.set(group.attributes.ID, references.namePartTypes.get(group.attributes.NamePartTypeID ?? '') ?? '');
+        if (group.name === 'NamePartGroup' && group.attributes.ID)
+          partTypes.set(group.attributes.ID, references.namePartTypes.get(group.attributes.NamePartTypeID ?? '') ?? '');
       }
     }
   }
@@ -388,7 +407,12 @@ function readIdentity(identity: XmlElement, references: References, draft: OfacR
     if (latin === undefined) latin = others.shift() ?? '';
     for (const other of others) draft.addExtra('otherScriptNames', other);
     if (alias.attributes.Primary === 'true' && !primary) primary = latin;
-    else draft.addAlias(latin, references.aliasTypes.get(alias.attributes.AliasTypeID ?? '') ?? 'a.k.a.', alias.attributes.LowQuality === 'true');
+    else
+      draft.addAlias(
+        latin,
+        references.aliasTypes.get(alias.attributes.AliasTypeID ?? '') ?? 'a.k.a.',
+        alias.attributes.LowQuality === 'true',
+      );
   }
   return primary;
 }
@@ -401,7 +425,11 @@ function readIdentity(identity: XmlElement, references: References, draft: OfacR
 const UPPER_CASE_PARTS = new Set(['Last Name', 'Entity Name', 'Vessel Name', 'Aircraft Name']);
 
 /** `LAST, First` from the typed parts of a DocumentedName, and the script it is written in. */
-function documentedName(documented: XmlElement, partTypes: Map<string, string>, references: References): { text: string; script: string } {
+function documentedName(
+  documented: XmlElement,
+  partTypes: Map<string, string>,
+  references: References,
+): { text: string; script: string } {
   const parts: Array<[type: string, text: string]> = [];
   let script = '';
   for (const part of documented.children) {
@@ -425,7 +453,12 @@ function documentedName(documented: XmlElement, partTypes: Map<string, string>, 
   return { text: ofacName(last.join(' '), rest.join(' ')), script };
 }
 
-function readFeature(feature: XmlElement, references: References, locations: Map<string, LocationData>, draft: OfacRecordDraft): void {
+function readFeature(
+  feature: XmlElement,
+  references: References,
+  locations: Map<string, LocationData>,
+  draft: OfacRecordDraft,
+): void {
   const featureType = references.featureTypes.get(feature.attributes.FeatureTypeID ?? '') ?? '';
   for (const version of feature.children) {
     if (version.name !== 'FeatureVersion') continue;
@@ -472,7 +505,10 @@ function readFeature(feature: XmlElement, references: References, locations: Map
 function locationText(location: LocationData): string {
   const { street, city, state, postalCode, region } = location.parts;
   if (street.length === 0 && !city && !state && !postalCode && !region) return location.country;
-  return [...street, city, state, postalCode, region, location.country].map((part) => tidy(part)).filter(Boolean).join(', ');
+  return [...street, city, state, postalCode, region, location.country]
+    .map((part) => tidy(part))
+    .filter(Boolean)
+    .join(', ');
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -499,7 +535,8 @@ function isoDate(element: XmlElement): string {
 }
 
 const lastDay = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
-const dayText = (date: Ymd): string => `${String(date.day).padStart(2, '0')} ${MONTHS[date.month - 1] ?? ''} ${date.year}`;
+const dayText = (date: Ymd): string =>
+  `${String(date.day).padStart(2, '0')} ${MONTHS[date.month - 1] ?? ''} ${date.year}`;
 const sameDay = (a: Ymd, b: Ymd): boolean => a.year === b.year && a.month === b.month && a.day === b.day;
 
 /**
@@ -513,7 +550,8 @@ function periodText(period: XmlElement): string {
   const to = ymd(child(end ?? period, 'To')) ?? ymd(end) ?? from;
   if (!from || !to) return '';
   const circa = start?.attributes.Approximate === 'true' || end?.attributes.Approximate === 'true' ? 'circa ' : '';
-  if (!from.month || !from.day || !to.month || !to.day) return `${circa}${from.year === to.year ? from.year : `${from.year} to ${to.year}`}`;
+  if (!from.month || !from.day || !to.month || !to.day)
+    return `${circa}${from.year === to.year ? from.year : `${from.year} to ${to.year}`}`;
   if (sameDay(from, to)) return `${circa}${dayText(from)}`;
   const wholeYears = from.month === 1 && from.day === 1 && to.month === 12 && to.day === 31;
   if (wholeYears) return `${circa}${from.year === to.year ? from.year : `${from.year} to ${to.year}`}`;

@@ -71,7 +71,16 @@ export const ENHANCED_LIST_CODES: Readonly<Record<string, string>> = {
  * The same order decides in the legacy layouts, which only carry programs, so that one entry gets
  * the same `list` whichever layout it was read from.
  */
-export const CONSOLIDATED_LIST_PRECEDENCE = ['SSI', 'NS-PLC', 'NS-CMIC', 'FSE', 'CAPTA', 'NS-ISA', 'EO13599', 'NS-MBS'] as const;
+export const CONSOLIDATED_LIST_PRECEDENCE = [
+  'SSI',
+  'NS-PLC',
+  'NS-CMIC',
+  'FSE',
+  'CAPTA',
+  'NS-ISA',
+  'EO13599',
+  'NS-MBS',
+] as const;
 
 /**
  * The legacy layouts (CSV, `sdnList` XML) say nothing of lists, only programs. These programs
@@ -146,7 +155,10 @@ export class OfacListNamer {
     if (this.publication === 'sdn') return SDN_LIST;
     const list = consolidatedListFromPrograms(programs);
     if (list) return list;
-    this.warnOnce(programs.join(', ') || '(none)', `${this.where}: entry ${id}: no known non-SDN list for programs ${programs.join(', ') || '(none)'}`);
+    this.warnOnce(
+      programs.join(', ') || '(none)',
+      `${this.where}: entry ${id}: no known non-SDN list for programs ${programs.join(', ') || '(none)'}`,
+    );
     return CONSOLIDATED_FALLBACK_LIST;
   }
 
@@ -160,7 +172,10 @@ export class OfacListNamer {
 
   /** An ENHANCED list name missing from ENHANCED_LIST_CODES: kept as OFAC writes it. */
   unknownListName(id: string, name: string): void {
-    this.warnOnce(`name:${name}`, `${this.where}: entity ${id} is on a list this parser does not know: ${JSON.stringify(name)}`);
+    this.warnOnce(
+      `name:${name}`,
+      `${this.where}: entity ${id} is on a list this parser does not know: ${JSON.stringify(name)}`,
+    );
   }
 
   private warnOnce(key: string, message: string): void {
@@ -226,7 +241,12 @@ export function ofacCityLine(city = '', state = '', postalCode = ''): string {
 
 /** One address as one line: street parts, city line, region, country, joined with ", ", blanks skipped. */
 export function ofacAddress(parts: AddressParts): string {
-  const pieces = [...parts.street, ofacCityLine(parts.city, parts.state, parts.postalCode), parts.region ?? '', parts.country ?? '']
+  const pieces = [
+    ...parts.street,
+    ofacCityLine(parts.city, parts.state, parts.postalCode),
+    parts.region ?? '',
+    parts.country ?? '',
+  ]
     .map((piece) => tidy(piece))
     .filter((piece) => piece.length > 0);
   return pieces.join(', ');
@@ -398,7 +418,11 @@ export function ofacXmlFormat(layout: OfacXmlLayout, options: OfacFormatOptions)
  * document whose root element (after the declaration, comments and doctype) has the local name
  * `root` and binds its own prefix (or the default namespace) to one of `namespaces`.
  */
-export function sniffOfacXml(head: string, fileName: string, layout: { zipEntry: RegExp; root: string; namespaces: readonly string[] }): boolean {
+export function sniffOfacXml(
+  head: string,
+  fileName: string,
+  layout: { zipEntry: RegExp; root: string; namespaces: readonly string[] },
+): boolean {
   const entry = firstZipEntryName(head);
   if (entry !== undefined) return /\.zip$/i.test(fileName) && layout.zipEntry.test(entry);
   const cleaned = head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![^>]*>/g, '');
@@ -409,7 +433,9 @@ export function sniffOfacXml(head: string, fileName: string, layout: { zipEntry:
   if ((colon === -1 ? qualified : qualified.slice(colon + 1)) !== layout.root) return false;
   const rootTag = cleaned.slice(root.index, cleaned.indexOf('>', root.index) + 1);
   const attribute = colon === -1 ? 'xmlns' : `xmlns:${qualified.slice(0, colon)}`;
-  return layout.namespaces.some((namespace) => rootTag.includes(`${attribute}="${namespace}"`) || rootTag.includes(`${attribute}='${namespace}'`));
+  return layout.namespaces.some(
+    (namespace) => rootTag.includes(`${attribute}="${namespace}"`) || rootTag.includes(`${attribute}='${namespace}'`),
+  );
 }
 
 export function firstZipEntryName(head: string): string | undefined {
@@ -465,12 +491,17 @@ async function* unzipFirstEntry(
     if (entryName !== undefined) return;
     entryName = file.name;
     if (!entryPattern.test(file.name)) {
-      failure = new SourceFormatError(sourceId, `${fileName}: the archive holds ${file.name}, expected a file matching ${entryPattern}`);
+      failure = new SourceFormatError(
+        sourceId,
+        `${fileName}: the archive holds ${file.name}, expected a file matching ${entryPattern}`,
+      );
       return;
     }
     file.ondata = (error, data, final) => {
       if (error) {
-        failure ??= new SourceFormatError(sourceId, `${fileName}: corrupt ZIP entry ${file.name}: ${error.message}`, { cause: error });
+        failure ??= new SourceFormatError(sourceId, `${fileName}: corrupt ZIP entry ${file.name}: ${error.message}`, {
+          cause: error,
+        });
         return;
       }
       if (data.length > 0) output.push(Buffer.from(data.buffer, data.byteOffset, data.length));
@@ -479,7 +510,9 @@ async function* unzipFirstEntry(
     try {
       file.start();
     } catch (error) {
-      failure = new SourceFormatError(sourceId, `${fileName}: cannot unzip ${file.name}: ${(error as Error).message}`, { cause: error });
+      failure = new SourceFormatError(sourceId, `${fileName}: cannot unzip ${file.name}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   });
   unzip.register(UnzipInflate);
@@ -488,7 +521,9 @@ async function* unzipFirstEntry(
     try {
       unzip.push(chunk, final);
     } catch (error) {
-      failure ??= new SourceFormatError(sourceId, `${fileName}: corrupt ZIP archive: ${(error as Error).message}`, { cause: error });
+      failure ??= new SourceFormatError(sourceId, `${fileName}: corrupt ZIP archive: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   };
 
@@ -505,7 +540,8 @@ async function* unzipFirstEntry(
   if (failure) throw failure;
   while (output.length > 0) yield output.shift()!;
   if (entryName === undefined) throw new SourceFormatError(sourceId, `${fileName}: the ZIP archive holds no file`);
-  if (!entryDone) throw new SourceFormatError(sourceId, `${fileName}: the ZIP archive is truncated (${entryName} is incomplete)`);
+  if (!entryDone)
+    throw new SourceFormatError(sourceId, `${fileName}: the ZIP archive is truncated (${entryName} is incomplete)`);
 }
 
 function toBuffer(chunk: Buffer | string | Uint8Array): Buffer {

@@ -47,7 +47,8 @@ import {
   type OfacFormatOptions,
 } from './ofac-common.ts';
 
-export const ENHANCED_NAMESPACE = 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML';
+export const ENHANCED_NAMESPACE =
+  'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML';
 
 /** Entry name inside SDN_ENHANCED.ZIP / CONS_ENHANCED.ZIP. */
 const ZIP_ENTRY = /enhanced[^/]*\.xml$/i;
@@ -56,7 +57,8 @@ export function ofacEnhancedXmlFormat(options: OfacFormatOptions): SourceFormat 
   return ofacXmlFormat(
     {
       id: 'ofac-enhanced-xml',
-      describe: (publication) => `OFAC Sanctions List Service ENHANCED XML (${publication === 'sdn' ? 'SDN_ENHANCED' : 'CONS_ENHANCED'}.XML, or .ZIP)`,
+      describe: (publication) =>
+        `OFAC Sanctions List Service ENHANCED XML (${publication === 'sdn' ? 'SDN_ENHANCED' : 'CONS_ENHANCED'}.XML, or .ZIP)`,
       zipEntry: ZIP_ENTRY,
       root: 'sanctionsData',
       namespaces: [ENHANCED_NAMESPACE],
@@ -66,7 +68,11 @@ export function ofacEnhancedXmlFormat(options: OfacFormatOptions): SourceFormat 
   );
 }
 
-async function* parseEnhanced(input: ParseInput, context: ParseContext, options: OfacFormatOptions): AsyncGenerator<RegisterRecord> {
+async function* parseEnhanced(
+  input: ParseInput,
+  context: ParseContext,
+  options: OfacFormatOptions,
+): AsyncGenerator<RegisterRecord> {
   const where = input.main.name;
   const events = streamXmlElements(openMaybeZipped(input.main, context.sourceId, ZIP_ENTRY), {
     sourceId: context.sourceId,
@@ -141,7 +147,13 @@ function readName(element: XmlElement, draft: OfacRecordDraft, state: EntityStat
   else draft.addAlias(primary, aliasType || 'a.k.a.', isLowQuality === 'true');
 }
 
-function readList(element: XmlElement, draft: OfacRecordDraft, state: EntityState, lists: OfacListNamer, id: string): void {
+function readList(
+  element: XmlElement,
+  draft: OfacRecordDraft,
+  state: EntityState,
+  lists: OfacListNamer,
+  id: string,
+): void {
   const listName = tidy(element.text);
   if (!listName || listName === CONSOLIDATED_UMBRELLA_LIST) return;
   let code = ENHANCED_LIST_CODES[listName];
@@ -159,14 +171,23 @@ function readList(element: XmlElement, draft: OfacRecordDraft, state: EntityStat
 const DOCUMENT_FIELDS = ['type', 'documentNumber', 'issuingCountry', 'issueDate', 'expirationDate'] as const;
 
 /** One pass over an entity's sections; each section read by its own small reader. */
-function entityRecord(entity: XmlElement, context: ParseContext, lists: OfacListNamer, where: string): RegisterRecord | undefined {
+function entityRecord(
+  entity: XmlElement,
+  context: ParseContext,
+  lists: OfacListNamer,
+  where: string,
+): RegisterRecord | undefined {
   const id = entity.attributes.id ?? '';
   const draft = new OfacRecordDraft();
   const state: EntityState = { name: '', type: '', listDates: new Map() };
   for (const section of entity.children) {
     switch (section.name) {
       case 'generalInfo': {
-        const [entityType, remarks, title] = textsOf(section, ['entityType', 'remarks', 'title']) as [string, string, string];
+        const [entityType, remarks, title] = textsOf(section, ['entityType', 'remarks', 'title']) as [
+          string,
+          string,
+          string,
+        ];
         state.type = entityType;
         draft.remarks = remarks;
         draft.setExtra('title', title);
@@ -182,10 +203,12 @@ function entityRecord(entity: XmlElement, context: ParseContext, lists: OfacList
         for (const item of section.children) if (item.name === 'sanctionsProgram') draft.addProgram(item.text);
         break;
       case 'sanctionsTypes':
-        for (const item of section.children) if (item.name === 'sanctionsType') draft.addExtra('sanctionsTypes', item.text);
+        for (const item of section.children)
+          if (item.name === 'sanctionsType') draft.addExtra('sanctionsTypes', item.text);
         break;
       case 'legalAuthorities':
-        for (const item of section.children) if (item.name === 'legalAuthority') draft.addExtra('legalAuthorities', item.text);
+        for (const item of section.children)
+          if (item.name === 'legalAuthority') draft.addExtra('legalAuthorities', item.text);
         break;
       case 'addresses':
         for (const item of section.children) if (item.name === 'address') readAddress(item, draft);
@@ -196,7 +219,13 @@ function entityRecord(entity: XmlElement, context: ParseContext, lists: OfacList
       case 'identityDocuments':
         for (const item of section.children) {
           if (item.name !== 'identityDocument') continue;
-          const [type, number, country, issued, expires] = textsOf(item, DOCUMENT_FIELDS) as [string, string, string, string, string];
+          const [type, number, country, issued, expires] = textsOf(item, DOCUMENT_FIELDS) as [
+            string,
+            string,
+            string,
+            string,
+            string,
+          ];
           draft.addExtra('ids', ofacIdentifier(type, number, country, issued, expires));
         }
         break;

@@ -48,7 +48,11 @@ export interface OfacCsvCompanionNames {
   readonly comments: string;
 }
 
-export const SDN_CSV_COMPANIONS: OfacCsvCompanionNames = { addresses: 'add.csv', aliases: 'alt.csv', comments: 'sdn_comments.csv' };
+export const SDN_CSV_COMPANIONS: OfacCsvCompanionNames = {
+  addresses: 'add.csv',
+  aliases: 'alt.csv',
+  comments: 'sdn_comments.csv',
+};
 export const CONSOLIDATED_CSV_COMPANIONS: OfacCsvCompanionNames = {
   addresses: 'cons_add.csv',
   aliases: 'cons_alt.csv',
@@ -75,13 +79,16 @@ function nullable(value: string | undefined): string {
   return value;
 }
 
-
 /**
  * Streams the rows of one OFAC CSV file, checking each has `columns` cells. The trailing 0x1A
  * ends the file; a row after it, a row of the wrong width (a truncated last line), an unclosed
  * quote, or a null marker cut short (`-0` at the very end) is a SourceFormatError.
  */
-export async function* readOfacCsvRows(document: SourceDocument, sourceId: string, columns: number): AsyncGenerator<string[]> {
+export async function* readOfacCsvRows(
+  document: SourceDocument,
+  sourceId: string,
+  columns: number,
+): AsyncGenerator<string[]> {
   const input = document.open();
   const decoder = new LegacyTextDecoder(sourceId, document.name);
   const parser = parse({ relax_column_count: true, skip_empty_lines: true, bom: true });
@@ -110,7 +117,8 @@ export async function* readOfacCsvRows(document: SourceDocument, sourceId: strin
         sawEndOfFile = true;
         continue;
       }
-      if (sawEndOfFile) throw new SourceFormatError(sourceId, `${document.name}: data after the end-of-file mark (row ${rowNumber})`);
+      if (sawEndOfFile)
+        throw new SourceFormatError(sourceId, `${document.name}: data after the end-of-file mark (row ${rowNumber})`);
       if (row.length !== columns) {
         throw new SourceFormatError(
           sourceId,
@@ -119,14 +127,21 @@ export async function* readOfacCsvRows(document: SourceDocument, sourceId: strin
       }
       const last = row[columns - 1]!;
       if (last === '-' || last === '-0' || last === '-0-') {
-        throw new SourceFormatError(sourceId, `${document.name}: row ${rowNumber} ends in a cut-off null marker (truncated file)`);
+        throw new SourceFormatError(
+          sourceId,
+          `${document.name}: row ${rowNumber} ends in a cut-off null marker (truncated file)`,
+        );
       }
       yield row;
     }
   } catch (error) {
     if (error instanceof SourceFormatError) throw error;
     if (error instanceof CsvError) {
-      throw new SourceFormatError(sourceId, `${document.name}: malformed CSV after row ${rowNumber}: ${error.message}`, { cause: error });
+      throw new SourceFormatError(
+        sourceId,
+        `${document.name}: malformed CSV after row ${rowNumber}: ${error.message}`,
+        { cause: error },
+      );
     }
     throw error;
   } finally {
@@ -152,7 +167,11 @@ async function readGrouped(
   if (!document) return grouped;
   for await (const row of readOfacCsvRows(document, sourceId, columns)) {
     const id = row[0]!;
-    if (!validOfacId(id)) throw new SourceFormatError(sourceId, `${document.name}: ent_num ${JSON.stringify(id)} is not a number (not OFAC's layout)`);
+    if (!validOfacId(id))
+      throw new SourceFormatError(
+        sourceId,
+        `${document.name}: ent_num ${JSON.stringify(id)} is not a number (not OFAC's layout)`,
+      );
     const rows = grouped.get(id);
     if (rows) rows.push(row);
     else grouped.set(id, [row]);
@@ -170,7 +189,11 @@ async function readCompanions(input: ParseInput, names: OfacCsvCompanionNames, s
     readGrouped(input.companions.get(names.comments), sourceId, COMMENT_COLUMNS, true),
   ]);
   const comments = new Map<string, string[]>();
-  for (const [id, rows] of commentRows) comments.set(id, rows.map((row) => nullable(row[1])));
+  for (const [id, rows] of commentRows)
+    comments.set(
+      id,
+      rows.map((row) => nullable(row[1])),
+    );
   return { addresses, aliases, comments };
 }
 
@@ -179,7 +202,12 @@ export function splitPrograms(cell: string): string[] {
   if (!cell) return [];
   return cell
     .split(/\]\s*\[/)
-    .map((part) => part.replace(/^\s*\[/, '').replace(/\]\s*$/, '').trim())
+    .map((part) =>
+      part
+        .replace(/^\s*\[/, '')
+        .replace(/\]\s*$/, '')
+        .trim(),
+    )
     .filter((part) => part.length > 0);
 }
 
@@ -222,7 +250,11 @@ export function ofacLegacyCsvFormat(options: OfacLegacyCsvOptions): SourceFormat
   };
 }
 
-async function* parseLegacyCsv(input: ParseInput, context: ParseContext, options: OfacLegacyCsvOptions): AsyncGenerator<RegisterRecord> {
+async function* parseLegacyCsv(
+  input: ParseInput,
+  context: ParseContext,
+  options: OfacLegacyCsvOptions,
+): AsyncGenerator<RegisterRecord> {
   const sourceId = context.sourceId;
   const companions = await readCompanions(input, options.companions, sourceId);
   const where = input.main.name;

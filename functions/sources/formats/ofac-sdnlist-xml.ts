@@ -44,7 +44,8 @@ export function ofacSdnListXmlFormat(options: OfacFormatOptions): SourceFormat {
   return ofacXmlFormat(
     {
       id: 'ofac-sdnlist-xml',
-      describe: (publication) => `OFAC sdnList XML (${publication === 'sdn' ? 'SDN.XML' : 'CONSOLIDATED.XML'}, or zipped)`,
+      describe: (publication) =>
+        `OFAC sdnList XML (${publication === 'sdn' ? 'SDN.XML' : 'CONSOLIDATED.XML'}, or zipped)`,
       zipEntry: ZIP_ENTRY,
       root: 'sdnList',
       namespaces: SDNLIST_NAMESPACES,
@@ -54,7 +55,11 @@ export function ofacSdnListXmlFormat(options: OfacFormatOptions): SourceFormat {
   );
 }
 
-async function* parseSdnList(input: ParseInput, context: ParseContext, options: OfacFormatOptions): AsyncGenerator<RegisterRecord> {
+async function* parseSdnList(
+  input: ParseInput,
+  context: ParseContext,
+  options: OfacFormatOptions,
+): AsyncGenerator<RegisterRecord> {
   const where = input.main.name;
   const events = streamXmlElements(openMaybeZipped(input.main, context.sourceId, ZIP_ENTRY), {
     sourceId: context.sourceId,
@@ -81,7 +86,12 @@ async function* parseSdnList(input: ParseInput, context: ParseContext, options: 
   }
 }
 
-function sdnEntryRecord(entry: XmlElement, context: ParseContext, lists: OfacListNamer, where: string): RegisterRecord | undefined {
+function sdnEntryRecord(
+  entry: XmlElement,
+  context: ParseContext,
+  lists: OfacListNamer,
+  where: string,
+): RegisterRecord | undefined {
   const id = childText(entry, 'uid');
   const type = childText(entry, 'sdnType');
   const kind = ofacKind(type);
@@ -94,7 +104,11 @@ function sdnEntryRecord(entry: XmlElement, context: ParseContext, lists: OfacLis
   for (const program of listItems(entry, 'programList', 'program')) draft.addProgram(program.text);
 
   for (const aka of listItems(entry, 'akaList', 'aka')) {
-    draft.addAlias(ofacName(childText(aka, 'lastName'), childText(aka, 'firstName')), childText(aka, 'type'), childText(aka, 'category') === 'weak');
+    draft.addAlias(
+      ofacName(childText(aka, 'lastName'), childText(aka, 'firstName')),
+      childText(aka, 'type'),
+      childText(aka, 'category') === 'weak',
+    );
   }
   for (const address of listItems(entry, 'addressList', 'address')) {
     draft.addAddress({
@@ -106,20 +120,36 @@ function sdnEntryRecord(entry: XmlElement, context: ParseContext, lists: OfacLis
       country: childText(address, 'country'),
     });
   }
-  for (const nationality of listItems(entry, 'nationalityList', 'nationality')) draft.addCountry(childText(nationality, 'country'));
-  for (const citizenship of listItems(entry, 'citizenshipList', 'citizenship')) draft.addCountry(childText(citizenship, 'country'));
-  for (const item of listItems(entry, 'dateOfBirthList', 'dateOfBirthItem')) draft.addExtra('datesOfBirth', childText(item, 'dateOfBirth'));
-  for (const item of listItems(entry, 'placeOfBirthList', 'placeOfBirthItem')) draft.addExtra('placesOfBirth', childText(item, 'placeOfBirth'));
+  for (const nationality of listItems(entry, 'nationalityList', 'nationality'))
+    draft.addCountry(childText(nationality, 'country'));
+  for (const citizenship of listItems(entry, 'citizenshipList', 'citizenship'))
+    draft.addCountry(childText(citizenship, 'country'));
+  for (const item of listItems(entry, 'dateOfBirthList', 'dateOfBirthItem'))
+    draft.addExtra('datesOfBirth', childText(item, 'dateOfBirth'));
+  for (const item of listItems(entry, 'placeOfBirthList', 'placeOfBirthItem'))
+    draft.addExtra('placesOfBirth', childText(item, 'placeOfBirth'));
   for (const id of listItems(entry, 'idList', 'id')) {
     draft.addExtra(
       'ids',
-      ofacIdentifier(childText(id, 'idType'), childText(id, 'idNumber'), childText(id, 'idCountry'), childText(id, 'issueDate'), childText(id, 'expirationDate')),
+      ofacIdentifier(
+        childText(id, 'idType'),
+        childText(id, 'idNumber'),
+        childText(id, 'idCountry'),
+        childText(id, 'issueDate'),
+        childText(id, 'expirationDate'),
+      ),
     );
   }
   const vessel = child(entry, 'vesselInfo');
   if (vessel) readVesselInfo(vessel, draft);
 
-  return draft.build({ id, source: context.sourceId, list: lists.fromPrograms(id, [...draft.programs]), kind: kind!, name });
+  return draft.build({
+    id,
+    source: context.sourceId,
+    list: lists.fromPrograms(id, [...draft.programs]),
+    kind: kind!,
+    name,
+  });
 }
 
 const VESSEL_FIELDS: ReadonlyArray<[string, string]> = [

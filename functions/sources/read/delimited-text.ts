@@ -45,7 +45,11 @@ export class LegacyTextDecoder {
     try {
       return this.decoder!.decode(chunk, { stream: true });
     } catch (error) {
-      throw new SourceFormatError(this.sourceId, `${this.fileName}: mixed text encodings (valid UTF-8 at first, then not)`, { cause: error });
+      throw new SourceFormatError(
+        this.sourceId,
+        `${this.fileName}: mixed text encodings (valid UTF-8 at first, then not)`,
+        { cause: error },
+      );
     }
   }
 
@@ -53,7 +57,9 @@ export class LegacyTextDecoder {
     try {
       return this.decoder?.decode() ?? '';
     } catch (error) {
-      throw new SourceFormatError(this.sourceId, `${this.fileName}: ends inside a UTF-8 character (truncated)`, { cause: error });
+      throw new SourceFormatError(this.sourceId, `${this.fileName}: ends inside a UTF-8 character (truncated)`, {
+        cause: error,
+      });
     }
   }
 }
@@ -86,7 +92,8 @@ export function drained(parser: NodeJS.WritableStream & { destroyed: boolean }):
 
 function describeCsvError(error: CsvError): string {
   const line = (error as CsvError & { lines?: number }).lines;
-  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return `truncated or malformed: a quoted cell is never closed${line ? ` (from line ${line})` : ''}`;
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED')
+    return `truncated or malformed: a quoted cell is never closed${line ? ` (from line ${line})` : ''}`;
   return `malformed: ${error.message}`;
 }
 
@@ -95,7 +102,10 @@ function describeCsvError(error: CsvError): string {
  * caller's to check, so that the header is judged first). Blank lines are skipped. A quoted cell
  * never closed, a malformed quote or a file that ends where no line can end is a SourceFormatError.
  */
-export async function* readDelimitedRows(document: SourceDocument, options: DelimitedRowsOptions): AsyncGenerator<string[]> {
+export async function* readDelimitedRows(
+  document: SourceDocument,
+  options: DelimitedRowsOptions,
+): AsyncGenerator<string[]> {
   const { sourceId } = options;
   const input = document.open();
   const decoder = new LegacyTextDecoder(sourceId, document.name);
@@ -130,8 +140,11 @@ export async function* readDelimitedRows(document: SourceDocument, options: Deli
     }
   } catch (error) {
     if (error instanceof SourceFormatError) throw error;
-    if (error instanceof CsvError) throw new SourceFormatError(sourceId, `${document.name}: ${describeCsvError(error)}`, { cause: error });
-    throw new SourceFormatError(sourceId, `${document.name}: unreadable: ${(error as Error).message}`, { cause: error });
+    if (error instanceof CsvError)
+      throw new SourceFormatError(sourceId, `${document.name}: ${describeCsvError(error)}`, { cause: error });
+    throw new SourceFormatError(sourceId, `${document.name}: unreadable: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     input.destroy();
     parser.destroy();

@@ -53,7 +53,10 @@ export function assertNotErrorPage(sourceId: string, document: SourceDocument, h
   if (trimmed.length === 0) throw new SourceFormatError(sourceId, `${document.name} is empty (0 bytes of content)`);
   if (/^<!doctype html|^<html[\s>]|^<head[\s>]|^<body[\s>]/i.test(trimmed.slice(0, 512))) {
     const title = /<title[^>]*>([^<]{0,120})/i.exec(trimmed)?.[1]?.trim();
-    throw new SourceFormatError(sourceId, `${document.name} is an HTML page${title ? ` ("${title}")` : ''}, not a register file`);
+    throw new SourceFormatError(
+      sourceId,
+      `${document.name} is an HTML page${title ? ` ("${title}")` : ''}, not a register file`,
+    );
   }
 }
 
@@ -66,7 +69,10 @@ export async function detectFormat(source: RegisterSource, document: SourceDocum
     const known = source.formats.map((f) => f.id).join(', ');
     throw new SourceFormatError(source.id, `${document.name} is in an unknown layout (expected one of: ${known})`);
   }
-  throw new SourceFormatError(source.id, `${document.name} matches several layouts (${matches.map((f) => f.id).join(', ')})`);
+  throw new SourceFormatError(
+    source.id,
+    `${document.name} matches several layouts (${matches.map((f) => f.id).join(', ')})`,
+  );
 }
 
 /** Companion files that sit beside a main file on disk (add.csv, alt.csv ... beside sdn.csv). */
@@ -92,12 +98,21 @@ export interface ParsedDocument {
  * Sniffs the document and returns its record stream. The caller consumes the stream; a document
  * that yields no record at all is refused by the caller (see `collectRecords` / the pipeline).
  */
-export async function openRecords(source: RegisterSource, input: ParseInput, context: ParseContext): Promise<ParsedDocument> {
+export async function openRecords(
+  source: RegisterSource,
+  input: ParseInput,
+  context: ParseContext,
+): Promise<ParsedDocument> {
   const format = await detectFormat(source, input.main);
   return { format, records: format.parse(input, context) };
 }
 
-export async function collectRecords(source: RegisterSource, input: ParseInput, context: ParseContext, onProgress?: (records: number) => void): Promise<RegisterRecord[]> {
+export async function collectRecords(
+  source: RegisterSource,
+  input: ParseInput,
+  context: ParseContext,
+  onProgress?: (records: number) => void,
+): Promise<RegisterRecord[]> {
   const { records } = await openRecords(source, input, context);
   const all: RegisterRecord[] = [];
   for await (const record of records) {
@@ -107,4 +122,3 @@ export async function collectRecords(source: RegisterSource, input: ParseInput, 
   if (all.length === 0) throw new SourceFormatError(source.id, `${input.main.name} holds no records`);
   return all;
 }
-

@@ -75,7 +75,12 @@ export async function* streamXmlElements(stream: Readable, options: XmlStreamOpt
       }
     }
     if (building.length > 0) {
-      const element: XmlElement = { name, attributes: tag.attributes as Record<string, string>, children: [], text: '' };
+      const element: XmlElement = {
+        name,
+        attributes: tag.attributes as Record<string, string>,
+        children: [],
+        text: '',
+      };
       building[building.length - 1]!.children.push(element);
       building.push(element);
     } else if (options.recordElements.has(name) || options.headerElements?.has(name)) {
@@ -97,7 +102,9 @@ export async function* streamXmlElements(stream: Readable, options: XmlStreamOpt
     }
   });
   parser.on('error', (error) => {
-    failure ??= new SourceFormatError(options.sourceId, `${options.fileName}: malformed XML: ${error.message}`, { cause: error });
+    failure ??= new SourceFormatError(options.sourceId, `${options.fileName}: malformed XML: ${error.message}`, {
+      cause: error,
+    });
   });
 
   const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -112,7 +119,12 @@ export async function* streamXmlElements(stream: Readable, options: XmlStreamOpt
     parser.close();
   } catch (error) {
     if (error instanceof SourceFormatError) throw error;
-    throw failure ?? new SourceFormatError(options.sourceId, `${options.fileName}: malformed XML: ${(error as Error).message}`, { cause: error });
+    throw (
+      failure ??
+      new SourceFormatError(options.sourceId, `${options.fileName}: malformed XML: ${(error as Error).message}`, {
+        cause: error,
+      })
+    );
   } finally {
     stream.destroy();
   }

@@ -11,7 +11,8 @@ describe('commonWordMarks', () => {
   });
 
   it('leaves out words that usually name another party of a group', () => {
-    for (const word of ['holding', 'trading', 'international', 'neft', 'leasing']) expect(isCommonWord(word)).toBe(false);
+    for (const word of ['holding', 'trading', 'international', 'neft', 'leasing'])
+      expect(isCommonWord(word)).toBe(false);
   });
 
   it('knows the spellings it adds as countries (countries.ts)', () => {

@@ -3,8 +3,26 @@ import type { RecordKind, RegisterRecord } from '../../../functions/core/records
 import { NameIndex, screen, screenAllPairs } from '../../../functions/match/index.ts';
 import { prepareName } from '../../../functions/match/score.ts';
 
-function record(id: string, kind: RecordKind, name: string, aliases: string[] = [], countries: string[] = []): RegisterRecord {
-  return { id, source: 'test', list: 'test', kind, name, aliases, countries, addresses: [], programs: [], links: [], extra: {} };
+function record(
+  id: string,
+  kind: RecordKind,
+  name: string,
+  aliases: string[] = [],
+  countries: string[] = [],
+): RegisterRecord {
+  return {
+    id,
+    source: 'test',
+    list: 'test',
+    kind,
+    name,
+    aliases,
+    countries,
+    addresses: [],
+    programs: [],
+    links: [],
+    extra: {},
+  };
 }
 
 // Invented names, with the variations screening has to survive.
@@ -43,7 +61,9 @@ describe('screen', () => {
     const indexed = screen(WATCHLIST, RECORDS, 0.7);
     const brute = screenAllPairs(WATCHLIST, RECORDS, 0.7);
     expect(indexed.length).toBeGreaterThan(10);
-    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(brute.map((h) => [h.recordId, h.watchlistIndex, h.score]));
+    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(
+      brute.map((h) => [h.recordId, h.watchlistIndex, h.score]),
+    );
   });
 
   it('reports the matching names, the score and the explanation', () => {
@@ -145,7 +165,9 @@ describe('screen against screenAllPairs', () => {
     const indexed = screen(watchlist, records, threshold);
     const brute = screenAllPairs(watchlist, records, threshold);
     expect(brute.length).toBeGreaterThan(5);
-    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(brute.map((h) => [h.recordId, h.watchlistIndex, h.score]));
+    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(
+      brute.map((h) => [h.recordId, h.watchlistIndex, h.score]),
+    );
   });
 });
 
@@ -179,14 +201,27 @@ describe('screen against screenAllPairs with common extra words', () => {
     const indexed = screen(watchlist, records, threshold);
     const brute = screenAllPairs(watchlist, records, threshold);
     expect(brute.length).toBeGreaterThan(3);
-    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(brute.map((h) => [h.recordId, h.watchlistIndex, h.score]));
+    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(
+      brute.map((h) => [h.recordId, h.watchlistIndex, h.score]),
+    );
   });
 
   it('keeps a name whose longer counterpart adds many common words (raised to the threshold)', () => {
     const hits = screen(watchlist, records).map((h) => `${h.recordId}:${h.watchlistName}`);
-    expect(hits).toEqual(expect.arrayContaining(['m:Bank Melli', 'm:Bank Meli', 'r:Rosneft', 's:Sberbnak', 't:Tavrenko', 'u:Dalmora Bank of the United Arab Emirates']));
+    expect(hits).toEqual(
+      expect.arrayContaining([
+        'm:Bank Melli',
+        'm:Bank Meli',
+        'r:Rosneft',
+        's:Sberbnak',
+        't:Tavrenko',
+        'u:Dalmora Bank of the United Arab Emirates',
+      ]),
+    );
     // `Bank Mellat Iran` is Bank Mellat with its country: a hit on `n`, never on Bank Melli.
     expect(hits).toContain('n:Bank Mellat Iran');
-    expect(hits.filter((h) => h.startsWith('g:') || ['n:Bank Melli', 'n:Bank Meli', 'm:Bank Mellat Iran'].includes(h))).toEqual([]);
+    expect(
+      hits.filter((h) => h.startsWith('g:') || ['n:Bank Melli', 'n:Bank Meli', 'm:Bank Mellat Iran'].includes(h)),
+    ).toEqual([]);
   });
 });

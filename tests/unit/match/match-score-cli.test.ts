@@ -19,7 +19,8 @@ function tradewatchWithInput(args: string[], input: string): Promise<CliResult> 
 
 describe('tradewatch match-score', () => {
   it('prints each pair with its score and match at the default threshold', async () => {
-    const input = 'name1,name2,schema\nZelmora Trading LLC,OOO Zelmora Trading,Company\n"Velgorod, Neft",Velgorod Trading,Company\nSilver Kestrel,Silver Kestrel,Vessel\n';
+    const input =
+      'name1,name2,schema\nZelmora Trading LLC,OOO Zelmora Trading,Company\n"Velgorod, Neft",Velgorod Trading,Company\nSilver Kestrel,Silver Kestrel,Vessel\n';
     const result = await tradewatchWithInput(['match-score'], input);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -41,7 +42,9 @@ describe('tradewatch match-score', () => {
   it('refuses input without the name1,name2 header in one line, with exit code 1', async () => {
     const result = await tradewatchWithInput(['match-score'], 'a,b\nx,y\n');
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('tradewatch: match-score: the header must have columns name1 and name2 (and optionally schema)\n');
+    expect(result.stderr).toBe(
+      'tradewatch: match-score: the header must have columns name1 and name2 (and optionally schema)\n',
+    );
   });
 
   it('refuses a threshold outside 0..1 as a usage error', async () => {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LEGAL_FORMS, foldText, normalizeName } from '../../../functions/match/normalize.ts';
 
-const texts = (name: string, kind?: Parameters<typeof normalizeName>[1]) => normalizeName(name, kind).tokens.map((t) => t.text);
-const legal = (name: string) => normalizeName(name).tokens.filter((t) => t.kind === 'legal').map((t) => t.text);
+const texts = (name: string, kind?: Parameters<typeof normalizeName>[1]) =>
+  normalizeName(name, kind).tokens.map((t) => t.text);
+const legal = (name: string) =>
+  normalizeName(name)
+    .tokens.filter((t) => t.kind === 'legal')
+    .map((t) => t.text);
 
 describe('foldText', () => {
   it('transliterates Cyrillic to Latin and drops the soft sign', () => {
@@ -76,7 +80,7 @@ describe('normalizeName', () => {
     expect(name.text).toBe('mr farwq');
   });
 
-  it('looks for no legal form in a person\'s name', () => {
+  it("looks for no legal form in a person's name", () => {
     expect(normalizeName('Ibrahim Ag Mousa', 'person').tokens.map((t) => t.kind)).toEqual(['name', 'name', 'name']);
     expect(legal('Kestrel Werke AG')).toEqual(['ag']);
   });
@@ -119,7 +123,7 @@ describe('normalizeName', () => {
   });
 });
 
-describe('normalizeName with registers\' `SURNAME, Title Given` order', () => {
+describe("normalizeName with registers' `SURNAME, Title Given` order", () => {
   it('removes a title that opens a comma-separated part', () => {
     const name = normalizeName('TANNURI, Dr. Haroun', 'person');
     expect(name.text).toBe('tannuri haroun');

@@ -22,11 +22,13 @@ async function parseDirect(format: SourceFormat, text: string): Promise<Parsed> 
   const warnings: string[] = [];
   const records: RegisterRecord[] = [];
   const input = { main: bufferDocument('eu-fsf.xml', text), companions: new Map() };
-  for await (const record of format.parse(input, { sourceId: euFsf.id, warn: (message) => warnings.push(message) })) records.push(record);
+  for await (const record of format.parse(input, { sourceId: euFsf.id, warn: (message) => warnings.push(message) }))
+    records.push(record);
   return { records, warnings };
 }
 
-const HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate="2026-03-02T18:05:11.214+01:00" globalFileId="1">';
+const HEAD =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate="2026-03-02T18:05:11.214+01:00" globalFileId="1">';
 const exportOf = (entities: string): string => `${HEAD}${entities}</export>`;
 const regulation = (programme: string): string =>
   `<regulation regulationType="amendment" organisationType="council" publicationDate="2024-01-10" entryIntoForceDate="2024-01-10" numberTitle="2024/1 (OJ L)" programme="${programme}" logicalId="1"><publicationUrl>https://eur-lex.europa.eu/x</publicationUrl></regulation>`;
@@ -134,7 +136,16 @@ describe('euFsf', () => {
 
     it('gives the same ids, names, aliases, countries, programmes and links for the legacy 1.0 layout of the same list', async () => {
       const [current, legacy] = await Promise.all([parseFile(demo(1)), parseFile(legacyV1)]);
-      const core = (r: RegisterRecord) => ({ id: r.id, kind: r.kind, name: r.name, aliases: r.aliases, countries: r.countries, programs: r.programs, links: r.links, remarks: r.remarks });
+      const core = (r: RegisterRecord) => ({
+        id: r.id,
+        kind: r.kind,
+        name: r.name,
+        aliases: r.aliases,
+        countries: r.countries,
+        programs: r.programs,
+        links: r.links,
+        remarks: r.remarks,
+      });
 
       expect(legacy.warnings).toEqual([]);
       expect(legacy.records.map(core)).toEqual(current.records.map(core));
@@ -158,7 +169,9 @@ describe('euFsf', () => {
       const syria = byId(records).get('990002')!;
 
       expect(syria.countries).toEqual(['SY']);
-      expect(syria.addresses).toEqual(['Baghdad Street, Building 14, Damascus, SYR (P.O. Box 30512; Tel. +963 11 000 0101; info@qasr-nakhil.example)']);
+      expect(syria.addresses).toEqual([
+        'Baghdad Street, Building 14, Damascus, SYR (P.O. Box 30512; Tel. +963 11 000 0101; info@qasr-nakhil.example)',
+      ]);
       expect(syria.remarks).toBe('Fictional entry for tests. Imports fuel for the armed forces.');
     });
 
@@ -181,7 +194,9 @@ describe('euFsf', () => {
     });
 
     it('falls back to a spelling in another language when the entry has no other', async () => {
-      const { records } = await parseText(exportOf(entity('6', nameAlias(3, 'Nom Seul', 'nameLanguage="FR"').replace('nameLanguage="" ', ''))));
+      const { records } = await parseText(
+        exportOf(entity('6', nameAlias(3, 'Nom Seul', 'nameLanguage="FR"').replace('nameLanguage="" ', ''))),
+      );
 
       expect(records[0]?.name).toBe('Nom Seul');
     });
@@ -218,8 +233,16 @@ describe('euFsf', () => {
         ['added', '990005'],
         ['modified', '990001'],
       ]);
-      expect(diff.changes[1]?.fields?.find((f) => f.field === 'aliases')).toMatchObject({ added: ['Arkadiy VETROV'], removed: [] });
-      expect(diff.changes[0]?.after).toMatchObject({ name: 'Tamsin Okello ARDEN', programs: ['COD'], countries: ['CD'], listedOn: '2026-03-06' });
+      expect(diff.changes[1]?.fields?.find((f) => f.field === 'aliases')).toMatchObject({
+        added: ['Arkadiy VETROV'],
+        removed: [],
+      });
+      expect(diff.changes[0]?.after).toMatchObject({
+        name: 'Tamsin Okello ARDEN',
+        programs: ['COD'],
+        countries: ['CD'],
+        listedOn: '2026-03-06',
+      });
     });
 
     it('shows one delisting and one changed address from version 2 to version 3', async () => {
@@ -230,7 +253,9 @@ describe('euFsf', () => {
         ['removed', '990002'],
       ]);
       expect(diff.changes[0]?.fields?.map((f) => f.field)).toEqual(['addresses']);
-      expect(diff.changes[0]?.after?.addresses).toEqual(["Harbour Road 3, Waudo District, Nampo, KOREA (DEMOCRATIC PEOPLE'S REPUBLIC OF)"]);
+      expect(diff.changes[0]?.after?.addresses).toEqual([
+        "Harbour Road 3, Waudo District, Nampo, KOREA (DEMOCRATIC PEOPLE'S REPUBLIC OF)",
+      ]);
     });
   });
 
@@ -246,18 +271,30 @@ describe('euFsf', () => {
       );
 
       expect(records.map((r) => r.id)).toEqual(['10']);
-      expect(warnings).toEqual(['sanctionEntity without logicalId skipped (euReferenceNumber "EU.1.1")', 'sanctionEntity 8 has no subjectType: skipped', 'sanctionEntity 9 has no name: skipped']);
+      expect(warnings).toEqual([
+        'sanctionEntity without logicalId skipped (euReferenceNumber "EU.1.1")',
+        'sanctionEntity 8 has no subjectType: skipped',
+        'sanctionEntity 9 has no name: skipped',
+      ]);
     });
 
     it('refuses a subject type it does not know instead of guessing the kind', async () => {
-      await expect(parseText(exportOf(entity('11', nameAlias(1, 'Vessel X'), 'vessel')))).rejects.toThrow(/^eu-fsf: parse: sanctionEntity 11: unknown subjectType "vessel"/);
+      await expect(parseText(exportOf(entity('11', nameAlias(1, 'Vessel X'), 'vessel')))).rejects.toThrow(
+        /^eu-fsf: parse: sanctionEntity 11: unknown subjectType "vessel"/,
+      );
     });
 
     it('warns once about an element of sanctionEntity it does not read', async () => {
-      const { records, warnings } = await parseText(exportOf(entity('12', nameAlias(1, 'A') + '<vessel imo="1"/>') + entity('13', nameAlias(2, 'B') + '<vessel imo="2"/>')));
+      const { records, warnings } = await parseText(
+        exportOf(
+          entity('12', nameAlias(1, 'A') + '<vessel imo="1"/>') + entity('13', nameAlias(2, 'B') + '<vessel imo="2"/>'),
+        ),
+      );
 
       expect(records).toHaveLength(2);
-      expect(warnings).toEqual(["<vessel> inside <sanctionEntity> is not read (a new element in the publisher's layout?)"]);
+      expect(warnings).toEqual([
+        "<vessel> inside <sanctionEntity> is not read (a new element in the publisher's layout?)",
+      ]);
     });
   });
 
@@ -281,10 +318,16 @@ describe('euFsf', () => {
       const un = '<?xml version="1.0"?><CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>';
       const other = '<?xml version="1.0"?><export xmlns="urn:example:other"><sanctionEntity logicalId="1"/></export>';
 
-      await expect(parseText(un)).rejects.toThrow(/^eu-fsf: parse: eu-fsf\.xml is in an unknown layout \(expected one of: eu-fsf-1\.1-xml, eu-fsf-1\.0-xml\)/);
+      await expect(parseText(un)).rejects.toThrow(
+        /^eu-fsf: parse: eu-fsf\.xml is in an unknown layout \(expected one of: eu-fsf-1\.1-xml, eu-fsf-1\.0-xml\)/,
+      );
       await expect(parseText(other)).rejects.toThrow(/^eu-fsf: parse: eu-fsf\.xml is in an unknown layout/);
-      await expect(parseDirect(fsf11XmlFormat, un)).rejects.toThrow(/unknown layout: root element <CONSOLIDATED_LIST>, expected <export>/);
-      await expect(parseDirect(fsf10XmlFormat, un)).rejects.toThrow(/unknown layout: root element <CONSOLIDATED_LIST>, expected <WHOLE>/);
+      await expect(parseDirect(fsf11XmlFormat, un)).rejects.toThrow(
+        /unknown layout: root element <CONSOLIDATED_LIST>, expected <export>/,
+      );
+      await expect(parseDirect(fsf10XmlFormat, un)).rejects.toThrow(
+        /unknown layout: root element <CONSOLIDATED_LIST>, expected <WHOLE>/,
+      );
     });
 
     it('refuses the HTML login page served instead of the file', async () => {
@@ -296,7 +339,9 @@ describe('euFsf', () => {
     it('refuses an empty download and a well-formed file with no entries', async () => {
       await expect(parseText('')).rejects.toThrow(/^eu-fsf: parse: eu-fsf\.xml is empty/);
       await expect(parseText(exportOf(''))).rejects.toThrow(/^eu-fsf: parse: eu-fsf\.xml holds no records/);
-      await expect(parseText('<?xml version="1.0"?>\n<WHOLE Date="01/01/2016"></WHOLE>')).rejects.toThrow(/^eu-fsf: parse: eu-fsf\.xml holds no records/);
+      await expect(parseText('<?xml version="1.0"?>\n<WHOLE Date="01/01/2016"></WHOLE>')).rejects.toThrow(
+        /^eu-fsf: parse: eu-fsf\.xml holds no records/,
+      );
     });
   });
 
@@ -306,7 +351,9 @@ describe('euFsf', () => {
       await expect(detectFormat(euFsf, fileDocument(legacyV1))).resolves.toBe(fsf10XmlFormat);
       expect(fsf11XmlFormat.sniff('<?xml version="1.0"?><WHOLE Date="11/02/2016">', 'x.xml')).toBe(false);
       expect(fsf10XmlFormat.sniff(HEAD, 'x.xml')).toBe(false);
-      expect(fsf11XmlFormat.sniff('<html><body>export http://eu.europa.ec/fpi/fsd/export</body></html>', 'x.xml')).toBe(false);
+      expect(fsf11XmlFormat.sniff('<html><body>export http://eu.europa.ec/fpi/fsd/export</body></html>', 'x.xml')).toBe(
+        false,
+      );
     });
   });
 

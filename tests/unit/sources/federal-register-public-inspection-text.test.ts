@@ -6,7 +6,12 @@ import { parseWith } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import type { RegisterRecord } from '../../../functions/core/records.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
-import { entityListRecords, federalRegisterPublicInspectionRecord, parseEntityListRawText, usFederalRegister } from '../../../functions/sources/us-federal-register.ts';
+import {
+  entityListRecords,
+  federalRegisterPublicInspectionRecord,
+  parseEntityListRawText,
+  usFederalRegister,
+} from '../../../functions/sources/us-federal-register.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** FR Doc. 2023-03929 as its public-inspection raw text would print it (see tests/fixtures/federal-register/README.md). */
@@ -41,7 +46,14 @@ describe('parseEntityListRawText on the public-inspection raw text of FR Doc. 20
   it('reads the rule from the manuscript preamble: number, subject, RIN and effective date', () => {
     const rule = parseEntityListRawText(fixtureText, { fileName: FIXTURE_NAME });
 
-    expect(rule).toMatchObject({ documentNumber: '2023-03929', subject: 'Additions of Entities to the Entity List', action: 'Final rule.', effectiveDate: '2023-02-24', rin: '0694-AJ13', docket: 'Docket No. 230221-0050' });
+    expect(rule).toMatchObject({
+      documentNumber: '2023-03929',
+      subject: 'Additions of Entities to the Entity List',
+      action: 'Final rule.',
+      effectiveDate: '2023-02-24',
+      rin: '0694-AJ13',
+      docket: 'Docket No. 230221-0050',
+    });
     expect(rule.startPage).toBeUndefined();
   });
 
@@ -63,7 +75,8 @@ describe('parseEntityListRawText on the public-inspection raw text of FR Doc. 20
         documentNumber: '2023-03929',
         action: 'add',
         destination: 'CANADA',
-        licenseRequirement: 'For all items subject to the EAR. (See §§ 734.9(g), 744.21(b), and 746.8(a)(3) of the EAR)',
+        licenseRequirement:
+          'For all items subject to the EAR. (See §§ 734.9(g), 744.21(b), and 746.8(a)(3) of the EAR)',
         licenseReviewPolicy:
           'Policy of denial for all items subject to the EAR apart from food and medicine designated as EAR99, which will be reviewed on a case-by-case basis. See §§ 746.8(b) and 744.21(e)',
         frCitation: '88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]',
@@ -86,11 +99,15 @@ describe('parseEntityListRawText on the public-inspection raw text of FR Doc. 20
       'Electronic Network Products Inc.',
       "Electronic's Network & Technology Corp.",
     ]);
-    expect(entry(records, '2023-03929:CN:spacety-co-ltd').aliases).toEqual(['Changsha Tianyi Space Science and Technology Research Institute', 'Spacety', 'Spacety Luxembourg S.A.']);
+    expect(entry(records, '2023-03929:CN:spacety-co-ltd').aliases).toEqual([
+      'Changsha Tianyi Space Science and Technology Research Institute',
+      'Spacety',
+      'Spacety Luxembourg S.A.',
+    ]);
     expect(entry(records, '2023-03929:CN:aook-technology-ltd').extra.destination).toBe("CHINA, PEOPLE'S REPUBLIC OF");
   });
 
-  it('gives China HEAD Aerospace Technology Co. under China, France and the Netherlands each its own addresses, in the instructions\' order', () => {
+  it("gives China HEAD Aerospace Technology Co. under China, France and the Netherlands each its own addresses, in the instructions' order", () => {
     const { records } = read(fixtureText);
 
     expect(entry(records, '2023-03929:CN:china-head-aerospace-technology-co')).toMatchObject({
@@ -101,14 +118,21 @@ describe('parseEntityListRawText on the public-inspection raw text of FR Doc. 20
       ],
       extra: { addressNotes: ['See alternate address under France and Netherlands'] },
     });
-    expect(entry(records, '2023-03929:FR:china-head-aerospace-technology-co').addresses).toEqual(['71 Boulevard national, 92250 La Garenne-Colombes Paris, France']);
-    expect(entry(records, '2023-03929:NL:china-head-aerospace-technology-co')).toMatchObject({ countries: ['NL'], addresses: ['Kapteynstraat 1 2201 BB Noordwijk ZH, Netherlands'] });
+    expect(entry(records, '2023-03929:FR:china-head-aerospace-technology-co').addresses).toEqual([
+      '71 Boulevard national, 92250 La Garenne-Colombes Paris, France',
+    ]);
+    expect(entry(records, '2023-03929:NL:china-head-aerospace-technology-co')).toMatchObject({
+      countries: ['NL'],
+      addresses: ['Kapteynstraat 1 2201 BB Noordwijk ZH, Netherlands'],
+    });
   });
 
-  it('is sniffed as the source\'s fourth format and read through it', async () => {
+  it("is sniffed as the source's fourth format and read through it", async () => {
     const { records, warnings } = await parseWith(usFederalRegister, fileDocument(FIXTURE));
 
-    expect((await detectFormat(usFederalRegister, fileDocument(FIXTURE))).id).toBe('federal-register-public-inspection-text');
+    expect((await detectFormat(usFederalRegister, fileDocument(FIXTURE))).id).toBe(
+      'federal-register-public-inspection-text',
+    );
     expect(records).toEqual(read(fixtureText).records);
     expect(warnings).toEqual([]);
   });
@@ -213,17 +237,35 @@ describe('parseEntityListRawText on a table printed out of row order', () => {
       name: 'Parsian Tech Trading Co., Ltd.',
       aliases: ['Parsian Tech'],
       addresses: ['Office 5, Al Wasl Road, Al-Safa, Dubai, United Arab Emirates'],
-      extra: { destination: 'UNITED ARAB EMIRATES', licenseRequirement: 'For all items subject to the EAR. (See § 744.11 of the EAR)', licenseReviewPolicy: 'Presumption of denial.', frCitation: '89 FR [INSERT FR PAGE NUMBER AND DATE OF PUBLICATION]' },
+      extra: {
+        destination: 'UNITED ARAB EMIRATES',
+        licenseRequirement: 'For all items subject to the EAR. (See § 744.11 of the EAR)',
+        licenseReviewPolicy: 'Presumption of denial.',
+        frCitation: '89 FR [INSERT FR PAGE NUMBER AND DATE OF PUBLICATION]',
+      },
     });
-    expect(records[1]).toMatchObject({ name: 'Zagros Marine Services', addresses: ['Jebel Ali Free Zone, Dubai, United Arab Emirates'], countries: ['AE'] });
-    expect(records[2]).toMatchObject({ name: 'Halvard Optik GmbH', countries: ['DE'], extra: { printedInTable: 'no' } });
+    expect(records[1]).toMatchObject({
+      name: 'Zagros Marine Services',
+      addresses: ['Jebel Ali Free Zone, Dubai, United Arab Emirates'],
+      countries: ['AE'],
+    });
+    expect(records[2]).toMatchObject({
+      name: 'Halvard Optik GmbH',
+      countries: ['DE'],
+      extra: { printedInTable: 'no' },
+    });
     expect(warnings).toEqual([]);
   });
 
   it('reads an effective date left as a placeholder as the scheduled publication date of the file name', () => {
     const rule = parseEntityListRawText(CONSTRUCTED, { fileName: CONSTRUCTED_NAME });
 
-    expect(rule).toMatchObject({ documentNumber: '2024-99901', subject: 'Additions to and Removal From the Entity List', effectiveDate: '2024-01-05', rin: '0694-AZ99' });
+    expect(rule).toMatchObject({
+      documentNumber: '2024-99901',
+      subject: 'Additions to and Removal From the Entity List',
+      effectiveDate: '2024-01-05',
+      rin: '0694-AZ99',
+    });
     expect(parseEntityListRawText(CONSTRUCTED, { fileName: '2024-99901.txt' }).effectiveDate).toBeUndefined();
   });
 
@@ -235,7 +277,9 @@ describe('parseEntityListRawText on a table printed out of row order', () => {
 
     expect(records[0]!.extra.licenseReviewPolicy).toBeUndefined();
     expect(records[0]!.extra.licenseRequirement).toBe('For all items subject to the EAR. (See § 744.11 of the EAR)');
-    expect(warnings).toEqual(['FR Doc. 2024-99901: the License review policy column has 3 cells for 2 entries, saying different things; left empty (the published rule\'s full text will fill it in)']);
+    expect(warnings).toEqual([
+      "FR Doc. 2024-99901: the License review policy column has 3 cells for 2 entries, saying different things; left empty (the published rule's full text will fill it in)",
+    ]);
   });
 });
 
@@ -268,42 +312,77 @@ describe('parseEntityListRawText on bad input', () => {
     const notice = fixtureText.slice(0, fixtureText.indexOf('Accordingly, part 744'));
 
     expect(refusal(notice)).toMatch(/2023-03929\.public-inspection\.2023-02-27\.txt: no regulatory text/);
-    expect(refusal(fixtureText.replace(/2\. Supplement No\. 4 to part 744 is amended:[\s\S]*?(?=Supplement No\. 4 to Part 744—Entity List)/, '2. Section 744.21 is amended by revising paragraph (b).\n'))).toMatch(/does not amend Supplement No\. 4 to part 744/);
+    expect(
+      refusal(
+        fixtureText.replace(
+          /2\. Supplement No\. 4 to part 744 is amended:[\s\S]*?(?=Supplement No\. 4 to Part 744—Entity List)/,
+          '2. Section 744.21 is amended by revising paragraph (b).\n',
+        ),
+      ),
+    ).toMatch(/does not amend Supplement No\. 4 to part 744/);
     expect(refusal('\n \n')).toMatch(/: empty/);
     expect(refusal('<!DOCTYPE html><html><title>Request Access</title></html>')).toMatch(/is an HTML page/);
-    expect(refusal(fixtureText, '2023-99999.public-inspection.txt')).toMatch(/the text is FR Doc\. 2023-03929, not 2023-99999/);
+    expect(refusal(fixtureText, '2023-99999.public-inspection.txt')).toMatch(
+      /the text is FR Doc\. 2023-03929, not 2023-99999/,
+    );
   });
 
-  it('as the source\'s follow-up format, turns a refusal into a warning and no entries, so the filing stays a document-level alert', async () => {
+  it("as the source's follow-up format, turns a refusal into a warning and no entries, so the filing stays a document-level alert", async () => {
     const cut = fixtureText.slice(0, fixtureText.lastIndexOf('Innovation and'));
     const warnings: string[] = [];
     const records: RegisterRecord[] = [];
 
     const format = usFederalRegister.formats.find((f) => f.id === 'federal-register-public-inspection-text')!;
-    for await (const record of format.parse({ main: bufferDocument(FIXTURE_NAME, cut), companions: new Map() }, { sourceId: 'us-federal-register', warn: (m) => warnings.push(m) })) records.push(record);
+    for await (const record of format.parse(
+      { main: bufferDocument(FIXTURE_NAME, cut), companions: new Map() },
+      { sourceId: 'us-federal-register', warn: (m) => warnings.push(m) },
+    ))
+      records.push(record);
 
     expect(records).toEqual([]);
     expect(warnings).toEqual([
-      expect.stringMatching(/^us-federal-register: parse: 2023-03929\.public-inspection\.2023-02-27\.txt: FR Doc\. 2023-03929: 2 of the 13 entries .*; the filing is alerted as a document only, and its Entity List entries will be read from the published rule's full text$/),
+      expect.stringMatching(
+        /^us-federal-register: parse: 2023-03929\.public-inspection\.2023-02-27\.txt: FR Doc\. 2023-03929: 2 of the 13 entries .*; the filing is alerted as a document only, and its Entity List entries will be read from the published rule's full text$/,
+      ),
     ]);
   });
 });
 
 describe('usFederalRegister follow-ups', () => {
-  const desk = JSON.parse(readFileSync(join(root, 'tests/fixtures/federal-register/1/current.json'), 'utf8')) as { results: Record<string, unknown>[] };
-  const filing = (changes: Record<string, unknown>): RegisterRecord => federalRegisterPublicInspectionRecord({ ...desk.results[0]!, ...changes }, { sourceId: 'us-federal-register', warn: () => undefined })!;
+  const desk = JSON.parse(readFileSync(join(root, 'tests/fixtures/federal-register/1/current.json'), 'utf8')) as {
+    results: Record<string, unknown>[];
+  };
+  const filing = (changes: Record<string, unknown>): RegisterRecord =>
+    federalRegisterPublicInspectionRecord(
+      { ...desk.results[0]!, ...changes },
+      { sourceId: 'us-federal-register', warn: () => undefined },
+    )!;
 
   it('follows an Entity List filing on the desk to its raw text, named with its number and scheduled date', () => {
-    const record = filing({ raw_text_url: 'https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt' });
+    const record = filing({
+      raw_text_url: 'https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt',
+    });
 
     expect(record.links).toContain('https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt');
     expect(usFederalRegister.followUps!(record)).toEqual([
-      { url: 'https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt', name: '2023-03929.public-inspection.2023-02-27.txt', format: 'federal-register-public-inspection-text', optional: true },
+      {
+        url: 'https://www.federalregister.gov/public-inspection/raw_text/202/303/929.txt',
+        name: '2023-03929.public-inspection.2023-02-27.txt',
+        format: 'federal-register-public-inspection-text',
+        optional: true,
+      },
     ]);
   });
 
   it('does not follow a filing without raw text, or one that is not about the Entity List', () => {
     expect(usFederalRegister.followUps!(filing({}))).toEqual([]);
-    expect(usFederalRegister.followUps!(filing({ title: 'Notice of OFAC Sanctions Actions', raw_text_url: 'https://www.federalregister.gov/public-inspection/raw_text/202/390/440.txt' }))).toEqual([]);
+    expect(
+      usFederalRegister.followUps!(
+        filing({
+          title: 'Notice of OFAC Sanctions Actions',
+          raw_text_url: 'https://www.federalregister.gov/public-inspection/raw_text/202/390/440.txt',
+        }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -37,8 +37,24 @@ const PRESS = 'https://ec.europa.eu/commission/presscorner/detail/en/';
 const RO = 'https://www.rijksoverheid.nl/actueel/nieuws/';
 
 const CASES: FeedCase[] = [
-  { source: usOfacRecentActions, list: 'OFAC Recent Actions', file: 'feed.rss', added: `${OFAC}9fa2d90`, edited: `${OFAC}9fa0b22`, refetched: `${OFAC}9fa1c01`, gone: `${OFAC}9f9e7d4` },
-  { source: usBisPress, list: 'BIS Federal Register documents', file: 'documents.rss', added: `${FR}2099-90555`, edited: `${FR}2099-90377`, refetched: `${FR}2099-90412`, gone: `${FR}2099-90301` },
+  {
+    source: usOfacRecentActions,
+    list: 'OFAC Recent Actions',
+    file: 'feed.rss',
+    added: `${OFAC}9fa2d90`,
+    edited: `${OFAC}9fa0b22`,
+    refetched: `${OFAC}9fa1c01`,
+    gone: `${OFAC}9f9e7d4`,
+  },
+  {
+    source: usBisPress,
+    list: 'BIS Federal Register documents',
+    file: 'documents.rss',
+    added: `${FR}2099-90555`,
+    edited: `${FR}2099-90377`,
+    refetched: `${FR}2099-90412`,
+    gone: `${FR}2099-90301`,
+  },
   {
     source: ukEcjuNotices,
     list: 'ECJU notices to exporters',
@@ -48,7 +64,15 @@ const CASES: FeedCase[] = [
     refetched: `${GOVUK}209991-new-open-general-export-licence`,
     gone: `${GOVUK}209989-spire-maintenance`,
   },
-  { source: euSanctionsNews, list: 'European Commission press releases', file: 'presscorner.rss', added: `${PRESS}statement_99_9130`, edited: `${PRESS}ip_99_9101`, refetched: `${PRESS}ip_99_9050`, gone: `${PRESS}mex_99_9077` },
+  {
+    source: euSanctionsNews,
+    list: 'European Commission press releases',
+    file: 'presscorner.rss',
+    added: `${PRESS}statement_99_9130`,
+    edited: `${PRESS}ip_99_9101`,
+    refetched: `${PRESS}ip_99_9050`,
+    gone: `${PRESS}mex_99_9077`,
+  },
   {
     source: nlExportControlNews,
     list: 'Rijksoverheid export control news',
@@ -65,7 +89,11 @@ function fixture(source: RegisterSource, file: string, version: 1 | 2): string {
   return join(FIXTURES, source.id, `${file.slice(0, dot)}.v${version}${file.slice(dot)}`);
 }
 
-async function parseVersion(source: RegisterSource, file: string, version: 1 | 2): Promise<{ records: RegisterRecord[]; warnings: string[] }> {
+async function parseVersion(
+  source: RegisterSource,
+  file: string,
+  version: 1 | 2,
+): Promise<{ records: RegisterRecord[]; warnings: string[] }> {
   return parseWith(source, fileDocument(fixture(source, file, version), file));
 }
 
@@ -89,7 +117,15 @@ describe.each(CASES)('$source.id', ({ source, list, file, added, edited, refetch
       expect(warnings).toEqual([]);
       expect(records).toHaveLength(3);
       expect(new Set(records.map((r) => r.list))).toEqual(new Set([list]));
-      expect(records.every((r) => r.kind === 'other' && r.source === source.id && r.links.length === 1 && /^\d{4}-\d{2}-\d{2}$/.test(r.listedOn ?? ''))).toBe(true);
+      expect(
+        records.every(
+          (r) =>
+            r.kind === 'other' &&
+            r.source === source.id &&
+            r.links.length === 1 &&
+            /^\d{4}-\d{2}-\d{2}$/.test(r.listedOn ?? ''),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -98,14 +134,18 @@ describe.each(CASES)('$source.id', ({ source, list, file, added, edited, refetch
     const after = byId((await parseVersion(source, file, 2)).records);
     expect([...after.keys()].filter((id) => !before.has(id))).toEqual([added]);
     expect([...before.keys()].filter((id) => !after.has(id))).toEqual([gone]);
-    const changed = [...after.keys()].filter((id) => before.has(id) && contentHash(before.get(id)!) !== contentHash(after.get(id)!));
+    const changed = [...after.keys()].filter(
+      (id) => before.has(id) && contentHash(before.get(id)!) !== contentHash(after.get(id)!),
+    );
     expect(changed).toEqual([edited]);
     expect(contentHash(after.get(refetched)!)).toBe(contentHash(before.get(refetched)!));
   });
 
   it('bundles the same two versions as demo/<id>/1 and 2', async () => {
     for (const version of [1, 2] as const) {
-      expect(await readFile(join(PROJECT_ROOT, 'demo', source.id, String(version), file), 'utf8')).toBe(await readFile(fixture(source, file, version), 'utf8'));
+      expect(await readFile(join(PROJECT_ROOT, 'demo', source.id, String(version), file), 'utf8')).toBe(
+        await readFile(fixture(source, file, version), 'utf8'),
+      );
     }
   });
 });
@@ -118,7 +158,8 @@ describe('the feeds as their publishers write them', () => {
       name: 'Russia-related Designations; Issuance of Russia-related General License',
       links: [`${OFAC}9fa1c01`],
       listedOn: '2099-10-14',
-      remarks: 'Recent Actions The Department of the Treasury’s Office of Foreign Assets Control (OFAC) has designated KESTREL HARBOUR LOGISTICS LLC and two vessels, and issued Russia-related General License 199Z. Read the notice',
+      remarks:
+        'Recent Actions The Department of the Treasury’s Office of Foreign Assets Control (OFAC) has designated KESTREL HARBOUR LOGISTICS LLC and two vessels, and issued Russia-related General License 199Z. Read the notice',
       topics: ['russia', 'sanctions'],
       extra: { published: '2099-10-14T14:31:07Z' },
     });
@@ -140,11 +181,27 @@ describe('the feeds as their publishers write them', () => {
   });
 
   it('ECJU: the GOV.UK tag URI is the id, the public timestamp the date, and a major change an edit', async () => {
-    const before = byId((await parseVersion(ukEcjuNotices, 'all.atom', 1)).records).get(`${GOVUK}209990-russia-sanctions-export-restrictions`)!;
-    const after = byId((await parseVersion(ukEcjuNotices, 'all.atom', 2)).records).get(`${GOVUK}209990-russia-sanctions-export-restrictions`)!;
-    expect(before).toMatchObject({ listedOn: '2099-06-05', links: ['https://www.gov.uk/government/publications/notice-to-exporters-209990-russia-sanctions-export-restrictions'], topics: ['russia', 'sanctions'] });
-    expect(after).toMatchObject({ listedOn: '2099-06-19', extra: { published: '2099-06-19T09:00:00Z' }, topics: ['export-licence', 'russia', 'sanctions'] });
-    const ogel = byId((await parseVersion(ukEcjuNotices, 'all.atom', 1)).records).get(`${GOVUK}209991-new-open-general-export-licence`)!;
+    const before = byId((await parseVersion(ukEcjuNotices, 'all.atom', 1)).records).get(
+      `${GOVUK}209990-russia-sanctions-export-restrictions`,
+    )!;
+    const after = byId((await parseVersion(ukEcjuNotices, 'all.atom', 2)).records).get(
+      `${GOVUK}209990-russia-sanctions-export-restrictions`,
+    )!;
+    expect(before).toMatchObject({
+      listedOn: '2099-06-05',
+      links: [
+        'https://www.gov.uk/government/publications/notice-to-exporters-209990-russia-sanctions-export-restrictions',
+      ],
+      topics: ['russia', 'sanctions'],
+    });
+    expect(after).toMatchObject({
+      listedOn: '2099-06-19',
+      extra: { published: '2099-06-19T09:00:00Z' },
+      topics: ['export-licence', 'russia', 'sanctions'],
+    });
+    const ogel = byId((await parseVersion(ukEcjuNotices, 'all.atom', 1)).records).get(
+      `${GOVUK}209991-new-open-general-export-licence`,
+    )!;
     expect(ogel.topics).toEqual(['dual-use', 'export-licence']);
   });
 
@@ -159,12 +216,17 @@ describe('the feeds as their publishers write them', () => {
 
   it('NL: Dutch items get their topics from the Dutch words, dated in Amsterdam time', async () => {
     const records = byId((await parseVersion(nlExportControlNews, 'rijksoverheid.rss', 2)).records);
-    expect(records.get(`${RO}2099/01/22/minister-besluit-over-vergunningen-voor-export-van-chipmachines-naar-china`)).toMatchObject({
+    expect(
+      records.get(`${RO}2099/01/22/minister-besluit-over-vergunningen-voor-export-van-chipmachines-naar-china`),
+    ).toMatchObject({
       listedOn: '2099-01-22',
       extra: { published: '2099-01-22T16:15:00Z' },
       topics: ['china', 'export-licence', 'semiconductors'],
     });
-    expect(records.get(`${RO}2099/01/08/douane-onderschept-zending-goederen-voor-rusland`)!.topics).toEqual(['russia', 'sanctions']);
+    expect(records.get(`${RO}2099/01/08/douane-onderschept-zending-goederen-voor-rusland`)!.topics).toEqual([
+      'russia',
+      'sanctions',
+    ]);
   });
 
   it('registers every feed after the registers, each once', () => {

@@ -14,7 +14,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const FIXTURE = join(root, 'tests/fixtures/ofac/advanced/cons_advanced.xml');
 const text = readFileSync(FIXTURE, 'utf8');
 
-const parse = (main: SourceDocument, source: RegisterSource = usOfacConsolidated): Promise<Parsed> => parseWith(source, main);
+const parse = (main: SourceDocument, source: RegisterSource = usOfacConsolidated): Promise<Parsed> =>
+  parseWith(source, main);
 
 async function formatError(run: Promise<unknown>): Promise<SourceFormatError> {
   const error = await run.then(
@@ -31,15 +32,32 @@ describe('OFAC ADVANCED XML (sdn_advanced.xsd)', () => {
   it('is sniffed by both OFAC sources, and claimed by no other of their formats', async () => {
     for (const source of [usOfacConsolidated, usOfacSdn]) {
       const head = text.slice(0, 65_536);
-      expect(source.formats.filter((format) => format.sniff(head, 'cons_advanced.xml')).map((format) => format.id)).toEqual(['ofac-advanced-xml']);
+      expect(
+        source.formats.filter((format) => format.sniff(head, 'cons_advanced.xml')).map((format) => format.id),
+      ).toEqual(['ofac-advanced-xml']);
       expect((await detectFormat(source, fileDocument(FIXTURE))).id).toBe('ofac-advanced-xml');
     }
-    const other = readFileSync(join(root, 'tests/fixtures/ofac/consolidated/1/CONS_ENHANCED.XML'), 'latin1').slice(0, 65_536);
+    const other = readFileSync(join(root, 'tests/fixtures/ofac/consolidated/1/CONS_ENHANCED.XML'), 'latin1').slice(
+      0,
+      65_536,
+    );
     const advanced = usOfacConsolidated.formats.find((format) => format.id === 'ofac-advanced-xml')!;
     expect(advanced.sniff(other, 'CONS_ENHANCED.XML')).toBe(false);
-    expect(advanced.sniff(text.replace('xmlns="http://www.un.org/sanctions/1.0"', 'xmlns="http://example.org/other"'), 'x.xml')).toBe(false);
-    expect(advanced.sniff('<?xml version="1.0"?>\n<s:Sanctions xmlns:s="http://www.un.org/sanctions/1.0"><s:DateOfIssue/>', 'x.xml')).toBe(true);
-    expect(advanced.sniff('<?xml version="1.0"?>\n<SanctionsData xmlns="http://www.un.org/sanctions/1.0">', 'x.xml')).toBe(false);
+    expect(
+      advanced.sniff(
+        text.replace('xmlns="http://www.un.org/sanctions/1.0"', 'xmlns="http://example.org/other"'),
+        'x.xml',
+      ),
+    ).toBe(false);
+    expect(
+      advanced.sniff(
+        '<?xml version="1.0"?>\n<s:Sanctions xmlns:s="http://www.un.org/sanctions/1.0"><s:DateOfIssue/>',
+        'x.xml',
+      ),
+    ).toBe(true);
+    expect(
+      advanced.sniff('<?xml version="1.0"?>\n<SanctionsData xmlns="http://www.un.org/sanctions/1.0">', 'x.xml'),
+    ).toBe(false);
   });
 
   it('joins names, reference values, locations, documents, relationships and sanctions entries into records', async () => {
@@ -87,10 +105,22 @@ describe('OFAC ADVANCED XML (sdn_advanced.xsd)', () => {
       addresses: ['Example City, Region: Gaza'],
       programs: ['NS-PLC'],
       listedOn: '2006-04-12',
-      extra: { ids: ['Passport X0000001 (Switzerland)', 'Gender Male'], datesOfBirth: ['1962', 'circa 1960'], placesOfBirth: ['Gaza'] },
+      extra: {
+        ids: ['Passport X0000001 (Switzerland)', 'Gender Male'],
+        datesOfBirth: ['1962', 'circa 1960'],
+        placesOfBirth: ['Gaza'],
+      },
     });
-    expect(byUid.get('30003')).toMatchObject({ name: 'EXAMPLE STAR', programs: ['FSE-SY'], extra: { vesselType: 'Crude Oil Tanker', callSign: 'ABCD1', lists: ['FSE'] } });
-    expect(byUid.get('30004')).toMatchObject({ remarks: '(Linked To: EXAMPLE OIL COMPANY)', listedOn: '2018-01-29', extra: { lists: ['SDN', 'SSI'] } });
+    expect(byUid.get('30003')).toMatchObject({
+      name: 'EXAMPLE STAR',
+      programs: ['FSE-SY'],
+      extra: { vesselType: 'Crude Oil Tanker', callSign: 'ABCD1', lists: ['FSE'] },
+    });
+    expect(byUid.get('30004')).toMatchObject({
+      remarks: '(Linked To: EXAMPLE OIL COMPANY)',
+      listedOn: '2018-01-29',
+      extra: { lists: ['SDN', 'SSI'] },
+    });
   });
 
   it('gives the SDN source the list SDN and the date of the SDN List entry', async () => {
@@ -104,23 +134,35 @@ describe('OFAC ADVANCED XML (sdn_advanced.xsd)', () => {
   it('reads CONS_ADVANCED.ZIP into the same records as the XML', async () => {
     const zip = Buffer.from(zipSync({ 'CONS_ADVANCED.XML': Buffer.from(text) }));
 
-    expect((await detectFormat(usOfacConsolidated, bufferDocument('CONS_ADVANCED.ZIP', zip))).id).toBe('ofac-advanced-xml');
-    expect((await parse(bufferDocument('CONS_ADVANCED.ZIP', zip))).records).toEqual((await parse(fileDocument(FIXTURE))).records);
+    expect((await detectFormat(usOfacConsolidated, bufferDocument('CONS_ADVANCED.ZIP', zip))).id).toBe(
+      'ofac-advanced-xml',
+    );
+    expect((await parse(bufferDocument('CONS_ADVANCED.ZIP', zip))).records).toEqual(
+      (await parse(fileDocument(FIXTURE))).records,
+    );
   });
 
   it('keeps a list name it does not know as OFAC writes it, with a warning', async () => {
-    const { records, warnings } = await parse(bufferDocument('cons_advanced.xml', text.replace('>FSE List<', '>Non-SDN Example List<')));
+    const { records, warnings } = await parse(
+      bufferDocument('cons_advanced.xml', text.replace('>FSE List<', '>Non-SDN Example List<')),
+    );
 
     expect(byId(records).get('30003')!.list).toBe('Non-SDN Example List');
-    expect(warnings).toEqual(['cons_advanced.xml: entity 30003 is on a list this parser does not know: "Non-SDN Example List"']);
+    expect(warnings).toEqual([
+      'cons_advanced.xml: entity 30003 is on a list this parser does not know: "Non-SDN Example List"',
+    ]);
   });
 
   it('refuses a file cut short anywhere, and malformed XML, naming the source', async () => {
     for (const end of ['</DistinctParties>', '</SanctionsEntry>', '</Sanctions>']) {
       const cut = text.slice(0, text.lastIndexOf(end));
-      expect((await formatError(parse(bufferDocument('cons_advanced.xml', cut)))).message).toMatch(/cons_advanced\.xml: malformed XML/);
+      expect((await formatError(parse(bufferDocument('cons_advanced.xml', cut)))).message).toMatch(
+        /cons_advanced\.xml: malformed XML/,
+      );
     }
     const broken = text.replace('<Comment />\n      <Profile ID="30002"', '<Comment>\n      <Profile ID="30002"');
-    expect((await formatError(parse(bufferDocument('cons_advanced.xml', broken)))).message).toMatch(/cons_advanced\.xml: malformed XML/);
+    expect((await formatError(parse(bufferDocument('cons_advanced.xml', broken)))).message).toMatch(
+      /cons_advanced\.xml: malformed XML/,
+    );
   });
 });

@@ -7,25 +7,44 @@ import { diffFiles } from '../../../functions/cli/main.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import type { RegisterRecord } from '../../../functions/core/records.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
-import { fcdoXmlFormat, ofsiCsvFormat, splitNumbered, ukCountryCode, ukSanctionsList } from '../../../functions/sources/uk-sanctions-list.ts';
+import {
+  fcdoXmlFormat,
+  ofsiCsvFormat,
+  splitNumbered,
+  ukCountryCode,
+  ukSanctionsList,
+} from '../../../functions/sources/uk-sanctions-list.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const demo = (version: number): string => join(root, 'demo/uk-sanctions-list', String(version), 'UK-Sanctions-List.xml');
+const demo = (version: number): string =>
+  join(root, 'demo/uk-sanctions-list', String(version), 'UK-Sanctions-List.xml');
 const fixture = (name: string): string => join(root, 'tests/fixtures/uk-sanctions', name);
 
 const parseFile = (path: string): Promise<Parsed> => parseWith(ukSanctionsList, fileDocument(path));
-const parseText = (text: string | Buffer, name = 'UK-Sanctions-List.xml'): Promise<Parsed> => parseWith(ukSanctionsList, bufferDocument(name, text));
+const parseText = (text: string | Buffer, name = 'UK-Sanctions-List.xml'): Promise<Parsed> =>
+  parseWith(ukSanctionsList, bufferDocument(name, text));
 
-const XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<Designations xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><DateGenerated>02/03/2026</DateGenerated>';
+const XML_HEAD =
+  '<?xml version="1.0" encoding="utf-8"?>\n<Designations xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><DateGenerated>02/03/2026</DateGenerated>';
 const designations = (body: string): string => `${XML_HEAD}${body}</Designations>`;
 const designation = (id: string, names: string, type = 'Individual', more = ''): string =>
   `<Designation><LastUpdated>01/02/2026</LastUpdated><DateDesignated>01/02/2026</DateDesignated>${id ? `<UniqueID>${id}</UniqueID>` : ''}<Names>${names}</Names><RegimeName>The Test (Sanctions) Regulations 2026</RegimeName><IndividualEntityShip>${type}</IndividualEntityShip>${more}</Designation>`;
-const xmlName = (name6: string, type: string, name1 = ''): string => `<Name>${name1 ? `<Name1>${name1}</Name1>` : ''}<Name6>${name6}</Name6><NameType>${type}</NameType></Name>`;
+const xmlName = (name6: string, type: string, name1 = ''): string =>
+  `<Name>${name1 ? `<Name1>${name1}</Name1>` : ''}<Name6>${name6}</Name6><NameType>${type}</NameType></Name>`;
 
 /** The 2018-2020 ConList.csv header (29 columns). */
-const CSV_HEADER = 'Name 6,Name 1,Name 2,Name 3,Name 4,Name 5,Title,DOB,Town of Birth,Country of Birth,Nationality,Passport Details,NI Number,Position,Address 1,Address 2,Address 3,Address 4,Address 5,Address 6,Post/Zip Code,Country,Other Information,Group Type,Alias Type,Regime,Listed On,Last Updated,Group ID';
+const CSV_HEADER =
+  'Name 6,Name 1,Name 2,Name 3,Name 4,Name 5,Title,DOB,Town of Birth,Country of Birth,Nationality,Passport Details,NI Number,Position,Address 1,Address 2,Address 3,Address 4,Address 5,Address 6,Post/Zip Code,Country,Other Information,Group Type,Alias Type,Regime,Listed On,Last Updated,Group ID';
 /** One CSV row from the cells that matter here; the others empty. */
-function csvRow(cells: { name6: string; name1?: string; type?: string; alias: string; regime?: string; listed?: string; group: string }): string {
+function csvRow(cells: {
+  name6: string;
+  name1?: string;
+  type?: string;
+  alias: string;
+  regime?: string;
+  listed?: string;
+  group: string;
+}): string {
   const row = new Array<string>(29).fill('');
   row[0] = cells.name6;
   row[1] = cells.name1 ?? '';
@@ -59,7 +78,8 @@ const EXPECTED_XML_V1: RegisterRecord[] = [
       ofsiGroupId: '99101',
       designationSource: 'UK',
       sanctionsImposed: ['Asset freeze', 'Travel Ban', 'Trust services sanctions'],
-      statementOfReasons: 'Arkady Pavlovich VETROV is Deputy Director General of Kestrel Aero Works JSC, a fictional manufacturer of military drones.',
+      statementOfReasons:
+        'Arkady Pavlovich VETROV is Deputy Director General of Kestrel Aero Works JSC, a fictional manufacturer of military drones.',
       datesOfBirth: ['14/03/1968'],
       nationalities: ['Russia'],
       genders: ['Male'],
@@ -135,7 +155,8 @@ const EXPECTED_XML_V1: RegisterRecord[] = [
       ofsiGroupId: '99104',
       designationSource: 'UK',
       sanctionsImposed: ['Asset freeze', 'Travel Ban'],
-      statementOfReasons: 'Ilse MARQUARDT-OYELARAN commands a fictional detention facility where detainees were tortured.',
+      statementOfReasons:
+        'Ilse MARQUARDT-OYELARAN commands a fictional detention facility where detainees were tortured.',
       titles: ['Colonel'],
       datesOfBirth: ['dd/mm/1974'],
       nationalities: ['Nigeria', 'Germany'],
@@ -266,17 +287,24 @@ describe('ukSanctionsList', () => {
       );
 
       expect(records.map((r) => r.id)).toEqual(['TST0005']);
-      expect(warnings).toEqual(['Designation without UniqueID skipped (OFSIGroupID "")', 'Designation TST0003 has no IndividualEntityShip: skipped', 'Designation TST0004 has no name: skipped']);
+      expect(warnings).toEqual([
+        'Designation without UniqueID skipped (OFSIGroupID "")',
+        'Designation TST0003 has no IndividualEntityShip: skipped',
+        'Designation TST0004 has no name: skipped',
+      ]);
     });
 
     it('refuses a designation type it does not know instead of guessing the kind', async () => {
-      await expect(parseText(designations(designation('TST0006', xmlName('X', 'Primary Name'), 'Aircraft')))).rejects.toThrow(
+      await expect(
+        parseText(designations(designation('TST0006', xmlName('X', 'Primary Name'), 'Aircraft'))),
+      ).rejects.toThrow(
         /^uk-sanctions-list: parse: Designation TST0006: unknown type "Aircraft" \(expected Individual, Entity or Ship\)/,
       );
     });
 
     it('warns once about a Designation element it does not read, and reads detail containers it does not know by name', async () => {
-      const ship = '<ShipDetails><Ship><HullIdentificationNumbers><HullIdentificationNumber>HIN-1</HullIdentificationNumber></HullIdentificationNumbers></Ship></ShipDetails>';
+      const ship =
+        '<ShipDetails><Ship><HullIdentificationNumbers><HullIdentificationNumber>HIN-1</HullIdentificationNumber></HullIdentificationNumbers></Ship></ShipDetails>';
       const { records, warnings } = await parseText(
         designations(
           designation('TST0007', xmlName('A', 'Primary Name'), 'Ship', `<AircraftDetails>x</AircraftDetails>${ship}`) +
@@ -286,7 +314,9 @@ describe('ukSanctionsList', () => {
 
       expect(records.map((r) => r.kind)).toEqual(['vessel', 'vessel']);
       expect(records[0]?.extra.hullIdentificationNumbers).toEqual(['HIN-1']);
-      expect(warnings).toEqual(["<AircraftDetails> inside <Designation> is not read (a new element in the publisher's layout?)"]);
+      expect(warnings).toEqual([
+        "<AircraftDetails> inside <Designation> is not read (a new element in the publisher's layout?)",
+      ]);
     });
   });
 
@@ -309,15 +339,25 @@ describe('ukSanctionsList', () => {
         countries: ['RU'],
         programs: ['Russia'],
         listedOn: '2023-02-24',
-        extra: { ukSanctionsListRefs: ['RUS9901'], lowQualityAliases: ['Arkasha'], nameVariations: ['Arkadiy VETROV'], passportNumbers: ['759014472'] },
+        extra: {
+          ukSanctionsListRefs: ['RUS9901'],
+          lowQualityAliases: ['Arkasha'],
+          nameVariations: ['Arkadiy VETROV'],
+          passportNumbers: ['759014472'],
+        },
       });
-      expect(byId(records).get('99104')?.extra).toMatchObject({ ukSanctionsListRefs: ['GHR9904', 'NGA9906'], ukSanctionsListDatesDesignated: ['2024-05-15', '2026-02-02'] });
+      expect(byId(records).get('99104')?.extra).toMatchObject({
+        ukSanctionsListRefs: ['GHR9904', 'NGA9906'],
+        ukSanctionsListDatesDesignated: ['2024-05-15', '2026-02-02'],
+      });
     });
 
     it('relates the two publications through the keys each carries: OFSIGroupID in the XML, the UK refs in the CSV', async () => {
       const [xml, csv] = await Promise.all([parseFile(demo(1)), parseFile(fixture('ConList.2022-layout.csv'))]);
       const groupOf = new Map(xml.records.map((r) => [r.id, r.extra.ofsiGroupId]));
-      const pairs = csv.records.flatMap((group) => (group.extra.ukSanctionsListRefs as string[]).filter((ref) => groupOf.has(ref)).map((ref) => [ref, group.id]));
+      const pairs = csv.records.flatMap((group) =>
+        (group.extra.ukSanctionsListRefs as string[]).filter((ref) => groupOf.has(ref)).map((ref) => [ref, group.id]),
+      );
 
       expect(pairs).toEqual([
         ['RUS9901', '99101'],
@@ -333,7 +373,11 @@ describe('ukSanctionsList', () => {
 
     it('warns about an unknown alias type once and reads the name as an alias', async () => {
       const { records, warnings } = await parseText(
-        conList(csvRow({ name6: 'PRIME', alias: 'Prime Alias', group: '1' }), csvRow({ name6: 'ODD1', alias: 'Nickname', group: '1' }), csvRow({ name6: 'ODD2', alias: 'Nickname', group: '1' })),
+        conList(
+          csvRow({ name6: 'PRIME', alias: 'Prime Alias', group: '1' }),
+          csvRow({ name6: 'ODD1', alias: 'Nickname', group: '1' }),
+          csvRow({ name6: 'ODD2', alias: 'Nickname', group: '1' }),
+        ),
         'ConList.csv',
       );
 
@@ -342,11 +386,15 @@ describe('ukSanctionsList', () => {
     });
 
     it('refuses a group type it does not know, and skips a group whose rows disagree on the type', async () => {
-      await expect(parseText(conList(csvRow({ name6: 'X', alias: 'Prime Alias', type: 'Aircraft', group: '2' })), 'ConList.csv')).rejects.toThrow(
-        /^uk-sanctions-list: parse: Group ID 2: unknown type "Aircraft"/,
-      );
+      await expect(
+        parseText(conList(csvRow({ name6: 'X', alias: 'Prime Alias', type: 'Aircraft', group: '2' })), 'ConList.csv'),
+      ).rejects.toThrow(/^uk-sanctions-list: parse: Group ID 2: unknown type "Aircraft"/);
       const { records, warnings } = await parseText(
-        conList(csvRow({ name6: 'X', alias: 'Prime Alias', type: 'Entity', group: '3' }), csvRow({ name6: 'Y', alias: 'AKA', type: 'Individual', group: '3' }), csvRow({ name6: 'Z', alias: 'Prime Alias', group: '4' })),
+        conList(
+          csvRow({ name6: 'X', alias: 'Prime Alias', type: 'Entity', group: '3' }),
+          csvRow({ name6: 'Y', alias: 'AKA', type: 'Individual', group: '3' }),
+          csvRow({ name6: 'Z', alias: 'Prime Alias', group: '4' }),
+        ),
         'ConList.csv',
       );
       expect(records.map((r) => r.id)).toEqual(['4']);
@@ -356,9 +404,20 @@ describe('ukSanctionsList', () => {
     it('splits the numbered cells and reads demonyms as countries', () => {
       expect(splitNumbered('(1) Saudi Arabian (2) Yemeni')).toEqual(['Saudi Arabian', 'Yemeni']);
       expect(splitNumbered('1) Uzbek 2) Afghan')).toEqual(['Uzbek', 'Afghan']);
-      expect(splitNumbered('a) Saudi Arabia 2135314355 b) Saudi Arabia 202112421')).toEqual(['Saudi Arabia 2135314355', 'Saudi Arabia 202112421']);
-      expect(splitNumbered('Bahrain (citizenship revoked in January 2015)')).toEqual(['Bahrain (citizenship revoked in January 2015)']);
-      expect(['Afghan', 'Yemeni', 'DPRK', 'Congo (Democratic Republic)', 'Russia'].map(ukCountryCode)).toEqual(['AF', 'YE', 'KP', 'CD', 'RU']);
+      expect(splitNumbered('a) Saudi Arabia 2135314355 b) Saudi Arabia 202112421')).toEqual([
+        'Saudi Arabia 2135314355',
+        'Saudi Arabia 202112421',
+      ]);
+      expect(splitNumbered('Bahrain (citizenship revoked in January 2015)')).toEqual([
+        'Bahrain (citizenship revoked in January 2015)',
+      ]);
+      expect(['Afghan', 'Yemeni', 'DPRK', 'Congo (Democratic Republic)', 'Russia'].map(ukCountryCode)).toEqual([
+        'AF',
+        'YE',
+        'KP',
+        'CD',
+        'RU',
+      ]);
       expect(ukCountryCode('Possibly Ethiopian')).toBeUndefined();
     });
   });
@@ -371,8 +430,16 @@ describe('ukSanctionsList', () => {
         ['added', 'IRN9905'],
         ['modified', 'RUS9901'],
       ]);
-      expect(diff.changes[1]?.fields?.find((f) => f.field === 'aliases')).toMatchObject({ added: ['Arkadi VETROFF'], removed: [] });
-      expect(diff.changes[0]?.after).toMatchObject({ name: 'ZARVAN COMPOSITE MATERIALS INDUSTRIES', kind: 'organization', countries: ['IR'], listedOn: '2026-03-06' });
+      expect(diff.changes[1]?.fields?.find((f) => f.field === 'aliases')).toMatchObject({
+        added: ['Arkadi VETROFF'],
+        removed: [],
+      });
+      expect(diff.changes[0]?.after).toMatchObject({
+        name: 'ZARVAN COMPOSITE MATERIALS INDUSTRIES',
+        kind: 'organization',
+        countries: ['IR'],
+        listedOn: '2026-03-06',
+      });
     });
 
     it('shows one delisting and one changed address from version 2 to version 3 of the XML', async () => {
@@ -397,8 +464,20 @@ describe('ukSanctionsList', () => {
         ['modified', '99202'],
         ['removed', '99204'],
       ]);
-      expect(diff.changes[1]?.fields).toEqual([{ field: 'aliases', old: ['BLUE CEDAR TRADING', 'CEDAR LINE EXPORTS FZE'], new: ['BLUE CEDAR GT', 'BLUE CEDAR TRADING', 'CEDAR LINE EXPORTS FZE'], added: ['BLUE CEDAR GT'], removed: [] }]);
-      expect(diff.changes[0]?.after).toMatchObject({ name: 'Oleksandr TARASENKO', aliases: ['Alexandre TARASSENKO'], countries: ['RU', 'UA'] });
+      expect(diff.changes[1]?.fields).toEqual([
+        {
+          field: 'aliases',
+          old: ['BLUE CEDAR TRADING', 'CEDAR LINE EXPORTS FZE'],
+          new: ['BLUE CEDAR GT', 'BLUE CEDAR TRADING', 'CEDAR LINE EXPORTS FZE'],
+          added: ['BLUE CEDAR GT'],
+          removed: [],
+        },
+      ]);
+      expect(diff.changes[0]?.after).toMatchObject({
+        name: 'Oleksandr TARASENKO',
+        aliases: ['Alexandre TARASSENKO'],
+        countries: ['RU', 'UA'],
+      });
     });
   });
 
@@ -415,7 +494,9 @@ describe('ukSanctionsList', () => {
       const whole = await readFile(demo(1), 'utf8');
       const cut = whole.slice(0, whole.indexOf('</Designation>') + '</Designation>'.length);
 
-      await expect(parseText(cut)).rejects.toThrow(/^uk-sanctions-list: parse: UK-Sanctions-List\.xml: malformed XML: .*unclosed/i);
+      await expect(parseText(cut)).rejects.toThrow(
+        /^uk-sanctions-list: parse: UK-Sanctions-List\.xml: malformed XML: .*unclosed/i,
+      );
     });
 
     it('refuses a CSV cut in the middle of a row, inside a quoted cell, or inside its last cell', async () => {
@@ -425,41 +506,64 @@ describe('ukSanctionsList', () => {
       const inQuote = whole.subarray(0, text.indexOf('"Colonel, commander') + 10);
       const inLastCell = whole.subarray(0, whole.length - 3);
 
-      await expect(parseText(inRow, 'ConList.csv')).rejects.toThrow(/^uk-sanctions-list: parse: ConList\.csv: truncated or malformed: row \d+ has \d+ cells, the header 29/);
-      await expect(parseText(inQuote, 'ConList.csv')).rejects.toThrow(/^uk-sanctions-list: parse: ConList\.csv: truncated or malformed: a quoted cell is never closed/);
-      await expect(parseText(inLastCell, 'ConList.csv')).rejects.toThrow(/^uk-sanctions-list: parse: ConList\.csv: truncated: the last line ends inside a cell/);
+      await expect(parseText(inRow, 'ConList.csv')).rejects.toThrow(
+        /^uk-sanctions-list: parse: ConList\.csv: truncated or malformed: row \d+ has \d+ cells, the header 29/,
+      );
+      await expect(parseText(inQuote, 'ConList.csv')).rejects.toThrow(
+        /^uk-sanctions-list: parse: ConList\.csv: truncated or malformed: a quoted cell is never closed/,
+      );
+      await expect(parseText(inLastCell, 'ConList.csv')).rejects.toThrow(
+        /^uk-sanctions-list: parse: ConList\.csv: truncated: the last line ends inside a cell/,
+      );
     });
 
     it('refuses a ConList.csv whose header lacks columns, and a CSV without the Last Updated line', async () => {
-      await expect(parseText('Last Updated,02/03/2020\r\nName 6,Name 1,Group ID\r\nX,Y,1\r\n', 'ConList.csv')).rejects.toThrow(
+      await expect(
+        parseText('Last Updated,02/03/2020\r\nName 6,Name 1,Group ID\r\nX,Y,1\r\n', 'ConList.csv'),
+      ).rejects.toThrow(
         /^uk-sanctions-list: parse: ConList\.csv: unknown layout: header lacks Name 2, Name 3, Name 4, Name 5, Group Type, Alias Type, Regime, Listed On/,
       );
-      await expect(parseText(`${CSV_HEADER}\r\n`, 'ConList.csv')).rejects.toThrow(/^uk-sanctions-list: parse: ConList\.csv is in an unknown layout \(expected one of: uk-sanctions-list-xml, ofsi-conlist-csv\)/);
+      await expect(parseText(`${CSV_HEADER}\r\n`, 'ConList.csv')).rejects.toThrow(
+        /^uk-sanctions-list: parse: ConList\.csv is in an unknown layout \(expected one of: uk-sanctions-list-xml, ofsi-conlist-csv\)/,
+      );
     });
 
     it('refuses OFSI’s XML consolidated list and the UN list as unknown layouts', async () => {
-      await expect(parseText('<?xml version="1.0"?><ArrayOfFinancialSanctionsTarget><FinancialSanctionsTarget/></ArrayOfFinancialSanctionsTarget>')).rejects.toThrow(
-        /^uk-sanctions-list: parse: UK-Sanctions-List\.xml is in an unknown layout/,
-      );
+      await expect(
+        parseText(
+          '<?xml version="1.0"?><ArrayOfFinancialSanctionsTarget><FinancialSanctionsTarget/></ArrayOfFinancialSanctionsTarget>',
+        ),
+      ).rejects.toThrow(/^uk-sanctions-list: parse: UK-Sanctions-List\.xml is in an unknown layout/);
       const direct = fcdoXmlFormat.parse(
-        { main: bufferDocument('x.xml', '<?xml version="1.0"?><CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>'), companions: new Map() },
+        {
+          main: bufferDocument('x.xml', '<?xml version="1.0"?><CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>'),
+          companions: new Map(),
+        },
         { sourceId: ukSanctionsList.id, warn: () => undefined },
       );
-      await expect((async () => {
-        for await (const record of direct) void record;
-      })()).rejects.toThrow(/unknown layout: root element <CONSOLIDATED_LIST>, expected <Designations>/);
+      await expect(
+        (async () => {
+          for await (const record of direct) void record;
+        })(),
+      ).rejects.toThrow(/unknown layout: root element <CONSOLIDATED_LIST>, expected <Designations>/);
     });
 
     it('refuses an HTML page served instead of the file', async () => {
       const html = '<!DOCTYPE html><html><head><title>UK sanctions list - GOV.UK</title></head><body></body></html>';
 
-      await expect(parseText(html)).rejects.toThrow(/^uk-sanctions-list: parse: UK-Sanctions-List\.xml is an HTML page \("UK sanctions list - GOV\.UK"\)/);
+      await expect(parseText(html)).rejects.toThrow(
+        /^uk-sanctions-list: parse: UK-Sanctions-List\.xml is an HTML page \("UK sanctions list - GOV\.UK"\)/,
+      );
     });
 
     it('refuses an empty download, a list with no designations and a CSV with a header only', async () => {
       await expect(parseText('')).rejects.toThrow(/^uk-sanctions-list: parse: UK-Sanctions-List\.xml is empty/);
-      await expect(parseText(designations(''))).rejects.toThrow(/^uk-sanctions-list: parse: UK-Sanctions-List\.xml holds no records/);
-      await expect(parseText(conList(), 'ConList.csv')).rejects.toThrow(/^uk-sanctions-list: parse: ConList\.csv holds no records/);
+      await expect(parseText(designations(''))).rejects.toThrow(
+        /^uk-sanctions-list: parse: UK-Sanctions-List\.xml holds no records/,
+      );
+      await expect(parseText(conList(), 'ConList.csv')).rejects.toThrow(
+        /^uk-sanctions-list: parse: ConList\.csv holds no records/,
+      );
     });
   });
 
@@ -467,7 +571,9 @@ describe('ukSanctionsList', () => {
     it('tells the FCDO XML and the OFSI CSV apart and claims neither the CSL nor OFSI’s XML', async () => {
       await expect(detectFormat(ukSanctionsList, fileDocument(demo(1)))).resolves.toBe(fcdoXmlFormat);
       await expect(detectFormat(ukSanctionsList, fileDocument(fixture('ConList.v1.csv')))).resolves.toBe(ofsiCsvFormat);
-      await expect(detectFormat(ukSanctionsList, fileDocument(fixture('ConList.2022-layout.csv')))).resolves.toBe(ofsiCsvFormat);
+      await expect(detectFormat(ukSanctionsList, fileDocument(fixture('ConList.2022-layout.csv')))).resolves.toBe(
+        ofsiCsvFormat,
+      );
       expect(ofsiCsvFormat.sniff('Last Updated,13/04/2018,,,,,,\nName 6,Name 1,', 'sanctionsconlist.csv')).toBe(true);
       expect(ofsiCsvFormat.sniff('_id,source,entity_number,type,programs,name,', 'consolidated.csv')).toBe(false);
       expect(fcdoXmlFormat.sniff('<?xml version="1.0"?><ArrayOfFinancialSanctionsTarget>', 'ConList.xml')).toBe(false);
@@ -476,7 +582,9 @@ describe('ukSanctionsList', () => {
 
   describe('source', () => {
     it('polls the FCDO XML, with bounds around the real list sizes', () => {
-      expect(ukSanctionsList.downloads.map((d) => [d.url, d.format])).toEqual([['https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml', 'uk-sanctions-list-xml']]);
+      expect(ukSanctionsList.downloads.map((d) => [d.url, d.format])).toEqual([
+        ['https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml', 'uk-sanctions-list-xml'],
+      ]);
       expect(ukSanctionsList.expectedRecords.min).toBeLessThan(2_106);
       expect(ukSanctionsList.expectedRecords.max).toBeGreaterThan(6_400);
       expect(ukSanctionsList.schedule).toBe('rate(5 minutes)');

@@ -16,26 +16,35 @@ const fixture = (name: string): string => join(root, 'tests/fixtures/un', name);
 const parseDocument = (document: SourceDocument): Promise<Parsed> => parseWith(unScConsolidated, document);
 
 const parseFile = (path: string): Promise<Parsed> => parseDocument(fileDocument(path));
-const parseText = (text: string, name = 'consolidated.xml'): Promise<Parsed> => parseDocument(bufferDocument(name, text));
+const parseText = (text: string, name = 'consolidated.xml'): Promise<Parsed> =>
+  parseDocument(bufferDocument(name, text));
 
 /** Runs the format's parser directly (no sniffing), to reach the parser's own checks. */
 async function parseDirect(text: string): Promise<Parsed> {
   const warnings: string[] = [];
   const records: RegisterRecord[] = [];
   const input = { main: bufferDocument('consolidated.xml', text), companions: new Map() };
-  for await (const record of unConsolidatedXmlFormat.parse(input, { sourceId: unScConsolidated.id, warn: (message) => warnings.push(message) })) records.push(record);
+  for await (const record of unConsolidatedXmlFormat.parse(input, {
+    sourceId: unScConsolidated.id,
+    warn: (message) => warnings.push(message),
+  }))
+    records.push(record);
   return { records, warnings };
 }
 
-
 /** Ids added, removed and modified (by content hash) from one version to the next. */
-function changes(before: RegisterRecord[], after: RegisterRecord[]): { added: string[]; removed: string[]; modified: string[] } {
+function changes(
+  before: RegisterRecord[],
+  after: RegisterRecord[],
+): { added: string[]; removed: string[]; modified: string[] } {
   const old = byId(before);
   const now = byId(after);
   return {
     added: [...now.keys()].filter((id) => !old.has(id)).sort(),
     removed: [...old.keys()].filter((id) => !now.has(id)).sort(),
-    modified: [...now.keys()].filter((id) => old.has(id) && contentHash(old.get(id)!) !== contentHash(now.get(id)!)).sort(),
+    modified: [...now.keys()]
+      .filter((id) => old.has(id) && contentHash(old.get(id)!) !== contentHash(now.get(id)!))
+      .sort(),
   };
 }
 
@@ -70,7 +79,9 @@ const EXPECTED_V1: RegisterRecord[] = [
       nationalities: ["Democratic People's Republic of Korea"],
       datesOfBirth: ['1971-05-19'],
       placesOfBirth: ["Hamhung, Democratic People's Republic of Korea"],
-      documents: ["Passport: 745210093; issuing country Democratic People's Republic of Korea; issued 2019-02-11; expires on 10 Feb. 2024"],
+      documents: [
+        "Passport: 745210093; issuing country Democratic People's Republic of Korea; issued 2019-02-11; expires on 10 Feb. 2024",
+      ],
       lowQualityAliases: ['Uncle Tav'],
       aliasDetails: ['Uncle Tav: Call sign'],
       lastUpdated: ['2019-04-02'],
@@ -145,7 +156,8 @@ const EXPECTED_V1: RegisterRecord[] = [
       lastUpdated: ['2019-04-02'],
     },
     listedOn: '2017-08-05',
-    remarks: 'Fictional entry for tests. Buys computer numerical control machine tools and electronic components abroad.',
+    remarks:
+      'Fictional entry for tests. Buys computer numerical control machine tools and electronic components abroad.',
   },
   {
     id: '9900202',
@@ -194,7 +206,11 @@ describe('unScConsolidated', () => {
 
     it('keeps the calendar date of an xs:date written with a zone', async () => {
       const { records } = await parseText(
-        list(individual('<DATAID>1</DATAID><FIRST_NAME>ANA</FIRST_NAME><UN_LIST_TYPE>Iraq</UN_LIST_TYPE><LISTED_ON>2015-07-01-04:00</LISTED_ON><LAST_DAY_UPDATED><VALUE>2016-01-05Z</VALUE></LAST_DAY_UPDATED>')),
+        list(
+          individual(
+            '<DATAID>1</DATAID><FIRST_NAME>ANA</FIRST_NAME><UN_LIST_TYPE>Iraq</UN_LIST_TYPE><LISTED_ON>2015-07-01-04:00</LISTED_ON><LAST_DAY_UPDATED><VALUE>2016-01-05Z</VALUE></LAST_DAY_UPDATED>',
+          ),
+        ),
       );
 
       expect(records[0]?.listedOn).toBe('2015-07-01');
@@ -223,7 +239,11 @@ describe('unScConsolidated', () => {
       const before = byId(v1.records).get('9900101')!;
       const after = byId(v2.records).get('9900101')!;
       expect(after.aliases.filter((a) => !before.aliases.includes(a))).toEqual(['Tavin Orekov']);
-      expect(byId(v2.records).get('9900104')).toMatchObject({ name: 'KORVIN DASSO ALMERE', list: 'UN Somalia', listedOn: '2026-03-06' });
+      expect(byId(v2.records).get('9900104')).toMatchObject({
+        name: 'KORVIN DASSO ALMERE',
+        list: 'UN Somalia',
+        listedOn: '2026-03-06',
+      });
     });
 
     it('shows one delisting and one changed address from version 2 to version 3', async () => {
@@ -286,16 +306,21 @@ describe('unScConsolidated', () => {
     });
 
     it('refuses another XML register as an unknown layout', async () => {
-      const sdn = '<?xml version="1.0"?><sdnList xmlns="http://tempuri.org/sdnList.xsd"><sdnEntry><uid>1</uid></sdnEntry></sdnList>';
+      const sdn =
+        '<?xml version="1.0"?><sdnList xmlns="http://tempuri.org/sdnList.xsd"><sdnEntry><uid>1</uid></sdnEntry></sdnList>';
 
-      await expect(parseText(sdn)).rejects.toThrow(/un-sc-consolidated: parse: consolidated\.xml is in an unknown layout/);
+      await expect(parseText(sdn)).rejects.toThrow(
+        /un-sc-consolidated: parse: consolidated\.xml is in an unknown layout/,
+      );
       await expect(parseDirect(sdn)).rejects.toThrow(/unknown layout: root element <sdnList>/);
     });
 
     it('refuses an HTML error page', async () => {
       const html = '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body>busy</body></html>';
 
-      await expect(parseText(html)).rejects.toThrow(/un-sc-consolidated: parse: consolidated\.xml is an HTML page \("503 Service Unavailable"\)/);
+      await expect(parseText(html)).rejects.toThrow(
+        /un-sc-consolidated: parse: consolidated\.xml is an HTML page \("503 Service Unavailable"\)/,
+      );
     });
 
     it('refuses an empty download', async () => {
@@ -303,7 +328,9 @@ describe('unScConsolidated', () => {
     });
 
     it('refuses a well-formed list with no entries', async () => {
-      await expect(parseText(list(''))).rejects.toThrow(/un-sc-consolidated: parse: consolidated\.xml holds no records/);
+      await expect(parseText(list(''))).rejects.toThrow(
+        /un-sc-consolidated: parse: consolidated\.xml holds no records/,
+      );
     });
   });
 
@@ -323,9 +350,18 @@ describe('unScConsolidated', () => {
       );
 
       for (const head of heads) expect(unConsolidatedXmlFormat.sniff(head, 'consolidated.xml')).toBe(true);
-      expect(unConsolidatedXmlFormat.sniff('<?xml version="1.0"?><sdnList><sdnEntry/></sdnList>', 'sdn.xml')).toBe(false);
-      expect(unConsolidatedXmlFormat.sniff('<?xml version="1.0"?><export xmlns="http://eu.europa.ec/fpi/fsd/export"/>', 'eu.xml')).toBe(false);
-      expect(unConsolidatedXmlFormat.sniff('<html><body>CONSOLIDATED_LIST</body></html>', 'consolidated.xml')).toBe(false);
+      expect(unConsolidatedXmlFormat.sniff('<?xml version="1.0"?><sdnList><sdnEntry/></sdnList>', 'sdn.xml')).toBe(
+        false,
+      );
+      expect(
+        unConsolidatedXmlFormat.sniff(
+          '<?xml version="1.0"?><export xmlns="http://eu.europa.ec/fpi/fsd/export"/>',
+          'eu.xml',
+        ),
+      ).toBe(false);
+      expect(unConsolidatedXmlFormat.sniff('<html><body>CONSOLIDATED_LIST</body></html>', 'consolidated.xml')).toBe(
+        false,
+      );
     });
 
     it('is the format detected for the demo file', async () => {
@@ -337,7 +373,9 @@ describe('unScConsolidated', () => {
     it('serves its live URL in a format it declares', () => {
       const formats = unScConsolidated.formats.map((f) => f.id);
 
-      expect(unScConsolidated.downloads.map((d) => d.url)).toEqual(['https://scsanctions.un.org/resources/xml/en/consolidated.xml']);
+      expect(unScConsolidated.downloads.map((d) => d.url)).toEqual([
+        'https://scsanctions.un.org/resources/xml/en/consolidated.xml',
+      ]);
       for (const download of unScConsolidated.downloads) expect(formats).toContain(download.format);
       expect(unScConsolidated.expectedRecords.min).toBeLessThan(952);
       expect(unScConsolidated.expectedRecords.max).toBeGreaterThan(1098);

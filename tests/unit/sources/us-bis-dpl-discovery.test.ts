@@ -8,7 +8,8 @@ import { usBisDpl } from '../../../functions/sources/us-bis-dpl.ts';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE = 'https://www.bis.gov/licensing/end-user-guidance/denied-persons-list-dpl';
 const discovery = usBisDpl.downloads[0]!.discover!;
-const files = (...names: string[]): string[] => names.map((name) => `https://media.bis.gov/sites/default/files/${name}`);
+const files = (...names: string[]): string[] =>
+  names.map((name) => `https://media.bis.gov/sites/default/files/${name}`);
 
 describe('finding the DPL export on the bis.gov page', () => {
   it('reads every <a href> of the page, relative ones resolved against it, and picks the dated CSV', async () => {
@@ -28,7 +29,9 @@ describe('finding the DPL export on the bis.gov page', () => {
   });
 
   it('takes the latest date (read as MMDDYYYY, not as text) when several exports are linked', () => {
-    expect(chooseLink(files('dpl_12312025.csv', 'dpl_04142026.csv', 'dpl_01052026.csv'), discovery)).toBe(files('dpl_04142026.csv')[0]);
+    expect(chooseLink(files('dpl_12312025.csv', 'dpl_04142026.csv', 'dpl_01052026.csv'), discovery)).toBe(
+      files('dpl_04142026.csv')[0],
+    );
     // The same date twice: the later link on the page; Drupal's `_0` for a second upload matches.
     expect(chooseLink(files('dpl_04142026.csv', 'dpl_04142026_0.csv'), discovery)).toBe(files('dpl_04142026_0.csv')[0]);
     // Eight digits that are no date rank below any dated link.
@@ -36,14 +39,24 @@ describe('finding the DPL export on the bis.gov page', () => {
   });
 
   it('takes the last match when no date can be read, and nothing when nothing matches', () => {
-    expect(chooseLink(['https://x.example/a.csv', 'https://x.example/b.csv'], { linkPattern: String.raw`\.csv$` })).toBe('https://x.example/b.csv');
+    expect(
+      chooseLink(['https://x.example/a.csv', 'https://x.example/b.csv'], { linkPattern: String.raw`\.csv$` }),
+    ).toBe('https://x.example/b.csv');
     // Without dateFormat, page order alone decides, whatever the names say.
-    expect(chooseLink(files('dpl_04142026.csv', 'dpl_12312025.csv'), { linkPattern: discovery.linkPattern })).toBe(files('dpl_12312025.csv')[0]);
-    expect(chooseLink(['https://www.bis.doc.gov/dpl/dpl.txt', 'https://media.bis.gov/sites/default/files/dpl.csv'], discovery)).toBeUndefined();
+    expect(chooseLink(files('dpl_04142026.csv', 'dpl_12312025.csv'), { linkPattern: discovery.linkPattern })).toBe(
+      files('dpl_12312025.csv')[0],
+    );
+    expect(
+      chooseLink(
+        ['https://www.bis.doc.gov/dpl/dpl.txt', 'https://media.bis.gov/sites/default/files/dpl.csv'],
+        discovery,
+      ),
+    ).toBeUndefined();
   });
 
   it('matches case-insensitively and decodes entities in hrefs; honours <base href>', () => {
-    const html = '<base href="https://media.bis.gov/sites/default/files/"><a data-x=1 href=\'DPL_04142026.CSV?v=1&amp;x=2\'>Export as CSV</a>';
+    const html =
+      '<base href="https://media.bis.gov/sites/default/files/"><a data-x=1 href=\'DPL_04142026.CSV?v=1&amp;x=2\'>Export as CSV</a>';
     const links = pageLinks(html, PAGE);
 
     expect(links).toEqual(['https://media.bis.gov/sites/default/files/DPL_04142026.CSV?v=1&x=2']);

@@ -17,7 +17,20 @@ const fixture = (name: string): string => join(root, 'tests/fixtures/bis-dpl', n
 const parseFile = (path: string): Promise<Parsed> => parseWith(usBisDpl, fileDocument(path));
 const parseText = (text: string, name = 'dpl.txt'): Promise<Parsed> => parseWith(usBisDpl, bufferDocument(name, text));
 
-const HEADER = ['Name', 'Street_Address', 'City', 'State', 'Country', 'Postal_Code', 'Effective_Date', 'Expiration_Date', 'Standard_Order', 'Last_Update', 'Action', 'FR_Citation'];
+const HEADER = [
+  'Name',
+  'Street_Address',
+  'City',
+  'State',
+  'Country',
+  'Postal_Code',
+  'Effective_Date',
+  'Expiration_Date',
+  'Standard_Order',
+  'Last_Update',
+  'Action',
+  'FR_Citation',
+];
 const quoted = (cells: readonly string[]): string => cells.map((c) => `"${c}"`).join('\t');
 const dpl = (...rows: string[][]): string => [quoted(HEADER), ...rows.map(quoted)].join('\n') + '\n';
 
@@ -150,7 +163,11 @@ describe('usBisDpl', () => {
         expectedId('JONAS T. FERRICK', '418 CEDAR MILL LANE', 'FORT WAYNE'),
         expectedId('KESTREL AERO PARTS LTD', '14 ARCH. MAKARIOS III AVENUE', 'LIMASSOL'),
         expectedId('KESTREL AERO PARTS LTD', 'OFFICE 3, 22 TVERSKAYA STREET', 'MOSCOW'),
-        expectedId('MARISOL Q. DELACROIX-WEBB A/K/A MARISOL WEBB', 'INMATE NUMBER: 99001-001, FCI DUBLIN, 5701 8TH STREET', 'DUBLIN'),
+        expectedId(
+          'MARISOL Q. DELACROIX-WEBB A/K/A MARISOL WEBB',
+          'INMATE NUMBER: 99001-001, FCI DUBLIN, 5701 8TH STREET',
+          'DUBLIN',
+        ),
         expectedId('NORTHWIND AVIONICS TRADING FZE', 'WAREHOUSE 14, JEBEL ALI FREE ZONE SOUTH', 'DUBAI'),
       ]);
     });
@@ -164,9 +181,42 @@ describe('usBisDpl', () => {
     });
 
     it('reads a renewed order (new effective and expiration dates) as a modification of the same denial', async () => {
-      const before = ['AIRLIFT CARGO FZE', 'P.O. BOX 1', 'DUBAI', '', 'AE', '', '05/13/2022', '11/09/2022', 'Y', '2022-05-16', 'F.R. NOTICE ADDED', '87 F.R. 1 5/16/2022'];
-      const after = ['AIRLIFT CARGO FZE', 'P.O. BOX 1', 'DUBAI', '', 'AE', '', '11/04/2022', '05/03/2023', 'Y', '2022-11-08', 'TDO RENEWAL, F.R. NOTICE ADDED', '87 F.R. 1 5/16/2022 87 F.R. 2 11/8/2022'];
-      const [{ records: [old] }, { records: [renewed] }] = await Promise.all([parseText(dpl(before)), parseText(dpl(after))]);
+      const before = [
+        'AIRLIFT CARGO FZE',
+        'P.O. BOX 1',
+        'DUBAI',
+        '',
+        'AE',
+        '',
+        '05/13/2022',
+        '11/09/2022',
+        'Y',
+        '2022-05-16',
+        'F.R. NOTICE ADDED',
+        '87 F.R. 1 5/16/2022',
+      ];
+      const after = [
+        'AIRLIFT CARGO FZE',
+        'P.O. BOX 1',
+        'DUBAI',
+        '',
+        'AE',
+        '',
+        '11/04/2022',
+        '05/03/2023',
+        'Y',
+        '2022-11-08',
+        'TDO RENEWAL, F.R. NOTICE ADDED',
+        '87 F.R. 1 5/16/2022 87 F.R. 2 11/8/2022',
+      ];
+      const [
+        {
+          records: [old],
+        },
+        {
+          records: [renewed],
+        },
+      ] = await Promise.all([parseText(dpl(before)), parseText(dpl(after))]);
 
       expect(renewed?.id).toBe(old?.id);
       expect(renewed?.listedOn).toBe('2022-11-04');
@@ -214,7 +264,16 @@ describe('usBisDpl', () => {
     it('never fails on years 3017, 3033, 0222 or 1023 and keeps every date as written in extra', async () => {
       const { records } = await parseFile(fixture('dpl.data-errors.txt'));
 
-      expect(records.map((r) => r.extra.lastUpdate)).toEqual(['3017-08-22', '2016-04-15', '3033-09-30', '0222-05-18', '2021-10-06', '2016-04-15', '1023-11-01', '2022-01-12']);
+      expect(records.map((r) => r.extra.lastUpdate)).toEqual([
+        '3017-08-22',
+        '2016-04-15',
+        '3033-09-30',
+        '0222-05-18',
+        '2021-10-06',
+        '2016-04-15',
+        '1023-11-01',
+        '2022-01-12',
+      ]);
       expect(records.find((r) => r.name === 'ORLANDO VESK')?.listedOn).toBe('2017-08-22');
     });
 
@@ -268,7 +327,9 @@ describe('usBisDpl', () => {
       const modified = diff.changes.find((c) => c.type === 'modified')!;
       expect(modified.id).toBe('689963d321e5162a');
       expect(modified.fields?.map((f) => f.field)).toEqual(['addresses', 'extra.lastUpdate']);
-      expect(modified.fields?.[0]?.added).toEqual(['INMATE NUMBER: 99001-001, FCI DUBLIN, 5701 8TH STREET, DUBLIN, CA, 94568-1002']);
+      expect(modified.fields?.[0]?.added).toEqual([
+        'INMATE NUMBER: 99001-001, FCI DUBLIN, 5701 8TH STREET, DUBLIN, CA, 94568-1002',
+      ]);
     });
 
     it('shows one delisting and a country moved from State to Country from version 2 to version 3', async () => {
@@ -280,14 +341,19 @@ describe('usBisDpl', () => {
       ]);
       const modified = diff.changes[0]!;
       expect(modified.fields?.find((f) => f.field === 'countries')).toMatchObject({ added: ['CY'], removed: [] });
-      expect(byId((await parseFile(demo(3))).records).get('2f6a52eb1437ef51')?.addresses).toEqual(['14 ARCH. MAKARIOS III AVENUE, LIMASSOL, CY']);
+      expect(byId((await parseFile(demo(3))).records).get('2f6a52eb1437ef51')?.addresses).toEqual([
+        '14 ARCH. MAKARIOS III AVENUE, LIMASSOL, CY',
+      ]);
     });
   });
 
   describe('bad rows', () => {
     it('warns and skips a row without a name, keeping the rest', async () => {
       const { records, warnings } = await parseText(
-        dpl(['', '1 ST', 'X', '', 'CN', '', '01/02/2020', '', 'Y', '2020-01-05', '', ''], ['KEPT', '2 ST', 'Y', '', 'CN', '', '01/02/2020', '', 'Y', '2020-01-05', '', '']),
+        dpl(
+          ['', '1 ST', 'X', '', 'CN', '', '01/02/2020', '', 'Y', '2020-01-05', '', ''],
+          ['KEPT', '2 ST', 'Y', '', 'CN', '', '01/02/2020', '', 'Y', '2020-01-05', '', ''],
+        ),
       );
 
       expect(records.map((r) => r.name)).toEqual(['KEPT']);
@@ -307,19 +373,29 @@ describe('usBisDpl', () => {
     it('refuses a file cut inside the last quoted cell', async () => {
       const whole = await readFile(demo(1), 'utf8');
 
-      await expect(parseText(whole.slice(0, -5))).rejects.toThrow(/^us-bis-dpl: parse: dpl\.txt: truncated or malformed: a quoted cell is never closed/);
+      await expect(parseText(whole.slice(0, -5))).rejects.toThrow(
+        /^us-bis-dpl: parse: dpl\.txt: truncated or malformed: a quoted cell is never closed/,
+      );
     });
 
     it('refuses a bare (unquoted) file cut inside its last cell, where the column count still holds', async () => {
       const bare = `${HEADER.join('\t')}\nA\t1 ST\tX\t\tCN\t\t01/02/2020\t\tY\t2020-01-05\tADDED\t85 F.R. 1001`;
 
-      await expect(parseText(bare)).rejects.toThrow(/^us-bis-dpl: parse: dpl\.txt: truncated: the last line ends inside a cell/);
+      await expect(parseText(bare)).rejects.toThrow(
+        /^us-bis-dpl: parse: dpl\.txt: truncated: the last line ends inside a cell/,
+      );
     });
 
     it('refuses a header that lacks DPL columns', async () => {
-      const text = quoted(['Name', 'Street_Address', 'City', 'State', 'Country']) + '\n' + quoted(['A', 'B', 'C', 'D', 'E']) + '\n';
+      const text =
+        quoted(['Name', 'Street_Address', 'City', 'State', 'Country']) +
+        '\n' +
+        quoted(['A', 'B', 'C', 'D', 'E']) +
+        '\n';
 
-      await expect(parseText(text)).rejects.toThrow(/^us-bis-dpl: parse: dpl\.txt: unknown layout: header lacks Postal_Code, Effective_Date/);
+      await expect(parseText(text)).rejects.toThrow(
+        /^us-bis-dpl: parse: dpl\.txt: unknown layout: header lacks Postal_Code, Effective_Date/,
+      );
     });
 
     it('refuses other files as an unknown layout', async () => {
@@ -329,9 +405,12 @@ describe('usBisDpl', () => {
     });
 
     it('refuses an HTML page served in place of the file', async () => {
-      const html = '<!DOCTYPE html><html><head><title>Denied Persons List | Bureau of Industry and Security</title></head><body></body></html>';
+      const html =
+        '<!DOCTYPE html><html><head><title>Denied Persons List | Bureau of Industry and Security</title></head><body></body></html>';
 
-      await expect(parseText(html)).rejects.toThrow(/^us-bis-dpl: parse: dpl\.txt is an HTML page \("Denied Persons List \| Bureau of Industry and Security"\)/);
+      await expect(parseText(html)).rejects.toThrow(
+        /^us-bis-dpl: parse: dpl\.txt is an HTML page \("Denied Persons List \| Bureau of Industry and Security"\)/,
+      );
     });
 
     it('refuses an empty download and a file with a header only', async () => {
@@ -353,7 +432,9 @@ describe('usBisDpl', () => {
   describe('source', () => {
     it('finds its live file on the bis.gov DPL page, in the format it declares, with bounds around the real list sizes', () => {
       const page = 'https://www.bis.gov/licensing/end-user-guidance/denied-persons-list-dpl';
-      expect(usBisDpl.downloads.map((d) => [d.url, d.format, d.discover?.page, d.discover?.dateFormat])).toEqual([[page, 'bis-dpl-csv', page, 'MMDDYYYY']]);
+      expect(usBisDpl.downloads.map((d) => [d.url, d.format, d.discover?.page, d.discover?.dateFormat])).toEqual([
+        [page, 'bis-dpl-csv', page, 'MMDDYYYY'],
+      ]);
       expect(usBisDpl.formats.map((f) => f.id)).toEqual(['bis-dpl-txt', 'bis-dpl-csv']);
       expect(usBisDpl.quietFields).toEqual(['extra.lastUpdate', 'extra.action']);
       expect(usBisDpl.expectedRecords.min).toBeLessThan(546);

@@ -24,302 +24,248 @@ import {
 } from '../../../functions/sources/us-federal-register.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixture = (version: number, name: 'documents.json' | 'current.json'): string => join(root, 'tests/fixtures/federal-register', String(version), name);
+const fixture = (version: number, name: 'documents.json' | 'current.json'): string =>
+  join(root, 'tests/fixtures/federal-register', String(version), name);
 
 /** A poll as the source reads it: the search, with the desk beside it. */
 function poll(version: number): Promise<Parsed> {
-  return parseWith(usFederalRegister, fileDocument(fixture(version, 'documents.json')), new Map([['current.json', fileDocument(fixture(version, 'current.json'))]]));
+  return parseWith(
+    usFederalRegister,
+    fileDocument(fixture(version, 'documents.json')),
+    new Map([['current.json', fileDocument(fixture(version, 'current.json'))]]),
+  );
 }
 
-const parseText = (text: string, name = 'documents.json', companions: ReadonlyMap<string, SourceDocument> = new Map()): Promise<Parsed> =>
-  parseWith(usFederalRegister, bufferDocument(name, text), companions);
+const parseText = (
+  text: string,
+  name = 'documents.json',
+  companions: ReadonlyMap<string, SourceDocument> = new Map(),
+): Promise<Parsed> => parseWith(usFederalRegister, bufferDocument(name, text), companions);
 
-function changes(before: readonly RegisterRecord[], after: readonly RegisterRecord[]): { added: string[]; removed: string[]; modified: string[] } {
+function changes(
+  before: readonly RegisterRecord[],
+  after: readonly RegisterRecord[],
+): { added: string[]; removed: string[]; modified: string[] } {
   const old = byId(before);
   const now = byId(after);
   return {
     added: [...now.keys()].filter((id) => !old.has(id)).sort(),
     removed: [...old.keys()].filter((id) => !now.has(id)).sort(),
-    modified: [...now.keys()].filter((id) => old.has(id) && contentHash(old.get(id)!) !== contentHash(now.get(id)!)).sort(),
+    modified: [...now.keys()]
+      .filter((id) => old.has(id) && contentHash(old.get(id)!) !== contentHash(now.get(id)!))
+      .sort(),
   };
 }
 
 /** Every record of poll 1, written out from the fixture files (see tests/fixtures/federal-register/README.md). */
 const EXPECTED_V1: RegisterRecord[] = [
   {
-    "id": "2023-90412",
-    "source": "us-federal-register",
-    "list": "Federal Register",
-    "kind": "other",
-    "name": "Notice of OFAC Sanctions Actions",
-    "aliases": [],
-    "countries": [],
-    "addresses": [],
-    "programs": [
-      "treasury-department",
-      "foreign-assets-control-office"
+    id: '2023-90412',
+    source: 'us-federal-register',
+    list: 'Federal Register',
+    kind: 'other',
+    name: 'Notice of OFAC Sanctions Actions',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['treasury-department', 'foreign-assets-control-office'],
+    links: [
+      'https://www.federalregister.gov/documents/2023/02/24/2023-90412/notice-of-ofac-sanctions-actions',
+      'https://www.govinfo.gov/content/pkg/FR-2023-02-24/pdf/2023-90412.pdf',
+      'https://www.federalregister.gov/documents/full_text/xml/2023/02/24/2023-90412.xml',
+      'https://public-inspection.federalregister.gov/2023-90412.pdf',
     ],
-    "links": [
-      "https://www.federalregister.gov/documents/2023/02/24/2023-90412/notice-of-ofac-sanctions-actions",
-      "https://www.govinfo.gov/content/pkg/FR-2023-02-24/pdf/2023-90412.pdf",
-      "https://www.federalregister.gov/documents/full_text/xml/2023/02/24/2023-90412.xml",
-      "https://public-inspection.federalregister.gov/2023-90412.pdf"
-    ],
-    "topics": [
-      "sanctions"
-    ],
-    "extra": {
-      "stage": "published",
-      "documentType": "Notice",
-      "action": "Notice.",
-      "citation": "88 FR 11990",
-      "dates": "See SUPPLEMENTARY INFORMATION section for applicable date(s).",
-      "agencies": [
-        "Treasury Department",
-        "Foreign Assets Control Office"
-      ]
+    topics: ['sanctions'],
+    extra: {
+      stage: 'published',
+      documentType: 'Notice',
+      action: 'Notice.',
+      citation: '88 FR 11990',
+      dates: 'See SUPPLEMENTARY INFORMATION section for applicable date(s).',
+      agencies: ['Treasury Department', 'Foreign Assets Control Office'],
     },
-    "listedOn": "2023-02-24",
-    "remarks": "The Department of the Treasury's Office of Foreign Assets Control (OFAC) is publishing the names of persons whose property and interests in property are blocked. These persons have been added to OFAC's Specially Designated Nationals and Blocked Persons List."
+    listedOn: '2023-02-24',
+    remarks:
+      "The Department of the Treasury's Office of Foreign Assets Control (OFAC) is publishing the names of persons whose property and interests in property are blocked. These persons have been added to OFAC's Specially Designated Nationals and Blocked Persons List.",
   },
   {
-    "id": "2023-90388",
-    "source": "us-federal-register",
-    "list": "Federal Register",
-    "kind": "other",
-    "name": "Notice of Determinations; Culturally Significant Objects Being Imported for Exhibition—Determinations: “Coastal Light” Exhibition",
-    "aliases": [],
-    "countries": [],
-    "addresses": [],
-    "programs": [
-      "state-department"
+    id: '2023-90388',
+    source: 'us-federal-register',
+    list: 'Federal Register',
+    kind: 'other',
+    name: 'Notice of Determinations; Culturally Significant Objects Being Imported for Exhibition—Determinations: “Coastal Light” Exhibition',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['state-department'],
+    links: [
+      'https://www.federalregister.gov/documents/2023/02/24/2023-90388/notice-of-determinations-culturally-significant-objects-being-imported-for-exhibition-determinations',
+      'https://www.govinfo.gov/content/pkg/FR-2023-02-24/pdf/2023-90388.pdf',
+      'https://www.federalregister.gov/documents/full_text/xml/2023/02/24/2023-90388.xml',
+      'https://public-inspection.federalregister.gov/2023-90388.pdf',
     ],
-    "links": [
-      "https://www.federalregister.gov/documents/2023/02/24/2023-90388/notice-of-determinations-culturally-significant-objects-being-imported-for-exhibition-determinations",
-      "https://www.govinfo.gov/content/pkg/FR-2023-02-24/pdf/2023-90388.pdf",
-      "https://www.federalregister.gov/documents/full_text/xml/2023/02/24/2023-90388.xml",
-      "https://public-inspection.federalregister.gov/2023-90388.pdf"
-    ],
-    "topics": [],
-    "extra": {
-      "stage": "published",
-      "documentType": "Notice",
-      "action": "Notice.",
-      "citation": "88 FR 12001",
-      "docketIds": [
-        "Public Notice: 11988"
-      ],
-      "agencies": [
-        "State Department"
-      ]
+    topics: [],
+    extra: {
+      stage: 'published',
+      documentType: 'Notice',
+      action: 'Notice.',
+      citation: '88 FR 12001',
+      docketIds: ['Public Notice: 11988'],
+      agencies: ['State Department'],
     },
-    "listedOn": "2023-02-24",
-    "remarks": "Notice is hereby given of the following determinations: I hereby determine that certain objects to be included in the exhibition “Coastal Light” are of cultural significance."
+    listedOn: '2023-02-24',
+    remarks:
+      'Notice is hereby given of the following determinations: I hereby determine that certain objects to be included in the exhibition “Coastal Light” are of cultural significance.',
   },
   {
-    "id": "2023-90301",
-    "source": "us-federal-register",
-    "list": "Federal Register",
-    "kind": "other",
-    "name": "International Traffic in Arms Regulations: Clarifications to Definitions",
-    "aliases": [],
-    "countries": [],
-    "addresses": [],
-    "programs": [
-      "state-department"
+    id: '2023-90301',
+    source: 'us-federal-register',
+    list: 'Federal Register',
+    kind: 'other',
+    name: 'International Traffic in Arms Regulations: Clarifications to Definitions',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['state-department'],
+    links: [
+      'https://www.federalregister.gov/documents/2023/02/23/2023-90301/international-traffic-in-arms-regulations-clarifications-to-definitions',
+      'https://www.govinfo.gov/content/pkg/FR-2023-02-23/pdf/2023-90301.pdf',
+      'https://www.federalregister.gov/documents/full_text/xml/2023/02/23/2023-90301.xml',
+      'https://public-inspection.federalregister.gov/2023-90301.pdf',
     ],
-    "links": [
-      "https://www.federalregister.gov/documents/2023/02/23/2023-90301/international-traffic-in-arms-regulations-clarifications-to-definitions",
-      "https://www.govinfo.gov/content/pkg/FR-2023-02-23/pdf/2023-90301.pdf",
-      "https://www.federalregister.gov/documents/full_text/xml/2023/02/23/2023-90301.xml",
-      "https://public-inspection.federalregister.gov/2023-90301.pdf"
-    ],
-    "topics": [
-      "itar"
-    ],
-    "extra": {
-      "stage": "published",
-      "documentType": "Rule",
-      "action": "Final rule.",
-      "citation": "88 FR 11702",
-      "dates": "This rule is effective on March 27, 2023.",
-      "cfrParts": [
-        "22 CFR 120",
-        "22 CFR 121"
-      ],
-      "regulationIds": [
-        "1400-AF99"
-      ],
-      "docketIds": [
-        "Public Notice: 11990"
-      ],
-      "agencies": [
-        "State Department"
-      ]
+    topics: ['itar'],
+    extra: {
+      stage: 'published',
+      documentType: 'Rule',
+      action: 'Final rule.',
+      citation: '88 FR 11702',
+      dates: 'This rule is effective on March 27, 2023.',
+      cfrParts: ['22 CFR 120', '22 CFR 121'],
+      regulationIds: ['1400-AF99'],
+      docketIds: ['Public Notice: 11990'],
+      agencies: ['State Department'],
     },
-    "listedOn": "2023-02-23",
-    "remarks": "The Department of State is amending the International Traffic in Arms Regulations (ITAR) to clarify definitions in part 120 and to correct cross-references in part 121."
+    listedOn: '2023-02-23',
+    remarks:
+      'The Department of State is amending the International Traffic in Arms Regulations (ITAR) to clarify definitions in part 120 and to correct cross-references in part 121.',
   },
   {
-    "id": "2023-90255",
-    "source": "us-federal-register",
-    "list": "Federal Register",
-    "kind": "other",
-    "name": "Export Administration Regulations: Revisions to License Exception ACA for Advanced Computing Integrated Circuits",
-    "aliases": [],
-    "countries": [],
-    "addresses": [],
-    "programs": [
-      "commerce-department",
-      "industry-and-security-bureau"
+    id: '2023-90255',
+    source: 'us-federal-register',
+    list: 'Federal Register',
+    kind: 'other',
+    name: 'Export Administration Regulations: Revisions to License Exception ACA for Advanced Computing Integrated Circuits',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['commerce-department', 'industry-and-security-bureau'],
+    links: [
+      'https://www.federalregister.gov/documents/2023/02/22/2023-90255/export-administration-regulations-revisions-to-license-exception-aca-for-advanced-computing-integrat',
+      'https://www.govinfo.gov/content/pkg/FR-2023-02-22/pdf/2023-90255.pdf',
+      'https://www.federalregister.gov/documents/full_text/xml/2023/02/22/2023-90255.xml',
+      'https://public-inspection.federalregister.gov/2023-90255.pdf',
     ],
-    "links": [
-      "https://www.federalregister.gov/documents/2023/02/22/2023-90255/export-administration-regulations-revisions-to-license-exception-aca-for-advanced-computing-integrat",
-      "https://www.govinfo.gov/content/pkg/FR-2023-02-22/pdf/2023-90255.pdf",
-      "https://www.federalregister.gov/documents/full_text/xml/2023/02/22/2023-90255.xml",
-      "https://public-inspection.federalregister.gov/2023-90255.pdf"
-    ],
-    "topics": [
-      "export-licence",
-      "semiconductors"
-    ],
-    "extra": {
-      "stage": "published",
-      "documentType": "Rule",
-      "action": "Interim final rule; request for comments.",
-      "citation": "88 FR 11431",
-      "effectiveOn": "2023-02-22",
-      "commentsCloseOn": "2023-04-24",
-      "dates": "Effective date: This rule is effective February 22, 2023. Comments must be received by BIS no later than April 24, 2023.",
-      "cfrParts": [
-        "15 CFR 740",
-        "15 CFR 742",
-        "15 CFR 774"
-      ],
-      "regulationIds": [
-        "0694-AJ98"
-      ],
-      "docketIds": [
-        "Docket No. 230215-0041"
-      ],
-      "agencies": [
-        "Commerce Department",
-        "Industry and Security Bureau"
-      ]
+    topics: ['export-licence', 'semiconductors'],
+    extra: {
+      stage: 'published',
+      documentType: 'Rule',
+      action: 'Interim final rule; request for comments.',
+      citation: '88 FR 11431',
+      effectiveOn: '2023-02-22',
+      commentsCloseOn: '2023-04-24',
+      dates:
+        'Effective date: This rule is effective February 22, 2023. Comments must be received by BIS no later than April 24, 2023.',
+      cfrParts: ['15 CFR 740', '15 CFR 742', '15 CFR 774'],
+      regulationIds: ['0694-AJ98'],
+      docketIds: ['Docket No. 230215-0041'],
+      agencies: ['Commerce Department', 'Industry and Security Bureau'],
     },
-    "listedOn": "2023-02-22",
-    "remarks": "The Bureau of Industry and Security (BIS) is revising the eligibility of License Exception Advanced Computing Authorized (ACA) for integrated circuits classified under Export Control Classification Numbers 3A090 and 4A090, and is requesting comments on the revisions."
+    listedOn: '2023-02-22',
+    remarks:
+      'The Bureau of Industry and Security (BIS) is revising the eligibility of License Exception Advanced Computing Authorized (ACA) for integrated circuits classified under Export Control Classification Numbers 3A090 and 4A090, and is requesting comments on the revisions.',
   },
   {
-    "id": "2023-90190",
-    "source": "us-federal-register",
-    "list": "Federal Register",
-    "kind": "other",
-    "name": "Publication of Russian Harmful Foreign Activities Sanctions Regulations Web General License 99",
-    "aliases": [],
-    "countries": [],
-    "addresses": [],
-    "programs": [
-      "treasury-department",
-      "foreign-assets-control-office"
+    id: '2023-90190',
+    source: 'us-federal-register',
+    list: 'Federal Register',
+    kind: 'other',
+    name: 'Publication of Russian Harmful Foreign Activities Sanctions Regulations Web General License 99',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['treasury-department', 'foreign-assets-control-office'],
+    links: [
+      'https://www.federalregister.gov/documents/2023/02/21/2023-90190/publication-of-russian-harmful-foreign-activities-sanctions-regulations-web-general-license-99',
+      'https://www.govinfo.gov/content/pkg/FR-2023-02-21/pdf/2023-90190.pdf',
+      'https://www.federalregister.gov/documents/full_text/xml/2023/02/21/2023-90190.xml',
+      'https://public-inspection.federalregister.gov/2023-90190.pdf',
     ],
-    "links": [
-      "https://www.federalregister.gov/documents/2023/02/21/2023-90190/publication-of-russian-harmful-foreign-activities-sanctions-regulations-web-general-license-99",
-      "https://www.govinfo.gov/content/pkg/FR-2023-02-21/pdf/2023-90190.pdf",
-      "https://www.federalregister.gov/documents/full_text/xml/2023/02/21/2023-90190.xml",
-      "https://public-inspection.federalregister.gov/2023-90190.pdf"
-    ],
-    "topics": [
-      "sanctions"
-    ],
-    "extra": {
-      "stage": "published",
-      "documentType": "Rule",
-      "action": "Publication of web general license.",
-      "citation": "88 FR 11214",
-      "effectiveOn": "2023-02-21",
-      "dates": "GL 99 was issued on February 10, 2023. See SUPPLEMENTARY INFORMATION for additional relevant dates.",
-      "cfrParts": [
-        "31 CFR 587"
-      ],
-      "agencies": [
-        "Treasury Department",
-        "Foreign Assets Control Office"
-      ]
+    topics: ['sanctions'],
+    extra: {
+      stage: 'published',
+      documentType: 'Rule',
+      action: 'Publication of web general license.',
+      citation: '88 FR 11214',
+      effectiveOn: '2023-02-21',
+      dates: 'GL 99 was issued on February 10, 2023. See SUPPLEMENTARY INFORMATION for additional relevant dates.',
+      cfrParts: ['31 CFR 587'],
+      agencies: ['Treasury Department', 'Foreign Assets Control Office'],
     },
-    "listedOn": "2023-02-21",
-    "remarks": "The Department of the Treasury's Office of Foreign Assets Control (OFAC) is publishing a general license (GL) issued in the Russian Harmful Foreign Activities Sanctions program, which was previously made available on OFAC's website."
+    listedOn: '2023-02-21',
+    remarks:
+      "The Department of the Treasury's Office of Foreign Assets Control (OFAC) is publishing a general license (GL) issued in the Russian Harmful Foreign Activities Sanctions program, which was previously made available on OFAC's website.",
   },
   {
-    "id": "2023-03929",
-    "source": "us-federal-register",
-    "list": "Federal Register",
-    "kind": "other",
-    "name": "Additions of Entities to the Entity List",
-    "aliases": [],
-    "countries": [],
-    "addresses": [],
-    "programs": [
-      "commerce-department",
-      "industry-and-security-bureau"
+    id: '2023-03929',
+    source: 'us-federal-register',
+    list: 'Federal Register',
+    kind: 'other',
+    name: 'Additions of Entities to the Entity List',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['commerce-department', 'industry-and-security-bureau'],
+    links: [
+      'https://www.federalregister.gov/public-inspection/2023-03929/additions-of-entities-to-the-entity-list',
+      'https://public-inspection.federalregister.gov/2023-03929.pdf',
     ],
-    "links": [
-      "https://www.federalregister.gov/public-inspection/2023-03929/additions-of-entities-to-the-entity-list",
-      "https://public-inspection.federalregister.gov/2023-03929.pdf"
-    ],
-    "topics": [
-      "entity-list",
-      "export-licence"
-    ],
-    "extra": {
-      "stage": "public-inspection",
-      "documentType": "Rule",
-      "publicInspectionAt": "2023-02-24T08:45:00.000-05:00",
-      "filingType": "regular",
-      "numPages": "6",
-      "docketIds": [
-        "Docket No. 230221-0050"
-      ],
-      "agencies": [
-        "Commerce Department",
-        "Industry and Security Bureau"
-      ]
+    topics: ['entity-list', 'export-licence'],
+    extra: {
+      stage: 'public-inspection',
+      documentType: 'Rule',
+      publicInspectionAt: '2023-02-24T08:45:00.000-05:00',
+      filingType: 'regular',
+      numPages: '6',
+      docketIds: ['Docket No. 230221-0050'],
+      agencies: ['Commerce Department', 'Industry and Security Bureau'],
     },
-    "listedOn": "2023-02-27"
+    listedOn: '2023-02-27',
   },
   {
-    "id": "2023-90440",
-    "source": "us-federal-register",
-    "list": "Federal Register",
-    "kind": "other",
-    "name": "Notice of OFAC Sanctions Actions",
-    "aliases": [],
-    "countries": [],
-    "addresses": [],
-    "programs": [
-      "treasury-department",
-      "foreign-assets-control-office"
+    id: '2023-90440',
+    source: 'us-federal-register',
+    list: 'Federal Register',
+    kind: 'other',
+    name: 'Notice of OFAC Sanctions Actions',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['treasury-department', 'foreign-assets-control-office'],
+    links: [
+      'https://www.federalregister.gov/public-inspection/2023-90440/notice-of-ofac-sanctions-actions',
+      'https://public-inspection.federalregister.gov/2023-90440.pdf',
     ],
-    "links": [
-      "https://www.federalregister.gov/public-inspection/2023-90440/notice-of-ofac-sanctions-actions",
-      "https://public-inspection.federalregister.gov/2023-90440.pdf"
-    ],
-    "topics": [
-      "sanctions"
-    ],
-    "extra": {
-      "stage": "public-inspection",
-      "documentType": "Notice",
-      "publicInspectionAt": "2023-02-24T16:15:00.000-05:00",
-      "filingType": "special",
-      "numPages": "4",
-      "agencies": [
-        "Treasury Department",
-        "Foreign Assets Control Office"
-      ]
+    topics: ['sanctions'],
+    extra: {
+      stage: 'public-inspection',
+      documentType: 'Notice',
+      publicInspectionAt: '2023-02-24T16:15:00.000-05:00',
+      filingType: 'special',
+      numPages: '4',
+      agencies: ['Treasury Department', 'Foreign Assets Control Office'],
     },
-    "listedOn": "2023-02-27"
-  }
+    listedOn: '2023-02-27',
+  },
 ];
 
 describe('usFederalRegister', () => {
@@ -336,7 +282,9 @@ describe('usFederalRegister', () => {
 
       expect(first.records.map((r) => r.id)).not.toContain('2023-90433');
       expect(second.records.map((r) => r.id)).not.toContain('2023-90510');
-      expect(second.records.filter((r) => r.extra.stage === 'public-inspection').map((r) => r.id)).toEqual(['2023-90502']);
+      expect(second.records.filter((r) => r.extra.stage === 'public-inspection').map((r) => r.id)).toEqual([
+        '2023-90502',
+      ]);
     });
 
     it('shows between two polls a new document, a new filing, an edited document and two filings now published', async () => {
@@ -366,10 +314,20 @@ describe('usFederalRegister', () => {
 
       expect(changed.get('extra.stage')).toMatchObject({ old: 'public-inspection', new: 'published' });
       expect(changed.get('remarks')).toMatchObject({ old: null });
-      expect(after.remarks).toMatch(/^The Department of Commerce is amending the Export Administration Regulations \(EAR\) by adding 10 entities under 13 entries/);
-      expect(after.extra).toMatchObject({ citation: '88 FR 12170', effectiveOn: '2023-02-24', cfrParts: ['15 CFR 744'], regulationIds: ['0694-AJ13'], action: 'Final rule.' });
+      expect(after.remarks).toMatch(
+        /^The Department of Commerce is amending the Export Administration Regulations \(EAR\) by adding 10 entities under 13 entries/,
+      );
+      expect(after.extra).toMatchObject({
+        citation: '88 FR 12170',
+        effectiveOn: '2023-02-24',
+        cfrParts: ['15 CFR 744'],
+        regulationIds: ['0694-AJ13'],
+        action: 'Final rule.',
+      });
       expect(after.extra.publicInspectionAt).toBeUndefined();
-      expect(after.links[0]).toBe('https://www.federalregister.gov/documents/2023/02/27/2023-03929/additions-of-entities-to-the-entity-list');
+      expect(after.links[0]).toBe(
+        'https://www.federalregister.gov/documents/2023/02/27/2023-03929/additions-of-entities-to-the-entity-list',
+      );
       expect(after.topics).toEqual(['entity-list', 'export-licence']);
     });
 
@@ -382,24 +340,42 @@ describe('usFederalRegister', () => {
         listedOn: '2023-02-27',
         programs: ['state-department'],
         topics: ['itar'],
-        extra: { stage: 'published', documentType: 'Proposed Rule', commentsCloseOn: '2023-04-28', cfrParts: ['22 CFR 121'], regulationIds: ['1400-AG01'] },
+        extra: {
+          stage: 'published',
+          documentType: 'Proposed Rule',
+          commentsCloseOn: '2023-04-28',
+          cfrParts: ['22 CFR 121'],
+          regulationIds: ['1400-AG01'],
+        },
       });
       expect(records2.get('2023-90502')).toMatchObject({
         listedOn: '2023-02-28',
         topics: ['sanctions'],
-        extra: { stage: 'public-inspection', documentType: 'Notice', publicInspectionAt: '2023-02-27T08:45:00.000-05:00', filingType: 'regular' },
+        extra: {
+          stage: 'public-inspection',
+          documentType: 'Notice',
+          publicInspectionAt: '2023-02-27T08:45:00.000-05:00',
+          filingType: 'regular',
+        },
       });
     });
 
     it('lets the published document win when a filing is still on the desk after publication', async () => {
-      const { records } = await parseWith(usFederalRegister, fileDocument(fixture(2, 'documents.json')), new Map([['current.json', fileDocument(fixture(1, 'current.json'))]]));
+      const { records } = await parseWith(
+        usFederalRegister,
+        fileDocument(fixture(2, 'documents.json')),
+        new Map([['current.json', fileDocument(fixture(1, 'current.json'))]]),
+      );
 
       expect(records).toHaveLength(8);
       expect(records.filter((r) => r.extra.stage !== 'published')).toEqual([]);
     });
 
     it('reads the documents search alone when no desk lies beside it', async () => {
-      const { records } = await parseWith(usFederalRegister, bufferDocument('documents.json', await readFile(fixture(1, 'documents.json'))));
+      const { records } = await parseWith(
+        usFederalRegister,
+        bufferDocument('documents.json', await readFile(fixture(1, 'documents.json'))),
+      );
 
       expect(records.map((r) => r.id)).toEqual(['2023-90412', '2023-90388', '2023-90301', '2023-90255', '2023-90190']);
       expect(records).toEqual(EXPECTED_V1.slice(0, 5));
@@ -411,7 +387,7 @@ describe('usFederalRegister', () => {
       expect(records).toEqual(EXPECTED_V1.slice(5));
     });
 
-    it('filters the desk by the query\'s document types too', async () => {
+    it("filters the desk by the query's document types too", async () => {
       const rulesOnly = createFederalRegisterSource({ types: ['RULE'] });
 
       const { records } = await parseWith(rulesOnly, fileDocument(fixture(1, 'current.json')));
@@ -420,9 +396,15 @@ describe('usFederalRegister', () => {
     });
 
     it('sniffs each file as its own layout', async () => {
-      expect((await detectFormat(usFederalRegister, fileDocument(fixture(1, 'documents.json')))).id).toBe('federal-register-documents-json');
-      expect((await detectFormat(usFederalRegister, fileDocument(fixture(1, 'current.json')))).id).toBe('federal-register-public-inspection-json');
-      expect((await detectFormat(usFederalRegister, bufferDocument('current.json', '{"count":0,"results":[]}'))).id).toBe('federal-register-public-inspection-json');
+      expect((await detectFormat(usFederalRegister, fileDocument(fixture(1, 'documents.json')))).id).toBe(
+        'federal-register-documents-json',
+      );
+      expect((await detectFormat(usFederalRegister, fileDocument(fixture(1, 'current.json')))).id).toBe(
+        'federal-register-public-inspection-json',
+      );
+      expect(
+        (await detectFormat(usFederalRegister, bufferDocument('current.json', '{"count":0,"results":[]}'))).id,
+      ).toBe('federal-register-public-inspection-json');
     });
 
     it('reads document types written as query codes the same as display names', async () => {
@@ -441,25 +423,38 @@ describe('usFederalRegister', () => {
       const result = parseText(text.slice(0, Math.floor(text.length / 2)));
 
       await expect(result).rejects.toThrow(SourceFormatError);
-      await expect(parseText(text.slice(0, Math.floor(text.length / 2)))).rejects.toThrow(/^us-federal-register: parse: documents\.json: truncated: the document ends inside/);
+      await expect(parseText(text.slice(0, Math.floor(text.length / 2)))).rejects.toThrow(
+        /^us-federal-register: parse: documents\.json: truncated: the document ends inside/,
+      );
     });
 
     it('refuses a desk cut short beside a whole search', async () => {
       const whole = await readFile(fixture(1, 'current.json'), 'utf8');
       const desk = whole.slice(0, whole.indexOf('"2023-90440"'));
 
-      const result = parseWith(usFederalRegister, fileDocument(fixture(1, 'documents.json')), new Map([['current.json', bufferDocument('current.json', desk)]]));
+      const result = parseWith(
+        usFederalRegister,
+        fileDocument(fixture(1, 'documents.json')),
+        new Map([['current.json', bufferDocument('current.json', desk)]]),
+      );
 
       await expect(result).rejects.toThrow(/^us-federal-register: parse: current\.json: truncated/);
     });
 
     it('refuses an HTML page, in the main file and beside it', async () => {
-      const page = '<!DOCTYPE html><html><head><title>Federal Register :: Request Access</title></head><body></body></html>';
+      const page =
+        '<!DOCTYPE html><html><head><title>Federal Register :: Request Access</title></head><body></body></html>';
 
-      await expect(parseText(page)).rejects.toThrow(/^us-federal-register: parse: documents\.json is an HTML page \("Federal Register :: Request Access"\)/);
-      await expect(parseWith(usFederalRegister, fileDocument(fixture(1, 'documents.json')), new Map([['current.json', bufferDocument('current.json', page)]]))).rejects.toThrow(
-        /^us-federal-register: parse: current\.json is an HTML page/,
+      await expect(parseText(page)).rejects.toThrow(
+        /^us-federal-register: parse: documents\.json is an HTML page \("Federal Register :: Request Access"\)/,
       );
+      await expect(
+        parseWith(
+          usFederalRegister,
+          fileDocument(fixture(1, 'documents.json')),
+          new Map([['current.json', bufferDocument('current.json', page)]]),
+        ),
+      ).rejects.toThrow(/^us-federal-register: parse: current\.json is an HTML page/);
     });
 
     it('refuses an empty body', async () => {
@@ -469,61 +464,135 @@ describe('usFederalRegister', () => {
     it('refuses a search that matched nothing (the API then sends no results at all)', async () => {
       const text = '{"count":0,"description":"Documents from Industry and Security Bureau"}';
 
-      await expect(parseText(text)).rejects.toThrow(/^us-federal-register: parse: documents\.json: no "results" array at the top level/);
+      await expect(parseText(text)).rejects.toThrow(
+        /^us-federal-register: parse: documents\.json: no "results" array at the top level/,
+      );
     });
 
     it('refuses other layouts: the CSL JSON, an API error, a desk file that is something else', async () => {
       const csl = await readFile(join(root, 'tests/fixtures/csl/consolidated.v1.json'), 'utf8');
 
-      await expect(parseText(csl, 'consolidated.json')).rejects.toThrow(/^us-federal-register: parse: consolidated\.json is in an unknown layout \(expected one of: federal-register-documents-json/);
-      await expect(parseText('{"errors":{"conditions":{"agencies":"bis is not a valid agency"}}}')).rejects.toThrow(/unknown layout/);
-      await expect(parseWith(usFederalRegister, fileDocument(fixture(1, 'documents.json')), new Map([['current.json', bufferDocument('current.json', csl)]]))).rejects.toThrow(
+      await expect(parseText(csl, 'consolidated.json')).rejects.toThrow(
+        /^us-federal-register: parse: consolidated\.json is in an unknown layout \(expected one of: federal-register-documents-json/,
+      );
+      await expect(parseText('{"errors":{"conditions":{"agencies":"bis is not a valid agency"}}}')).rejects.toThrow(
+        /unknown layout/,
+      );
+      await expect(
+        parseWith(
+          usFederalRegister,
+          fileDocument(fixture(1, 'documents.json')),
+          new Map([['current.json', bufferDocument('current.json', csl)]]),
+        ),
+      ).rejects.toThrow(
         /^us-federal-register: parse: current\.json \(beside documents\.json\) is not a public-inspection desk/,
       );
     });
 
     it('refuses a result whose fields have the wrong JSON types', async () => {
-      const text = JSON.stringify({ count: 1, description: 'x', results: [{ document_number: '2023-90001', title: 'A rule', agencies: 'Industry and Security Bureau' }] });
+      const text = JSON.stringify({
+        count: 1,
+        description: 'x',
+        results: [{ document_number: '2023-90001', title: 'A rule', agencies: 'Industry and Security Bureau' }],
+      });
 
-      await expect(parseText(text)).rejects.toThrow(/^us-federal-register: parse: documents\.json: results\[0\]: agencies is not an array/);
-      await expect(parseText(text.replace('"agencies":"Industry and Security Bureau"', '"cfr_references":[{"title":"fifteen","part":744}]'))).rejects.toThrow(
-        /results\[0\]: cfr_references\[0\]\.title is not a CFR title number/,
+      await expect(parseText(text)).rejects.toThrow(
+        /^us-federal-register: parse: documents\.json: results\[0\]: agencies is not an array/,
       );
+      await expect(
+        parseText(
+          text.replace(
+            '"agencies":"Industry and Security Bureau"',
+            '"cfr_references":[{"title":"fifteen","part":744}]',
+          ),
+        ),
+      ).rejects.toThrow(/results\[0\]: cfr_references\[0\]\.title is not a CFR title number/);
     });
 
     it('skips, with a warning, a result without a number or title, and refuses a search left with none', async () => {
-      const text = JSON.stringify({ count: 2, description: 'x', results: [{ title: 'No number' }, { document_number: '2023-90001', title: 'Kept' }] });
+      const text = JSON.stringify({
+        count: 2,
+        description: 'x',
+        results: [{ title: 'No number' }, { document_number: '2023-90001', title: 'Kept' }],
+      });
 
       const { records, warnings } = await parseText(text);
 
       expect(records.map((r) => r.id)).toEqual(['2023-90001']);
       expect(warnings).toEqual(['results[0]: no document_number; skipped (document_number "")']);
-      await expect(parseText(JSON.stringify({ count: 1, description: 'x', results: [{ document_number: '2023-90001' }] }))).rejects.toThrow(/documents\.json holds no records/);
+      await expect(
+        parseText(JSON.stringify({ count: 1, description: 'x', results: [{ document_number: '2023-90001' }] })),
+      ).rejects.toThrow(/documents\.json holds no records/);
     });
   });
 });
 
 describe('federalRegisterTopics', () => {
   it.each([
-    ['entity-list, from the title', { title: 'Additions of Entities to the Entity List' }, ['entity-list', 'export-licence']],
-    ['entity-list, from Supplement No. 4 in the abstract', { title: 'Revisions to Certain Entries', abstract: 'This rule amends Supplement No. 4 to part 744 of the EAR.' }, ['entity-list', 'export-licence']],
-    ['export-licence, from an EAR part', { title: 'Technical Amendments', cfrReferences: [{ title: 15, part: 734 }] }, ['export-licence']],
+    [
+      'entity-list, from the title',
+      { title: 'Additions of Entities to the Entity List' },
+      ['entity-list', 'export-licence'],
+    ],
+    [
+      'entity-list, from Supplement No. 4 in the abstract',
+      { title: 'Revisions to Certain Entries', abstract: 'This rule amends Supplement No. 4 to part 744 of the EAR.' },
+      ['entity-list', 'export-licence'],
+    ],
+    [
+      'export-licence, from an EAR part',
+      { title: 'Technical Amendments', cfrReferences: [{ title: 15, part: 734 }] },
+      ['export-licence'],
+    ],
     ['export-licence, from the words', { title: 'Changes to License Exception STA' }, ['export-licence']],
-    ['no export-licence for 15 CFR outside the EAR', { title: 'Weights and Measures', cfrReferences: [{ title: 15, part: 290 }] }, []],
-    ['sanctions, from 31 CFR chapter V', { title: 'Iranian Transactions', cfrReferences: [{ title: 31, part: 560 }] }, ['sanctions']],
-    ['sanctions, from the OFAC agency', { title: 'Publication of Web General License 12', agencySlugs: ['foreign-assets-control-office'] }, ['sanctions']],
-    ['no export-licence for an OFAC general license', { title: 'Web General License 12', abstract: 'OFAC is publishing a general license.', cfrReferences: [{ title: 31, part: 587 }] }, ['sanctions']],
-    ['itar, from 22 CFR 120-130', { title: 'Amendment to the Regulations', cfrReferences: [{ title: 22, part: 126 }] }, ['itar']],
+    [
+      'no export-licence for 15 CFR outside the EAR',
+      { title: 'Weights and Measures', cfrReferences: [{ title: 15, part: 290 }] },
+      [],
+    ],
+    [
+      'sanctions, from 31 CFR chapter V',
+      { title: 'Iranian Transactions', cfrReferences: [{ title: 31, part: 560 }] },
+      ['sanctions'],
+    ],
+    [
+      'sanctions, from the OFAC agency',
+      { title: 'Publication of Web General License 12', agencySlugs: ['foreign-assets-control-office'] },
+      ['sanctions'],
+    ],
+    [
+      'no export-licence for an OFAC general license',
+      {
+        title: 'Web General License 12',
+        abstract: 'OFAC is publishing a general license.',
+        cfrReferences: [{ title: 31, part: 587 }],
+      },
+      ['sanctions'],
+    ],
+    [
+      'itar, from 22 CFR 120-130',
+      { title: 'Amendment to the Regulations', cfrReferences: [{ title: 22, part: 126 }] },
+      ['itar'],
+    ],
     ['itar, from the words', { title: 'Revisions to the U.S. Munitions List' }, ['itar']],
-    ['semiconductors', { title: 'Supercomputer and Semiconductor Manufacturing Items', cfrReferences: [{ title: 15, part: 744 }] }, ['export-licence', 'semiconductors']],
-    ['nothing for a State exhibition notice', { title: 'Culturally Significant Objects Being Imported for Exhibition', agencySlugs: ['state-department'] }, []],
+    [
+      'semiconductors',
+      { title: 'Supercomputer and Semiconductor Manufacturing Items', cfrReferences: [{ title: 15, part: 744 }] },
+      ['export-licence', 'semiconductors'],
+    ],
+    [
+      'nothing for a State exhibition notice',
+      { title: 'Culturally Significant Objects Being Imported for Exhibition', agencySlugs: ['state-department'] },
+      [],
+    ],
   ])('%s', (_label, input, topics) => {
     expect(federalRegisterTopics(input)).toEqual(topics);
   });
 });
 
 describe('federalRegisterQueryUrl', () => {
-  const fields = 'fields%5B%5D=abstract&fields%5B%5D=action&fields%5B%5D=agencies&fields%5B%5D=cfr_references&fields%5B%5D=citation&fields%5B%5D=comments_close_on&fields%5B%5D=correction_of&fields%5B%5D=dates&fields%5B%5D=docket_ids&fields%5B%5D=document_number&fields%5B%5D=effective_on&fields%5B%5D=full_text_xml_url&fields%5B%5D=html_url&fields%5B%5D=pdf_url&fields%5B%5D=public_inspection_pdf_url&fields%5B%5D=publication_date&fields%5B%5D=regulation_id_numbers&fields%5B%5D=subtype&fields%5B%5D=title&fields%5B%5D=type';
+  const fields =
+    'fields%5B%5D=abstract&fields%5B%5D=action&fields%5B%5D=agencies&fields%5B%5D=cfr_references&fields%5B%5D=citation&fields%5B%5D=comments_close_on&fields%5B%5D=correction_of&fields%5B%5D=dates&fields%5B%5D=docket_ids&fields%5B%5D=document_number&fields%5B%5D=effective_on&fields%5B%5D=full_text_xml_url&fields%5B%5D=html_url&fields%5B%5D=pdf_url&fields%5B%5D=public_inspection_pdf_url&fields%5B%5D=publication_date&fields%5B%5D=regulation_id_numbers&fields%5B%5D=subtype&fields%5B%5D=title&fields%5B%5D=type';
 
   it('asks by default for BIS, OFAC and State, newest first, 100 a page, with the fields the parser reads', () => {
     expect(federalRegisterQueryUrl()).toBe(
@@ -534,7 +603,14 @@ describe('federalRegisterQueryUrl', () => {
   });
 
   it('takes agencies, types (codes or names), terms and a page size', () => {
-    const url = new URL(federalRegisterQueryUrl({ agencies: ['industry-and-security-bureau'], types: ['rule', 'Proposed Rule'], terms: ' entity   list ', perPage: 20 }));
+    const url = new URL(
+      federalRegisterQueryUrl({
+        agencies: ['industry-and-security-bureau'],
+        types: ['rule', 'Proposed Rule'],
+        terms: ' entity   list ',
+        perPage: 20,
+      }),
+    );
 
     expect(url.searchParams.getAll('conditions[agencies][]')).toEqual(['industry-and-security-bureau']);
     expect(url.searchParams.getAll('conditions[type][]')).toEqual(['RULE', 'PRORULE']);
@@ -562,13 +638,38 @@ describe('federalRegisterQueryUrl', () => {
 
 describe('usFederalRegister metadata', () => {
   it('is a feed polling the search with the desk as its companion, then the desk alone', () => {
-    expect(usFederalRegister).toMatchObject({ id: 'us-federal-register', kind: 'feed', jurisdiction: 'US', schedule: 'rate(5 minutes)', expectedRecords: { min: 1, max: 1000 }, companionNames: ['current.json'] });
+    expect(usFederalRegister).toMatchObject({
+      id: 'us-federal-register',
+      kind: 'feed',
+      jurisdiction: 'US',
+      schedule: 'rate(5 minutes)',
+      expectedRecords: { min: 1, max: 1000 },
+      companionNames: ['current.json'],
+    });
     expect(usFederalRegister.downloads).toEqual([
-      { url: federalRegisterQueryUrl(), format: 'federal-register-documents-json', serves: expect.stringContaining('100 newest documents'), companions: { 'current.json': federalRegisterPublicInspectionUrl() } },
-      { url: federalRegisterPublicInspectionUrl(), format: 'federal-register-public-inspection-json', serves: expect.any(String) },
+      {
+        url: federalRegisterQueryUrl(),
+        format: 'federal-register-documents-json',
+        serves: expect.stringContaining('100 newest documents'),
+        companions: { 'current.json': federalRegisterPublicInspectionUrl() },
+      },
+      {
+        url: federalRegisterPublicInspectionUrl(),
+        format: 'federal-register-public-inspection-json',
+        serves: expect.any(String),
+      },
     ]);
-    expect(usFederalRegister.formats.map((f) => f.id)).toEqual(['federal-register-documents-json', 'federal-register-public-inspection-json', 'federal-register-full-text-xml', 'federal-register-public-inspection-text']);
-    expect(FEDERAL_REGISTER_AGENCIES).toEqual(['industry-and-security-bureau', 'foreign-assets-control-office', 'state-department']);
+    expect(usFederalRegister.formats.map((f) => f.id)).toEqual([
+      'federal-register-documents-json',
+      'federal-register-public-inspection-json',
+      'federal-register-full-text-xml',
+      'federal-register-public-inspection-text',
+    ]);
+    expect(FEDERAL_REGISTER_AGENCIES).toEqual([
+      'industry-and-security-bureau',
+      'foreign-assets-control-office',
+      'state-department',
+    ]);
   });
 
   it('widens the record bound for a larger page', () => {
@@ -644,22 +745,49 @@ describe('parseEntityListRule', () => {
   it('splits an unquoted entry at the first comma that does not go on with a legal form, with a warning', () => {
     const { records, warnings } = parsed();
 
-    expect(records[0]).toMatchObject({ name: 'Parsian Tech Trading Co., Ltd.', countries: ['IR'], addresses: ['No. 5 Valiasr Street, Tehran, Iran'], kind: 'organization' });
-    expect(warnings).toEqual([expect.stringMatching(/^FR Doc\. 2023-90777: "Parsian Tech Trading Co\., Ltd\., No\. 5 Valiasr Street.*name taken as "Parsian Tech Trading Co\., Ltd\."/)]);
+    expect(records[0]).toMatchObject({
+      name: 'Parsian Tech Trading Co., Ltd.',
+      countries: ['IR'],
+      addresses: ['No. 5 Valiasr Street, Tehran, Iran'],
+      kind: 'organization',
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^FR Doc\. 2023-90777: "Parsian Tech Trading Co\., Ltd\., No\. 5 Valiasr Street.*name taken as "Parsian Tech Trading Co\., Ltd\."/,
+      ),
+    ]);
   });
 
   it('reads an entry without aliases, one with a single unnumbered alias, and several addresses joined with "and"', () => {
     const { records } = parsed();
 
-    expect(records[1]).toMatchObject({ name: 'Ivan Petrovich Sidorov', aliases: [], addresses: ['ul. Lesnaya 4, Moscow, Russia'], kind: 'other' });
-    expect(records[2]).toMatchObject({ name: 'Severny Amending Works LLC', aliases: ['Sevamzavod'], addresses: ['ul. Lenina 1, Arkhangelsk, Russia'], extra: { footnotes: ['3'] } });
-    expect(records[3]!.addresses).toEqual(['ul. Morskaya 12, Saint Petersburg, Russia', 'Prospekt Mira 3, Murmansk, Russia']);
+    expect(records[1]).toMatchObject({
+      name: 'Ivan Petrovich Sidorov',
+      aliases: [],
+      addresses: ['ul. Lesnaya 4, Moscow, Russia'],
+      kind: 'other',
+    });
+    expect(records[2]).toMatchObject({
+      name: 'Severny Amending Works LLC',
+      aliases: ['Sevamzavod'],
+      addresses: ['ul. Lenina 1, Arkhangelsk, Russia'],
+      extra: { footnotes: ['3'] },
+    });
+    expect(records[3]!.addresses).toEqual([
+      'ul. Morskaya 12, Saint Petersburg, Russia',
+      'Prospekt Mira 3, Murmansk, Russia',
+    ]);
   });
 
   it('fills the page placeholder of the citation from the first printed page, keeping earlier citations', () => {
     const { records } = parsed();
 
-    expect(records[0]!.extra).toMatchObject({ frCitation: '88 FR 30001, 5/10/2023', frCitationAsPrinted: '88 FR [INSERT FR PAGE NUMBER] 5/10/2023', effectiveDate: '2023-05-10', rin: '0694-AJ77' });
+    expect(records[0]!.extra).toMatchObject({
+      frCitation: '88 FR 30001, 5/10/2023',
+      frCitationAsPrinted: '88 FR [INSERT FR PAGE NUMBER] 5/10/2023',
+      effectiveDate: '2023-05-10',
+      rin: '0694-AJ77',
+    });
     expect(records[3]!.extra.frCitation).toBe('85 FR 34495, 6/5/2020. 88 FR 30001, 5/10/2023');
   });
 
@@ -679,17 +807,31 @@ describe('parseEntityListRule', () => {
       links: ['https://www.federalregister.gov/d/2023-90777'],
       topics: ['entity-list'],
       listedOn: '2023-05-10',
-      extra: { documentNumber: '2023-90777', action: 'remove', destination: 'GERMANY', effectiveDate: '2023-05-10', rin: '0694-AJ77', ruleSubject: 'Revisions to the Entity List', printedInTable: 'no' },
+      extra: {
+        documentNumber: '2023-90777',
+        action: 'remove',
+        destination: 'GERMANY',
+        effectiveDate: '2023-05-10',
+        rin: '0694-AJ77',
+        ruleSubject: 'Revisions to the Entity List',
+        printedInTable: 'no',
+      },
     });
   });
 
   it('refuses malformed XML and a rule without an FR Doc. number, naming the source', () => {
-    expect(() => parseEntityListRule(RULE_XML.slice(0, 2000), { fileName: 'cut.xml' })).toThrow(/^us-federal-register: parse: cut\.xml: malformed XML: .*unclosed tag/);
-    expect(() => parseEntityListRule(RULE_XML.replace(/<FRDOC>.*<\/FRDOC>/, ''), { fileName: 'rule.xml' })).toThrow(/^us-federal-register: parse: rule\.xml: no FR Doc\. number/);
-    expect(() => parseEntityListRule('<html><body/></html>', { fileName: 'x.xml' })).toThrow(/unknown layout: root element <html>/);
+    expect(() => parseEntityListRule(RULE_XML.slice(0, 2000), { fileName: 'cut.xml' })).toThrow(
+      /^us-federal-register: parse: cut\.xml: malformed XML: .*unclosed tag/,
+    );
+    expect(() => parseEntityListRule(RULE_XML.replace(/<FRDOC>.*<\/FRDOC>/, ''), { fileName: 'rule.xml' })).toThrow(
+      /^us-federal-register: parse: rule\.xml: no FR Doc\. number/,
+    );
+    expect(() => parseEntityListRule('<html><body/></html>', { fileName: 'x.xml' })).toThrow(
+      /unknown layout: root element <html>/,
+    );
   });
 
-  it('is the source\'s third format, and refuses a document that does not touch the Entity List', async () => {
+  it("is the source's third format, and refuses a document that does not touch the Entity List", async () => {
     const notice = RULE_XML.replace(/<REGTEXT[\s\S]*<\/REGTEXT>/, '');
 
     const { records } = await parseWith(usFederalRegister, bufferDocument('2023-90777.xml', RULE_XML));
@@ -702,7 +844,13 @@ describe('parseEntityListRule', () => {
 });
 
 describe('matchEntityListRecords', () => {
-  const csl = (id: string, name: string, countries: string[], aliases: string[] = [], list = 'Entity List'): RegisterRecord => ({
+  const csl = (
+    id: string,
+    name: string,
+    countries: string[],
+    aliases: string[] = [],
+    list = 'Entity List',
+  ): RegisterRecord => ({
     id,
     source: 'us-trade-csl',
     list,
@@ -738,6 +886,8 @@ describe('matchEntityListRecords', () => {
 
   it('counts Hong Kong as China, as the Entity List does since 2020', () => {
     expect(entityListMatchKey('AOOK Technology Ltd.', 'HK')).toBe(entityListMatchKey('aook technology ltd', 'CN'));
-    expect(normalizeEntityName("Électronic's Network & Technology Corp.")).toBe('electronics network and technology corp');
+    expect(normalizeEntityName("Électronic's Network & Technology Corp.")).toBe(
+      'electronics network and technology corp',
+    );
   });
 });

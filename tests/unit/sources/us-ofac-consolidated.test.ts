@@ -6,23 +6,32 @@ import { describe, expect, it } from 'vitest';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
-import { bufferDocument, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
-import { consolidatedListFromCodes, consolidatedListFromPrograms } from '../../../functions/sources/formats/ofac-common.ts';
+import {
+  bufferDocument,
+  companionsBeside,
+  detectFormat,
+  fileDocument,
+} from '../../../functions/sources/read/document.ts';
+import {
+  consolidatedListFromCodes,
+  consolidatedListFromPrograms,
+} from '../../../functions/sources/formats/ofac-common.ts';
 import type { SourceDocument } from '../../../functions/sources/types.ts';
 import { usOfacConsolidated } from '../../../functions/sources/us-ofac-consolidated.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixture = (version: number, file: string) => join(root, 'tests/fixtures/ofac/consolidated', String(version), file);
+const fixture = (version: number, file: string) =>
+  join(root, 'tests/fixtures/ofac/consolidated', String(version), file);
 const COMPANIONS = ['cons_add.csv', 'cons_alt.csv', 'cons_comments.csv'];
 const LAYOUTS = ['cons_prim.csv', 'consolidated.xml', 'CONS_ENHANCED.XML'] as const;
 
-const parse = (main: SourceDocument, companions?: ReadonlyMap<string, SourceDocument>): Promise<Parsed> => parseWith(usOfacConsolidated, main, companions);
+const parse = (main: SourceDocument, companions?: ReadonlyMap<string, SourceDocument>): Promise<Parsed> =>
+  parseWith(usOfacConsolidated, main, companions);
 
 async function parseLayout(version: number, file: (typeof LAYOUTS)[number]): Promise<Parsed> {
   const path = fixture(version, file);
   return parse(fileDocument(path), file.endsWith('.csv') ? await companionsBeside(path, COMPANIONS) : new Map());
 }
-
 
 function coreFields(record: RegisterRecord) {
   return {
@@ -62,7 +71,9 @@ const EXPECTED_LISTS = {
 describe('usOfacConsolidated', () => {
   it('names the Sanctions List Service exports, CONS_ENHANCED.XML first, each with a format it parses', () => {
     const formatIds = usOfacConsolidated.formats.map((format) => format.id);
-    expect(usOfacConsolidated.downloads[0]!.url).toBe('https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_ENHANCED.XML');
+    expect(usOfacConsolidated.downloads[0]!.url).toBe(
+      'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_ENHANCED.XML',
+    );
     for (const download of usOfacConsolidated.downloads) expect(formatIds).toContain(download.format);
     const csv = usOfacConsolidated.downloads.find((download) => download.format === 'ofac-legacy-csv')!;
     expect(csv.url).toMatch(/\/CONS_PRIM\.CSV$/);
@@ -133,9 +144,13 @@ describe('usOfacConsolidated layouts', () => {
       programs: ['UKRAINE-EO13662'],
       links: [],
       extra: { formerlyKnownAs: ['EXAMPLE ENERGY OAO'] },
-      remarks: 'Tax ID No. 7700000101 (Russia); Executive Order 13662 Directive Determination - Subject to Directive 2.',
+      remarks:
+        'Tax ID No. 7700000101 (Russia); Executive Order 13662 Directive Determination - Subject to Directive 2.',
     });
-    const sdnNamed = await parse(fileDocument(fixture(1, 'cons_prim.csv')), new Map([['add.csv', fileDocument(fixture(1, 'cons_add.csv'))]]));
+    const sdnNamed = await parse(
+      fileDocument(fixture(1, 'cons_prim.csv')),
+      new Map([['add.csv', fileDocument(fixture(1, 'cons_add.csv'))]]),
+    );
     expect(byId(sdnNamed.records).get('20001')!.addresses).toEqual([]);
   });
 
@@ -168,14 +183,22 @@ describe('usOfacConsolidated layouts', () => {
     const xml = readFileSync(fixture(1, 'CONS_ENHANCED.XML'));
     const zip = Buffer.from(zipSync({ 'CONS_ENHANCED.XML': xml }));
 
-    const [plain, zipped] = [await parseLayout(1, 'CONS_ENHANCED.XML'), await parse(bufferDocument('CONS_ENHANCED.ZIP', zip))];
+    const [plain, zipped] = [
+      await parseLayout(1, 'CONS_ENHANCED.XML'),
+      await parse(bufferDocument('CONS_ENHANCED.ZIP', zip)),
+    ];
 
-    expect((await detectFormat(usOfacConsolidated, bufferDocument('CONS_ENHANCED.ZIP', zip))).id).toBe('ofac-enhanced-xml');
+    expect((await detectFormat(usOfacConsolidated, bufferDocument('CONS_ENHANCED.ZIP', zip))).id).toBe(
+      'ofac-enhanced-xml',
+    );
     expect(zipped.records).toEqual(plain.records);
   });
 
   it('keeps entries whose programs name no known list under "Consolidated List", warning once per program set', async () => {
-    const xml = readFileSync(fixture(2, 'consolidated.xml'), 'utf8').replaceAll('<program>CMIC-EO13959</program>', '<program>NEW-PROGRAM-EO99999</program>');
+    const xml = readFileSync(fixture(2, 'consolidated.xml'), 'utf8').replaceAll(
+      '<program>CMIC-EO13959</program>',
+      '<program>NEW-PROGRAM-EO99999</program>',
+    );
 
     const { records, warnings } = await parse(bufferDocument('consolidated.xml', xml));
 
@@ -185,12 +208,17 @@ describe('usOfacConsolidated layouts', () => {
   });
 
   it('keeps an ENHANCED list name it does not know as OFAC writes it, with a warning', async () => {
-    const xml = readFileSync(fixture(1, 'CONS_ENHANCED.XML'), 'utf8').replace(/>Non-SDN CMIC List</g, '>Non-SDN Example List<');
+    const xml = readFileSync(fixture(1, 'CONS_ENHANCED.XML'), 'utf8').replace(
+      />Non-SDN CMIC List</g,
+      '>Non-SDN Example List<',
+    );
 
     const { records, warnings } = await parse(bufferDocument('CONS_ENHANCED.XML', xml));
 
     expect(byId(records).get('20003')!.list).toBe('Non-SDN Example List');
-    expect(warnings).toEqual(['CONS_ENHANCED.XML: entity 20003 is on a list this parser does not know: "Non-SDN Example List"']);
+    expect(warnings).toEqual([
+      'CONS_ENHANCED.XML: entity 20003 is on a list this parser does not know: "Non-SDN Example List"',
+    ]);
   });
 
   it('refuses truncated files, an empty download and an HTML page, naming the source', async () => {
@@ -198,10 +226,22 @@ describe('usOfacConsolidated layouts', () => {
     const xml = readFileSync(fixture(1, 'consolidated.xml'), 'utf8');
     const csv = readFileSync(fixture(1, 'cons_prim.csv'));
 
-    await expectFormatError(parse(bufferDocument('CONS_ENHANCED.XML', enhanced.slice(0, enhanced.lastIndexOf('</entity>')))), /CONS_ENHANCED\.XML: malformed XML/);
-    await expectFormatError(parse(bufferDocument('consolidated.xml', xml.slice(0, xml.length - 20))), /consolidated\.xml: malformed XML/);
-    await expectFormatError(parse(bufferDocument('cons_prim.csv', csv.subarray(0, csv.length - 30))), /cons_prim\.csv: (row 8 has|malformed CSV)/);
+    await expectFormatError(
+      parse(bufferDocument('CONS_ENHANCED.XML', enhanced.slice(0, enhanced.lastIndexOf('</entity>')))),
+      /CONS_ENHANCED\.XML: malformed XML/,
+    );
+    await expectFormatError(
+      parse(bufferDocument('consolidated.xml', xml.slice(0, xml.length - 20))),
+      /consolidated\.xml: malformed XML/,
+    );
+    await expectFormatError(
+      parse(bufferDocument('cons_prim.csv', csv.subarray(0, csv.length - 30))),
+      /cons_prim\.csv: (row 8 has|malformed CSV)/,
+    );
     await expectFormatError(parse(bufferDocument('CONS_ENHANCED.XML', '')), /CONS_ENHANCED\.XML is empty/);
-    await expectFormatError(parse(bufferDocument('CONS_ENHANCED.XML', '<html><body>Forbidden</body></html>')), /is an HTML page/);
+    await expectFormatError(
+      parse(bufferDocument('CONS_ENHANCED.XML', '<html><body>Forbidden</body></html>')),
+      /is an HTML page/,
+    );
   });
 });

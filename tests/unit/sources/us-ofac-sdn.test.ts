@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
-import { bufferDocument, companionsBeside, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
+import {
+  bufferDocument,
+  companionsBeside,
+  detectFormat,
+  fileDocument,
+} from '../../../functions/sources/read/document.ts';
 import type { ParseInput, SourceDocument } from '../../../functions/sources/types.ts';
 import { usOfacSdn } from '../../../functions/sources/us-ofac-sdn.ts';
 
@@ -16,7 +21,8 @@ const demo = (version: number, file = 'sdn.csv') => join(root, 'demo/us-ofac-sdn
 const fixture = (version: number, file: string) => join(root, 'tests/fixtures/ofac/sdn', String(version), file);
 const COMPANIONS = ['add.csv', 'alt.csv', 'sdn_comments.csv'];
 
-const parse = (main: SourceDocument, companions?: ReadonlyMap<string, SourceDocument>): Promise<Parsed> => parseWith(usOfacSdn, main, companions);
+const parse = (main: SourceDocument, companions?: ReadonlyMap<string, SourceDocument>): Promise<Parsed> =>
+  parseWith(usOfacSdn, main, companions);
 
 async function parseCsvSet(version: number): Promise<Parsed> {
   return parse(fileDocument(demo(version)), await companionsBeside(demo(version), COMPANIONS));
@@ -25,7 +31,6 @@ async function parseCsvSet(version: number): Promise<Parsed> {
 async function parseFile(path: string, name?: string): Promise<Parsed> {
   return parse(fileDocument(path, name));
 }
-
 
 /** The fields every layout carries the same way. */
 function coreFields(record: RegisterRecord) {
@@ -65,7 +70,11 @@ async function expectFormatError(run: Promise<unknown>, pattern: RegExp): Promis
 }
 
 /** A document whose stream hands out the bytes in small chunks and counts what was read. */
-function countingDocument(name: string, bytes: Uint8Array, chunkSize = 16 * 1024): SourceDocument & { bytesRead: () => number } {
+function countingDocument(
+  name: string,
+  bytes: Uint8Array,
+  chunkSize = 16 * 1024,
+): SourceDocument & { bytesRead: () => number } {
   let read = 0;
   return {
     name,
@@ -108,7 +117,10 @@ const EXPECTED_V1: RegisterRecord[] = [
     name: 'EXAMPLE TRADING LLC',
     aliases: ['EXTRA', 'EXAMPLE GENERAL TRADING', 'EXAMPLE IMPORT EXPORT CO.'],
     countries: ['AE', 'TR'],
-    addresses: ['Office 4, 12 Harbour Road, Dubai, United Arab Emirates', 'Unit 7, Example Industrial Park, Istanbul 34000, Turkey'],
+    addresses: [
+      'Office 4, 12 Harbour Road, Dubai, United Arab Emirates',
+      'Unit 7, Example Industrial Park, Istanbul 34000, Turkey',
+    ],
     programs: ['SDGT', 'IRGC'],
     links: [],
     extra: { weakAliases: ['EXTRA'], formerlyKnownAs: ['EXAMPLE IMPORT EXPORT CO.'] },
@@ -182,16 +194,22 @@ const EXPECTED_V1: RegisterRecord[] = [
     programs: ['RUSSIA-EO14024'],
     links: [],
     extra: { weakAliases: ['SAMPLE HOLD'] },
-    remarks: expect.stringMatching(/^Digital Currency Address - XBT bc1qexample0+1; .*directives\/x+; a\.k\.a\. 'SAMPLE HOLD'\.$/) as unknown as string,
+    remarks: expect.stringMatching(
+      /^Digital Currency Address - XBT bc1qexample0+1; .*directives\/x+; a\.k\.a\. 'SAMPLE HOLD'\.$/,
+    ) as unknown as string,
   },
 ];
 
 describe('usOfacSdn', () => {
   it('names the Sanctions List Service exports, SDN.XML first, each with a format it parses', () => {
     const formatIds = usOfacSdn.formats.map((format) => format.id);
-    expect(usOfacSdn.downloads[0]!.url).toBe('https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.XML');
+    expect(usOfacSdn.downloads[0]!.url).toBe(
+      'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.XML',
+    );
     for (const download of usOfacSdn.downloads) {
-      expect(download.url).toMatch(/^https:\/\/sanctionslistservice\.ofac\.treas\.gov\/api\/PublicationPreview\/exports\/[A-Z_]+\.(XML|ZIP|CSV)$/);
+      expect(download.url).toMatch(
+        /^https:\/\/sanctionslistservice\.ofac\.treas\.gov\/api\/PublicationPreview\/exports\/[A-Z_]+\.(XML|ZIP|CSV)$/,
+      );
       expect(formatIds).toContain(download.format);
     }
     const csv = usOfacSdn.downloads.find((download) => download.format === 'ofac-legacy-csv')!;
@@ -219,7 +237,7 @@ describe('usOfacSdn legacy CSV set (demo/us-ofac-sdn)', () => {
   it('recovers a weak alias that OFAC cut across sdn.csv and sdn_comments.csv', async () => {
     const sdnCsv = readFileSync(demo(1), 'latin1');
     const comments = readFileSync(demo(1, 'sdn_comments.csv'), 'latin1');
-    expect(sdnCsv).toContain("a.k.a. 'SAMPLE\"\r\n");
+    expect(sdnCsv).toContain('a.k.a. \'SAMPLE"\r\n');
     expect(comments).toBe('10005," HOLD\'."\r\n');
 
     const { records } = await parseCsvSet(1);
@@ -254,8 +272,14 @@ describe('usOfacSdn legacy CSV set (demo/us-ofac-sdn)', () => {
 
   it('decodes a windows-1252 file and a UTF-8 file to the same text', async () => {
     const row = (name: Buffer) =>
-      Buffer.concat([Buffer.from('10009,"'), name, Buffer.from('",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\u001a', 'latin1')]);
-    const cp1252 = row(Buffer.from([0x43, 0x41, 0x46, 0xc9, 0x20, 0x96, 0x20, 0x45, 0x58, 0x41, 0x4d, 0x50, 0x4c, 0x45])); // "CAFÉ – EXAMPLE"
+      Buffer.concat([
+        Buffer.from('10009,"'),
+        name,
+        Buffer.from('",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\u001a', 'latin1'),
+      ]);
+    const cp1252 = row(
+      Buffer.from([0x43, 0x41, 0x46, 0xc9, 0x20, 0x96, 0x20, 0x45, 0x58, 0x41, 0x4d, 0x50, 0x4c, 0x45]),
+    ); // "CAFÉ – EXAMPLE"
     const utf8 = row(Buffer.from('CAFÉ – EXAMPLE', 'utf8'));
 
     const [a, b] = [await parse(bufferDocument('sdn.csv', cp1252)), await parse(bufferDocument('sdn.csv', utf8))];
@@ -269,23 +293,35 @@ describe('usOfacSdn legacy CSV set (demo/us-ofac-sdn)', () => {
     const lastRow = bytes.lastIndexOf('\r\n10005,');
     const cutAfterName = bytes.indexOf('",-0- ', lastRow) + 2; // the row ends after the name cell
 
-    await expectFormatError(parse(bufferDocument('sdn.csv', bytes.subarray(0, cutAfterName))), /sdn\.csv: row 5 has 3 columns, expected 12/);
+    await expectFormatError(
+      parse(bufferDocument('sdn.csv', bytes.subarray(0, cutAfterName))),
+      /sdn\.csv: row 5 has 3 columns, expected 12/,
+    );
   });
 
   it('refuses an sdn.csv cut inside a quoted cell or inside a null marker', async () => {
     const bytes = readFileSync(demo(1));
     const remarks = bytes.indexOf('"Digital Currency');
 
-    await expectFormatError(parse(bufferDocument('sdn.csv', bytes.subarray(0, remarks + 40))), /sdn\.csv: malformed CSV.*Quote Not Closed/);
+    await expectFormatError(
+      parse(bufferDocument('sdn.csv', bytes.subarray(0, remarks + 40))),
+      /sdn\.csv: malformed CSV.*Quote Not Closed/,
+    );
     const nullCut = Buffer.from('10009,"CUT ENTRY",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0');
-    await expectFormatError(parse(bufferDocument('sdn.csv', Buffer.concat([bytes.subarray(0, bytes.length - 1), nullCut]))), /cut-off null marker/);
+    await expectFormatError(
+      parse(bufferDocument('sdn.csv', Buffer.concat([bytes.subarray(0, bytes.length - 1), nullCut]))),
+      /cut-off null marker/,
+    );
   });
 
   it('refuses a companion file cut mid-row and an empty one', async () => {
     const add = readFileSync(demo(1, 'add.csv'));
     const companions = (addCsv: Buffer) => new Map([['add.csv', bufferDocument('add.csv', addCsv)]]);
 
-    await expectFormatError(parse(fileDocument(demo(1)), companions(add.subarray(0, add.indexOf('"Dubai"')))), /add\.csv: row 1 has 4 columns, expected 6/);
+    await expectFormatError(
+      parse(fileDocument(demo(1)), companions(add.subarray(0, add.indexOf('"Dubai"')))),
+      /add\.csv: row 1 has 4 columns, expected 6/,
+    );
     await expectFormatError(parse(fileDocument(demo(1)), companions(Buffer.alloc(0))), /add\.csv is empty/);
   });
 
@@ -294,7 +330,10 @@ describe('usOfacSdn legacy CSV set (demo/us-ofac-sdn)', () => {
     const extraRow = Buffer.from('\r\n10009,"LATE",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n');
     const narrowRow = Buffer.from('10009,"NARROW",-0- ,"SDGT"\r\n\u001a');
 
-    await expectFormatError(parse(bufferDocument('sdn.csv', Buffer.concat([bytes, extraRow]))), /data after the end-of-file mark/);
+    await expectFormatError(
+      parse(bufferDocument('sdn.csv', Buffer.concat([bytes, extraRow]))),
+      /data after the end-of-file mark/,
+    );
     await expectFormatError(
       parse(bufferDocument('sdn.csv', Buffer.concat([bytes.subarray(0, bytes.length - 1), narrowRow]))),
       /row 6 has 4 columns, expected 12/,
@@ -307,10 +346,15 @@ describe('usOfacSdn legacy CSV set (demo/us-ofac-sdn)', () => {
       '10010,-0- ,-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n10011,"ODD ONE","spaceship","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\u001a',
     );
 
-    const { records, warnings } = await parse(bufferDocument('sdn.csv', Buffer.concat([bytes.subarray(0, bytes.length - 1), bad])));
+    const { records, warnings } = await parse(
+      bufferDocument('sdn.csv', Buffer.concat([bytes.subarray(0, bytes.length - 1), bad])),
+    );
 
     expect(records.map((r) => r.id)).toEqual(['10001', '10002', '10003', '10004', '10005']);
-    expect(warnings).toEqual(['sdn.csv: entry 10010 has no name, skipped', 'sdn.csv: entry 10011 has an unknown type "spaceship", skipped']);
+    expect(warnings).toEqual([
+      'sdn.csv: entry 10010 has no name, skipped',
+      'sdn.csv: entry 10011 has an unknown type "spaceship", skipped',
+    ]);
   });
 });
 
@@ -364,7 +408,10 @@ describe('usOfacSdn sdnList XML (SDN.XML)', () => {
   });
 
   it('refuses an sdnList file in another namespace as an unknown layout', async () => {
-    const xml = readFileSync(fixture(1, 'sdn.xml'), 'utf8').replace(/xmlns="[^"]+"/, 'xmlns="http://example.test/other.xsd"');
+    const xml = readFileSync(fixture(1, 'sdn.xml'), 'utf8').replace(
+      /xmlns="[^"]+"/,
+      'xmlns="http://example.test/other.xsd"',
+    );
 
     await expectFormatError(parse(bufferDocument('sdn.xml', xml)), /unknown layout/);
   });
@@ -375,11 +422,17 @@ describe('usOfacSdn sdnList XML (SDN.XML)', () => {
     const betweenEntries = xml.slice(0, xml.indexOf('</sdnEntry>') + '</sdnEntry>\n'.length);
 
     await expectFormatError(parse(bufferDocument('sdn.xml', midElement)), /sdn\.xml: malformed XML/);
-    await expectFormatError(parse(bufferDocument('sdn.xml', betweenEntries)), /sdn\.xml: malformed XML: .*unclosed tag: sdnList/);
+    await expectFormatError(
+      parse(bufferDocument('sdn.xml', betweenEntries)),
+      /sdn\.xml: malformed XML: .*unclosed tag: sdnList/,
+    );
   });
 
   it('warns when the header Record_Count disagrees with the entries read', async () => {
-    const xml = readFileSync(fixture(1, 'sdn.xml'), 'utf8').replace('<Record_Count>5</Record_Count>', '<Record_Count>8197</Record_Count>');
+    const xml = readFileSync(fixture(1, 'sdn.xml'), 'utf8').replace(
+      '<Record_Count>5</Record_Count>',
+      '<Record_Count>8197</Record_Count>',
+    );
 
     const { records, warnings } = await parse(bufferDocument('sdn.xml', xml));
 
@@ -402,7 +455,8 @@ describe('usOfacSdn ENHANCED XML (SDN_ENHANCED.XML / .ZIP)', () => {
     const xml = byId((await parseFile(fixture(1, 'sdn.xml'))).records);
     const enhanced = byId((await parseFile(fixture(1, 'SDN_ENHANCED.XML'))).records);
 
-    for (const id of ['10001', '10002', '10003', '10004']) expect([...(enhanced.get(id)!.extra.ids ?? [])].sort()).toEqual([...(xml.get(id)!.extra.ids ?? [])].sort());
+    for (const id of ['10001', '10002', '10003', '10004'])
+      expect([...(enhanced.get(id)!.extra.ids ?? [])].sort()).toEqual([...(xml.get(id)!.extra.ids ?? [])].sort());
     expect(enhanced.get('10005')).toEqual({
       id: '10005',
       source: 'us-ofac-sdn',
@@ -431,7 +485,9 @@ describe('usOfacSdn ENHANCED XML (SDN_ENHANCED.XML / .ZIP)', () => {
     const plain = await parseFile(fixture(1, 'SDN_ENHANCED.XML'));
 
     const whole = await parse(bufferDocument('SDN_ENHANCED.ZIP', Buffer.from(zipSync({ 'SDN_ENHANCED.XML': xml }))));
-    const streamed = await parse(bufferDocument('SDN_ENHANCED.ZIP', Buffer.from(await streamingZip('SDN_ENHANCED.XML', xml))));
+    const streamed = await parse(
+      bufferDocument('SDN_ENHANCED.ZIP', Buffer.from(await streamingZip('SDN_ENHANCED.XML', xml))),
+    );
 
     expect(whole.records).toEqual(plain.records);
     expect(streamed.records).toEqual(plain.records);
@@ -453,7 +509,10 @@ describe('usOfacSdn ENHANCED XML (SDN_ENHANCED.XML / .ZIP)', () => {
     const zip = Buffer.from(zipSync({ 'SDN_ENHANCED.XML': readFileSync(fixture(1, 'SDN_ENHANCED.XML')) }));
     const other = Buffer.from(zipSync({ 'SDN_ENHANCED.XML.txt': Buffer.from('not xml') }));
 
-    await expectFormatError(parse(bufferDocument('SDN_ENHANCED.ZIP', zip.subarray(0, Math.floor(zip.length / 2)))), /SDN_ENHANCED\.ZIP/);
+    await expectFormatError(
+      parse(bufferDocument('SDN_ENHANCED.ZIP', zip.subarray(0, Math.floor(zip.length / 2)))),
+      /SDN_ENHANCED\.ZIP/,
+    );
     await expectFormatError(parse(bufferDocument('SDN_ENHANCED.ZIP', other)), /unknown layout/);
   });
 
@@ -465,18 +524,27 @@ describe('usOfacSdn ENHANCED XML (SDN_ENHANCED.XML / .ZIP)', () => {
     const { records, warnings } = await parse(bufferDocument('SDN_ENHANCED.XML', xml));
 
     expect(records.map((r) => r.id)).toEqual(['10002', '10003', '10005']);
-    expect(warnings).toEqual(['SDN_ENHANCED.XML: entry 10001 has an unknown type "", skipped', 'SDN_ENHANCED.XML: entry without a valid id (""), skipped']);
+    expect(warnings).toEqual([
+      'SDN_ENHANCED.XML: entry 10001 has an unknown type "", skipped',
+      'SDN_ENHANCED.XML: entry without a valid id (""), skipped',
+    ]);
   });
 
   it('refuses a file cut in the middle of an element', async () => {
     const xml = readFileSync(fixture(1, 'SDN_ENHANCED.XML'), 'utf8');
 
-    await expectFormatError(parse(bufferDocument('SDN_ENHANCED.XML', xml.slice(0, xml.indexOf('<entity id="10004">') + 30))), /malformed XML/);
+    await expectFormatError(
+      parse(bufferDocument('SDN_ENHANCED.XML', xml.slice(0, xml.indexOf('<entity id="10004">') + 30))),
+      /malformed XML/,
+    );
   });
 });
 
 describe('usOfacSdn format detection', () => {
-  const input = (name: string, body: string | Buffer): ParseInput => ({ main: bufferDocument(name, body), companions: new Map() });
+  const input = (name: string, body: string | Buffer): ParseInput => ({
+    main: bufferDocument(name, body),
+    companions: new Map(),
+  });
 
   it('tells the three layouts apart by their first bytes', async () => {
     const detect = async (path: string) => (await detectFormat(usOfacSdn, fileDocument(path))).id;
@@ -498,7 +566,10 @@ describe('usOfacSdn format detection', () => {
       collect('sdn.csv', '<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body></body></html>'),
       /sdn\.csv is an HTML page \("Service Unavailable"\)/,
     );
-    await expectFormatError(collect('sdn.csv', 'ent_num,name,type\r\n36,"AEROCARIBBEAN AIRLINES","-0- "\r\n'), /unknown layout/);
+    await expectFormatError(
+      collect('sdn.csv', 'ent_num,name,type\r\n36,"AEROCARIBBEAN AIRLINES","-0- "\r\n'),
+      /unknown layout/,
+    );
     await expectFormatError(collect('add.csv', readFileSync(demo(1, 'add.csv'))), /unknown layout/);
   });
 });

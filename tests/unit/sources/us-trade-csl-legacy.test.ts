@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
-import { CSL_LEGACY_COLUMNS, cslCsvFormat, cslLegacyCsvFormat, cslLegacyId, usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
+import {
+  CSL_LEGACY_COLUMNS,
+  cslCsvFormat,
+  cslLegacyCsvFormat,
+  cslLegacyId,
+  usTradeCsl,
+} from '../../../functions/sources/us-trade-csl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const FIXTURE = join(root, 'tests/fixtures/csl/legacy-2015.csv');
@@ -57,7 +63,10 @@ describe('csl-legacy-csv (the CSL / Entity List CSV layout of 2015)', () => {
       name: 'Korvana Trading Ltd.',
       aliases: ['Korvana HK', 'Korvana Electronics Co.'],
       countries: ['HK', 'CN'],
-      addresses: ['Room 1203, 88 Harbour Road, Wan Chai, Hong Kong, Hong Kong', 'No. 17 Lianhua Avenue, Shenzhen, Guangdong, 518000, China'],
+      addresses: [
+        'Room 1203, 88 Harbour Road, Wan Chai, Hong Kong, Hong Kong',
+        'No. 17 Lianhua Avenue, Shenzhen, Guangdong, 518000, China',
+      ],
       programs: [],
       links: ['http://www.bis.doc.gov/entities/default.htm'],
       extra: {
@@ -81,7 +90,12 @@ describe('csl-legacy-csv (the CSL / Entity List CSV layout of 2015)', () => {
 
     const dpl = byName.get('Milo T. Brasken')!;
     expect(dpl.id).toMatch(/^DPL:legacy:[0-9a-f]{16}$/);
-    expect(dpl).toMatchObject({ list: 'Denied Persons List', kind: 'other', countries: ['US'], listedOn: '2013-01-15' });
+    expect(dpl).toMatchObject({
+      list: 'Denied Persons List',
+      kind: 'other',
+      countries: ['US'],
+      listedOn: '2013-01-15',
+    });
     expect(dpl.extra).toMatchObject({ listCode: 'DPL', endDate: '2023-01-15', standardOrder: 'Y' });
 
     const vessel = byName.get('ORLEN STAR')!;
@@ -95,9 +109,19 @@ describe('csl-legacy-csv (the CSL / Entity List CSV layout of 2015)', () => {
       remarks: 'Vessel Registration Identification IMO 9000001.',
     });
     expect(vessel.listedOn).toBeUndefined();
-    expect(vessel.extra).toMatchObject({ entityNumber: '90001', callSign: '9XQZ7', vesselType: 'Crude Oil Tanker', vesselFlag: 'Panama', vesselOwner: 'Tarsis Shipping Co.' });
+    expect(vessel.extra).toMatchObject({
+      entityNumber: '90001',
+      callSign: '9XQZ7',
+      vesselType: 'Crude Oil Tanker',
+      vesselFlag: 'Panama',
+      vesselOwner: 'Tarsis Shipping Co.',
+    });
 
-    expect(byName.get('Pelorin Instruments')).toMatchObject({ list: 'Unverified List', kind: 'organization', countries: ['PK'] });
+    expect(byName.get('Pelorin Instruments')).toMatchObject({
+      list: 'Unverified List',
+      kind: 'organization',
+      countries: ['PK'],
+    });
   });
 
   it('gives ids that stay put across reads and cannot be a current-format id', async () => {
@@ -111,16 +135,47 @@ describe('csl-legacy-csv (the CSL / Entity List CSV layout of 2015)', () => {
 
   it('keeps the order of the addresses and aliases as the rows give them, without repeats', async () => {
     const rows = [
-      legacyRow({ 'Source List': 'EL', Name: 'Tevrin Labs', Address: 'Unit 2', City: 'Minsk', Country: 'Belarus', 'Federal Register Notice': '80 FR 1', 'Effective Date': '1/2/2015', 'Alternate Name': 'Tevrin' }),
-      legacyRow({ 'Source List': 'EL', Name: 'Tevrin  Labs ', Address: 'Unit 2', City: 'Minsk', Country: 'Belarus', 'Federal Register Notice': '80 FR 1', 'Effective Date': '1/2/2015', 'Alternate Name': 'Tevrin Labs' }),
-      legacyRow({ 'Source List': 'EL', Name: 'Tevrin Labs', City: 'Brest', Country: 'Belarus', 'Federal Register Notice': '80 FR 1', 'Effective Date': '1/2/2015', 'Alternate Name': 'Tevrin' }),
+      legacyRow({
+        'Source List': 'EL',
+        Name: 'Tevrin Labs',
+        Address: 'Unit 2',
+        City: 'Minsk',
+        Country: 'Belarus',
+        'Federal Register Notice': '80 FR 1',
+        'Effective Date': '1/2/2015',
+        'Alternate Name': 'Tevrin',
+      }),
+      legacyRow({
+        'Source List': 'EL',
+        Name: 'Tevrin  Labs ',
+        Address: 'Unit 2',
+        City: 'Minsk',
+        Country: 'Belarus',
+        'Federal Register Notice': '80 FR 1',
+        'Effective Date': '1/2/2015',
+        'Alternate Name': 'Tevrin Labs',
+      }),
+      legacyRow({
+        'Source List': 'EL',
+        Name: 'Tevrin Labs',
+        City: 'Brest',
+        Country: 'Belarus',
+        'Federal Register Notice': '80 FR 1',
+        'Effective Date': '1/2/2015',
+        'Alternate Name': 'Tevrin',
+      }),
     ];
     const { records, warnings } = await parseText(`${HEADER}\n${rows.join('\n')}\n`);
 
     expect(warnings).toEqual([]);
     expect(records).toHaveLength(1);
     // The name repeated as an alternate name is not an alias.
-    expect(records[0]).toMatchObject({ name: 'Tevrin Labs', aliases: ['Tevrin'], addresses: ['Unit 2, Minsk, Belarus', 'Brest, Belarus'], countries: ['BY'] });
+    expect(records[0]).toMatchObject({
+      name: 'Tevrin Labs',
+      aliases: ['Tevrin'],
+      addresses: ['Unit 2, Minsk, Belarus', 'Brest, Belarus'],
+      countries: ['BY'],
+    });
   });
 
   it('names an unknown Source List after its code, with a warning', async () => {
@@ -145,7 +200,11 @@ describe('csl-legacy-csv (the CSL / Entity List CSV layout of 2015)', () => {
     const whole = await readFile(FIXTURE, 'utf8');
     await expect(parseText(whole.slice(0, whole.length - 20))).rejects.toThrow(/truncated/);
     await expect(parseText(`${HEADER}\nEL,,,,Short Row\n`)).rejects.toThrow(/row 1 has 5 cells/);
-    await expect(parseText(`${HEADER}\n${legacyRow({ 'Source List': 'SDN', 'SDN Type': 'Spaceship', Name: 'X' })}\n`)).rejects.toThrow(SourceFormatError);
-    await expect(parseText(`${HEADER}\n${legacyRow({ 'Source List': 'SDN', 'SDN Type': 'Spaceship', Name: 'X' })}\n`)).rejects.toThrow(/unknown SDN Type "Spaceship"/);
+    await expect(
+      parseText(`${HEADER}\n${legacyRow({ 'Source List': 'SDN', 'SDN Type': 'Spaceship', Name: 'X' })}\n`),
+    ).rejects.toThrow(SourceFormatError);
+    await expect(
+      parseText(`${HEADER}\n${legacyRow({ 'Source List': 'SDN', 'SDN Type': 'Spaceship', Name: 'X' })}\n`),
+    ).rejects.toThrow(/unknown SDN Type "Spaceship"/);
   });
 });

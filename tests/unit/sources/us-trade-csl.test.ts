@@ -8,7 +8,13 @@ import { SourceFormatError } from '../../../functions/core/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import type { SourceDocument } from '../../../functions/sources/types.ts';
-import { CSL_COLUMNS, cslCsvFormat, cslJsonFormat, streamJsonArrayObjects, usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
+import {
+  CSL_COLUMNS,
+  cslCsvFormat,
+  cslJsonFormat,
+  streamJsonArrayObjects,
+  usTradeCsl,
+} from '../../../functions/sources/us-trade-csl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const demo = (version: number): string => join(root, 'demo/us-trade-csl', String(version), 'consolidated.csv');
@@ -17,7 +23,8 @@ const jsonFixture = join(root, 'tests/fixtures/csl/consolidated.v1.json');
 const parseDocument = (document: SourceDocument): Promise<Parsed> => parseWith(usTradeCsl, document);
 
 const parseFile = (path: string): Promise<Parsed> => parseDocument(fileDocument(path));
-const parseText = (text: string, name = 'consolidated.csv'): Promise<Parsed> => parseDocument(bufferDocument(name, text));
+const parseText = (text: string, name = 'consolidated.csv'): Promise<Parsed> =>
+  parseDocument(bufferDocument(name, text));
 
 /** A document served in small chunks, to cross every chunk boundary the parsers must survive. */
 function chunkedDocument(name: string, bytes: Buffer, size: number): SourceDocument {
@@ -31,14 +38,18 @@ function chunkedDocument(name: string, bytes: Buffer, size: number): SourceDocum
   };
 }
 
-
-function changes(before: RegisterRecord[], after: RegisterRecord[]): { added: string[]; removed: string[]; modified: string[] } {
+function changes(
+  before: RegisterRecord[],
+  after: RegisterRecord[],
+): { added: string[]; removed: string[]; modified: string[] } {
   const old = byId(before);
   const now = byId(after);
   return {
     added: [...now.keys()].filter((id) => !old.has(id)).sort(),
     removed: [...old.keys()].filter((id) => !now.has(id)).sort(),
-    modified: [...now.keys()].filter((id) => old.has(id) && contentHash(old.get(id)!) !== contentHash(now.get(id)!)).sort(),
+    modified: [...now.keys()]
+      .filter((id) => old.has(id) && contentHash(old.get(id)!) !== contentHash(now.get(id)!))
+      .sort(),
   };
 }
 
@@ -55,316 +66,238 @@ function csvRow(cells: Partial<Record<(typeof CSL_COLUMNS)[number], string>>): s
 const EL_LABEL = 'Entity List (EL) - Bureau of Industry and Security';
 
 const EXPECTED_V1: RegisterRecord[] = [
- {
-  "id": "DPL:8f4df82398040a0b61b13df8710b44bc9f69becf",
-  "source": "us-trade-csl",
-  "list": "Denied Persons List",
-  "kind": "other",
-  "name": "JONAS T. FERRICK",
-  "aliases": [],
-  "countries": [
-   "US"
-  ],
-  "addresses": [
-   "418 CEDAR MILL LANE, FORT WAYNE, IN, 46802, US"
-  ],
-  "programs": [],
-  "links": [
-   "https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls/denied-persons-list"
-  ],
-  "extra": {
-   "listCode": "DPL",
-   "federalRegisterNotice": "87 F.R. 12001 3/1/22",
-   "endDate": "2032-02-24",
-   "standardOrder": "Y"
+  {
+    id: 'DPL:8f4df82398040a0b61b13df8710b44bc9f69becf',
+    source: 'us-trade-csl',
+    list: 'Denied Persons List',
+    kind: 'other',
+    name: 'JONAS T. FERRICK',
+    aliases: [],
+    countries: ['US'],
+    addresses: ['418 CEDAR MILL LANE, FORT WAYNE, IN, 46802, US'],
+    programs: [],
+    links: [
+      'https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls/denied-persons-list',
+    ],
+    extra: {
+      listCode: 'DPL',
+      federalRegisterNotice: '87 F.R. 12001 3/1/22',
+      endDate: '2032-02-24',
+      standardOrder: 'Y',
+    },
+    listedOn: '2022-02-24',
+    remarks: 'FEDERAL REGISTER NOTICE UPDATED',
   },
-  "listedOn": "2022-02-24",
-  "remarks": "FEDERAL REGISTER NOTICE UPDATED"
- },
- {
-  "id": "SDN:91001",
-  "source": "us-trade-csl",
-  "list": "Specially Designated Nationals",
-  "kind": "person",
-  "name": "VELAN, Oskar Dmitrievich",
-  "aliases": [
-   "VELAN, Oskar"
-  ],
-  "countries": [
-   "RU"
-  ],
-  "addresses": [
-   "Moscow, RU"
-  ],
-  "programs": [
-   "RUSSIA-EO14024"
-  ],
-  "links": [
-   "https://sanctionslist.ofac.treas.gov/Home/SdnList",
-   "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists"
-  ],
-  "extra": {
-   "listCode": "SDN",
-   "entityNumber": "91001",
-   "title": "Director of Kestrov Avionics Design Bureau",
-   "ids": [
-    "RU, 4510123456, Passport",
-    "Male, Gender"
-   ],
-   "datesOfBirth": [
-    "1968-09-14"
-   ],
-   "placesOfBirth": [
-    "Kazan, Russia"
-   ],
-   "nationalities": [
-    "RU"
-   ],
-   "citizenships": [
-    "RU"
-   ]
+  {
+    id: 'SDN:91001',
+    source: 'us-trade-csl',
+    list: 'Specially Designated Nationals',
+    kind: 'person',
+    name: 'VELAN, Oskar Dmitrievich',
+    aliases: ['VELAN, Oskar'],
+    countries: ['RU'],
+    addresses: ['Moscow, RU'],
+    programs: ['RUSSIA-EO14024'],
+    links: [
+      'https://sanctionslist.ofac.treas.gov/Home/SdnList',
+      'https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists',
+    ],
+    extra: {
+      listCode: 'SDN',
+      entityNumber: '91001',
+      title: 'Director of Kestrov Avionics Design Bureau',
+      ids: ['RU, 4510123456, Passport', 'Male, Gender'],
+      datesOfBirth: ['1968-09-14'],
+      placesOfBirth: ['Kazan, Russia'],
+      nationalities: ['RU'],
+      citizenships: ['RU'],
+    },
+    remarks: '(Linked To: KESTROV AVIONICS DESIGN BUREAU JSC)',
   },
-  "remarks": "(Linked To: KESTROV AVIONICS DESIGN BUREAU JSC)"
- },
- {
-  "id": "EL:bf954ca5f6367c0ad4cab89fffb220b6ff35bb3d",
-  "source": "us-trade-csl",
-  "list": "Entity List",
-  "kind": "other",
-  "name": "Quenvale Photonics Co., Ltd.",
-  "aliases": [
-   "Quenvale Optoelectronics",
-   "QVP Technology Ltd."
-  ],
-  "countries": [
-   "CN"
-  ],
-  "addresses": [
-   "Room 1203, Building 5, Optics Valley Avenue, Wuhan, Hubei, 430074, CN"
-  ],
-  "programs": [],
-  "links": [
-   "https://www.bis.gov/regulations/ear/744#supplement-4-744",
-   "https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls"
-  ],
-  "extra": {
-   "listCode": "EL",
-   "federalRegisterNotice": "89 FR 51234",
-   "licenseRequirement": "For all items subject to the EAR. (See §744.11 of the EAR).",
-   "licensePolicy": "Presumption of denial."
+  {
+    id: 'EL:bf954ca5f6367c0ad4cab89fffb220b6ff35bb3d',
+    source: 'us-trade-csl',
+    list: 'Entity List',
+    kind: 'other',
+    name: 'Quenvale Photonics Co., Ltd.',
+    aliases: ['Quenvale Optoelectronics', 'QVP Technology Ltd.'],
+    countries: ['CN'],
+    addresses: ['Room 1203, Building 5, Optics Valley Avenue, Wuhan, Hubei, 430074, CN'],
+    programs: [],
+    links: [
+      'https://www.bis.gov/regulations/ear/744#supplement-4-744',
+      'https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls',
+    ],
+    extra: {
+      listCode: 'EL',
+      federalRegisterNotice: '89 FR 51234',
+      licenseRequirement: 'For all items subject to the EAR. (See §744.11 of the EAR).',
+      licensePolicy: 'Presumption of denial.',
+    },
+    listedOn: '2024-06-11',
   },
-  "listedOn": "2024-06-11"
- },
- {
-  "id": "EL:26906b9b37b684cf9a7cad89fe69af25654f544a",
-  "source": "us-trade-csl",
-  "list": "Entity List",
-  "kind": "other",
-  "name": "Marek Dolvan",
-  "aliases": [],
-  "countries": [
-   "CY"
-  ],
-  "addresses": [
-   "12 Harbour Road, Limassol, 3036, CY"
-  ],
-  "programs": [],
-  "links": [
-   "https://www.bis.gov/regulations/ear/744#supplement-4-744",
-   "https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls"
-  ],
-  "extra": {
-   "listCode": "EL",
-   "federalRegisterNotice": "88 FR 70004",
-   "licenseRequirement": "For all items subject to the EAR. (See §744.11 of the EAR).",
-   "licensePolicy": "Presumption of denial."
+  {
+    id: 'EL:26906b9b37b684cf9a7cad89fe69af25654f544a',
+    source: 'us-trade-csl',
+    list: 'Entity List',
+    kind: 'other',
+    name: 'Marek Dolvan',
+    aliases: [],
+    countries: ['CY'],
+    addresses: ['12 Harbour Road, Limassol, 3036, CY'],
+    programs: [],
+    links: [
+      'https://www.bis.gov/regulations/ear/744#supplement-4-744',
+      'https://www.bis.gov/licensing/guidance-on-end-user-and-end-use-controls-and-us-person-controls',
+    ],
+    extra: {
+      listCode: 'EL',
+      federalRegisterNotice: '88 FR 70004',
+      licenseRequirement: 'For all items subject to the EAR. (See §744.11 of the EAR).',
+      licensePolicy: 'Presumption of denial.',
+    },
+    listedOn: '2023-10-11',
   },
-  "listedOn": "2023-10-11"
- },
- {
-  "id": "ISN:b6e2bb7bf369d1b6cfea289bbe2ea9daeb0e1b7d",
-  "source": "us-trade-csl",
-  "list": "Nonproliferation Sanctions",
-  "kind": "other",
-  "name": "Altair Specialty Alloys",
-  "aliases": [],
-  "countries": [],
-  "addresses": [],
-  "programs": [
-   "E.O. 13382"
-  ],
-  "links": [
-   "https://www.state.gov/bureau-of-arms-control-deterrence-and-stability/nonproliferation-sanctions"
-  ],
-  "extra": {
-   "listCode": "ISN",
-   "federalRegisterNotice": "Vol. 88, No. 12, 01/18/2023"
+  {
+    id: 'ISN:b6e2bb7bf369d1b6cfea289bbe2ea9daeb0e1b7d',
+    source: 'us-trade-csl',
+    list: 'Nonproliferation Sanctions',
+    kind: 'other',
+    name: 'Altair Specialty Alloys',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: ['E.O. 13382'],
+    links: ['https://www.state.gov/bureau-of-arms-control-deterrence-and-stability/nonproliferation-sanctions'],
+    extra: {
+      listCode: 'ISN',
+      federalRegisterNotice: 'Vol. 88, No. 12, 01/18/2023',
+    },
+    listedOn: '2022-12-20',
   },
-  "listedOn": "2022-12-20"
- },
- {
-  "id": "DTC:ae928c0601a97d43a8a3ae152eb7f6ec0fc6ca53",
-  "source": "us-trade-csl",
-  "list": "ITAR Debarred",
-  "kind": "other",
-  "name": "Ronald P. Wexmere",
-  "aliases": [],
-  "countries": [],
-  "addresses": [],
-  "programs": [],
-  "links": [
-   "https://www.pmddtc.state.gov/ddtc_public/ddtc_public?id=ddtc_kb_article_page&sys_id=c22d1833dbb8d300d0a370131f9619f0"
-  ],
-  "extra": {
-   "listCode": "DTC",
-   "federalRegisterNotice": "86 FR 40001"
-  }
- },
- {
-  "id": "MEU:24cb4b67619b388bcf80e4a2ffd1a835357f84c6",
-  "source": "us-trade-csl",
-  "list": "Military End User List",
-  "kind": "organization",
-  "name": "Kestrov Avionics Design Bureau JSC",
-  "aliases": [],
-  "countries": [
-   "RU"
-  ],
-  "addresses": [
-   "9 Lesnaya Street, Zhukovsky, Moscow Region, 140180, RU"
-  ],
-  "programs": [],
-  "links": [
-   "https://www.bis.gov/regulations/ear/744#supplement-7-744"
-  ],
-  "extra": {
-   "listCode": "MEU",
-   "federalRegisterNotice": "86 FR 71557",
-   "licenseRequirement": "For any item subject to the EAR listed in supplement no. 2 to part 744.",
-   "licensePolicy": "The license application procedure and license review policy for entities specified in supplement no. 2 to part 744 is specified in §744.21(d) and (e)."
+  {
+    id: 'DTC:ae928c0601a97d43a8a3ae152eb7f6ec0fc6ca53',
+    source: 'us-trade-csl',
+    list: 'ITAR Debarred',
+    kind: 'other',
+    name: 'Ronald P. Wexmere',
+    aliases: [],
+    countries: [],
+    addresses: [],
+    programs: [],
+    links: [
+      'https://www.pmddtc.state.gov/ddtc_public/ddtc_public?id=ddtc_kb_article_page&sys_id=c22d1833dbb8d300d0a370131f9619f0',
+    ],
+    extra: {
+      listCode: 'DTC',
+      federalRegisterNotice: '86 FR 40001',
+    },
   },
-  "listedOn": "2021-11-26"
- },
- {
-  "id": "SDN:91002",
-  "source": "us-trade-csl",
-  "list": "Specially Designated Nationals",
-  "kind": "organization",
-  "name": "ORBITAL LEDGER BANK JSC",
-  "aliases": [
-   "AO ORBITAL LEDGER BANK",
-   "ORBITAL LEDGER"
-  ],
-  "countries": [
-   "RU"
-  ],
-  "addresses": [
-   "Ulitsa Bolshaya Ordynka 40, Moscow, 119017, RU"
-  ],
-  "programs": [
-   "RUSSIA-EO14024"
-  ],
-  "links": [
-   "https://sanctionslist.ofac.treas.gov/Home/SdnList",
-   "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists"
-  ],
-  "extra": {
-   "listCode": "SDN",
-   "entityNumber": "91002",
-   "ids": [
-    "ORBLRUMM, SWIFT/BIC",
-    "RU, 7700000001, Tax ID No."
-   ]
-  }
- },
- {
-  "id": "SSI:91002",
-  "source": "us-trade-csl",
-  "list": "Sectoral Sanctions Identifications List",
-  "kind": "organization",
-  "name": "ORBITAL LEDGER BANK JSC",
-  "aliases": [
-   "AO ORBITAL LEDGER BANK",
-   "ORBITAL LEDGER"
-  ],
-  "countries": [
-   "RU"
-  ],
-  "addresses": [
-   "Ulitsa Bolshaya Ordynka 40, Moscow, 119017, RU"
-  ],
-  "programs": [
-   "UKRAINE-EO13662",
-   "RUSSIA-EO14024"
-  ],
-  "links": [
-   "https://sanctionslist.ofac.treas.gov/Home/SdnList",
-   "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists/sectoral-sanctions-identifications-ssi-list"
-  ],
-  "extra": {
-   "listCode": "SSI",
-   "entityNumber": "91002",
-   "ids": [
-    "ORBLRUMM, SWIFT/BIC"
-   ]
+  {
+    id: 'MEU:24cb4b67619b388bcf80e4a2ffd1a835357f84c6',
+    source: 'us-trade-csl',
+    list: 'Military End User List',
+    kind: 'organization',
+    name: 'Kestrov Avionics Design Bureau JSC',
+    aliases: [],
+    countries: ['RU'],
+    addresses: ['9 Lesnaya Street, Zhukovsky, Moscow Region, 140180, RU'],
+    programs: [],
+    links: ['https://www.bis.gov/regulations/ear/744#supplement-7-744'],
+    extra: {
+      listCode: 'MEU',
+      federalRegisterNotice: '86 FR 71557',
+      licenseRequirement: 'For any item subject to the EAR listed in supplement no. 2 to part 744.',
+      licensePolicy:
+        'The license application procedure and license review policy for entities specified in supplement no. 2 to part 744 is specified in §744.21(d) and (e).',
+    },
+    listedOn: '2021-11-26',
   },
-  "remarks": "For more information on directives, please visit the following link: https://ofac.treasury.gov/ukraine-russia-related-sanctions"
- },
- {
-  "id": "SDN:91003",
-  "source": "us-trade-csl",
-  "list": "Specially Designated Nationals",
-  "kind": "vessel",
-  "name": "SEA LANTERN",
-  "aliases": [],
-  "countries": [
-   "KP"
-  ],
-  "addresses": [],
-  "programs": [
-   "DPRK4"
-  ],
-  "links": [
-   "https://sanctionslist.ofac.treas.gov/Home/SdnList",
-   "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists"
-  ],
-  "extra": {
-   "listCode": "SDN",
-   "entityNumber": "91003",
-   "callSign": "HMYL7",
-   "vesselType": "Crude Oil Tanker",
-   "grossTonnage": "2801",
-   "grossRegisteredTonnage": "1897",
-   "vesselFlag": "Democratic People's Republic of Korea",
-   "ids": [
-    "IMO 9000001, Vessel Registration Identification"
-   ]
+  {
+    id: 'SDN:91002',
+    source: 'us-trade-csl',
+    list: 'Specially Designated Nationals',
+    kind: 'organization',
+    name: 'ORBITAL LEDGER BANK JSC',
+    aliases: ['AO ORBITAL LEDGER BANK', 'ORBITAL LEDGER'],
+    countries: ['RU'],
+    addresses: ['Ulitsa Bolshaya Ordynka 40, Moscow, 119017, RU'],
+    programs: ['RUSSIA-EO14024'],
+    links: [
+      'https://sanctionslist.ofac.treas.gov/Home/SdnList',
+      'https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists',
+    ],
+    extra: {
+      listCode: 'SDN',
+      entityNumber: '91002',
+      ids: ['ORBLRUMM, SWIFT/BIC', 'RU, 7700000001, Tax ID No.'],
+    },
   },
-  "remarks": "(Linked To: PAEKDU COASTAL SHIPPING CO)"
- },
- {
-  "id": "UVL:9fe3adc2f670604560e16329d6224ff51ac187fe",
-  "source": "us-trade-csl",
-  "list": "Unverified List",
-  "kind": "organization",
-  "name": "Brightmere Components Trading Limited",
-  "aliases": [],
-  "countries": [
-   "HK"
-  ],
-  "addresses": [
-   "Flat 7, 19/F, Kwai Fung Industrial Building, 88 Container Port Road, Kwai Chung, HK"
-  ],
-  "programs": [],
-  "links": [
-   "https://www.bis.gov/regulations/ear/744#supplement-6-744"
-  ],
-  "extra": {
-   "listCode": "UVL",
-   "federalRegisterNotice": "90 FR 3312"
+  {
+    id: 'SSI:91002',
+    source: 'us-trade-csl',
+    list: 'Sectoral Sanctions Identifications List',
+    kind: 'organization',
+    name: 'ORBITAL LEDGER BANK JSC',
+    aliases: ['AO ORBITAL LEDGER BANK', 'ORBITAL LEDGER'],
+    countries: ['RU'],
+    addresses: ['Ulitsa Bolshaya Ordynka 40, Moscow, 119017, RU'],
+    programs: ['UKRAINE-EO13662', 'RUSSIA-EO14024'],
+    links: [
+      'https://sanctionslist.ofac.treas.gov/Home/SdnList',
+      'https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists/sectoral-sanctions-identifications-ssi-list',
+    ],
+    extra: {
+      listCode: 'SSI',
+      entityNumber: '91002',
+      ids: ['ORBLRUMM, SWIFT/BIC'],
+    },
+    remarks:
+      'For more information on directives, please visit the following link: https://ofac.treasury.gov/ukraine-russia-related-sanctions',
   },
-  "listedOn": "2025-01-15"
- }
+  {
+    id: 'SDN:91003',
+    source: 'us-trade-csl',
+    list: 'Specially Designated Nationals',
+    kind: 'vessel',
+    name: 'SEA LANTERN',
+    aliases: [],
+    countries: ['KP'],
+    addresses: [],
+    programs: ['DPRK4'],
+    links: [
+      'https://sanctionslist.ofac.treas.gov/Home/SdnList',
+      'https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists',
+    ],
+    extra: {
+      listCode: 'SDN',
+      entityNumber: '91003',
+      callSign: 'HMYL7',
+      vesselType: 'Crude Oil Tanker',
+      grossTonnage: '2801',
+      grossRegisteredTonnage: '1897',
+      vesselFlag: "Democratic People's Republic of Korea",
+      ids: ['IMO 9000001, Vessel Registration Identification'],
+    },
+    remarks: '(Linked To: PAEKDU COASTAL SHIPPING CO)',
+  },
+  {
+    id: 'UVL:9fe3adc2f670604560e16329d6224ff51ac187fe',
+    source: 'us-trade-csl',
+    list: 'Unverified List',
+    kind: 'organization',
+    name: 'Brightmere Components Trading Limited',
+    aliases: [],
+    countries: ['HK'],
+    addresses: ['Flat 7, 19/F, Kwai Fung Industrial Building, 88 Container Port Road, Kwai Chung, HK'],
+    programs: [],
+    links: ['https://www.bis.gov/regulations/ear/744#supplement-6-744'],
+    extra: {
+      listCode: 'UVL',
+      federalRegisterNotice: '90 FR 3312',
+    },
+    listedOn: '2025-01-15',
+  },
 ];
 
 describe('usTradeCsl', () => {
@@ -424,7 +357,14 @@ describe('usTradeCsl', () => {
       const { records } = await parseFile(demo(1));
       const kinds = Object.fromEntries(records.map((r) => [r.extra.listCode, r.kind]));
 
-      expect(kinds).toMatchObject({ MEU: 'organization', UVL: 'organization', EL: 'other', DPL: 'other', DTC: 'other', ISN: 'other' });
+      expect(kinds).toMatchObject({
+        MEU: 'organization',
+        UVL: 'organization',
+        EL: 'other',
+        DPL: 'other',
+        DTC: 'other',
+        ISN: 'other',
+      });
     });
   });
 
@@ -487,7 +427,12 @@ describe('usTradeCsl', () => {
     it('names a list it does not know from its label and warns once', async () => {
       const label = 'Outbound Investment List (OIL) - Treasury Department';
       const { records, warnings } = await parseText(
-        [HEADER, csvRow({ _id: 'd1', source: label, type: 'Entity', name: 'One' }), csvRow({ _id: 'd2', source: label, type: 'Entity', name: 'Two' }), ''].join('\n'),
+        [
+          HEADER,
+          csvRow({ _id: 'd1', source: label, type: 'Entity', name: 'One' }),
+          csvRow({ _id: 'd2', source: label, type: 'Entity', name: 'Two' }),
+          '',
+        ].join('\n'),
       );
 
       expect(records.map((r) => [r.id, r.list, r.extra.listCode])).toEqual([
@@ -502,7 +447,11 @@ describe('usTradeCsl', () => {
         `${HEADER}\n${csvRow({ _id: '9696', source: 'Palestinian Legislative Council List (NS-PLC List) - Treasury Department', type: 'Individual', name: 'Y' })}\n`,
       );
 
-      expect(records[0]).toMatchObject({ id: 'PLC:9696', list: 'Palestinian Legislative Council List', extra: { listCode: 'NS-PLC' } });
+      expect(records[0]).toMatchObject({
+        id: 'PLC:9696',
+        list: 'Palestinian Legislative Council List',
+        extra: { listCode: 'NS-PLC' },
+      });
     });
   });
 
@@ -512,33 +461,43 @@ describe('usTradeCsl', () => {
       const cut = whole.slice(0, whole.indexOf('Kestrov Avionics Design Bureau JSC,,') + 20);
 
       await expect(parseText(cut)).rejects.toThrow(SourceFormatError);
-      await expect(parseText(cut)).rejects.toThrow(/^us-trade-csl: parse: consolidated\.csv: truncated or malformed: row 7 has 6 cells, the header 29/);
+      await expect(parseText(cut)).rejects.toThrow(
+        /^us-trade-csl: parse: consolidated\.csv: truncated or malformed: row 7 has 6 cells, the header 29/,
+      );
     });
 
     it('refuses a CSV cut inside a quoted cell', async () => {
       const whole = await readFile(demo(1), 'utf8');
       const cut = whole.slice(0, whole.indexOf('"9 Lesnaya Street') + 8);
 
-      await expect(parseText(cut)).rejects.toThrow(/^us-trade-csl: parse: consolidated\.csv: truncated or malformed: a quoted cell is never closed/);
+      await expect(parseText(cut)).rejects.toThrow(
+        /^us-trade-csl: parse: consolidated\.csv: truncated or malformed: a quoted cell is never closed/,
+      );
     });
 
     it('refuses a CSV cut inside its last cell, where the column count still holds', async () => {
       const whole = `${HEADER}\n${csvRow({ _id: 'f1', source: EL_LABEL, name: 'Cut Ltd.', ids: 'ORBLRUMM' })}\n`;
       const cut = whole.slice(0, whole.length - 4);
 
-      await expect(parseText(cut)).rejects.toThrow(/^us-trade-csl: parse: consolidated\.csv: truncated: the last line has no line end/);
+      await expect(parseText(cut)).rejects.toThrow(
+        /^us-trade-csl: parse: consolidated\.csv: truncated: the last line has no line end/,
+      );
     });
 
     it('refuses a CSV whose header lacks CSL columns', async () => {
       const header = CSL_COLUMNS.filter((c) => c !== 'ids' && c !== 'remarks').join(',');
 
-      await expect(parseText(`${header}\nx,${EL_LABEL}\n`)).rejects.toThrow(/^us-trade-csl: parse: consolidated\.csv: unknown layout: header lacks remarks, ids/);
+      await expect(parseText(`${header}\nx,${EL_LABEL}\n`)).rejects.toThrow(
+        /^us-trade-csl: parse: consolidated\.csv: unknown layout: header lacks remarks, ids/,
+      );
     });
 
     it('refuses another CSV as an unknown layout', async () => {
       const sdn = '36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n';
 
-      await expect(parseText(sdn, 'sdn.csv')).rejects.toThrow(/^us-trade-csl: parse: sdn\.csv is in an unknown layout \(expected one of: csl-csv, csl-json, csl-legacy-csv\)/);
+      await expect(parseText(sdn, 'sdn.csv')).rejects.toThrow(
+        /^us-trade-csl: parse: sdn\.csv is in an unknown layout \(expected one of: csl-csv, csl-json, csl-legacy-csv\)/,
+      );
     });
 
     it('refuses a JSON document cut in the middle of a result', async () => {
@@ -551,17 +510,23 @@ describe('usTradeCsl', () => {
     });
 
     it('refuses JSON whose results are not an array of objects', async () => {
-      await expect(parseText('{"results": {"id": "1"}}', 'consolidated.json')).rejects.toThrow(/"results" is not an array/);
-      await expect(parseText('{"results": [{"id": "1", "name": "A", "source": "x (EL)"}, 7]}', 'consolidated.json')).rejects.toThrow(
-        /results holds something other than objects/,
+      await expect(parseText('{"results": {"id": "1"}}', 'consolidated.json')).rejects.toThrow(
+        /"results" is not an array/,
       );
-      await expect(parseText('{"meta": {"results": [{"id": "1"}]}}', 'consolidated.json')).rejects.toThrow(/no "results" array at the top level/);
+      await expect(
+        parseText('{"results": [{"id": "1", "name": "A", "source": "x (EL)"}, 7]}', 'consolidated.json'),
+      ).rejects.toThrow(/results holds something other than objects/);
+      await expect(parseText('{"meta": {"results": [{"id": "1"}]}}', 'consolidated.json')).rejects.toThrow(
+        /no "results" array at the top level/,
+      );
     });
 
     it('refuses a result whose field has an unexpected shape', async () => {
       const text = JSON.stringify({ results: [{ id: 'e1', source: EL_LABEL, name: { en: 'Nested' } }] });
 
-      await expect(parseText(text, 'consolidated.json')).rejects.toThrow(/results\[0\]: name is an object, expected text/);
+      await expect(parseText(text, 'consolidated.json')).rejects.toThrow(
+        /results\[0\]: name is an object, expected text/,
+      );
     });
 
     it('refuses an HTML error page', async () => {
@@ -572,8 +537,12 @@ describe('usTradeCsl', () => {
 
     it('refuses an empty download and a file with a header only', async () => {
       await expect(parseText('')).rejects.toThrow(/^us-trade-csl: parse: consolidated\.csv is empty/);
-      await expect(parseText(`${HEADER}\n`)).rejects.toThrow(/^us-trade-csl: parse: consolidated\.csv holds no records/);
-      await expect(parseText('{"results": []}', 'consolidated.json')).rejects.toThrow(/consolidated\.json holds no records/);
+      await expect(parseText(`${HEADER}\n`)).rejects.toThrow(
+        /^us-trade-csl: parse: consolidated\.csv holds no records/,
+      );
+      await expect(parseText('{"results": []}', 'consolidated.json')).rejects.toThrow(
+        /consolidated\.json holds no records/,
+      );
     });
   });
 
@@ -584,22 +553,37 @@ describe('usTradeCsl', () => {
 
       for (const size of [1, 3, 7, 64, 4096]) {
         const got: unknown[] = [];
-        for await (const o of streamJsonArrayObjects(chunkedDocument('c.json', bytes, size).open(), { sourceId: 's', fileName: 'c.json', arrayKey: 'results' })) got.push(o);
+        for await (const o of streamJsonArrayObjects(chunkedDocument('c.json', bytes, size).open(), {
+          sourceId: 's',
+          fileName: 'c.json',
+          arrayKey: 'results',
+        }))
+          got.push(o);
         expect(got).toEqual(whole);
       }
     });
 
     it('skips other top-level keys before and after the array, even ones holding brackets in strings', async () => {
-      const text = '{"meta": {"note": "a ] } [ { \\" tricky"}, "results": [{"a": "}"}, {"b": [1, {"c": "]"}]}], "after": [1, 2]}';
+      const text =
+        '{"meta": {"note": "a ] } [ { \\" tricky"}, "results": [{"a": "}"}, {"b": [1, {"c": "]"}]}], "after": [1, 2]}';
       const got: unknown[] = [];
-      for await (const o of streamJsonArrayObjects(bufferDocument('t.json', text).open(), { sourceId: 's', fileName: 't.json', arrayKey: 'results' })) got.push(o);
+      for await (const o of streamJsonArrayObjects(bufferDocument('t.json', text).open(), {
+        sourceId: 's',
+        fileName: 't.json',
+        arrayKey: 'results',
+      }))
+        got.push(o);
 
       expect(got).toEqual([{ a: '}' }, { b: [1, { c: ']' }] }]);
     });
 
     it('refuses text after the end of the document', async () => {
       const run = async (): Promise<void> => {
-        for await (const _ of streamJsonArrayObjects(bufferDocument('t.json', '{"results": []} {"x": 1}').open(), { sourceId: 's', fileName: 't.json', arrayKey: 'results' })) {
+        for await (const _ of streamJsonArrayObjects(bufferDocument('t.json', '{"results": []} {"x": 1}').open(), {
+          sourceId: 's',
+          fileName: 't.json',
+          arrayKey: 'results',
+        })) {
           // consume
         }
       };
@@ -613,8 +597,14 @@ describe('usTradeCsl', () => {
       const csvHead = (await readFile(demo(1), 'latin1')).slice(0, 4096);
       const jsonHead = (await readFile(jsonFixture, 'latin1')).slice(0, 4096);
 
-      expect([cslCsvFormat.sniff(csvHead, 'consolidated.csv'), cslJsonFormat.sniff(csvHead, 'consolidated.csv')]).toEqual([true, false]);
-      expect([cslCsvFormat.sniff(jsonHead, 'consolidated.json'), cslJsonFormat.sniff(jsonHead, 'consolidated.json')]).toEqual([false, true]);
+      expect([
+        cslCsvFormat.sniff(csvHead, 'consolidated.csv'),
+        cslJsonFormat.sniff(csvHead, 'consolidated.csv'),
+      ]).toEqual([true, false]);
+      expect([
+        cslCsvFormat.sniff(jsonHead, 'consolidated.json'),
+        cslJsonFormat.sniff(jsonHead, 'consolidated.json'),
+      ]).toEqual([false, true]);
       expect(cslCsvFormat.sniff('36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA"', 'sdn.csv')).toBe(false);
       expect(cslCsvFormat.sniff('id,source,entity_number,type,programs,name,', 'consolidated.csv')).toBe(false);
       expect(cslJsonFormat.sniff('[{"results": 1}]', 'consolidated.json')).toBe(false);
