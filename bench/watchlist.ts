@@ -17,6 +17,7 @@ import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { countRequests, dynamoClient, ensureTable, snsClient } from '../functions/aws/clients.ts';
 import { startDynalite, startMessaging } from '../functions/local/services.ts';
 import { isHitEvent } from '../functions/core/events.ts';
+import { snsPublisher } from '../functions/delivery/sns-publisher.ts';
 import type { PipelineDeps, RunReport } from '../functions/run/process-version.ts';
 import type { RegisterRecord } from '../functions/core/records.ts';
 import { replayPaths } from '../functions/run/poll.ts';
@@ -131,8 +132,7 @@ async function main(): Promise<void> {
     const store = new TradewatchStore(dynamo, tableName);
     const deps: PipelineDeps = {
       store,
-      sns,
-      alertsTopicArn: topicArn,
+      publisher: snsPublisher({ sns, alertsTopicArn: topicArn }),
       ...(withWatchlist ? { watchlistSubscribers: [{ id: 'bench', threshold: 0.8 }] } : {}),
     };
     const suffix = withWatchlist ? `with a ${SIZE.toLocaleString('en-US')}-entry watchlist` : 'without watchlists';

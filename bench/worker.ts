@@ -25,6 +25,7 @@ import { fileDocument } from '../functions/sources/read/document.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { snsPublisher } from '../functions/delivery/sns-publisher.ts';
 
 const [mode, ...args] = process.argv.slice(2);
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -141,7 +142,7 @@ async function pipeline(sourceId: string, dynamoEndpoint: string, files: string[
       const [report] = await replayPaths(
         s,
         [file],
-        { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn },
+        { store: runtime.store, publisher: snsPublisher({ sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn }) },
         { acceptDrop: true },
       );
       const requests = Object.fromEntries([...counts].sort());
@@ -192,7 +193,10 @@ async function poll(sourceId: string, dynamoEndpoint: string, file: string): Pro
   const home = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
   const runtime = await startLocalRuntime({ home, persist: false, dynamoEndpoint, tableName: `bench-poll-${port}` });
   const counts = countRequests(runtime.dynamo);
-  const deps = { store: runtime.store, sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn };
+  const deps = {
+    store: runtime.store,
+    publisher: snsPublisher({ sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn }),
+  };
   const fetchOptions = { allowPrivateHosts: true };
   const measure = async (label: string, times: number) => {
     const seconds: number[] = [];

@@ -22,56 +22,32 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { chunk, mapLimit, sleep } from '../core/concurrency.ts';
-import type { TradewatchEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import {
+  MANIFEST_PREFIX,
   META_SK,
+  N,
+  RECORD_PREFIX,
+  S,
   SCREENED_PREFIX,
   TABLE_INDEXES,
-  TTL_ATTRIBUTE,
   eventSk,
+  eventTimeSk,
   manifestSk,
+  num,
   outboxPk,
   recordSk,
   sourcePk,
+  str,
   timelinePk,
+  type TableRef,
 } from './table.ts';
+import type { TradewatchEvent } from '../core/events.ts';
+import type { SourceMeta, SourceStore, StoredEvent, VersionCommit } from '../run/ports.ts';
+import { DynamoEarlyWarningStore } from './early-warning-store.ts';
+import { WatchlistStore } from './watchlist-store.ts';
 
-export type HealthStatus = 'healthy' | 'unhealthy';
-
-export interface SourceMeta {
-  sourceId: string;
-  /** SHA-256 of the last stored download's bytes: the version id. */
-  contentHash?: string;
-  etag?: string;
-  lastModified?: string;
-  recordCount?: number;
-  manifestBuckets?: number;
-  /** When the stored version was committed. */
-  updatedAt?: string;
-  lastChangeAt?: string;
-  /** Events were stored that the outbox has not finished publishing. */
-  outboxPending?: boolean;
-  healthStatus?: HealthStatus;
-  healthSince?: string;
-  lastError?: string;
-  lastErrorStep?: string;
-  lastErrorAt?: string;
-  consecutiveFailures?: number;
-  lastSuccessAt?: string;
-  /** Watchlist version each subscriber's watchlist was last screened against the stored records with. */
-  screened?: Record<string, string>;
-}
-
-export interface StoredEvent {
-  eventId: string;
-  sourceId: string;
-  time: string;
-  event: TradewatchEvent;
-  status: 'pending' | 'published';
-  messageId?: string;
-  publishedAt?: string;
-}
+export type { HealthStatus, SourceMeta, StoredEvent } from '../run/ports.ts';
 
 /** Target records per manifest bucket; a bucket item stays far below DynamoDB's 400 KB. */
 const RECORDS_PER_BUCKET = 1500;
@@ -94,31 +70,18 @@ export function bucketOf(recordId: string, buckets: number): number {
   return (hash >>> 0) % buckets;
 }
 
-const S = (value: string): AttributeValue => ({ S: value });
-const N = (value: number): AttributeValue => ({ N: String(value) });
-
-function str(item: Record<string, AttributeValue> | undefined, key: string): string | undefined {
-  return item?.[key]?.S;
-}
-function num(item: Record<string, AttributeValue> | undefined, key: string): number | undefined {
-  const value = item?.[key]?.N;
-  return value === undefined ? undefined : Number(value);
-}
-
-export interface TradewatchStoreOptions {
-  /** Days a delivery receipt is kept (TTL). @default 30 */
-  receiptDays?: number;
-}
-
-export class TradewatchStore {
+/** The sources' state on the table (see table.ts), with the early-warning and watchlist stores beside it. */
+export class TradewatchStore implements SourceStore, TableRef {
   readonly client: DynamoDBClient;
   readonly tableName: string;
-  private readonly receiptDays: number;
+  readonly earlyWarnings: DynamoEarlyWarningStore;
+  readonly watchlists: WatchlistStore;
 
-  constructor(client: DynamoDBClient, tableName: string, options: TradewatchStoreOptions = {}) {
+  constructor(client: DynamoDBClient, tableName: string) {
     this.client = client;
     this.tableName = tableName;
-    this.receiptDays = options.receiptDays ?? 30;
+    this.earlyWarnings = new DynamoEarlyWarningStore(this);
+    this.watchlists = new WatchlistStore(this);
   }
 
   async getMeta(sourceId: string): Promise<SourceMeta | undefined> {
@@ -187,7 +150,7 @@ export class TradewatchStore {
     const manifest = new Map<string, string>();
     const query = {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :man)',
-      ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S('MAN#') },
+      ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S(MANIFEST_PREFIX) },
       ConsistentRead: true,
     };
     for await (const item of this.queryItems(query)) decodeBucket(str(item, 'entries') ?? '', manifest);
@@ -245,9 +208,9 @@ export class TradewatchStore {
               event: S(JSON.stringify(stored.event)),
               status: S('pending'),
               [TABLE_INDEXES.outbox.partitionKey]: S(outboxPk(stored.sourceId)),
-              [TABLE_INDEXES.outbox.sortKey]: S(`${stored.time}#${stored.eventId}`),
+              [TABLE_INDEXES.outbox.sortKey]: S(eventTimeSk(stored.time, stored.eventId)),
               [TABLE_INDEXES.timeline.partitionKey]: S(timelinePk(stored.sourceId)),
-              [TABLE_INDEXES.timeline.sortKey]: S(`${stored.time}#${stored.eventId}`),
+              [TABLE_INDEXES.timeline.sortKey]: S(eventTimeSk(stored.time, stored.eventId)),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -335,10 +298,7 @@ export class TradewatchStore {
   }
 
   /** Commits the new version's sentinel: after this, the same download stops at step 2. */
-  async commitVersion(
-    meta: Required<Pick<SourceMeta, 'sourceId' | 'contentHash' | 'recordCount' | 'manifestBuckets' | 'updatedAt'>> &
-      Pick<SourceMeta, 'etag' | 'lastModified' | 'lastChangeAt'> & { outboxPending: boolean },
-  ): Promise<void> {
+  async commitVersion(meta: VersionCommit): Promise<void> {
     const set: string[] = [
       'contentHash = :h',
       'recordCount = :n',
@@ -480,7 +440,7 @@ export class TradewatchStore {
   async *scanRecords(sourceId: string): AsyncGenerator<RegisterRecord> {
     const query = {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
-      ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S('REC#') },
+      ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S(RECORD_PREFIX) },
     };
     for await (const item of this.queryItems(query)) yield JSON.parse(str(item, 'record') ?? '{}') as RegisterRecord;
   }
@@ -497,36 +457,6 @@ export class TradewatchStore {
       yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-  }
-
-  /**
-   * A consumer's idempotency receipt: true the first time `eventId` is claimed on `channel`, false
-   * after. SNS and SQS deliver at least once; this makes a delivery happen once.
-   */
-  async claimDelivery(channel: string, eventId: string, now: Date): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: S(`DLV#${channel}`),
-            sk: S(eventId),
-            at: S(now.toISOString()),
-            [TTL_ATTRIBUTE]: N(Math.floor(now.getTime() / 1000) + this.receiptDays * 86400),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  /** Releases a claim whose delivery failed, so a retry may deliver it. */
-  async releaseDelivery(channel: string, eventId: string): Promise<void> {
-    await this.batchWrite([{ DeleteRequest: { Key: { pk: S(`DLV#${channel}`), sk: S(eventId) } } }]);
   }
 
   private async batchWrite(requests: WriteRequest[]): Promise<void> {

@@ -1,18 +1,33 @@
 /**
- * The single-table layout, shared by the CDK stack and the local runner so both create the same table.
+ * The single table's key layout and attribute codecs: every partition and sort key of the project
+ * is spelled here and nowhere else. The CDK stack and the local runner create the table from the
+ * same constants, so both get the same table.
  *
- * | pk            | sk              | holds                                                     |
- * |---------------|-----------------|-----------------------------------------------------------|
- * | SRC#<source>  | META            | sentinel (validators, content hash), record count, health |
- * | SRC#<source>  | MAN#<nn>        | manifest bucket: record id → content hash, for the diff  |
- * | SRC#<source>  | REC#<recordId>  | content hash and normalized record                        |
- * | SRC#<source>  | EVT#<eventId>   | change event (audit trail) and its outbox status          |
- * | DLV#<channel> | <eventId>       | delivery receipt: a consumer's idempotency record         |
+ * | pk              | sk                             | holds                                              |
+ * |-----------------|--------------------------------|----------------------------------------------------|
+ * | SRC#<source>    | META                           | sentinel (validators, content hash), count, health |
+ * | SRC#<source>    | MAN#<nnn>                      | manifest bucket: record id → content hash          |
+ * | SRC#<source>    | REC#<recordId>                 | content hash and normalized record                 |
+ * | SRC#<source>    | EVT#<eventId>                  | change event (audit trail) and its outbox status   |
+ * | EW#<match key>  | <announcing record id>         | an early warning (Federal Register Entity List)    |
+ * | WL#<subscriber> | META / ENT#<version>#<nnn>     | a watchlist: its version, its entries gzipped      |
+ * | WLD#<subscr.>   | <source>#<record>#<entry key>  | the current decision on one hit                    |
+ * | WLH#<subscr.>   | <source>#<record>#<entry key>  | a hit already reported, with the record's hash     |
+ * | WLA#<subscr.>   | <time>#<uuid>                  | the watchlist audit trail (append-only)            |
+ * | DLV#<channel>   | <eventId>                      | a local consumer's delivery receipt (TTL)          |
  *
  * GSI `outbox` (opk = OUTBOX#<source>, osk = <time>#<eventId>) is sparse: only events not yet
  * published carry its keys. GSI `timeline` (tpk = EVTS#<source>, tsk = <time>#<eventId>) orders the
  * audit trail by time.
  */
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** A client and the table's name: what every store of aws/ is built from. */
+export interface TableRef {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 export const TABLE_INDEXES = {
@@ -23,12 +38,47 @@ export const TABLE_INDEXES = {
 /** TTL attribute (epoch seconds) for items that may expire, e.g. delivery receipts. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-export const sourcePk = (sourceId: string): string => `SRC#${sourceId}`;
 export const META_SK = 'META';
-export const manifestSk = (bucket: number): string => `MAN#${String(bucket).padStart(3, '0')}`;
-export const recordSk = (recordId: string): string => `REC#${recordId}`;
+
+// A source's partition.
+export const sourcePk = (sourceId: string): string => `SRC#${sourceId}`;
+export const MANIFEST_PREFIX = 'MAN#';
+export const manifestSk = (bucket: number): string => `${MANIFEST_PREFIX}${String(bucket).padStart(3, '0')}`;
+export const RECORD_PREFIX = 'REC#';
+export const recordSk = (recordId: string): string => `${RECORD_PREFIX}${recordId}`;
 export const eventSk = (eventId: string): string => `EVT#${eventId}`;
 export const outboxPk = (sourceId: string): string => `OUTBOX#${sourceId}`;
 export const timelinePk = (sourceId: string): string => `EVTS#${sourceId}`;
+/** Sort key of the outbox and timeline indexes: time order, then the event id. */
+export const eventTimeSk = (time: string, eventId: string): string => `${time}#${eventId}`;
 /** On a source's META item: `screened:<subscriber>` = the watchlist version its records were screened against. */
 export const SCREENED_PREFIX = 'screened:';
+
+// Early warnings.
+export const earlyWarningPk = (matchKey: string): string => `EW#${matchKey}`;
+
+// Watchlists, per subscriber.
+export const watchlistPk = (subscriberId: string): string => `WL#${subscriberId}`;
+export const ENTRIES_PREFIX = 'ENT#';
+export const entriesVersionPrefix = (version: string): string => `${ENTRIES_PREFIX}${version}#`;
+export const entriesChunkSk = (version: string, index: number): string =>
+  `${entriesVersionPrefix(version)}${String(index).padStart(3, '0')}`;
+export const decisionPk = (subscriberId: string): string => `WLD#${subscriberId}`;
+export const reportedPk = (subscriberId: string): string => `WLH#${subscriberId}`;
+export const auditPk = (subscriberId: string): string => `WLA#${subscriberId}`;
+export const auditSk = (at: string, unique: string): string => `${at}#${unique}`;
+
+// Local delivery receipts.
+export const deliveryPk = (channel: string): string => `DLV#${channel}`;
+
+// Attribute codecs.
+export const S = (value: string): AttributeValue => ({ S: value });
+export const N = (value: number): AttributeValue => ({ N: String(value) });
+export type Item = Record<string, AttributeValue>;
+export function str(item: Item | undefined, key: string): string | undefined {
+  return item?.[key]?.S;
+}
+export function num(item: Item | undefined, key: string): number | undefined {
+  const value = item?.[key]?.N;
+  return value === undefined ? undefined : Number(value);
+}

@@ -32,75 +32,36 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { chunk } from '../core/concurrency.ts';
-import { META_SK, SCREENED_PREFIX, sourcePk } from './table.ts';
-import type { TradewatchStore } from './source-store.ts';
+import {
+  ENTRIES_PREFIX,
+  META_SK,
+  N,
+  S,
+  SCREENED_PREFIX,
+  auditPk,
+  auditSk,
+  decisionPk,
+  entriesChunkSk,
+  entriesVersionPrefix,
+  reportedPk,
+  sourcePk,
+  watchlistPk,
+  type TableRef,
+} from './table.ts';
 import { watchlistVersion, type WatchlistEntry } from '../watchlist/file.ts';
+import {
+  decisionKey,
+  type AuditEntry,
+  type HitDecision,
+  type StoredWatchlist,
+  type WatchlistMeta,
+  type WatchlistRepository,
+} from '../watchlist/ports.ts';
 
-const S = (value: string): AttributeValue => ({ S: value });
-const N = (value: number): AttributeValue => ({ N: String(value) });
+export { decisionKey, parseDecisionKey } from '../watchlist/ports.ts';
+export type { AuditEntry, HitDecision, StoredWatchlist, WatchlistMeta } from '../watchlist/ports.ts';
+
 const CHUNK_BYTES = 300 * 1024;
-
-export const watchlistPk = (subscriberId: string): string => `WL#${subscriberId}`;
-export const decisionPk = (subscriberId: string): string => `WLD#${subscriberId}`;
-export const auditPk = (subscriberId: string): string => `WLA#${subscriberId}`;
-export const reportedPk = (subscriberId: string): string => `WLH#${subscriberId}`;
-
-export interface WatchlistMeta {
-  subscriberId: string;
-  version: string;
-  entryCount: number;
-  chunks: number;
-  importedAt: string;
-  importedBy: string;
-  origin: string;
-}
-
-export interface StoredWatchlist extends WatchlistMeta {
-  entries: WatchlistEntry[];
-}
-
-/** A hit an analyst has judged. */
-export interface HitDecision {
-  sourceId: string;
-  recordId: string;
-  entryKey: string;
-  decision: 'not-a-match';
-  /** Content hash of the listed record when the decision was taken. */
-  recordHash: string;
-  by: string;
-  at: string;
-  reason: string;
-}
-
-export interface AuditEntry {
-  at: string;
-  action: 'import' | 'not-a-match' | 'withdraw';
-  by: string;
-  reason?: string;
-  /** import: the version, origin and entry count. */
-  version?: string;
-  origin?: string;
-  entryCount?: number;
-  /** decisions: what was judged. */
-  sourceId?: string;
-  recordId?: string;
-  entryKey?: string;
-  recordHash?: string;
-}
-
-export const decisionKey = (sourceId: string, recordId: string, entryKey: string): string =>
-  `${sourceId}#${recordId}#${entryKey}`;
-
-/** decisionKey read back: source ids hold no `#`, and an entry key starts `ref:` or `name:`. */
-export function parseDecisionKey(key: string): { sourceId: string; recordId: string; entryKey: string } {
-  const sourceEnd = key.indexOf('#');
-  const entryStart = Math.max(key.lastIndexOf('#ref:'), key.lastIndexOf('#name:'));
-  return {
-    sourceId: key.slice(0, sourceEnd),
-    recordId: key.slice(sourceEnd + 1, entryStart),
-    entryKey: key.slice(entryStart + 1),
-  };
-}
 
 function decodeMeta(subscriberId: string, item: Record<string, AttributeValue>): WatchlistMeta {
   return {
@@ -114,15 +75,15 @@ function decodeMeta(subscriberId: string, item: Record<string, AttributeValue>):
   };
 }
 
-export class WatchlistStore {
-  constructor(readonly store: TradewatchStore) {}
+export class WatchlistStore implements WatchlistRepository {
+  constructor(private readonly table: TableRef) {}
 
   private get client() {
-    return this.store.client;
+    return this.table.client;
   }
 
   private get tableName() {
-    return this.store.tableName;
+    return this.table.tableName;
   }
 
   /**
@@ -155,7 +116,7 @@ export class WatchlistStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: S(watchlistPk(subscriberId)), sk: S(chunkSk(version, index)), data: { B: data } },
+          Item: { pk: S(watchlistPk(subscriberId)), sk: S(entriesChunkSk(version, index)), data: { B: data } },
         }),
       );
     }
@@ -233,7 +194,10 @@ export class WatchlistStore {
     const parts: Buffer[] = [];
     for await (const item of this.query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S(`ENT#${meta.version}#`) },
+      ExpressionAttributeValues: {
+        ':pk': S(watchlistPk(subscriberId)),
+        ':prefix': S(entriesVersionPrefix(meta.version)),
+      },
     })) {
       parts.push(Buffer.from(item.data!.B!));
     }
@@ -358,7 +322,7 @@ export class WatchlistStore {
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,
-        Item: { pk: S(auditPk(subscriberId)), sk: S(`${entry.at}#${randomUUID()}`), entry: S(JSON.stringify(entry)) },
+        Item: { pk: S(auditPk(subscriberId)), sk: S(auditSk(entry.at, randomUUID())), entry: S(JSON.stringify(entry)) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -368,11 +332,11 @@ export class WatchlistStore {
     const stale: string[] = [];
     for await (const item of this.query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S('ENT#') },
+      ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S(ENTRIES_PREFIX) },
       ProjectionExpression: 'sk',
     })) {
       const sk = item.sk!.S!;
-      if (!sk.startsWith(`ENT#${version}#`)) stale.push(sk);
+      if (!sk.startsWith(entriesVersionPrefix(version))) stale.push(sk);
     }
     for (const sk of stale)
       await this.client.send(
@@ -394,10 +358,6 @@ export class WatchlistStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
-}
-
-function chunkSk(version: string, index: number): string {
-  return `ENT#${version}#${String(index).padStart(3, '0')}`;
 }
 
 function gzipChunks(json: string): Buffer[] {

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
-import type { Context } from 'aws-lambda';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,8 +33,9 @@ import { WatchlistScreener, isScreenable } from '../watchlist/screening.ts';
 import { WatchlistStore, parseDecisionKey } from '../aws/watchlist-store.ts';
 import { contentHash, type RegisterRecord } from '../core/records.ts';
 import { renderText } from '../delivery/render.ts';
-import { createPollHandler } from '../handlers/poll.ts';
-import { inputFromPath, replayPaths } from '../run/poll.ts';
+import { snsPublisher } from '../delivery/sns-publisher.ts';
+import { allowsPrivateHosts } from '../sources/custom.ts';
+import { inputFromPath, pollSource, replayPaths } from '../run/poll.ts';
 import { collectRecords } from '../sources/read/document.ts';
 import { findSource, sourcesFor } from '../sources/registry.ts';
 import type { RegisterSource } from '../sources/types.ts';
@@ -379,13 +379,14 @@ function pipelineDeps(runtime: LocalRuntime, label: string): PipelineDeps {
   const bar = progress(label);
   return {
     store: runtime.store,
-    sns: runtime.sns,
-    alertsTopicArn: runtime.alertsTopicArn,
-    operationsTopicArn: runtime.operationsTopicArn,
+    publisher: snsPublisher({
+      sns: runtime.sns,
+      alertsTopicArn: runtime.alertsTopicArn,
+      operationsTopicArn: runtime.operationsTopicArn,
+      ...(runtime.config ? { subscribers: runtime.config.subscribers } : {}),
+    }),
     onProgress: bar.update,
-    ...(runtime.config
-      ? { subscribers: runtime.config.subscribers, watchlistSubscribers: watchlistSubscribers(runtime.config) }
-      : {}),
+    ...(runtime.config ? { watchlistSubscribers: watchlistSubscribers(runtime.config) } : {}),
   };
 }
 
@@ -441,10 +442,12 @@ async function commandPoll(flags: Flags): Promise<number> {
     await syncConfigWatchlists(runtime, config, flags.by ?? 'configuration');
     let failed = 0;
     for (const source of sources) {
-      // The same handler the Lambda runs, with the configuration's custom sources and topic rules.
-      const report = await createPollHandler({ ...pipelineDeps(runtime, source.id), sourcesConfig: config })(
-        { sourceId: source.id, acceptDrop: flags['accept-drop'] },
-        lambdaContext(source.id),
+      // The same run the Lambda handler calls, with the configuration's custom sources.
+      const report = await pollSource(
+        source,
+        pipelineDeps(runtime, source.id),
+        allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
+        flags['accept-drop'] ? { acceptDrop: true } : {},
       );
       progress('').done();
       await deliverQueued(runtime, showAlert);
@@ -454,24 +457,6 @@ async function commandPoll(flags: Flags): Promise<number> {
     out(`alerts also written to ${runtime.alertsFile}`);
     return failed ? 1 : 0;
   });
-}
-
-/** The Lambda context the handler receives, as a local invocation has it. */
-function lambdaContext(sourceId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `tradewatch-poll-${sourceId}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:tradewatch-poll-${sourceId}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: 'local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 function fail(message: string): never {

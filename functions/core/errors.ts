@@ -20,24 +20,41 @@ export interface TradewatchErrorOptions extends ErrorOptions {
   details?: Record<string, unknown>;
 }
 
-export class TradewatchError extends Error {
-  readonly sourceId: string;
-  readonly step: PipelineStep;
+/** The kinds of failure, each with its own class below. */
+export type ErrorKind = 'source' | 'config' | 'watchlist' | 'delivery' | 'usage';
+
+/**
+ * Every error the project raises on purpose. Its message is the one line a person reads (the CLI
+ * prints it as it is, without a stack trace); `reason` is the cause alone.
+ */
+export abstract class TradewatchError extends Error {
+  abstract readonly kind: ErrorKind;
   readonly reason: string;
   readonly details: Record<string, unknown>;
 
-  constructor(sourceId: string, step: PipelineStep, reason: string, options?: TradewatchErrorOptions) {
-    super(`${sourceId}: ${step}: ${reason}`, options);
-    this.name = 'TradewatchError';
-    this.sourceId = sourceId;
-    this.step = step;
+  protected constructor(message: string, reason: string, options?: TradewatchErrorOptions) {
+    super(message, options);
     this.reason = reason;
     this.details = options?.details ?? {};
   }
 }
 
+/** A failure in one source's run: names the source, the pipeline step and the cause. */
+export class SourceError extends TradewatchError {
+  readonly kind = 'source' as const;
+  readonly sourceId: string;
+  readonly step: PipelineStep;
+
+  constructor(sourceId: string, step: PipelineStep, reason: string, options?: TradewatchErrorOptions) {
+    super(`${sourceId}: ${step}: ${reason}`, reason, options);
+    this.name = 'SourceError';
+    this.sourceId = sourceId;
+    this.step = step;
+  }
+}
+
 /** The download could not be had: network, HTTP status, timeout, size limit. */
-export class SourceFetchError extends TradewatchError {
+export class SourceFetchError extends SourceError {
   constructor(sourceId: string, reason: string, options?: TradewatchErrorOptions) {
     super(sourceId, 'fetch', reason, options);
     this.name = 'SourceFetchError';
@@ -45,7 +62,7 @@ export class SourceFetchError extends TradewatchError {
 }
 
 /** The document is not what the source publishes: empty, HTML, truncated, malformed, unknown layout. */
-export class SourceFormatError extends TradewatchError {
+export class SourceFormatError extends SourceError {
   constructor(sourceId: string, reason: string, options?: TradewatchErrorOptions) {
     super(sourceId, 'parse', reason, options);
     this.name = 'SourceFormatError';
@@ -53,7 +70,7 @@ export class SourceFormatError extends TradewatchError {
 }
 
 /** The document parsed, but its record count is implausible (outside bounds, or a collapse). */
-export class SourceHealthError extends TradewatchError {
+export class SourceHealthError extends SourceError {
   constructor(sourceId: string, reason: string, options?: TradewatchErrorOptions) {
     super(sourceId, 'guard', reason, options);
     this.name = 'SourceHealthError';
@@ -61,7 +78,7 @@ export class SourceHealthError extends TradewatchError {
 }
 
 /** Errors whose cause lies in the publisher's data or availability: these raise a source-health event. */
-export function isSourceProblem(error: unknown): error is TradewatchError {
+export function isSourceProblem(error: unknown): error is SourceError {
   return error instanceof SourceFetchError || error instanceof SourceFormatError || error instanceof SourceHealthError;
 }
 
@@ -83,13 +100,12 @@ export interface ConfigIssue {
  * key: `config: subscribers[2].channel.url: must use https; sources.eu-fsf: unknown source ...`.
  */
 export class ConfigError extends TradewatchError {
+  readonly kind = 'config' as const;
   readonly issues: readonly ConfigIssue[];
 
   constructor(reason: string, issues: readonly ConfigIssue[] = [], options?: TradewatchErrorOptions) {
-    super('config', 'config', reason, options);
+    super(`config: ${reason}`, reason, options);
     this.name = 'ConfigError';
-    // Source and step are both "config": say it once.
-    this.message = `config: ${reason}`;
     this.issues = issues;
   }
 
@@ -100,5 +116,37 @@ export class ConfigError extends TradewatchError {
       issues,
       options,
     );
+  }
+}
+
+/** A watchlist file or a watchlist command is wrong: names the subscriber or file, and the cause. */
+export class WatchlistError extends TradewatchError {
+  readonly kind = 'watchlist' as const;
+
+  constructor(reason: string, options?: TradewatchErrorOptions) {
+    super(`watchlist: ${reason}`, reason, options);
+    this.name = 'WatchlistError';
+  }
+}
+
+/** A delivery channel refused or failed: names the channel (never its secret) and the cause. */
+export class DeliveryError extends TradewatchError {
+  readonly kind = 'delivery' as const;
+  readonly channel: string;
+
+  constructor(channel: string, reason: string, options?: TradewatchErrorOptions) {
+    super(`${channel}: deliver: ${reason}`, reason, options);
+    this.name = 'DeliveryError';
+    this.channel = channel;
+  }
+}
+
+/** The command line is wrong: the message says how to call the command. */
+export class UsageError extends TradewatchError {
+  readonly kind = 'usage' as const;
+
+  constructor(reason: string, options?: TradewatchErrorOptions) {
+    super(reason, reason, options);
+    this.name = 'UsageError';
   }
 }

@@ -261,3 +261,14 @@ export function messageAttributes(
   array('matchedKeywords', matchedKeywords, Infinity);
   return attributes;
 }
+
+/** A change event as stored: the audit trail and the outbox. */
+export interface StoredEvent {
+  eventId: string;
+  sourceId: string;
+  time: string;
+  event: TradewatchEvent;
+  status: 'pending' | 'published';
+  messageId?: string;
+  publishedAt?: string;
+}

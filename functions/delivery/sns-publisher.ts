@@ -11,11 +11,11 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { TradewatchError } from '../core/errors.ts';
+import { SourceError } from '../core/errors.ts';
 import { messageAttributes, type TradewatchEvent } from '../core/events.ts';
 import { createKeywordMatcher, type KeywordSubscriber } from '../core/keywords.ts';
 import { renderSms, renderSubject, renderText } from './render.ts';
-import type { StoredEvent, TradewatchStore } from '../aws/source-store.ts';
+import type { EventPublisher, OutboxStore, StoredEvent } from '../run/ports.ts';
 
 /** SNS PublishBatch: 10 entries and 256 KiB in all. */
 const BATCH_ENTRIES = 10;
@@ -64,7 +64,7 @@ export interface PublishResult {
 }
 
 export interface PublishPendingDeps {
-  store: TradewatchStore;
+  store: OutboxStore;
   sns: SNSClient;
   topicArn: string;
   clock: () => Date;
@@ -92,7 +92,7 @@ export async function publishPending(sourceId: string, deps: PublishPendingDeps)
         new PublishBatchCommand({ TopicArn: deps.topicArn, PublishBatchRequestEntries: entries }),
       );
     } catch (error) {
-      throw new TradewatchError(
+      throw new SourceError(
         sourceId,
         'publish',
         `SNS PublishBatch failed: ${(error as Error).message}; ${pending.length - published} event(s) stay in the outbox`,
@@ -108,7 +108,7 @@ export async function publishPending(sourceId: string, deps: PublishPendingDeps)
       failures.push(`${batch[Number(failed.Id)]?.stored.eventId}: ${failed.Code} ${failed.Message ?? ''}`.trim());
   }
   if (failures.length) {
-    throw new TradewatchError(
+    throw new SourceError(
       sourceId,
       'publish',
       `${failures.length} event(s) refused by SNS and kept in the outbox (${failures.slice(0, 3).join('; ')})`,
@@ -147,4 +147,28 @@ function batchesOf(events: readonly Outgoing[]): Outgoing[][] {
   }
   if (current.length) batches.push(current);
   return batches;
+}
+
+export interface SnsPublisherOptions {
+  sns: SNSClient;
+  /** Where change events and watchlist hits go. */
+  alertsTopicArn: string;
+  /** Where source-health events go. @default alertsTopicArn */
+  operationsTopicArn?: string;
+  /** Keyword subscribers, for the `matchedKeywords` attribute. @default none */
+  subscribers?: readonly KeywordSubscriber[];
+}
+
+/** The run's publisher on SNS: the outbox to the alerts topic, health events to the operations topic. */
+export function snsPublisher(options: SnsPublisherOptions): EventPublisher {
+  return {
+    async publishPending(sourceId, outbox, clock) {
+      const deps: PublishPendingDeps = { store: outbox, sns: options.sns, topicArn: options.alertsTopicArn, clock };
+      if (options.subscribers) deps.subscribers = options.subscribers;
+      return (await publishPending(sourceId, deps)).published;
+    },
+    async publishHealth(event) {
+      await publishNow(event, { sns: options.sns, topicArn: options.operationsTopicArn ?? options.alertsTopicArn });
+    },
+  };
 }

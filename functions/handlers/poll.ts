@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { dynamoClient, snsClient } from '../aws/clients.ts';
 import type { Logger, RunReport } from '../run/process-version.ts';
+import { snsPublisher } from '../delivery/sns-publisher.ts';
 import { pollSource } from '../run/poll.ts';
 import { jsonLogger } from './json-logger.ts';
 import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../core/keywords.ts';
@@ -62,12 +63,14 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
         source,
         {
           store: resolved.store,
-          sns: resolved.sns,
-          alertsTopicArn: resolved.alertsTopicArn,
-          ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
+          publisher: snsPublisher({
+            sns: resolved.sns,
+            alertsTopicArn: resolved.alertsTopicArn,
+            ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
+            ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
+          }),
           ...(resolved.log ? { log: resolved.log } : {}),
           ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
-          ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
           ...(resolved.watchlistSubscribers?.length ? { watchlistSubscribers: resolved.watchlistSubscribers } : {}),
         },
         resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},

@@ -37,6 +37,7 @@ import type { FilterPolicy } from '../core/filter-policy.ts';
 import { decodeDelivered } from '../delivery/sns-publisher.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
+import { DeliveryReceipts } from './receipts.ts';
 import { deliverWebhook, type WebhookTarget } from '../delivery/webhook.ts';
 import { startDynalite, startMessaging } from './services.ts';
 import { drainSelected, subscribeQueue } from './subscriptions.ts';
@@ -81,6 +82,8 @@ export interface LocalRuntime {
   sns: SNSClient;
   sqs: SQSClient;
   store: TradewatchStore;
+  /** Local consumers' delivery receipts (exactly-once delivery). */
+  receipts: DeliveryReceipts;
   tableName: string;
   alertsTopicArn: string;
   operationsTopicArn: string;
@@ -173,6 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       sns,
       sqs,
       store: new TradewatchStore(dynamo, tableName),
+      receipts: new DeliveryReceipts({ client: dynamo, tableName }),
       tableName,
       alertsTopicArn,
       operationsTopicArn,
@@ -376,7 +380,7 @@ async function deliverCatchAll(
     if (Messages.length === 0) break;
     for (const message of Messages) {
       const event = decodeDelivered(message.Body ?? '');
-      if (!(await runtime.store.claimDelivery('local', event.id, new Date()))) continue;
+      if (!(await runtime.receipts.claim('local', event.id, new Date()))) continue;
       const alert: DeliveredAlert = { event };
       try {
         await appendFile(runtime.alertsFile, `${JSON.stringify(event)}\n`);
@@ -386,7 +390,7 @@ async function deliverCatchAll(
           if (result.error) alert.webhook.error = result.error;
         }
       } catch (error) {
-        await runtime.store.releaseDelivery('local', event.id);
+        await runtime.receipts.release('local', event.id);
         throw error;
       }
       delivered.push(alert);
@@ -410,7 +414,7 @@ async function deliverOnce(
   event: TradewatchEvent,
 ): Promise<DeliveredAlert | undefined> {
   const receipt = subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
-  if (!(await runtime.store.claimDelivery(receipt, event.id, new Date()))) return undefined;
+  if (!(await runtime.receipts.claim(receipt, event.id, new Date()))) return undefined;
   try {
     switch (target.channel) {
       case 'email': {
@@ -444,7 +448,7 @@ async function deliverOnce(
       }
     }
   } catch (error) {
-    await runtime.store.releaseDelivery(receipt, event.id);
+    await runtime.receipts.release(receipt, event.id);
     throw error;
   }
 }

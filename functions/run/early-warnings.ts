@@ -9,32 +9,17 @@
  * removed records of the list "Entity List" (any source) are looked up. Keys are the normalized name
  * (and each alias) under each country (entityListMatchKey; HK and MO read as CN).
  *
- * Table items: pk `EW#<key>`, sk `<announcing record id>`, with the warning's event id, document
- * number, action and time. Reads: one Query per key of each added or removed Entity List record, so
- * O(changes).
+ * Reads: one lookup per key of each added or removed Entity List record, so O(changes).
  */
-import { PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mapLimit } from '../core/concurrency.ts';
 import type { ChangeEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { ENTITY_LIST_RULE_LIST, entityListMatchKey } from '../sources/formats/federal-register-entity-list.ts';
-import type { TradewatchStore } from '../aws/source-store.ts';
+import type { EarlyWarning, EarlyWarningStore } from './ports.ts';
+
+export type { EarlyWarning } from './ports.ts';
 
 export const CONFIRMING_LIST = 'Entity List';
-
-export interface EarlyWarning {
-  /** The announcing record (`2023-03929:CN:spacety-co-ltd`) and its source. */
-  recordId: string;
-  sourceId: string;
-  /** The early-warning alert's event id. */
-  eventId: string;
-  documentNumber: string;
-  /** add, remove or revise. */
-  action: string;
-  /** When the early warning was stored. */
-  announcedAt: string;
-  name: string;
-}
 
 function matchKeys(record: RegisterRecord): string[] {
   const countries = record.countries.length ? record.countries : ['*'];
@@ -44,10 +29,8 @@ function matchKeys(record: RegisterRecord): string[] {
   return [...keys];
 }
 
-const S = (value: string): AttributeValue => ({ S: value });
-
 /** Stores the early warnings among these events (additions of announced entities). */
-export async function recordEarlyWarnings(store: TradewatchStore, events: readonly ChangeEvent[]): Promise<number> {
+export async function recordEarlyWarnings(store: EarlyWarningStore, events: readonly ChangeEvent[]): Promise<number> {
   const announcing = events.filter(
     (e) => e.data.changeType === 'added' && e.data.record?.list === ENTITY_LIST_RULE_LIST,
   );
@@ -57,22 +40,19 @@ export async function recordEarlyWarnings(store: TradewatchStore, events: readon
     const action = String(record.extra.action ?? 'add');
     return matchKeys(record).map((key) => ({ key, event, record, documentNumber, action }));
   });
-  await mapLimit(writes, 8, ({ key, event, record, documentNumber, action }) =>
-    store.client.send(
-      new PutItemCommand({
-        TableName: store.tableName,
-        Item: {
-          pk: S(`EW#${key}`),
-          sk: S(record.id),
-          sourceId: S(event.data.sourceId),
-          eventId: S(event.id),
-          documentNumber: S(documentNumber),
-          action: S(action),
-          announcedAt: S(event.time),
-          name: S(record.name),
-        },
-      }),
-    ),
+  await store.put(
+    writes.map(({ key, event, record, documentNumber, action }) => ({
+      matchKey: key,
+      warning: {
+        recordId: record.id,
+        sourceId: event.data.sourceId,
+        eventId: event.id,
+        documentNumber,
+        action,
+        announcedAt: event.time,
+        name: record.name,
+      },
+    })),
   );
   return announcing.length;
 }
@@ -81,7 +61,7 @@ export async function recordEarlyWarnings(store: TradewatchStore, events: readon
  * Finds the early warnings of the Entity List additions and removals among these events and notes
  * them on the events (`data.earlyWarning`), before the events are stored.
  */
-export async function linkEarlyWarnings(store: TradewatchStore, events: readonly ChangeEvent[]): Promise<number> {
+export async function linkEarlyWarnings(store: EarlyWarningStore, events: readonly ChangeEvent[]): Promise<number> {
   const confirming = events.filter(
     (e) =>
       (e.data.changeType === 'added' || e.data.changeType === 'removed') &&
@@ -93,14 +73,8 @@ export async function linkEarlyWarnings(store: TradewatchStore, events: readonly
     const record = (event.data.record ?? event.data.previous)!;
     const wanted = event.data.changeType === 'added' ? ['add', 'revise'] : ['remove'];
     for (const key of matchKeys(record)) {
-      const { Items = [] } = await store.client.send(
-        new QueryCommand({
-          TableName: store.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': S(`EW#${key}`) },
-        }),
-      );
-      const warning = Items.map(decodeWarning)
+      const warnings = await store.find(key);
+      const warning = warnings
         .filter((w) => wanted.includes(w.action))
         .sort((a, b) => a.announcedAt.localeCompare(b.announcedAt))[0];
       if (warning) {
@@ -111,16 +85,4 @@ export async function linkEarlyWarnings(store: TradewatchStore, events: readonly
     }
   });
   return linked;
-}
-
-function decodeWarning(item: Record<string, AttributeValue>): EarlyWarning {
-  return {
-    recordId: item.sk?.S ?? '',
-    sourceId: item.sourceId?.S ?? '',
-    eventId: item.eventId?.S ?? '',
-    documentNumber: item.documentNumber?.S ?? '',
-    action: item.action?.S ?? 'add',
-    announcedAt: item.announcedAt?.S ?? '',
-    name: item.name?.S ?? '',
-  };
 }

@@ -16,7 +16,7 @@ import {
   type ProcessOptions,
   type RunReport,
 } from './process-version.ts';
-import type { SourceMeta } from '../aws/source-store.ts';
+import type { SourceMeta } from './ports.ts';
 import { companionsBeside, fileDocument } from '../sources/read/document.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import type { FollowUp, ParseContext, ParseInput, RegisterSource } from '../sources/types.ts';

@@ -10,107 +10,30 @@
  *
  * A download that is empty, an HTML page, truncated, in an unknown layout, or whose record count
  * is implausible never reaches step 1: it raises a source-health event instead, once per incident.
+ * Early warnings (early-warnings.ts) and watchlist screening (watchlist-step.ts) add their events
+ * beside the change events, in the same step 1.
  */
-import type { SNSClient } from '@aws-sdk/client-sns';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from '../core/diff.ts';
-import { SourceFormatError, SourceHealthError, isSourceProblem, type TradewatchError } from '../core/errors.ts';
-import { linkEarlyWarnings, recordEarlyWarnings } from './early-warnings.ts';
-import { buildChangeEvent, buildHealthEvent, type ChangeEvent, type HealthEvent } from '../core/events.ts';
-import { publishNow, publishPending } from '../delivery/sns-publisher.ts';
-import type { KeywordSubscriber } from '../core/keywords.ts';
+import { isSourceProblem } from '../core/errors.ts';
+import { buildChangeEvent, type ChangeEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { detectFormat } from '../sources/read/document.ts';
-import type { ParseInput, RegisterSource } from '../sources/types.ts';
-import type { SourceMeta, StoredEvent, TradewatchStore } from '../aws/source-store.ts';
+import type { RegisterSource } from '../sources/types.ts';
+import { linkEarlyWarnings, recordEarlyWarnings } from './early-warnings.ts';
+import { guardCounts } from './guard.ts';
+import { recoverIfUnhealthy, reportSourceFailure } from './health.ts';
+import { publishOutbox } from './outbox.ts';
 import {
-  WatchlistLoader,
-  reportedHits,
-  screenChangeEvents,
-  screenRecords,
-  type ScreeningCounts,
-  type WatchlistSubscriber,
-} from '../watchlist/screening.ts';
-import { WatchlistStore } from '../aws/watchlist-store.ts';
-
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-export interface PipelineDeps {
-  store: TradewatchStore;
-  sns: SNSClient;
-  /** Where change events go. */
-  alertsTopicArn: string;
-  /** Where source-health events go. @default alertsTopicArn */
-  operationsTopicArn?: string;
-  clock?: () => Date;
-  log?: Logger;
-  /** Progress while parsing (records seen so far). */
-  onProgress?: (recordsSeen: number) => void;
-  /** Keyword subscribers: each event is tested against their keywords before it is published. */
-  subscribers?: readonly KeywordSubscriber[];
-  /**
-   * Subscribers with a watchlist (stored in the table, see functions/watchlist/): every change is
-   * screened against their watchlists, and stored records against a newly imported one.
-   */
-  watchlistSubscribers?: readonly WatchlistSubscriber[];
-}
-
-export interface VersionInput {
-  input: ParseInput;
-  /** SHA-256 of the version's bytes. */
-  contentHash: string;
-  etag?: string;
-  lastModified?: string;
-}
-
-export interface ProcessOptions {
-  /** Check the source's expected record-count bounds (live polls). @default true */
-  enforceBounds?: boolean;
-  /** Accept a drop larger than the source's maxDropFraction (a human has checked it). @default false */
-  acceptDrop?: boolean;
-}
-
-/** `skipped`: another run of the same source held its lease. */
-export type RunStatus = 'unchanged' | 'baseline' | 'changed' | 'no-record-change' | 'failed' | 'skipped';
-
-export interface RunReport {
-  sourceId: string;
-  status: RunStatus;
-  format?: string;
-  records?: number;
-  added: number;
-  removed: number;
-  modified: number;
-  duplicates: number;
-  eventsStored: number;
-  published: number;
-  /** Watchlist screening: records screened, hit events made, hits left out by decisions. */
-  screening?: ScreeningCounts;
-  healthEvent?: HealthEvent;
-  error?: TradewatchError;
-  durationMs: number;
-}
-
-const DEFAULT_MAX_DROP = 0.1;
-
-function emptyReport(sourceId: string, status: RunStatus, started: number): RunReport {
-  return {
-    sourceId,
-    status,
-    added: 0,
-    removed: 0,
-    modified: 0,
-    duplicates: 0,
-    eventsStored: 0,
-    published: 0,
-    durationMs: Date.now() - started,
-  };
-}
+  silentLogger,
+  type PipelineDeps,
+  type ProcessOptions,
+  type SourceMeta,
+  type StoredEvent,
+  type VersionCommit,
+  type VersionInput,
+} from './ports.ts';
+import { emptyReport, type RunReport } from './run-report.ts';
+import { WatchlistScreeningRun, screenNewWatchlists } from './watchlist-step.ts';
 
 /**
  * Processes one downloaded (or replayed) version of a source. `meta` is the source's stored META
@@ -132,7 +55,7 @@ export async function processVersion(
 
     // 3-5. parse, diff and guard
     const format = await detectFormat(source, version.input.main);
-    const watchlists = await watchlistState(meta, deps);
+    const watchlists = await WatchlistScreeningRun.open(meta, deps);
     const previous = meta?.contentHash ? await deps.store.loadManifest(source.id) : new Map<string, string>();
     const warnings: string[] = [];
     const records = format.parse(version.input, { sourceId: source.id, warn: (message) => warnings.push(message) });
@@ -177,32 +100,21 @@ export async function processVersion(
     });
     // Entity List changes that a Federal Register rule announced say so (before they are stored).
     await linkEarlyWarnings(
-      deps.store,
+      deps.store.earlyWarnings,
       events.map((e) => e.event as ChangeEvent),
     );
     // Watchlists: first the stored records against a watchlist imported since the last run (the
     // version before this one), then this version's changes against every watchlist.
-    const screening: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
-    if (!isBaseline && watchlists.pending.length) await screenStored(source, deps, watchlists, now, screening);
-    if (events.length && watchlists.all.length) {
-      const screener = await watchlists.loader.screener(watchlists.all);
-      const hits = screenChangeEvents(
-        source,
-        events.map((e) => e.event as ChangeEvent),
-        screener,
-        hashes,
-        now,
-      );
-      addCounts(screening, hits.counts);
-      events.push(...hits.events);
-    }
+    if (!isBaseline && watchlists.initialScreeningDue) await watchlists.screenStored(source, now);
+    const changeEvents = events.map((e) => e.event as ChangeEvent);
+    events.push(...(await watchlists.screenChanges(source, changeEvents, hashes, now)));
     // Flag the outbox before the first event is written: a crash from here on leaves the flag
     // set, and the next run (even one stopped by the sentinel) publishes what is pending.
     if (events.length > 0 && !meta?.outboxPending) await deps.store.setOutboxPending(source.id, true);
     report.eventsStored = await deps.store.putEvents(events);
-    await noteReported(deps, events);
+    await watchlists.noteReported(events);
     await recordEarlyWarnings(
-      deps.store,
+      deps.store.earlyWarnings,
       events.map((e) => e.event as ChangeEvent),
     );
     const { upserts, removedIds } = stateWrites(diff.changes);
@@ -213,7 +125,7 @@ export async function processVersion(
       diff.changes.map((c) => c.id),
       meta?.manifestBuckets,
     );
-    const commit: Parameters<TradewatchStore['commitVersion']>[0] = {
+    const commit: VersionCommit = {
       sourceId: source.id,
       contentHash: version.contentHash,
       recordCount: diff.total,
@@ -226,13 +138,13 @@ export async function processVersion(
     if (changes.length) commit.lastChangeAt = now;
     await deps.store.commitVersion(commit);
     // A baseline's records are screened once stored: every hit in them is `listed`.
-    if (isBaseline && watchlists.pending.length) await screenStored(source, deps, watchlists, now, screening);
-    if (watchlists.all.length) report.screening = screening;
+    if (isBaseline && watchlists.initialScreeningDue) await watchlists.screenStored(source, now);
+    if (watchlists.active) report.screening = watchlists.counts;
 
     // 7. publish (always on a new version: a crashed earlier run may have left events pending)
-    report.published = await drainOutbox(source.id, deps, clock);
+    report.published = await publishOutbox(source.id, deps);
     report.status = isBaseline ? 'baseline' : changes.length ? 'changed' : 'no-record-change';
-    await recoverIfUnhealthy(source, meta, deps, clock, report);
+    await recoverIfUnhealthy(source, meta, deps, report);
     log.info('version processed', {
       source: source.id,
       status: report.status,
@@ -250,29 +162,6 @@ export async function processVersion(
   }
 }
 
-/**
- * A source problem (fetch, format, count guard): nothing is stored but health, and one health
- * event goes out when the source turns unhealthy (not one per failed poll).
- */
-export async function reportSourceFailure(
-  source: RegisterSource,
-  error: TradewatchError,
-  deps: PipelineDeps,
-  started = Date.now(),
-): Promise<RunReport> {
-  const clock = deps.clock ?? (() => new Date());
-  const report = emptyReport(source.id, 'failed', started);
-  report.error = error;
-  report.healthEvent = await recordSourceFailure(source, error, deps, clock);
-  (deps.log ?? silentLogger).error('source unhealthy: nothing stored, nothing alerted', {
-    source: source.id,
-    step: error.step,
-    reason: error.reason,
-  });
-  report.durationMs = Date.now() - started;
-  return report;
-}
-
 /** A poll whose conditional GET answered 304: publishes a leftover outbox, notes a recovery. */
 export async function processNotModified(
   source: RegisterSource,
@@ -280,116 +169,14 @@ export async function processNotModified(
   deps: PipelineDeps,
 ): Promise<RunReport> {
   const started = Date.now();
-  const clock = deps.clock ?? (() => new Date());
   const report = emptyReport(source.id, 'unchanged', started);
   report.records = meta.recordCount ?? 0;
   const screened = await screenNewWatchlists(source, meta, deps);
   if (screened) report.screening = screened.counts;
-  if (meta.outboxPending || screened?.stored) report.published = await drainOutbox(source.id, deps, clock);
-  await recoverIfUnhealthy(source, meta, deps, clock, report);
+  if (meta.outboxPending || screened?.stored) report.published = await publishOutbox(source.id, deps);
+  await recoverIfUnhealthy(source, meta, deps, report);
   report.durationMs = Date.now() - started;
   return report;
-}
-
-interface WatchlistState {
-  /** Subscribers with an imported watchlist. */
-  all: WatchlistSubscriber[];
-  /** Those whose current version the source's stored records were not screened against yet. */
-  pending: { subscriber: WatchlistSubscriber; version: string }[];
-  /** Loads each watchlist once per run, on first use. */
-  loader: WatchlistLoader;
-  store: WatchlistStore;
-}
-
-/** One BatchGetItem of the watchlists' versions; nothing when no subscriber has a watchlist. */
-async function watchlistState(meta: SourceMeta | undefined, deps: PipelineDeps): Promise<WatchlistState> {
-  const subscribers = deps.watchlistSubscribers ?? [];
-  const store = new WatchlistStore(deps.store);
-  const loader = new WatchlistLoader(store);
-  if (!subscribers.length) return { all: [], pending: [], loader, store };
-  const versions = await store.versions(subscribers.map((s) => s.id));
-  const all = subscribers.filter((s) => versions.has(s.id));
-  const missing = subscribers.filter((s) => !versions.has(s.id)).map((s) => s.id);
-  if (missing.length)
-    (deps.log ?? silentLogger).warn(
-      'watchlist subscribers without an imported watchlist: nothing is screened for them (run `tradewatch watchlist sync` or `watchlist import`)',
-      { subscribers: missing },
-    );
-  const pending = all
-    .filter((s) => meta?.screened?.[s.id] !== versions.get(s.id)!.version)
-    .map((subscriber) => ({ subscriber, version: versions.get(subscriber.id)!.version }));
-  return { all, pending, loader, store };
-}
-
-/**
- * The initial screening alone: the source's stored records against watchlists imported or edited
- * since they were last screened (the next poll does it; `tradewatch watchlist import` runs it at
- * once). Undefined when no watchlist waits. The caller publishes (drainOutbox) when events were stored.
- */
-export async function screenNewWatchlists(
-  source: RegisterSource,
-  meta: SourceMeta,
-  deps: PipelineDeps,
-): Promise<{ counts: ScreeningCounts; stored: number } | undefined> {
-  const state = await watchlistState(meta, deps);
-  if (!state.pending.length || !meta.contentHash) return undefined;
-  const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
-  const clock = deps.clock ?? (() => new Date());
-  const stored = await screenStored(source, deps, state, clock().toISOString(), counts);
-  return { counts, stored };
-}
-
-/** Publishes the source's pending events (the outbox), then clears its flag. */
-export async function publishOutbox(sourceId: string, deps: PipelineDeps): Promise<number> {
-  return drainOutbox(sourceId, deps, deps.clock ?? (() => new Date()));
-}
-
-/** Remembers the hits these events report (after they are stored: a crash between re-runs both). */
-async function noteReported(deps: PipelineDeps, events: readonly StoredEvent[]): Promise<void> {
-  if (!deps.watchlistSubscribers?.length) return;
-  const store = new WatchlistStore(deps.store);
-  for (const [subscriberId, hits] of reportedHits(events)) await store.noteReported(subscriberId, hits);
-}
-
-function addCounts(total: ScreeningCounts, more: ScreeningCounts): void {
-  total.screened += more.screened;
-  total.hitEvents += more.hitEvents;
-  total.suppressed += more.suppressed;
-}
-
-/**
- * The initial screening: the source's stored records against the watchlists imported or edited
- * since they were last screened. Hit events go to the outbox (flagged first, as for changes); then
- * the source notes the versions it screened. Returns the number of new events stored.
- */
-async function screenStored(
-  source: RegisterSource,
-  deps: PipelineDeps,
-  state: WatchlistState,
-  now: string,
-  counts: ScreeningCounts,
-): Promise<number> {
-  const { store } = state;
-  const screener = await state.loader.screener(state.pending.map((p) => p.subscriber));
-  const result = await screenRecords(source, deps.store.scanRecords(source.id), screener, now);
-  addCounts(counts, result.counts);
-  let stored = 0;
-  if (result.events.length) {
-    await deps.store.setOutboxPending(source.id, true);
-    stored = await deps.store.putEvents(result.events);
-    await noteReported(deps, result.events);
-  }
-  for (const { subscriber } of state.pending) {
-    const version = screener.versionOf(subscriber.id);
-    if (version) await store.markScreened(source.id, subscriber.id, version);
-  }
-  (deps.log ?? silentLogger).info('stored records screened against new watchlists', {
-    source: source.id,
-    watchlists: state.pending.map((p) => p.subscriber.id),
-    ...result.counts,
-    stored,
-  });
-  return stored;
 }
 
 /** A modification of the source's quiet fields alone: stored, not alerted. */
@@ -421,88 +208,11 @@ function stateWrites(changes: readonly RecordChange[]): { upserts: RegisterRecor
   return { upserts, removedIds };
 }
 
-/** The count guard: never let a broken download read as mass delisting. */
-export function guardCounts(
-  source: RegisterSource,
-  diff: SnapshotDiff,
-  meta: SourceMeta | undefined,
-  previousCount: number,
-  options: ProcessOptions,
-  fileName: string,
-): void {
-  if (diff.total === 0) throw new SourceFormatError(source.id, `${fileName} holds no records`);
-  const { min, max, maxDropFraction = DEFAULT_MAX_DROP } = source.expectedRecords;
-  if ((options.enforceBounds ?? true) && (diff.total < min || diff.total > max)) {
-    throw new SourceHealthError(source.id, `${fileName} has ${diff.total} records, outside the expected ${min}-${max}`);
-  }
-  if (options.acceptDrop || !meta?.contentHash || previousCount === 0 || source.kind === 'feed') return;
-  const removed = diff.changes.filter((c) => c.type === 'removed').length;
-  if (removed > Math.max(1, previousCount * maxDropFraction)) {
-    throw new SourceHealthError(
-      source.id,
-      `${fileName} would remove ${removed} of ${previousCount} stored records (over ${Math.round(maxDropFraction * 100)}%); held as a broken download — re-run with --accept-drop after checking the publisher`,
-    );
-  }
-}
-
-async function drainOutbox(sourceId: string, deps: PipelineDeps, clock: () => Date): Promise<number> {
-  const result = await publishPending(sourceId, {
-    store: deps.store,
-    sns: deps.sns,
-    topicArn: deps.alertsTopicArn,
-    clock,
-    ...(deps.subscribers ? { subscribers: deps.subscribers } : {}),
-  });
-  await deps.store.setOutboxPending(sourceId, false);
-  return result.published;
-}
-
-async function recordSourceFailure(
-  source: RegisterSource,
-  error: TradewatchError,
-  deps: PipelineDeps,
-  clock: () => Date,
-): Promise<HealthEvent | undefined> {
-  const now = clock().toISOString();
-  const state = await deps.store.recordFailure(source.id, error.step, error.reason, now);
-  if (!state.becameUnhealthy) return undefined;
-  const event = buildHealthEvent(
-    source,
-    {
-      status: 'unhealthy',
-      step: error.step,
-      reason: error.reason,
-      since: state.since,
-      consecutiveFailures: state.consecutiveFailures,
-    },
-    now,
-  );
-  await publishNow(event, { sns: deps.sns, topicArn: deps.operationsTopicArn ?? deps.alertsTopicArn });
-  return event;
-}
-
-async function recoverIfUnhealthy(
-  source: RegisterSource,
-  meta: SourceMeta | undefined,
-  deps: PipelineDeps,
-  clock: () => Date,
-  report: RunReport,
-): Promise<void> {
-  if (meta?.healthStatus !== 'unhealthy') return;
-  const now = clock().toISOString();
-  const spell = await deps.store.recordRecovery(source.id, now);
-  if (!spell) return;
-  const event = buildHealthEvent(
-    source,
-    {
-      status: 'recovered',
-      step: 'poll',
-      reason: 'polls succeed again',
-      since: spell.since,
-      consecutiveFailures: spell.consecutiveFailures,
-    },
-    now,
-  );
-  await publishNow(event, { sns: deps.sns, topicArn: deps.operationsTopicArn ?? deps.alertsTopicArn });
-  report.healthEvent = event;
-}
+// The types and steps callers reach through this module, whose names they have always imported here.
+export type { Logger, PipelineDeps, ProcessOptions, VersionInput } from './ports.ts';
+export { silentLogger } from './ports.ts';
+export type { RunReport, RunStatus } from './run-report.ts';
+export { reportSourceFailure } from './health.ts';
+export { publishOutbox } from './outbox.ts';
+export { guardCounts } from './guard.ts';
+export { screenNewWatchlists } from './watchlist-step.ts';

@@ -12,21 +12,20 @@
  *  - listed: when a watchlist is imported or edited, each source screens its stored records against
  *    it once (`screenStoredRecords`, run on the source's next poll), so day one is covered.
  *
- * A hit an analyst marked "not a match" (functions/aws/watchlist-store.ts) is left out while the listed
+ * A hit an analyst marked "not a match" (see ./ports.ts) is left out while the listed
  * record keeps the content hash it had when the decision was taken; once the record changes, the
  * hit is alerted again. Event ids are deterministic (the change event, or the record's and entries'
  * content), so a re-run, or a re-import of an unchanged watchlist, alerts nothing twice.
  */
 import { createHash } from 'node:crypto';
-import type { ChangeEvent, HitType, WatchlistHit, WatchlistHitEvent } from '../core/events.ts';
+import type { ChangeEvent, HitType, StoredEvent, WatchlistHit, WatchlistHitEvent } from '../core/events.ts';
 import { EVENT_TYPES } from '../core/events.ts';
 import { NameIndex } from '../match/index.ts';
 import { DEFAULT_THRESHOLD, prepareName, type PreparedName } from '../match/score.ts';
 import { contentHash, type RegisterRecord } from '../core/records.ts';
-import type { StoredEvent } from '../aws/source-store.ts';
 import type { RegisterSource } from '../sources/types.ts';
 import type { WatchlistEntry } from './file.ts';
-import { decisionKey, type HitDecision, type StoredWatchlist, type WatchlistStore } from '../aws/watchlist-store.ts';
+import { decisionKey, type HitDecision, type StoredWatchlist, type WatchlistRepository } from './ports.ts';
 
 /** A subscriber with a watchlist, as the configuration (or the stack's environment) gives it. */
 export interface WatchlistSubscriber {
@@ -91,7 +90,7 @@ export interface ScreeningCounts {
 export class WatchlistLoader {
   private readonly loaded = new Map<string, Promise<LoadedWatchlist | undefined>>();
 
-  constructor(private readonly store: WatchlistStore) {}
+  constructor(private readonly store: WatchlistRepository) {}
 
   /** A screener over these subscribers' watchlists; a subscriber without one is skipped. */
   async screener(subscribers: readonly WatchlistSubscriber[]): Promise<WatchlistScreener> {

@@ -10,15 +10,18 @@ import {
   DeleteMessageBatchCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { countRequests, dynamoClient, ensureTable, snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import { startDynalite, startMessaging } from '../../functions/local/services.ts';
 import { TradewatchStore } from '../../functions/aws/source-store.ts';
 import type { PipelineDeps } from '../../functions/run/process-version.ts';
+import { snsPublisher } from '../../functions/delivery/sns-publisher.ts';
 
 export interface TestStack {
   deps: PipelineDeps;
   store: TradewatchStore;
+  /** The SNS client the publisher sends with (a test may inject a fault into it). */
+  sns: SNSClient;
   dynamoRequests: Map<string, number>;
   queueUrl: string;
   dynamoEndpoint: string;
@@ -57,8 +60,9 @@ export async function startTestStack(): Promise<TestStack> {
   const store = new TradewatchStore(dynamo, tableName);
   let tick = Date.parse('2026-01-01T00:00:00Z');
   return {
-    deps: { store, sns, alertsTopicArn: topicArn, clock: () => new Date((tick += 1000)) },
+    deps: { store, publisher: snsPublisher({ sns, alertsTopicArn: topicArn }), clock: () => new Date((tick += 1000)) },
     store,
+    sns,
     dynamoRequests,
     queueUrl,
     dynamoEndpoint,

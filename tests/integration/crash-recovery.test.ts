@@ -63,7 +63,7 @@ describe('a crash at any step of a run, then a re-run', () => {
     },
     {
       step: 'publishing (after the sentinel)',
-      arm: (s) => crashBefore(s.deps.sns, 'publish', (c) => c === 'PublishBatchCommand'),
+      arm: (s) => crashBefore(s.sns, 'publish', (c) => c === 'PublishBatchCommand'),
     },
     {
       step: 'marking the first published event (after SNS accepted it)',

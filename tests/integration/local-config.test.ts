@@ -22,6 +22,7 @@ import { findSource } from '../../functions/sources/registry.ts';
 import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
+import { snsPublisher } from '../../functions/delivery/sns-publisher.ts';
 
 const CSL_SECRET = `whsec_${Buffer.from('csl-webhook-test-secret-32-bytes').toString('base64')}`;
 const UN_SECRET = `whsec_${Buffer.from('un-webhook-test-secret-32-bytes!').toString('base64')}`;
@@ -69,9 +70,11 @@ const ENV = { TEST_CSL_HOOK_SECRET: CSL_SECRET, TRADEWATCH_SECRET_UN_HOOK: UN_SE
 function depsOf(runtime: LocalRuntime): PipelineDeps {
   return {
     store: runtime.store,
-    sns: runtime.sns,
-    alertsTopicArn: runtime.alertsTopicArn,
-    operationsTopicArn: runtime.operationsTopicArn,
+    publisher: snsPublisher({
+      sns: runtime.sns,
+      alertsTopicArn: runtime.alertsTopicArn,
+      operationsTopicArn: runtime.operationsTopicArn,
+    }),
   };
 }
 

@@ -12,6 +12,7 @@ import { replayPaths } from '../../functions/run/poll.ts';
 import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { toyCsv, toySource } from '../helpers/toy-source.ts';
+import { snsPublisher } from '../../functions/delivery/sns-publisher.ts';
 
 const SECRET = `whsec_${Buffer.from('local-runtime-test-secret-32byte').toString('base64')}`;
 
@@ -63,8 +64,7 @@ describe('local mode (embedded dynalite + fauxqs)', () => {
     await withRuntime(async (runtime) => {
       const [report] = await replayPaths(toySource, [v1], {
         store: runtime.store,
-        sns: runtime.sns,
-        alertsTopicArn: runtime.alertsTopicArn,
+        publisher: snsPublisher({ sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn }),
       });
       expect(report!.status).toBe('baseline');
       expect(await deliverQueued(runtime, () => undefined)).toEqual([]);
@@ -75,8 +75,7 @@ describe('local mode (embedded dynalite + fauxqs)', () => {
     await withRuntime(async (runtime) => {
       const [report] = await replayPaths(toySource, [v2], {
         store: runtime.store,
-        sns: runtime.sns,
-        alertsTopicArn: runtime.alertsTopicArn,
+        publisher: snsPublisher({ sns: runtime.sns, alertsTopicArn: runtime.alertsTopicArn }),
       });
       expect(report).toMatchObject({ status: 'changed', added: 1 });
       await deliverQueued(runtime, (alert) => shown.push(alert));

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { watchlistEntries, watchlistVersion } from '../../functions/watchlist/file.ts';
-import { WatchlistStore, watchlistPk } from '../../functions/aws/watchlist-store.ts';
+import { WatchlistStore } from '../../functions/aws/watchlist-store.ts';
+import { watchlistPk } from '../../functions/aws/table.ts';
 import { dynamoBackend, startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
 /** Deterministic invented company names, all distinct. */

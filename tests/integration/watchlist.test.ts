@@ -34,6 +34,7 @@ import { contentHash } from '../../functions/core/records.ts';
 import { watchlistEntries } from '../../functions/watchlist/file.ts';
 import { WatchlistStore } from '../../functions/aws/watchlist-store.ts';
 import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';
+import { snsPublisher } from '../../functions/delivery/sns-publisher.ts';
 
 const config = parseConfig({
   subscribers: [
@@ -97,9 +98,11 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
     runtime = await startLocalRuntime({ home, persist: false, config });
     deps = {
       store: runtime.store,
-      sns: runtime.sns,
-      alertsTopicArn: runtime.alertsTopicArn,
-      operationsTopicArn: runtime.operationsTopicArn,
+      publisher: snsPublisher({
+        sns: runtime.sns,
+        alertsTopicArn: runtime.alertsTopicArn,
+        operationsTopicArn: runtime.operationsTopicArn,
+      }),
       watchlistSubscribers: watchlistSubscribers(config),
     };
     watchlists = new WatchlistStore(runtime.store);
