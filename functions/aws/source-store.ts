@@ -21,6 +21,7 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { chunk, mapLimit, sleep } from '../core/concurrency.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import {
@@ -31,6 +32,7 @@ import {
   S,
   SCREENED_PREFIX,
   TABLE_INDEXES,
+  TAIL_SK,
   eventSk,
   eventTimeSk,
   manifestSk,
@@ -298,6 +300,32 @@ export class TradewatchStore implements SourceStore, TableRef {
   }
 
   /** Commits the new version's sentinel: after this, the same download stops at step 2. */
+  async loadTail(sourceId: string): Promise<string[] | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(TAIL_SK) },
+        ConsistentRead: true,
+      }),
+    );
+    const ids = Item?.ids?.B;
+    return ids ? (JSON.parse(gunzipSync(ids).toString('utf8')) as string[]) : undefined;
+  }
+
+  async writeTail(sourceId: string, ids: readonly string[]): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: S(sourcePk(sourceId)),
+          sk: S(TAIL_SK),
+          ids: { B: gzipSync(JSON.stringify(ids)) },
+          count: N(ids.length),
+        },
+      }),
+    );
+  }
+
   async commitVersion(meta: VersionCommit): Promise<void> {
     const set: string[] = [
       'contentHash = :h',
@@ -315,12 +343,12 @@ export class TradewatchStore implements SourceStore, TableRef {
       ':u': S(meta.updatedAt),
       ':o': { BOOL: meta.outboxPending },
     };
-    for (const key of ['etag', 'lastModified', 'lastChangeAt'] as const) {
+    for (const key of ['etag', 'lastModified', 'lastChangeAt', 'tailHash'] as const) {
       const value = meta[key];
       if (value) {
         set.push(`${key} = :${key}`);
         values[`:${key}`] = S(value);
-      } else if (key !== 'lastChangeAt') remove.push(key);
+      } else if (key !== 'lastChangeAt' && key !== 'tailHash') remove.push(key);
     }
     await this.client.send(
       new UpdateItemCommand({
@@ -479,6 +507,7 @@ function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): Sou
     'lastModified',
     'updatedAt',
     'lastChangeAt',
+    'tailHash',
     'healthSince',
     'lastError',
     'lastErrorStep',

@@ -6,6 +6,7 @@
  * | pk              | sk                             | holds                                              |
  * |-----------------|--------------------------------|----------------------------------------------------|
  * | SRC#<source>    | META                           | sentinel (validators, content hash), count, health |
+ * | SRC#<source>    | TAIL                           | the last record ids of the version, in order       |
  * | SRC#<source>    | MAN#<nnn>                      | manifest bucket: record id → content hash          |
  * | SRC#<source>    | REC#<recordId>                 | content hash and normalized record                 |
  * | SRC#<source>    | EVT#<eventId>                  | change event (audit trail) and its outbox status   |
@@ -39,6 +40,8 @@ export const TABLE_INDEXES = {
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const META_SK = 'META';
+/** On a source: the ids of the last records of the stored version, in document order (truncation check). */
+export const TAIL_SK = 'TAIL';
 
 // A source's partition.
 export const sourcePk = (sourceId: string): string => `SRC#${sourceId}`;

@@ -33,3 +33,48 @@ export function guardCounts(
     );
   }
 }
+
+/** Most record ids kept as a version's tail (see tailOf). */
+const MAX_TAIL = 5000;
+
+/**
+ * The ids a version's tail keeps: enough to cover any removal the drop bound lets through (a
+ * bigger one is held by guardCounts already), plus the record before them.
+ */
+export function tailOf(source: RegisterSource, manifest: ReadonlyMap<string, string>): string[] {
+  const { maxDropFraction = DEFAULT_MAX_DROP } = source.expectedRecords;
+  const length = Math.min(MAX_TAIL, Math.max(50, Math.ceil(manifest.size * maxDropFraction) + 2));
+  const ids = [...manifest.keys()];
+  return ids.slice(Math.max(0, ids.length - length));
+}
+
+/**
+ * A cut-off download that still parses (a CSV cut on a line boundary, a JSON array closed early by
+ * a proxy) loses the records at its end. When the removals are exactly the stored version's last
+ * records, in order, and the new version ends with the record that stood before them, the version
+ * is held as a probable truncation: a source-health event, nothing stored or alerted. Removals
+ * anywhere else, or a new version that goes on past the cut (new records appended), pass.
+ */
+export function guardTruncation(
+  source: RegisterSource,
+  removedIds: readonly string[],
+  previousTail: readonly string[] | undefined,
+  lastId: string | undefined,
+  options: ProcessOptions,
+  fileName: string,
+): void {
+  if (options.acceptDrop || source.kind === 'feed' || removedIds.length < 2 || !previousTail) return;
+  const r = removedIds.length;
+  if (r > previousTail.length) return;
+  const removed = new Set(removedIds);
+  const suffix = previousTail.slice(previousTail.length - r);
+  if (!suffix.every((id) => removed.has(id))) return;
+  const before = previousTail[previousTail.length - r - 1];
+  if (before !== undefined && before !== lastId) return;
+  throw new SourceHealthError(
+    source.id,
+    `${fileName} ends ${before === undefined ? 'early' : `at record ${before}`} and lacks the ${r} records that ` +
+      'followed it in the stored version: a probable truncated download, held — re-run with --accept-drop ' +
+      'after checking the publisher',
+  );
+}

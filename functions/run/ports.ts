@@ -32,6 +32,8 @@ export interface SourceMeta {
   lastErrorAt?: string;
   consecutiveFailures?: number;
   lastSuccessAt?: string;
+  /** Hash of the stored tail (the version's last record ids), so an unchanged tail is not rewritten. */
+  tailHash?: string;
   /** Watchlist version each subscriber's watchlist was last screened against the stored records with. */
   screened?: Record<string, string>;
 }
@@ -42,7 +44,7 @@ export type { StoredEvent } from '../core/events.ts';
 export type VersionCommit = Required<
   Pick<SourceMeta, 'sourceId' | 'contentHash' | 'recordCount' | 'manifestBuckets' | 'updatedAt'>
 > &
-  Pick<SourceMeta, 'etag' | 'lastModified' | 'lastChangeAt'> & { outboxPending: boolean };
+  Pick<SourceMeta, 'etag' | 'lastModified' | 'lastChangeAt' | 'tailHash'> & { outboxPending: boolean };
 
 /** The events waiting to be published, and their marking once published. */
 export interface OutboxStore {
@@ -77,6 +79,12 @@ export interface SourceStore extends OutboxStore {
     previousBuckets: number | undefined,
   ): Promise<number>;
   commitVersion(commit: VersionCommit): Promise<void>;
+  /**
+   * The ids of the last records of the stored version, in document order (undefined: not kept), so
+   * a version whose removals are exactly that tail is recognised as a cut-off download.
+   */
+  loadTail(sourceId: string): Promise<string[] | undefined>;
+  writeTail(sourceId: string, ids: readonly string[]): Promise<void>;
   recordFailure(
     sourceId: string,
     step: string,

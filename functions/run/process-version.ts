@@ -13,6 +13,7 @@
  * Early warnings (early-warnings.ts) and watchlist screening (watchlist-step.ts) add their events
  * beside the change events, in the same step 1.
  */
+import { createHash } from 'node:crypto';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from '../core/diff.ts';
 import { isSourceProblem } from '../core/errors.ts';
 import { buildChangeEvent, type ChangeEvent } from '../core/events.ts';
@@ -20,7 +21,7 @@ import type { RegisterRecord } from '../core/records.ts';
 import { detectFormat } from '../sources/read/document.ts';
 import type { RegisterSource } from '../sources/types.ts';
 import { linkEarlyWarnings, recordEarlyWarnings } from './early-warnings.ts';
-import { guardCounts } from './guard.ts';
+import { guardCounts, guardTruncation, tailOf } from './guard.ts';
 import { recoverIfUnhealthy, reportSourceFailure } from './health.ts';
 import { publishOutbox } from './outbox.ts';
 import {
@@ -75,6 +76,12 @@ export async function processVersion(
         ids: diff.duplicates.slice(0, 10).map((d) => d.id),
       });
     guardCounts(source, diff, meta, previous.size, options, version.input.main.name);
+    const removals = diff.changes.filter((c) => c.type === 'removed').map((c) => c.id);
+    // The stored tail is read only when records were removed (O(changes), as everywhere).
+    if (meta?.contentHash && removals.length >= 2) {
+      const tail = await deps.store.loadTail(source.id);
+      guardTruncation(source, removals, tail, lastKey(diff.manifest), options, version.input.main.name);
+    }
 
     const report = emptyReport(source.id, 'changed', started);
     report.format = format.id;
@@ -125,6 +132,11 @@ export async function processVersion(
       diff.changes.map((c) => c.id),
       meta?.manifestBuckets,
     );
+    // The version's last record ids, for the truncation check of the next version: written when
+    // they changed (their hash rides on the sentinel), before the sentinel.
+    const tail = source.kind === 'feed' ? [] : tailOf(source, diff.manifest);
+    const tailHash = tail.length ? contentHashOf(tail) : undefined;
+    if (tailHash && tailHash !== meta?.tailHash) await deps.store.writeTail(source.id, tail);
     const commit: VersionCommit = {
       sourceId: source.id,
       contentHash: version.contentHash,
@@ -133,6 +145,7 @@ export async function processVersion(
       updatedAt: now,
       outboxPending: events.length > 0 || Boolean(meta?.outboxPending),
     };
+    if (tailHash) commit.tailHash = tailHash;
     if (version.etag) commit.etag = version.etag;
     if (version.lastModified) commit.lastModified = version.lastModified;
     if (changes.length) commit.lastChangeAt = now;
@@ -216,3 +229,13 @@ export { reportSourceFailure } from './health.ts';
 export { publishOutbox } from './outbox.ts';
 export { guardCounts } from './guard.ts';
 export { screenNewWatchlists } from './watchlist-step.ts';
+
+function lastKey(map: ReadonlyMap<string, string>): string | undefined {
+  let last: string | undefined;
+  for (const key of map.keys()) last = key;
+  return last;
+}
+
+function contentHashOf(ids: readonly string[]): string {
+  return createHash('sha256').update(ids.join('\n')).digest('hex');
+}

@@ -82,12 +82,15 @@ function nullable(value: string | undefined): string {
 /**
  * Streams the rows of one OFAC CSV file, checking each has `columns` cells. The trailing 0x1A
  * ends the file; a row after it, a row of the wrong width (a truncated last line), an unclosed
- * quote, or a null marker cut short (`-0` at the very end) is a SourceFormatError.
+ * quote, or a null marker cut short (`-0` at the very end) is a SourceFormatError. With
+ * `requireEndMark` (sdn.csv, add.csv, alt.csv and their cons_ twins always end with it; the comments
+ * file does not), a file without the mark is truncated, even when it was cut on a line boundary.
  */
 export async function* readOfacCsvRows(
   document: SourceDocument,
   sourceId: string,
   columns: number,
+  requireEndMark = false,
 ): AsyncGenerator<string[]> {
   const input = document.open();
   const decoder = new LegacyTextDecoder(sourceId, document.name);
@@ -134,6 +137,11 @@ export async function* readOfacCsvRows(
       }
       yield row;
     }
+    if (requireEndMark && !sawEndOfFile && rowNumber > 0)
+      throw new SourceFormatError(
+        sourceId,
+        `${document.name}: ends after row ${rowNumber} without OFAC's end-of-file mark (0x1A): the download is truncated`,
+      );
   } catch (error) {
     if (error instanceof SourceFormatError) throw error;
     if (error instanceof CsvError) {
@@ -162,10 +170,11 @@ async function readGrouped(
   sourceId: string,
   columns: number,
   mayBeEmpty: boolean,
+  requireEndMark: boolean,
 ): Promise<Map<string, string[][]>> {
   const grouped = new Map<string, string[][]>();
   if (!document) return grouped;
-  for await (const row of readOfacCsvRows(document, sourceId, columns)) {
+  for await (const row of readOfacCsvRows(document, sourceId, columns, requireEndMark)) {
     const id = row[0]!;
     if (!validOfacId(id))
       throw new SourceFormatError(
@@ -184,9 +193,9 @@ async function readGrouped(
 
 async function readCompanions(input: ParseInput, names: OfacCsvCompanionNames, sourceId: string): Promise<Companions> {
   const [addresses, aliases, commentRows] = await Promise.all([
-    readGrouped(input.companions.get(names.addresses), sourceId, ADDRESS_COLUMNS, false),
-    readGrouped(input.companions.get(names.aliases), sourceId, ALIAS_COLUMNS, false),
-    readGrouped(input.companions.get(names.comments), sourceId, COMMENT_COLUMNS, true),
+    readGrouped(input.companions.get(names.addresses), sourceId, ADDRESS_COLUMNS, false, true),
+    readGrouped(input.companions.get(names.aliases), sourceId, ALIAS_COLUMNS, false, true),
+    readGrouped(input.companions.get(names.comments), sourceId, COMMENT_COLUMNS, true, false),
   ]);
   const comments = new Map<string, string[]>();
   for (const [id, rows] of commentRows)
@@ -259,7 +268,7 @@ async function* parseLegacyCsv(
   const companions = await readCompanions(input, options.companions, sourceId);
   const where = input.main.name;
   const lists = new OfacListNamer(options.publication, context, where);
-  for await (const row of readOfacCsvRows(input.main, sourceId, MAIN_COLUMNS)) {
+  for await (const row of readOfacCsvRows(input.main, sourceId, MAIN_COLUMNS, true)) {
     const id = row[0]!;
     const type = row[2]!;
     const name = tidy(nullable(row[1]));
