@@ -33,6 +33,7 @@ import {
   SCREENED_PREFIX,
   TABLE_INDEXES,
   TAIL_SK,
+  VERSIONS_SK,
   eventSk,
   eventTimeSk,
   manifestSk,
@@ -326,6 +327,36 @@ export class TradewatchStore implements SourceStore, TableRef {
     );
   }
 
+  async hasCommitted(sourceId: string, contentHash: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(VERSIONS_SK) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.hashes?.SS?.includes(shortHash(contentHash)) ?? false;
+  }
+
+  async noteCommitted(sourceId: string, contentHash: string): Promise<void> {
+    const Key = { pk: S(sourcePk(sourceId)), sk: S(VERSIONS_SK) };
+    const hashes = { SS: [shortHash(contentHash)] };
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'ADD hashes :h',
+          ExpressionAttributeValues: { ':h': hashes },
+        }),
+      );
+    } catch (error) {
+      // Some 20,000 versions fill the item: the history starts over from this one.
+      if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { ...Key, hashes } }));
+    }
+  }
+
   async commitVersion(meta: VersionCommit): Promise<void> {
     const set: string[] = [
       'contentHash = :h',
@@ -557,4 +588,9 @@ function decodeEvent(item: Record<string, AttributeValue>): StoredEvent {
 async function backoff(attempt: number): Promise<void> {
   if (attempt >= 8) throw new Error('DynamoDB kept returning unprocessed items after 8 retries');
   await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
+}
+
+/** A version's id in the history: 64 bits of its SHA-256 are plenty to tell a source's versions apart. */
+function shortHash(contentHash: string): string {
+  return contentHash.slice(0, 16);
 }

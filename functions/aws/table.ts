@@ -6,6 +6,7 @@
  * | pk              | sk                             | holds                                              |
  * |-----------------|--------------------------------|----------------------------------------------------|
  * | SRC#<source>    | META                           | sentinel (validators, content hash), count, health |
+ * | SRC#<source>    | VERSIONS                       | short hashes of every version committed (replay)   |
  * | SRC#<source>    | TAIL                           | the last record ids of the version, in order       |
  * | SRC#<source>    | MAN#<nnn>                      | manifest bucket: record id → content hash          |
  * | SRC#<source>    | REC#<recordId>                 | content hash and normalized record                 |
@@ -42,6 +43,8 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const META_SK = 'META';
 /** On a source: the ids of the last records of the stored version, in document order (truncation check). */
 export const TAIL_SK = 'TAIL';
+/** On a source: the (short) content hashes of every version it committed, so a replay skips them. */
+export const VERSIONS_SK = 'VERSIONS';
 
 // A source's partition.
 export const sourcePk = (sourceId: string): string => `SRC#${sourceId}`;

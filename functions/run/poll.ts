@@ -17,6 +17,7 @@ import {
   type RunReport,
 } from './process-version.ts';
 import type { SourceMeta } from './ports.ts';
+import { emptyReport } from './run-report.ts';
 import { companionsBeside, fileDocument } from '../sources/read/document.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import type { FollowUp, ParseContext, ParseInput, RegisterSource } from '../sources/types.ts';
@@ -205,13 +206,27 @@ export async function replayPaths(
 ): Promise<RunReport[]> {
   const reports: RunReport[] = [];
   for (const path of paths) {
+    const started = Date.now();
     const { input, files } = await inputFromPath(source, path);
+    const contentHash = await hashFiles(files);
     const meta = await deps.store.getMeta(source.id);
+    // A version committed before, other than the stored one, is not diffed again: replaying it
+    // would alert the way back from the stored version as changes. The stored one goes through
+    // (unchanged, publishing a leftover outbox).
+    if (
+      !options.force &&
+      meta?.contentHash !== contentHash &&
+      (await deps.store.hasCommitted(source.id, contentHash))
+    ) {
+      (deps.log ?? silentLogger).info('version processed before: skipped (--force replays it)', {
+        source: source.id,
+        path,
+      });
+      reports.push({ ...emptyReport(source.id, 'already-processed', started), records: meta?.recordCount ?? 0 });
+      continue;
+    }
     reports.push(
-      await processVersion(source, { input, contentHash: await hashFiles(files) }, meta, deps, {
-        enforceBounds: false,
-        ...options,
-      }),
+      await processVersion(source, { input, contentHash }, meta, deps, { enforceBounds: false, ...options }),
     );
   }
   return reports;

@@ -85,6 +85,10 @@ export interface SourceStore extends OutboxStore {
    */
   loadTail(sourceId: string): Promise<string[] | undefined>;
   writeTail(sourceId: string, ids: readonly string[]): Promise<void>;
+  /** Whether a version with this content hash was committed before (any time, not only the last). */
+  hasCommitted(sourceId: string, contentHash: string): Promise<boolean>;
+  /** Adds a committed version to the source's history (after its sentinel). */
+  noteCommitted(sourceId: string, contentHash: string): Promise<void>;
   recordFailure(
     sourceId: string,
     step: string,
@@ -168,4 +172,6 @@ export interface ProcessOptions {
   enforceBounds?: boolean;
   /** Accept a drop larger than the source's maxDropFraction (a human has checked it). @default false */
   acceptDrop?: boolean;
+  /** Replay: process a version even when it was committed before. @default false */
+  force?: boolean;
 }

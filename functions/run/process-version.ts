@@ -150,6 +150,7 @@ export async function processVersion(
     if (version.lastModified) commit.lastModified = version.lastModified;
     if (changes.length) commit.lastChangeAt = now;
     await deps.store.commitVersion(commit);
+    await deps.store.noteCommitted(source.id, version.contentHash);
     // A baseline's records are screened once stored: every hit in them is `listed`.
     if (isBaseline && watchlists.initialScreeningDue) await watchlists.screenStored(source, now);
     if (watchlists.active) report.screening = watchlists.counts;

@@ -3,8 +3,12 @@ import type { SourceError } from '../core/errors.ts';
 import type { HealthEvent } from '../core/events.ts';
 import type { ScreeningCounts } from '../watchlist/screening.ts';
 
-/** `skipped`: another run of the same source held its lease. */
-export type RunStatus = 'unchanged' | 'baseline' | 'changed' | 'no-record-change' | 'failed' | 'skipped';
+/**
+ * `skipped`: another run of the same source held its lease. `already-processed`: a replayed version
+ * the source committed before (a replay re-run after a crash goes on where it stopped).
+ */
+export type RunStatus =
+  'unchanged' | 'baseline' | 'changed' | 'no-record-change' | 'failed' | 'skipped' | 'already-processed';
 
 export interface RunReport {
   sourceId: string;
