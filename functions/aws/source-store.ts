@@ -33,6 +33,8 @@ import {
   SCREENED_PREFIX,
   TABLE_INDEXES,
   TAIL_SK,
+  jsonAttribute,
+  readJson,
   VERSIONS_SK,
   eventSk,
   eventTimeSk,
@@ -148,6 +150,22 @@ export class TradewatchStore implements SourceStore, TableRef {
     }
   }
 
+  /** Removes the source's lease whoever holds it (local mode, once no other process can run). */
+  async breakLease(sourceId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'attribute_exists(leaseOwner)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   /** The stored manifest (record id → content hash): a Query over the few MAN# buckets. */
   async loadManifest(sourceId: string): Promise<Map<string, string>> {
     const manifest = new Map<string, string>();
@@ -182,8 +200,8 @@ export class TradewatchStore implements SourceStore, TableRef {
           }),
         );
         for (const item of result.Responses?.[this.tableName] ?? []) {
-          const record = str(item, 'record');
-          if (record) found.set(str(item, 'sk')!.slice(4), JSON.parse(record) as RegisterRecord);
+          const record = readJson<RegisterRecord>(item, 'record');
+          if (record) found.set(str(item, 'sk')!.slice(RECORD_PREFIX.length), record);
         }
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
         if (keys?.length) await backoff(attempt);
@@ -208,7 +226,7 @@ export class TradewatchStore implements SourceStore, TableRef {
               eventId: S(stored.eventId),
               type: S(stored.event.type),
               time: S(stored.time),
-              event: S(JSON.stringify(stored.event)),
+              event: jsonAttribute(stored.event),
               status: S('pending'),
               [TABLE_INDEXES.outbox.partitionKey]: S(outboxPk(stored.sourceId)),
               [TABLE_INDEXES.outbox.sortKey]: S(eventTimeSk(stored.time, stored.eventId)),
@@ -247,7 +265,7 @@ export class TradewatchStore implements SourceStore, TableRef {
             sk: S(recordSk(record.id)),
             hash: S(hashes.get(record.id) ?? ''),
             name: S(record.name),
-            record: S(JSON.stringify(record)),
+            record: jsonAttribute(record),
             updatedAt: S(now),
           },
         },
@@ -501,7 +519,8 @@ export class TradewatchStore implements SourceStore, TableRef {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
       ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S(RECORD_PREFIX) },
     };
-    for await (const item of this.queryItems(query)) yield JSON.parse(str(item, 'record') ?? '{}') as RegisterRecord;
+    for await (const item of this.queryItems(query))
+      yield readJson<RegisterRecord>(item, 'record') ?? ({} as RegisterRecord);
   }
 
   /** Every item a query matches, page after page. */
@@ -575,7 +594,7 @@ function decodeEvent(item: Record<string, AttributeValue>): StoredEvent {
     eventId: str(item, 'eventId')!,
     sourceId: str(item, 'pk')!.slice(4),
     time: str(item, 'time')!,
-    event: JSON.parse(str(item, 'event')!) as TradewatchEvent,
+    event: readJson<TradewatchEvent>(item, 'event')!,
     status: str(item, 'status') === 'published' ? 'published' : 'pending',
   };
   const messageId = str(item, 'messageId');

@@ -22,6 +22,7 @@
  * published carry its keys. GSI `timeline` (tpk = EVTS#<source>, tsk = <time>#<eventId>) orders the
  * audit trail by time.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** A client and the table's name: what every store of aws/ is built from. */
@@ -87,4 +88,21 @@ export function str(item: Item | undefined, key: string): string | undefined {
 export function num(item: Item | undefined, key: string): number | undefined {
   const value = item?.[key]?.N;
   return value === undefined ? undefined : Number(value);
+}
+
+/** JSON longer than this is stored gzipped (a binary attribute), so a large event still fits an item. */
+export const JSON_GZIP_ABOVE = 32 * 1024;
+
+/** A JSON value as an attribute: a string, or gzipped bytes when long. */
+export function jsonAttribute(value: unknown): AttributeValue {
+  const text = JSON.stringify(value);
+  return text.length > JSON_GZIP_ABOVE ? { B: gzipSync(text) } : { S: text };
+}
+
+/** Reads what jsonAttribute wrote (either form). */
+export function readJson<T>(item: Item | undefined, key: string): T | undefined {
+  const value = item?.[key];
+  if (value?.S !== undefined) return JSON.parse(value.S) as T;
+  if (value?.B !== undefined) return JSON.parse(gunzipSync(value.B).toString('utf8')) as T;
+  return undefined;
 }

@@ -19,6 +19,7 @@
  * - TRADEWATCH_WEBHOOK_URL, TRADEWATCH_WEBHOOK_SECRET: a webhook to sign and POST each alert to
  */
 import { appendFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -38,6 +39,8 @@ import { decodeDelivered } from '../delivery/sns-publisher.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
 import { DeliveryReceipts } from './receipts.ts';
+import { lockStateFolder } from './state-lock.ts';
+import { sourcesFor } from '../sources/registry.ts';
 import { deliverWebhook, type WebhookTarget } from '../delivery/webhook.ts';
 import { startDynalite, startMessaging } from './services.ts';
 import { drainSelected, subscribeQueue } from './subscriptions.ts';
@@ -108,12 +111,14 @@ function endpointOption(value: string | undefined): { endpoint?: string } {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const home = resolve(options.home ?? process.env.TRADEWATCH_HOME ?? '.tradewatch');
   await mkdir(home, { recursive: true });
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [await lockStateFolder(home)];
   const parts: string[] = [];
+  let statePersisted = false;
   try {
     let dynamoEndpoint = options.dynamoEndpoint ?? process.env.TRADEWATCH_DYNAMODB_ENDPOINT;
     if (!dynamoEndpoint) {
       const persist = options.persist ?? true;
+      statePersisted = persist && existsSync(join(home, 'dynamodb'));
       const dynalite = await startDynalite(persist ? join(home, 'dynamodb') : undefined);
       stops.push(dynalite.stop);
       dynamoEndpoint = dynalite.endpoint;
@@ -139,6 +144,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sns = snsClient(endpointOption(snsEndpoint));
     const sqs = sqsClient(endpointOption(sqsEndpoint));
     await ensureTable(dynamo, tableName);
+    const store = new TradewatchStore(dynamo, tableName);
+    // Under the folder's lock, a lease found in the persisted state belongs to a process that died
+    // holding it (killed mid-run): no other process can be running, so it is released at once.
+    if (statePersisted) for (const source of sourcesFor(options.config)) await store.breakLease(source.id);
     const alertsTopicArn = (await sns.send(new CreateTopicCommand({ Name: 'tradewatch-alerts' }))).TopicArn!;
     const operationsTopicArn = (await sns.send(new CreateTopicCommand({ Name: 'tradewatch-operations' }))).TopicArn!;
     const deliveryQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'tradewatch-local-delivery' })))
@@ -175,7 +184,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamo,
       sns,
       sqs,
-      store: new TradewatchStore(dynamo, tableName),
+      store,
       receipts: new DeliveryReceipts({ client: dynamo, tableName }),
       tableName,
       alertsTopicArn,

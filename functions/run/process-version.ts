@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { diffSnapshots, type RecordChange, type SnapshotDiff } from '../core/diff.ts';
 import { isSourceProblem } from '../core/errors.ts';
+import { boundRecords } from '../core/record-bounds.ts';
 import { buildChangeEvent, type ChangeEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { detectFormat } from '../sources/read/document.ts';
@@ -59,7 +60,10 @@ export async function processVersion(
     const watchlists = await WatchlistScreeningRun.open(meta, deps);
     const previous = meta?.contentHash ? await deps.store.loadManifest(source.id) : new Map<string, string>();
     const warnings: string[] = [];
-    const records = format.parse(version.input, { sourceId: source.id, warn: (message) => warnings.push(message) });
+    const warn = (message: string) => warnings.push(message);
+    const parsed = format.parse(version.input, { sourceId: source.id, warn });
+    // Every value within bounds before anything is hashed or stored (core/record-bounds.ts).
+    const records = boundRecords(parsed, source.id, version.input.main.name, warn);
     const diff = await diffSnapshots(previous, records, (ids) => deps.store.loadRecords(source.id, ids), {
       onProgress: deps.onProgress,
     });
