@@ -21,6 +21,7 @@ import { isChangeEvent, isHitEvent } from '../core/events.ts';
 import { readSourceStates, type SourceState } from '../local/state.ts';
 import {
   deliverQueued,
+  localPublisher,
   describeDelivery,
   startLocalRuntime,
   type DeliveredAlert,
@@ -33,7 +34,6 @@ import { WatchlistScreener, isScreenable } from '../watchlist/screening.ts';
 import { WatchlistStore, parseDecisionKey } from '../aws/watchlist-store.ts';
 import { contentHash, type RegisterRecord } from '../core/records.ts';
 import { renderText } from '../delivery/render.ts';
-import { snsPublisher } from '../delivery/sns-publisher.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { inputFromPath, pollSource, replayPaths } from '../run/poll.ts';
 import { collectRecords } from '../sources/read/document.ts';
@@ -375,16 +375,12 @@ function reportLine(report: RunReport, label: string): string {
   }
 }
 
-function pipelineDeps(runtime: LocalRuntime, label: string): PipelineDeps {
+function pipelineDeps(runtime: LocalRuntime, label: string, show = showAlert): PipelineDeps {
   const bar = progress(label);
   return {
     store: runtime.store,
-    publisher: snsPublisher({
-      sns: runtime.sns,
-      alertsTopicArn: runtime.alertsTopicArn,
-      operationsTopicArn: runtime.operationsTopicArn,
-      ...(runtime.config ? { subscribers: runtime.config.subscribers } : {}),
-    }),
+    // Each batch is delivered before it counts as published: nothing is lost if the process dies.
+    publisher: localPublisher(runtime, show),
     onProgress: bar.update,
     ...(runtime.config ? { watchlistSubscribers: watchlistSubscribers(runtime.config) } : {}),
   };
@@ -526,13 +522,17 @@ async function commandDemo(flags: Flags): Promise<number> {
       );
     }
     let alerts = 0;
+    const countAndShow = (alert: DeliveredAlert) => {
+      alerts += 1;
+      showAlert(alert);
+    };
     for (const { source, paths } of plans) {
       for (const path of paths) {
         const [report] = await replayPaths(source, [path], {
-          ...pipelineDeps(runtime, source.id),
+          ...pipelineDeps(runtime, source.id, countAndShow),
           watchlistSubscribers: screening,
         });
-        alerts += (await deliverQueued(runtime, showAlert)).length;
+        await deliverQueued(runtime, countAndShow);
         out(reportLine(report!, `${source.id} v${path.split('/').pop()}`));
       }
     }

@@ -74,6 +74,11 @@ export interface PublishPendingDeps {
    * filter policies select on. @default [] (no keyword subscriber receives anything)
    */
   subscribers?: readonly KeywordSubscriber[];
+  /**
+   * Called after SNS accepted a batch and before its events are marked published: local mode
+   * delivers the batch there, so an event is marked published only once it was delivered.
+   */
+  afterPublish?: () => Promise<void>;
 }
 
 /** Publishes the source's pending events in time order; marks each published. */
@@ -99,6 +104,7 @@ export async function publishPending(sourceId: string, deps: PublishPendingDeps)
         { cause: error },
       );
     }
+    if (result.Successful?.length) await deps.afterPublish?.();
     for (const ok of result.Successful ?? []) {
       const { stored } = batch[Number(ok.Id)]!;
       await deps.store.markPublished(sourceId, stored.eventId, ok.MessageId ?? '', deps.clock().toISOString());
@@ -157,6 +163,8 @@ export interface SnsPublisherOptions {
   operationsTopicArn?: string;
   /** Keyword subscribers, for the `matchedKeywords` attribute. @default none */
   subscribers?: readonly KeywordSubscriber[];
+  /** See PublishPendingDeps.afterPublish; also called after a health event. @default none */
+  afterPublish?: () => Promise<void>;
 }
 
 /** The run's publisher on SNS: the outbox to the alerts topic, health events to the operations topic. */
@@ -165,10 +173,12 @@ export function snsPublisher(options: SnsPublisherOptions): EventPublisher {
     async publishPending(sourceId, outbox, clock) {
       const deps: PublishPendingDeps = { store: outbox, sns: options.sns, topicArn: options.alertsTopicArn, clock };
       if (options.subscribers) deps.subscribers = options.subscribers;
+      if (options.afterPublish) deps.afterPublish = options.afterPublish;
       return (await publishPending(sourceId, deps)).published;
     },
     async publishHealth(event) {
       await publishNow(event, { sns: options.sns, topicArn: options.operationsTopicArn ?? options.alertsTopicArn });
+      await options.afterPublish?.();
     },
   };
 }

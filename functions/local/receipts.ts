@@ -1,10 +1,25 @@
 /**
- * Local delivery receipts: a local consumer's idempotency record, item `DLV#<channel>` / `<eventId>`
- * (TTL). SNS and SQS deliver at least once; claiming the event id first makes a delivery happen once.
- * On AWS the webhook receiver's `webhook-id` plays this part, so only local mode writes these.
+ * Local delivery receipts: what a local consumer has delivered, item `DLV#<channel>` / `<eventId>`
+ * (TTL). Local mode has no queue that outlives the process (the embedded SQS is in memory), so an
+ * event counts as delivered only once its output is written, and the receipt is what makes a
+ * re-run after a crash deliver each alert exactly once:
+ *
+ *  - `writing`: the output is being written; for a file, from `offset`. A re-run finding it cuts the
+ *    file back to `offset` and writes again, so a half-written (or written but unconfirmed) alert
+ *    appears once.
+ *  - `done`: written (a file appended and synced, a webhook acknowledged).
+ *  - `failed`: a webhook that exhausted its retries; the event is kept in the receipt (the local
+ *    dead letter) and retried by later runs from `retryAt` on, honouring a long Retry-After.
+ *
+ * Runs on one state folder never overlap (state-lock.ts), so no write here needs a condition.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { N, S, TTL_ATTRIBUTE, deliveryPk, type TableRef } from '../aws/table.ts';
+import { PutItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { N, S, TTL_ATTRIBUTE, deliveryPk, num, str, type Item, type TableRef } from '../aws/table.ts';
+
+export type Receipt =
+  | { status: 'writing'; file?: string; offset?: number }
+  | { status: 'done' }
+  | { status: 'failed'; retryAt: string; attempts: number; body: string; error: string };
 
 export interface DeliveryReceiptsOptions {
   /** Days a receipt is kept (TTL). @default 30 */
@@ -21,32 +36,83 @@ export class DeliveryReceipts {
     this.receiptDays = options.receiptDays ?? 30;
   }
 
-  /** True the first time `eventId` is claimed on `channel`, false after. */
-  async claim(channel: string, eventId: string, now: Date): Promise<boolean> {
-    try {
-      await this.table.client.send(
-        new PutItemCommand({
-          TableName: this.table.tableName,
-          Item: {
-            pk: S(deliveryPk(channel)),
-            sk: S(eventId),
-            at: S(now.toISOString()),
-            [TTL_ATTRIBUTE]: N(Math.floor(now.getTime() / 1000) + this.receiptDays * 86400),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  async get(channel: string, eventId: string): Promise<Receipt | undefined> {
+    const { Item } = await this.table.client.send(
+      new GetItemCommand({
+        TableName: this.table.tableName,
+        Key: { pk: S(deliveryPk(channel)), sk: S(eventId) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? decodeReceipt(Item) : undefined;
   }
 
-  /** Releases a claim whose delivery failed, so a retry may deliver it. */
-  async release(channel: string, eventId: string): Promise<void> {
-    await this.table.client.send(
-      new DeleteItemCommand({ TableName: this.table.tableName, Key: { pk: S(deliveryPk(channel)), sk: S(eventId) } }),
-    );
+  async put(channel: string, eventId: string, receipt: Receipt, now = new Date()): Promise<void> {
+    const item: Item = {
+      pk: S(deliveryPk(channel)),
+      sk: S(eventId),
+      status: S(receipt.status),
+      at: S(now.toISOString()),
+      [TTL_ATTRIBUTE]: N(Math.floor(now.getTime() / 1000) + this.receiptDays * 86400),
+    };
+    if (receipt.status === 'writing') {
+      if (receipt.file !== undefined) item.file = S(receipt.file);
+      if (receipt.offset !== undefined) item.offset = N(receipt.offset);
+    }
+    if (receipt.status === 'failed') {
+      item.retryAt = S(receipt.retryAt);
+      item.attempts = N(receipt.attempts);
+      item.body = S(receipt.body);
+      item.error = S(receipt.error);
+    }
+    await this.table.client.send(new PutItemCommand({ TableName: this.table.tableName, Item: item }));
   }
+
+  /** The channel's dead letters whose retry time has come. */
+  async dueFailures(channel: string, now: Date): Promise<{ eventId: string; body: string; attempts: number }[]> {
+    const due: { eventId: string; body: string; attempts: number }[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: '#status = :failed AND retryAt <= :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': S(deliveryPk(channel)),
+            ':failed': S('failed'),
+            ':now': S(now.toISOString()),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        due.push({ eventId: str(item, 'sk')!, body: str(item, 'body') ?? '', attempts: num(item, 'attempts') ?? 0 });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return due;
+  }
+}
+
+function decodeReceipt(item: Item): Receipt {
+  const status = str(item, 'status');
+  if (status === 'failed')
+    return {
+      status,
+      retryAt: str(item, 'retryAt') ?? '',
+      attempts: num(item, 'attempts') ?? 0,
+      body: str(item, 'body') ?? '',
+      error: str(item, 'error') ?? '',
+    };
+  if (status === 'writing') {
+    const receipt: Receipt = { status };
+    const file = str(item, 'file');
+    const offset = num(item, 'offset');
+    if (file !== undefined) receipt.file = file;
+    if (offset !== undefined) receipt.offset = offset;
+    return receipt;
+  }
+  // Receipts written before the statuses existed were claims of delivered events.
+  return { status: 'done' };
 }

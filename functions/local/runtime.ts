@@ -18,7 +18,7 @@
  * - TRADEWATCH_TABLE: table name (default `tradewatch`)
  * - TRADEWATCH_WEBHOOK_URL, TRADEWATCH_WEBHOOK_SECRET: a webhook to sign and POST each alert to
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
@@ -35,13 +35,15 @@ import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchCo
 import { ConfigError } from '../core/errors.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
-import { decodeDelivered } from '../delivery/sns-publisher.ts';
+import { decodeDelivered, snsPublisher } from '../delivery/sns-publisher.ts';
+import type { EventPublisher } from '../run/ports.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
 import { DeliveryReceipts } from './receipts.ts';
+import { appendOnce, webhookOnce } from './durable-delivery.ts';
 import { lockStateFolder } from './state-lock.ts';
 import { sourcesFor } from '../sources/registry.ts';
-import { deliverWebhook, type WebhookTarget } from '../delivery/webhook.ts';
+import type { WebhookResult, WebhookTarget } from '../delivery/webhook.ts';
 import { startDynalite, startMessaging } from './services.ts';
 import { drainSelected, subscribeQueue } from './subscriptions.ts';
 
@@ -357,8 +359,9 @@ export async function deliverQueued(
   show: (alert: DeliveredAlert) => void,
 ): Promise<DeliveredAlert[]> {
   const hasSubscribers = runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
+  const retried = await retryDeadLetters(runtime, show);
   const catchAll = await deliverCatchAll(runtime, hasSubscribers ? () => undefined : show);
-  const delivered = hasSubscribers ? [] : catchAll;
+  const delivered = [...retried, ...(hasSubscribers ? [] : catchAll)];
   for (const queue of runtime.subscriberQueues) {
     await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (event) => {
       for (const target of queue.targets) {
@@ -389,19 +392,17 @@ async function deliverCatchAll(
     if (Messages.length === 0) break;
     for (const message of Messages) {
       const event = decodeDelivered(message.Body ?? '');
-      if (!(await runtime.receipts.claim('local', event.id, new Date()))) continue;
+      const body = JSON.stringify(event);
+      const written = await appendOnce(runtime.receipts, 'local', event.id, runtime.alertsFile, `${body}\n`);
       const alert: DeliveredAlert = { event };
-      try {
-        await appendFile(runtime.alertsFile, `${JSON.stringify(event)}\n`);
-        if (runtime.webhook) {
-          const result = await deliverWebhook(runtime.webhook, event.id, JSON.stringify(event));
+      if (runtime.webhook) {
+        const result = await webhookOnce(runtime.receipts, 'local:webhook', event.id, body, runtime.webhook);
+        if (result) {
           alert.webhook = { delivered: result.delivered, attempts: result.attempts };
           if (result.error) alert.webhook.error = result.error;
         }
-      } catch (error) {
-        await runtime.receipts.release('local', event.id);
-        throw error;
       }
+      if (!written && !alert.webhook) continue;
       delivered.push(alert);
       show(alert);
     }
@@ -422,44 +423,112 @@ async function deliverOnce(
   target: DeliveryTarget,
   event: TradewatchEvent,
 ): Promise<DeliveredAlert | undefined> {
-  const receipt = subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
-  if (!(await runtime.receipts.claim(receipt, event.id, new Date()))) return undefined;
-  try {
-    switch (target.channel) {
-      case 'email': {
-        const text = [
-          `To: ${target.to}`,
-          `Subject: ${renderSubject(event)}`,
-          `Event-Id: ${event.id}`,
-          '',
-          renderText(event),
-          '',
-          '',
-        ].join('\n');
-        await appendFile(target.file, text);
-        return { event, delivery: { subscriber, channel: 'email', to: target.to, text } };
-      }
-      case 'sms': {
-        const text = renderSms(event);
-        await appendFile(target.file, `${text}\n`);
-        return { event, delivery: { subscriber, channel: 'sms', to: target.to, text } };
-      }
-      case 'webhook': {
-        const body = JSON.stringify(event);
-        const result = await deliverWebhook(target.webhook, event.id, body);
-        const alert: DeliveredAlert = {
-          event,
-          delivery: { subscriber, channel: 'webhook', to: target.to, text: body },
-          webhook: { delivered: result.delivered, attempts: result.attempts },
-        };
-        if (result.error) alert.webhook!.error = result.error;
-        return alert;
+  const receipt = receiptChannel(subscriber, target);
+  switch (target.channel) {
+    case 'email': {
+      const text = [
+        `To: ${target.to}`,
+        `Subject: ${renderSubject(event)}`,
+        `Event-Id: ${event.id}`,
+        '',
+        renderText(event),
+        '',
+        '',
+      ].join('\n');
+      if (!(await appendOnce(runtime.receipts, receipt, event.id, target.file, text))) return undefined;
+      return { event, delivery: { subscriber, channel: 'email', to: target.to, text } };
+    }
+    case 'sms': {
+      const text = renderSms(event);
+      if (!(await appendOnce(runtime.receipts, receipt, event.id, target.file, `${text}\n`))) return undefined;
+      return { event, delivery: { subscriber, channel: 'sms', to: target.to, text } };
+    }
+    case 'webhook': {
+      const body = JSON.stringify(event);
+      const result = await webhookOnce(runtime.receipts, receipt, event.id, body, target.webhook);
+      if (!result) return undefined;
+      return webhookAlert(event, subscriber, target, body, result);
+    }
+  }
+}
+
+/** The receipt channel of one subscriber's target (the operations recipients have one per channel). */
+function receiptChannel(subscriber: string, target: DeliveryTarget): string {
+  return subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
+}
+
+function webhookAlert(
+  event: TradewatchEvent,
+  subscriber: string,
+  target: DeliveryTarget,
+  body: string,
+  result: WebhookResult,
+): DeliveredAlert {
+  const alert: DeliveredAlert = {
+    event,
+    delivery: { subscriber, channel: 'webhook', to: target.to, text: body },
+    webhook: { delivered: result.delivered, attempts: result.attempts },
+  };
+  if (result.error) alert.webhook!.error = result.error;
+  return alert;
+}
+
+/**
+ * Webhook deliveries an earlier run could not make (dead letters) whose retry time has come: tried
+ * again, each shown like a fresh delivery.
+ */
+async function retryDeadLetters(
+  runtime: LocalRuntime,
+  show: (alert: DeliveredAlert) => void,
+): Promise<DeliveredAlert[]> {
+  const retried: DeliveredAlert[] = [];
+  const now = new Date();
+  if (runtime.webhook) {
+    for (const letter of await runtime.receipts.dueFailures('local:webhook', now)) {
+      const result = await webhookOnce(runtime.receipts, 'local:webhook', letter.eventId, letter.body, runtime.webhook);
+      if (!result) continue;
+      const alert: DeliveredAlert = { event: JSON.parse(letter.body) as TradewatchEvent };
+      alert.webhook = { delivered: result.delivered, attempts: result.attempts };
+      if (result.error) alert.webhook.error = result.error;
+      retried.push(alert);
+      show(alert);
+    }
+  }
+  for (const queue of runtime.subscriberQueues) {
+    for (const target of queue.targets) {
+      if (target.channel !== 'webhook') continue;
+      const channel = receiptChannel(queue.id, target);
+      for (const letter of await runtime.receipts.dueFailures(channel, now)) {
+        const result = await webhookOnce(runtime.receipts, channel, letter.eventId, letter.body, target.webhook);
+        if (!result) continue;
+        const event = JSON.parse(letter.body) as TradewatchEvent;
+        const alert = webhookAlert(event, queue.id, target, letter.body, result);
+        retried.push(alert);
+        show(alert);
       }
     }
-  } catch (error) {
-    await runtime.receipts.release(receipt, event.id);
-    throw error;
   }
+  return retried;
+}
+
+/**
+ * The run's publisher in local mode. The embedded SQS queues die with the process, so an event
+ * marked published there could be lost: here each batch is published, then every queue is drained
+ * and delivered (outputs written, receipts done), and only then marked published. A process killed
+ * anywhere leaves the event pending, and the next run publishes it again; the receipts make its
+ * delivery happen once.
+ */
+export function localPublisher(runtime: LocalRuntime, show: (alert: DeliveredAlert) => void): EventPublisher {
+  const deliver = async () => {
+    await deliverQueued(runtime, show);
+  };
+  return snsPublisher({
+    sns: runtime.sns,
+    alertsTopicArn: runtime.alertsTopicArn,
+    operationsTopicArn: runtime.operationsTopicArn,
+    ...(runtime.config ? { subscribers: runtime.config.subscribers } : {}),
+    afterPublish: deliver,
+  });
 }
 
 /** A configured delivery as the terminal shows it: a header naming the subscriber, then what it got. */
