@@ -22,10 +22,13 @@ import { companionsBeside, fileDocument } from '../sources/read/document.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import type { FollowUp, ParseContext, ParseInput, RegisterSource } from '../sources/types.ts';
 
+/** How long a run holds its source's lease unless told otherwise: the Lambda timeout is shorter. */
+export const DEFAULT_LEASE_MS = 15 * 60_000;
+
 export interface PollOptions extends ProcessOptions {
   /**
    * How long a run holds the source's lease; a second run meanwhile is skipped, so one source is
-   * never polled twice at once (the Lambda timeout is shorter). @default 15 minutes
+   * never polled twice at once (the Lambda timeout is shorter). @default DEFAULT_LEASE_MS
    */
   leaseMs?: number;
 }
@@ -42,31 +45,43 @@ export async function pollSource(
   options: PollOptions = {},
 ): Promise<RunReport> {
   const started = Date.now();
+  return withSourceLease<RunReport>(deps, source.id, options.leaseMs ?? DEFAULT_LEASE_MS, {
+    held: (meta) => pollLeased(source, meta, deps, fetchOptions, options, started),
+    busy: () => {
+      (deps.log ?? silentLogger).warn('another run holds the source; this one is skipped', { source: source.id });
+      return {
+        sourceId: source.id,
+        status: 'skipped',
+        added: 0,
+        removed: 0,
+        modified: 0,
+        duplicates: 0,
+        eventsStored: 0,
+        published: 0,
+        durationMs: Date.now() - started,
+      };
+    },
+  });
+}
+
+/**
+ * Runs `held` while holding the source's lease (which hands over the stored META), so one source
+ * is never worked on by two runs at once, and releases it whatever happens; `busy` answers
+ * instead while another run holds it.
+ */
+export async function withSourceLease<T>(
+  deps: Pick<PipelineDeps, 'store' | 'clock'>,
+  sourceId: string,
+  leaseMs: number,
+  run: { held: (meta: SourceMeta) => Promise<T>; busy: () => T },
+): Promise<T> {
   const owner = randomUUID();
-  const lease = await deps.store.acquireLease(
-    source.id,
-    owner,
-    (deps.clock ?? (() => new Date()))(),
-    options.leaseMs ?? 15 * 60_000,
-  );
-  if (!lease) {
-    (deps.log ?? silentLogger).warn('another run holds the source; this one is skipped', { source: source.id });
-    return {
-      sourceId: source.id,
-      status: 'skipped',
-      added: 0,
-      removed: 0,
-      modified: 0,
-      duplicates: 0,
-      eventsStored: 0,
-      published: 0,
-      durationMs: Date.now() - started,
-    };
-  }
+  const lease = await deps.store.acquireLease(sourceId, owner, (deps.clock ?? (() => new Date()))(), leaseMs);
+  if (!lease) return run.busy();
   try {
-    return await pollLeased(source, lease.meta, deps, fetchOptions, options, started);
+    return await run.held(lease.meta);
   } finally {
-    await deps.store.releaseLease(source.id, owner);
+    await deps.store.releaseLease(sourceId, owner);
   }
 }
 

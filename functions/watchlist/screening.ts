@@ -233,8 +233,7 @@ export class WatchlistScreener {
     let suppressed = 0;
     const hits = found.filter((hit) => {
       const key = decisionKey(sourceId, recordId, hit.entryKey);
-      const decision = list.decisions.get(key);
-      if (decision && decision.recordHash === recordHash) {
+      if (decisionHolds(list.decisions.get(key), recordHash)) {
         suppressed += 1;
         return false;
       }
@@ -281,6 +280,14 @@ function indexWatchlist(
 
 function hitEventId(parts: readonly string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/**
+ * Whether an analyst's "not a match" still stands: only while the listed record keeps the content
+ * hash it had when the decision was taken. Once the record changes, the hit counts again.
+ */
+export function decisionHolds(decision: HitDecision | undefined, recordHash: string): decision is HitDecision {
+  return decision !== undefined && decision.recordHash === recordHash;
 }
 
 /** Which records of a source are screened: a feed's documents and press items are not counterparties. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffFiles } from '../../functions/cli/main.ts';
+import { diffFiles } from '../../functions/cli/diff.ts';
 import { findSource } from '../../functions/sources/registry.ts';
 import { tradewatch } from '../helpers/cli.ts';
 import { realFixture } from '../real-fixtures.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { diffFiles } from '../../functions/cli/main.ts';
+import { diffFiles } from '../../functions/cli/diff.ts';
 import { cleanText, type RegisterRecord } from '../../functions/core/records.ts';
 import { bufferDocument, collectRecords } from '../../functions/sources/read/document.ts';
 import { usBisDpl } from '../../functions/sources/us-bis-dpl.ts';

@@ -3,7 +3,7 @@
  * the real successive versions, rendered for email, SMS and SQS/webhooks.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diffFiles } from '../../functions/cli/main.ts';
+import { diffFiles } from '../../functions/cli/diff.ts';
 import type { RecordChange } from '../../functions/core/diff.ts';
 import { buildChangeEvent, type ChangeEvent } from '../../functions/core/events.ts';
 import { decodeDelivered, snsMessage } from '../../functions/delivery/sns-publisher.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { diffFiles } from '../../functions/cli/main.ts';
+import { diffFiles } from '../../functions/cli/diff.ts';
 import { cleanText, type RegisterRecord } from '../../functions/core/records.ts';
 import { bufferDocument, collectRecords } from '../../functions/sources/read/document.ts';
 import { ukSanctionsList } from '../../functions/sources/uk-sanctions-list.ts';

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
-import { diffFiles } from '../../../functions/cli/main.ts';
+import { diffFiles } from '../../../functions/cli/diff.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import type { RegisterRecord } from '../../../functions/core/records.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';

@@ -1,0 +1,68 @@
+/**
+ * What the commands print: results on stdout, progress and warnings on stderr (progress only on a
+ * terminal, so a pipe or a test sees none), and the one-line report of each run.
+ */
+import { isChangeEvent, isHitEvent } from '../core/events.ts';
+import { renderText } from '../delivery/render.ts';
+import { describeDelivery, type DeliveredAlert } from '../local/runtime.ts';
+import type { RunReport } from '../run/run-report.ts';
+
+export const out = (text: string): void => {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+
+/** Progress on a terminal only: a single line rewritten in place on stderr. */
+export function progress(label: string): { update: (n: number) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
+  return {
+    update: (n) => process.stderr.write(`\r${label}: ${n.toLocaleString('en-US')} records…`),
+    done: () => process.stderr.write('\r\u001b[K'),
+  };
+}
+
+/** Clears the progress line, whoever wrote it. */
+export const clearProgress = (): void => progress('').done();
+
+/** One alert as the local delivery handed it over: the rendered text, or where it was delivered. */
+export function showAlert(alert: DeliveredAlert): void {
+  if (alert.delivery) return out(describeDelivery(alert));
+  const event = alert.event;
+  const rule = '─'.repeat(72);
+  const title = isChangeEvent(event)
+    ? `${event.type.replace('tradewatch.record.', '').toUpperCase()} · ${event.data.sourceId}`
+    : isHitEvent(event)
+      ? `WATCHLIST HIT (${event.data.hitType}) · ${event.data.subscriberId} · ${event.data.sourceId}`
+      : `SOURCE ${event.data.status.toUpperCase()} · ${event.data.sourceId}`;
+  out(`${rule}\n${title}\n${renderText(event)}`);
+  if (alert.webhook) {
+    const { delivered, attempts, error } = alert.webhook;
+    out(`  webhook: ${delivered ? `delivered (${attempts} attempt(s))` : `FAILED: ${error}`}`);
+  }
+}
+
+/** One run of one source (a poll, or a replayed version), in one line. */
+export function reportLine(report: RunReport, label: string): string {
+  switch (report.status) {
+    case 'failed': {
+      const health = report.healthEvent ? ' (health event sent)' : ' (already reported unhealthy)';
+      return `${label}: FAILED — ${report.error?.message ?? 'unknown error'}${health}`;
+    }
+    case 'skipped':
+      return `${label}: skipped — another run of this source is in progress`;
+    case 'already-processed':
+      return `${label}: already processed (this version was committed before; --force replays it)`;
+    case 'unchanged': {
+      const published = report.published ? `, ${report.published} pending alert(s) published` : '';
+      return `${label}: unchanged (${report.records ?? 0} records)${published}`;
+    }
+    case 'baseline': {
+      const stored = `baseline stored (${report.records} records, format ${report.format})`;
+      return `${label}: ${stored}; changes from now on are alerted`;
+    }
+    default: {
+      const counts = `${report.added} added, ${report.removed} removed, ${report.modified} modified`;
+      const duplicates = report.duplicates ? `; ${report.duplicates} duplicate id(s) reported` : '';
+      return `${label}: ${counts} (${report.records} records); ${report.published} alert(s) published${duplicates}`;
+    }
+  }
+}
