@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SourceFetchError, SourceFormatError, isSourceProblem } from '../core/errors.ts';
-import { discoverLink, fetchVersion, hashFiles, type FetchOptions } from '../http/fetch.ts';
+import { discoverLink, fetchVersion, hashFiles, withFetchDeadline, type FetchOptions } from '../http/fetch.ts';
 import { randomUUID } from 'node:crypto';
 import {
   processNotModified,
@@ -63,7 +63,8 @@ export async function pollSource(
     };
   }
   try {
-    return await pollLeased(source, lease.meta, deps, fetchOptions, options, started);
+    // One deadline for every download of the run (discovery, file, companions, follow-ups).
+    return await pollLeased(source, lease.meta, deps, withFetchDeadline(fetchOptions), options, started);
   } finally {
     await deps.store.releaseLease(source.id, owner);
   }
