@@ -145,6 +145,9 @@ export function hostProblem(hostname: string): string | undefined {
   return undefined;
 }
 
+/** What urlProblem says of a URL that is not https. */
+export const NOT_TLS = 'must use https';
+
 /**
  * Why a URL must not be requested (wrong scheme, credentials, refused host), or undefined. With
  * `allowPrivateHosts`, http and private hosts pass; credentials never do.
@@ -152,9 +155,7 @@ export function hostProblem(hostname: string): string | undefined {
 export function urlProblem(url: URL, allowPrivateHosts: boolean): string | undefined {
   if (url.username || url.password) return 'must not carry credentials';
   if (url.protocol !== 'https:' && !(allowPrivateHosts && url.protocol === 'http:'))
-    return allowPrivateHosts
-      ? `${url.protocol} is not fetched (http or https only)`
-      : 'must use https (non-TLS URLs are refused)';
+    return allowPrivateHosts ? `${url.protocol} is not fetched (http or https only)` : NOT_TLS;
   return allowPrivateHosts ? undefined : hostProblem(url.hostname);
 }
 

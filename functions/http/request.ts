@@ -13,7 +13,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { BlockedAddressError, guardedLookup, urlProblem, type AllAddressesLookup } from './address-guard.ts';
+import { BlockedAddressError, NOT_TLS, guardedLookup, urlProblem, type AllAddressesLookup } from './address-guard.ts';
 
 export interface GuardedRequestOptions {
   /** @default 'GET' */
@@ -56,6 +56,7 @@ export function requestUrlProblem(
   options: Pick<GuardedRequestOptions, 'allowPrivateHosts' | 'allowedOrigins'>,
 ): string | undefined {
   const problem = urlProblem(url, isPrivateAllowed(url, options));
+  if (problem === NOT_TLS) return `non-TLS URL ${url.href} (only https is fetched)`;
   return problem && `${url.href}: ${problem}`;
 }
 

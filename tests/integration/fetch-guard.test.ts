@@ -170,7 +170,7 @@ describe('discovered links and redirects through the guard', () => {
         { allowedOrigins: [server.url], attempts: 1 },
       ).catch((e: unknown) => e);
       expect((error as Error).message).toMatch(
-        /^s: fetch: redirect from .*: refused http:\/\/127\.0\.0\.1:\d+\/x: must use https/,
+        /^s: fetch: redirect from .*: refused non-TLS URL http:\/\/127\.0\.0\.1:\d+\/x \(only https is fetched\)$/,
       );
       expect(other.requests).toHaveLength(0);
     } finally {

@@ -150,7 +150,7 @@ describe('fetchVersion against a loopback server', () => {
 describe('fetchableUrl', () => {
   it('refuses plain http', () => {
     expect(() => fetchableUrl('s', 'http://example.org/a')).toThrow(
-      /^s: fetch: refused http:\/\/example\.org\/a: must use https \(non-TLS URLs are refused\)$/,
+      /^s: fetch: refused non-TLS URL http:\/\/example\.org\/a \(only https is fetched\)$/,
     );
   });
   it('refuses loopback, private and link-local hosts', () => {
@@ -205,7 +205,7 @@ describe('redirects to a private address', () => {
 
   it('refuses a redirect to the metadata service, a private host or plain http, without requesting it', async () => {
     for (const [location, cause] of [
-      ['http://169.254.169.254/latest/meta-data/', /must use https/],
+      ['http://169.254.169.254/latest/meta-data/', /non-TLS/],
       [
         'https://169.254.169.254/latest/meta-data/',
         /169\.254\.169\.254 is a private, loopback or link-local address \(link-local, cloud metadata, 169\.254\.0\.0\/16\)$/,
