@@ -10,6 +10,10 @@
  * Last, the name matcher's section (bench/match.ts, in its own process): precision, recall and F1 on
  * the evaluation set built from the real lists, and indexed screening beside the brute force; then
  * a 10,000-entry watchlist in the pipeline beside the same runs without one (bench/watchlist.ts).
+ *
+ * Bounds (also alone: `npm run bench -- bounds`, no fixtures needed): time and peak memory until a
+ * 1 GiB zip bomb posing as SDN_ENHANCED.ZIP is refused, and until a publisher dripping one byte
+ * every 100 ms is given up at a short fetch deadline.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +26,7 @@ import { scheduleMinutes } from '../functions/core/schedule.ts';
 import { buildEnhancedList } from './build.ts';
 import { POLLER_MEMORY_MB } from '../infra/tradewatch-stack.ts';
 import { monthlyCost, type CostInputs } from './cost.ts';
+import { FETCH_DEADLINE_MS } from '../functions/http/fetch.ts';
 
 const run = promisify(execFile);
 const TARGET_BYTES = Number(process.env.BENCH_MB ?? 52) * 1024 * 1024;
@@ -60,6 +65,33 @@ async function workerWith(nodeOptions: string[], ...args: string[]): Promise<Rec
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const fixed = (n: unknown, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : String(n));
+
+/** Zip bombs and a dripping publisher, each in its own process: what the bounds cost. */
+async function boundsSection(): Promise<void> {
+  console.log('\nBounds, each in its own process (peak RSS includes the ~125 MB of node + tsx):');
+  for (const [label, unit] of [
+    ['1 GiB of whitespace', ' '],
+    ['1 GiB of empty elements', '<x/>'],
+  ] as const) {
+    const r = await worker('zip-bomb', unit, '1024');
+    console.log(
+      `zip bomb, ${label.padEnd(24)} ${fixed(mb(r.onDiskBytes as number), 2)} MB on disk  refused after ${fixed(r.seconds, 2).padStart(5)} s  ${String(r.maxRssMb).padStart(4)} MB peak (${r.maxRssBeforeParseMb} MB before the parse)  (${r.error})`,
+    );
+  }
+  const deadlineMs = 2000;
+  const r = await worker('drip', String(deadlineMs));
+  console.log(
+    `publisher dripping 1 byte / 100 ms, ${deadlineMs} ms deadline: failed after ${fixed(r.seconds, 2)} s  ${String(r.maxRssMb).padStart(4)} MB peak  (${r.error})`,
+  );
+  console.log(
+    `defaults: ${FETCH_DEADLINE_MS / 1000} s for all the downloads of a poll (was 3 attempts × 120 s + backoff ≈ 365 s, past the 300 s Lambda timeout)`,
+  );
+}
+
+if (process.argv[2] === 'bounds') {
+  await boundsSection();
+  process.exit(0);
+}
 
 if (!realFixturesPresent()) {
   console.error(`bench: no fixtures at ${REAL_FIXTURES_DIR} (set TRADEWATCH_FIXTURES)`);
@@ -210,3 +242,4 @@ function section(title: string, script: string): Promise<void> {
 
 await section('Name matching', 'bench/match.ts');
 await section('Watchlists in the pipeline', 'bench/watchlist.ts');
+await boundsSection();

@@ -9,6 +9,10 @@
  *   pipeline <source> <dynamodb-endpoint> <file>...
  *                                 full pipeline (that DynamoDB + embedded fauxqs): the first file is
  *                                 the stored version, each later one a poll; DynamoDB requests counted
+ *   zip-bomb <unit> <mib>         parse an SDN_ENHANCED.ZIP whose entry is <unit> repeated to <mib> MiB
+ *                                 (built here, about 1 MB on disk); seconds until it is refused
+ *   drip <deadline-ms>            fetch from a loopback publisher sending one byte every 100 ms, with
+ *                                 that fetch deadline; seconds until the fetch fails
  */
 import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
@@ -23,6 +27,8 @@ import { openRecords } from '../functions/sources/read/document.ts';
 import { findSource } from '../functions/sources/registry.ts';
 import { fileDocument } from '../functions/sources/read/document.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { fetchVersion } from '../functions/http/fetch.ts';
+import { writeZipBomb } from '../tests/helpers/zip-bomb.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snsPublisher } from '../functions/delivery/sns-publisher.ts';
@@ -228,7 +234,81 @@ async function poll(sourceId: string, dynamoEndpoint: string, file: string): Pro
   }
 }
 
+/** A zip bomb as SDN_ENHANCED.ZIP through the source's parser: how long and how much memory until it is refused. */
+async function zipBomb(unit: string, mib: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'tradewatch-bench-bomb-'));
+  try {
+    const path = join(dir, 'SDN_ENHANCED.ZIP');
+    const onDisk = await writeZipBomb(path, {
+      entryName: 'SDN_ENHANCED.XML',
+      head: '<?xml version="1.0" encoding="utf-8"?>\n<sanctionsData xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML">',
+      unit,
+      inflatedBytes: mib * 1024 * 1024,
+      tail: '</sanctionsData>\n',
+    });
+    const rssBefore = maxRssMb();
+    const started = performance.now();
+    let error = '';
+    let records = 0;
+    try {
+      const { records: stream } = await openRecords(
+        source('us-ofac-sdn'),
+        { main: fileDocument(path), companions: new Map() },
+        { sourceId: 'us-ofac-sdn', warn: () => undefined },
+      );
+      for await (const _record of stream) records += 1;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    emit({
+      seconds: (performance.now() - started) / 1000,
+      onDiskBytes: onDisk,
+      records,
+      error,
+      maxRssBeforeParseMb: rssBefore,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A publisher dripping one byte every 100 ms: how long the fetch lasts under the given deadline. */
+async function drip(deadlineMs: number): Promise<void> {
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/csv' });
+    const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write('x')), 100);
+    timers.add(timer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const started = performance.now();
+  let error = '';
+  try {
+    const outcome = await fetchVersion(
+      'bench-drip',
+      { name: 'list.csv', url: `http://127.0.0.1:${port}/list.csv` },
+      {},
+      { allowPrivateHosts: true, deadlineMs, backoffMs: 100 },
+    );
+    if (!outcome.notModified) await outcome.cleanup();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  for (const timer of timers) clearInterval(timer);
+  server.closeAllConnections();
+  server.close();
+  emit({ seconds, error });
+}
+
 switch (mode) {
+  case 'zip-bomb':
+    await zipBomb(args[0]!, Number(args[1]));
+    break;
+  case 'drip':
+    await drip(Number(args[0]));
+    break;
   case 'poll':
     await poll(args[0]!, args[1]!, args[2]!);
     break;

@@ -10,9 +10,9 @@
  * What the schema refuses on purpose:
  * - a secret written into the file (a string, or `{ "value": ... }`): secrets live in Secrets
  *   Manager or SSM Parameter Store, or (local mode) in an environment variable named by `env`;
- * - a webhook on http, or on a literal private, loopback or link-local address, unless the
- *   subscriber says `allowPrivateHosts: true` (local testing); host names are resolved and checked
- *   again at delivery time;
+ * - a webhook on http, or on a literal private, loopback, link-local or otherwise non-public
+ *   address in any spelling (`[::ffff:127.0.0.1]`, `2130706433`), unless the subscriber says
+ *   `allowPrivateHosts: true` (local testing); host names are resolved and checked at each delivery;
  * - filters SNS cannot hold: more than 5 attribute names or 150 value combinations in the
  *   subscriber's filter policy, or a `"` or `\` in a value (SNS would need them escaped twice);
  * - a custom source (`customSources`) whose id is a registered source's, whose URL is not https or
@@ -23,12 +23,11 @@
  * `topics` adds keyword rules to the default topic rules of feed items (functions/core/topics.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { countryCode } from '../core/countries.ts';
 import { ConfigError, type ConfigIssue } from '../core/errors.ts';
-import { isPrivateAddress } from '../http/fetch.ts';
+import { hostProblem } from '../http/address-guard.ts';
 import { SNS_POLICY_LIMITS, policyComplexity, type FilterPolicy } from '../core/filter-policy.ts';
 import { normalizeKeywordText } from '../core/keywords.ts';
 import { DEFAULT_THRESHOLD } from '../match/score.ts';
@@ -237,14 +236,13 @@ function webhookUrlProblem(value: string, allowPrivateHosts: boolean): string | 
   return allowPrivateHosts ? undefined : privateHostProblem(url);
 }
 
-/** A URL naming a literal private, loopback or link-local address (or localhost); resolved names are checked at fetch time. */
+/**
+ * A URL naming a refused address in any spelling (functions/http/address-guard.ts), or localhost;
+ * host names are judged again, by what they resolve to, each time a request connects.
+ */
 function privateHostProblem(url: URL): string | undefined {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const privateHost =
-    (isIP(host) !== 0 && isPrivateAddress(host)) || host === 'localhost' || host.endsWith('.localhost');
-  return privateHost
-    ? `${host} is a private, loopback or link-local address (set "allowPrivateHosts": true to allow it, for local testing only)`
-    : undefined;
+  const problem = hostProblem(url.hostname);
+  return problem && `${problem}: set "allowPrivateHosts": true to allow it (for local testing only)`;
 }
 
 const channel = z.discriminatedUnion('type', [emailChannel, smsChannel, webhookChannel], {

@@ -6,7 +6,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sleep } from '../core/concurrency.ts';
-import { assertFetchableUrl } from '../http/fetch.ts';
+import { fetchableUrl } from '../http/fetch.ts';
+import { RefusedRequestError, guardedRequest } from '../http/request.ts';
+import { SourceFetchError } from '../core/errors.ts';
 
 export interface WebhookTarget {
   url: string;
@@ -67,7 +69,7 @@ export function verifyWebhook(
   });
 }
 
-function retryAfterMs(header: string | null): number | undefined {
+function retryAfterMs(header: string | undefined): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return seconds * 1000;
@@ -86,7 +88,9 @@ export async function deliverWebhook(
   const timeoutMs = options.timeoutMs ?? 10_000;
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
-  await assertFetchableUrl('webhook', target.url, target.allowPrivateHosts ?? false);
+  // Refused before any attempt (a SourceFetchError the dispatcher takes as permanent): the URL
+  // here, a host name's addresses when the socket resolves it (below).
+  const url = fetchableUrl('webhook', target.url, { allowPrivateHosts: target.allowPrivateHosts ?? false });
   let last: WebhookResult = { delivered: false, attempts: 0 };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const timestamp = Math.floor(Date.now() / 1000);
@@ -94,28 +98,34 @@ export async function deliverWebhook(
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let wait: number | undefined;
     try {
-      const response = await fetch(target.url, {
+      const response = await guardedRequest(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/cloudevents+json',
+          'content-length': String(Buffer.byteLength(body)),
           'webhook-id': id,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signWebhook(target.secret, id, timestamp, body),
         },
         body,
         signal: controller.signal,
-        redirect: 'manual',
+        allowPrivateHosts: target.allowPrivateHosts ?? false,
       });
-      await response.body?.cancel();
-      if (response.ok) return { delivered: true, attempts: attempt, status: response.status };
-      last = { delivered: false, attempts: attempt, status: response.status, error: `HTTP ${response.status}` };
-      if (response.status !== 429 && response.status < 500) return last;
-      wait = retryAfterMs(response.headers.get('retry-after'));
+      response.resume();
+      const status = response.statusCode ?? 0;
+      const ok = status >= 200 && status <= 299;
+      if (ok) return { delivered: true, attempts: attempt, status };
+      last = { delivered: false, attempts: attempt, status, error: `HTTP ${status}` };
+      if (status !== 429 && status < 500) return last;
+      wait = retryAfterMs(response.headers['retry-after']);
       if (wait !== undefined) {
         last.retryAfterMs = wait;
         if (options.retryAfterLimitMs !== undefined && wait > options.retryAfterLimitMs) return last;
       }
     } catch (error) {
+      // A host name that resolves to a private address: permanent, like a refused URL.
+      if (error instanceof RefusedRequestError)
+        throw new SourceFetchError('webhook', `refused ${error.reason}`, { cause: error });
       last = {
         delivered: false,
         attempts: attempt,

@@ -1,32 +1,61 @@
 /**
  * Downloads a publication politely and safely: conditional GET (ETag / Last-Modified), a size cap,
- * a time limit, retries with backoff on network errors, timeouts, 429 and 5xx (honouring
- * Retry-After), HTTPS only, and no private, loopback or link-local targets unless allowed. The body
- * is spooled to a temporary file while it is hashed, so a 100 MB list never sits in memory.
+ * retries with backoff on network errors, timeouts, 429 and 5xx (honouring Retry-After), HTTPS
+ * only, and every request (each redirect hop too) through the address guard (address-guard.ts,
+ * request.ts) unless private hosts are allowed. The body is spooled to a temporary file while it is
+ * hashed, so a 100 MB list never sits in memory.
+ *
+ * Time is bounded three ways: an attempt ends after `timeoutMs`, or after `idleTimeoutMs` without a
+ * byte; and all the downloads of one poll (discovery page, main file, companions, follow-ups, every
+ * attempt and redirect) end by one deadline (`deadlineMs` from the first, shared through
+ * `withFetchDeadline`), which stays well inside the poller's Lambda timeout, so a publisher that
+ * drips one byte a second fails the poll cleanly instead of the Lambda being killed mid-run.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SourceFetchError } from '../core/errors.ts';
 import { sleep } from '../core/concurrency.ts';
-import type { ParseInput, SourceDiscovery, SourceDocument } from '../sources/types.ts';
+import { ACCEPT_ENCODING, RefusedRequestError, decodedBody, guardedRequest, requestUrlProblem } from './request.ts';
+import { chooseLink, isAllowedLinkHost, pageLinks, registrableDomain } from './links.ts';
+import type { AllAddressesLookup } from './address-guard.ts';
+import type { ParseInput, SourceDiscovery, SourceDocument } from './types.ts';
+
+export { isPrivateAddress } from './address-guard.ts';
+export { chooseLink, isAllowedLinkHost, pageLinks, registrableDomain } from './links.ts';
+
+/**
+ * How long all the downloads of one poll may take. The poller's Lambda timeout is 5 minutes
+ * (infra/constructs/source-poller.ts); the rest is left to parse, store and publish.
+ */
+export const FETCH_DEADLINE_MS = 180_000;
 
 export interface FetchOptions {
   /** Abort one attempt after this long. @default 120000 */
   timeoutMs?: number;
-  /** Refuse bodies larger than this. @default 256 MiB */
+  /** Abort one attempt when no byte has come for this long (headers or body). @default 30000 */
+  idleTimeoutMs?: number;
+  /** All downloads sharing these options end within this long of the first. @default FETCH_DEADLINE_MS */
+  deadlineMs?: number;
+  /**
+   * When that deadline falls (epoch ms): set once per poll by `withFetchDeadline`, so discovery,
+   * main file, companions and follow-ups share it. @default each call starts its own
+   */
+  deadlineAt?: number;
+  /** Refuse bodies larger than this (decoded). @default 256 MiB */
   maxBytes?: number;
   /** Attempts in all. @default 3 */
   attempts?: number;
   /** Allow http:// and private/loopback/link-local hosts (tests, explicitly trusted config). @default false */
   allowPrivateHosts?: boolean;
+  /** Origins (`http://127.0.0.1:8080`) allowed as allowPrivateHosts would, and no other. @default none */
+  allowedOrigins?: readonly string[];
+  /** Resolves host names for each connection (every answer is judged). @default node's dns.lookup */
+  resolve?: AllAddressesLookup;
   /** Base backoff between attempts. @default 1000 */
   backoffMs?: number;
   userAgent?: string;
@@ -60,71 +89,45 @@ export type FetchOutcome = { notModified: true } | FetchedVersion;
 
 const DEFAULTS = {
   timeoutMs: 120_000,
+  idleTimeoutMs: 30_000,
+  deadlineMs: FETCH_DEADLINE_MS,
   maxBytes: 256 * 1024 * 1024,
   attempts: 3,
   backoffMs: 1000,
   userAgent: 'tradewatch (+https://github.com/tradewatch)',
 };
 
-/** True for loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and metadata addresses. */
-export function isPrivateAddress(address: string): boolean {
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (isIP(v4) === 4) {
-    const [a, b] = v4.split('.').map(Number) as [number, number];
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      a >= 224
-    );
-  }
-  const v6 = address.toLowerCase();
-  return (
-    v6 === '::' ||
-    v6 === '::1' ||
-    v6.startsWith('fe8') ||
-    v6.startsWith('fe9') ||
-    v6.startsWith('fea') ||
-    v6.startsWith('feb') ||
-    v6.startsWith('fc') ||
-    v6.startsWith('fd') ||
-    v6.startsWith('ff')
-  );
+type ResolvedOptions = typeof DEFAULTS & FetchOptions & { deadlineAt: number };
+
+/** The options with the deadline fixed now (unless already fixed): what one poll passes to every download. */
+export function withFetchDeadline(options: FetchOptions, now = Date.now()): FetchOptions {
+  return options.deadlineAt === undefined
+    ? { ...options, deadlineAt: now + (options.deadlineMs ?? DEFAULTS.deadlineMs) }
+    : options;
 }
 
-/** Refuses URLs that are not https, or whose host resolves to a private address. */
-export async function assertFetchableUrl(sourceId: string, url: string, allowPrivateHosts: boolean): Promise<URL> {
+function resolveOptions(options: FetchOptions): ResolvedOptions {
+  const resolved = { ...DEFAULTS, ...options };
+  return { ...resolved, deadlineAt: options.deadlineAt ?? Date.now() + resolved.deadlineMs };
+}
+
+/**
+ * The URL, parsed, when the guard lets it be requested (scheme, credentials, literal host; a host
+ * name is judged when it is resolved for the connection). A SourceFetchError otherwise.
+ */
+export function fetchableUrl(
+  sourceId: string,
+  url: string,
+  options: Pick<FetchOptions, 'allowPrivateHosts' | 'allowedOrigins'> = {},
+): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch (error) {
     throw new SourceFetchError(sourceId, `invalid URL ${JSON.stringify(url)}`, { cause: error });
   }
-  if (allowPrivateHosts) {
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-      throw new SourceFetchError(sourceId, `refused ${parsed.protocol} URL ${url}`);
-    return parsed;
-  }
-  if (parsed.protocol !== 'https:')
-    throw new SourceFetchError(sourceId, `refused non-TLS URL ${url} (only https is fetched)`);
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host)
-    ? [host]
-    : (
-        await lookup(host, { all: true }).catch((error: Error) => {
-          throw new SourceFetchError(sourceId, `cannot resolve ${host}: ${error.message}`, { cause: error });
-        })
-      ).map((a) => a.address);
-  const blocked = addresses.find(isPrivateAddress);
-  if (blocked)
-    throw new SourceFetchError(
-      sourceId,
-      `refused ${url}: ${host} resolves to a private, loopback or link-local address (${blocked})`,
-    );
+  const problem = requestUrlProblem(parsed, options);
+  if (problem) throw new SourceFetchError(sourceId, `refused ${problem}`);
   return parsed;
 }
 
@@ -137,7 +140,7 @@ class RetryableError extends Error {
   }
 }
 
-function retryAfter(header: string | null): number | undefined {
+function retryAfter(header: string | undefined): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -145,84 +148,165 @@ function retryAfter(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** One URL to a temporary file; returns undefined on 304. `finalUrl` is where redirects ended. */
-/** Redirects one download follows, each to a URL checked like the first one. */
+/** Redirects one download follows, each hop through the guard like the first URL. */
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** Why an attempt was cut short, and the abort that cuts it. */
+class AttemptClock {
+  readonly controller = new AbortController();
+  reason: string | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private idle: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ResolvedOptions) {
+    const remaining = options.deadlineAt - Date.now();
+    this.timer =
+      remaining < options.timeoutMs
+        ? setTimeout(() => this.abort(deadlineReason(options)), Math.max(0, remaining))
+        : setTimeout(() => this.abort(`timed out after ${options.timeoutMs} ms`), options.timeoutMs);
+    this.touch();
+  }
+
+  /** A byte came: the idle bound starts again. */
+  touch(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(
+      () => this.abort(`no data for ${this.options.idleTimeoutMs} ms (idle timeout)`),
+      this.options.idleTimeoutMs,
+    );
+  }
+
+  abort(reason: string): void {
+    this.reason ??= reason;
+    this.controller.abort();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    clearTimeout(this.idle);
+  }
+}
+
+function deadlineReason(options: ResolvedOptions): string {
+  return `the fetch deadline passed (${options.deadlineMs} ms for all the downloads of a poll)`;
+}
+
+/** Drains and frees a response whose body is not wanted. */
+function discard(response: IncomingMessage): void {
+  response.resume();
+  response.destroy();
+}
+
+/**
+ * One URL to a temporary file; undefined on 304 to a request that sent validators.
+ * `finalUrl` is where redirects ended.
+ */
 async function downloadOnce(
   sourceId: string,
   url: string,
   name: string,
   directory: string,
   validators: Validators,
-  options: Required<Omit<FetchOptions, 'allowPrivateHosts'>> & Pick<FetchOptions, 'allowPrivateHosts'>,
+  options: ResolvedOptions,
 ): Promise<(DownloadedFile & Validators & { finalUrl: string }) | undefined> {
-  const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: '*/*',
+    'accept-encoding': ACCEPT_ENCODING,
+  };
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const conditional = Object.keys(headers).some((header) => header.startsWith('if-'));
+  const clock = new AttemptClock(options);
   try {
-    // Redirects are followed by hand: each Location is checked as the first URL was (https only,
-    // no private, loopback or link-local address), so a publisher, or whoever answers for it,
-    // cannot bounce the poller to 169.254.169.254 or an internal host.
-    let response: Response;
-    let current = url;
+    // Redirects are followed by hand: each Location goes through the guard as the first URL did
+    // (https only, no private, loopback or link-local address, literal or resolved), so a
+    // publisher, or whoever answers for it, cannot bounce the poller to 169.254.169.254.
+    let response: IncomingMessage;
+    let current = new URL(url);
     for (let hop = 0; ; hop++) {
       try {
-        response = await fetch(current, { headers, signal: controller.signal, redirect: 'manual' });
+        response = await guardedRequest(current, {
+          headers,
+          signal: clock.controller.signal,
+          ...guardOptions(options),
+        });
       } catch (error) {
-        throw new RetryableError(
-          controller.signal.aborted
-            ? `timed out after ${options.timeoutMs} ms`
-            : `network error: ${(error as Error).message}`,
-        );
+        if (error instanceof RefusedRequestError) {
+          const refused = `refused ${error.reason}`;
+          throw new SourceFetchError(sourceId, hop === 0 ? refused : `redirect to ${current.href}: ${refused}`);
+        }
+        throw new RetryableError(clock.reason ?? `network error: ${(error as Error).message}`);
       }
-      if (!REDIRECT_STATUSES.has(response.status)) break;
-      await response.body?.cancel();
-      const location = response.headers.get('location');
+      clock.touch();
+      if (!REDIRECT_STATUSES.has(response.statusCode ?? 0)) break;
+      discard(response);
+      const location = response.headers.location;
       if (!location)
-        throw new SourceFetchError(sourceId, `HTTP ${response.status} redirect from ${current} without a Location`);
+        throw new SourceFetchError(
+          sourceId,
+          `HTTP ${response.statusCode} redirect from ${current.href} without a Location`,
+        );
       if (hop >= MAX_REDIRECTS)
         throw new SourceFetchError(sourceId, `more than ${MAX_REDIRECTS} redirects from ${url}`);
-      const next = new URL(location, current).href;
-      await assertFetchableUrl(sourceId, next, options.allowPrivateHosts ?? false).catch((error: SourceFetchError) => {
-        throw new SourceFetchError(sourceId, `redirect from ${current}: ${error.reason}`);
-      });
+      const next = new URL(location, current);
+      const problem = requestUrlProblem(next, options);
+      if (problem) throw new SourceFetchError(sourceId, `redirect from ${current.href}: refused ${problem}`);
       current = next;
     }
-    if (response.status === 304) return undefined;
-    if (response.status === 429 || response.status >= 500) {
-      await response.body?.cancel();
-      throw new RetryableError(`HTTP ${response.status} from ${url}`, retryAfter(response.headers.get('retry-after')));
+    const status = response.statusCode ?? 0;
+    if (status === 304) {
+      discard(response);
+      // Only an answer to our validators means "unchanged": a cache answering 304 to a plain GET
+      // would otherwise make a source with nothing stored look unchanged forever.
+      if (conditional) return undefined;
+      throw new SourceFetchError(sourceId, `${url} answered 304 Not Modified to a request without validators`);
     }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
-      throw new SourceFetchError(sourceId, `HTTP ${response.status} ${response.statusText} from ${url}`);
+    if (status === 429 || status >= 500) {
+      discard(response);
+      throw new RetryableError(`HTTP ${status} from ${url}`, retryAfter(response.headers['retry-after']));
     }
-    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (status < 200 || status > 299) {
+      discard(response);
+      throw new SourceFetchError(sourceId, `HTTP ${status} ${response.statusMessage ?? ''} from ${url}`.trimEnd());
+    }
+    const declared = Number(response.headers['content-length'] ?? NaN);
     if (declared > options.maxBytes) {
-      await response.body.cancel();
+      discard(response);
       throw new SourceFetchError(sourceId, `${url} is ${declared} bytes, over the ${options.maxBytes}-byte limit`);
+    }
+    const body = decodedBody(response);
+    if (!body) {
+      discard(response);
+      throw new SourceFetchError(
+        sourceId,
+        `${url} came in an unknown Content-Encoding ${JSON.stringify(response.headers['content-encoding'])}`,
+      );
     }
     const path = join(directory, name);
     let bytes = 0;
     const attemptHash = createHash('sha256');
-    const counted = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > options.maxBytes)
-        counted.destroy(new SourceFetchError(sourceId, `${url} exceeded the ${options.maxBytes}-byte limit`));
-      attemptHash.update(chunk);
-    });
     try {
-      await pipeline(counted, createWriteStream(path));
+      await pipeline(
+        body,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            clock.touch();
+            bytes += chunk.length;
+            // Counted after decoding: a gzip bomb stops here, on disk, at the limit.
+            if (bytes > options.maxBytes)
+              throw new SourceFetchError(sourceId, `${url} exceeded the ${options.maxBytes}-byte limit`);
+            attemptHash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(path),
+      );
     } catch (error) {
       if (error instanceof SourceFetchError) throw error;
       throw new RetryableError(
-        controller.signal.aborted
-          ? `timed out after ${options.timeoutMs} ms while reading the body`
-          : `download broke off: ${(error as Error).message}`,
+        clock.reason ? `${clock.reason} while reading the body` : `download broke off: ${(error as Error).message}`,
       );
     }
     const result: DownloadedFile & Validators & { finalUrl: string } = {
@@ -230,36 +314,53 @@ async function downloadOnce(
       path,
       bytes,
       sha256: attemptHash.digest('hex'),
-      finalUrl: current,
+      finalUrl: current.href,
     };
-    const etag = response.headers.get('etag');
-    const lastModified = response.headers.get('last-modified');
+    const etag = response.headers.etag;
+    const lastModified = response.headers['last-modified'];
     if (etag) result.etag = etag;
     if (lastModified) result.lastModified = lastModified;
     return result;
   } finally {
-    clearTimeout(timer);
+    clock.stop();
   }
 }
 
-async function withRetries<T>(
-  sourceId: string,
-  url: string,
-  options: Required<Omit<FetchOptions, 'allowPrivateHosts'>>,
-  attempt: () => Promise<T>,
-): Promise<T> {
+function guardOptions(options: FetchOptions): Pick<FetchOptions, 'allowPrivateHosts' | 'allowedOrigins' | 'resolve'> {
+  return {
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.allowPrivateHosts ? { allowPrivateHosts: true } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  };
+}
+
+async function withRetries<T>(sourceId: string, options: ResolvedOptions, attempt: () => Promise<T>): Promise<T> {
   let last: RetryableError | undefined;
-  for (let i = 0; i < options.attempts; i++) {
+  let made = 0;
+  while (made < options.attempts) {
+    if (Date.now() >= options.deadlineAt) break;
+    made += 1;
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof RetryableError)) throw error;
       last = error;
-      if (i + 1 < options.attempts)
-        await sleep(Math.min(60_000, error.retryAfterMs ?? options.backoffMs * 2 ** i * (0.5 + Math.random() / 2)));
+      if (made >= options.attempts) break;
+      const wait = Math.min(
+        60_000,
+        error.retryAfterMs ?? options.backoffMs * 2 ** (made - 1) * (0.5 + Math.random() / 2),
+      );
+      // A wait that would end past the deadline is not waited: the poll fails now, cleanly.
+      if (Date.now() + wait >= options.deadlineAt) break;
+      await sleep(wait);
     }
   }
-  throw new SourceFetchError(sourceId, `${last?.message ?? 'failed'} (after ${options.attempts} attempts)`);
+  const cause = last?.message ?? deadlineReason(options);
+  const deadline = Date.now() >= options.deadlineAt || made < options.attempts ? `; ${deadlineReason(options)}` : '';
+  throw new SourceFetchError(
+    sourceId,
+    `${cause} (after ${made} attempt${made === 1 ? '' : 's'})${cause.startsWith('the fetch deadline') ? '' : deadline}`,
+  );
 }
 
 export interface DownloadRequest {
@@ -280,14 +381,13 @@ export async function fetchVersion(
   validators: Validators,
   fetchOptions: FetchOptions = {},
 ): Promise<FetchOutcome> {
-  const options = { ...DEFAULTS, ...fetchOptions };
-  await assertFetchableUrl(sourceId, request.url, options.allowPrivateHosts ?? false);
-  for (const url of Object.values(request.companions ?? {}))
-    await assertFetchableUrl(sourceId, url, options.allowPrivateHosts ?? false);
+  const options = resolveOptions(fetchOptions);
+  fetchableUrl(sourceId, request.url, options);
+  for (const url of Object.values(request.companions ?? {})) fetchableUrl(sourceId, url, options);
   const directory = await mkdtemp(join(tmpdir(), `tradewatch-${sourceId}-`));
   const cleanup = (): Promise<void> => rm(directory, { recursive: true, force: true });
   try {
-    const main = await withRetries(sourceId, request.url, options, () =>
+    const main = await withRetries(sourceId, options, () =>
       downloadOnce(sourceId, request.url, request.name, directory, validators, options),
     );
     if (!main) {
@@ -298,7 +398,7 @@ export async function fetchVersion(
     const digests = [main.sha256];
     let bytes = main.bytes;
     for (const [name, url] of Object.entries(request.companions ?? {})) {
-      const file = await withRetries(sourceId, url, options, () =>
+      const file = await withRetries(sourceId, options, () =>
         downloadOnce(sourceId, url, name, directory, {}, options),
       );
       if (!file) throw new SourceFetchError(sourceId, `${url} answered 304 to an unconditional GET`);
@@ -346,120 +446,6 @@ export async function hashFiles(paths: readonly string[]): Promise<string> {
 }
 
 /**
- * Two-label public suffixes under which the registrable domain has three labels. Not the Public
- * Suffix List: enough for government publishers (gov.uk, gov.au …); any other host's registrable
- * domain is its last two labels.
- */
-const TWO_LABEL_SUFFIXES: ReadonlySet<string> = new Set(
-  'co.uk org.uk gov.uk ac.uk com.au gov.au org.au net.au co.nz govt.nz co.jp go.jp com.cn gov.cn com.br gov.br co.in gov.in com.sg gov.sg com.hk gov.hk co.za gov.za'.split(
-    ' ',
-  ),
-);
-
-/** The registrable domain of a host (`bis.gov` for `www.bis.gov`); an IP address is its own. */
-export function registrableDomain(host: string): string {
-  const name = host
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '');
-  if (isIP(name)) return name;
-  const labels = name.split('.');
-  const keep = labels.length >= 3 && TWO_LABEL_SUFFIXES.has(labels.slice(-2).join('.')) ? 3 : 2;
-  return labels.slice(-keep).join('.');
-}
-
-/**
- * True when a link found on a page may be followed: same host as the page, or the page's
- * registrable domain or a subdomain of it (`media.bis.gov` from `www.bis.gov`). An IP-address page
- * only links to itself.
- */
-export function isAllowedLinkHost(pageHost: string, linkHost: string): boolean {
-  const page = pageHost.toLowerCase().replace(/\.$/, '');
-  const link = linkHost.toLowerCase().replace(/\.$/, '');
-  if (link === page) return true;
-  if (isIP(page.replace(/^\[|\]$/g, ''))) return false;
-  const domain = registrableDomain(page);
-  return link === domain || link.endsWith(`.${domain}`);
-}
-
-const BASE_HREF = /<base\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
-const ANCHOR_HREF = /<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
-
-function decodeEntities(value: string): string {
-  return value.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|#39);/gi, (entity, code: string) => {
-    const lower = code.toLowerCase();
-    if (lower.startsWith('#x')) return String.fromCodePoint(parseInt(lower.slice(2), 16));
-    if (lower.startsWith('#')) return String.fromCodePoint(Number(lower.slice(1)));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[lower] ?? entity;
-  });
-}
-
-/**
- * The absolute http(s) URLs of the page's `<a href>` links, in page order. Relative hrefs resolve
- * against the page's `<base href>` when it has one, else against the page's own URL.
- */
-export function pageLinks(html: string, pageUrl: string): string[] {
-  const baseMatch = BASE_HREF.exec(html);
-  let base = pageUrl;
-  if (baseMatch) {
-    try {
-      base = new URL(decodeEntities((baseMatch[1] ?? baseMatch[2] ?? baseMatch[3] ?? '').trim()), pageUrl).href;
-    } catch {
-      // an unreadable <base> is ignored
-    }
-  }
-  const links: string[] = [];
-  for (const match of html.matchAll(ANCHOR_HREF)) {
-    const href = decodeEntities((match[1] ?? match[2] ?? match[3] ?? '').trim());
-    if (!href) continue;
-    try {
-      const url = new URL(href, base);
-      if (url.protocol === 'https:' || url.protocol === 'http:') links.push(url.href);
-    } catch {
-      // not a URL: skipped
-    }
-  }
-  return links;
-}
-
-/** The date an eight-digit `date` group stands for (UTC ms), or undefined when it is none. */
-function linkDate(digits: string | undefined, format: SourceDiscovery['dateFormat']): number | undefined {
-  if (!digits || !format || !/^\d{8}$/.test(digits)) return undefined;
-  const [year, month, day] =
-    format === 'MMDDYYYY'
-      ? [digits.slice(4), digits.slice(0, 2), digits.slice(2, 4)]
-      : [digits.slice(0, 4), digits.slice(4, 6), digits.slice(6)];
-  const [y, m, d] = [Number(year), Number(month), Number(day)];
-  const time = Date.UTC(y, m - 1, d);
-  const date = new Date(time);
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? time : undefined;
-}
-
-/**
- * Which of the page's links is the file: those matching `linkPattern` (case-insensitively); of
- * several, the one whose `date` group is the latest date (`dateFormat`), else the last on the page.
- * Undefined when none matches.
- */
-export function chooseLink(
-  links: readonly string[],
-  discovery: Pick<SourceDiscovery, 'linkPattern' | 'dateFormat'>,
-): string | undefined {
-  const pattern = new RegExp(discovery.linkPattern, 'i');
-  let chosen: { url: string; date: number | undefined } | undefined;
-  for (const url of links) {
-    const match = pattern.exec(url);
-    if (!match) continue;
-    const date = linkDate(match.groups?.date, discovery.dateFormat);
-    // A dated link beats an undated one; the later date wins; on a tie, or among undated links, the
-    // later one on the page does.
-    const better =
-      !chosen || (date === undefined ? chosen.date === undefined : chosen.date === undefined || date >= chosen.date);
-    if (better) chosen = { url, date };
-  }
-  return chosen?.url;
-}
-
-/**
  * Finds the current file of a download whose name changes with every update: fetches the page
  * (same limits, retries, TLS rule and private-address guard as any download, no validators), picks
  * the link (`chooseLink`) and refuses one to another site. Every failure is a SourceFetchError whose
@@ -470,13 +456,12 @@ export async function discoverLink(
   discovery: SourceDiscovery,
   fetchOptions: FetchOptions = {},
 ): Promise<string> {
-  const options = { ...DEFAULTS, ...fetchOptions };
-  const allowPrivate = options.allowPrivateHosts ?? false;
+  const options = resolveOptions(fetchOptions);
   const fail = (reason: string, cause?: unknown): SourceFetchError =>
     new SourceFetchError(sourceId, `discover: ${reason}`, cause === undefined ? undefined : { cause });
   let page: URL;
   try {
-    page = await assertFetchableUrl(sourceId, discovery.page, allowPrivate);
+    page = fetchableUrl(sourceId, discovery.page, options);
   } catch (error) {
     throw error instanceof SourceFetchError ? fail(error.reason, error) : error;
   }
@@ -484,7 +469,7 @@ export async function discoverLink(
   try {
     let fetched;
     try {
-      fetched = await withRetries(sourceId, page.href, options, () =>
+      fetched = await withRetries(sourceId, options, () =>
         downloadOnce(sourceId, page.href, 'page.html', directory, {}, options),
       );
     } catch (error) {
@@ -500,6 +485,9 @@ export async function discoverLink(
         `refused ${link} found on ${page.href}: ${linkHost} is neither ${page.hostname} nor within ${registrableDomain(page.hostname)}`,
       );
     }
+    // The same guard as any request, named here: the file is fetched next, from this link.
+    const problem = requestUrlProblem(new URL(link), options);
+    if (problem) throw fail(`refused ${problem} found on ${page.href}`);
     return link;
   } finally {
     await rm(directory, { recursive: true, force: true });

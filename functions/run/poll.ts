@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SourceFetchError, SourceFormatError, isSourceProblem } from '../core/errors.ts';
-import { discoverLink, fetchVersion, hashFiles, type FetchOptions } from '../http/fetch.ts';
+import { discoverLink, fetchVersion, hashFiles, withFetchDeadline, type FetchOptions } from '../http/fetch.ts';
 import { randomUUID } from 'node:crypto';
 import {
   processNotModified,
@@ -46,20 +46,11 @@ export async function pollSource(
 ): Promise<RunReport> {
   const started = Date.now();
   return withSourceLease<RunReport>(deps, source.id, options.leaseMs ?? DEFAULT_LEASE_MS, {
-    held: (meta) => pollLeased(source, meta, deps, fetchOptions, options, started),
+    // One deadline for every download of the run (discovery, file, companions, follow-ups).
+    held: (meta) => pollLeased(source, meta, deps, withFetchDeadline(fetchOptions), options, started),
     busy: () => {
       (deps.log ?? silentLogger).warn('another run holds the source; this one is skipped', { source: source.id });
-      return {
-        sourceId: source.id,
-        status: 'skipped',
-        added: 0,
-        removed: 0,
-        modified: 0,
-        duplicates: 0,
-        eventsStored: 0,
-        published: 0,
-        durationMs: Date.now() - started,
-      };
+      return emptyReport(source.id, 'skipped', started);
     },
   });
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceFetchError } from '../../functions/core/errors.ts';
 import {
-  assertFetchableUrl,
+  fetchableUrl,
   fetchVersion,
   hashFiles,
   isPrivateAddress,
@@ -147,11 +147,13 @@ describe('fetchVersion against a loopback server', () => {
   });
 });
 
-describe('assertFetchableUrl', () => {
-  it('refuses plain http', async () => {
-    await expect(assertFetchableUrl('s', 'http://example.org/a', false)).rejects.toThrow(/non-TLS/);
+describe('fetchableUrl', () => {
+  it('refuses plain http', () => {
+    expect(() => fetchableUrl('s', 'http://example.org/a')).toThrow(
+      /^s: fetch: refused non-TLS URL http:\/\/example\.org\/a \(only https is fetched\)$/,
+    );
   });
-  it('refuses loopback, private and link-local hosts', async () => {
+  it('refuses loopback, private and link-local hosts', () => {
     for (const url of [
       'https://127.0.0.1/a',
       'https://10.1.2.3/a',
@@ -159,7 +161,7 @@ describe('assertFetchableUrl', () => {
       'https://[::1]/a',
       'https://192.168.1.1/',
     ]) {
-      await expect(assertFetchableUrl('s', url, false)).rejects.toBeInstanceOf(SourceFetchError);
+      expect(() => fetchableUrl('s', url)).toThrow(SourceFetchError);
     }
   });
   it('classifies addresses', () => {
@@ -183,54 +185,71 @@ describe('assertFetchableUrl', () => {
 });
 
 describe('redirects to a private address', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startHttpServer();
+  });
+  afterEach(async () => {
+    await server.close();
   });
 
-  // A public publisher (a literal public address: no DNS here) that answers with a redirect. The
-  // network is the fault injected: no loopback server can stand at a public address.
-  function publisherRedirectingTo(location: string): string[] {
-    const requested: string[] = [];
-    vi.stubGlobal('fetch', async (url: string) => {
-      requested.push(url);
-      if (url === 'https://93.184.216.34/list.csv') return new Response(null, { status: 302, headers: { location } });
-      return new Response('id,name\n', { status: 200 });
+  // The loopback publisher is allowed as one origin (allowedOrigins), as a trusted publisher would
+  // be; every other private address stays refused, as for any public publisher.
+  function publisherRedirectingTo(location: string) {
+    server.handle((req, res) => {
+      if (req.url === '/list.csv') return res.writeHead(302, { location }).end();
+      res.writeHead(200).end('id,name\n');
     });
-    return requested;
+    return { allowedOrigins: [server.url], backoffMs: 1, timeoutMs: 2000 };
   }
 
   it('refuses a redirect to the metadata service, a private host or plain http, without requesting it', async () => {
     for (const [location, cause] of [
       ['http://169.254.169.254/latest/meta-data/', /non-TLS/],
-      ['https://169.254.169.254/latest/meta-data/', /private, loopback or link-local/],
-      ['https://10.0.0.7/internal', /private, loopback or link-local/],
-      ['https://[::1]/x', /private, loopback or link-local/],
+      [
+        'https://169.254.169.254/latest/meta-data/',
+        /169\.254\.169\.254 is a private, loopback or link-local address \(link-local, cloud metadata, 169\.254\.0\.0\/16\)$/,
+      ],
+      [
+        'https://10.0.0.7/internal',
+        /10\.0\.0\.7 is a private, loopback or link-local address \(private, 10\.0\.0\.0\/8\)$/,
+      ],
+      ['https://[::1]/x', /::1 is a private, loopback or link-local address \(loopback, ::1\/128\)$/],
+      [
+        'https://[::ffff:169.254.169.254]/x',
+        /::ffff:a9fe:a9fe is a private, loopback or link-local address \(link-local, cloud metadata, 169\.254\.0\.0\/16, carried in IPv6\)$/,
+      ],
+      [
+        'https://2130706433/x',
+        /127\.0\.0\.1 is a private, loopback or link-local address \(loopback, 127\.0\.0\.0\/8\)$/,
+      ],
     ] as const) {
-      const requested = publisherRedirectingTo(location);
+      const options = publisherRedirectingTo(location);
       const error = await fetchVersion(
         'custom-list',
-        { name: 'list.csv', url: 'https://93.184.216.34/list.csv' },
+        { name: 'list.csv', url: `${server.url}/list.csv` },
         {},
-        { backoffMs: 1 },
+        options,
       ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SourceFetchError);
       expect((error as SourceFetchError).message).toMatch(
-        /^custom-list: fetch: redirect from https:\/\/93\.184\.216\.34\/list\.csv: refused /,
+        new RegExp(`^custom-list: fetch: redirect from ${server.url}/list\\.csv: refused `),
       );
       expect((error as SourceFetchError).message).toMatch(cause);
-      expect(requested).toEqual(['https://93.184.216.34/list.csv']);
+      expect(server.requests.map((r) => r.url)).toEqual(['/list.csv']);
+      server.requests.length = 0;
     }
   });
 
-  it('follows a redirect to another public https address', async () => {
-    const requested = publisherRedirectingTo('https://93.184.216.35/files/list.csv');
+  it('follows a redirect within the allowed origin', async () => {
+    const options = publisherRedirectingTo('/files/list.csv');
     const outcome = (await fetchVersion(
       'custom-list',
-      { name: 'list.csv', url: 'https://93.184.216.34/list.csv' },
+      { name: 'list.csv', url: `${server.url}/list.csv` },
       {},
-      { backoffMs: 1 },
+      options,
     )) as FetchedVersion;
-    expect(requested).toEqual(['https://93.184.216.34/list.csv', 'https://93.184.216.35/files/list.csv']);
+    expect(server.requests.map((r) => r.url)).toEqual(['/list.csv', '/files/list.csv']);
     await outcome.cleanup();
   });
 });

@@ -146,7 +146,7 @@ describe('the config schema', () => {
       subscribers: [{ id: 'hook', channel: { type: 'webhook', url, secret: SECRET, ...extra } }],
     });
     expect(failure(hook('https://10.1.2.3/in'))).toMatch(
-      /^config: subscribers\[0\]\.channel\.url: 10\.1\.2\.3 is a private, loopback or link-local address \(set "allowPrivateHosts": true/,
+      /^config: subscribers\[0\]\.channel\.url: 10\.1\.2\.3 is a private, loopback or link-local address \(private, 10\.0\.0\.0\/8\): set "allowPrivateHosts": true/,
     );
     expect(failure(hook('https://169.254.169.254/latest'))).toMatch(
       /^config: subscribers\[0\]\.channel\.url: 169\.254\.169\.254 is a private/,

@@ -147,7 +147,7 @@ describe('customSources in the configuration', () => {
 
   it('refuses a literal private, loopback or link-local address unless allowPrivateHosts is set', () => {
     expect(failure(one({ ...RSS_SOURCE, url: 'https://10.0.0.5/notices.rss' }))).toMatch(
-      /^config: customSources\[0\]\.url: 10\.0\.0\.5 is a private, loopback or link-local address \(set "allowPrivateHosts": true/,
+      /^config: customSources\[0\]\.url: 10\.0\.0\.5 is a private, loopback or link-local address \(private, 10\.0\.0\.0\/8\): set "allowPrivateHosts": true/,
     );
     expect(failure(one({ ...RSS_SOURCE, url: 'https://169.254.169.254/latest/meta-data' }))).toMatch(
       /^config: customSources\[0\]\.url: 169\.254\.169\.254 is a private/,

@@ -446,11 +446,28 @@ export function firstZipEntryName(head: string): string | undefined {
 }
 
 /**
+ * Bounds on what one ZIP entry may inflate to, so that a zip bomb (1 GiB of whitespace or of empty
+ * elements in a 1 MB archive) fails in well under a second and a few tens of MB, not after a minute
+ * and 1.5 GB. OFAC's entries inflate about 16 times (CONS_ENHANCED: 207 KB to 3.4 MB), and the
+ * largest, SDN_ENHANCED.XML, is on the order of 100 MB. The ratio is judged only past `ratioCheckedFrom` bytes, so a small, very regular
+ * file is not taken for a bomb.
+ */
+export const ZIP_LIMITS = {
+  /** Largest inflated entry: a few times today's largest, and what a poller's memory and time can take. */
+  maxEntryBytes: 512 * 1024 * 1024,
+  /** Largest inflated / compressed ratio (deflate reaches about 1032 on repetitive data). */
+  maxRatio: 100,
+  ratioCheckedFrom: 16 * 1024 * 1024,
+  /** Compressed bytes handed to the inflater at once: bounds what one step can inflate to (~16 MB). */
+  sliceBytes: 16 * 1024,
+} as const;
+
+/**
  * The bytes of a document, unzipped when it is a ZIP archive (OFAC's SDN_ENHANCED.ZIP,
  * CONS_ENHANCED.ZIP: one XML entry). Decompresses as it reads, and stops reading the archive as
  * soon as its first entry is complete. A first entry whose name does not match, an archive with
- * no entry, a corrupt one or one cut short is a SourceFormatError. A document that is not a ZIP
- * passes through unchanged.
+ * no entry, a corrupt one, one cut short or one that inflates past ZIP_LIMITS is a
+ * SourceFormatError. A document that is not a ZIP passes through unchanged.
  */
 export function openMaybeZipped(document: SourceDocument, sourceId: string, entryPattern: RegExp): Readable {
   return Readable.from(maybeUnzip(document, sourceId, entryPattern), { objectMode: true });
@@ -486,6 +503,8 @@ async function* unzipFirstEntry(
   let entryDone = false;
   let entryName: string | undefined;
   let failure: Error | undefined;
+  let compressed = 0;
+  let inflated = 0;
   const unzip = new Unzip((file) => {
     // Only the first entry is read; anything after it is never decompressed (nor, mostly, downloaded).
     if (entryName !== undefined) return;
@@ -504,6 +523,22 @@ async function* unzipFirstEntry(
         });
         return;
       }
+      if (failure) return;
+      inflated += data.length;
+      const bomb =
+        inflated > ZIP_LIMITS.maxEntryBytes
+          ? `inflates past ${ZIP_LIMITS.maxEntryBytes} bytes`
+          : inflated > ZIP_LIMITS.ratioCheckedFrom && inflated > compressed * ZIP_LIMITS.maxRatio
+            ? `inflates more than ${ZIP_LIMITS.maxRatio} times (${inflated} bytes from ${compressed})`
+            : undefined;
+      if (bomb) {
+        failure = new SourceFormatError(
+          sourceId,
+          `${fileName}: refused ZIP entry ${file.name}: it ${bomb}, a zip bomb`,
+        );
+        output.length = 0;
+        return;
+      }
       if (data.length > 0) output.push(Buffer.from(data.buffer, data.byteOffset, data.length));
       if (final) entryDone = true;
     };
@@ -519,7 +554,13 @@ async function* unzipFirstEntry(
 
   const push = (chunk: Buffer, final: boolean): void => {
     try {
-      unzip.push(chunk, final);
+      // In slices, so that one push inflates to a bounded size and a bomb is caught between slices.
+      for (let at = 0; at < chunk.length && !failure; at += ZIP_LIMITS.sliceBytes) {
+        const slice = chunk.subarray(at, at + ZIP_LIMITS.sliceBytes);
+        compressed += slice.length;
+        unzip.push(slice, false);
+      }
+      if (final && !failure) unzip.push(new Uint8Array(0), true);
     } catch (error) {
       failure ??= new SourceFormatError(sourceId, `${fileName}: corrupt ZIP archive: ${(error as Error).message}`, {
         cause: error,
