@@ -32,6 +32,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { chunk, mapLimit } from '../core/concurrency.ts';
 import { SourceFetchError } from '../core/errors.ts';
 import type { TradewatchEvent } from '../core/events.ts';
+import { DISPATCHER_ENV } from '../config/environment.ts';
 import { jsonLogger } from './json-logger.ts';
 import type { Logger } from '../run/process-version.ts';
 import { decodeDelivered } from '../delivery/sns-publisher.ts';
@@ -475,27 +476,31 @@ export interface DispatchEnvironmentClients {
 }
 
 /**
- * The deployed function's config, from the environment the stack sets:
- * WEBHOOK_URL, WEBHOOK_SUBSCRIBER_ID, and exactly one of WEBHOOK_SECRET_ARN (Secrets Manager) or
- * WEBHOOK_SECRET_PARAMETER (SSM SecureString); QUEUE_URL optionally. Every problem is named in one
- * error.
+ * The deployed function's config, from the environment the stack sets (DISPATCHER_ENV): the
+ * webhook URL, the subscriber id, exactly one of the Secrets Manager secret or the SSM parameter,
+ * and optionally the queue URL. Every problem is named in one error.
  */
 export function dispatchConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   clients: DispatchEnvironmentClients = {},
 ): DispatchHandlerConfig {
   const problems: string[] = [];
-  const url = env.WEBHOOK_URL;
-  const subscriberId = env.WEBHOOK_SUBSCRIBER_ID;
-  const secretArn = env.WEBHOOK_SECRET_ARN;
-  const secretParameter = env.WEBHOOK_SECRET_PARAMETER;
-  if (!url) problems.push('WEBHOOK_URL is not set');
+  const {
+    webhookUrl,
+    subscriberId: subscriberIdName,
+    secretArn: arnName,
+    secretParameter: parameterName,
+  } = DISPATCHER_ENV;
+  const url = env[webhookUrl];
+  const subscriberId = env[subscriberIdName];
+  const secretArn = env[arnName];
+  const secretParameter = env[parameterName];
+  if (!url) problems.push(`${webhookUrl} is not set`);
   else if (!URL.canParse(url) || new URL(url).protocol !== 'https:')
-    problems.push('WEBHOOK_URL is not an https:// URL');
-  if (!subscriberId) problems.push('WEBHOOK_SUBSCRIBER_ID is not set');
-  if (secretArn && secretParameter)
-    problems.push('both WEBHOOK_SECRET_ARN and WEBHOOK_SECRET_PARAMETER are set (set one)');
-  if (!secretArn && !secretParameter) problems.push('neither WEBHOOK_SECRET_ARN nor WEBHOOK_SECRET_PARAMETER is set');
+    problems.push(`${webhookUrl} is not an https:// URL`);
+  if (!subscriberId) problems.push(`${subscriberIdName} is not set`);
+  if (secretArn && secretParameter) problems.push(`both ${arnName} and ${parameterName} are set (set one)`);
+  if (!secretArn && !secretParameter) problems.push(`neither ${arnName} nor ${parameterName} is set`);
   if (problems.length || !url || !subscriberId) throw new Error(`config: webhook dispatcher: ${problems.join('; ')}`);
   const getSecret = secretArn
     ? () => secretFromSecretsManager(clients.secretsManager ?? new SecretsManagerClient({}), secretArn)
@@ -507,7 +512,8 @@ export function dispatchConfigFromEnv(
     getSecret,
     log: jsonLogger,
   };
-  if (env.QUEUE_URL) config.queueUrl = env.QUEUE_URL;
+  const queueUrl = env[DISPATCHER_ENV.queueUrl];
+  if (queueUrl) config.queueUrl = queueUrl;
   return config;
 }
 

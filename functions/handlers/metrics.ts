@@ -8,9 +8,8 @@
  * `Succeeded`, `Records` and `SourceChanges` are emitted too. Duration per source is Lambda's own
  * Duration metric of that source's function, which costs nothing.
  */
+import { METRICS_NAMESPACE } from '../config/environment.ts';
 import type { RunReport } from '../run/process-version.ts';
-
-export const METRICS_NAMESPACE = 'Tradewatch';
 
 export interface RunMetricsOptions {
   /** Per-source Succeeded, Records and SourceChanges metrics (each a billed custom metric). @default false */

@@ -12,12 +12,8 @@ import { pollSource } from '../run/poll.ts';
 import { jsonLogger } from './json-logger.ts';
 import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../core/keywords.ts';
 import { crashMetricsRecord, runMetricsRecord } from './metrics.ts';
-import {
-  SOURCES_CONFIG_ENV,
-  WATCHLIST_SUBSCRIBERS_ENV,
-  sourcesConfigFromEnv,
-  watchlistSubscribersFromEnv,
-} from '../config/config.ts';
+import { sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
+import { POLLER_ENV, requireEnv } from '../config/environment.ts';
 import type { WatchlistSubscriber } from '../watchlist/screening.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
@@ -86,22 +82,16 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
   });
 }
 
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`config: environment variable ${name} is not set`);
-  return value;
-}
-
-/** The deployed function: config from the environment the stack sets. */
+/** The deployed function: config from the environment the stack sets (config/environment.ts). */
 export const handler = createPollHandler(() => ({
-  store: new TradewatchStore(dynamoClient(), requireEnv('TABLE_NAME')),
+  store: new TradewatchStore(dynamoClient(), requireEnv(POLLER_ENV.tableName)),
   sns: snsClient(),
-  alertsTopicArn: requireEnv('ALERTS_TOPIC_ARN'),
-  operationsTopicArn: requireEnv('OPERATIONS_TOPIC_ARN'),
+  alertsTopicArn: requireEnv(POLLER_ENV.alertsTopicArn),
+  operationsTopicArn: requireEnv(POLLER_ENV.operationsTopicArn),
   log: jsonLogger,
   emit: (record) => console.log(JSON.stringify(record)),
-  detailedMetrics: process.env.DETAILED_METRICS === 'true',
-  subscribers: keywordSubscribersFromEnv(process.env.KEYWORD_SUBSCRIBERS),
-  watchlistSubscribers: watchlistSubscribersFromEnv(process.env[WATCHLIST_SUBSCRIBERS_ENV]),
-  sourcesConfig: sourcesConfigFromEnv(process.env[SOURCES_CONFIG_ENV]),
+  detailedMetrics: process.env[POLLER_ENV.detailedMetrics] === 'true',
+  subscribers: keywordSubscribersFromEnv(process.env[POLLER_ENV.keywordSubscribers], POLLER_ENV.keywordSubscribers),
+  watchlistSubscribers: watchlistSubscribersFromEnv(process.env[POLLER_ENV.watchlistSubscribers]),
+  sourcesConfig: sourcesConfigFromEnv(process.env[POLLER_ENV.sourcesConfig]),
 }));
