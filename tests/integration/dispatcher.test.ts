@@ -28,14 +28,16 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import {
   createDispatchHandler,
-  deliveryBudgetMs,
   dispatchConfigFromEnv,
-  dispatchQueue,
   handler,
-  queueUrlFromArn,
-  type DeliveryOutcome,
   type DispatchHandlerConfig,
 } from '../../functions/handlers/dispatch-webhook.ts';
+import {
+  deliveryBudgetMs,
+  dispatchQueue,
+  queueUrlFromArn,
+  type DeliveryOutcome,
+} from '../../functions/delivery/webhook-dispatch.ts';
 import { startMessaging, type EmbeddedMessaging } from '../../functions/local/services.ts';
 import type { Logger } from '../../functions/run/process-version.ts';
 import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
