@@ -3,29 +3,32 @@
  * why it fails the way it does, is delivery/webhook-dispatch.ts; the signing secret's cache is
  * delivery/secrets.ts. Here, middy runs: the signing secret fetched before any delivery (so that a
  * missing secret or permission fails the whole batch loudly, once, instead of as one failed
- * delivery per message), then the batch, every record not delivered reported in
- * `batchItemFailures` (the event source mapping has ReportBatchItemFailures) so that SQS
- * redelivers it alone.
+ * delivery per message), then Powertools' batch processor, which reports every record not
+ * delivered in `batchItemFailures` (the event source mapping has ReportBatchItemFailures) so that
+ * SQS redelivers it alone.
  */
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { DeliveryError } from '../core/errors.ts';
 import { DISPATCHER_ENV } from '../config/environment.ts';
 import type { Logger } from '../run/process-version.ts';
 import { cachedSecret, secretFromParameterStore, secretFromSecretsManager } from '../delivery/secrets.ts';
 import {
   DELIVERY_OUTCOMES,
   DISPATCH_DEFAULTS,
+  batchDispatcher,
   deliveryOptions,
-  dispatchMessages,
   queueUrlFromArn,
   queuedMessageFromRecord,
-  type DispatchContext,
+  type DeliveryOutcome,
 } from '../delivery/webhook-dispatch.ts';
 import type { WebhookDeliveryOptions } from '../delivery/webhook.ts';
-import { jsonLogger } from './json-logger.ts';
+import { log as defaultLog, powertoolsLogger } from './logger.ts';
 
 export interface DispatchHandlerConfig {
   sqs: SQSClient;
@@ -45,10 +48,18 @@ export interface DispatchHandlerConfig {
   secretRefreshIntervalMs?: number;
   /** Allow http:// and private hosts (tests, local mode only). @default false */
   allowPrivateHosts?: boolean;
-  /** @default jsonLogger */
+  /** @default Powertools Logger (logger.ts) */
   log?: Logger;
   /** For the secret's refresh interval. @default Date.now */
   clock?: () => number;
+}
+
+/** A record the dispatcher did not deliver: the processor reports it in batchItemFailures. */
+class UndeliveredRecord extends DeliveryError {
+  constructor(subscriberId: string, outcome: DeliveryOutcome) {
+    super(`webhook ${subscriberId}`, outcome.error ?? outcome.outcome, { details: { ...outcome } });
+    this.name = 'UndeliveredRecord';
+  }
 }
 
 export function createDispatchHandler(config: DispatchHandlerConfig | (() => DispatchHandlerConfig)) {
@@ -56,7 +67,7 @@ export function createDispatchHandler(config: DispatchHandlerConfig | (() => Dis
   const settle = () => {
     if (resolved) return resolved;
     const settled = typeof config === 'function' ? config() : config;
-    const log = settled.log ?? jsonLogger;
+    const log = settled.log ?? defaultLog;
     const secret = cachedSecret(settled.getSecret, {
       log,
       ...(settled.secretRefreshIntervalMs !== undefined ? { refreshIntervalMs: settled.secretRefreshIntervalMs } : {}),
@@ -64,7 +75,9 @@ export function createDispatchHandler(config: DispatchHandlerConfig | (() => Dis
     });
     return (resolved = { config: settled, secret, log });
   };
+  const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(powertoolsLogger))
     .use({
       before: async () => {
         await settle().secret.current();
@@ -73,7 +86,7 @@ export function createDispatchHandler(config: DispatchHandlerConfig | (() => Dis
     .handler(async (event, lambdaContext: Context) => {
       const { config: settled, secret, log } = settle();
       const arnByMessage = new Map(event.Records.map((record) => [record.messageId, record.eventSourceARN]));
-      const context: DispatchContext = {
+      const batch = batchDispatcher({
         sqs: settled.sqs,
         queueUrl: (message) => settled.queueUrl ?? queueUrlFromArn(arnByMessage.get(message.messageId) ?? ''),
         subscriberId: settled.subscriberId,
@@ -86,13 +99,23 @@ export function createDispatchHandler(config: DispatchHandlerConfig | (() => Dis
         ...(typeof lambdaContext?.getRemainingTimeInMillis === 'function'
           ? { remainingMs: () => lambdaContext.getRemainingTimeInMillis() }
           : {}),
-      };
-      const outcomes = await dispatchMessages(event.Records.map(queuedMessageFromRecord), context);
-      return {
-        batchItemFailures: outcomes
-          .filter((o) => o.outcome !== DELIVERY_OUTCOMES.delivered)
-          .map((o) => ({ itemIdentifier: o.messageId })),
-      };
+      });
+      const response = await processPartialResponse(
+        event,
+        async (record: SQSRecord) => {
+          const outcome = await batch.dispatch(queuedMessageFromRecord(record));
+          if (outcome.outcome !== DELIVERY_OUTCOMES.delivered)
+            throw new UndeliveredRecord(settled.subscriberId, outcome);
+        },
+        processor,
+        // A batch where nothing was delivered is still a partial response: SQS keeps every record.
+        { context: lambdaContext, throwOnFullBatchFailure: false },
+      );
+      batch.finish();
+      // A fault of the dispatcher itself, not an undelivered message, fails the whole batch.
+      const fault = processor.errors.find((error) => !(error instanceof UndeliveredRecord));
+      if (fault) throw fault;
+      return response;
     });
 }
 
