@@ -4,14 +4,13 @@
  */
 import { ConfigError } from '../functions/core/errors.ts';
 import {
-  SOURCES_CONFIG_ENV,
-  WATCHLIST_SUBSCRIBERS_ENV,
   filterPolicyFor,
   scheduledSources,
   sourcesConfigEnv,
   watchlistSubscribersEnv,
   type TradewatchConfig,
 } from '../functions/config/config.ts';
+import { POLLER_ENV } from '../functions/config/environment.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -45,9 +44,9 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
       ...(operations.sms ? { sms: operations.sms } : {}),
     },
     pollerEnvironment: {
-      KEYWORD_SUBSCRIBERS: keywordSubscribersEnv(config.subscribers),
-      [WATCHLIST_SUBSCRIBERS_ENV]: watchlistSubscribersEnv(config),
-      [SOURCES_CONFIG_ENV]: sourcesConfigEnv(config),
+      [POLLER_ENV.keywordSubscribers]: keywordSubscribersEnv(config.subscribers),
+      [POLLER_ENV.watchlistSubscribers]: watchlistSubscribersEnv(config),
+      [POLLER_ENV.sourcesConfig]: sourcesConfigEnv(config),
     },
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),

@@ -34,6 +34,7 @@ import { DEFAULT_THRESHOLD } from '../match/score.ts';
 import { hitChangeType } from '../core/events.ts';
 import { CUSTOM_SOURCE_DEFAULTS, CUSTOM_SOURCE_FORMATS, type CustomSourceDefinition } from '../sources/custom.ts';
 import { SOURCES, type SourcesConfig } from '../sources/registry.ts';
+import { POLLER_ENV } from './environment.ts';
 
 export const CONFIG_FILE = 'tradewatch.config.json';
 export const CONFIG_SCHEMA_FILE = 'tradewatch.config.schema.json';
@@ -784,20 +785,18 @@ export function watchlistSubscribers(
   return config.subscribers.filter((s) => s.watchlist).map((s) => ({ id: s.id, threshold: s.watchlist!.threshold }));
 }
 
-export const WATCHLIST_SUBSCRIBERS_ENV = 'WATCHLIST_SUBSCRIBERS';
-
-/** The stack's WATCHLIST_SUBSCRIBERS variable for the pollers. */
+/** What the stack puts in POLLER_ENV.watchlistSubscribers for the pollers. */
 export function watchlistSubscribersEnv(config: Pick<TradewatchConfig, 'subscribers'>): string {
   return JSON.stringify(watchlistSubscribers(config));
 }
 
-/** WATCHLIST_SUBSCRIBERS read back; a malformed value fails the cold start, loudly. */
+/** POLLER_ENV.watchlistSubscribers read back; a malformed value fails the cold start, loudly. */
 export function watchlistSubscribersFromEnv(value: string | undefined): { id: string; threshold: number }[] {
   if (!value) return [];
   const parsed = JSON.parse(value) as unknown;
   if (!Array.isArray(parsed) || !parsed.every((s) => typeof s?.id === 'string' && typeof s?.threshold === 'number')) {
     throw new Error(
-      `config: environment variable ${WATCHLIST_SUBSCRIBERS_ENV} must be a JSON array of {"id", "threshold"}`,
+      `config: environment variable ${POLLER_ENV.watchlistSubscribers} must be a JSON array of {"id", "threshold"}`,
     );
   }
   return parsed as { id: string; threshold: number }[];
@@ -834,14 +833,11 @@ function article(type: string): string {
 }
 
 /**
- * The environment variable the stack sets on each poller: the configuration's custom sources and
- * topic rules as JSON (the config file is not in the bundle), read back by sourcesConfigFromEnv and
- * given to findSource(id, config). Lambda allows 4 KB of environment in all: a handful of custom
- * sources fit.
+ * What the stack puts in POLLER_ENV.sourcesConfig: the configuration's custom sources and topic
+ * rules as JSON (the config file is not in the bundle), read back by sourcesConfigFromEnv and given
+ * to findSource(id, config); empty when the configuration adds nothing. Lambda allows 4 KB of
+ * environment in all: a handful of custom sources fit.
  */
-export const SOURCES_CONFIG_ENV = 'TRADEWATCH_SOURCES_CONFIG';
-
-/** What the stack puts in SOURCES_CONFIG_ENV; empty when the configuration adds nothing. */
 export function sourcesConfigEnv(
   config: Pick<TradewatchConfig, 'customSources' | 'topics' | 'federalRegister'>,
 ): string {
@@ -867,7 +863,7 @@ export function sourcesConfigFromEnv(value: string | undefined): SourcesConfig {
     document = JSON.parse(value);
   } catch (error) {
     throw new ConfigError(
-      `environment variable ${SOURCES_CONFIG_ENV} is not valid JSON: ${(error as Error).message}`,
+      `environment variable ${POLLER_ENV.sourcesConfig} is not valid JSON: ${(error as Error).message}`,
       [],
       { cause: error },
     );
@@ -877,7 +873,7 @@ export function sourcesConfigFromEnv(value: string | undefined): SourcesConfig {
     throw ConfigError.fromIssues(
       result.error.issues
         .flatMap(describeIssue)
-        .map((issue) => ({ ...issue, path: `${SOURCES_CONFIG_ENV}.${issue.path}` })),
+        .map((issue) => ({ ...issue, path: `${POLLER_ENV.sourcesConfig}.${issue.path}` })),
     );
   return result.data;
 }

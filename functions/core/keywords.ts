@@ -102,9 +102,10 @@ export function keywordMatches(event: TradewatchEvent, subscribers: readonly Key
 
 /**
  * The keyword subscribers the stack passes as `[{"id":…,"keywords":[…]}]` (the config file is not
- * in the bundle). A malformed value fails the cold start, loudly.
+ * in the bundle) in the environment variable `variable` (config/environment.ts names it; core/
+ * imports nothing). A malformed value fails the cold start, loudly.
  */
-export function keywordSubscribersFromEnv(value: string | undefined): KeywordSubscriber[] {
+export function keywordSubscribersFromEnv(value: string | undefined, variable: string): KeywordSubscriber[] {
   if (!value) return [];
   const parsed = JSON.parse(value) as unknown;
   if (
@@ -116,14 +117,12 @@ export function keywordSubscribersFromEnv(value: string | undefined): KeywordSub
         s.keywords.every((k: unknown) => typeof k === 'string'),
     )
   ) {
-    throw new Error(
-      'config: environment variable KEYWORD_SUBSCRIBERS must be a JSON array of {"id", "keywords": [...]}',
-    );
+    throw new Error(`config: environment variable ${variable} must be a JSON array of {"id", "keywords": [...]}`);
   }
   return (parsed as { id: string; keywords: string[] }[]).map(({ id, keywords }) => ({ id, filters: { keywords } }));
 }
 
-/** What the stack puts in KEYWORD_SUBSCRIBERS for a config's subscribers. */
+/** What the stack puts in the keyword subscribers' variable for a config's subscribers. */
 export function keywordSubscribersEnv(subscribers: readonly KeywordSubscriber[]): string {
   return JSON.stringify(
     subscribers.filter((s) => s.filters?.keywords?.length).map((s) => ({ id: s.id, keywords: s.filters!.keywords })),

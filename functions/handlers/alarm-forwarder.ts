@@ -7,6 +7,7 @@
 import middy from '@middy/core';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { snsClient } from '../aws/clients.ts';
+import { ALARM_FORWARDER_ENV, requireEnv } from '../config/environment.ts';
 
 /** The event CloudWatch sends to a Lambda alarm action. */
 export interface AlarmEvent {
@@ -78,8 +79,8 @@ export function createAlarmForwarder(config: AlarmForwarderConfig | (() => Alarm
   });
 }
 
-export const handler = createAlarmForwarder(() => {
-  const operationsTopicArn = process.env.OPERATIONS_TOPIC_ARN;
-  if (!operationsTopicArn) throw new Error('config: environment variable OPERATIONS_TOPIC_ARN is not set');
-  return { sns: snsClient(), operationsTopicArn };
-});
+/** The deployed function: config from the environment the stack sets (config/environment.ts). */
+export const handler = createAlarmForwarder(() => ({
+  sns: snsClient(),
+  operationsTopicArn: requireEnv(ALARM_FORWARDER_ENV.operationsTopicArn),
+}));

@@ -1,27 +1,24 @@
 /**
  * Lambda entry point: one scheduled poll of one source. Thin on purpose: it reads its config once
- * at cold start, calls pollSource with the clients, and logs one JSON line per run. The CLI's
- * `poll` invokes the very same handler through `createPollHandler`.
+ * at cold start, calls pollSource with the clients, logs through Powertools Logger and publishes
+ * one EMF metrics record per run (metrics.ts).
  */
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { dynamoClient, snsClient } from '../aws/clients.ts';
 import type { Logger, RunReport } from '../run/process-version.ts';
 import { snsPublisher } from '../delivery/sns-publisher.ts';
 import { pollSource } from '../run/poll.ts';
-import { jsonLogger } from './json-logger.ts';
 import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../core/keywords.ts';
-import { crashMetricsRecord, runMetricsRecord } from './metrics.ts';
-import {
-  SOURCES_CONFIG_ENV,
-  WATCHLIST_SUBSCRIBERS_ENV,
-  sourcesConfigFromEnv,
-  watchlistSubscribersFromEnv,
-} from '../config/config.ts';
+import { sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
+import { POLLER_ENV, requireEnv } from '../config/environment.ts';
 import type { WatchlistSubscriber } from '../watchlist/screening.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
+import { log, powertoolsLogger } from './logger.ts';
+import { crashMetrics, runMetrics } from './metrics.ts';
 
 export interface PollEvent {
   /** The registered source id; EventBridge passes it as the rule's input. */
@@ -35,13 +32,14 @@ export interface PollHandlerConfig {
   sns: SNSClient;
   alertsTopicArn: string;
   operationsTopicArn?: string;
+  /** @default silent */
   log?: Logger;
-  /** Called on every progress tick while parsing (terminal progress in the CLI). */
+  /** Called on every progress tick while parsing. */
   onProgress?: (recordsSeen: number) => void;
   allowPrivateHosts?: boolean;
-  /** Where the run's metrics/log record goes (stdout as one JSON line on Lambda). */
-  emit?: (record: Record<string, unknown>) => void;
-  /** Per-source Records and Changes metrics. @default false */
+  /** Publish the run's EMF metrics record(s) to stdout, where Lambda's log agent picks them up. @default false */
+  emitMetrics?: boolean;
+  /** Per-source Succeeded, Records and SourceChanges metrics. @default false */
   detailedMetrics?: boolean;
   /** Keyword subscribers (id and keywords), for the `matchedKeywords` attribute. @default none */
   subscribers?: readonly KeywordSubscriber[];
@@ -53,55 +51,52 @@ export interface PollHandlerConfig {
 
 export function createPollHandler(config: PollHandlerConfig | (() => PollHandlerConfig)) {
   let resolved: PollHandlerConfig | undefined;
-  return middy<PollEvent, RunReport>().handler(async (event) => {
-    resolved ??= typeof config === 'function' ? config() : config;
-    const source = findSource(event.sourceId, resolved.sourcesConfig);
-    if (!source) throw new Error(`config: unknown source "${event.sourceId}"`);
-    let report: RunReport;
-    try {
-      report = await pollSource(
-        source,
-        {
-          store: resolved.store,
-          publisher: snsPublisher({
-            sns: resolved.sns,
-            alertsTopicArn: resolved.alertsTopicArn,
-            ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
-            ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
-          }),
-          ...(resolved.log ? { log: resolved.log } : {}),
-          ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
-          ...(resolved.watchlistSubscribers?.length ? { watchlistSubscribers: resolved.watchlistSubscribers } : {}),
-        },
-        resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
-        event.acceptDrop ? { acceptDrop: true } : {},
-      );
-    } catch (error) {
-      resolved.emit?.(crashMetricsRecord(source.id, error));
-      throw error;
-    }
-    const metrics = runMetricsRecord(report, { detailed: resolved.detailedMetrics ?? false });
-    if (metrics) resolved.emit?.(metrics);
-    return report;
-  });
+  return middy<PollEvent, RunReport>()
+    .use(injectLambdaContext(powertoolsLogger))
+    .handler(async (event) => {
+      resolved ??= typeof config === 'function' ? config() : config;
+      const source = findSource(event.sourceId, resolved.sourcesConfig);
+      if (!source) throw new Error(`config: unknown source "${event.sourceId}"`);
+      let report: RunReport;
+      try {
+        report = await pollSource(
+          source,
+          {
+            store: resolved.store,
+            publisher: snsPublisher({
+              sns: resolved.sns,
+              alertsTopicArn: resolved.alertsTopicArn,
+              ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
+              ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
+            }),
+            ...(resolved.log ? { log: resolved.log } : {}),
+            ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
+            ...(resolved.watchlistSubscribers?.length ? { watchlistSubscribers: resolved.watchlistSubscribers } : {}),
+          },
+          resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
+          event.acceptDrop ? { acceptDrop: true } : {},
+        );
+      } catch (error) {
+        if (resolved.emitMetrics) crashMetrics(source.id, error).publishStoredMetrics();
+        throw error;
+      }
+      if (resolved.emitMetrics)
+        for (const metrics of runMetrics(report, { detailed: resolved.detailedMetrics ?? false }))
+          metrics.publishStoredMetrics();
+      return report;
+    });
 }
 
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`config: environment variable ${name} is not set`);
-  return value;
-}
-
-/** The deployed function: config from the environment the stack sets. */
+/** The deployed function: config from the environment the stack sets (config/environment.ts). */
 export const handler = createPollHandler(() => ({
-  store: new TradewatchStore(dynamoClient(), requireEnv('TABLE_NAME')),
+  store: new TradewatchStore(dynamoClient(), requireEnv(POLLER_ENV.tableName)),
   sns: snsClient(),
-  alertsTopicArn: requireEnv('ALERTS_TOPIC_ARN'),
-  operationsTopicArn: requireEnv('OPERATIONS_TOPIC_ARN'),
-  log: jsonLogger,
-  emit: (record) => console.log(JSON.stringify(record)),
-  detailedMetrics: process.env.DETAILED_METRICS === 'true',
-  subscribers: keywordSubscribersFromEnv(process.env.KEYWORD_SUBSCRIBERS),
-  watchlistSubscribers: watchlistSubscribersFromEnv(process.env[WATCHLIST_SUBSCRIBERS_ENV]),
-  sourcesConfig: sourcesConfigFromEnv(process.env[SOURCES_CONFIG_ENV]),
+  alertsTopicArn: requireEnv(POLLER_ENV.alertsTopicArn),
+  operationsTopicArn: requireEnv(POLLER_ENV.operationsTopicArn),
+  log,
+  emitMetrics: true,
+  detailedMetrics: process.env[POLLER_ENV.detailedMetrics] === 'true',
+  subscribers: keywordSubscribersFromEnv(process.env[POLLER_ENV.keywordSubscribers], POLLER_ENV.keywordSubscribers),
+  watchlistSubscribers: watchlistSubscribersFromEnv(process.env[POLLER_ENV.watchlistSubscribers]),
+  sourcesConfig: sourcesConfigFromEnv(process.env[POLLER_ENV.sourcesConfig]),
 }));

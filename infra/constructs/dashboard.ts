@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/handlers/metrics.ts';
+import { METRICS_NAMESPACE } from '../../functions/config/environment.ts';
 
 export interface TradewatchDashboardProps {
   readonly pollers: readonly { sourceId: string; duration: IMetric; logGroup: ILogGroup }[];

@@ -4,7 +4,7 @@ import { LambdaAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SubscriptionProtocol, Subscription, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/handlers/metrics.ts';
+import { ALARM_FORWARDER_ENV, METRICS_NAMESPACE } from '../../functions/config/environment.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
@@ -34,7 +34,7 @@ export class Operations extends Construct {
       handlerFile: 'alarm-forwarder.ts',
       description: 'tradewatch: forwards CloudWatch alarms to the operations topic',
       timeout: Duration.seconds(10),
-      environment: { OPERATIONS_TOPIC_ARN: props.operations.topicArn },
+      environment: { [ALARM_FORWARDER_ENV.operationsTopicArn]: props.operations.topicArn },
     });
     props.operations.grantPublish(this.forwarder.function);
     // One action for every alarm: each gets its own invoke permission.

@@ -6,6 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { POLLER_ENV } from '../../functions/config/environment.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
 export interface SourcePollerProps {
@@ -41,10 +42,10 @@ export class SourcePoller extends Construct {
       timeout: props.timeout ?? Duration.minutes(5),
       deadLetterQueue: props.deadLetterQueue,
       environment: {
-        TABLE_NAME: props.table.tableName,
-        ALERTS_TOPIC_ARN: props.alerts.topicArn,
-        OPERATIONS_TOPIC_ARN: props.operations.topicArn,
-        DETAILED_METRICS: props.detailedMetrics ? 'true' : 'false',
+        [POLLER_ENV.tableName]: props.table.tableName,
+        [POLLER_ENV.alertsTopicArn]: props.alerts.topicArn,
+        [POLLER_ENV.operationsTopicArn]: props.operations.topicArn,
+        [POLLER_ENV.detailedMetrics]: props.detailedMetrics ? 'true' : 'false',
         ...props.environment,
       },
     });

@@ -7,6 +7,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SubscriptionProtocol, Subscription, type CfnSubscription, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DISPATCHER_ENV } from '../../functions/config/environment.ts';
 import type { FilterPolicy } from '../../functions/core/filter-policy.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
@@ -106,19 +107,23 @@ export class Subscribers extends Construct {
         description: `tradewatch webhook dispatcher for ${subscriber.id}`,
         // One delivery's worst case is 25 s (3 attempts of 5 s plus backoff).
         timeout: Duration.seconds(60),
-        environment: { WEBHOOK_URL: channel.url, WEBHOOK_SUBSCRIBER_ID: subscriber.id, QUEUE_URL: queue.queueUrl },
+        environment: {
+          [DISPATCHER_ENV.webhookUrl]: channel.url,
+          [DISPATCHER_ENV.subscriberId]: subscriber.id,
+          [DISPATCHER_ENV.queueUrl]: queue.queueUrl,
+        },
       });
       if ('secretsManagerSecret' in channel.secret) {
         const secret = Secret.fromSecretNameV2(this, `${subscriber.id}-Secret`, channel.secret.secretsManagerSecret);
         secret.grantRead(dispatcher.function);
         // The name as configured: GetSecretValue takes a name or a full ARN.
-        dispatcher.function.addEnvironment('WEBHOOK_SECRET_ARN', channel.secret.secretsManagerSecret);
+        dispatcher.function.addEnvironment(DISPATCHER_ENV.secretArn, channel.secret.secretsManagerSecret);
       } else {
         const parameter = StringParameter.fromSecureStringParameterAttributes(this, `${subscriber.id}-Parameter`, {
           parameterName: channel.secret.ssmParameter,
         });
         parameter.grantRead(dispatcher.function);
-        dispatcher.function.addEnvironment('WEBHOOK_SECRET_PARAMETER', channel.secret.ssmParameter);
+        dispatcher.function.addEnvironment(DISPATCHER_ENV.secretParameter, channel.secret.ssmParameter);
       }
       queue.grantConsumeMessages(dispatcher.function);
       // At most two batches at once: a slow receiver is not flooded.

@@ -28,14 +28,16 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import {
   createDispatchHandler,
-  deliveryBudgetMs,
   dispatchConfigFromEnv,
-  dispatchQueue,
   handler,
-  queueUrlFromArn,
-  type DeliveryOutcome,
   type DispatchHandlerConfig,
 } from '../../functions/handlers/dispatch-webhook.ts';
+import {
+  deliveryBudgetMs,
+  dispatchQueue,
+  queueUrlFromArn,
+  type DeliveryOutcome,
+} from '../../functions/delivery/webhook-dispatch.ts';
 import { startMessaging, type EmbeddedMessaging } from '../../functions/local/services.ts';
 import type { Logger } from '../../functions/run/process-version.ts';
 import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
@@ -296,6 +298,18 @@ function captureLog(): {
     deliveries: () =>
       lines.filter((l) => l.message === 'webhook delivery') as unknown as (DeliveryOutcome & { subscriber: string })[],
   };
+}
+
+/**
+ * Collects what is written to `stream`, one entry per line. Powertools Logger writes through a
+ * Console of its own on process.stdout (INFO) and process.stderr (WARN, ERROR), not through the
+ * global console. Undone by vi.restoreAllMocks().
+ */
+function captureOutput(stream: NodeJS.WriteStream, lines: string[]): void {
+  vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  });
 }
 
 type Reply = number | { status: number; headers?: Record<string, string> } | 'hang';
@@ -583,6 +597,26 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('fails the whole batch, so that SQS keeps every record, when the dispatcher itself fails rather than a delivery', async () => {
+    // Prepare: a fault no emulator produces, a logger that throws once the first delivery is done.
+    receiver(server, () => 204);
+    await publish(queue, [cloudEvent(), cloudEvent()]);
+    const fault = new Error('log sink unavailable');
+    const failingLog: Logger = {
+      ...captured.log,
+      info: () => {
+        throw fault;
+      },
+    };
+
+    // Act
+    const invocation = invokeFromQueue(dispatcher({ log: failingLog }), queue);
+
+    // Assess
+    await expect(invocation).rejects.toBe(fault);
+    expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 2 });
+  });
+
   it('reports a URL the SSRF guard refuses as a permanent failure, sends nothing, and logs only the URL origin', async () => {
     await publish(queue, [cloudEvent()]);
     const handler = dispatcher({ url: `${server.url}/hooks/tok_private_path`, allowPrivateHosts: false });
@@ -599,8 +633,8 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
 
   it('writes one JSON line per delivery with event id, subscriber, outcome, attempts and duration, and never the secret or the body', async () => {
     const logged: string[] = [];
-    for (const method of ['log', 'warn', 'error'] as const)
-      vi.spyOn(console, method).mockImplementation((line: unknown) => void logged.push(String(line)));
+    captureOutput(process.stdout, logged);
+    captureOutput(process.stderr, logged);
     try {
       receiver(server, (_id, attempt) => (attempt === 1 ? 500 : 204));
       const events = [cloudEvent('BODY ONLY NAME ONE'), cloudEvent('BODY ONLY NAME TWO')];
@@ -903,7 +937,7 @@ describe('the deployed handler', () => {
     const queue = await createWebhookQueue();
     await publish(queue, [cloudEvent(), cloudEvent()]);
     const errors: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)));
+    captureOutput(process.stderr, errors);
     try {
       // Act
       const first = await invokeFromQueue(handler, queue);

@@ -1,0 +1,56 @@
+/**
+ * The environment contract between the stack and the Lambda handlers: every variable that infra/
+ * sets on a function and a handler reads back is named here, once, so that a rename cannot leave
+ * one side behind. Handlers read their variables once, at cold start, through `requireEnv` (or
+ * the `…FromEnv` readers in config.ts for the JSON-valued ones), and a missing one fails loudly,
+ * naming the variable.
+ */
+import { ConfigError } from '../core/errors.ts';
+
+/** Set on every source poller (infra/constructs/source-poller.ts, infra/stack-props.ts). */
+export const POLLER_ENV = {
+  /** The state table's name. */
+  tableName: 'TABLE_NAME',
+  /** Change events and watchlist hits go here. */
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
+  /** Source-health events go here. */
+  operationsTopicArn: 'OPERATIONS_TOPIC_ARN',
+  /** `true` for the per-source Succeeded, Records and SourceChanges metrics. */
+  detailedMetrics: 'DETAILED_METRICS',
+  /** The keyword subscribers as JSON: `[{"id", "keywords": [...]}]`. */
+  keywordSubscribers: 'KEYWORD_SUBSCRIBERS',
+  /** The watchlist subscribers as JSON: `[{"id", "threshold"}]`. */
+  watchlistSubscribers: 'WATCHLIST_SUBSCRIBERS',
+  /** The configuration's custom sources and topic rules as JSON (the config file is not in the bundle). */
+  sourcesConfig: 'TRADEWATCH_SOURCES_CONFIG',
+} as const;
+
+/** Set on each webhook subscriber's dispatcher (infra/constructs/subscribers.ts). */
+export const DISPATCHER_ENV = {
+  /** The subscriber's https:// endpoint. */
+  webhookUrl: 'WEBHOOK_URL',
+  /** Names the subscriber in every log line. */
+  subscriberId: 'WEBHOOK_SUBSCRIBER_ID',
+  /** The signing secret's Secrets Manager name or ARN; exactly one of this and `secretParameter`. */
+  secretArn: 'WEBHOOK_SECRET_ARN',
+  /** The signing secret's SSM SecureString parameter name. */
+  secretParameter: 'WEBHOOK_SECRET_PARAMETER',
+  /** The subscriber's queue, for ChangeMessageVisibility (optional: derived from the event source ARN). */
+  queueUrl: 'QUEUE_URL',
+} as const;
+
+/** Set on the alarm forwarder (infra/constructs/operations.ts). */
+export const ALARM_FORWARDER_ENV = {
+  /** Where alarms are published. */
+  operationsTopicArn: 'OPERATIONS_TOPIC_ARN',
+} as const;
+
+/** The CloudWatch namespace of the pollers' metrics, and of the alarms and dashboard that read them. */
+export const METRICS_NAMESPACE = 'Tradewatch';
+
+/** The value of a variable the stack always sets; its absence is a deployment error, named. */
+export function requireEnv(name: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`environment variable ${name} is not set`);
+  return value;
+}
