@@ -478,8 +478,51 @@ export class TradewatchStore implements SourceStore, TableRef {
       ExpressionAttributeValues: { ':p': S(outboxPk(sourceId)) },
     };
     for await (const item of this.queryItems(query)) events.push(decodeEvent(item));
-    // The index is eventually consistent on AWS; the base item's status is the truth.
-    return events.filter((e) => e.status === 'pending');
+    if (!events.length) return events;
+    // The index is eventually consistent on AWS, and an emulator killed mid-write can leave an
+    // index entry without its item: the base item's status is the truth, and a missing item is
+    // put back from the index's copy (the event was meant to be stored) before it is published.
+    const base = await this.eventStatuses(
+      sourceId,
+      events.map((e) => e.eventId),
+    );
+    const pending: StoredEvent[] = [];
+    for (const stored of events) {
+      const status = base.get(stored.eventId);
+      if (status === undefined) await this.putEvents([stored]);
+      if ((status ?? 'pending') === 'pending') pending.push(stored);
+    }
+    return pending;
+  }
+
+  /** The stored status of each of these events (absent: no item), read consistently. */
+  private async eventStatuses(sourceId: string, eventIds: readonly string[]): Promise<Map<string, string>> {
+    const statuses = new Map<string, string>();
+    for (const batch of chunk([...new Set(eventIds)], 100)) {
+      let keys: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({
+        pk: S(sourcePk(sourceId)),
+        sk: S(eventSk(id)),
+      }));
+      for (let attempt = 0; keys?.length; attempt++) {
+        const result: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: 'eventId, #s',
+                ExpressionAttributeNames: { '#s': 'status' },
+              },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? [])
+          statuses.set(str(item, 'eventId')!, str(item, 'status') ?? 'pending');
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (keys?.length) await backoff(attempt);
+      }
+    }
+    return statuses;
   }
 
   /** Takes the event out of the outbox. Conditional, so a concurrent publisher cannot flip it back. */
