@@ -64,6 +64,8 @@ export interface LocalRuntimeOptions {
   config?: TradewatchConfig;
   /** Where `secret.env` and TRADEWATCH_SECRET_<ID> are read. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
+  /** When local dead letters are due. @default the system clock */
+  clock?: () => Date;
 }
 
 /** Where one subscriber's (or the operations recipients') alerts go. */
@@ -89,6 +91,8 @@ export interface LocalRuntime {
   store: TradewatchStore;
   /** Local consumers' delivery receipts (exactly-once delivery). */
   receipts: DeliveryReceipts;
+  /** The clock local dead letters are scheduled by. */
+  clock: () => Date;
   tableName: string;
   alertsTopicArn: string;
   operationsTopicArn: string;
@@ -188,6 +192,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       sqs,
       store,
       receipts: new DeliveryReceipts({ client: dynamo, tableName }),
+      clock: options.clock ?? (() => new Date()),
       tableName,
       alertsTopicArn,
       operationsTopicArn,
@@ -396,7 +401,14 @@ async function deliverCatchAll(
       const written = await appendOnce(runtime.receipts, 'local', event.id, runtime.alertsFile, `${body}\n`);
       const alert: DeliveredAlert = { event };
       if (runtime.webhook) {
-        const result = await webhookOnce(runtime.receipts, 'local:webhook', event.id, body, runtime.webhook);
+        const result = await webhookOnce(
+          runtime.receipts,
+          'local:webhook',
+          event.id,
+          body,
+          runtime.webhook,
+          runtime.clock,
+        );
         if (result) {
           alert.webhook = { delivered: result.delivered, attempts: result.attempts };
           if (result.error) alert.webhook.error = result.error;
@@ -445,7 +457,7 @@ async function deliverOnce(
     }
     case 'webhook': {
       const body = JSON.stringify(event);
-      const result = await webhookOnce(runtime.receipts, receipt, event.id, body, target.webhook);
+      const result = await webhookOnce(runtime.receipts, receipt, event.id, body, target.webhook, runtime.clock);
       if (!result) return undefined;
       return webhookAlert(event, subscriber, target, body, result);
     }
@@ -482,10 +494,17 @@ async function retryDeadLetters(
   show: (alert: DeliveredAlert) => void,
 ): Promise<DeliveredAlert[]> {
   const retried: DeliveredAlert[] = [];
-  const now = new Date();
+  const now = runtime.clock();
   if (runtime.webhook) {
     for (const letter of await runtime.receipts.dueFailures('local:webhook', now)) {
-      const result = await webhookOnce(runtime.receipts, 'local:webhook', letter.eventId, letter.body, runtime.webhook);
+      const result = await webhookOnce(
+        runtime.receipts,
+        'local:webhook',
+        letter.eventId,
+        letter.body,
+        runtime.webhook,
+        runtime.clock,
+      );
       if (!result) continue;
       const alert: DeliveredAlert = { event: JSON.parse(letter.body) as TradewatchEvent };
       alert.webhook = { delivered: result.delivered, attempts: result.attempts };
@@ -499,7 +518,14 @@ async function retryDeadLetters(
       if (target.channel !== 'webhook') continue;
       const channel = receiptChannel(queue.id, target);
       for (const letter of await runtime.receipts.dueFailures(channel, now)) {
-        const result = await webhookOnce(runtime.receipts, channel, letter.eventId, letter.body, target.webhook);
+        const result = await webhookOnce(
+          runtime.receipts,
+          channel,
+          letter.eventId,
+          letter.body,
+          target.webhook,
+          runtime.clock,
+        );
         if (!result) continue;
         const event = JSON.parse(letter.body) as TradewatchEvent;
         const alert = webhookAlert(event, queue.id, target, letter.body, result);
