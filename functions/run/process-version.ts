@@ -18,7 +18,7 @@ import { isSourceProblem } from '../core/errors.ts';
 import { buildChangeEvent, type ChangeEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { detectFormat } from '../sources/read/document.ts';
-import type { RegisterSource } from '../sources/types.ts';
+import type { ParseContext, RegisterSource } from '../sources/types.ts';
 import { linkEarlyWarnings, recordEarlyWarnings } from './early-warnings.ts';
 import { guardCounts } from './guard.ts';
 import { recoverIfUnhealthy, reportSourceFailure } from './health.ts';
@@ -58,9 +58,11 @@ export async function processVersion(
     const watchlists = await WatchlistScreeningRun.open(meta, deps);
     const previous = meta?.contentHash ? await deps.store.loadManifest(source.id) : new Map<string, string>();
     const warnings: string[] = [];
-    const records = format.parse(version.input, { sourceId: source.id, warn: (message) => warnings.push(message) });
+    const context: ParseContext = { sourceId: source.id, warn: (message) => warnings.push(message) };
+    const records = format.parse(version.input, context);
     const diff = await diffSnapshots(previous, records, (ids) => deps.store.loadRecords(source.id, ids), {
       onProgress: deps.onProgress,
+      warn: context.warn,
     });
     if (warnings.length)
       log.warn('records skipped or repaired while parsing', {
