@@ -14,6 +14,8 @@ import { changeEvent, registerRecord } from '../helpers/change-events.ts';
 // eslint-disable-next-line no-control-regex
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+/** A surrogate without its partner: half an emoji. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A record as a hostile register (or an old stored copy) could hold it: every field carries a trap. */
 const hostile = registerRecord({
@@ -56,7 +58,7 @@ describe('truncateText', () => {
     const text = `${'x'.repeat(157)}😀😀`;
     const cut = truncateText(text, 159);
     expect(cut.length).toBeLessThanOrEqual(159);
-    expect(cut.isWellFormed()).toBe(true);
+    expect(cut).not.toMatch(LONE_SURROGATE);
     expect(cut).toBe(`${'x'.repeat(157)}…`);
   });
 
@@ -90,10 +92,10 @@ describe('renderings of a record full of traps', () => {
   });
 
   it('cuts a long SMS between whole characters', () => {
-    const emoji = changeEvent('added', { ...hostile, name: `${'A'.repeat(120)}${'😀'.repeat(40)}` });
+    const emoji = changeEvent('added', { ...hostile, name: `${'A'.repeat(121)}${'😀'.repeat(40)}` });
     const sms = renderSms(emoji);
     expect(sms.length).toBeLessThanOrEqual(159);
-    expect(sms.isWellFormed()).toBe(true);
+    expect(sms).not.toMatch(LONE_SURROGATE);
     expect(sms.endsWith('…')).toBe(true);
   });
 });
