@@ -53,12 +53,18 @@ export function cleanText(value: string | undefined | null): string {
  */
 export type ControlCharactersRemoved = (fields: readonly string[], canonical: RegisterRecord) => void;
 
+// eslint-disable-next-line no-control-regex
+const UNCLEAN_OR_CONTROL =
+  /[\u0000-\u001f\u007f-\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}|^ | $/;
+
 /** cleanText, with control characters removed first and the field noted when there were any. */
 class Canonicalizer {
   readonly repaired: string[] = [];
 
   text(value: string | undefined | null, field: string): string {
     if (value == null) return '';
+    // One test for both cases on the common path: most values are clean already.
+    if (!UNCLEAN_OR_CONTROL.test(value)) return value;
     if (hasControlCharacters(value)) {
       if (!this.repaired.includes(field)) this.repaired.push(field);
       return cleanText(removeControlCharacters(value));
