@@ -28,6 +28,8 @@ import { z } from 'zod';
 import { countryCode } from '../core/countries.ts';
 import { ConfigError, type ConfigIssue } from '../core/errors.ts';
 import { hostProblem } from '../http/address-guard.ts';
+import { forDisplay } from '../core/text.ts';
+import { assertConfigSize, configErrorFrom } from './config-errors.ts';
 import { SNS_POLICY_LIMITS, policyComplexity, type FilterPolicy } from '../core/filter-policy.ts';
 import { normalizeKeywordText } from '../core/keywords.ts';
 import { DEFAULT_THRESHOLD } from '../match/score.ts';
@@ -726,9 +728,10 @@ export function scheduledSources(config: TradewatchConfig): { id: string; schedu
 
 /** Validates a parsed configuration document; throws a ConfigError naming every bad key. */
 export function parseConfig(input: unknown): TradewatchConfig {
+  assertConfigSize(input);
   const result = configSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw ConfigError.fromIssues(result.error.issues.flatMap(describeIssue));
+  throw configErrorFrom(result.error.issues.flatMap(describeIssue));
 }
 
 /** The configuration when there is no file: every registered source on its own schedule, no subscriber. */
@@ -769,7 +772,7 @@ export function loadConfig(path?: string, options: LoadConfigOptions = {}): Trad
   try {
     document = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ConfigError(`${name} is not valid JSON: ${(error as Error).message}`, [], { cause: error });
+    throw new ConfigError(`${name} is not valid JSON: ${forDisplay((error as Error).message)}`, [], { cause: error });
   }
   const config = parseConfig(document);
   // Watchlist files are named relative to the configuration file.
@@ -868,9 +871,10 @@ export function sourcesConfigFromEnv(value: string | undefined): SourcesConfig {
       { cause: error },
     );
   }
+  assertConfigSize(document, `${POLLER_ENV.sourcesConfig}.`);
   const result = sourcesConfigSchema.safeParse(document, { reportInput: true });
   if (!result.success)
-    throw ConfigError.fromIssues(
+    throw configErrorFrom(
       result.error.issues
         .flatMap(describeIssue)
         .map((issue) => ({ ...issue, path: `${POLLER_ENV.sourcesConfig}.${issue.path}` })),

@@ -6,7 +6,7 @@
  * the changes, not with the list. The previous records of modified and removed entries are fetched
  * afterwards, by id, through `loadPrevious`.
  */
-import { canonicalHash, canonicalRecord, type RegisterRecord } from './records.ts';
+import { canonicalHash, canonicalRecord, type ControlCharactersRemoved, type RegisterRecord } from './records.ts';
 
 export type ChangeType = 'added' | 'removed' | 'modified';
 
@@ -58,6 +58,11 @@ export interface SnapshotDiff {
 export type LoadPrevious = (ids: readonly string[]) => Promise<Map<string, RegisterRecord>>;
 
 export interface DiffSnapshotsOptions {
+  /**
+   * Told of each record that held control characters or escape sequences (removed from its canonical
+   * form): the parse context's warn, so the run reports them. @default ignored
+   */
+  warn?: (message: string) => void;
   /** Called every `progressEvery` records with the count so far. */
   onProgress?: (recordsSeen: number) => void;
   progressEvery?: number;
@@ -80,11 +85,16 @@ export async function diffSnapshots(
   let total = 0;
   let unchanged = 0;
   let seen = 0;
+  const { warn } = options;
+  const onControlCharacters: ControlCharactersRemoved | undefined = warn
+    ? (fields, record) =>
+        warn(`record ${record.id} ("${record.name}"): control characters removed from ${fields.join(', ')}`)
+    : undefined;
 
   for await (const raw of records) {
     seen += 1;
     if (options.onProgress && seen % progressEvery === 0) options.onProgress(seen);
-    const record = canonicalRecord(raw);
+    const record = canonicalRecord(raw, onControlCharacters);
     const hash = canonicalHash(record);
     const firstHash = manifest.get(record.id);
     if (firstHash !== undefined) {

@@ -2,6 +2,7 @@
  * The normalized register record every source maps into, and the canonical form the diff hashes.
  */
 import { createHash } from 'node:crypto';
+import { hasControlCharacters, removeControlCharacters } from './text.ts';
 
 export const RECORD_KINDS = ['person', 'organization', 'vessel', 'aircraft', 'other'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -45,56 +46,92 @@ export function cleanText(value: string | undefined | null): string {
   return value.replace(/[\s\u00a0\u2000-\u200b\u3000]+/g, ' ').trim();
 }
 
-function canonicalList(values: readonly string[]): string[] {
-  // Most lists are empty or hold one item: no Set, no sort.
-  if (values.length === 0) return [];
-  if (values.length === 1) {
-    const text = cleanText(values[0]);
-    return text ? [text] : [];
+/**
+ * Called by canonicalRecord when it removed control characters or escape sequences from a record:
+ * which fields held them. Never content, they are removed for every source in the one place every
+ * record passes; the caller says so through the parse context.
+ */
+export type ControlCharactersRemoved = (fields: readonly string[], canonical: RegisterRecord) => void;
+
+const UNCLEAN_OR_CONTROL =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}|^ | $/;
+
+/** cleanText, with control characters removed first and the field noted when there were any. */
+class Canonicalizer {
+  readonly repaired: string[] = [];
+
+  text(value: string | undefined | null, field: string): string {
+    if (value == null) return '';
+    // One test for both cases on the common path: most values are clean already.
+    if (!UNCLEAN_OR_CONTROL.test(value)) return value;
+    if (hasControlCharacters(value)) {
+      if (!this.repaired.includes(field)) this.repaired.push(field);
+      return cleanText(removeControlCharacters(value));
+    }
+    return cleanText(value);
   }
-  const cleaned = new Set<string>();
-  for (const value of values) {
-    const text = cleanText(value);
-    if (text) cleaned.add(text);
+
+  list(values: readonly string[], field: string): string[] {
+    // Most lists are empty or hold one item: no Set, no sort.
+    if (values.length === 0) return [];
+    if (values.length === 1) {
+      const text = this.text(values[0], field);
+      return text ? [text] : [];
+    }
+    const cleaned = new Set<string>();
+    for (const value of values) {
+      const text = this.text(value, field);
+      if (text) cleaned.add(text);
+    }
+    return [...cleaned].sort();
   }
-  return [...cleaned].sort();
 }
 
 /**
- * The canonical form of a record: text trimmed and whitespace-collapsed, lists de-duplicated and
- * sorted, empty optional fields dropped. Field order, whitespace and list order never count as changes.
+ * The canonical form of a record: control characters and escape sequences removed (reported to
+ * `onControlCharacters`), text trimmed and whitespace-collapsed, lists de-duplicated and sorted,
+ * empty optional fields dropped. Field order, whitespace and list order never count as changes.
  */
-export function canonicalRecord(record: RegisterRecord): RegisterRecord {
+export function canonicalRecord(
+  record: RegisterRecord,
+  onControlCharacters?: ControlCharactersRemoved,
+): RegisterRecord {
+  const clean = new Canonicalizer();
   const extra: ExtraFields = {};
   for (const key of Object.keys(record.extra).sort()) {
     const value = record.extra[key];
     if (Array.isArray(value)) {
-      const list = canonicalList(value);
+      const list = clean.list(value, `extra.${key}`);
       if (list.length) extra[key] = list;
     } else {
-      const text = cleanText(value);
+      const text = clean.text(value, `extra.${key}`);
       if (text) extra[key] = text;
     }
   }
   const canonical: RegisterRecord = {
-    id: cleanText(record.id),
+    id: clean.text(record.id, 'id'),
     source: record.source,
-    list: cleanText(record.list),
+    list: clean.text(record.list, 'list'),
     kind: record.kind,
-    name: cleanText(record.name),
-    aliases: canonicalList(record.aliases),
-    countries: canonicalList(record.countries.map((c) => c.toUpperCase())),
-    addresses: canonicalList(record.addresses),
-    programs: canonicalList(record.programs),
-    links: canonicalList(record.links),
+    name: clean.text(record.name, 'name'),
+    aliases: clean.list(record.aliases, 'aliases'),
+    countries: clean.list(
+      record.countries.map((c) => c.toUpperCase()),
+      'countries',
+    ),
+    addresses: clean.list(record.addresses, 'addresses'),
+    programs: clean.list(record.programs, 'programs'),
+    links: clean.list(record.links, 'links'),
     extra,
   };
-  const listedOn = cleanText(record.listedOn);
+  const listedOn = clean.text(record.listedOn, 'listedOn');
   if (listedOn) canonical.listedOn = listedOn;
-  const remarks = cleanText(record.remarks);
+  const remarks = clean.text(record.remarks, 'remarks');
   if (remarks) canonical.remarks = remarks;
-  const topics = canonicalList(record.topics ?? []);
+  const topics = clean.list(record.topics ?? [], 'topics');
   if (topics.length) canonical.topics = topics;
+  if (clean.repaired.length && onControlCharacters) onControlCharacters(clean.repaired, canonical);
   return canonical;
 }
 

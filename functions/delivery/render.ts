@@ -1,5 +1,8 @@
 /**
  * Human renderings of an event: a readable text for email and the terminal, one short line for SMS.
+ * Every value in them was written by someone else (a register, a feed, a watchlist): each rendering
+ * goes through forDisplay as a whole, so no escape sequence, control character or bidi override
+ * reaches a terminal, a mail client or a phone, and cuts fall between whole characters.
  */
 import type { FieldChange } from '../core/diff.ts';
 import {
@@ -11,6 +14,7 @@ import {
   type WatchlistHitEvent,
 } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
+import { forDisplay, truncateText } from '../core/text.ts';
 import { ENTITY_LIST_RULE_LIST } from '../sources/formats/federal-register-entity-list.ts';
 
 const VERB = { added: 'ADDED to', removed: 'REMOVED from', modified: 'CHANGED on' } as const;
@@ -39,15 +43,19 @@ export function renderSubject(event: TradewatchEvent): string {
     const who = `${first?.reference ?? first?.entry.name ?? ''}${data.hits.length > 1 ? ` +${data.hits.length - 1}` : ''}`;
     return truncate(`[tradewatch] Hit ${who}: ${data.name} ${HIT_VERB[data.hitType]} ${data.list}`, 99);
   }
-  if (!isChangeEvent(event)) return `[tradewatch] ${event.data.sourceTitle}: source ${event.data.status}`;
+  if (!isChangeEvent(event)) return truncate(`[tradewatch] ${event.data.sourceTitle}: source ${event.data.status}`, 99);
   const { name, list } = event.data;
   // SNS email subjects: ASCII-ish, under 100 characters.
   return truncate(`[tradewatch] ${name}: ${verb(event)} ${list}`, 99);
 }
 
 export function renderText(event: TradewatchEvent): string {
-  if (isHitEvent(event)) return renderHitText(event);
-  return isChangeEvent(event) ? renderChangeText(event) : renderHealthText(event);
+  const text = isHitEvent(event)
+    ? renderHitText(event)
+    : isChangeEvent(event)
+      ? renderChangeText(event)
+      : renderHealthText(event);
+  return forDisplay(text, { multiline: true });
 }
 
 /** For an entity read from a Federal Register Entity List rule: what the rule does, and when. */
@@ -202,6 +210,7 @@ function limitList(values: readonly string[], max: number): string {
   return values.length > max ? `${values.slice(0, max).join('; ')} (+${values.length - max} more)` : values.join('; ');
 }
 
+/** One line for a person, at most `max` UTF-16 units (SNS subjects, SMS), cut between characters. */
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return truncateText(forDisplay(text), max);
 }

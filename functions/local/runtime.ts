@@ -35,6 +35,7 @@ import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchCo
 import { ConfigError } from '../core/errors.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
+import { forDisplay } from '../core/text.ts';
 import { decodeDelivered, snsPublisher } from '../delivery/sns-publisher.ts';
 import type { EventPublisher } from '../run/ports.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
@@ -562,16 +563,20 @@ export function describeDelivery(alert: DeliveredAlert): string {
   const { delivery } = alert;
   if (!delivery) return renderText(alert.event);
   const rule = '─'.repeat(72);
+  // What was delivered is printed as the terminal would show it: the texts came back through the
+  // queue, and the addresses and errors are strings too, so each goes through forDisplay again.
+  const subscriber = forDisplay(delivery.subscriber);
+  const to = forDisplay(delivery.to);
   switch (delivery.channel) {
     case 'email':
-      return `${rule}\nemail to ${delivery.subscriber} <${delivery.to}>\n${delivery.text.trimEnd()}`;
+      return `${rule}\nemail to ${subscriber} <${to}>\n${forDisplay(delivery.text.trimEnd(), { multiline: true })}`;
     case 'sms':
-      return `${rule}\nSMS to ${delivery.subscriber} (${delivery.to})\n${delivery.text}`;
+      return `${rule}\nSMS to ${subscriber} (${to})\n${forDisplay(delivery.text)}`;
     case 'webhook': {
       const outcome = alert.webhook?.delivered
         ? `delivered (${alert.webhook.attempts} attempt(s))`
-        : `FAILED: ${alert.webhook?.error ?? 'unknown error'}`;
-      return `${rule}\nwebhook to ${delivery.subscriber} (${delivery.to}): ${outcome}\n${renderSubject(alert.event)}`;
+        : `FAILED: ${forDisplay(alert.webhook?.error ?? 'unknown error')}`;
+      return `${rule}\nwebhook to ${subscriber} (${to}): ${outcome}\n${renderSubject(alert.event)}`;
     }
   }
 }

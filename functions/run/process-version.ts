@@ -20,7 +20,7 @@ import { boundRecords } from '../core/record-bounds.ts';
 import { buildChangeEvent, type ChangeEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { detectFormat } from '../sources/read/document.ts';
-import type { RegisterSource } from '../sources/types.ts';
+import type { ParseContext, RegisterSource } from '../sources/types.ts';
 import { linkEarlyWarnings, recordEarlyWarnings } from './early-warnings.ts';
 import { guardCounts, guardTruncation, tailOf } from './guard.ts';
 import { recoverIfUnhealthy, reportSourceFailure } from './health.ts';
@@ -60,12 +60,13 @@ export async function processVersion(
     const watchlists = await WatchlistScreeningRun.open(meta, deps);
     const previous = meta?.contentHash ? await deps.store.loadManifest(source.id) : new Map<string, string>();
     const warnings: string[] = [];
-    const warn = (message: string) => warnings.push(message);
-    const parsed = format.parse(version.input, { sourceId: source.id, warn });
+    const context: ParseContext = { sourceId: source.id, warn: (message) => warnings.push(message) };
+    const parsed = format.parse(version.input, context);
     // Every value within bounds before anything is hashed or stored (core/record-bounds.ts).
-    const records = boundRecords(parsed, source.id, version.input.main.name, warn);
+    const records = boundRecords(parsed, source.id, version.input.main.name, context.warn);
     const diff = await diffSnapshots(previous, records, (ids) => deps.store.loadRecords(source.id, ids), {
       onProgress: deps.onProgress,
+      warn: context.warn,
     });
     if (warnings.length)
       log.warn('records skipped or repaired while parsing', {

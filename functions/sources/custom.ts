@@ -28,7 +28,7 @@
  * definition says `allowPrivateHosts: true` (checked in the config, and again at fetch time when the
  * poller passes `allowsPrivateHosts(source)` to fetchVersion).
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import { countryCode } from '../core/countries.ts';
 import { SourceFormatError } from '../core/errors.ts';
@@ -36,6 +36,7 @@ import { cleanText, type ExtraFields, type RegisterRecord } from '../core/record
 import { DEFAULT_TOPIC_RULES, createTopicMatcher, type TopicRule } from '../core/topics.ts';
 import { readHead, headText } from './read/document.ts';
 import { FEED_XML_FORMAT_ID, feedXmlFormat, parseFeedDate, rootElementName } from './formats/feed-xml.ts';
+import { StrictUtf8Decoder, decodeUtf8 } from './read/strict-utf8.ts';
 import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, ParseInput, RecordCountBounds, RegisterSource, SourceFormat } from './types.ts';
 
@@ -321,7 +322,7 @@ function customJsonFormat(
       const bytes = await readWhole(input.main.open(), context.sourceId, input.main.name);
       let document: unknown;
       try {
-        document = JSON.parse(bytes.toString('utf8').replace(/^\ufeff/, ''));
+        document = JSON.parse(decodeUtf8(bytes, context.sourceId, input.main.name));
       } catch (error) {
         throw fail(`truncated or malformed JSON: ${(error as Error).message}`, error);
       }
@@ -372,9 +373,17 @@ function customCsvFormat(
           cause === undefined ? undefined : { cause },
         );
       const source = input.main.open();
+      const decoder = new StrictUtf8Decoder(context.sourceId, input.main.name);
+      const text = Readable.from(
+        (async function* () {
+          for await (const chunk of source) yield typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer);
+          const rest = decoder.end();
+          if (rest) yield rest;
+        })(),
+      );
       const parser = parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true });
-      source.on('error', (error) => parser.destroy(error));
-      source.pipe(parser);
+      text.on('error', (error) => parser.destroy(error));
+      text.pipe(parser);
       const state: MappedOptions = { ...options, warnedCountries: new Set() };
       let header: string[] | undefined;
       let row = 0;

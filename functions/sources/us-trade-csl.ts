@@ -44,6 +44,7 @@ import { countryCode } from '../core/countries.ts';
 import { SourceFormatError } from '../core/errors.ts';
 import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import { readDelimitedRows } from './read/delimited-text.ts';
+import { StrictUtf8Decoder } from './read/strict-utf8.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const US_TRADE_CSL_ID = 'us-trade-csl';
@@ -511,7 +512,7 @@ export async function* streamJsonArrayObjects(
       `${options.fileName}: ${reason}`,
       cause === undefined ? undefined : { cause },
     );
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new StrictUtf8Decoder(options.sourceId, options.fileName);
   const stack: number[] = [];
   let started = false;
   let finished = false;
@@ -649,10 +650,10 @@ export async function* streamJsonArrayObjects(
 
   try {
     for await (const chunk of stream) {
-      scan(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true }));
+      scan(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer));
       while (ready.length > 0) yield ready.shift()!;
     }
-    scan(decoder.decode());
+    scan(decoder.end());
   } finally {
     stream.destroy();
   }

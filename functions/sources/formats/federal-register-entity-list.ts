@@ -48,6 +48,7 @@ import { SaxesParser } from 'saxes';
 import { countryCode } from '../../core/countries.ts';
 import { SourceFormatError } from '../../core/errors.ts';
 import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../core/records.ts';
+import { StrictUtf8Decoder, decodeUtf8 } from '../read/strict-utf8.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 
 /** The source whose errors these are (the Federal Register source reads this format). */
@@ -920,7 +921,7 @@ function actionFor(
  */
 export function parseEntityListRule(xml: string | Buffer, options: EntityListParseOptions = {}): EntityListRule {
   const capture = new FullTextCapture(options.fileName ?? 'full_text.xml');
-  capture.write(typeof xml === 'string' ? xml : new TextDecoder('utf-8').decode(xml));
+  capture.write(typeof xml === 'string' ? xml : decodeUtf8(xml, SOURCE_ID, options.fileName ?? 'full_text.xml'));
   return interpret(capture.close(), options);
 }
 
@@ -930,11 +931,11 @@ export async function parseEntityListRuleStream(
   options: EntityListParseOptions = {},
 ): Promise<EntityListRule> {
   const capture = new FullTextCapture(options.fileName ?? 'full_text.xml');
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new StrictUtf8Decoder(SOURCE_ID, options.fileName ?? 'full_text.xml');
   try {
     for await (const chunk of stream)
-      capture.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true }));
-    capture.write(decoder.decode());
+      capture.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer));
+    capture.write(decoder.end());
   } finally {
     stream.destroy();
   }

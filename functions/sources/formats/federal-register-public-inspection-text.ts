@@ -55,6 +55,7 @@
 import type { Readable } from 'node:stream';
 import { SourceFormatError } from '../../core/errors.ts';
 import { cleanText, type RegisterRecord } from '../../core/records.ts';
+import { decodeUtf8 } from '../read/strict-utf8.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 import {
   amendmentsOf,
@@ -633,14 +634,14 @@ export function parseEntityListRawText(text: string, options: RawTextParseOption
   return assembleEntityListRule(head, amendments, drafts, warn);
 }
 
-async function readText(stream: Readable): Promise<string> {
+async function readText(stream: Readable, sourceId: string, fileName: string): Promise<string> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   } finally {
     stream.destroy();
   }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return decodeUtf8(Buffer.concat(chunks), sourceId, fileName);
 }
 
 /**
@@ -649,7 +650,7 @@ async function readText(stream: Readable): Promise<string> {
  */
 async function* parsePublicInspectionText(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
   const fileName = input.main.name;
-  const text = await readText(input.main.open());
+  const text = await readText(input.main.open(), context.sourceId, fileName);
   let rule: EntityListRule;
   try {
     rule = parseEntityListRawText(text, { fileName, warn: (m) => context.warn(m) });

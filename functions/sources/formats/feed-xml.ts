@@ -42,6 +42,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cleanText, type ExtraFields, type RegisterRecord } from '../../core/records.ts';
+import { truncateText } from '../../core/text.ts';
 import { DEFAULT_TOPIC_RULES, createTopicMatcher, type TopicRule } from '../../core/topics.ts';
 import { streamXmlElements, type XmlElement } from '../read/xml-stream.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
@@ -213,7 +214,8 @@ export function htmlToText(html: string): string {
 /** Cuts a text at `max` characters, at a word boundary when one is near, with an ellipsis. */
 export function boundedText(text: string, max = MAX_REMARKS): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  // Whole characters only: a cut inside a surrogate pair would store half an emoji.
+  const cut = truncateText(text, max).slice(0, -1);
   const space = cut.lastIndexOf(' ');
   return `${(space > max * 0.8 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

@@ -5,7 +5,10 @@
  */
 import type { Readable } from 'node:stream';
 import { SaxesParser } from 'saxes';
+import { TextDecoder } from 'node:util';
 import { SourceFormatError } from '../../core/errors.ts';
+import { LegacyTextDecoder } from './delimited-text.ts';
+import { StrictUtf8Decoder } from './strict-utf8.ts';
 
 export interface XmlElement {
   /** Local name, without namespace prefix. */
@@ -31,6 +34,12 @@ export interface XmlStreamOptions {
   readonly rootElements: ReadonlySet<string>;
   /** Elements outside records to yield too (header fields such as `Publish_Date`). */
   readonly headerElements?: ReadonlySet<string>;
+  /**
+   * How a file whose XML declaration names no encoding is read when it is not valid UTF-8: by
+   * default it is refused (XML without a declaration is UTF-8); `windows-1252` reads it so, for a
+   * publisher known to write cp1252 without saying so. @default none
+   */
+  readonly fallbackEncoding?: 'windows-1252';
 }
 
 export interface XmlRecordEvent {
@@ -49,6 +58,58 @@ function isBlank(text: string): boolean {
 function localName(qualified: string): string {
   const colon = qualified.indexOf(':');
   return colon === -1 ? qualified : qualified.slice(colon + 1);
+}
+
+interface ChunkDecoder {
+  decode(chunk: Buffer): string;
+  end(): string;
+}
+
+/**
+ * The decoder the file asks for: the encoding its XML declaration names (ISO-8859-1, windows-1252
+ * ...), else UTF-8, strictly (see strict-utf8.ts), or with the source's declared fallback.
+ */
+function decoderFor(head: Buffer, options: XmlStreamOptions): ChunkDecoder {
+  const { sourceId, fileName } = options;
+  const declared = /^(?:\xef\xbb\xbf)?<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(
+    head.subarray(0, 200).toString('latin1'),
+  )?.[1];
+  let encoding = 'utf-8';
+  if (declared) {
+    try {
+      encoding = new TextDecoder(declared).encoding;
+    } catch (error) {
+      throw new SourceFormatError(sourceId, `${fileName}: declares encoding "${declared}", which is unknown`, {
+        cause: error,
+      });
+    }
+  }
+  if (encoding === 'utf-8')
+    return options.fallbackEncoding && !declared
+      ? new LegacyTextDecoder(sourceId, fileName)
+      : new StrictUtf8Decoder(sourceId, fileName);
+  if (encoding.startsWith('utf-16'))
+    throw new SourceFormatError(sourceId, `${fileName}: declares encoding "${declared}", which is not read`);
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const fail = (error: unknown): never => {
+    throw new SourceFormatError(sourceId, `${fileName}: not valid ${encoding}`, { cause: error });
+  };
+  return {
+    decode: (chunk) => {
+      try {
+        return decoder.decode(chunk, { stream: true });
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    end: () => {
+      try {
+        return decoder.decode();
+      } catch (error) {
+        return fail(error);
+      }
+    },
+  };
 }
 
 /** Yields each record (and header) element as a small tree, in document order. */
@@ -107,15 +168,20 @@ export async function* streamXmlElements(stream: Readable, options: XmlStreamOpt
     });
   });
 
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let decoder: ChunkDecoder | undefined;
   try {
     for await (const chunk of stream) {
-      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true });
+      let text: string;
+      if (typeof chunk === 'string') text = chunk;
+      else {
+        decoder ??= decoderFor(chunk as Buffer, options);
+        text = decoder.decode(chunk as Buffer);
+      }
       parser.write(text);
       if (failure) throw failure;
       while (ready.length > 0) yield ready.shift()!;
     }
-    parser.write(decoder.decode());
+    if (decoder) parser.write(decoder.end());
     parser.close();
   } catch (error) {
     if (error instanceof SourceFormatError) throw error;
