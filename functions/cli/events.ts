@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.ts';
 import { isChangeEvent, isHitEvent, type StoredEvent } from '../core/events.ts';
 import { requireSource, type Flags } from './args.ts';
 import { withRuntime } from './local-run.ts';
-import { out } from './output.ts';
+import { out, outJson } from './output.ts';
 
 export async function commandEvents(flags: Flags): Promise<number> {
   const source = requireSource(flags);
@@ -11,7 +11,7 @@ export async function commandEvents(flags: Flags): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number');
   return withRuntime(flags, {}, async (runtime) => {
     const events = await runtime.store.listEvents(source.id, limit);
-    if (flags.json) out(JSON.stringify(events, null, 2));
+    if (flags.json) outJson(events);
     else for (const stored of events) out(eventLine(stored));
     return 0;
   });

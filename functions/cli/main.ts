@@ -4,7 +4,7 @@
  * use embedded DynamoDB and SNS/SQS servers unless endpoints are configured.
  */
 import { TradewatchError, UsageError, describeError } from '../core/errors.ts';
-import { WatchlistFormatError } from '../watchlist/file.ts';
+import { forDisplay } from '../core/text.ts';
 import { parseCommandLine } from './args.ts';
 import { commandConfig } from './config.ts';
 import { commandDemo } from './demo.ts';
@@ -103,11 +103,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tradewatch: ${(error as Error).message}\n(run \`tradewatch --help\`)\n`);
       return 2;
     }
-    const line =
-      error instanceof TradewatchError || error instanceof WatchlistFormatError
-        ? error.message
-        : describeFileError(error);
-    process.stderr.write(`tradewatch: ${line}\n`);
+    const line = error instanceof TradewatchError ? error.message : describeFileError(error);
+    process.stderr.write(`tradewatch: ${forDisplay(line)}\n`);
     if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 1;
   }

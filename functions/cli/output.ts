@@ -3,12 +3,28 @@
  * terminal, so a pipe or a test sees none), and the one-line report of each run.
  */
 import { isChangeEvent, isHitEvent } from '../core/events.ts';
+import { forDisplay } from '../core/text.ts';
 import { renderText } from '../delivery/render.ts';
 import { describeDelivery, type DeliveredAlert } from '../local/runtime.ts';
 import type { RunReport } from '../run/run-report.ts';
 
+/**
+ * A line (or lines) for a person: register values are untrusted, so control characters, escape
+ * sequences and bidirectional overrides never reach the terminal (core/text.ts).
+ */
 export const out = (text: string): void => {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const clean = forDisplay(text, { multiline: true });
+  process.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
+};
+
+/** A value as JSON for a program: JSON escapes control characters itself, and data stays as it is. */
+export const outJson = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+};
+
+/** A diagnostic line on stderr, cleaned like `out`. */
+export const warnLine = (text: string): void => {
+  process.stderr.write(`${forDisplay(text, { multiline: true }).replace(/\n?$/, '\n')}`);
 };
 
 /** Progress on a terminal only: a single line rewritten in place on stderr. */

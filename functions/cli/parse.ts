@@ -5,7 +5,7 @@ import { inputFromPath } from '../run/poll.ts';
 import { collectRecords } from '../sources/read/document.ts';
 import type { RegisterSource } from '../sources/types.ts';
 import { requireSource, type Flags } from './args.ts';
-import { out, progress } from './output.ts';
+import { out, outJson, progress, warnLine } from './output.ts';
 
 /**
  * The records of a version on disk (a file, or a folder with its companions). Records the parser
@@ -23,7 +23,7 @@ export async function readRecords(source: RegisterSource, path: string): Promise
   ).finally(bar.done);
   if (warnings.length) {
     const skipped = `${warnings.length} record(s) skipped or repaired in ${path}`;
-    process.stderr.write(`${source.id}: parse: ${skipped} (first: ${warnings[0]})\n`);
+    warnLine(`${source.id}: parse: ${skipped} (first: ${warnings[0]})`);
   }
   return records;
 }
@@ -33,7 +33,7 @@ export async function commandParse(flags: Flags, positionals: string[]): Promise
   if (positionals.length !== 1) throw new UsageError('parse takes one file: tradewatch parse --source <id> <file>');
   const records = await readRecords(source, positionals[0]!);
   if (flags.json) {
-    out(JSON.stringify(records, null, 2));
+    outJson(records);
     return 0;
   }
   for (const r of records)

@@ -6,10 +6,11 @@
  * Vessel, Aircraft; applied to both names) and any other columns, which are ignored (`match`, the
  * label in the evaluation files, among them). Output: `name1,name2,score,match`.
  */
+import { UsageError } from '../core/errors.ts';
 import { parse } from 'csv-parse/sync';
 import { DEFAULT_THRESHOLD, scoreNames } from '../match/score.ts';
 
-export class NamePairsFormatError extends Error {
+export class NamePairsFormatError extends UsageError {
   constructor(message: string, options?: ErrorOptions) {
     super(`match-score: ${message}`, options);
     this.name = 'NamePairsFormatError';

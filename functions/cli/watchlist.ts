@@ -18,7 +18,7 @@ import { parseDecisionKey, type AuditEntry } from '../watchlist/ports.ts';
 import { decisionHolds } from '../watchlist/screening.ts';
 import { requireFlag, requireSource, thresholdFlag, type Flags } from './args.ts';
 import { pipelineDeps, syncConfigWatchlists, withRuntime } from './local-run.ts';
-import { clearProgress, out, showAlert } from './output.ts';
+import { clearProgress, out, outJson, showAlert } from './output.ts';
 
 const now = (): string => new Date().toISOString();
 
@@ -100,7 +100,7 @@ async function showWatchlist(flags: Flags): Promise<number> {
       const hint = `tradewatch watchlist import --subscriber ${subscriberId} <file>`;
       throw new UsageError(`no watchlist stored for "${subscriberId}" (${hint})`);
     }
-    if (flags.json) out(JSON.stringify(stored, null, 2));
+    if (flags.json) outJson(stored);
     else {
       const imported = `imported ${stored.importedAt} by ${stored.importedBy} from ${stored.origin}`;
       out(`watchlist ${subscriberId}: ${stored.entryCount} entries, version ${stored.version}, ${imported}`);
@@ -210,7 +210,7 @@ async function showHits(flags: Flags): Promise<number> {
         a.recordId.localeCompare(b.recordId) ||
         a.entryKey.localeCompare(b.entryKey),
     );
-    if (flags.json) out(JSON.stringify(rows, null, 2));
+    if (flags.json) outJson(rows);
     else {
       for (const row of rows) out(hitLine(row));
       process.stderr.write(`${rows.length} current hit(s) of ${subscriberId}\n`);
@@ -231,7 +231,7 @@ async function showAudit(flags: Flags): Promise<number> {
   const subscriberId = requireFlag(flags, 'subscriber');
   return withRuntime(flags, {}, async (runtime) => {
     const trail = await new WatchlistStore(runtime.store).audit(subscriberId);
-    if (flags.json) out(JSON.stringify(trail, null, 2));
+    if (flags.json) outJson(trail);
     else for (const entry of trail) out(`${entry.at}  ${entry.by}  ${auditAction(entry)}`);
     return 0;
   });

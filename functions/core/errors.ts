@@ -119,12 +119,12 @@ export class ConfigError extends TradewatchError {
   }
 }
 
-/** A watchlist file or a watchlist command is wrong: names the subscriber or file, and the cause. */
+/** A watchlist file or a watchlist command is wrong: names the watchlist (file or subscriber) and the cause. */
 export class WatchlistError extends TradewatchError {
   readonly kind = 'watchlist' as const;
 
-  constructor(reason: string, options?: TradewatchErrorOptions) {
-    super(`watchlist: ${reason}`, reason, options);
+  constructor(subject: string, reason: string, options?: TradewatchErrorOptions) {
+    super(`watchlist ${subject}: ${reason}`, reason, options);
     this.name = 'WatchlistError';
   }
 }

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { chunk } from '../core/concurrency.ts';
-import { SourceFetchError, describeError } from '../core/errors.ts';
+import { DeliveryError, describeError } from '../core/errors.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import type { Logger } from '../run/process-version.ts';
 import { decodeDelivered } from './sns-publisher.ts';
@@ -289,7 +289,7 @@ async function dispatchOne(message: QueuedMessage, context: DispatchContext): Pr
     }
   } catch (error) {
     // The SSRF guard refused the URL (private address, not https): no request was sent.
-    if (!(error instanceof SourceFetchError)) throw error;
+    if (!(error instanceof DeliveryError)) throw error;
     return {
       ...base,
       outcome: DELIVERY_OUTCOMES.permanent,

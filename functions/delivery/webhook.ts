@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sleep } from '../core/concurrency.ts';
 import { fetchableUrl } from '../http/fetch.ts';
 import { RefusedRequestError, guardedRequest } from '../http/request.ts';
-import { SourceFetchError } from '../core/errors.ts';
+import { DeliveryError, SourceFetchError } from '../core/errors.ts';
 
 export interface WebhookTarget {
   url: string;
@@ -88,9 +88,15 @@ export async function deliverWebhook(
   const timeoutMs = options.timeoutMs ?? 10_000;
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
-  // Refused before any attempt (a SourceFetchError the dispatcher takes as permanent): the URL
+  // Refused before any attempt (a DeliveryError the dispatcher takes as permanent): the URL
   // here, a host name's addresses when the socket resolves it (below).
-  const url = fetchableUrl('webhook', target.url, { allowPrivateHosts: target.allowPrivateHosts ?? false });
+  let url: ReturnType<typeof fetchableUrl>;
+  try {
+    url = fetchableUrl('webhook', target.url, { allowPrivateHosts: target.allowPrivateHosts ?? false });
+  } catch (error) {
+    if (error instanceof SourceFetchError) throw new DeliveryError('webhook', error.reason, { cause: error });
+    throw error;
+  }
   let last: WebhookResult = { delivered: false, attempts: 0 };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const timestamp = Math.floor(Date.now() / 1000);
@@ -125,7 +131,7 @@ export async function deliverWebhook(
     } catch (error) {
       // A host name that resolves to a private address: permanent, like a refused URL.
       if (error instanceof RefusedRequestError)
-        throw new SourceFetchError('webhook', `refused ${error.reason}`, { cause: error });
+        throw new DeliveryError('webhook', `refused ${error.reason}`, { cause: error });
       last = {
         delivered: false,
         attempts: attempt,

@@ -19,6 +19,7 @@
  * and hit event ids hang on that key, and on the entry's content hash, so that editing an entry
  * screens it again while re-importing an unchanged list alerts nothing twice.
  */
+import { WatchlistError } from '../core/errors.ts';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -41,14 +42,13 @@ export interface WatchlistEntry {
 }
 
 /** A bad watchlist: names the file, the row and the cause. */
-export class WatchlistFormatError extends Error {
+export class WatchlistFormatError extends WatchlistError {
   constructor(
     readonly origin: string,
     readonly problems: string[],
   ) {
-    super(
-      `watchlist ${origin}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more problem(s)` : ''}`,
-    );
+    const more = problems.length > 10 ? `; and ${problems.length - 10} more problem(s)` : '';
+    super(origin, `${problems.slice(0, 10).join('; ')}${more}`);
     this.name = 'WatchlistFormatError';
   }
 }
