@@ -285,6 +285,10 @@ async function downloadOnce(
       );
     }
     const path = join(directory, name);
+    // The bytes as sent (before any decoding), held against the declared Content-Length: a body
+    // that ends early is a truncated download even when the connection closed cleanly.
+    let received = 0;
+    response.on('data', (chunk: Buffer) => (received += chunk.length));
     let bytes = 0;
     const attemptHash = createHash('sha256');
     try {
@@ -309,6 +313,8 @@ async function downloadOnce(
         clock.reason ? `${clock.reason} while reading the body` : `download broke off: ${(error as Error).message}`,
       );
     }
+    if (Number.isFinite(declared) && received !== declared)
+      throw new RetryableError(`${url} ended after ${received} of the ${declared} bytes its Content-Length declares`);
     const result: DownloadedFile & Validators & { finalUrl: string } = {
       name,
       path,

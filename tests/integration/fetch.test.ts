@@ -253,3 +253,28 @@ describe('redirects to a private address', () => {
     await outcome.cleanup();
   });
 });
+
+describe('a download shorter than its Content-Length', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startHttpServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('is refused as truncated after its retries, whether the connection breaks or the server lies', async () => {
+    server.handle((req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('id,name\n'.repeat(50));
+      // /broken: the connection drops mid-body; /short: the body ends cleanly, 600 bytes short.
+      if (req.url === '/broken') res.socket!.destroy();
+      else res.socket!.end();
+    });
+    for (const path of ['/broken', '/short']) {
+      const fetching = fetchVersion('s', { name: 'list.csv', url: `${server.url}${path}` }, {}, LOOPBACK);
+      await expect(fetching, path).rejects.toThrow(SourceFetchError);
+    }
+    expect(server.requests.length).toBeGreaterThanOrEqual(4);
+  });
+});
