@@ -4,6 +4,10 @@
  * Cost shape: an unchanged download costs one GetItem (the sentinel). A changed one reads the
  * manifest (a handful of Query pages, not one request per record), fetches the previous version of
  * only the k changed records, and writes O(k) items.
+ *
+ * Over 500 lines on purpose: it is the one implementation of run/'s SourceStore, a method per step
+ * of the commit protocol over one partition (`SRC#<source>`), and splitting it would spread that
+ * partition's items, and the order they are written in, over several files.
  */
 import {
   BatchGetItemCommand,

@@ -22,31 +22,20 @@ import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient, ensureTable, snsClient, sqsClient } from '../aws/clients.ts';
 import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchConfig } from '../config/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
-import { forDisplay } from '../core/text.ts';
-import { decodeDelivered, snsPublisher } from '../delivery/sns-publisher.ts';
-import type { EventPublisher } from '../run/ports.ts';
-import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
 import { DeliveryReceipts } from './receipts.ts';
-import { appendOnce, webhookOnce } from './durable-delivery.ts';
 import { lockStateFolder } from './state-lock.ts';
 import { sourcesFor } from '../sources/registry.ts';
-import type { WebhookResult, WebhookTarget } from '../delivery/webhook.ts';
+import type { WebhookTarget } from '../delivery/webhook.ts';
 import { startDynalite, startMessaging } from './services.ts';
-import { drainSelected, subscribeQueue } from './subscriptions.ts';
+import { subscribeQueue } from './subscriptions.ts';
 
 export interface LocalRuntimeOptions {
   /** State folder. @default process.env.TRADEWATCH_HOME ?? '.tradewatch' */
@@ -240,7 +229,7 @@ interface SubscriberQueueContext {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-const OPERATIONS = 'operations';
+export const OPERATIONS = 'operations';
 
 /**
  * One queue per subscriber on the alerts topic (and the operations topic with includeHealth), with
@@ -351,232 +340,4 @@ export function localWebhookSecret(
   ]);
 }
 
-/**
- * Drains the local queues. Without configured subscribers: the catch-all delivery queue, each alert
- * delivered once (a receipt per event id in the table makes SNS's at-least-once delivery
- * exactly-once here), appended to the JSON-lines file, POSTed to the webhook if one is set, then
- * passed to `show`. With subscribers: the catch-all queue still writes the JSON-lines file (and the
- * environment's webhook) without showing anything, and each subscriber queue delivers what the
- * subscriber's filter policy selects, once per subscriber, each delivery passed to `show`. The
- * operations recipients' health events are delivered and shown in both cases.
- */
-export async function deliverQueued(
-  runtime: LocalRuntime,
-  show: (alert: DeliveredAlert) => void,
-): Promise<DeliveredAlert[]> {
-  const hasSubscribers = runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
-  const retried = await retryDeadLetters(runtime, show);
-  const catchAll = await deliverCatchAll(runtime, hasSubscribers ? () => undefined : show);
-  const delivered = [...retried, ...(hasSubscribers ? [] : catchAll)];
-  for (const queue of runtime.subscriberQueues) {
-    await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (event) => {
-      for (const target of queue.targets) {
-        const alert = await deliverOnce(runtime, queue.id, target, event);
-        if (!alert) continue;
-        delivered.push(alert);
-        show(alert);
-      }
-    });
-  }
-  return delivered;
-}
-
-async function deliverCatchAll(
-  runtime: LocalRuntime,
-  show: (alert: DeliveredAlert) => void,
-): Promise<DeliveredAlert[]> {
-  const delivered: DeliveredAlert[] = [];
-  for (;;) {
-    const { Messages = [] } = await runtime.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: runtime.deliveryQueueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    if (Messages.length === 0) break;
-    for (const message of Messages) {
-      const event = decodeDelivered(message.Body ?? '');
-      const body = JSON.stringify(event);
-      const written = await appendOnce(runtime.receipts, 'local', event.id, runtime.alertsFile, `${body}\n`);
-      const alert: DeliveredAlert = { event };
-      if (runtime.webhook) {
-        const result = await webhookOnce(
-          runtime.receipts,
-          'local:webhook',
-          event.id,
-          body,
-          runtime.webhook,
-          runtime.clock,
-        );
-        if (result) {
-          alert.webhook = { delivered: result.delivered, attempts: result.attempts };
-          if (result.error) alert.webhook.error = result.error;
-        }
-      }
-      if (!written && !alert.webhook) continue;
-      delivered.push(alert);
-      show(alert);
-    }
-    await runtime.sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: runtime.deliveryQueueUrl,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-      }),
-    );
-  }
-  return delivered;
-}
-
-/** One event to one target, at most once: the receipt is per subscriber and channel. */
-async function deliverOnce(
-  runtime: LocalRuntime,
-  subscriber: string,
-  target: DeliveryTarget,
-  event: TradewatchEvent,
-): Promise<DeliveredAlert | undefined> {
-  const receipt = receiptChannel(subscriber, target);
-  switch (target.channel) {
-    case 'email': {
-      const text = [
-        `To: ${target.to}`,
-        `Subject: ${renderSubject(event)}`,
-        `Event-Id: ${event.id}`,
-        '',
-        renderText(event),
-        '',
-        '',
-      ].join('\n');
-      if (!(await appendOnce(runtime.receipts, receipt, event.id, target.file, text))) return undefined;
-      return { event, delivery: { subscriber, channel: 'email', to: target.to, text } };
-    }
-    case 'sms': {
-      const text = renderSms(event);
-      if (!(await appendOnce(runtime.receipts, receipt, event.id, target.file, `${text}\n`))) return undefined;
-      return { event, delivery: { subscriber, channel: 'sms', to: target.to, text } };
-    }
-    case 'webhook': {
-      const body = JSON.stringify(event);
-      const result = await webhookOnce(runtime.receipts, receipt, event.id, body, target.webhook, runtime.clock);
-      if (!result) return undefined;
-      return webhookAlert(event, subscriber, target, body, result);
-    }
-  }
-}
-
-/** The receipt channel of one subscriber's target (the operations recipients have one per channel). */
-function receiptChannel(subscriber: string, target: DeliveryTarget): string {
-  return subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
-}
-
-function webhookAlert(
-  event: TradewatchEvent,
-  subscriber: string,
-  target: DeliveryTarget,
-  body: string,
-  result: WebhookResult,
-): DeliveredAlert {
-  const alert: DeliveredAlert = {
-    event,
-    delivery: { subscriber, channel: 'webhook', to: target.to, text: body },
-    webhook: { delivered: result.delivered, attempts: result.attempts },
-  };
-  if (result.error) alert.webhook!.error = result.error;
-  return alert;
-}
-
-/**
- * Webhook deliveries an earlier run could not make (dead letters) whose retry time has come: tried
- * again, each shown like a fresh delivery.
- */
-async function retryDeadLetters(
-  runtime: LocalRuntime,
-  show: (alert: DeliveredAlert) => void,
-): Promise<DeliveredAlert[]> {
-  const retried: DeliveredAlert[] = [];
-  const now = runtime.clock();
-  if (runtime.webhook) {
-    for (const letter of await runtime.receipts.dueFailures('local:webhook', now)) {
-      const result = await webhookOnce(
-        runtime.receipts,
-        'local:webhook',
-        letter.eventId,
-        letter.body,
-        runtime.webhook,
-        runtime.clock,
-      );
-      if (!result) continue;
-      const alert: DeliveredAlert = { event: JSON.parse(letter.body) as TradewatchEvent };
-      alert.webhook = { delivered: result.delivered, attempts: result.attempts };
-      if (result.error) alert.webhook.error = result.error;
-      retried.push(alert);
-      show(alert);
-    }
-  }
-  for (const queue of runtime.subscriberQueues) {
-    for (const target of queue.targets) {
-      if (target.channel !== 'webhook') continue;
-      const channel = receiptChannel(queue.id, target);
-      for (const letter of await runtime.receipts.dueFailures(channel, now)) {
-        const result = await webhookOnce(
-          runtime.receipts,
-          channel,
-          letter.eventId,
-          letter.body,
-          target.webhook,
-          runtime.clock,
-        );
-        if (!result) continue;
-        const event = JSON.parse(letter.body) as TradewatchEvent;
-        const alert = webhookAlert(event, queue.id, target, letter.body, result);
-        retried.push(alert);
-        show(alert);
-      }
-    }
-  }
-  return retried;
-}
-
-/**
- * The run's publisher in local mode. The embedded SQS queues die with the process, so an event
- * marked published there could be lost: here each batch is published, then every queue is drained
- * and delivered (outputs written, receipts done), and only then marked published. A process killed
- * anywhere leaves the event pending, and the next run publishes it again; the receipts make its
- * delivery happen once.
- */
-export function localPublisher(runtime: LocalRuntime, show: (alert: DeliveredAlert) => void): EventPublisher {
-  const deliver = async () => {
-    await deliverQueued(runtime, show);
-  };
-  return snsPublisher({
-    sns: runtime.sns,
-    alertsTopicArn: runtime.alertsTopicArn,
-    operationsTopicArn: runtime.operationsTopicArn,
-    ...(runtime.config ? { subscribers: runtime.config.subscribers } : {}),
-    afterPublish: deliver,
-  });
-}
-
-/** A configured delivery as the terminal shows it: a header naming the subscriber, then what it got. */
-export function describeDelivery(alert: DeliveredAlert): string {
-  const { delivery } = alert;
-  if (!delivery) return renderText(alert.event);
-  const rule = '─'.repeat(72);
-  // What was delivered is printed as the terminal would show it: the texts came back through the
-  // queue, and the addresses and errors are strings too, so each goes through forDisplay again.
-  const subscriber = forDisplay(delivery.subscriber);
-  const to = forDisplay(delivery.to);
-  switch (delivery.channel) {
-    case 'email':
-      return `${rule}\nemail to ${subscriber} <${to}>\n${forDisplay(delivery.text.trimEnd(), { multiline: true })}`;
-    case 'sms':
-      return `${rule}\nSMS to ${subscriber} (${to})\n${forDisplay(delivery.text)}`;
-    case 'webhook': {
-      const outcome = alert.webhook?.delivered
-        ? `delivered (${alert.webhook.attempts} attempt(s))`
-        : `FAILED: ${forDisplay(alert.webhook?.error ?? 'unknown error')}`;
-      return `${rule}\nwebhook to ${subscriber} (${to}): ${outcome}\n${renderSubject(alert.event)}`;
-    }
-  }
-}
+export { deliverQueued, describeDelivery, localPublisher } from './delivery.ts';
