@@ -78,13 +78,13 @@
 import { SourceFormatError } from '../core/errors.ts';
 import { cleanText, type ExtraFields, type RegisterRecord } from '../core/records.ts';
 import { assertNotErrorPage, headText, readHead } from './read/document.ts';
+import { streamJsonArrayObjects } from './read/json-stream.ts';
 import { federalRegisterFullTextXmlFormat } from './formats/federal-register-entity-list.ts';
 import {
   federalRegisterPublicInspectionTextFormat,
   publicInspectionTextName,
 } from './formats/federal-register-public-inspection-text.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
-import { streamJsonArrayObjects } from './us-trade-csl.ts';
 
 export {
   entityListMatchKey,
