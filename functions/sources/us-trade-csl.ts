@@ -484,6 +484,8 @@ async function* parseCslJson(input: ParseInput, context: ParseContext): AsyncGen
     sourceId: context.sourceId,
     fileName: input.main.name,
     arrayKey: 'results',
+    // Treasury rows carry the OFAC entity number: a number here would lose digits past 2^53.
+    exactNumberKeys: ['id', '_id'],
   });
   for await (const result of results) {
     let row: CslRow;

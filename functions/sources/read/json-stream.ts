@@ -22,6 +22,47 @@ export interface JsonArrayStreamOptions {
   readonly fileName: string;
   /** Key of the top-level array whose elements are yielded, e.g. `results`. */
   readonly arrayKey: string;
+  /**
+   * Keys of each element whose value, when a number, is read as its exact text: record ids, which
+   * JSON.parse would round to the nearest double (9007199254740993 reads as …992). @default none
+   */
+  readonly exactNumberKeys?: readonly string[];
+}
+
+/** A number literal after a colon (JSON.parse has already checked it is one). */
+const NUMBER_LITERAL = /\s*(-?[0-9][0-9.eE+-]*)/y;
+
+/**
+ * The literal text of the numbers that `keys` hold at the top level of one JSON object (the last
+ * occurrence of a key wins, as in JSON.parse). Run only on an element that JSON.parse accepted.
+ */
+function topLevelNumberLiterals(text: string, keys: ReadonlySet<string>): Map<string, string> {
+  const literals = new Map<string, string>();
+  let depth = 0;
+  let expectKey = false;
+  let key: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let j = i + 1;
+      while (text.charCodeAt(j) !== QUOTE) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
+      if (depth === 1 && expectKey) key = JSON.parse(text.slice(i, j + 1)) as string;
+      i = j;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+      expectKey = depth === 1;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+    else if (depth === 1 && c === COMMA) expectKey = true;
+    else if (depth === 1 && c === COLON) {
+      expectKey = false;
+      if (key === undefined || !keys.has(key)) continue;
+      NUMBER_LITERAL.lastIndex = i + 1;
+      const literal = NUMBER_LITERAL.exec(text)?.[1];
+      if (literal) literals.set(key, literal);
+      else literals.delete(key);
+    }
+  }
+  return literals;
 }
 
 /**
@@ -57,6 +98,7 @@ export async function* streamJsonArrayObjects(
   let captured: string[] = [];
   let elementCount = 0;
   const ready: Record<string, unknown>[] = [];
+  const exactNumberKeys: ReadonlySet<string> = new Set(options.exactNumberKeys);
 
   const finishElement = (text: string): void => {
     elementCount++;
@@ -66,7 +108,14 @@ export async function* streamJsonArrayObjects(
     } catch (error) {
       throw fail(`malformed JSON in ${options.arrayKey}[${elementCount - 1}]: ${(error as Error).message}`, error);
     }
-    ready.push(value as Record<string, unknown>);
+    const object = value as Record<string, unknown>;
+    let literals: Map<string, string> | undefined;
+    for (const key of exactNumberKeys) {
+      if (typeof object[key] !== 'number') continue;
+      literals ??= topLevelNumberLiterals(text, exactNumberKeys);
+      object[key] = literals.get(key);
+    }
+    ready.push(object);
   };
 
   const scan = (s: string): void => {

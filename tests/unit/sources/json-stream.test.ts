@@ -67,3 +67,31 @@ describe('streamJsonArrayObjects', () => {
     await expect(run()).rejects.toThrow(/text after the end of the JSON document/);
   });
 });
+
+describe('streamJsonArrayObjects exactNumberKeys', () => {
+  const read = async (text: string, size: number): Promise<unknown[]> => {
+    const got: unknown[] = [];
+    for await (const o of streamJsonArrayObjects(chunkedDocument('t.json', Buffer.from(text), size).open(), {
+      sourceId: 's',
+      fileName: 't.json',
+      arrayKey: 'results',
+      exactNumberKeys: ['id'],
+    }))
+      got.push(o);
+    return got;
+  };
+
+  it('keeps the exact digits of a top-level id, and leaves other numbers and nested ids to JSON.parse', async () => {
+    const text =
+      '{"results": [{"id": 9007199254740993, "n": 9007199254740993}, {"x": {"id": 1.50}, "id" : -1.50e3}, {"id": "7"}, {"id": 1, "id": 2.0}]}';
+
+    for (const size of [1, 5, 4096]) {
+      expect(await read(text, size)).toEqual([
+        { id: '9007199254740993', n: 9007199254740992 },
+        { x: { id: 1.5 }, id: '-1.50e3' },
+        { id: '7' },
+        { id: '2.0' },
+      ]);
+    }
+  });
+});

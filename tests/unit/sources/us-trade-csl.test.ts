@@ -308,6 +308,19 @@ describe('usTradeCsl', () => {
       expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
     });
 
+    it('reads a JSON id written as a number as its exact digits, so ids beyond 2^53 stay apart', async () => {
+      const sdn = 'Specially Designated Nationals (SDN) - Treasury Department';
+      // Both numbers round to the same double (9007199254740992).
+      const text = `{"results": [{"id": 9007199254740993, "source": "${sdn}", "name": "A"}, {"_id": 9007199254740992, "source": "${sdn}", "name": "B"}]}`;
+
+      const { records } = await parseText(text, 'consolidated.json');
+
+      expect(records.map((r) => [r.id, r.name])).toEqual([
+        ['SDN:9007199254740993', 'A'],
+        ['SDN:9007199254740992', 'B'],
+      ]);
+    });
+
     it('drops the Federal Register "and " from the last Entity List alias only', async () => {
       const { records } = await parseText(
         `${HEADER}\n${csvRow({ _id: 'a1', source: EL_LABEL, name: 'Nordlicht Halbleiter GmbH', alt_names: 'Andover Chips; and Nordlicht Chips; and  Andes Wafer' })}\n`,
