@@ -49,7 +49,8 @@ import { countryCode } from '../core/countries.ts';
 import { SourceFormatError } from '../core/errors.ts';
 import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import { readDelimitedRows } from './read/delimited-text.ts';
-import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
+import { xmlRecordFormat } from './read/xml-records.ts';
+import type { XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const UK_SANCTIONS_LIST_ID = 'uk-sanctions-list';
@@ -491,28 +492,14 @@ export function ukRecordFromDesignation(
   return draft.build(id, UK_SANCTIONS_LIST_NAME, kind, context, `Designation ${id}`);
 }
 
-async function* parseFcdoXml(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
-  const state: XmlParseState = { unread: new Set() };
-  const events = streamXmlElements(input.main.open(), {
-    sourceId: context.sourceId,
-    fileName: input.main.name,
-    recordElements: new Set(['Designation']),
-    rootElements: new Set(['Designations']),
-  });
-  for await (const { element } of events) {
-    const record = ukRecordFromDesignation(element, context, state);
-    if (record) yield record;
-  }
-}
-
-const DESIGNATIONS_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<Designations[\s>]/;
-
-export const fcdoXmlFormat: SourceFormat = {
+export const fcdoXmlFormat: SourceFormat = xmlRecordFormat<XmlParseState>({
   id: 'uk-sanctions-list-xml',
   description: 'FCDO UK Sanctions List XML (Designations / Designation, keyed by UniqueID)',
-  sniff: (head) => DESIGNATIONS_ROOT.test(head),
-  parse: parseFcdoXml,
-};
+  root: 'Designations',
+  recordElements: ['Designation'],
+  newState: () => ({ unread: new Set() }),
+  toRecord: ukRecordFromDesignation,
+});
 
 // ---------------------------------------------------------------------------------------------
 // OFSI consolidated CSV (ConList.csv)

@@ -39,8 +39,9 @@
  */
 import { countryCode } from '../core/countries.ts';
 import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
-import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
-import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
+import { xmlRecordFormat } from './read/xml-records.ts';
+import type { XmlElement } from './read/xml-stream.ts';
+import type { ParseContext, RegisterSource, SourceFormat } from './types.ts';
 
 export const UN_SC_CONSOLIDATED_ID = 'un-sc-consolidated';
 
@@ -87,8 +88,6 @@ function unCountryCode(value: string): string | undefined {
   return countryCode(value) ?? UN_COUNTRY_SPELLINGS[value.toLowerCase()];
 }
 
-const RECORD_ELEMENTS: ReadonlySet<string> = new Set(['INDIVIDUAL', 'ENTITY']);
-const ROOT_ELEMENTS: ReadonlySet<string> = new Set(['CONSOLIDATED_LIST']);
 /** xs:date as the UN writes it: `2015-04-14`, sometimes with a zone (`2015-04-14-04:00`). */
 const XS_DATE = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$/;
 
@@ -359,30 +358,15 @@ function capitalize(value: string): string {
   return value ? value.charAt(0).toUpperCase() + value.slice(1).toLowerCase() : '';
 }
 
-async function* parseConsolidatedXml(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
-  const state: ParseState = { warnedLists: new Set() };
-  const events = streamXmlElements(input.main.open(), {
-    sourceId: context.sourceId,
-    fileName: input.main.name,
-    recordElements: RECORD_ELEMENTS,
-    rootElements: ROOT_ELEMENTS,
-  });
-  for await (const { element } of events) {
-    const record = unRecordFromElement(element, context, state);
-    if (record) yield record;
-  }
-}
-
-/** The root element, after an optional XML declaration, comments and whitespace. */
-const CONSOLIDATED_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<CONSOLIDATED_LIST[\s>]/;
-
-export const unConsolidatedXmlFormat: SourceFormat = {
+export const unConsolidatedXmlFormat: SourceFormat = xmlRecordFormat<ParseState>({
   id: 'un-consolidated-xml',
   description:
     'UN SC Consolidated List XML (CONSOLIDATED_LIST / INDIVIDUALS / ENTITIES), both the 2018–2022 and the 2025+ layouts',
-  sniff: (head) => CONSOLIDATED_ROOT.test(head),
-  parse: parseConsolidatedXml,
-};
+  root: 'CONSOLIDATED_LIST',
+  recordElements: ['INDIVIDUAL', 'ENTITY'],
+  newState: () => ({ warnedLists: new Set() }),
+  toRecord: unRecordFromElement,
+});
 
 export const unScConsolidated: RegisterSource = {
   id: UN_SC_CONSOLIDATED_ID,
