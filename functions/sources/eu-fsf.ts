@@ -46,30 +46,15 @@
  */
 import { countryCode } from '../core/countries.ts';
 import { SourceFormatError } from '../core/errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
+import type { ExtraFields, RecordKind, RegisterRecord } from '../core/records.ts';
 import { xmlRecordFormat } from './read/xml-records.ts';
 import type { XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, RegisterSource, SourceFormat } from './types.ts';
+import { ISO_DATE, clean, joinParts, withNote } from './helpers.ts';
 
 export const EU_FSF_ID = 'eu-fsf';
 export const EU_FSF_LIST = 'EU Consolidated';
 export const EU_FSF_NAMESPACE = 'http://eu.europa.ec/fpi/fsd/export';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** cleanText, without its regex for the empty attributes that make up most of an entry. */
-function clean(value: string | undefined): string {
-  return value === undefined || value.length === 0 ? '' : cleanText(value);
-}
-
-function joinParts(parts: readonly string[], separator = ', '): string {
-  return parts.filter((p) => p.length > 0).join(separator);
-}
-
-function withNote(main: string, note: string): string {
-  if (!note) return main;
-  return main ? `${main} (${note})` : note;
-}
 
 /** Drops one pair of parentheses around the whole text, as 1.0 writes remarks. */
 function unwrapParentheses(text: string): string {

@@ -52,6 +52,7 @@ import { readDelimitedRows } from './read/delimited-text.ts';
 import { xmlRecordFormat } from './read/xml-records.ts';
 import type { XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
+import { clean, joinParts } from './helpers.ts';
 
 export const UK_SANCTIONS_LIST_ID = 'uk-sanctions-list';
 export const UK_SANCTIONS_LIST_NAME = 'UK Sanctions List';
@@ -190,15 +191,6 @@ function isoDate(value: string): string {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return '';
   return `${match[3]}-${match[2]}-${match[1]}`;
-}
-
-/** cleanText, without its regex for empty values. */
-function clean(value: string | undefined): string {
-  return value === undefined || value.length === 0 ? '' : cleanText(value);
-}
-
-function joinParts(parts: readonly string[], separator = ', '): string {
-  return parts.filter((p) => p.length > 0).join(separator);
 }
 
 /** Name 1 … Name 5, then Name 6. */

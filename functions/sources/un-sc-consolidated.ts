@@ -42,6 +42,7 @@ import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } fro
 import { xmlRecordFormat } from './read/xml-records.ts';
 import type { XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, RegisterSource, SourceFormat } from './types.ts';
+import { clean, joinParts, putExtra, withNote } from './helpers.ts';
 
 export const UN_SC_CONSOLIDATED_ID = 'un-sc-consolidated';
 
@@ -120,11 +121,6 @@ function field(element: XmlElement, name: string): string {
   return '';
 }
 
-/** cleanText, without its regex for empty texts. */
-function clean(value: string): string {
-  return value.length === 0 ? '' : cleanText(value);
-}
-
 function all(index: ChildIndex, name: string): XmlElement[] {
   return index.get(name) ?? [];
 }
@@ -154,15 +150,6 @@ function textOrValues(index: ChildIndex, name: string): string[] {
     }
   }
   return out;
-}
-
-function joinParts(parts: readonly string[], separator = ', '): string {
-  return parts.filter((p) => p.length > 0).join(separator);
-}
-
-function withNote(main: string, note: string): string {
-  if (!note) return main;
-  return main ? `${main} (${note})` : note;
 }
 
 /** One readable line per address: street, city, state, zip, country (note). */
@@ -307,21 +294,21 @@ export function unRecordFromElement(
 
   const listedOnRaw = dateText(text(f, 'LISTED_ON'));
   const extra: ExtraFields = {};
-  put(extra, 'referenceNumber', reference);
-  put(extra, 'designations', values(f, 'DESIGNATION'));
-  put(extra, 'titles', values(f, 'TITLE'));
-  put(extra, 'gender', capitalize(text(f, 'GENDER')));
-  put(extra, 'nameOriginalScript', originalScript);
-  put(extra, 'nationalities', nationalities);
-  put(extra, 'datesOfBirth', datesOfBirth);
-  put(extra, 'placesOfBirth', placesOfBirth);
-  put(extra, 'documents', documents);
-  put(extra, 'lowQualityAliases', lowQualityAliases);
-  put(extra, 'formerNames', formerNames);
-  put(extra, 'aliasDetails', aliasDetails);
-  put(extra, 'lastUpdated', values(f, 'LAST_DAY_UPDATED').map(dateText));
-  put(extra, 'submittedBy', textOrValues(f, 'SUBMITTED_BY'));
-  put(extra, 'submittedOn', dateText(text(f, 'SUBMITTED_ON')));
+  putExtra(extra, 'referenceNumber', reference);
+  putExtra(extra, 'designations', values(f, 'DESIGNATION'));
+  putExtra(extra, 'titles', values(f, 'TITLE'));
+  putExtra(extra, 'gender', capitalize(text(f, 'GENDER')));
+  putExtra(extra, 'nameOriginalScript', originalScript);
+  putExtra(extra, 'nationalities', nationalities);
+  putExtra(extra, 'datesOfBirth', datesOfBirth);
+  putExtra(extra, 'placesOfBirth', placesOfBirth);
+  putExtra(extra, 'documents', documents);
+  putExtra(extra, 'lowQualityAliases', lowQualityAliases);
+  putExtra(extra, 'formerNames', formerNames);
+  putExtra(extra, 'aliasDetails', aliasDetails);
+  putExtra(extra, 'lastUpdated', values(f, 'LAST_DAY_UPDATED').map(dateText));
+  putExtra(extra, 'submittedBy', textOrValues(f, 'SUBMITTED_BY'));
+  putExtra(extra, 'submittedOn', dateText(text(f, 'SUBMITTED_ON')));
   let listedOn: string | undefined;
   if (XS_DATE.test(listedOnRaw)) listedOn = listedOnRaw;
   else if (listedOnRaw) {
@@ -346,11 +333,6 @@ export function unRecordFromElement(
   const remarks = text(f, 'COMMENTS1');
   if (remarks) record.remarks = remarks;
   return record;
-}
-
-/** Sets an extra field only when it has a value, so a record shows only what the entry has. */
-function put(extra: ExtraFields, key: string, value: string | string[]): void {
-  if (value.length > 0) extra[key] = value;
 }
 
 /** "MALE" (2018 files) and "Male" are the same value. */

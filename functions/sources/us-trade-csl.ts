@@ -46,6 +46,7 @@ import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } fro
 import { readDelimitedRows } from './read/delimited-text.ts';
 import { streamJsonArrayObjects } from './read/json-stream.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
+import { ISO_DATE, clean, headerColumns, uniqueNonEmpty } from './helpers.ts';
 
 export const US_TRADE_CSL_ID = 'us-trade-csl';
 
@@ -142,13 +143,6 @@ const KINDS: Readonly<Record<string, RecordKind>> = {
   Vessel: 'vessel',
   Aircraft: 'aircraft',
 };
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** cleanText, without its regex for the empty cells that make up most of a row. */
-function clean(value: string): string {
-  return value.length === 0 ? '' : cleanText(value);
-}
 
 /** Single-valued cells copied to `extra` under these keys when not empty. */
 const EXTRA_CELLS: readonly (readonly [string, CslColumn])[] = [
@@ -293,7 +287,7 @@ export function cslRecordFromRow(
     countries: [...countries],
     addresses,
     programs: splitList(row.programs),
-    links: [...new Set([clean(row.source_list_url), clean(row.source_information_url)])].filter((l) => l.length > 0),
+    links: uniqueNonEmpty([clean(row.source_list_url), clean(row.source_information_url)]),
     extra,
   };
   if (listedOn) record.listedOn = listedOn;
@@ -339,7 +333,7 @@ async function* parseCslCsv(input: ParseInput, context: ParseContext): AsyncGene
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
       if (!columnIndex) {
-        columnIndex = headerIndex(cells, context, fail);
+        columnIndex = headerColumns(cells, CSL_COLUMNS, context.warn, fail);
         width = cells.length;
         continue;
       }
@@ -393,15 +387,6 @@ function rowFromCells(cells: readonly string[], at: readonly number[]): CslRow {
     source_information_url: cells[at[27]!] ?? '',
     ids: cells[at[28]!] ?? '',
   };
-}
-
-function headerIndex(cells: string[], context: ParseContext, fail: (reason: string) => SourceFormatError): number[] {
-  const header = cells.map((c) => c.trim());
-  const missing = CSL_COLUMNS.filter((column) => !header.includes(column));
-  if (missing.length > 0) throw fail(`unknown layout: header lacks ${missing.join(', ')}`);
-  const unknown = header.filter((h) => !(CSL_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length > 0) context.warn(`columns not read: ${unknown.join(', ')}`);
-  return CSL_COLUMNS.map((column) => header.indexOf(column));
 }
 
 export const cslCsvFormat: SourceFormat = {
