@@ -7,7 +7,10 @@ import { SourceFormatError } from '../../../functions/core/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import type { SourceDocument } from '../../../functions/sources/types.ts';
-import { CSL_COLUMNS, cslCsvFormat, cslJsonFormat, usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
+import { CSL_COLUMNS } from '../../../functions/sources/formats/csl-common.ts';
+import { cslCsvFormat } from '../../../functions/sources/formats/csl-csv.ts';
+import { cslJsonFormat } from '../../../functions/sources/formats/csl-json.ts';
+import { usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const demo = (version: number): string => join(root, 'demo/us-trade-csl', String(version), 'consolidated.csv');
