@@ -53,8 +53,9 @@ import { collectRecords } from '../functions/sources/read/document.ts';
 import { findSource } from '../functions/sources/registry.ts';
 import { inputFromPath } from '../functions/run/poll.ts';
 import type { RecordKind, RegisterRecord } from '../functions/core/records.ts';
-import { DEFAULT_THRESHOLD, prepareName, scorePrepared, scoreNames } from '../functions/match/score.ts';
-import { screen, screenAllPairs, type ScreeningHit, type WatchlistEntry } from '../functions/match/index.ts';
+import { prepareName } from '../functions/match/prepare.ts';
+import { DEFAULT_THRESHOLD, scorePrepared, scoreNames } from '../functions/match/score.ts';
+import { screen, screenAllPairs, type ScreeningHit, type WatchlistEntry } from '../functions/match/screen.ts';
 import { parseNamePairs } from '../functions/cli/score-csv.ts';
 import { REAL_FIXTURES_DIR } from '../tests/real-fixtures.ts';
 

@@ -46,29 +46,15 @@
  */
 import { countryCode } from '../core/countries.ts';
 import { SourceFormatError } from '../core/errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
-import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
-import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
+import type { ExtraFields, RecordKind, RegisterRecord } from '../core/records.ts';
+import { xmlRecordFormat } from './read/xml-records.ts';
+import type { XmlElement } from './read/xml-stream.ts';
+import type { ParseContext, RegisterSource, SourceFormat } from './types.ts';
+import { ISO_DATE, clean, joinParts, withNote } from './helpers.ts';
 
 export const EU_FSF_ID = 'eu-fsf';
 export const EU_FSF_LIST = 'EU Consolidated';
 export const EU_FSF_NAMESPACE = 'http://eu.europa.ec/fpi/fsd/export';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** cleanText, without its regex for the empty attributes that make up most of an entry. */
-function clean(value: string | undefined): string {
-  return value === undefined || value.length === 0 ? '' : cleanText(value);
-}
-
-function joinParts(parts: readonly string[], separator = ', '): string {
-  return parts.filter((p) => p.length > 0).join(separator);
-}
-
-function withNote(main: string, note: string): string {
-  if (!note) return main;
-  return main ? `${main} (${note})` : note;
-}
 
 /** Drops one pair of parentheses around the whole text, as 1.0 writes remarks. */
 function unwrapParentheses(text: string): string {
@@ -405,30 +391,18 @@ export function euRecordFromSanctionEntity(
   return finish(draft, id, kind, 'sanctionEntity', context);
 }
 
-async function* parseFsf11(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
-  const unread = new UnreadElements(context);
-  const events = streamXmlElements(input.main.open(), {
-    sourceId: context.sourceId,
-    fileName: input.main.name,
-    recordElements: new Set(['sanctionEntity']),
-    rootElements: new Set(['export']),
-  });
-  for await (const { element } of events) {
-    const record = euRecordFromSanctionEntity(element, context, unread);
-    if (record) yield record;
-  }
-}
-
-/** The root element (after a declaration and comments) and the FSF namespace on it. */
-const EXPORT_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?export[\s>]/;
-
-export const fsf11XmlFormat: SourceFormat = {
+export const fsf11XmlFormat: SourceFormat = xmlRecordFormat({
   id: 'eu-fsf-1.1-xml',
   description:
     'EU Financial Sanctions Files XML 1.1 (export / sanctionEntity, namespace http://eu.europa.ec/fpi/fsd/export)',
-  sniff: (head) => EXPORT_ROOT.test(head) && head.includes(EU_FSF_NAMESPACE),
-  parse: parseFsf11,
-};
+  // The root (under any prefix) and the FSF namespace on it.
+  root: 'export',
+  anyPrefix: true,
+  sniffAlso: (head) => head.includes(EU_FSF_NAMESPACE),
+  recordElements: ['sanctionEntity'],
+  newState: (context) => new UnreadElements(context),
+  toRecord: euRecordFromSanctionEntity,
+});
 
 // ---------------------------------------------------------------------------------------------
 // FSF 1.0 (legacy)
@@ -524,29 +498,15 @@ export function euRecordFromLegacyEntity(
   return finish(draft, id, kind, 'ENTITY', context, attr(element, 'reg_date'));
 }
 
-async function* parseFsf10(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
-  const unread = new UnreadElements(context);
-  const events = streamXmlElements(input.main.open(), {
-    sourceId: context.sourceId,
-    fileName: input.main.name,
-    recordElements: new Set(['ENTITY']),
-    rootElements: new Set(['WHOLE']),
-  });
-  for await (const { element } of events) {
-    const record = euRecordFromLegacyEntity(element, context, unread);
-    if (record) yield record;
-  }
-}
-
-const WHOLE_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<WHOLE[\s>]/;
-
-export const fsf10XmlFormat: SourceFormat = {
+export const fsf10XmlFormat: SourceFormat = xmlRecordFormat({
   id: 'eu-fsf-1.0-xml',
   description:
     'EU Financial Sanctions Files legacy XML 1.0 (WHOLE / ENTITY with NAME, ADDRESS, BIRTH, PASSPORT, CITIZEN)',
-  sniff: (head) => WHOLE_ROOT.test(head),
-  parse: parseFsf10,
-};
+  root: 'WHOLE',
+  recordElements: ['ENTITY'],
+  newState: (context) => new UnreadElements(context),
+  toRecord: euRecordFromLegacyEntity,
+});
 
 export const euFsf: RegisterSource = {
   id: EU_FSF_ID,

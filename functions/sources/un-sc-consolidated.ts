@@ -39,8 +39,10 @@
  */
 import { countryCode } from '../core/countries.ts';
 import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../core/records.ts';
-import { streamXmlElements, type XmlElement } from './read/xml-stream.ts';
-import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
+import { xmlRecordFormat } from './read/xml-records.ts';
+import type { XmlElement } from './read/xml-stream.ts';
+import type { ParseContext, RegisterSource, SourceFormat } from './types.ts';
+import { clean, joinParts, putExtra, withNote } from './helpers.ts';
 
 export const UN_SC_CONSOLIDATED_ID = 'un-sc-consolidated';
 
@@ -87,8 +89,6 @@ function unCountryCode(value: string): string | undefined {
   return countryCode(value) ?? UN_COUNTRY_SPELLINGS[value.toLowerCase()];
 }
 
-const RECORD_ELEMENTS: ReadonlySet<string> = new Set(['INDIVIDUAL', 'ENTITY']);
-const ROOT_ELEMENTS: ReadonlySet<string> = new Set(['CONSOLIDATED_LIST']);
 /** xs:date as the UN writes it: `2015-04-14`, sometimes with a zone (`2015-04-14-04:00`). */
 const XS_DATE = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$/;
 
@@ -121,11 +121,6 @@ function field(element: XmlElement, name: string): string {
   return '';
 }
 
-/** cleanText, without its regex for empty texts. */
-function clean(value: string): string {
-  return value.length === 0 ? '' : cleanText(value);
-}
-
 function all(index: ChildIndex, name: string): XmlElement[] {
   return index.get(name) ?? [];
 }
@@ -155,15 +150,6 @@ function textOrValues(index: ChildIndex, name: string): string[] {
     }
   }
   return out;
-}
-
-function joinParts(parts: readonly string[], separator = ', '): string {
-  return parts.filter((p) => p.length > 0).join(separator);
-}
-
-function withNote(main: string, note: string): string {
-  if (!note) return main;
-  return main ? `${main} (${note})` : note;
 }
 
 /** One readable line per address: street, city, state, zip, country (note). */
@@ -308,21 +294,21 @@ export function unRecordFromElement(
 
   const listedOnRaw = dateText(text(f, 'LISTED_ON'));
   const extra: ExtraFields = {};
-  put(extra, 'referenceNumber', reference);
-  put(extra, 'designations', values(f, 'DESIGNATION'));
-  put(extra, 'titles', values(f, 'TITLE'));
-  put(extra, 'gender', capitalize(text(f, 'GENDER')));
-  put(extra, 'nameOriginalScript', originalScript);
-  put(extra, 'nationalities', nationalities);
-  put(extra, 'datesOfBirth', datesOfBirth);
-  put(extra, 'placesOfBirth', placesOfBirth);
-  put(extra, 'documents', documents);
-  put(extra, 'lowQualityAliases', lowQualityAliases);
-  put(extra, 'formerNames', formerNames);
-  put(extra, 'aliasDetails', aliasDetails);
-  put(extra, 'lastUpdated', values(f, 'LAST_DAY_UPDATED').map(dateText));
-  put(extra, 'submittedBy', textOrValues(f, 'SUBMITTED_BY'));
-  put(extra, 'submittedOn', dateText(text(f, 'SUBMITTED_ON')));
+  putExtra(extra, 'referenceNumber', reference);
+  putExtra(extra, 'designations', values(f, 'DESIGNATION'));
+  putExtra(extra, 'titles', values(f, 'TITLE'));
+  putExtra(extra, 'gender', capitalize(text(f, 'GENDER')));
+  putExtra(extra, 'nameOriginalScript', originalScript);
+  putExtra(extra, 'nationalities', nationalities);
+  putExtra(extra, 'datesOfBirth', datesOfBirth);
+  putExtra(extra, 'placesOfBirth', placesOfBirth);
+  putExtra(extra, 'documents', documents);
+  putExtra(extra, 'lowQualityAliases', lowQualityAliases);
+  putExtra(extra, 'formerNames', formerNames);
+  putExtra(extra, 'aliasDetails', aliasDetails);
+  putExtra(extra, 'lastUpdated', values(f, 'LAST_DAY_UPDATED').map(dateText));
+  putExtra(extra, 'submittedBy', textOrValues(f, 'SUBMITTED_BY'));
+  putExtra(extra, 'submittedOn', dateText(text(f, 'SUBMITTED_ON')));
   let listedOn: string | undefined;
   if (XS_DATE.test(listedOnRaw)) listedOn = listedOnRaw;
   else if (listedOnRaw) {
@@ -349,40 +335,20 @@ export function unRecordFromElement(
   return record;
 }
 
-/** Sets an extra field only when it has a value, so a record shows only what the entry has. */
-function put(extra: ExtraFields, key: string, value: string | string[]): void {
-  if (value.length > 0) extra[key] = value;
-}
-
 /** "MALE" (2018 files) and "Male" are the same value. */
 function capitalize(value: string): string {
   return value ? value.charAt(0).toUpperCase() + value.slice(1).toLowerCase() : '';
 }
 
-async function* parseConsolidatedXml(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
-  const state: ParseState = { warnedLists: new Set() };
-  const events = streamXmlElements(input.main.open(), {
-    sourceId: context.sourceId,
-    fileName: input.main.name,
-    recordElements: RECORD_ELEMENTS,
-    rootElements: ROOT_ELEMENTS,
-  });
-  for await (const { element } of events) {
-    const record = unRecordFromElement(element, context, state);
-    if (record) yield record;
-  }
-}
-
-/** The root element, after an optional XML declaration, comments and whitespace. */
-const CONSOLIDATED_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<CONSOLIDATED_LIST[\s>]/;
-
-export const unConsolidatedXmlFormat: SourceFormat = {
+export const unConsolidatedXmlFormat: SourceFormat = xmlRecordFormat<ParseState>({
   id: 'un-consolidated-xml',
   description:
     'UN SC Consolidated List XML (CONSOLIDATED_LIST / INDIVIDUALS / ENTITIES), both the 2018–2022 and the 2025+ layouts',
-  sniff: (head) => CONSOLIDATED_ROOT.test(head),
-  parse: parseConsolidatedXml,
-};
+  root: 'CONSOLIDATED_LIST',
+  recordElements: ['INDIVIDUAL', 'ENTITY'],
+  newState: () => ({ warnedLists: new Set() }),
+  toRecord: unRecordFromElement,
+});
 
 export const unScConsolidated: RegisterSource = {
   id: UN_SC_CONSOLIDATED_ID,

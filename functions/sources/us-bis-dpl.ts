@@ -71,10 +71,11 @@
 import { createHash } from 'node:crypto';
 import { countryCode } from '../core/countries.ts';
 import { SourceFormatError } from '../core/errors.ts';
-import { cleanText, type ExtraFields, type RegisterRecord } from '../core/records.ts';
+import type { ExtraFields, RegisterRecord } from '../core/records.ts';
 import { readDelimitedRows } from './read/delimited-text.ts';
 import { readDplCsv, sniffDplCsv, type DplCsvRow } from './formats/bis-dpl-csv.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
+import { clean, headerColumns } from './helpers.ts';
 
 export const US_BIS_DPL_ID = 'us-bis-dpl';
 
@@ -108,11 +109,6 @@ const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ALIAS_SEPARATOR = /\s+(?:A\/K\/A|D\/B\/A|F\/K\/A)\s+/;
 /** A fixed window, so that a record never depends on the day it is parsed. */
 const PLAUSIBLE_YEARS = { from: 1950, to: 2100 } as const;
-
-/** cleanText, without its regex for empty cells. */
-function clean(value: string): string {
-  return value.length === 0 ? '' : cleanText(value);
-}
 
 /**
  * The record id of a row: SHA-256 of name, street and city as written (trimmed, whitespace
@@ -216,19 +212,6 @@ export function dplRecordFromRow(
   return record;
 }
 
-function headerIndex(
-  cells: readonly string[],
-  context: ParseContext,
-  fail: (reason: string) => SourceFormatError,
-): number[] {
-  const header = cells.map((cell) => cell.trim());
-  const missing = DPL_COLUMNS.filter((column) => !header.includes(column));
-  if (missing.length > 0) throw fail(`unknown layout: header lacks ${missing.join(', ')}`);
-  const unknown = header.filter((h) => !(DPL_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length > 0) context.warn(`columns not read: ${unknown.join(', ')}`);
-  return DPL_COLUMNS.map((column) => header.indexOf(column));
-}
-
 async function* parseDplText(input: ParseInput, context: ParseContext): AsyncGenerator<RegisterRecord> {
   const fileName = input.main.name;
   const fail = (reason: string): SourceFormatError => new SourceFormatError(context.sourceId, `${fileName}: ${reason}`);
@@ -241,7 +224,7 @@ async function* parseDplText(input: ParseInput, context: ParseContext): AsyncGen
     ending: 'line-end-or-quote',
   })) {
     if (!columnIndex) {
-      columnIndex = headerIndex(cells, context, fail);
+      columnIndex = headerColumns(cells, DPL_COLUMNS, context.warn, fail);
       width = cells.length;
       continue;
     }

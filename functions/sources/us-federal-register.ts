@@ -78,13 +78,14 @@
 import { SourceFormatError } from '../core/errors.ts';
 import { cleanText, type ExtraFields, type RegisterRecord } from '../core/records.ts';
 import { assertNotErrorPage, headText, readHead } from './read/document.ts';
+import { streamJsonArrayObjects } from './read/json-stream.ts';
+import { ISO_DATE, putExtra, uniqueNonEmpty } from './helpers.ts';
 import { federalRegisterFullTextXmlFormat } from './formats/federal-register-entity-list.ts';
 import {
   federalRegisterPublicInspectionTextFormat,
   publicInspectionTextName,
 } from './formats/federal-register-public-inspection-text.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
-import { streamJsonArrayObjects } from './us-trade-csl.ts';
 
 export {
   entityListMatchKey,
@@ -367,23 +368,12 @@ function cfrReferencesOf(value: unknown): CfrReference[] {
   });
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** "2023-03929", "E8-12345", "C1-2023-03929": letters and digits in hyphenated groups. */
 const DOCUMENT_NUMBER = /^[A-Z0-9]+(?:-[A-Z0-9]+)+$/i;
 
 /** "RULE" and "Rule" both read as "Rule"; an unknown value is kept as written. */
 function documentTypeName(value: string): string {
   return FEDERAL_REGISTER_TYPES[value.toUpperCase()] ?? value;
-}
-
-function put(extra: ExtraFields, key: string, value: string | readonly string[]): void {
-  if (typeof value === 'string') {
-    if (value) extra[key] = value;
-  } else if (value.length > 0) extra[key] = [...value];
-}
-
-function links(...urls: string[]): string[] {
-  return [...new Set(urls.filter((u) => u.length > 0))];
 }
 
 /** The number and title every item needs; undefined (with a warning) when either is missing or odd. */
@@ -427,30 +417,30 @@ export function federalRegisterDocumentRecord(
   const action = text(result.action, 'action');
   const abstract = text(result.abstract, 'abstract');
   const extra: ExtraFields = { stage: 'published' };
-  put(extra, 'documentType', documentTypeName(text(result.type, 'type')));
-  put(extra, 'subtype', text(result.subtype, 'subtype'));
-  put(extra, 'action', action);
-  put(extra, 'citation', text(result.citation, 'citation'));
-  put(extra, 'effectiveOn', text(result.effective_on, 'effective_on'));
-  put(extra, 'commentsCloseOn', text(result.comments_close_on, 'comments_close_on'));
-  put(extra, 'dates', text(result.dates, 'dates'));
-  put(
+  putExtra(extra, 'documentType', documentTypeName(text(result.type, 'type')));
+  putExtra(extra, 'subtype', text(result.subtype, 'subtype'));
+  putExtra(extra, 'action', action);
+  putExtra(extra, 'citation', text(result.citation, 'citation'));
+  putExtra(extra, 'effectiveOn', text(result.effective_on, 'effective_on'));
+  putExtra(extra, 'commentsCloseOn', text(result.comments_close_on, 'comments_close_on'));
+  putExtra(extra, 'dates', text(result.dates, 'dates'));
+  putExtra(
     extra,
     'cfrParts',
     cfr.map((r) => (r.part === undefined ? `${r.title} CFR` : `${r.title} CFR ${r.part}`)),
   );
-  put(extra, 'regulationIds', texts(result.regulation_id_numbers, 'regulation_id_numbers'));
-  put(extra, 'docketIds', texts(result.docket_ids, 'docket_ids'));
-  put(extra, 'agencies', agencies.names);
-  put(extra, 'correctionOf', text(result.correction_of, 'correction_of'));
+  putExtra(extra, 'regulationIds', texts(result.regulation_id_numbers, 'regulation_id_numbers'));
+  putExtra(extra, 'docketIds', texts(result.docket_ids, 'docket_ids'));
+  putExtra(extra, 'agencies', agencies.names);
+  putExtra(extra, 'correctionOf', text(result.correction_of, 'correction_of'));
   const listedOn = publicationDate(result.publication_date, extra, context, where);
   const record = documentItem(found, context, agencies.slugs, extra, listedOn, {
-    links: links(
+    links: uniqueNonEmpty([
       text(result.html_url, 'html_url'),
       text(result.pdf_url, 'pdf_url'),
       text(result.full_text_xml_url, 'full_text_xml_url'),
       text(result.public_inspection_pdf_url, 'public_inspection_pdf_url'),
-    ),
+    ]),
     topics: federalRegisterTopics({
       title: found.title,
       action,
@@ -500,20 +490,20 @@ export function federalRegisterPublicInspectionRecord(
   if (!found) return undefined;
   const agencies = agenciesOf(result.agencies);
   const extra: ExtraFields = { stage: 'public-inspection' };
-  put(extra, 'documentType', documentTypeName(text(result.type, 'type')));
-  put(extra, 'publicInspectionAt', text(result.filed_at, 'filed_at'));
-  put(extra, 'filingType', text(result.filing_type, 'filing_type'));
-  put(extra, 'numPages', text(result.num_pages, 'num_pages'));
-  put(extra, 'editorialNote', text(result.editorial_note, 'editorial_note'));
-  put(extra, 'docketIds', texts(result.docket_numbers, 'docket_numbers'));
-  put(extra, 'agencies', agencies.names);
+  putExtra(extra, 'documentType', documentTypeName(text(result.type, 'type')));
+  putExtra(extra, 'publicInspectionAt', text(result.filed_at, 'filed_at'));
+  putExtra(extra, 'filingType', text(result.filing_type, 'filing_type'));
+  putExtra(extra, 'numPages', text(result.num_pages, 'num_pages'));
+  putExtra(extra, 'editorialNote', text(result.editorial_note, 'editorial_note'));
+  putExtra(extra, 'docketIds', texts(result.docket_numbers, 'docket_numbers'));
+  putExtra(extra, 'agencies', agencies.names);
   const listedOn = publicationDate(result.publication_date, extra, context, where);
   return documentItem(found, context, agencies.slugs, extra, listedOn, {
-    links: links(
+    links: uniqueNonEmpty([
       text(result.html_url, 'html_url'),
       text(result.pdf_url, 'pdf_url'),
       text(result.raw_text_url, 'raw_text_url'),
-    ),
+    ]),
     topics: federalRegisterTopics({ title: found.title, agencySlugs: agencies.slugs }),
   });
 }

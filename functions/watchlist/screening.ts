@@ -20,8 +20,9 @@
 import { createHash } from 'node:crypto';
 import type { ChangeEvent, HitType, StoredEvent, WatchlistHit, WatchlistHitEvent } from '../core/events.ts';
 import { EVENT_TYPES } from '../core/events.ts';
-import { NameIndex } from '../match/index.ts';
-import { DEFAULT_THRESHOLD, prepareName, type PreparedName } from '../match/score.ts';
+import { NameIndex } from '../match/name-index.ts';
+import { prepareName, type PreparedName } from '../match/prepare.ts';
+import { DEFAULT_THRESHOLD } from '../match/score.ts';
 import { contentHash, type RegisterRecord } from '../core/records.ts';
 import type { RegisterSource } from '../sources/types.ts';
 import type { WatchlistEntry } from './file.ts';

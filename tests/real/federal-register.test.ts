@@ -8,7 +8,8 @@ import {
   parseEntityListRule,
   type EntityListRule,
 } from '../../functions/sources/formats/federal-register-entity-list.ts';
-import { CSL_COLUMNS, cslRecordFromRow, usTradeCsl, type CslRow } from '../../functions/sources/us-trade-csl.ts';
+import { CSL_COLUMNS, cslRecordFromRow, type CslRow } from '../../functions/sources/formats/csl-common.ts';
+import { usTradeCsl } from '../../functions/sources/us-trade-csl.ts';
 import {
   entityListRecords,
   indexEntityListRecords,

@@ -14,7 +14,7 @@ import { parseEntityListRule } from '../../functions/sources/formats/federal-reg
 import { bufferDocument } from '../../functions/sources/read/document.ts';
 import { StrictUtf8Decoder } from '../../functions/sources/read/strict-utf8.ts';
 import { streamXmlElements, type XmlStreamOptions } from '../../functions/sources/read/xml-stream.ts';
-import { streamJsonArrayObjects } from '../../functions/sources/us-trade-csl.ts';
+import { streamJsonArrayObjects } from '../../functions/sources/read/json-stream.ts';
 import { registerRecord } from '../helpers/change-events.ts';
 import { parseWith } from '../helpers/parse.ts';
 

@@ -50,6 +50,7 @@ import { SourceFormatError } from '../../core/errors.ts';
 import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../core/records.ts';
 import { StrictUtf8Decoder, decodeUtf8 } from '../read/strict-utf8.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
+import { putExtra } from '../helpers.ts';
 
 /** The source whose errors these are (the Federal Register source reads this format). */
 const SOURCE_ID = 'us-federal-register';
@@ -945,13 +946,6 @@ export async function parseEntityListRuleStream(
 // ---------------------------------------------------------------------------------------------
 // Records
 
-function put(extra: ExtraFields, key: string, value: string | readonly string[] | undefined): void {
-  if (value === undefined) return;
-  if (typeof value === 'string') {
-    if (value) extra[key] = value;
-  } else if (value.length > 0) extra[key] = [...value];
-}
-
 /** `2023-03929:CA:cpunto-inc`; a destination this code cannot name keeps its own words. */
 export function entityListRecordId(
   documentNumber: string,
@@ -965,18 +959,18 @@ export function entityListRecordId(
 export function entityListRecords(rule: EntityListRule, sourceId = SOURCE_ID): RegisterRecord[] {
   return rule.entries.map((entry) => {
     const extra: ExtraFields = {};
-    put(extra, 'documentNumber', rule.documentNumber);
-    put(extra, 'action', entry.action);
-    put(extra, 'destination', entry.destination);
-    put(extra, 'licenseRequirement', entry.licenseRequirement);
-    put(extra, 'licenseReviewPolicy', entry.licenseReviewPolicy);
-    put(extra, 'frCitation', entry.frCitation);
-    put(extra, 'frCitationAsPrinted', entry.frCitationAsPrinted);
-    put(extra, 'footnotes', entry.footnotes);
-    put(extra, 'addressNotes', entry.addressNotes);
-    put(extra, 'effectiveDate', rule.effectiveDate);
-    put(extra, 'rin', rule.rin);
-    put(extra, 'ruleSubject', rule.subject);
+    putExtra(extra, 'documentNumber', rule.documentNumber);
+    putExtra(extra, 'action', entry.action);
+    putExtra(extra, 'destination', entry.destination);
+    putExtra(extra, 'licenseRequirement', entry.licenseRequirement);
+    putExtra(extra, 'licenseReviewPolicy', entry.licenseReviewPolicy);
+    putExtra(extra, 'frCitation', entry.frCitation);
+    putExtra(extra, 'frCitationAsPrinted', entry.frCitationAsPrinted);
+    putExtra(extra, 'footnotes', entry.footnotes);
+    putExtra(extra, 'addressNotes', entry.addressNotes);
+    putExtra(extra, 'effectiveDate', rule.effectiveDate);
+    putExtra(extra, 'rin', rule.rin);
+    putExtra(extra, 'ruleSubject', rule.subject);
     if (!entry.inTable) extra.printedInTable = 'no';
     const countries = [...new Set([...(entry.countryCode ? [entry.countryCode] : []), ...entry.addressCountries])];
     const record: RegisterRecord = {

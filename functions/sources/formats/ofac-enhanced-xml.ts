@@ -46,6 +46,7 @@ import {
   type AddressParts,
   type OfacFormatOptions,
 } from './ofac-common.ts';
+import { ISO_DATE } from '../helpers.ts';
 
 export const ENHANCED_NAMESPACE =
   'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML';
@@ -164,7 +165,7 @@ function readList(
   draft.addExtra('lists', code);
   const published = element.attributes.datePublished ?? '';
   const earlier = state.listDates.get(code);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(published) && (!earlier || published < earlier)) state.listDates.set(code, published);
+  if (ISO_DATE.test(published) && (!earlier || published < earlier)) state.listDates.set(code, published);
   else if (earlier === undefined) state.listDates.set(code, '');
 }
 

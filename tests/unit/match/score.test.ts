@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_THRESHOLD,
-  UnknownSchemaError,
-  consonantSkeleton,
-  editDistance,
-  scoreNames,
-} from '../../../functions/match/score.ts';
+import { consonantSkeleton } from '../../../functions/match/prepare.ts';
+import { DEFAULT_THRESHOLD, UnknownSchemaError, scoreNames } from '../../../functions/match/score.ts';
+import { editDistance } from '../../../functions/match/similarity.ts';
 
 const score = (a: string, b: string, options = {}) => scoreNames(a, b, options).score;
 const company = { schemaA: 'Company', schemaB: 'Company' };

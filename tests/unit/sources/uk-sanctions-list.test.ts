@@ -7,13 +7,10 @@ import { diffFiles } from '../../../functions/cli/diff.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import type { RegisterRecord } from '../../../functions/core/records.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
-import {
-  fcdoXmlFormat,
-  ofsiCsvFormat,
-  splitNumbered,
-  ukCountryCode,
-  ukSanctionsList,
-} from '../../../functions/sources/uk-sanctions-list.ts';
+import { ofsiCsvFormat } from '../../../functions/sources/formats/ofsi-conlist-csv.ts';
+import { splitNumbered, ukCountryCode } from '../../../functions/sources/formats/uk-common.ts';
+import { fcdoXmlFormat } from '../../../functions/sources/formats/uk-fcdo-xml.ts';
+import { ukSanctionsList } from '../../../functions/sources/uk-sanctions-list.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const demo = (version: number): string =>

@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { parseWith, type Parsed } from '../../helpers/parse.ts';
 import { SourceFormatError } from '../../../functions/core/errors.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
+import { cslCsvFormat } from '../../../functions/sources/formats/csl-csv.ts';
 import {
   CSL_LEGACY_COLUMNS,
-  cslCsvFormat,
   cslLegacyCsvFormat,
   cslLegacyId,
-  usTradeCsl,
-} from '../../../functions/sources/us-trade-csl.ts';
+} from '../../../functions/sources/formats/csl-legacy-csv.ts';
+import { usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const FIXTURE = join(root, 'tests/fixtures/csl/legacy-2015.csv');

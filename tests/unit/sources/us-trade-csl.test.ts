@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,13 +7,10 @@ import { SourceFormatError } from '../../../functions/core/errors.ts';
 import { contentHash, type RegisterRecord } from '../../../functions/core/records.ts';
 import { bufferDocument, detectFormat, fileDocument } from '../../../functions/sources/read/document.ts';
 import type { SourceDocument } from '../../../functions/sources/types.ts';
-import {
-  CSL_COLUMNS,
-  cslCsvFormat,
-  cslJsonFormat,
-  streamJsonArrayObjects,
-  usTradeCsl,
-} from '../../../functions/sources/us-trade-csl.ts';
+import { CSL_COLUMNS } from '../../../functions/sources/formats/csl-common.ts';
+import { cslCsvFormat } from '../../../functions/sources/formats/csl-csv.ts';
+import { cslJsonFormat } from '../../../functions/sources/formats/csl-json.ts';
+import { usTradeCsl } from '../../../functions/sources/us-trade-csl.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const demo = (version: number): string => join(root, 'demo/us-trade-csl', String(version), 'consolidated.csv');
@@ -25,18 +21,6 @@ const parseDocument = (document: SourceDocument): Promise<Parsed> => parseWith(u
 const parseFile = (path: string): Promise<Parsed> => parseDocument(fileDocument(path));
 const parseText = (text: string, name = 'consolidated.csv'): Promise<Parsed> =>
   parseDocument(bufferDocument(name, text));
-
-/** A document served in small chunks, to cross every chunk boundary the parsers must survive. */
-function chunkedDocument(name: string, bytes: Buffer, size: number): SourceDocument {
-  return {
-    name,
-    open: () => {
-      const chunks: Buffer[] = [];
-      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-      return Readable.from(chunks, { objectMode: false });
-    },
-  };
-}
 
 function changes(
   before: RegisterRecord[],
@@ -327,6 +311,19 @@ describe('usTradeCsl', () => {
       expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
     });
 
+    it('reads a JSON id written as a number as its exact digits, so ids beyond 2^53 stay apart', async () => {
+      const sdn = 'Specially Designated Nationals (SDN) - Treasury Department';
+      // Both numbers round to the same double (9007199254740992).
+      const text = `{"results": [{"id": 9007199254740993, "source": "${sdn}", "name": "A"}, {"_id": 9007199254740992, "source": "${sdn}", "name": "B"}]}`;
+
+      const { records } = await parseText(text, 'consolidated.json');
+
+      expect(records.map((r) => [r.id, r.name])).toEqual([
+        ['SDN:9007199254740993', 'A'],
+        ['SDN:9007199254740992', 'B'],
+      ]);
+    });
+
     it('drops the Federal Register "and " from the last Entity List alias only', async () => {
       const { records } = await parseText(
         `${HEADER}\n${csvRow({ _id: 'a1', source: EL_LABEL, name: 'Nordlicht Halbleiter GmbH', alt_names: 'Andover Chips; and Nordlicht Chips; and  Andes Wafer' })}\n`,
@@ -543,52 +540,6 @@ describe('usTradeCsl', () => {
       await expect(parseText('{"results": []}', 'consolidated.json')).rejects.toThrow(
         /consolidated\.json holds no records/,
       );
-    });
-  });
-
-  describe('streamJsonArrayObjects', () => {
-    it('yields the same objects whatever the chunk boundaries (strings, escapes and UTF-8 split)', async () => {
-      const bytes = await readFile(jsonFixture);
-      const whole = (JSON.parse(bytes.toString('utf8')) as { results: unknown[] }).results;
-
-      for (const size of [1, 3, 7, 64, 4096]) {
-        const got: unknown[] = [];
-        for await (const o of streamJsonArrayObjects(chunkedDocument('c.json', bytes, size).open(), {
-          sourceId: 's',
-          fileName: 'c.json',
-          arrayKey: 'results',
-        }))
-          got.push(o);
-        expect(got).toEqual(whole);
-      }
-    });
-
-    it('skips other top-level keys before and after the array, even ones holding brackets in strings', async () => {
-      const text =
-        '{"meta": {"note": "a ] } [ { \\" tricky"}, "results": [{"a": "}"}, {"b": [1, {"c": "]"}]}], "after": [1, 2]}';
-      const got: unknown[] = [];
-      for await (const o of streamJsonArrayObjects(bufferDocument('t.json', text).open(), {
-        sourceId: 's',
-        fileName: 't.json',
-        arrayKey: 'results',
-      }))
-        got.push(o);
-
-      expect(got).toEqual([{ a: '}' }, { b: [1, { c: ']' }] }]);
-    });
-
-    it('refuses text after the end of the document', async () => {
-      const run = async (): Promise<void> => {
-        for await (const _ of streamJsonArrayObjects(bufferDocument('t.json', '{"results": []} {"x": 1}').open(), {
-          sourceId: 's',
-          fileName: 't.json',
-          arrayKey: 'results',
-        })) {
-          // consume
-        }
-      };
-
-      await expect(run()).rejects.toThrow(/text after the end of the JSON document/);
     });
   });
 

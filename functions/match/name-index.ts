@@ -1,5 +1,6 @@
 /**
- * Screening a watchlist against register records without comparing every pair.
+ * The blocking index: screening a watchlist against register records without comparing every pair.
+ * (Its retrieval keys are in blocking-keys.ts, its score bound in score-bound.ts.)
  *
  * `NameIndex` holds the watchlist's names and finds, for a query name (a record's name or alias),
  * the indexed names that can reach the threshold, then scores only those with score.ts. It works on
@@ -29,41 +30,21 @@
  * common scores at most 0.5 (halved, and no middle-name lift) + 0.03. At 0.55 or below every name is
  * scored. bench/match.ts measures both on real lists.
  */
-import type { RecordKind, RegisterRecord } from '../core/records.ts';
+import { KeyMap, other, script, skeletonKeys, spanTextKeys, wordEnds, wordKeys } from './blocking-keys.ts';
+import type { PreparedName, PreparedSpan, PreparedToken } from './prepare.ts';
+import { DEFAULT_THRESHOLD, kindsConflict, organizationPair, scorePrepared, scoreValue } from './score.ts';
 import {
-  COMMON_EXTRA_WEIGHT,
-  DEFAULT_THRESHOLD,
-  joinedMatch,
-  organizationPair,
-  prepareName,
-  schemaKind,
-  scorePrepared,
-  scoreValue,
-  spanMatch,
-  tokenSimilarity,
-  withoutFinalH,
-  type PreparedName,
-  type PreparedSpan,
-  type PreparedToken,
-} from './score.ts';
-
-export interface WatchlistEntry {
-  name: string;
-  /** Person, Company, Organization, LegalEntity, Vessel, Aircraft; none: no kind constraint. */
-  schema?: string;
-  /** ISO 3166-1 alpha-2 codes. */
-  countries?: string[];
-}
-
-export interface ScreeningHit {
-  recordId: string;
-  /** The record's name or alias that matched best. */
-  recordName: string;
-  watchlistIndex: number;
-  watchlistName: string;
-  score: number;
-  explanation: string[];
-}
+  LAST_BIT,
+  bit,
+  commonSaving,
+  mayRaise,
+  maskWeight,
+  nameBits,
+  scoreBound,
+  spanBits,
+  type NameBits,
+} from './score-bound.ts';
+import { joinedMatch, spanMatch, tokenSimilarity } from './similarity.ts';
 
 export interface NameIndexOptions {
   /**
@@ -76,114 +57,6 @@ export interface NameIndexOptions {
 
 /** Below this threshold every indexed name is scored (see the module comment). */
 const LOSSLESS_ABOVE = 0.55;
-
-/** Token positions from here on share the last bit of a name's mask (names of 31+ tokens). */
-const LAST_BIT = 30;
-const bit = (position: number): number => 1 << Math.min(position, LAST_BIT);
-const spanBits = (span: PreparedSpan): number => {
-  let mask = 0;
-  for (let i = span.start; i < span.end; i++) mask |= bit(i);
-  return mask;
-};
-
-/** Deletion neighbourhood: the word with up to `depth` (1 or 2) letters deleted, the word itself included. */
-function deletions(word: string, depth: number): string[] {
-  const out = [word];
-  const n = word.length;
-  for (let i = 0; i < n; i++) {
-    // Deleting one of a run of equal letters gives the same word: delete the run's first only.
-    if (i > 0 && word[i] === word[i - 1]) continue;
-    const one = word.slice(0, i) + word.slice(i + 1);
-    out.push(one);
-    if (depth < 2) continue;
-    for (let j = i; j < n - 1; j++) {
-      if (j > i && one[j] === one[j - 1]) continue;
-      out.push(one.slice(0, j) + one.slice(j + 1));
-    }
-  }
-  return out;
-}
-
-/** A skeleton's keys for one edit after the same first consonant: itself, and with one later letter deleted. */
-function skeletonEditKeys(skeleton: string): string[] {
-  const keys = [skeleton];
-  for (let i = 1; i < skeleton.length; i++) keys.push(skeleton.slice(0, i) + skeleton.slice(i + 1));
-  return keys;
-}
-
-function readings(item: { skeleton: string; skeletonAlt: string }): string[] {
-  return item.skeletonAlt ? [item.skeleton, item.skeletonAlt] : item.skeleton ? [item.skeleton] : [];
-}
-
-const script = (abjad: boolean | undefined): 'A' | 'L' => (abjad ? 'A' : 'L');
-const other = (abjad: boolean | undefined): 'A' | 'L' => (abjad ? 'L' : 'A');
-
-/**
- * Retrieval keys, by key type: a type names a map of its own (so no key string is built twice), and
- * the script (`L` Latin, `A` abjad) is part of the type.
- */
-type KeyGroup = [type: string, keys: string[]];
-
-/** Keys under which a vocabulary word is stored (`store`), or those a query word looks up. */
-function wordKeys(token: PreparedToken, role: 'store' | 'lookup'): KeyGroup[] {
-  const groups: KeyGroup[] = [['w', [token.text]]];
-  if (token.kind !== 'name') return groups;
-  const text = token.text;
-  const s = script(token.abjad);
-  if (text.length >= 4) {
-    // One edit (4+ letters) meets in the one-deletion neighbourhoods, two edits (7+ letters, both
-    // words) in the two-deletion ones, kept apart so that a short word is not fetched for a long one.
-    // (A query word of 8+ letters finds the words one edit away among those of 7+, in the second.)
-    if (role === 'store' || text.length < 8) groups.push([`${s}d`, deletions(text, 1)]);
-    if (text.length >= 7) groups.push([`${s}D`, deletions(text, 2)]);
-    groups.push([`${s}s`, [token.stem]]);
-  }
-  // Abbreviations: a 4-5 letter word is the prefix of a word 3+ letters longer; a 3 letter one of an 8+ letter word.
-  const short = text.length >= 3 && text.length <= 5;
-  const prefixes: string[] = [];
-  if (text.length >= 8) prefixes.push(text.slice(0, 3));
-  if (text.length >= 7) prefixes.push(text.slice(0, 4));
-  if (text.length >= 8) prefixes.push(text.slice(0, 5));
-  const [shortType, longType] = role === 'store' ? [`${s}as`, `${s}al`] : [`${s}al`, `${s}as`];
-  if (short) groups.push([shortType, [text]]);
-  if (prefixes.length) groups.push([longType, prefixes]);
-  const [code0, code1] = token.phonetic;
-  const codes: string[] = [];
-  if (code0.length >= 2) codes.push(text[0] + code0);
-  if (code1.length >= 2 && code1 !== code0) codes.push(text[0] + code1);
-  if (codes.length) groups.push([`${s}p`, codes]);
-  if (code0.length >= 3) groups.push([`${s}q`, [code0]]);
-  return groups;
-}
-
-/** Keys for the consonant skeletons (cross-script grades), under the script `of` given. */
-function skeletonKeys(item: { skeleton: string; skeletonAlt: string }, of: 'A' | 'L'): KeyGroup[] {
-  const same: string[] = [];
-  const edits: string[] = [];
-  for (const reading of readings(item)) {
-    same.push(withoutFinalH(reading));
-    if (reading.length >= 3) edits.push(...skeletonEditKeys(reading));
-  }
-  return [
-    [`${of}k`, same],
-    [`${of}e`, edits],
-  ];
-}
-
-/** A word's first three letters, last three, and first two with last two (see `NameIndex.mayJoin`). */
-function wordEnds(text: string): string[] {
-  return [`<${text.slice(0, 3)}`, `>${text.slice(-3)}`, `=${text.slice(0, 2)}${text.slice(-2)}`];
-}
-
-/** Keys of a joined run of words (or of a word, against joined runs): its text, and its one-edit neighbourhood. */
-function spanTextKeys(text: string, abjad: boolean | undefined, neighbourhood = text.length >= 5): KeyGroup[] {
-  return neighbourhood
-    ? [
-        ['w', [text]],
-        [`${script(abjad)}d`, deletions(text, 1)],
-      ]
-    : [['w', [text]]];
-}
 
 interface Entry<T> {
   item: T;
@@ -201,65 +74,6 @@ export interface IndexMatch {
   index: number;
   score: number;
   explanation: string[];
-}
-
-/** The retrieval keys of a prepared name's words and runs of words (what `NameIndex` stores them under), as `type:key`. */
-export function blockingKeys(name: PreparedName): Set<string> {
-  const keys = new Set<string>();
-  const add = (groups: KeyGroup[]): void => {
-    for (const [type, list] of groups) for (const key of list) keys.add(`${type}:${key}`);
-  };
-  for (const token of name.tokens) {
-    add(wordKeys(token, 'store'));
-    if (token.kind === 'name') add(skeletonKeys(token, script(token.abjad)));
-  }
-  for (const span of name.spans) {
-    add(spanTextKeys(span.text, span.abjad));
-    if (span.abjad !== undefined) add(skeletonKeys(span, script(span.abjad)));
-  }
-  return keys;
-}
-
-/** Retrieval keys → vocabulary entry ids, one map per key type; `collect` gathers ids, each once. */
-class KeyMap {
-  private readonly maps = new Map<string, Map<string, number[]>>();
-  private seen = new Int32Array(64);
-  private round = 0;
-  /** Entries stored per script (`A` abjad, `L` Latin): a lookup in a script without entries is skipped. */
-  readonly scripts = { A: 0, L: 0 };
-
-  add(groups: readonly KeyGroup[], id: number): void {
-    for (const [type, keys] of groups) {
-      let map = this.maps.get(type);
-      if (!map) this.maps.set(type, (map = new Map()));
-      for (const key of keys) {
-        const list = map.get(key);
-        if (!list) map.set(key, [id]);
-        else if (list[list.length - 1] !== id) list.push(id);
-      }
-    }
-  }
-
-  collect(groups: readonly KeyGroup[], size: number, into: number[] = []): number[] {
-    if (this.seen.length < size) this.seen = new Int32Array(Math.max(size, this.seen.length * 2));
-    const round = ++this.round;
-    const seen = this.seen;
-    for (const id of into) seen[id] = round;
-    for (const [type, keys] of groups) {
-      const map = this.maps.get(type);
-      if (!map) continue;
-      for (const key of keys) {
-        const list = map.get(key);
-        if (!list) continue;
-        for (const id of list) {
-          if (seen[id] === round) continue;
-          seen[id] = round;
-          into.push(id);
-        }
-      }
-    }
-    return into;
-  }
 }
 
 export class NameIndex {
@@ -567,166 +381,4 @@ function visit(state: Visit, entry: Entry<PreparedToken | PreparedSpan>, queryMa
       nameHits[position]! |= masks[k]!;
     }
   }
-}
-
-/** Mask of the bits 0..LAST_BIT. */
-const ALL_BITS = 2 ** (LAST_BIT + 1) - 1;
-
-/** A name's bits (see `bit`) for score.ts's common-extra-words rule. */
-interface NameBits {
-  /** Bits of its name words and numbers. */
-  words: number;
-  /** Bits of its name words and numbers that are not common words (common-words.ts). */
-  uncommon: number;
-  /** Per bit, the weight a common word there may shed (its weight less COMMON_EXTRA_WEIGHT). */
-  saving: Float64Array;
-}
-
-function nameBits(name: PreparedName): NameBits {
-  let words = 0;
-  let uncommon = 0;
-  const saving = new Float64Array(LAST_BIT + 1);
-  name.tokens.forEach((token, i) => {
-    if (token.kind !== 'name' && token.kind !== 'number') return;
-    words |= bit(i);
-    if (token.common) saving[Math.min(i, LAST_BIT)]! += token.weight - COMMON_EXTRA_WEIGHT;
-    else uncommon |= bit(i);
-  });
-  return { words, uncommon, saving };
-}
-
-/**
- * The most a name's total weight can drop by under the common-extra-words rule: its common words
- * without a counterpart. (A common word with one is counted at its full weight, matched: that bound
- * is the larger, as the score's numerator never exceeds its denominator.)
- */
-function commonSaving(bits: NameBits, hits: number): number {
-  return maskWeight(bits.saving, ~hits & ALL_BITS);
-}
-
-/**
- * Whether score.ts may raise the pair to DEFAULT_THRESHOLD: `shorter` has a distinctive word and
- * every word with a counterpart, and every word of the other name without one is a common word.
- */
-function mayRaise(
-  shorter: PreparedName,
-  shorterBits: NameBits,
-  shorterHits: number,
-  longerBits: NameBits,
-  longerHits: number,
-): boolean {
-  return shorter.distinctive && (shorterBits.words & ~shorterHits) === 0 && (longerBits.uncommon & ~longerHits) === 0;
-}
-
-function maskWeight(weights: Float64Array, mask: number): number {
-  let sum = 0;
-  for (let m = mask, i = 0; m !== 0; m >>>= 1, i++) if (m & 1) sum += weights[i]!;
-  return sum;
-}
-
-/**
- * The most score.ts can give a pair whose matched words weigh at most `hitA` of `totalA` and `hitB`
- * of `totalB`: the weighted Dice share, lifted halfway to the better coverage (the middle-name rule
- * blends at most half), plus the country bonus.
- */
-function scoreBound(hitA: number, totalA: number, hitB: number, totalB: number, countries: boolean): number {
-  if (totalA <= 0 || totalB <= 0) return 0;
-  const dice = (hitA + hitB) / (totalA + totalB);
-  const cover = Math.max(hitA / totalA, hitB / totalB);
-  return Math.max(dice, (dice + cover) / 2) + (countries ? 0.03 : 0) + 1e-9;
-}
-
-function kindsConflict(a: RecordKind | undefined, b: RecordKind | undefined): boolean {
-  if (!a || !b || a === 'other' || b === 'other') return false;
-  return a !== b;
-}
-
-function watchlistEntry(entry: string | WatchlistEntry): WatchlistEntry {
-  return typeof entry === 'string' ? { name: entry } : entry;
-}
-
-function prepareWatchlist(watchlist: readonly (string | WatchlistEntry)[]): PreparedName[] {
-  return watchlist.map((item) => {
-    const entry = watchlistEntry(item);
-    return prepareName(entry.name, schemaKind(entry.schema), entry.countries ?? []);
-  });
-}
-
-function recordNames(record: RegisterRecord): PreparedName[] {
-  const kind: RecordKind = record.kind;
-  return [record.name, ...record.aliases].filter(Boolean).map((name) => prepareName(name, kind, record.countries));
-}
-
-/** Keeps the best hit per (record, watchlist entry). */
-class HitCollector {
-  private readonly best = new Map<string, ScreeningHit>();
-
-  offer(
-    record: RegisterRecord,
-    recordName: PreparedName,
-    watchlistIndex: number,
-    watchlistName: PreparedName,
-    score: number,
-    explanation: () => string[],
-  ): void {
-    const key = `${record.id}\u0000${watchlistIndex}`;
-    const current = this.best.get(key);
-    if (current && current.score >= score) return;
-    this.best.set(key, {
-      recordId: record.id,
-      recordName: recordName.normalized.original,
-      watchlistIndex,
-      watchlistName: watchlistName.normalized.original,
-      score,
-      explanation: explanation(),
-    });
-  }
-
-  hits(): ScreeningHit[] {
-    return [...this.best.values()].sort(
-      (x, y) => y.score - x.score || x.recordId.localeCompare(y.recordId) || x.watchlistIndex - y.watchlistIndex,
-    );
-  }
-}
-
-/**
- * Every (record, watchlist entry) pair where one of the record's names (primary or alias) scores at
- * least `threshold` against the entry, with the best-scoring names; found through a `NameIndex`.
- */
-export function screen(
-  watchlist: readonly (string | WatchlistEntry)[],
-  records: readonly RegisterRecord[],
-  threshold = DEFAULT_THRESHOLD,
-  options: NameIndexOptions = {},
-): ScreeningHit[] {
-  const index = new NameIndex(options);
-  for (const name of prepareWatchlist(watchlist)) index.add(name);
-  const collector = new HitCollector();
-  for (const record of records) {
-    for (const name of recordNames(record)) {
-      for (const match of index.search(name, threshold))
-        collector.offer(record, name, match.index, index.names[match.index]!, match.score, () => match.explanation);
-    }
-  }
-  return collector.hits();
-}
-
-/** The same result as `screen`, by scoring every pair: the reference the index is measured against. */
-export function screenAllPairs(
-  watchlist: readonly (string | WatchlistEntry)[],
-  records: readonly RegisterRecord[],
-  threshold = DEFAULT_THRESHOLD,
-): ScreeningHit[] {
-  const prepared = prepareWatchlist(watchlist);
-  const collector = new HitCollector();
-  for (const record of records) {
-    for (const name of recordNames(record)) {
-      prepared.forEach((entry, position) => {
-        const score = scoreValue(name, entry);
-        if (score >= threshold)
-          collector.offer(record, name, position, entry, score, () => scorePrepared(name, entry).explanation);
-      });
-    }
-  }
-  return collector.hits();
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordKind, RegisterRecord } from '../../../functions/core/records.ts';
-import { NameIndex, screen, screenAllPairs } from '../../../functions/match/index.ts';
-import { prepareName } from '../../../functions/match/score.ts';
+import { NameIndex } from '../../../functions/match/name-index.ts';
+import { prepareName } from '../../../functions/match/prepare.ts';
+import { screen, screenAllPairs } from '../../../functions/match/screen.ts';
 
 function record(
   id: string,

@@ -1,0 +1,236 @@
+/**
+ * Analysis: a name normalized once (normalize.ts) and, per token, what comparing it needs (weight,
+ * phonetic codes, consonant skeletons, stem, letters), and its runs of adjacent words joined.
+ */
+import { doubleMetaphone } from 'double-metaphone';
+import type { RecordKind } from '../core/records.ts';
+import { commonWordMarks } from './common-words.ts';
+import { normalizeName, type NormalizedName, type TokenKind } from './normalize.ts';
+
+/** What each kind of token weighs in the score. */
+export const TOKEN_WEIGHTS: Readonly<Record<TokenKind, number>> = {
+  name: 1,
+  number: 1,
+  initial: 0.5,
+  particle: 0.25,
+  legal: 0.15,
+};
+
+export interface PreparedToken {
+  text: string;
+  kind: TokenKind;
+  weight: number;
+  phonetic: [string, string];
+  /** Written in an abjad (normalize.ts): compared with Latin words by `skeleton`. */
+  abjad: boolean;
+  /** The word's consonants (see `consonantSkeleton`); '' for legal forms and numbers. */
+  skeleton: string;
+  /**
+   * Another reading of the consonants, '' when there is none: a Latin word letter by letter, without
+   * digraphs (`Ishaq` is `is-haq`, `Azhar` is `az-har`); an abjad word with `ث` read `s`, as in
+   * Persian and Urdu (`ثاقب` ~ `Saqib`).
+   */
+  skeletonAlt: string;
+  /** The word up to an English plural ending (`industries` → `industry`). */
+  stem: string;
+  /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
+  letters: number;
+  /** A name word that is a country, a demonym or a generic word (common-words.ts). */
+  common: boolean;
+}
+
+/** Two or three adjacent joinable tokens of a name, joined: `hua wei` → `huawei`. */
+export interface PreparedSpan {
+  start: number;
+  end: number;
+  /** The tokens joined: `huawei`. */
+  text: string;
+  /** The tokens with spaces: `hua wei`. */
+  words: string;
+  weight: number;
+  /** Every token of the span written in an abjad, or none: the span's script. */
+  abjad: boolean | undefined;
+  /** The tokens' skeletons joined ('' when one token's skeleton alone says as much), and the other reading. */
+  skeleton: string;
+  skeletonAlt: string;
+  /** The span opens or closes with a particle (`al haddad`). */
+  particleEnd: boolean;
+}
+
+/** A name normalized once, with what scoring needs per token: screen many pairs without redoing it. */
+export interface PreparedName {
+  normalized: NormalizedName;
+  tokens: PreparedToken[];
+  totalWeight: number;
+  kind: RecordKind | undefined;
+  countries: string[];
+  /** Spans of 2-3 adjacent joinable tokens, joined (for `hua wei` ~ `huawei`). */
+  spans: PreparedSpan[];
+  /** Has a name word of 4+ letters that is not a common word: the name can be found in a longer one (header, 5b). */
+  distinctive: boolean;
+}
+
+/** Two-letter spellings of one sound, folded to one symbol: `kh` x, `sh`/`ch` $, `gh` k, `th` t, `dh` d, `dj`/`zh` j, `ph` f. */
+const DIGRAPHS: Readonly<Record<string, string>> = {
+  dj: 'j',
+  kh: 'x',
+  sh: '$',
+  ch: '$',
+  th: 't',
+  zh: 'j',
+  dh: 'd',
+  ph: 'f',
+  gh: 'k',
+};
+/** Single letters folded: `q`, `k`, `c`, `g` k; `z` d; `p` b; vowels, the semivowels `w`, `y`, and `v` (a `w`) dropped (''). */
+const LETTERS: Readonly<Record<string, string>> = {
+  q: 'k',
+  c: 'k',
+  g: 'k',
+  z: 'd',
+  v: '',
+  p: 'b',
+  a: '',
+  e: '',
+  i: '',
+  o: '',
+  u: '',
+  y: '',
+  w: '',
+};
+
+/**
+ * The consonants of a word, as an abjad writes them: vowels and the semivowels `w` and `y` (which
+ * abjads write for long vowels, and which a dropped ayn leaves at the start: `عيسى` → `ysa`) dropped,
+ * doubled letters once (also across a dropped vowel: `mamun` → `mn`), and letters that romanizations
+ * of one Arabic letter alternate between folded to one (`q`, `k`, `g`, `gh`; `d`, `dh`, `z`, as ض is
+ * `d` in Arabic and `z` in Persian and Urdu names; `sh`, `ch`; `th`, `t`; `dj`, `zh`, `j`; `v`, `w`).
+ * `Abd al-Razzaq` and `عبد الرزاق` give, word by word, `bd`, `l`, `rdk` both. With `digraphs` false,
+ * the letters are read one by one (`Ishaq` as `is-haq`).
+ */
+export function consonantSkeleton(word: string, digraphs = true): string {
+  let out = '';
+  let last = '';
+  for (let i = 0; i < word.length; i++) {
+    let symbol: string | undefined;
+    if (digraphs && i + 1 < word.length) {
+      symbol = DIGRAPHS[word.slice(i, i + 2)];
+      if (symbol !== undefined) i += 1;
+    }
+    if (symbol === undefined) {
+      const char = word[i]!;
+      symbol = LETTERS[char] ?? char;
+    }
+    if (symbol && symbol !== last) {
+      out += symbol;
+      last = symbol;
+    }
+  }
+  return out;
+}
+
+/** A skeleton without a closing `h`, which romanizations add or drop (`Hamzah`, `Abdulla`). */
+export const withoutFinalH = (skeleton: string): string =>
+  skeleton.length > 1 && skeleton.endsWith('h') ? skeleton.slice(0, -1) : skeleton;
+
+/** The other reading of a word's consonants (see `PreparedToken.skeletonAlt`), '' when the same. */
+function alternativeSkeleton(word: string, abjad: boolean, skeleton: string): string {
+  const alt = abjad
+    ? word.includes('th')
+      ? consonantSkeleton(word.replace(/th/g, 's'))
+      : ''
+    : /[sztdkgc]h/.test(word)
+      ? consonantSkeleton(word, false)
+      : '';
+  return alt === skeleton ? '' : alt;
+}
+
+/** English plural and similar endings, folded: `industries` → `industry`, `guards` → `guard`. */
+function stem(word: string): string {
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('es') && /(ss|sh|ch|x)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+const NO_PHONETIC: [string, string] = ['', ''];
+
+function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i) - 97;
+    mask |= code >= 0 && code < 26 ? 1 << code : 1 << 26;
+  }
+  return mask;
+}
+
+const JOINABLE = new Set<TokenKind>(['name', 'particle', 'initial']);
+
+function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
+  const spans: PreparedSpan[] = [];
+  for (let start = 0; start < tokens.length; start++) {
+    for (let end = start + 2; end <= Math.min(tokens.length, start + 3); end++) {
+      const part = tokens.slice(start, end);
+      if (!part.every((t) => JOINABLE.has(t.kind))) continue;
+      const text = part.map((t) => t.text).join('');
+      const abjad = part.every((t) => t.abjad) ? true : part.every((t) => !t.abjad) ? false : undefined;
+      // The words' own skeletons joined (`hy` keeps its `h` in `bd al hy`). A span whose consonants
+      // are those of one of its words (`ayyub bashir` → `b$r`, as `bashir`) says nothing more than
+      // that word: it gets no skeleton.
+      const joinSkeletons = (alt: boolean): string => {
+        const skeleton = part
+          .map((t) => (alt && t.skeletonAlt) || t.skeleton)
+          .join('')
+          .replace(/(.)\1+/g, '$1');
+        return part.every((t) => ((alt && t.skeletonAlt) || t.skeleton).length < skeleton.length) ? skeleton : '';
+      };
+      const skeleton = joinSkeletons(false);
+      const skeletonAlt = part.some((t) => t.skeletonAlt) ? joinSkeletons(true) : '';
+      const particleEnd = part[0]!.kind === 'particle' || part[part.length - 1]!.kind === 'particle';
+      spans.push({
+        start,
+        end,
+        text,
+        words: part.map((t) => t.text).join(' '),
+        weight: part.reduce((sum, t) => sum + t.weight, 0),
+        abjad,
+        skeleton,
+        skeletonAlt: skeletonAlt === skeleton ? '' : skeletonAlt,
+        particleEnd,
+      });
+    }
+  }
+  return spans;
+}
+
+export function prepareName(name: string, kind?: RecordKind, countries: readonly string[] = []): PreparedName {
+  const normalized = normalizeName(name, kind);
+  const common = commonWordMarks(normalized.tokens.map((t) => t.text));
+  const tokens: PreparedToken[] = normalized.tokens.map((t, i) => {
+    const word = t.kind === 'name';
+    const abjad = t.abjad === true;
+    const skeleton = JOINABLE.has(t.kind) ? consonantSkeleton(t.text) : '';
+    return {
+      text: t.text,
+      kind: t.kind,
+      weight: TOKEN_WEIGHTS[t.kind],
+      phonetic: word && !abjad ? doubleMetaphone(t.text) : NO_PHONETIC,
+      abjad,
+      skeleton,
+      skeletonAlt: skeleton ? alternativeSkeleton(t.text, abjad, skeleton) : '',
+      stem: word ? stem(t.text) : t.text,
+      letters: letterMask(t.text),
+      common: word && common[i]!,
+    };
+  });
+  const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);
+  return {
+    normalized,
+    tokens,
+    totalWeight: tokens.reduce((sum, t) => sum + t.weight, 0),
+    kind,
+    countries: countries.map((c) => c.toUpperCase()),
+    spans: prepareSpans(tokens),
+    distinctive,
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
+ * graded match (score.ts's header lists the grades).
+ */
+import { withoutFinalH, type PreparedSpan, type PreparedToken } from './prepare.ts';
+
+let rowsBuffer = new Int32Array(0);
+
+/** Optimal string alignment distance (Levenshtein with adjacent swaps), bounded: returns max+1 beyond `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const width = b.length + 1;
+  if (rowsBuffer.length < 3 * width) rowsBuffer = new Int32Array(3 * width * 2);
+  const rows = rowsBuffer;
+  // Three rows in one buffer, rotated by offset: two rows back (swaps), the previous one, this one.
+  let prev2 = 0;
+  let prev = width;
+  let cur = 2 * width;
+  for (let j = 0; j <= b.length; j++) rows[prev + j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    rows[cur] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const bj = b.charCodeAt(j - 1);
+      const cost = ai === bj ? 0 : 1;
+      let value = Math.min(rows[prev + j]! + 1, rows[cur + j - 1]! + 1, rows[prev + j - 1]! + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
+        value = Math.min(value, rows[prev2 + j - 2]! + 1);
+      rows[cur + j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > max) return max + 1;
+    const oldest = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = oldest;
+  }
+  return rows[prev + b.length]!;
+}
+
+function bitCount(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** How alike two tokens (or joined tokens) are: 0 (no match) to 1, and the grade's name. */
+export interface TokenMatch {
+  sim: number;
+  how: string;
+}
+
+const NO_MATCH: TokenMatch = { sim: 0, how: '' };
+const SAME: TokenMatch = { sim: 1, how: 'same' };
+const ABBREVIATION: TokenMatch = { sim: 0.85, how: 'abbreviation' };
+const SAME_STEM: TokenMatch = { sim: 0.9, how: 'same stem' };
+const ONE_EDIT: TokenMatch = { sim: 0.9, how: 'one edit' };
+const TWO_EDITS: TokenMatch = { sim: 0.85, how: 'two edits' };
+const SOUNDS_ALIKE: TokenMatch = { sim: 0.85, how: 'sounds alike' };
+const OTHER_LEGAL_FORM: TokenMatch = { sim: 0.5, how: 'other legal form' };
+const INITIAL: TokenMatch = { sim: 0.9, how: 'initial' };
+const SAME_CONSONANTS: TokenMatch = { sim: 0.9, how: 'same consonants (abjad)' };
+const SAME_CONSONANT: TokenMatch = { sim: 0.8, how: 'same consonant (abjad)' };
+const SAME_PARTICLE: TokenMatch = { sim: 1, how: 'same particle' };
+
+/** Spellings of one particle: `al`/`el`, `bin`/`ben`/`ibn`, `bint`/`bent`. */
+const PARTICLE_CLASSES: ReadonlyMap<string, string> = new Map([
+  ['el', 'al'],
+  ['ben', 'bin'],
+  ['ibn', 'bin'],
+  ['bent', 'bint'],
+]);
+const particleClass = (text: string): string => PARTICLE_CLASSES.get(text) ?? text;
+const CONSONANTS_ONE_EDIT: TokenMatch = { sim: 0.8, how: 'consonants, one edit (abjad)' };
+
+function phoneticAlike(a: [string, string], b: [string, string]): boolean {
+  if (a[0].length < 2 || b[0].length < 2) return false;
+  return a[0] === b[0] || a[0] === b[1] || a[1] === b[0];
+}
+
+/**
+ * A word written in an abjad against a Latin one, by their consonants (`mhmd` ~ `Muhammad`): the
+ * same skeleton 0.9 (0.8 for a skeleton of one letter: `ly` ~ `Ali`), one edit after the same first
+ * consonant on skeletons of 3+ letters 0.8 (`$hdr` ~ `Chaudhry`, `bdlrhmn` ~ `Abderrahmane`).
+ */
+function skeletonSimilarity(a: string, b: string): TokenMatch {
+  if (!a || !b) return NO_MATCH;
+  if (a === b || ((a.endsWith('h') || b.endsWith('h')) && withoutFinalH(a) === withoutFinalH(b)))
+    return Math.min(a.length, b.length) >= 2 ? SAME_CONSONANTS : SAME_CONSONANT;
+  if (a.length >= 3 && b.length >= 3 && a.charCodeAt(0) === b.charCodeAt(0) && editDistance(a, b, 1) === 1)
+    return CONSONANTS_ONE_EDIT;
+  return NO_MATCH;
+}
+
+/** The best of the readings of two skeletons (`skeleton`, `skeletonAlt`). */
+function readingsSimilarity(
+  a: { skeleton: string; skeletonAlt: string },
+  b: { skeleton: string; skeletonAlt: string },
+): TokenMatch {
+  let best = skeletonSimilarity(a.skeleton, b.skeleton);
+  if (best === SAME_CONSONANTS || !(a.skeletonAlt || b.skeletonAlt)) return best;
+  for (const x of [a.skeleton, a.skeletonAlt]) {
+    for (const y of [b.skeleton, b.skeletonAlt]) {
+      const match = skeletonSimilarity(x, y);
+      if (match.sim > best.sim) best = match;
+    }
+  }
+  return best;
+}
+
+/** Graded similarity of two Latin name words (see the header for the grades). */
+function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
+  if (a.text === b.text) return SAME;
+  const [short, long] = a.text.length <= b.text.length ? [a, b] : [b, a];
+  const shortLength = short.text.length;
+  const longLength = long.text.length;
+  const abbreviates =
+    (shortLength >= 4 && shortLength <= 5 && longLength >= shortLength + 3) || (shortLength === 3 && longLength >= 8);
+  if (abbreviates && long.text.startsWith(short.text)) return ABBREVIATION;
+  if (shortLength >= 4 && short.stem === long.stem) return SAME_STEM;
+  const limit = Math.floor(longLength / 2);
+  const alike = a.text.charCodeAt(0) === b.text.charCodeAt(0) && phoneticAlike(a.phonetic, b.phonetic);
+  const alikeCode = a.phonetic[0] === b.phonetic[0] && a.phonetic[0].length >= 3;
+  // The largest distance any grade below accepts: one edit (4+ letters), two (7+), half (alike).
+  const needed = alike || alikeCode ? limit : shortLength >= 7 ? 2 : shortLength >= 4 ? 1 : -1;
+  if (needed < 1 || longLength - shortLength > needed) return NO_MATCH;
+  // Each edit adds or removes at most two letters from the set of letters a word holds.
+  if (bitCount(a.letters ^ b.letters) > 2 * needed) return NO_MATCH;
+  const distance = editDistance(a.text, b.text, needed);
+  if (distance === 1 && shortLength >= 4) return ONE_EDIT;
+  if (distance === 2 && shortLength >= 7) return TWO_EDITS;
+  if (distance <= limit && (alike || alikeCode)) return SOUNDS_ALIKE;
+  return NO_MATCH;
+}
+
+/** Graded similarity of two tokens (see the header); exported for the blocking index. */
+export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
+  if (a.text === b.text) return SAME;
+  if (a.kind === 'legal' || b.kind === 'legal') return a.kind === b.kind ? OTHER_LEGAL_FORM : NO_MATCH;
+  if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
+  if (a.kind === 'initial' || b.kind === 'initial') {
+    if (a.kind === b.kind) return NO_MATCH;
+    const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
+    return word.kind === 'name' && word.text.startsWith(initial.text) ? INITIAL : NO_MATCH;
+  }
+  if (a.kind === 'particle' || b.kind === 'particle')
+    return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
+  if (a.abjad !== b.abjad) return readingsSimilarity(a, b);
+  return wordSimilarity(a, b);
+}
+
+/** One word against adjacent words of the other name, joined: the same, or one edit (6+ letters). */
+export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatch {
+  if (span.abjad === undefined) return NO_MATCH;
+  if (span.abjad !== token.abjad) {
+    const match = readingsSimilarity(token, span);
+    return match.sim > 0 && token.skeleton.length >= 2 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
+  }
+  if (Math.abs(token.text.length - span.text.length) > 1) return NO_MATCH;
+  if (token.text === span.text) return { sim: 1, how: 'joined' };
+  if (span.text.length < 6 || editDistance(token.text, span.text, 1) > 1) return NO_MATCH;
+  return { sim: 0.9, how: 'joined, one edit' };
+}
+
+/** Adjacent words against adjacent words, joined (`abd al-rahman` ~ `abdal rahman`); exported for the blocking index. */
+export function spanMatch(x: PreparedSpan, y: PreparedSpan): TokenMatch {
+  // A particle at either end belongs to the word beside it, not to the joined words.
+  if (x.abjad === undefined || y.abjad === undefined || x.particleEnd || y.particleEnd) return NO_MATCH;
+  // The same words on both sides are matched one by one, not joined.
+  if (x.abjad === y.abjad)
+    return x.text === y.text && x.end - x.start !== y.end - y.start ? { sim: 1, how: 'joined' } : NO_MATCH;
+  const match = readingsSimilarity(x, y);
+  return match === SAME_CONSONANTS ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
+}
