@@ -4,7 +4,8 @@
  * them on AWS, and the import of the watchlists the configuration names.
  */
 import { watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
-import { localPublisher, startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
+import { startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
+import { localPublisher } from '../local/delivery.ts';
 import { WatchlistStore } from '../aws/watchlist-store.ts';
 import type { PipelineDeps } from '../run/ports.ts';
 import { readWatchlistFile, watchlistEntries } from '../watchlist/file.ts';

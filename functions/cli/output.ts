@@ -5,7 +5,8 @@
 import { isChangeEvent, isHitEvent } from '../core/events.ts';
 import { forDisplay } from '../core/text.ts';
 import { renderText } from '../delivery/render.ts';
-import { describeDelivery, type DeliveredAlert } from '../local/runtime.ts';
+import { type DeliveredAlert } from '../local/runtime.ts';
+import { describeDelivery } from '../local/delivery.ts';
 import type { RunReport } from '../run/run-report.ts';
 
 /**

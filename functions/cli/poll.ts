@@ -1,6 +1,6 @@
 /** `tradewatch poll`: fetch each source live, then diff, store, publish and deliver, as the deployed poller does. */
 import { loadConfig, scheduledSources } from '../config/config.ts';
-import { deliverQueued } from '../local/runtime.ts';
+import { deliverQueued } from '../local/delivery.ts';
 import { pollSource } from '../run/poll.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { sourcesFor } from '../sources/registry.ts';

@@ -1,7 +1,7 @@
 /** `tradewatch replay`: recorded versions of one source fed through the full pipeline, oldest first. */
 import { loadConfig } from '../config/config.ts';
 import { UsageError } from '../core/errors.ts';
-import { deliverQueued } from '../local/runtime.ts';
+import { deliverQueued } from '../local/delivery.ts';
 import { replayPaths } from '../run/poll.ts';
 import { requireSource, type Flags } from './args.ts';
 import { pipelineDeps, syncConfigWatchlists, withRuntime } from './local-run.ts';

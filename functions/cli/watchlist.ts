@@ -7,7 +7,8 @@ import { loadConfig, watchlistSubscribers, type TradewatchConfig } from '../conf
 import { UsageError } from '../core/errors.ts';
 import { contentHash } from '../core/records.ts';
 import { WatchlistStore } from '../aws/watchlist-store.ts';
-import { deliverQueued, type LocalRuntime } from '../local/runtime.ts';
+import { type LocalRuntime } from '../local/runtime.ts';
+import { deliverQueued } from '../local/delivery.ts';
 import { publishOutbox } from '../run/outbox.ts';
 import { DEFAULT_LEASE_MS, withSourceLease } from '../run/poll.ts';
 import type { PipelineDeps } from '../run/ports.ts';

@@ -12,7 +12,8 @@ import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { appendOnce, webhookOnce } from './durable-delivery.ts';
 import type { WebhookResult } from '../delivery/webhook.ts';
 import { drainSelected } from './subscriptions.ts';
-import { OPERATIONS, type DeliveredAlert, type DeliveryTarget, type LocalRuntime } from './runtime.ts';
+import type { LocalRuntime } from './runtime.ts';
+import { OPERATIONS, type DeliveredAlert, type DeliveryTarget } from './targets.ts';
 
 /**
  * Drains the local queues. Without configured subscribers: the catch-all delivery queue, each alert

@@ -27,10 +27,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient, ensureTable, snsClient, sqsClient } from '../aws/clients.ts';
 import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchConfig } from '../config/config.ts';
 import { ConfigError } from '../core/errors.ts';
-import type { TradewatchEvent } from '../core/events.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
 import { DeliveryReceipts } from './receipts.ts';
+import { OPERATIONS, type DeliveryTarget } from './targets.ts';
+
+export type { DeliveredAlert, DeliveryTarget } from './targets.ts';
 import { lockStateFolder } from './state-lock.ts';
 import { sourcesFor } from '../sources/registry.ts';
 import type { WebhookTarget } from '../delivery/webhook.ts';
@@ -57,12 +59,6 @@ export interface LocalRuntimeOptions {
   /** When local dead letters are due. @default the system clock */
   clock?: () => Date;
 }
-
-/** Where one subscriber's (or the operations recipients') alerts go. */
-export type DeliveryTarget =
-  | { channel: 'email'; to: string; file: string }
-  | { channel: 'sms'; to: string; file: string }
-  | { channel: 'webhook'; to: string; webhook: WebhookTarget };
 
 export interface SubscriberQueue {
   /** The subscriber id, or `operations`. */
@@ -213,13 +209,6 @@ function requireSecret(): string {
   return secret;
 }
 
-export interface DeliveredAlert {
-  event: TradewatchEvent;
-  webhook?: { delivered: boolean; attempts: number; error?: string };
-  /** With a configuration: the subscriber (or `operations`) it went to, the channel, and what was written. */
-  delivery?: { subscriber: string; channel: DeliveryTarget['channel']; to: string; text: string };
-}
-
 interface SubscriberQueueContext {
   sns: SNSClient;
   sqs: SQSClient;
@@ -228,8 +217,6 @@ interface SubscriberQueueContext {
   outboxDir: string;
   env: Readonly<Record<string, string | undefined>>;
 }
-
-export const OPERATIONS = 'operations';
 
 /**
  * One queue per subscriber on the alerts topic (and the operations topic with includeHealth), with
@@ -339,5 +326,3 @@ export function localWebhookSecret(
     },
   ]);
 }
-
-export { deliverQueued, describeDelivery, localPublisher } from './delivery.ts';

@@ -9,12 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/config/config.ts';
 import { ConfigError } from '../../functions/core/errors.ts';
 import type { TradewatchEvent } from '../../functions/core/events.ts';
-import {
-  deliverQueued,
-  startLocalRuntime,
-  type DeliveredAlert,
-  type LocalRuntime,
-} from '../../functions/local/runtime.ts';
+import { startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
+import { deliverQueued } from '../../functions/local/delivery.ts';
 import type { PipelineDeps } from '../../functions/run/process-version.ts';
 import { publishNow } from '../../functions/delivery/sns-publisher.ts';
 import { replayPaths } from '../../functions/run/poll.ts';

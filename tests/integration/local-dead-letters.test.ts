@@ -6,12 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  deliverQueued,
-  localPublisher,
-  startLocalRuntime,
-  type DeliveredAlert,
-} from '../../functions/local/runtime.ts';
+import { startLocalRuntime, type DeliveredAlert } from '../../functions/local/runtime.ts';
+import { deliverQueued, localPublisher } from '../../functions/local/delivery.ts';
 import { replayPaths } from '../../functions/run/poll.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { toyCsv, toySource } from '../helpers/toy-source.ts';

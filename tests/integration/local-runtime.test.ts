@@ -2,12 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  deliverQueued,
-  startLocalRuntime,
-  type DeliveredAlert,
-  type LocalRuntime,
-} from '../../functions/local/runtime.ts';
+import { startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
+import { deliverQueued } from '../../functions/local/delivery.ts';
 import { replayPaths } from '../../functions/run/poll.ts';
 import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';

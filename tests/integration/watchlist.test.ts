@@ -23,12 +23,8 @@ import {
   type TradewatchEvent,
   type WatchlistHitEvent,
 } from '../../functions/core/events.ts';
-import {
-  deliverQueued,
-  startLocalRuntime,
-  type DeliveredAlert,
-  type LocalRuntime,
-} from '../../functions/local/runtime.ts';
+import { startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
+import { deliverQueued } from '../../functions/local/delivery.ts';
 import { processVersion, type PipelineDeps } from '../../functions/run/process-version.ts';
 import { contentHash } from '../../functions/core/records.ts';
 import { watchlistEntries } from '../../functions/watchlist/file.ts';

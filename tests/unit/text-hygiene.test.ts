@@ -8,7 +8,7 @@ import { parseConfig, sourcesConfigFromEnv } from '../../functions/config/config
 import { ConfigError } from '../../functions/core/errors.ts';
 import { forDisplay, removeControlCharacters, truncateText } from '../../functions/core/text.ts';
 import { renderSms, renderSubject, renderText } from '../../functions/delivery/render.ts';
-import { describeDelivery } from '../../functions/local/runtime.ts';
+import { describeDelivery } from '../../functions/local/delivery.ts';
 import { changeEvent, registerRecord } from '../helpers/change-events.ts';
 
 // eslint-disable-next-line no-control-regex
