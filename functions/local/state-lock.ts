@@ -6,7 +6,17 @@
  */
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../core/errors.ts';
+import { TradewatchError } from '../core/errors.ts';
+
+/** Another process holds the state folder: said in one line, without the usage hint. */
+export class StateFolderBusyError extends TradewatchError {
+  readonly kind = 'usage' as const;
+
+  constructor(reason: string) {
+    super(reason, reason);
+    this.name = 'StateFolderBusyError';
+  }
+}
 
 export const LOCK_FILE = 'lock';
 
@@ -26,12 +36,14 @@ export async function lockStateFolder(home: string): Promise<() => Promise<void>
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = await ownerOf(path);
       if (owner !== undefined && owner !== process.pid && isAlive(owner))
-        throw new UsageError(`another tradewatch process (pid ${owner}) is using ${home}; wait for it to finish`);
+        throw new StateFolderBusyError(
+          `another tradewatch process (pid ${owner}) is using ${home}; wait for it to finish`,
+        );
       // A dead owner's lock, or one being written as we looked: remove it and try again.
       await unlink(path).catch(() => undefined);
     }
   }
-  throw new UsageError(`cannot lock ${home}: another tradewatch process keeps taking it`);
+  throw new StateFolderBusyError(`cannot lock ${home}: another tradewatch process keeps taking it`);
 }
 
 async function ownerOf(path: string): Promise<number | undefined> {

@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SourceFetchError } from '../../functions/core/errors.ts';
+import { DeliveryError, SourceFetchError } from '../../functions/core/errors.ts';
 import { deliverWebhook } from '../../functions/delivery/webhook.ts';
 import { discoverLink, fetchVersion, type FetchedVersion } from '../../functions/http/fetch.ts';
 import { guardedRequest, RefusedRequestError } from '../../functions/http/request.ts';
@@ -115,9 +115,9 @@ describe('a custom source on a loopback address, without allowPrivateHosts', () 
       { attempts: 1, timeoutMs: 2000 },
     ).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(SourceFetchError);
+    expect(error).toBeInstanceOf(DeliveryError);
     expect((error as Error).message).toMatch(
-      /^webhook: fetch: refused https:\/\/\[::ffff:7f00:1\]:\d+\/hook: ::ffff:7f00:1 is a private, loopback or link-local address \(loopback, 127\.0\.0\.0\/8, carried in IPv6\)$/,
+      /^webhook: deliver: refused https:\/\/\[::ffff:7f00:1\]:\d+\/hook: ::ffff:7f00:1 is a private, loopback or link-local address \(loopback, 127\.0\.0\.0\/8, carried in IPv6\)$/,
     );
     expect(connections).toHaveLength(0);
   });
@@ -129,7 +129,7 @@ describe('a custom source on a loopback address, without allowPrivateHosts', () 
       '{}',
       { attempts: 2, backoffMs: 1 },
     ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SourceFetchError);
+    expect(error).toBeInstanceOf(DeliveryError);
     expect(connections).toHaveLength(0);
   });
 });
