@@ -87,17 +87,15 @@ import {
 } from './formats/federal-register-public-inspection-text.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
 
+export { entityListRecords, parseEntityListRule, type EntityListRule } from './formats/federal-register-entity-list.ts';
 export {
   entityListMatchKey,
-  entityListRecords,
   indexEntityListRecords,
   matchEntityListRecords,
   normalizeEntityName,
-  parseEntityListRule,
   type EntityListIndex,
   type EntityListMatch,
-  type EntityListRule,
-} from './formats/federal-register-entity-list.ts';
+} from './formats/federal-register-entity-names.ts';
 export { parseEntityListRawText, publicInspectionTextName } from './formats/federal-register-public-inspection-text.ts';
 
 export const US_FEDERAL_REGISTER_ID = 'us-federal-register';

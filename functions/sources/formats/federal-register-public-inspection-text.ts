@@ -60,19 +60,20 @@ import {
   amendmentsOf,
   assembleEntityListRule,
   effectiveDateOf,
-  entityListCountryCode,
   entityListRecords,
   mentionsOnlyOtherSupplements,
-  normalizeEntityName,
-  readEntityCellText,
   SUPPLEMENT_4_TO_PART_744,
-  type DraftEntry,
-  type EntityCellText,
   type EntityListAmendment,
   type EntityListRule,
   type EntityListRuleHead,
-  type TableContext,
 } from './federal-register-entity-list.ts';
+import {
+  readEntityCellText,
+  type DraftEntry,
+  type EntityCellText,
+  type TableContext,
+} from './federal-register-entity-list-table.ts';
+import { entityListCountryCode, normalizeEntityName } from './federal-register-entity-names.ts';
 
 /** The source whose errors these are (the Federal Register source reads this format). */
 const SOURCE_ID = 'us-federal-register';
