@@ -45,7 +45,7 @@
  *   value stops the parse rather than guess.
  *
  * Why this file stays long (about 540 lines): its two layouts (FSF 1.1 and the legacy 1.0) build
- * one record draft with the same date, address and identity rules; the 1.0 reader is 130 lines.
+ * one record draft (EntryDraft) with the same country and date rules; the 1.0 reader is 130 lines.
  */
 import { countryCode } from '../core/countries.ts';
 import { SourceFormatError } from '../core/errors.ts';
