@@ -40,20 +40,39 @@
  * "Entity List (Federal Register)".
  *
  * The public-inspection raw text of a filing (federal-register-public-inspection-text.ts) is read
- * into the same drafts and finished by the same code below (`assembleEntityListRule`,
- * `readEntityCellText`), so that a filing and the rule it becomes give the same records.
+ * into the same drafts and finished by the same code (`assembleEntityListRule` below,
+ * `readEntityCellText` in federal-register-entity-list-table.ts), so that a filing and the rule it
+ * becomes give the same records.
+ *
+ * The rule is read in four files: the XML captured as a small tree (federal-register-full-text.ts),
+ * the table's rows (federal-register-entity-list-table.ts), names, destinations and the early-warning
+ * match (federal-register-entity-names.ts), and here the amendatory instructions, the rule assembled
+ * and its records.
  */
 import type { Readable } from 'node:stream';
-import { SaxesParser } from 'saxes';
-import { countryCode } from '../../core/countries.ts';
 import { SourceFormatError } from '../../core/errors.ts';
-import { cleanText, type ExtraFields, type RecordKind, type RegisterRecord } from '../../core/records.ts';
+import { cleanText, type ExtraFields, type RegisterRecord } from '../../core/records.ts';
 import { StrictUtf8Decoder, decodeUtf8 } from '../read/strict-utf8.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
 import { putExtra } from '../helpers.ts';
-
-/** The source whose errors these are (the Federal Register source reads this format). */
-const SOURCE_ID = 'us-federal-register';
+import {
+  SOURCE_ID,
+  type CapturedDocument,
+  FULL_TEXT_ROOTS,
+  FullTextCapture,
+  type XNode,
+  descendantsNamed,
+  elements,
+  inlineText,
+} from './federal-register-full-text.ts';
+import {
+  type DraftEntry,
+  type TableContext,
+  addressCountry,
+  entityKind,
+  readTable,
+} from './federal-register-entity-list-table.ts';
+import { entityListCountryCode, entityListMatchKey, normalizeEntityName } from './federal-register-entity-names.ts';
 
 export const ENTITY_LIST_RULE_LIST = 'Entity List (Federal Register)';
 
@@ -61,229 +80,47 @@ export const ENTITY_LIST_ACTIONS = ['add', 'remove', 'revise'] as const;
 export type EntityListAction = (typeof ENTITY_LIST_ACTIONS)[number];
 
 // ---------------------------------------------------------------------------------------------
-// A small mixed-content tree of the parts of the document that are read
-
-interface XNode {
-  readonly name: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly children: (XNode | string)[];
-}
-
-/** Elements kept whole (everything else is skipped while streaming, e.g. the long SUPLINF prose). */
-const CAPTURED: ReadonlySet<string> = new Set(['PREAMB', 'REGTEXT', 'FRDOC']);
-/** Root elements of FederalRegister.gov full-text XML, one per document type. */
-export const FULL_TEXT_ROOTS: readonly string[] = ['RULE', 'PRORULE', 'NOTICE', 'PRESDOCU', 'CORRECT'];
-
-interface CapturedDocument {
-  root: string;
-  preamble?: XNode;
-  regtexts: XNode[];
-  frdoc?: XNode;
-  /** P attribute of the first PRTPAGE in document order. */
-  firstPrintedPage?: number;
-}
-
-/**
- * Streams the XML through saxes (no DTD is read, no external entity resolved) and keeps only the
- * PREAMB, REGTEXT and FRDOC subtrees, text and elements in document order.
- */
-class FullTextCapture {
-  readonly document: CapturedDocument = { root: '', regtexts: [] };
-  private readonly parser = new SaxesParser({ xmlns: false, position: true });
-  private readonly stack: XNode[] = [];
-  private failure: SourceFormatError | undefined;
-
-  constructor(private readonly fileName: string) {
-    this.parser.on('opentag', (tag) => {
-      const name = localName(tag.name);
-      if (!this.document.root) {
-        this.document.root = name;
-        if (!FULL_TEXT_ROOTS.includes(name)) {
-          this.failure ??= new SourceFormatError(
-            SOURCE_ID,
-            `${fileName}: unknown layout: root element <${tag.name}>, expected one of ${FULL_TEXT_ROOTS.map((r) => `<${r}>`).join(', ')}`,
-          );
-        }
-      }
-      if (name === 'PRTPAGE' && this.document.firstPrintedPage === undefined) {
-        const page = Number((tag.attributes as Record<string, string>).P);
-        if (Number.isInteger(page) && page > 0) this.document.firstPrintedPage = page;
-      }
-      const parent = this.stack[this.stack.length - 1];
-      if (parent || CAPTURED.has(name)) {
-        const node: XNode = { name, attributes: tag.attributes as Record<string, string>, children: [] };
-        parent?.children.push(node);
-        this.stack.push(node);
-      }
-    });
-    const onText = (text: string): void => {
-      const parent = this.stack[this.stack.length - 1];
-      if (parent) parent.children.push(text);
-    };
-    this.parser.on('text', onText);
-    this.parser.on('cdata', onText);
-    this.parser.on('closetag', () => {
-      const node = this.stack.pop();
-      if (!node || this.stack.length > 0) return;
-      if (node.name === 'PREAMB') this.document.preamble ??= node;
-      else if (node.name === 'REGTEXT') this.document.regtexts.push(node);
-      else if (node.name === 'FRDOC') this.document.frdoc ??= node;
-    });
-    this.parser.on('error', (error) => {
-      this.failure ??= new SourceFormatError(SOURCE_ID, `${fileName}: malformed XML: ${error.message}`, {
-        cause: error,
-      });
-    });
-  }
-
-  write(text: string): void {
-    try {
-      this.parser.write(text);
-    } catch (error) {
-      this.failure ??= new SourceFormatError(
-        SOURCE_ID,
-        `${this.fileName}: malformed XML: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    if (this.failure) throw this.failure;
-  }
-
-  close(): CapturedDocument {
-    try {
-      this.parser.close();
-    } catch (error) {
-      this.failure ??= new SourceFormatError(
-        SOURCE_ID,
-        `${this.fileName}: truncated or malformed XML: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    if (this.failure) throw this.failure;
-    if (!this.document.root) throw new SourceFormatError(SOURCE_ID, `${this.fileName}: no XML element found`);
-    return this.document;
-  }
-}
-
-function localName(qualified: string): string {
-  const colon = qualified.indexOf(':');
-  return colon === -1 ? qualified : qualified.slice(colon + 1);
-}
-
-function elements(node: XNode, name?: string): XNode[] {
-  const out: XNode[] = [];
-  for (const c of node.children) if (typeof c !== 'string' && (name === undefined || c.name === name)) out.push(c);
-  return out;
-}
-
-function descendantsNamed(node: XNode, name: string, out: XNode[] = []): XNode[] {
-  for (const c of node.children) {
-    if (typeof c === 'string') continue;
-    if (c.name === name) out.push(c);
-    descendantsNamed(c, name, out);
-  }
-  return out;
-}
-
-interface InlineOptions {
-  /** `<SU>` is a footnote reference (collected here and left out of the text), not a suffix. */
-  readonly footnotes?: string[];
-  /** Leave LI children out (the Entity cell's lines are read one by one). */
-  readonly skipLines?: boolean;
-}
-
-/**
- * The text of a node in document order, whitespace collapsed. PRTPAGE (a page break) and FTREF
- * vanish; SU is glued to the text before it ("3" + "rd"), or collected as a footnote.
- */
-function inlineText(node: XNode, options: InlineOptions = {}): string {
-  let text = '';
-  const walk = (n: XNode): void => {
-    for (const c of n.children) {
-      if (typeof c === 'string') {
-        text += c;
-        continue;
-      }
-      if (c.name === 'PRTPAGE' || c.name === 'FTREF') continue;
-      if (c.name === 'LI' && options.skipLines) continue;
-      if (c.name === 'SU') {
-        const mark = cleanText(inlineText(c));
-        if (options.footnotes) {
-          if (mark) options.footnotes.push(mark);
-          text += ' ';
-        } else {
-          text = text.replace(/\s+$/, '') + mark;
-        }
-        continue;
-      }
-      if (c.name === 'LI') {
-        text += ' ';
-        walk(c);
-        text += ' ';
-        continue;
-      }
-      walk(c);
-    }
-  };
-  walk(node);
-  // A footnote mark left a space before the punctuation it stood against: "734.9(g), 3 744.21(b)".
-  return cleanText(text).replace(/\s+([,;.)])/g, '$1');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Countries, names and the matching key
-
-/** Entity List destination headings that countryCode() does not read. */
-const DESTINATION_SPELLINGS: Readonly<Record<string, string>> = {
-  "china, people's republic of": 'CN',
-  "people's republic of china": 'CN',
-  'p.r. china': 'CN',
-  prc: 'CN',
-  'crimea region of ukraine': 'UA',
-  "korea, democratic people's republic of": 'KP',
-};
-
-/** ISO alpha-2 for a destination as the Entity List writes it ("CHINA, PEOPLE'S REPUBLIC OF"). */
-export function entityListCountryCode(destination: string): string | undefined {
-  const text = cleanText(destination).replace(/[’‘`]/g, "'").replace(/\.$/, '');
-  if (!text) return undefined;
-  return countryCode(text) ?? DESTINATION_SPELLINGS[text.toLowerCase()];
-}
-
-/**
- * The name key used for ids and for matching Federal Register entities to the CSL's Entity List
- * records. Transparent on purpose, so a reader can predict what matches:
- *   1. Unicode NFKD, combining accents dropped ("Société" → "societe"), lower case;
- *   2. apostrophes dropped ("Electronic's" → "electronics"), "&" read as "and";
- *   3. every run of anything but letters and digits becomes one space, ends trimmed.
- * Nothing else: legal forms stay ("co ltd" ≠ "co"), word order stays, no fuzzy matching, so a
- * match is always the same name written with different punctuation, case or accents.
- */
-export function normalizeEntityName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’‘`´]/g, '')
-    .replace(/&/g, ' and ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/**
- * Country codes that the Entity List and the CSL use for one another: since 2020 BIS lists Hong
- * Kong and Macau entries under China, while the CSL gives the address country (HK, MO).
- */
-const MATCH_COUNTRY: Readonly<Record<string, string>> = { HK: 'CN', MO: 'CN' };
-
-/** The matching key of a name under a country: `CN|spacety co ltd`. */
-export function entityListMatchKey(name: string, country: string): string {
-  const code = country.toUpperCase();
-  return `${MATCH_COUNTRY[code] ?? code}|${normalizeEntityName(name)}`;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Amendatory instructions
+
+export interface EntityListEntry {
+  /** Destination as printed ("CHINA, PEOPLE'S REPUBLIC OF"). */
+  readonly destination: string;
+  readonly countryCode?: string;
+  readonly name: string;
+  readonly aliases: string[];
+  readonly addresses: string[];
+  /** Countries read from the end of each address ("…, Moscow, Russia" → RU). */
+  readonly addressCountries: string[];
+  /** "(See alternate address under China)" and the like. */
+  readonly addressNotes: string[];
+  readonly licenseRequirement: string;
+  readonly licenseReviewPolicy: string;
+  /** Footnote marks in the License requirement column ("3": Russia/Belarus military end user). */
+  readonly footnotes: string[];
+  /** The citation with a filing placeholder filled in from the document. */
+  readonly frCitation: string;
+  /** The citation column as printed, when it differs from `frCitation`. */
+  readonly frCitationAsPrinted?: string;
+  /** From the amendatory instructions; undefined when they do not say (a warning is given). */
+  readonly action?: EntityListAction;
+  /** False for an entry known only from the instructions (a removal: not reprinted). */
+  readonly inTable: boolean;
+}
+
+export interface EntityListRule {
+  /** "2023-03929", from the FRDOC line (or the file name when the line is missing). */
+  readonly documentNumber: string;
+  readonly subject: string;
+  readonly action: string;
+  /** ISO date from the DATES/EFFDATE paragraph ("This rule is effective February 24, 2023."). */
+  readonly effectiveDate?: string;
+  readonly rin?: string;
+  readonly docket?: string;
+  /** The first printed page (the first PRTPAGE minus one). */
+  readonly startPage?: number;
+  readonly amendments: readonly EntityListAmendment[];
+  readonly entries: readonly EntityListEntry[];
+}
 
 export interface EntityListAmendment {
   readonly action: EntityListAction;
@@ -345,356 +182,6 @@ export function amendmentsOf(text: string): EntityListAmendment[] {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The table
-
-export interface EntityListEntry {
-  /** Destination as printed ("CHINA, PEOPLE'S REPUBLIC OF"). */
-  readonly destination: string;
-  readonly countryCode?: string;
-  readonly name: string;
-  readonly aliases: string[];
-  readonly addresses: string[];
-  /** Countries read from the end of each address ("…, Moscow, Russia" → RU). */
-  readonly addressCountries: string[];
-  /** "(See alternate address under China)" and the like. */
-  readonly addressNotes: string[];
-  readonly licenseRequirement: string;
-  readonly licenseReviewPolicy: string;
-  /** Footnote marks in the License requirement column ("3": Russia/Belarus military end user). */
-  readonly footnotes: string[];
-  /** The citation with a filing placeholder filled in from the document. */
-  readonly frCitation: string;
-  /** The citation column as printed, when it differs from `frCitation`. */
-  readonly frCitationAsPrinted?: string;
-  /** From the amendatory instructions; undefined when they do not say (a warning is given). */
-  readonly action?: EntityListAction;
-  /** False for an entry known only from the instructions (a removal: not reprinted). */
-  readonly inTable: boolean;
-}
-
-export interface EntityListRule {
-  /** "2023-03929", from the FRDOC line (or the file name when the line is missing). */
-  readonly documentNumber: string;
-  readonly subject: string;
-  readonly action: string;
-  /** ISO date from the DATES/EFFDATE paragraph ("This rule is effective February 24, 2023."). */
-  readonly effectiveDate?: string;
-  readonly rin?: string;
-  readonly docket?: string;
-  /** The first printed page (the first PRTPAGE minus one). */
-  readonly startPage?: number;
-  readonly amendments: readonly EntityListAmendment[];
-  readonly entries: readonly EntityListEntry[];
-}
-
-type Column = 'country' | 'entity' | 'licenseRequirement' | 'licenseReviewPolicy' | 'frCitation';
-const DEFAULT_COLUMNS: readonly Column[] = [
-  'country',
-  'entity',
-  'licenseRequirement',
-  'licenseReviewPolicy',
-  'frCitation',
-];
-
-function columnOf(heading: string): Column | undefined {
-  const h = heading.toLowerCase();
-  if (/^country$/.test(h)) return 'country';
-  if (/^entity$/.test(h)) return 'entity';
-  if (/license requirement/.test(h)) return 'licenseRequirement';
-  if (/license review policy/.test(h)) return 'licenseReviewPolicy';
-  if (/federal register citation/.test(h)) return 'frCitation';
-  return undefined;
-}
-
-/** Columns from the headings, when at least Country and Entity are recognized. */
-function headingColumns(headings: readonly string[]): Column[] | undefined {
-  const columns = headings.map(columnOf);
-  if (!columns.includes('country') || !columns.includes('entity')) return undefined;
-  return columns.map((c, i) => c ?? DEFAULT_COLUMNS[i] ?? 'frCitation');
-}
-
-const STARS = /^[*\s]+$/;
-const ALIAS_LINE = /^[—–-]\s*/;
-const AKA = /,?\s*\ba\.\s*k\.\s*a\.?(?=[\s,:]|$),?/i;
-const ADDRESS_NOTE = /\(\s*see\s+(?:also\s+)?alternate\s+address(?:es)?\s+under[^)]*\)\.?/gi;
-/** Abbreviations whose final period is part of the name ("Co. Ltd.", "S.A."). */
-const KEEPS_PERIOD =
-  /(?:\b(?:Ltd|Inc|Co|Corp|Bros|Jr|Sr|Pte|Pvt|Bhd|Sdn|Mfg|Intl|Ind|Est)|(?:\b[A-Za-z]\.){1,}[A-Za-z])\.$/;
-
-function cleanAlias(line: string): string {
-  let text = cleanText(line.replace(ALIAS_LINE, ''));
-  text = text.replace(/[;,]?\s+and$/i, '').replace(/[;,]$/, '');
-  if (text.endsWith('.') && !KEEPS_PERIOD.test(text)) text = text.slice(0, -1);
-  return text.trim();
-}
-
-function splitAddresses(text: string, notes: string[]): string[] {
-  const withoutNotes = text.replace(ADDRESS_NOTE, (note) => {
-    notes.push(
-      cleanText(note)
-        .replace(/\.$/, '')
-        .replace(/^\(\s*|\s*\)$/g, ''),
-    );
-    return ' ';
-  });
-  return withoutNotes
-    .split(/;\s*(?:and\s+)?/i)
-    .map((part) =>
-      cleanText(part)
-        .replace(/^and\s+/i, '')
-        .replace(/[.,;]+$/, '')
-        .trim(),
-    )
-    .filter((part) => part.length > 0);
-}
-
-/** The country an address ends with: its last comma part, or its last one to three words. */
-function addressCountry(address: string): string | undefined {
-  const comma = address.lastIndexOf(',');
-  const last = (comma === -1 ? address : address.slice(comma + 1)).trim();
-  const direct = entityListCountryCode(last);
-  if (direct) return direct;
-  const words = last.split(/\s+/);
-  for (let n = Math.min(3, words.length); n >= 1; n--) {
-    const code = entityListCountryCode(words.slice(-n).join(' '));
-    if (code) return code;
-  }
-  return undefined;
-}
-
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-};
-
-/** Legal forms that continue a name past a comma ("Spacety Co., Ltd."). */
-const NAME_CONTINUES =
-  /^(?:ltd|limited|inc|incorporated|llc|l\.l\.c|co|corp|corporation|company|plc|gmbh|ag|s\.?a|s\.?a\.?s|s\.?r\.?l|b\.?v|n\.?v|jsc|ojsc|pjsc|cjsc|ooo|pte|pvt|bhd|sdn|fze|fzco|fzc|llp|lp)\b\.?$/i;
-
-/** An Entity cell: the text before its first line break, then each line (aliases, addresses). */
-export interface EntityCellText {
-  readonly lead: string;
-  readonly lines: readonly string[];
-}
-
-function cellText(cell: XNode): EntityCellText {
-  return { lead: inlineText(cell, { skipLines: true }), lines: elements(cell, 'LI').map((li) => inlineText(li)) };
-}
-
-/** Words that mark a name as an organization's; without one the kind is left `other` (a person or unsure). */
-const ORGANIZATION_WORDS =
-  /\b(?:co|corp|corporation|company|companies|inc|incorporated|llc|ltd|limited|plc|gmbh|jsc|ojsc|pjsc|cjsc|ooo|oao|zao|ao|pte|pvt|bhd|fze|fzco|llp|sarl|srl|spa|group|holding|holdings|industry|industries|industrial|technology|technologies|tech|institute|university|academy|laboratory|laboratories|center|centre|bureau|enterprise|enterprises|factory|plant|trading|trade|electronics|electronic|systems|aerospace|aviation|services|solutions|international|research|design|bank|ministry|agency|organization|association|network|products|firm|works|shipyard|logistics|import|export|development|science|engineering|manufacturing)\b/i;
-
-export function entityKind(name: string): RecordKind {
-  return ORGANIZATION_WORDS.test(normalizeEntityName(name)) ? 'organization' : 'other';
-}
-
-export interface TableContext {
-  readonly rule: Pick<EntityListRule, 'documentNumber' | 'startPage'>;
-  readonly warn: (message: string) => void;
-  /** Quoted names of the instructions, by match key and by normalized name. */
-  readonly named: readonly EntityListAmendment[];
-}
-
-/** One row of the table as read, before the instructions say what happens to it. */
-export interface DraftEntry {
-  destination: string;
-  countryCode?: string;
-  name: string;
-  aliases: string[];
-  addresses: string[];
-  addressNotes: string[];
-  licenseRequirement: string;
-  licenseReviewPolicy: string;
-  footnotes: string[];
-  frCitationAsPrinted: string;
-}
-
-function splitNameFromLead(
-  lead: string,
-  destinationCode: string | undefined,
-  context: TableContext,
-): { name: string; rest: string } {
-  const text = lead.replace(/[’‘]/g, "'");
-  const lower = text.toLowerCase();
-  // 1. A name quoted in the instructions that the cell starts with (the longest, for "X" and "X Co.").
-  let best = '';
-  for (const amendment of context.named) {
-    if (!amendment.name) continue;
-    if (destinationCode && amendment.countryCode && amendment.countryCode !== destinationCode) continue;
-    const quoted = amendment.name.replace(/[’‘]/g, "'");
-    if (quoted.length > best.length && lower.startsWith(quoted.toLowerCase())) {
-      const next = text.charAt(quoted.length);
-      if (next === '' || /[\s,;(]/.test(next)) best = quoted;
-    }
-  }
-  if (best) return { name: lead.slice(0, best.length).trim(), rest: lead.slice(best.length) };
-  // 2. Everything before "a.k.a.".
-  const aka = AKA.exec(text);
-  if (aka && aka.index > 0) return { name: lead.slice(0, aka.index).trim(), rest: lead.slice(aka.index) };
-  // 3. Up to the first comma that does not go on with a legal form.
-  const parts = lead.split(/,\s*/);
-  let name = parts[0] ?? '';
-  let used = 1;
-  while (used < parts.length && NAME_CONTINUES.test(parts[used]!.trim())) name += `, ${parts[used++]!.trim()}`;
-  const rest = parts.slice(used).join(', ');
-  if (rest)
-    context.warn(
-      `FR Doc. ${context.rule.documentNumber}: "${cleanText(lead).slice(0, 80)}…": no quoted name in the instructions matches; name taken as "${name}" (up to the first comma)`,
-    );
-  return { name: name.trim(), rest: rest ? `, ${rest}` : '' };
-}
-
-function readEntityCell(cell: XNode, entry: DraftEntry, context: TableContext): void {
-  readEntityCellText(cellText(cell), entry, context);
-}
-
-/** Name, aliases and addresses of an Entity cell (lines starting with a dash are aliases). */
-export function readEntityCellText(cell: EntityCellText, entry: DraftEntry, context: TableContext): void {
-  const { lead, lines } = cell;
-  const { name, rest } = splitNameFromLead(lead, entry.countryCode, context);
-  entry.name = name.replace(/,$/, '').trim();
-  let remainder = rest.replace(/^[\s,;]+/, '');
-  let announced: number | undefined;
-  if (AKA.test(remainder) && remainder.search(AKA) <= 1) {
-    remainder = remainder.replace(AKA, '').trim();
-    const following = /^(?:,\s*)?the\s+following(?:\s+(\w+))?\s+alias(?:es)?\s*:?/i.exec(remainder);
-    if (following) {
-      const count = following[1]?.toLowerCase();
-      announced = count === undefined ? 1 : (NUMBER_WORDS[count] ?? (Number(count) || undefined));
-      remainder = remainder.slice(following[0].length).trim();
-    } else if (!lines.some((l) => ALIAS_LINE.test(l))) {
-      // "Name, a.k.a. Other Name, address": the aliases run up to the address, which cannot be told apart.
-      const inline = remainder
-        .split(/;\s*/)
-        .map(cleanAlias)
-        .filter((a) => a.length > 0);
-      entry.aliases.push(...inline);
-      remainder = '';
-      context.warn(
-        `FR Doc. ${context.rule.documentNumber}: ${entry.name}: aliases written inline, read as "${inline.join('; ')}" (an address may be mixed in)`,
-      );
-    }
-  }
-  if (remainder) entry.addresses.push(...splitAddresses(remainder, entry.addressNotes));
-  for (const line of lines) {
-    if (ALIAS_LINE.test(line)) {
-      const alias = cleanAlias(line);
-      if (alias) entry.aliases.push(alias);
-    } else entry.addresses.push(...splitAddresses(line, entry.addressNotes));
-  }
-  if (announced !== undefined && announced !== entry.aliases.length) {
-    context.warn(
-      `FR Doc. ${context.rule.documentNumber}: ${entry.name}: the entry announces ${announced} aliases, ${entry.aliases.length} were read`,
-    );
-  }
-}
-
-function readTable(table: XNode, context: TableContext, out: DraftEntry[]): void {
-  const cheds = descendantsNamed(table, 'CHED').map((c) => inlineText(c));
-  let columns = headingColumns(cheds);
-  let destination = '';
-  let last: DraftEntry | undefined;
-  for (const row of descendantsNamed(table, 'ROW')) {
-    const cells = elements(row, 'ENT');
-    const texts = cells.map((c) => inlineText(c));
-    if (texts.every((t) => t === '' || STARS.test(t))) {
-      if (texts.some((t) => STARS.test(t) && t !== '')) last = undefined;
-      continue;
-    }
-    const heading = headingColumns(texts);
-    if (heading) {
-      columns = heading;
-      continue;
-    }
-    const cols = columns ?? DEFAULT_COLUMNS;
-    const at = (column: Column): XNode | undefined => cells[cols.indexOf(column)];
-    const text = (column: Column): string => {
-      const i = cols.indexOf(column);
-      return i === -1 ? '' : (texts[i] ?? '');
-    };
-    const country = text('country');
-    if (country && !STARS.test(country)) {
-      destination = country;
-      last = undefined;
-    }
-    const entityCell = at('entity');
-    const entityText = text('entity');
-    if (!entityCell || !entityText || STARS.test(entityText)) continue;
-    const hasColumns = ['licenseRequirement', 'licenseReviewPolicy', 'frCitation'].some(
-      (c) => text(c as Column) !== '',
-    );
-    if (!hasColumns) {
-      // The rest of the entry above, carried over to a row of its own (an address, most often).
-      if (!last) {
-        context.warn(
-          `FR Doc. ${context.rule.documentNumber}: a row holding only "${entityText.slice(0, 60)}…" follows no entry; skipped`,
-        );
-        continue;
-      }
-      const { lead, lines } = cellText(entityCell);
-      for (const part of [lead, ...lines]) {
-        if (ALIAS_LINE.test(part)) last.aliases.push(cleanAlias(part));
-        else if (part) last.addresses.push(...splitAddresses(part, last.addressNotes));
-      }
-      continue;
-    }
-    if (!destination)
-      context.warn(
-        `FR Doc. ${context.rule.documentNumber}: entry "${entityText.slice(0, 60)}" has no destination above it`,
-      );
-    const code = destination ? entityListCountryCode(destination) : undefined;
-    if (destination && !code)
-      context.warn(
-        `FR Doc. ${context.rule.documentNumber}: destination "${destination}" is not a country this code knows; kept as written`,
-      );
-    const requirementCell = at('licenseRequirement');
-    const footnotes: string[] = [];
-    const entry: DraftEntry = {
-      destination,
-      ...(code ? { countryCode: code } : {}),
-      name: '',
-      aliases: [],
-      addresses: [],
-      addressNotes: [],
-      licenseRequirement: requirementCell ? inlineText(requirementCell, { footnotes }) : '',
-      licenseReviewPolicy: text('licenseReviewPolicy'),
-      footnotes,
-      frCitationAsPrinted: text('frCitation'),
-    };
-    readEntityCell(entityCell, entry, context);
-    if (!entry.name) {
-      context.warn(`FR Doc. ${context.rule.documentNumber}: an entry under ${destination} has no name; skipped`);
-      continue;
-    }
-    out.push(entry);
-    last = entry;
-  }
-}
-
-/**
- * "88 FR [INSERT FR PAGE NUMBER AND 2/27/2023]." → "88 FR 12170, 2/27/2023"; also the form with
- * the date after the bracket ("88 FR [INSERT FR PAGE NUMBER] 5/10/2023").
- */
 function resolveCitation(printed: string, startPage: number | undefined): string {
   const text = cleanText(printed).replace(/\.$/, '');
   if (startPage === undefined) return text;
@@ -993,94 +480,10 @@ export function entityListRecords(rule: EntityListRule, sourceId = SOURCE_ID): R
 }
 
 // ---------------------------------------------------------------------------------------------
-// Matching early warnings to the CSL's Entity List
-
-export interface EntityListMatch {
-  /** The entity read from the Federal Register rule. */
-  readonly entity: RegisterRecord;
-  /** The CSL Entity List record it matches. */
-  readonly record: RegisterRecord;
-  /** `name`: the two names are the same; `alias`: an alias of one is the name or an alias of the other. */
-  readonly on: 'name' | 'alias';
-  /** The matching key that met: `CA|cpunto inc`. */
-  readonly key: string;
-}
-
-interface IndexedName {
-  readonly record: RegisterRecord;
-  readonly isName: boolean;
-}
-
-/** CSL Entity List records by matching key (every name and alias under every country of the record). */
-export interface EntityListIndex {
-  readonly byKey: ReadonlyMap<string, readonly IndexedName[]>;
-  readonly size: number;
-}
-
-/** Country of a record without any, in the index: such records match on the name alone. */
-const ANY_COUNTRY = '*';
-
-/**
- * Indexes the records of a list (by default the CSL's "Entity List") for matchEntityListRecords.
- * Pass the records of the us-trade-csl source; records of other lists are skipped.
- */
-export function indexEntityListRecords(
-  records: Iterable<RegisterRecord>,
-  options: { list?: string } = {},
-): EntityListIndex {
-  const list = options.list ?? 'Entity List';
-  const byKey = new Map<string, IndexedName[]>();
-  let size = 0;
-  for (const record of records) {
-    if (record.list !== list) continue;
-    size++;
-    const countries = record.countries.length ? record.countries : [ANY_COUNTRY];
-    const names = [record.name, ...record.aliases];
-    names.forEach((name, i) => {
-      if (!normalizeEntityName(name)) return;
-      for (const country of countries) {
-        const key = entityListMatchKey(name, country);
-        const bucket = byKey.get(key);
-        const item = { record, isName: i === 0 };
-        if (bucket) bucket.push(item);
-        else byKey.set(key, [item]);
-      }
-    });
-  }
-  return { byKey, size };
-}
-
-/**
- * The CSL Entity List records each Federal Register entity matches: same normalized name (or
- * alias, either side) under a shared country (HK and MO count as CN; a CSL record without a
- * country matches on the name alone). One match per pair, the name-to-name one when there are
- * both. An addition that matches nothing is not on the CSL yet; a removal that matches nothing was
- * never there under that name.
- */
-export function matchEntityListRecords(entities: Iterable<RegisterRecord>, index: EntityListIndex): EntityListMatch[] {
-  const matches: EntityListMatch[] = [];
-  for (const entity of entities) {
-    const found = new Map<string, EntityListMatch>();
-    const names = [entity.name, ...entity.aliases];
-    const countries = [...entity.countries, ANY_COUNTRY];
-    names.forEach((name, i) => {
-      for (const country of countries) {
-        const key = entityListMatchKey(name, country);
-        for (const hit of index.byKey.get(key) ?? []) {
-          const on = i === 0 && hit.isName ? 'name' : 'alias';
-          const previous = found.get(hit.record.id);
-          if (!previous || (previous.on === 'alias' && on === 'name'))
-            found.set(hit.record.id, { entity, record: hit.record, on, key });
-        }
-      }
-    });
-    matches.push(...found.values());
-  }
-  return matches;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The SourceFormat
+
+// run/early-warnings.ts reads the matching key from here, beside the list name.
+export { entityListMatchKey } from './federal-register-entity-names.ts';
 
 const ROOT = new RegExp(
   `^[\\s\\ufeff]*(?:<\\?xml[^>]*\\?>\\s*)?(?:<!--[\\s\\S]*?-->\\s*)*<(?:${FULL_TEXT_ROOTS.join('|')})[\\s>]`,

@@ -51,6 +51,10 @@
  * ASSUMED, not observed: no raw text of a BIS Entity List filing beyond its first page was found
  * in stored public material, so the layout of the table is the one pdftotext gives for a ruled
  * 5-column table of a Letter-size, Times 12 pt manuscript (tests/fixtures/federal-register/README.md).
+ *
+ * Why this file stays long (about 680 lines): it is one reader of pdftotext output, line by line
+ * (preamble, instructions, the table's cells, the rule), each step reading where the one before it
+ * stopped; split, the steps would share their state through exported internals.
  */
 import type { Readable } from 'node:stream';
 import { SourceFormatError } from '../../core/errors.ts';
@@ -61,19 +65,20 @@ import {
   amendmentsOf,
   assembleEntityListRule,
   effectiveDateOf,
-  entityListCountryCode,
   entityListRecords,
   mentionsOnlyOtherSupplements,
-  normalizeEntityName,
-  readEntityCellText,
   SUPPLEMENT_4_TO_PART_744,
-  type DraftEntry,
-  type EntityCellText,
   type EntityListAmendment,
   type EntityListRule,
   type EntityListRuleHead,
-  type TableContext,
 } from './federal-register-entity-list.ts';
+import {
+  readEntityCellText,
+  type DraftEntry,
+  type EntityCellText,
+  type TableContext,
+} from './federal-register-entity-list-table.ts';
+import { entityListCountryCode, normalizeEntityName } from './federal-register-entity-names.ts';
 
 /** The source whose errors these are (the Federal Register source reads this format). */
 const SOURCE_ID = 'us-federal-register';

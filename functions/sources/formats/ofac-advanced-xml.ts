@@ -43,6 +43,10 @@
  * SDN_ADVANCED file: the vessel and aircraft feature names (taken to be those ENHANCED uses) and
  * name part types other than Last, First and Entity Name (Middle Name, Vessel Name... are written
  * after the first name, vessel and aircraft names upper-cased).
+ *
+ * Why this file stays long (about 560 lines): the ADVANCED layout keeps its values in reference
+ * tables and spreads an entry over locations, documents, profiles and sanctions entries; reading it
+ * is one join of those parts, and every function here serves that one join.
  */
 import type { RegisterRecord } from '../../core/records.ts';
 import { child, childText, streamXmlElements, type XmlElement } from '../read/xml-stream.ts';
