@@ -1,4 +1,6 @@
 /**
+ * aws/ — the one owner of the DynamoDB table: this key layout, the codecs, a store per concern implementing run/ and watchlist/ ports.
+ *
  * The single table's key layout and attribute codecs: every partition and sort key of the project
  * is spelled here and nowhere else. The CDK stack and the local runner create the table from the
  * same constants, so both get the same table.

@@ -1,4 +1,6 @@
 /**
+ * cli/ — one file a command; calls run/ and delivery/ directly, never a Lambda handler.
+ *
  * `tradewatch`: the command line. This file reads the command and hands it to its own file
  * (functions/cli/<command>.ts); every command runs the same run/ code as the Lambdas, and local runs
  * use embedded DynamoDB and SNS/SQS servers unless endpoints are configured.

@@ -1,4 +1,6 @@
 /**
+ * config/ — the configuration (schema.ts, this loading) and the environment contract infra/ and the handlers share (environment.ts).
+ *
  * The configuration file, `tradewatch.config.json`: which sources run on which schedule, who is
  * told about which changes (email, SMS, signed webhooks, each with filters), and who hears about
  * source health. One zod schema validates it, holds every default, and is the source of the JSON

@@ -1,4 +1,6 @@
 /**
+ * core/ — pure code: records, diff, events, errors, filters, text. No I/O, no AWS SDK, nothing else of the project.
+ *
  * The normalized register record every source maps into, and the canonical form the diff hashes.
  */
 import { createHash } from 'node:crypto';

@@ -1,4 +1,6 @@
 /**
+ * delivery/ — what reaches people and systems: renderings, this SNS publisher (run/'s EventPublisher), signed webhooks.
+ *
  * The outbox: every stored event not yet published goes to SNS with its filter attributes, then is
  * marked published. A crash or an SNS error leaves the rest pending for the next run.
  *

@@ -1,4 +1,6 @@
 /**
+ * handlers/ — Lambda entry points, a few dozen lines each: read the environment, build, call run/ or delivery/.
+ *
  * Lambda entry point: one scheduled poll of one source. Thin on purpose: it reads its config once
  * at cold start, calls pollSource with the clients, logs through Powertools Logger and publishes
  * one EMF metrics record per run (metrics.ts).

@@ -1,4 +1,6 @@
 /**
+ * http/ — every outgoing request: limits, retries, redirects, deadlines, the address guard. Builds on core/ alone.
+ *
  * Downloads a publication politely and safely: conditional GET (ETag / Last-Modified), a size cap,
  * retries with backoff on network errors, timeouts, 429 and 5xx (honouring Retry-After), HTTPS
  * only, and every request (each redirect hop too) through the address guard (address-guard.ts,

@@ -1,4 +1,6 @@
 /**
+ * local/ — local mode only: the embedded emulators (here), the state lock, exactly-once local delivery (delivery.ts).
+ *
  * Local mode: the same pipeline on one machine. Starts the embedded servers (unless endpoints are
  * configured), creates the table, topics and a delivery queue the way the stack does, and delivers
  * alerts to the terminal, a CloudEvents JSON-lines file and, when configured, a signed webhook.

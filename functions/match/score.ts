@@ -1,4 +1,6 @@
 /**
+ * match/ — name matching, split by step (prepare, similarity, alignment, score, index, screen). Builds on core/ alone.
+ *
  * Scoring: how alike two names are, a score in 0..1 and the reasons, in words an analyst can check.
  *
  * Algorithm: weighted token-set alignment. The steps live in files of their own: analysis

@@ -1,4 +1,6 @@
 /**
+ * run/ — one poll: lease, fetch, process a version, guard, health, outbox; asks for storage and publishing through run/ports.ts.
+ *
  * The two ways a version enters the pipeline: a live poll of the publisher, or a replay of files on
  * disk. Both end in the same processVersion; the Lambda handler and the CLI call these.
  */

@@ -1,4 +1,6 @@
 /**
+ * sources/ — one file per source (metadata and quirks), shared readers (read/), one layout per file (formats/). No source imports another.
+ *
  * Every registered source. Infra creates one schedule per entry; the CLI and the poller look
  * sources up here. Adding a source means adding its file and one line below.
  *

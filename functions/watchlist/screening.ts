@@ -1,4 +1,6 @@
 /**
+ * watchlist/ — watchlist files and screening; asks for storage through watchlist/ports.ts.
+ *
  * Screening: every record a version adds, modifies or removes, and every entity a Federal Register
  * rule announces, is matched against every subscriber's watchlist (functions/match/). The records,
  * a thousand at a time, go into a blocking index that every watchlist name is looked up in: a
