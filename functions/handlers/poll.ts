@@ -7,15 +7,14 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import { dynamoClient, snsClient } from '../aws/clients.ts';
-import type { Logger, RunReport } from '../run/process-version.ts';
+import type { PipelineDeps } from '../run/ports.ts';
+import type { RunReport } from '../run/run-report.ts';
 import { snsPublisher } from '../delivery/sns-publisher.ts';
 import { pollSource } from '../run/poll.ts';
-import { keywordSubscribersFromEnv, type KeywordSubscriber } from '../core/keywords.ts';
+import { keywordSubscribersFromEnv } from '../core/keywords.ts';
 import { sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
 import { POLLER_ENV, requireEnv } from '../config/environment.ts';
-import type { WatchlistSubscriber } from '../watchlist/screening.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
@@ -30,23 +29,14 @@ export interface PollEvent {
 }
 
 export interface PollHandlerConfig {
-  store: TradewatchStore;
-  sns: SNSClient;
-  alertsTopicArn: string;
-  operationsTopicArn?: string;
-  /** @default silent */
-  log?: Logger;
-  /** Called on every progress tick while parsing. */
-  onProgress?: (recordsSeen: number) => void;
+  /** The run's stores, publisher, logger and watchlist subscribers (run/ports.ts). */
+  deps: PipelineDeps;
+  /** Custom sources may fetch private hosts when they say so; this allows it for every source. @default false */
   allowPrivateHosts?: boolean;
   /** Publish the run's EMF metrics record(s) to stdout, where Lambda's log agent picks them up. @default false */
   emitMetrics?: boolean;
   /** Per-source Succeeded, Records and SourceChanges metrics. @default false */
   detailedMetrics?: boolean;
-  /** Keyword subscribers (id and keywords), for the `matchedKeywords` attribute. @default none */
-  subscribers?: readonly KeywordSubscriber[];
-  /** Subscribers with a watchlist (id and threshold); their watchlists are read from the table. @default none */
-  watchlistSubscribers?: readonly WatchlistSubscriber[];
   /** Custom sources and topic rules of the configuration. @default the registered sources alone */
   sourcesConfig?: SourcesConfig;
 }
@@ -63,18 +53,7 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
       try {
         report = await pollSource(
           source,
-          {
-            store: resolved.store,
-            publisher: snsPublisher({
-              sns: resolved.sns,
-              alertsTopicArn: resolved.alertsTopicArn,
-              ...(resolved.operationsTopicArn ? { operationsTopicArn: resolved.operationsTopicArn } : {}),
-              ...(resolved.subscribers ? { subscribers: resolved.subscribers } : {}),
-            }),
-            ...(resolved.log ? { log: resolved.log } : {}),
-            ...(resolved.onProgress ? { onProgress: resolved.onProgress } : {}),
-            ...(resolved.watchlistSubscribers?.length ? { watchlistSubscribers: resolved.watchlistSubscribers } : {}),
-          },
+          resolved.deps,
           resolved.allowPrivateHosts || allowsPrivateHosts(source) ? { allowPrivateHosts: true } : {},
           event.acceptDrop ? { acceptDrop: true } : {},
         );
@@ -90,15 +69,23 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
 }
 
 /** The deployed function: config from the environment the stack sets (config/environment.ts). */
-export const handler = createPollHandler(() => ({
-  store: new TradewatchStore(dynamoClient(), requireEnv(POLLER_ENV.tableName)),
-  sns: snsClient(),
-  alertsTopicArn: requireEnv(POLLER_ENV.alertsTopicArn),
-  operationsTopicArn: requireEnv(POLLER_ENV.operationsTopicArn),
-  log,
-  emitMetrics: true,
-  detailedMetrics: process.env[POLLER_ENV.detailedMetrics] === 'true',
-  subscribers: keywordSubscribersFromEnv(process.env[POLLER_ENV.keywordSubscribers], POLLER_ENV.keywordSubscribers),
-  watchlistSubscribers: watchlistSubscribersFromEnv(process.env[POLLER_ENV.watchlistSubscribers]),
-  sourcesConfig: sourcesConfigFromEnv(process.env[POLLER_ENV.sourcesConfig]),
-}));
+export const handler = createPollHandler(() => {
+  const watchlistSubscribers = watchlistSubscribersFromEnv(process.env[POLLER_ENV.watchlistSubscribers]);
+  const deps: PipelineDeps = {
+    store: new TradewatchStore(dynamoClient(), requireEnv(POLLER_ENV.tableName)),
+    publisher: snsPublisher({
+      sns: snsClient(),
+      alertsTopicArn: requireEnv(POLLER_ENV.alertsTopicArn),
+      operationsTopicArn: requireEnv(POLLER_ENV.operationsTopicArn),
+      subscribers: keywordSubscribersFromEnv(process.env[POLLER_ENV.keywordSubscribers], POLLER_ENV.keywordSubscribers),
+    }),
+    log,
+    ...(watchlistSubscribers.length ? { watchlistSubscribers } : {}),
+  };
+  return {
+    deps,
+    emitMetrics: true,
+    detailedMetrics: process.env[POLLER_ENV.detailedMetrics] === 'true',
+    sourcesConfig: sourcesConfigFromEnv(process.env[POLLER_ENV.sourcesConfig]),
+  };
+});

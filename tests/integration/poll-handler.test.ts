@@ -11,6 +11,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../functions/config/config.ts';
 import { createPollHandler } from '../../functions/handlers/poll.ts';
+import { snsPublisher } from '../../functions/delivery/sns-publisher.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
@@ -67,9 +68,7 @@ describe('the poller handler', () => {
     });
     const alertsTopicArn = (await stack.sns.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn!;
     const handler = createPollHandler({
-      store: stack.store,
-      sns: stack.sns,
-      alertsTopicArn,
+      deps: { store: stack.store, publisher: snsPublisher({ sns: stack.sns, alertsTopicArn }) },
       emitMetrics: true,
       detailedMetrics: true,
       sourcesConfig: { customSources: config.customSources },
