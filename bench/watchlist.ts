@@ -18,7 +18,8 @@ import { countRequests, dynamoClient, ensureTable, snsClient } from '../function
 import { startDynalite, startMessaging } from '../functions/local/services.ts';
 import { isHitEvent } from '../functions/core/events.ts';
 import { snsPublisher } from '../functions/delivery/sns-publisher.ts';
-import type { PipelineDeps, RunReport } from '../functions/run/process-version.ts';
+import type { PipelineDeps } from '../functions/run/ports.ts';
+import type { RunReport } from '../functions/run/run-report.ts';
 import type { RegisterRecord } from '../functions/core/records.ts';
 import { replayPaths } from '../functions/run/poll.ts';
 import { collectRecords, fileDocument } from '../functions/sources/read/document.ts';

@@ -13,7 +13,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { describeError } from '../core/errors.ts';
-import type { Logger } from '../run/process-version.ts';
+import type { Logger } from '../run/ports.ts';
 
 /** Least time between two fetches of the signing secret after a 401/403. */
 export const SECRET_REFRESH_INTERVAL_MS = 60_000;

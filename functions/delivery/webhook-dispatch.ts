@@ -22,7 +22,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { chunk } from '../core/concurrency.ts';
 import { DeliveryError, describeError } from '../core/errors.ts';
 import type { TradewatchEvent } from '../core/events.ts';
-import type { Logger } from '../run/process-version.ts';
+import type { Logger } from '../run/ports.ts';
 import { decodeDelivered } from './sns-publisher.ts';
 import { fixedSecret, type SigningSecret } from './secrets.ts';
 import { deliverWebhook, type WebhookDeliveryOptions, type WebhookResult, type WebhookTarget } from './webhook.ts';

@@ -16,7 +16,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DeliveryError } from '../core/errors.ts';
 import { DISPATCHER_ENV } from '../config/environment.ts';
-import type { Logger } from '../run/process-version.ts';
+import type { Logger } from '../run/ports.ts';
 import { cachedSecret, secretFromParameterStore, secretFromSecretsManager } from '../delivery/secrets.ts';
 import {
   DELIVERY_OUTCOMES,

@@ -5,7 +5,7 @@
  * small `Logger` interface of run/ports.ts; `asRunLogger` adapts Powertools' to it.
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import type { Logger } from '../run/process-version.ts';
+import type { Logger } from '../run/ports.ts';
 
 /** One per container, shared by the handler's middleware and everything it calls. */
 export const powertoolsLogger = new PowertoolsLogger({ serviceName: 'tradewatch' });

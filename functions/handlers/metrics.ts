@@ -11,7 +11,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from '../config/environment.ts';
-import type { RunReport } from '../run/process-version.ts';
+import type { RunReport } from '../run/run-report.ts';
 import { powertoolsLogger } from './logger.ts';
 
 export interface RunMetricsOptions {

@@ -9,15 +9,10 @@ import { basename, join } from 'node:path';
 import { SourceFetchError, SourceFormatError, isSourceProblem } from '../core/errors.ts';
 import { discoverLink, fetchVersion, hashFiles, withFetchDeadline, type FetchOptions } from '../http/fetch.ts';
 import { randomUUID } from 'node:crypto';
-import {
-  processNotModified,
-  processVersion,
-  reportSourceFailure,
-  silentLogger,
-  type PipelineDeps,
-  type ProcessOptions,
-  type RunReport,
-} from './process-version.ts';
+import { processNotModified, processVersion } from './process-version.ts';
+import { reportSourceFailure } from './health.ts';
+import { silentLogger, type PipelineDeps, type ProcessOptions } from './ports.ts';
+import { type RunReport } from './run-report.ts';
 import type { SourceMeta } from './ports.ts';
 import { emptyReport } from './run-report.ts';
 import { companionsBeside, fileDocument } from '../sources/read/document.ts';

@@ -227,15 +227,6 @@ function stateWrites(changes: readonly RecordChange[]): { upserts: RegisterRecor
   return { upserts, removedIds };
 }
 
-// The types and steps callers reach through this module, whose names they have always imported here.
-export type { Logger, PipelineDeps, ProcessOptions, VersionInput } from './ports.ts';
-export { silentLogger } from './ports.ts';
-export type { RunReport, RunStatus } from './run-report.ts';
-export { reportSourceFailure } from './health.ts';
-export { publishOutbox } from './outbox.ts';
-export { guardCounts } from './guard.ts';
-export { screenNewWatchlists } from './watchlist-step.ts';
-
 function lastKey(map: ReadonlyMap<string, string>): string | undefined {
   let last: string | undefined;
   for (const key of map.keys()) last = key;

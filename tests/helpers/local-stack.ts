@@ -14,7 +14,7 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { countRequests, dynamoClient, ensureTable, snsClient, sqsClient } from '../../functions/aws/clients.ts';
 import { startDynalite, startMessaging } from '../../functions/local/services.ts';
 import { TradewatchStore } from '../../functions/aws/source-store.ts';
-import type { PipelineDeps } from '../../functions/run/process-version.ts';
+import type { PipelineDeps } from '../../functions/run/ports.ts';
 import { snsPublisher } from '../../functions/delivery/sns-publisher.ts';
 
 export interface TestStack {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SourceFormatError } from '../../functions/core/errors.ts';
-import type { VersionInput } from '../../functions/run/process-version.ts';
+import type { VersionInput } from '../../functions/run/ports.ts';
 import { bufferDocument } from '../../functions/sources/read/document.ts';
 import type { RegisterRecord } from '../../functions/core/records.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';

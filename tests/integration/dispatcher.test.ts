@@ -39,7 +39,7 @@ import {
   type DeliveryOutcome,
 } from '../../functions/delivery/webhook-dispatch.ts';
 import { startMessaging, type EmbeddedMessaging } from '../../functions/local/services.ts';
-import type { Logger } from '../../functions/run/process-version.ts';
+import type { Logger } from '../../functions/run/ports.ts';
 import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
 import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';

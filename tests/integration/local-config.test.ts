@@ -11,7 +11,7 @@ import { ConfigError } from '../../functions/core/errors.ts';
 import type { TradewatchEvent } from '../../functions/core/events.ts';
 import { startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
 import { deliverQueued } from '../../functions/local/delivery.ts';
-import type { PipelineDeps } from '../../functions/run/process-version.ts';
+import type { PipelineDeps } from '../../functions/run/ports.ts';
 import { publishNow } from '../../functions/delivery/sns-publisher.ts';
 import { replayPaths } from '../../functions/run/poll.ts';
 import { findSource } from '../../functions/sources/registry.ts';

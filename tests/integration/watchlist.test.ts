@@ -25,7 +25,8 @@ import {
 } from '../../functions/core/events.ts';
 import { startLocalRuntime, type DeliveredAlert, type LocalRuntime } from '../../functions/local/runtime.ts';
 import { deliverQueued } from '../../functions/local/delivery.ts';
-import { processVersion, type PipelineDeps } from '../../functions/run/process-version.ts';
+import { processVersion } from '../../functions/run/process-version.ts';
+import { type PipelineDeps } from '../../functions/run/ports.ts';
 import { contentHash } from '../../functions/core/records.ts';
 import { watchlistEntries } from '../../functions/watchlist/file.ts';
 import { WatchlistStore } from '../../functions/aws/watchlist-store.ts';

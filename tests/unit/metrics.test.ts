@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SourceFormatError } from '../../functions/core/errors.ts';
 import { crashMetrics, runMetrics, type RunMetricsOptions } from '../../functions/handlers/metrics.ts';
-import type { RunReport } from '../../functions/run/process-version.ts';
+import type { RunReport } from '../../functions/run/run-report.ts';
 
 const base: RunReport = {
   sourceId: 'us-ofac-sdn',
