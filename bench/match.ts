@@ -55,7 +55,7 @@ import { inputFromPath } from '../functions/run/poll.ts';
 import type { RecordKind, RegisterRecord } from '../functions/core/records.ts';
 import { prepareName } from '../functions/match/prepare.ts';
 import { DEFAULT_THRESHOLD, scorePrepared, scoreNames } from '../functions/match/score.ts';
-import { screen, screenAllPairs, type ScreeningHit, type WatchlistEntry } from '../functions/match/screen.ts';
+import { screen, screenAllPairs, type ScreeningHit, type NameToScreen } from '../functions/match/screen.ts';
 import { parseNamePairs } from '../functions/cli/score-csv.ts';
 import { REAL_FIXTURES_DIR } from '../tests/real-fixtures.ts';
 
@@ -630,7 +630,7 @@ function perturb(name: string, next: () => number): string {
   return name;
 }
 
-function watchlist(records: RegisterRecord[], size: number, next: () => number): WatchlistEntry[] {
+function watchlist(records: RegisterRecord[], size: number, next: () => number): NameToScreen[] {
   const names = records.flatMap((r) => [r.name, ...r.aliases]);
   return Array.from({ length: size }, () => ({ name: perturb(names[Math.floor(next() * names.length)]!, next) }));
 }
@@ -645,7 +645,7 @@ function timed<T>(work: () => T): { result: T; ms: number } {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-function speed(label: string, list: WatchlistEntry[], records: RegisterRecord[], bruteSlice: number): void {
+function speed(label: string, list: NameToScreen[], records: RegisterRecord[], bruteSlice: number): void {
   const names = records.reduce((sum, r) => sum + 1 + r.aliases.length, 0);
   const indexed = timed(() => screen(list, records));
   const slice = list.slice(0, bruteSlice);

@@ -12,6 +12,7 @@ import { SNS_POLICY_LIMITS, policyComplexity, type FilterPolicy } from '../core/
 import { normalizeKeywordText } from '../core/keywords.ts';
 import { DEFAULT_THRESHOLD } from '../match/score.ts';
 import { hitChangeType } from '../core/events.ts';
+import type { ChangeType } from '../core/diff.ts';
 import { CUSTOM_SOURCE_DEFAULTS, CUSTOM_SOURCE_FORMATS, type CustomSourceDefinition } from '../sources/custom.ts';
 import { SOURCES } from '../sources/registry.ts';
 
@@ -25,8 +26,9 @@ export const CONFIG_DEFAULTS = {
   allowPrivateHosts: false,
 } as const;
 
-export const CHANGE_TYPES = ['added', 'removed', 'modified'] as const;
-export type ChangeType = (typeof CHANGE_TYPES)[number];
+export const CHANGE_TYPES = ['added', 'removed', 'modified'] as const satisfies readonly ChangeType[];
+/** The change types a subscriber filters on: the diff's own (core/diff.ts). */
+export type { ChangeType };
 
 /** The `changeType` attribute value of source-health events (functions/core/events.ts). */
 export const HEALTH_CHANGE_TYPE = 'health';

@@ -7,7 +7,7 @@ import { NameIndex, type NameIndexOptions } from './name-index.ts';
 import { prepareName, type PreparedName } from './prepare.ts';
 import { DEFAULT_THRESHOLD, schemaKind, scorePrepared, scoreValue } from './score.ts';
 
-export interface WatchlistEntry {
+export interface NameToScreen {
   name: string;
   /** Person, Company, Organization, LegalEntity, Vessel, Aircraft; none: no kind constraint. */
   schema?: string;
@@ -24,13 +24,13 @@ export interface ScreeningHit {
   score: number;
   explanation: string[];
 }
-function watchlistEntry(entry: string | WatchlistEntry): WatchlistEntry {
+function nameToScreen(entry: string | NameToScreen): NameToScreen {
   return typeof entry === 'string' ? { name: entry } : entry;
 }
 
-function prepareWatchlist(watchlist: readonly (string | WatchlistEntry)[]): PreparedName[] {
+function prepareWatchlist(watchlist: readonly (string | NameToScreen)[]): PreparedName[] {
   return watchlist.map((item) => {
-    const entry = watchlistEntry(item);
+    const entry = nameToScreen(item);
     return prepareName(entry.name, schemaKind(entry.schema), entry.countries ?? []);
   });
 }
@@ -77,7 +77,7 @@ class HitCollector {
  * least `threshold` against the entry, with the best-scoring names; found through a `NameIndex`.
  */
 export function screen(
-  watchlist: readonly (string | WatchlistEntry)[],
+  watchlist: readonly (string | NameToScreen)[],
   records: readonly RegisterRecord[],
   threshold = DEFAULT_THRESHOLD,
   options: NameIndexOptions = {},
@@ -96,7 +96,7 @@ export function screen(
 
 /** The same result as `screen`, by scoring every pair: the reference the index is measured against. */
 export function screenAllPairs(
-  watchlist: readonly (string | WatchlistEntry)[],
+  watchlist: readonly (string | NameToScreen)[],
   records: readonly RegisterRecord[],
   threshold = DEFAULT_THRESHOLD,
 ): ScreeningHit[] {
