@@ -2,6 +2,7 @@
  * `tradewatch demo`: the bundled example versions (demo/<source-id>/<n>/) replayed through the full
  * pipeline on a throw-away local state, with the alerts they raise printed as they are delivered.
  */
+import { LOCAL_ENV } from '../config/environment.ts';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ async function demoVersions(config: TradewatchConfig): Promise<DemoPlan[]> {
 }
 
 export async function commandDemo(flags: Flags): Promise<number> {
-  const home = join(resolve(flags.home ?? process.env.TRADEWATCH_HOME ?? '.tradewatch'), 'demo');
+  const home = join(resolve(flags.home ?? process.env[LOCAL_ENV.home] ?? '.tradewatch'), 'demo');
   await rm(home, { recursive: true, force: true });
   const config = loadConfig(flags.config);
   const plans = await demoVersions(config);

@@ -2,6 +2,7 @@
  * `tradewatch watchlist import|sync|show|hits|dismiss|withdraw|audit`: a subscriber's watchlist in
  * the table, the hits reported against it, and the analysts' "not a match" decisions on them.
  */
+import { LOCAL_ENV } from '../config/environment.ts';
 import { resolve } from 'node:path';
 import { loadConfig, watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
 import { UsageError } from '../core/errors.ts';
@@ -259,7 +260,7 @@ async function screenStoredNow(
 ): Promise<void> {
   // Against the deployed table, the deployed pollers screen (and publish to the stack's topic) on
   // their next poll; this process has no business publishing for them.
-  if (process.env.TRADEWATCH_DYNAMODB_ENDPOINT === 'aws') {
+  if (process.env[LOCAL_ENV.dynamoEndpoint] === 'aws') {
     out(`initial screening of ${subscriberId}: each deployed poller screens its stored records on its next poll`);
     return;
   }

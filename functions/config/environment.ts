@@ -54,3 +54,18 @@ export function requireEnv(name: string, env: Readonly<Record<string, string | u
   if (!value) throw new ConfigError(`environment variable ${name} is not set`);
   return value;
 }
+
+/** Read by local mode and the CLI (README, "Local mode"): the user's own settings, never the stack's. */
+export const LOCAL_ENV = {
+  /** The state folder. @default .tradewatch */
+  home: 'TRADEWATCH_HOME',
+  /** A DynamoDB endpoint instead of embedded dynalite, or `aws`. */
+  dynamoEndpoint: 'TRADEWATCH_DYNAMODB_ENDPOINT',
+  snsEndpoint: 'TRADEWATCH_SNS_ENDPOINT',
+  sqsEndpoint: 'TRADEWATCH_SQS_ENDPOINT',
+  /** @default tradewatch */
+  table: 'TRADEWATCH_TABLE',
+  /** A webhook every local alert is POSTed to, and its signing secret (from the environment only). */
+  webhookUrl: 'TRADEWATCH_WEBHOOK_URL',
+  webhookSecret: 'TRADEWATCH_WEBHOOK_SECRET',
+} as const;

@@ -20,6 +20,7 @@
  * - TRADEWATCH_TABLE: table name (default `tradewatch`)
  * - TRADEWATCH_WEBHOOK_URL, TRADEWATCH_WEBHOOK_SECRET: a webhook to sign and POST each alert to
  */
+import { LOCAL_ENV } from '../config/environment.ts';
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -103,13 +104,13 @@ function endpointOption(value: string | undefined): { endpoint?: string } {
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const home = resolve(options.home ?? process.env.TRADEWATCH_HOME ?? '.tradewatch');
+  const home = resolve(options.home ?? process.env[LOCAL_ENV.home] ?? '.tradewatch');
   await mkdir(home, { recursive: true });
   const stops: (() => Promise<void>)[] = [await lockStateFolder(home)];
   const parts: string[] = [];
   let statePersisted = false;
   try {
-    let dynamoEndpoint = options.dynamoEndpoint ?? process.env.TRADEWATCH_DYNAMODB_ENDPOINT;
+    let dynamoEndpoint = options.dynamoEndpoint ?? process.env[LOCAL_ENV.dynamoEndpoint];
     if (!dynamoEndpoint) {
       const persist = options.persist ?? true;
       statePersisted = persist && existsSync(join(home, 'dynamodb'));
@@ -123,8 +124,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
     } else parts.push(`DynamoDB at ${dynamoEndpoint}`);
 
-    let snsEndpoint = options.snsEndpoint ?? process.env.TRADEWATCH_SNS_ENDPOINT;
-    let sqsEndpoint = options.sqsEndpoint ?? process.env.TRADEWATCH_SQS_ENDPOINT ?? snsEndpoint;
+    let snsEndpoint = options.snsEndpoint ?? process.env[LOCAL_ENV.snsEndpoint];
+    let sqsEndpoint = options.sqsEndpoint ?? process.env[LOCAL_ENV.sqsEndpoint] ?? snsEndpoint;
     if (!snsEndpoint) {
       const messaging = await startMessaging();
       stops.push(messaging.stop);
@@ -133,7 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       parts.push('embedded SNS/SQS (fauxqs)');
     } else parts.push(`SNS at ${snsEndpoint}`);
 
-    const tableName = options.tableName ?? process.env.TRADEWATCH_TABLE ?? 'tradewatch';
+    const tableName = options.tableName ?? process.env[LOCAL_ENV.table] ?? 'tradewatch';
     const dynamo = dynamoClient(endpointOption(dynamoEndpoint));
     const sns = snsClient(endpointOption(snsEndpoint));
     const sqs = sqsClient(endpointOption(sqsEndpoint));
@@ -159,7 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         }),
       );
     }
-    const webhookUrl = process.env.TRADEWATCH_WEBHOOK_URL;
+    const webhookUrl = process.env[LOCAL_ENV.webhookUrl];
     const webhook = options.webhook ?? (webhookUrl ? { url: webhookUrl, secret: requireSecret() } : undefined);
     const outboxDir = join(home, 'outbox');
     const subscriberQueues = options.config
@@ -206,7 +207,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 }
 
 function requireSecret(): string {
-  const secret = process.env.TRADEWATCH_WEBHOOK_SECRET;
+  const secret = process.env[LOCAL_ENV.webhookSecret];
   if (!secret) throw new Error('config: TRADEWATCH_WEBHOOK_URL is set but TRADEWATCH_WEBHOOK_SECRET is not');
   return secret;
 }

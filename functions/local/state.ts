@@ -3,6 +3,7 @@
  * record count, last error. Read from the local state folder (or the configured DynamoDB); nothing
  * is created when there is no state yet.
  */
+import { LOCAL_ENV } from '../config/environment.ts';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SourceMeta } from '../aws/source-store.ts';
@@ -37,8 +38,8 @@ export async function readSourceStates(
   sourceIds: readonly string[],
   home?: string,
 ): Promise<Map<string, SourceState> | undefined> {
-  const folder = resolve(home ?? process.env.TRADEWATCH_HOME ?? '.tradewatch');
-  if (!process.env.TRADEWATCH_DYNAMODB_ENDPOINT && !existsSync(join(folder, 'dynamodb'))) return undefined;
+  const folder = resolve(home ?? process.env[LOCAL_ENV.home] ?? '.tradewatch');
+  if (!process.env[LOCAL_ENV.dynamoEndpoint] && !existsSync(join(folder, 'dynamodb'))) return undefined;
   const runtime = await startLocalRuntime({ home: folder });
   try {
     const states = new Map<string, SourceState>();
