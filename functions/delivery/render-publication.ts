@@ -158,6 +158,7 @@ function collectEntries(events: readonly TradewatchEvent[]): Entry[] {
       GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group) ||
       compare(a.list, b.list) ||
       compare(a.program, b.program) ||
+      compare(a.name.toUpperCase(), b.name.toUpperCase()) ||
       compare(a.name, b.name) ||
       compare(a.recordId, b.recordId),
   );
