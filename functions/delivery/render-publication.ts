@@ -57,7 +57,7 @@ const FOOTER_RESERVE = 1024;
 type Group = 'added' | 'removed' | 'modified' | 'listed';
 const GROUPS: readonly Group[] = ['added', 'removed', 'modified', 'listed'];
 const GROUP_HEADING = { added: 'ADDED', removed: 'REMOVED', modified: 'CHANGED', listed: 'ON YOUR WATCHLIST' } as const;
-const GROUP_COUNT = { added: 'added', removed: 'removed', modified: 'changed', listed: 'watchlist matches' } as const;
+const GROUP_COUNT = { added: 'added', removed: 'removed', modified: 'changed', listed: 'on your watchlist' } as const;
 
 /** One change as the message shows it: the change event's data, with the subscriber's hits on it. */
 interface Entry {

@@ -155,6 +155,26 @@ describe('renderPublication', () => {
     expect(renderPublication([...events, hitOn(vtb, 'acme', 'VTB')]).changes.total).toBe(6);
   });
 
+  it('shows a hit whose change the filters left out as a change of its own, a screening hit apart', () => {
+    const [vtb, sovcom] = dayOfChanges();
+    const screening = hitOn(sovcom!, 'acme', 'Sovcombank');
+    screening.data.hitType = 'listed';
+    const message = renderPublication([hitOn(vtb!, 'acme', 'VTB'), screening]);
+    expect(message.subject).toBe('OFAC SDN 2026-03-05: 1 added, 1 on your watchlist');
+    expect(
+      isIncreasing(
+        positions(message.text, [
+          'ADDED (1)',
+          'VTB BANK (organization; RU) · record 100',
+          '    Watchlist hit for acme: VTB [C-1] — score 0.97',
+          'ON YOUR WATCHLIST (1)',
+          'SOVCOMBANK (organization; RU) · record 101',
+          '    Watchlist hit for acme: Sovcombank [C-1] — score 0.97',
+        ]),
+      ),
+    ).toBe(true);
+  });
+
   it('leaves out health events and refuses the events of two sources in one message', () => {
     const events = dayOfChanges();
     expect(renderPublication([...events, healthEvent('us-ofac-sdn')])).toEqual(renderPublication(events));
