@@ -3,7 +3,7 @@
  * (destination, name, aliases, addresses, licence columns, citation); federal-register-entity-list.ts
  * says what is odd about this markup.
  */
-import type { EntityListAmendment, EntityListRule } from './federal-register-entity-list.ts';
+import type { EntityListAmendment, EntityListRule } from './federal-register-entity-list-types.ts';
 import { type RecordKind, cleanText } from '../../core/records.ts';
 import { type XNode, descendantsNamed, elements, inlineText } from './federal-register-full-text.ts';
 import { entityListCountryCode, normalizeEntityName } from './federal-register-entity-names.ts';
