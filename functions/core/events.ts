@@ -37,15 +37,22 @@ export interface ListedRecordData {
    * For an Entity List addition or removal that a Federal Register rule announced earlier: that
    * announcement (see functions/run/early-warnings.ts). The subscriber already had the news.
    */
-  earlyWarning?: {
-    recordId: string;
-    sourceId: string;
-    eventId: string;
-    documentNumber: string;
-    action: string;
-    announcedAt: string;
-    name: string;
-  };
+  earlyWarning?: EarlyWarning;
+}
+
+/** An entity a Federal Register rule announced, kept under its match keys until a list carries it. */
+export interface EarlyWarning {
+  /** The announcing record (`2023-03929:CN:spacety-co-ltd`) and its source. */
+  recordId: string;
+  sourceId: string;
+  /** The early-warning alert's event id. */
+  eventId: string;
+  documentNumber: string;
+  /** add, remove or revise. */
+  action: string;
+  /** When the early warning was stored. */
+  announcedAt: string;
+  name: string;
 }
 
 export interface RecordChangeData extends ListedRecordData {

@@ -14,6 +14,7 @@ import type { FieldChange } from '../core/diff.ts';
 import { isChangeEvent, isHitEvent, type TradewatchEvent, type WatchlistHitEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { forDisplay, truncateText } from '../core/text.ts';
+import { formatValue, limitList } from './render.ts';
 
 export interface PublicationOptions {
   /** The source's name in the subject and the SMS. @default derived from the source title (`OFAC SDN`) */
@@ -384,16 +385,6 @@ function context(entry: Entry): string[] {
     if (more > 0) lines.push(`    (+${more} more of your entries match)`);
   }
   return lines;
-}
-
-function formatValue(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '(none)';
-  if (Array.isArray(value)) return value.join('; ');
-  return String(value);
-}
-
-function limitList(values: readonly string[], max: number): string {
-  return values.length > max ? `${values.slice(0, max).join('; ')} (+${values.length - max} more)` : values.join('; ');
 }
 
 function cut(value: string): string {

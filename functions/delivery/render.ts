@@ -200,13 +200,13 @@ export function renderSms(event: TradewatchEvent): string {
   return truncate(`tradewatch: ${data.name}${where} ${verb(event)} ${data.list}${what}${announced}`, 159);
 }
 
-function formatValue(value: unknown): string {
+export function formatValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '(none)';
   if (Array.isArray(value)) return value.join('; ');
   return String(value);
 }
 
-function limitList(values: readonly string[], max: number): string {
+export function limitList(values: readonly string[], max: number): string {
   return values.length > max ? `${values.slice(0, max).join('; ')} (+${values.length - max} more)` : values.join('; ');
 }
 

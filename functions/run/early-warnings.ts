@@ -15,7 +15,7 @@ import { mapLimit } from '../core/concurrency.ts';
 import type { ChangeEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { ENTITY_LIST_RULE_LIST, entityListMatchKey } from '../sources/formats/federal-register-entity-list.ts';
-import type { EarlyWarning, EarlyWarningStore } from './ports.ts';
+import type { EarlyWarningStore } from './ports.ts';
 
 export type { EarlyWarning } from './ports.ts';
 
@@ -78,7 +78,7 @@ export async function linkEarlyWarnings(store: EarlyWarningStore, events: readon
         .filter((w) => wanted.includes(w.action))
         .sort((a, b) => a.announcedAt.localeCompare(b.announcedAt))[0];
       if (warning) {
-        (event.data as ChangeEvent['data'] & { earlyWarning?: EarlyWarning }).earlyWarning = warning;
+        event.data.earlyWarning = warning;
         linked += 1;
         return;
       }

@@ -3,7 +3,7 @@
  * events, a store of early warnings, a publisher, a logger. aws/ implements the stores on DynamoDB,
  * delivery/ the publisher on SNS; run/ names neither, so it never spells a table key or an SNS call.
  */
-import type { StoredEvent, TradewatchEvent } from '../core/events.ts';
+import type { EarlyWarning, StoredEvent, TradewatchEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import type { ParseInput } from '../sources/types.ts';
 import type { WatchlistRepository } from '../watchlist/ports.ts';
@@ -104,20 +104,7 @@ export interface SourceStore extends OutboxStore {
   readonly watchlists: WatchlistRepository;
 }
 
-/** An entity a Federal Register rule announced, kept under its match keys until a list carries it. */
-export interface EarlyWarning {
-  /** The announcing record (`2023-03929:CN:spacety-co-ltd`) and its source. */
-  recordId: string;
-  sourceId: string;
-  /** The early-warning alert's event id. */
-  eventId: string;
-  documentNumber: string;
-  /** add, remove or revise. */
-  action: string;
-  /** When the early warning was stored. */
-  announcedAt: string;
-  name: string;
-}
+export type { EarlyWarning } from '../core/events.ts';
 
 export interface EarlyWarningStore {
   put(warnings: readonly { matchKey: string; warning: EarlyWarning }[]): Promise<void>;
