@@ -10,23 +10,18 @@
  * partition's items, and the order they are written in, over several files.
  */
 import {
-  BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
-  type BatchGetItemCommandOutput,
   type BatchWriteItemCommandOutput,
-  type QueryCommandInput,
-  type QueryCommandOutput,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { chunk, mapLimit, sleep } from '../core/concurrency.ts';
+import { chunk, mapLimit } from '../core/concurrency.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import {
   MANIFEST_PREFIX,
@@ -37,6 +32,10 @@ import {
   SCREENED_PREFIX,
   TABLE_INDEXES,
   TAIL_SK,
+  backoff,
+  batchGetAll,
+  queryAll,
+  type Item,
   jsonAttribute,
   readJson,
   VERSIONS_SK,
@@ -139,30 +138,23 @@ export class TradewatchStore implements SourceStore, TableRef {
 
   /** Gives the lease back (only if this run still holds it). */
   async releaseLease(sourceId: string, owner: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
-          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': S(owner) },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.removeLease(sourceId, 'leaseOwner = :owner', { ':owner': S(owner) });
   }
 
   /** Removes the source's lease whoever holds it (local mode, once no other process can run). */
   async breakLease(sourceId: string): Promise<void> {
+    await this.removeLease(sourceId, 'attribute_exists(leaseOwner)');
+  }
+
+  private async removeLease(sourceId: string, condition: string, values?: Item): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
           UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-          ConditionExpression: 'attribute_exists(leaseOwner)',
+          ConditionExpression: condition,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
         }),
       );
     } catch (error) {
@@ -178,39 +170,24 @@ export class TradewatchStore implements SourceStore, TableRef {
       ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':man': S(MANIFEST_PREFIX) },
       ConsistentRead: true,
     };
-    for await (const item of this.queryItems(query)) decodeBucket(str(item, 'entries') ?? '', manifest);
+    for await (const item of queryAll(this, query)) decodeBucket(str(item, 'entries') ?? '', manifest);
     return manifest;
   }
 
   /** Previous versions of the given records, 100 ids per BatchGetItem. */
   async loadRecords(sourceId: string, ids: readonly string[]): Promise<Map<string, RegisterRecord>> {
     const found = new Map<string, RegisterRecord>();
-    await mapLimit(chunk([...new Set(ids)], 100), WRITE_CONCURRENCY, async (batch) => {
-      let keys: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({
-        pk: S(sourcePk(sourceId)),
-        sk: S(recordSk(id)),
-      }));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        const result: BatchGetItemCommandOutput = await this.client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: 'sk, #r',
-                ExpressionAttributeNames: { '#r': 'record' },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const record = readJson<RegisterRecord>(item, 'record');
-          if (record) found.set(str(item, 'sk')!.slice(RECORD_PREFIX.length), record);
-        }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
-        if (keys?.length) await backoff(attempt);
-      }
+    const keys = [...new Set(ids)].map((id) => ({ pk: S(sourcePk(sourceId)), sk: S(recordSk(id)) }));
+    const items = await batchGetAll(this, keys, {
+      consistent: true,
+      projection: 'sk, #r',
+      names: { '#r': 'record' },
+      concurrency: WRITE_CONCURRENCY,
     });
+    for (const item of items) {
+      const record = readJson<RegisterRecord>(item, 'record');
+      if (record) found.set(str(item, 'sk')!.slice(RECORD_PREFIX.length), record);
+    }
     return found;
   }
 
@@ -481,7 +458,7 @@ export class TradewatchStore implements SourceStore, TableRef {
       KeyConditionExpression: `${TABLE_INDEXES.outbox.partitionKey} = :p`,
       ExpressionAttributeValues: { ':p': S(outboxPk(sourceId)) },
     };
-    for await (const item of this.queryItems(query)) events.push(decodeEvent(item));
+    for await (const item of queryAll(this, query)) events.push(decodeEvent(item));
     if (!events.length) return events;
     // The index is eventually consistent on AWS, and an emulator killed mid-write can leave an
     // index entry without its item: the base item's status is the truth, and a missing item is
@@ -501,32 +478,13 @@ export class TradewatchStore implements SourceStore, TableRef {
 
   /** The stored status of each of these events (absent: no item), read consistently. */
   private async eventStatuses(sourceId: string, eventIds: readonly string[]): Promise<Map<string, string>> {
-    const statuses = new Map<string, string>();
-    for (const batch of chunk([...new Set(eventIds)], 100)) {
-      let keys: Record<string, AttributeValue>[] | undefined = batch.map((id) => ({
-        pk: S(sourcePk(sourceId)),
-        sk: S(eventSk(id)),
-      }));
-      for (let attempt = 0; keys?.length; attempt++) {
-        const result: BatchGetItemCommandOutput = await this.client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: 'eventId, #s',
-                ExpressionAttributeNames: { '#s': 'status' },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? [])
-          statuses.set(str(item, 'eventId')!, str(item, 'status') ?? 'pending');
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
-        if (keys?.length) await backoff(attempt);
-      }
-    }
-    return statuses;
+    const keys = [...new Set(eventIds)].map((id) => ({ pk: S(sourcePk(sourceId)), sk: S(eventSk(id)) }));
+    const items = await batchGetAll(this, keys, {
+      consistent: true,
+      projection: 'eventId, #s',
+      names: { '#s': 'status' },
+    });
+    return new Map(items.map((item) => [str(item, 'eventId')!, str(item, 'status') ?? 'pending']));
   }
 
   /** Takes the event out of the outbox. Conditional, so a concurrent publisher cannot flip it back. */
@@ -553,7 +511,7 @@ export class TradewatchStore implements SourceStore, TableRef {
       ScanIndexForward: false,
       Limit: Math.min(limit, 100),
     };
-    for await (const item of this.queryItems(query)) {
+    for await (const item of queryAll(this, query)) {
       events.push(decodeEvent(item));
       if (events.length >= limit) break;
     }
@@ -566,22 +524,8 @@ export class TradewatchStore implements SourceStore, TableRef {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
       ExpressionAttributeValues: { ':pk': S(sourcePk(sourceId)), ':rec': S(RECORD_PREFIX) },
     };
-    for await (const item of this.queryItems(query))
+    for await (const item of queryAll(this, query))
       yield readJson<RegisterRecord>(item, 'record') ?? ({} as RegisterRecord);
-  }
-
-  /** Every item a query matches, page after page. */
-  private async *queryItems(
-    query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
-  ): AsyncGenerator<Record<string, AttributeValue>> {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }),
-      );
-      yield* page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
   }
 
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
@@ -649,11 +593,6 @@ function decodeEvent(item: Record<string, AttributeValue>): StoredEvent {
   const publishedAt = str(item, 'publishedAt');
   if (publishedAt) stored.publishedAt = publishedAt;
   return stored;
-}
-
-async function backoff(attempt: number): Promise<void> {
-  if (attempt >= 8) throw new Error('DynamoDB kept returning unprocessed items after 8 retries');
-  await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
 }
 
 /** A version's id in the history: 64 bits of its SHA-256 are plenty to tell a source's versions apart. */

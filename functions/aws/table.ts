@@ -25,7 +25,16 @@
  * audit trail by time.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { chunk, mapLimit, sleep } from '../core/concurrency.ts';
 
 /** A client and the table's name: what every store of aws/ is built from. */
 export interface TableRef {
@@ -107,4 +116,63 @@ export function readJson<T>(item: Item | undefined, key: string): T | undefined 
   if (value?.S !== undefined) return JSON.parse(value.S) as T;
   if (value?.B !== undefined) return JSON.parse(gunzipSync(value.B).toString('utf8')) as T;
   return undefined;
+}
+
+/** Every item a query matches, page after page. */
+export async function* queryAll(
+  table: TableRef,
+  query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): AsyncGenerator<Item> {
+  let startKey: Item | undefined;
+  do {
+    const page: QueryCommandOutput = await table.client.send(
+      new QueryCommand({ ...query, TableName: table.tableName, ExclusiveStartKey: startKey }),
+    );
+    yield* page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+export interface BatchGetOptions {
+  consistent?: boolean;
+  projection?: string;
+  names?: Record<string, string>;
+  /** Batches of 100 keys in flight at once. @default 1 */
+  concurrency?: number;
+}
+
+/** The items of these keys that exist (100 keys a request, unprocessed keys retried with backoff). */
+export async function batchGetAll(
+  table: TableRef,
+  keys: readonly Item[],
+  options: BatchGetOptions = {},
+): Promise<Item[]> {
+  const found: Item[] = [];
+  await mapLimit(chunk([...keys], 100), options.concurrency ?? 1, async (batch) => {
+    let pending: Item[] | undefined = batch;
+    for (let attempt = 0; pending?.length; attempt++) {
+      if (attempt > 0) await backoff(attempt - 1);
+      const result: BatchGetItemCommandOutput = await table.client.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [table.tableName]: {
+              Keys: pending,
+              ...(options.consistent ? { ConsistentRead: true } : {}),
+              ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+              ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
+            },
+          },
+        }),
+      );
+      found.push(...(result.Responses?.[table.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[table.tableName]?.Keys;
+    }
+  });
+  return found;
+}
+
+/** The wait before retrying unprocessed items: exponential with jitter, giving up after 8. */
+export async function backoff(attempt: number): Promise<void> {
+  if (attempt >= 8) throw new Error('DynamoDB kept returning unprocessed items after 8 retries');
+  await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
 }

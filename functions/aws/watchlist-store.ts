@@ -21,23 +21,23 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  BatchGetItemCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
-  type BatchGetItemCommandOutput,
-  type QueryCommandOutput,
+  type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { chunk } from '../core/concurrency.ts';
 import {
   ENTRIES_PREFIX,
   META_SK,
   N,
   S,
   SCREENED_PREFIX,
+  batchGetAll,
+  queryAll,
+  str,
+  type Item,
   auditPk,
   auditSk,
   decisionPk,
@@ -169,20 +169,11 @@ export class WatchlistStore implements WatchlistRepository {
 
   /** The current versions of these subscribers' watchlists, in one request (absent: never imported). */
   async versions(subscriberIds: readonly string[]): Promise<Map<string, WatchlistMeta>> {
+    const keys = [...new Set(subscriberIds)].map((id) => ({ pk: S(watchlistPk(id)), sk: S(META_SK) }));
     const found = new Map<string, WatchlistMeta>();
-    for (const ids of chunk([...new Set(subscriberIds)], 100)) {
-      let keys: Record<string, AttributeValue>[] | undefined = ids.map((id) => ({
-        pk: S(watchlistPk(id)),
-        sk: S(META_SK),
-      }));
-      for (let attempt = 0; keys?.length && attempt < 8; attempt++) {
-        const result: BatchGetItemCommandOutput = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? [])
-          found.set(item.pk!.S!.slice(3), decodeMeta(item.pk!.S!.slice(3), item));
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+    for (const item of await batchGetAll(this.table, keys)) {
+      const subscriberId = str(item, 'pk')!.slice(watchlistPk('').length);
+      found.set(subscriberId, decodeMeta(subscriberId, item));
     }
     return found;
   }
@@ -344,19 +335,11 @@ export class WatchlistStore implements WatchlistRepository {
       );
   }
 
-  private async *query(input: {
-    KeyConditionExpression: string;
-    ExpressionAttributeValues: Record<string, AttributeValue>;
-    ProjectionExpression?: string;
-  }): AsyncGenerator<Record<string, AttributeValue>> {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      );
-      yield* page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  /** Every item of a query, read consistently. */
+  private query(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'ConsistentRead'>,
+  ): AsyncGenerator<Item> {
+    return queryAll(this.table, { ...input, ConsistentRead: true });
   }
 }
 

@@ -13,8 +13,8 @@
  *
  * Runs on one state folder never overlap (state-lock.ts), so no write here needs a condition.
  */
-import { PutItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { N, S, TTL_ATTRIBUTE, deliveryPk, num, str, type Item, type TableRef } from '../aws/table.ts';
+import { PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { N, S, TTL_ATTRIBUTE, deliveryPk, num, queryAll, str, type Item, type TableRef } from '../aws/table.ts';
 
 export type Receipt =
   | { status: 'writing'; file?: string; offset?: number }
@@ -71,26 +71,17 @@ export class DeliveryReceipts {
   /** The channel's dead letters whose retry time has come. */
   async dueFailures(channel: string, now: Date): Promise<{ eventId: string; body: string; attempts: number }[]> {
     const due: { eventId: string; body: string; attempts: number }[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: '#status = :failed AND retryAt <= :now',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pk': S(deliveryPk(channel)),
-            ':failed': S('failed'),
-            ':now': S(now.toISOString()),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        due.push({ eventId: str(item, 'sk')!, body: str(item, 'body') ?? '', attempts: num(item, 'attempts') ?? 0 });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: '#status = :failed AND retryAt <= :now',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': S(deliveryPk(channel)),
+        ':failed': S('failed'),
+        ':now': S(now.toISOString()),
+      },
+    }))
+      due.push({ eventId: str(item, 'sk')!, body: str(item, 'body') ?? '', attempts: num(item, 'attempts') ?? 0 });
     return due;
   }
 }
