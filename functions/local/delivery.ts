@@ -10,7 +10,7 @@ import { decodeDelivered, snsPublisher } from '../delivery/sns-publisher.ts';
 import type { EventPublisher } from '../run/ports.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { appendOnce, webhookOnce } from './durable-delivery.ts';
-import type { WebhookResult } from '../delivery/webhook.ts';
+import type { WebhookResult, WebhookTarget } from '../delivery/webhook.ts';
 import { drainSelected } from './subscriptions.ts';
 import type { LocalRuntime } from './runtime.ts';
 import { OPERATIONS, type DeliveredAlert, type DeliveryTarget } from './targets.ts';
@@ -74,10 +74,7 @@ async function deliverCatchAll(
           runtime.webhook,
           runtime.clock,
         );
-        if (result) {
-          alert.webhook = { delivered: result.delivered, attempts: result.attempts };
-          if (result.error) alert.webhook.error = result.error;
-        }
+        if (result) alert.webhook = webhookOutcome(result);
       }
       if (!written && !alert.webhook) continue;
       delivered.push(alert);
@@ -141,13 +138,13 @@ function webhookAlert(
   body: string,
   result: WebhookResult,
 ): DeliveredAlert {
-  const alert: DeliveredAlert = {
-    event,
-    delivery: { subscriber, channel: 'webhook', to: target.to, text: body },
-    webhook: { delivered: result.delivered, attempts: result.attempts },
-  };
-  if (result.error) alert.webhook!.error = result.error;
-  return alert;
+  const delivery = { subscriber, channel: 'webhook' as const, to: target.to, text: body };
+  return { event, delivery, webhook: webhookOutcome(result) };
+}
+
+/** What the terminal shows of a webhook delivery. */
+function webhookOutcome(result: WebhookResult): NonNullable<DeliveredAlert['webhook']> {
+  return { delivered: result.delivered, attempts: result.attempts, ...(result.error ? { error: result.error } : {}) };
 }
 
 /**
@@ -158,49 +155,38 @@ async function retryDeadLetters(
   runtime: LocalRuntime,
   show: (alert: DeliveredAlert) => void,
 ): Promise<DeliveredAlert[]> {
+  // Every webhook a run delivers to: the environment's (no subscriber) and each subscriber's.
+  const webhooks: { channel: string; webhook: WebhookTarget; alertOf: AlertOf }[] = [];
+  if (runtime.webhook)
+    webhooks.push({
+      channel: 'local:webhook',
+      webhook: runtime.webhook,
+      alertOf: (event, _body, result) => ({ event, webhook: webhookOutcome(result) }),
+    });
+  for (const queue of runtime.subscriberQueues)
+    for (const target of queue.targets)
+      if (target.channel === 'webhook')
+        webhooks.push({
+          channel: receiptChannel(queue.id, target),
+          webhook: target.webhook,
+          alertOf: (event, body, result) => webhookAlert(event, queue.id, target, body, result),
+        });
   const retried: DeliveredAlert[] = [];
   const now = runtime.clock();
-  if (runtime.webhook) {
-    for (const letter of await runtime.receipts.dueFailures('local:webhook', now)) {
-      const result = await webhookOnce(
-        runtime.receipts,
-        'local:webhook',
-        letter.eventId,
-        letter.body,
-        runtime.webhook,
-        runtime.clock,
-      );
+  for (const { channel, webhook, alertOf } of webhooks) {
+    for (const letter of await runtime.receipts.dueFailures(channel, now)) {
+      const { eventId, body } = letter;
+      const result = await webhookOnce(runtime.receipts, channel, eventId, body, webhook, runtime.clock);
       if (!result) continue;
-      const alert: DeliveredAlert = { event: JSON.parse(letter.body) as TradewatchEvent };
-      alert.webhook = { delivered: result.delivered, attempts: result.attempts };
-      if (result.error) alert.webhook.error = result.error;
+      const alert = alertOf(JSON.parse(body) as TradewatchEvent, body, result);
       retried.push(alert);
       show(alert);
     }
   }
-  for (const queue of runtime.subscriberQueues) {
-    for (const target of queue.targets) {
-      if (target.channel !== 'webhook') continue;
-      const channel = receiptChannel(queue.id, target);
-      for (const letter of await runtime.receipts.dueFailures(channel, now)) {
-        const result = await webhookOnce(
-          runtime.receipts,
-          channel,
-          letter.eventId,
-          letter.body,
-          target.webhook,
-          runtime.clock,
-        );
-        if (!result) continue;
-        const event = JSON.parse(letter.body) as TradewatchEvent;
-        const alert = webhookAlert(event, queue.id, target, letter.body, result);
-        retried.push(alert);
-        show(alert);
-      }
-    }
-  }
   return retried;
 }
+
+type AlertOf = (event: TradewatchEvent, body: string, result: WebhookResult) => DeliveredAlert;
 
 /**
  * The run's publisher in local mode. The embedded SQS queues die with the process, so an event
