@@ -270,6 +270,57 @@ const watchlist = z
     "Screen every change against this subscriber's counterparties; the subscriber then receives its watchlist hits only. Without file or entries, the watchlist is the one imported into the table with `tradewatch watchlist import`.",
   );
 
+export const DELIVERY_MODES = ['each', 'publication', 'daily', 'weekly'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const DIGEST_DEFAULTS = { at: '08:00', timeZone: 'UTC', weekday: 'monday' } as const;
+
+/** True when the runtime's Intl knows the IANA time zone (Lambda's Node carries the full tz data). */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const delivery = z
+  .strictObject({
+    mode: z
+      .enum(DELIVERY_MODES, { error: `must be one of ${DELIVERY_MODES.join(', ')}` })
+      .optional()
+      .describe(
+        'each: one message per change; publication: one message per source version with changes for this subscriber; daily or weekly: one digest at a local time. Default: publication for email and SMS, each for webhooks.',
+      ),
+    at: z
+      .string()
+      .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour local time such as "08:00"')
+      .optional()
+      .describe(`Digests: the local time the digest is sent. Default ${DIGEST_DEFAULTS.at}.`),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as "Europe/London" or "America/New_York"')
+      .optional()
+      .describe(`Digests: the IANA time zone of \`at\`. Default ${DIGEST_DEFAULTS.timeZone}.`),
+    weekday: z
+      .enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` })
+      .optional()
+      .describe(`Weekly digests: the day it is sent. Default ${DIGEST_DEFAULTS.weekday}.`),
+    sendEmpty: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Digests: also send on a quiet day, saying so and listing the sources checked and their health (evidence of monitoring).',
+      ),
+    urgentHits: z
+      .boolean()
+      .default(true)
+      .describe('Digests: send watchlist hits at once, one message per source version, rather than in the digest.'),
+  })
+  .describe('How changes are grouped into messages for this subscriber.');
+
 const subscriber = z
   .strictObject({
     id: z
@@ -286,8 +337,17 @@ const subscriber = z
     channel: channel.describe('How the subscriber is reached.'),
     filters: filters.default({ includeHealth: CONFIG_DEFAULTS.includeHealth }),
     watchlist: watchlist.optional(),
+    delivery: delivery.optional(),
+    feedRotation: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe("Raise by one to give this subscriber's change feed a new secret URL (the old one stops working)."),
   })
   .superRefine((value, context) => {
+    const deliveryIssue = deliveryProblem(value);
+    if (deliveryIssue)
+      context.addIssue({ code: 'custom', path: ['delivery', deliveryIssue.key], message: deliveryIssue.message });
     if (value.watchlist && value.filters.keywords)
       context.addIssue({
         code: 'custom',
@@ -303,6 +363,38 @@ const subscriber = z
     const problem = policyLimitProblem(value);
     if (problem) context.addIssue({ code: 'custom', path: ['filters'], message: problem });
   });
+
+function deliveryProblem(value: {
+  channel: { type: string };
+  delivery?:
+    | {
+        mode?: DeliveryMode | undefined;
+        at?: string | undefined;
+        timeZone?: string | undefined;
+        weekday?: string | undefined;
+      }
+    | undefined;
+}): { key: string; message: string } | undefined {
+  const given = value.delivery;
+  if (!given) return undefined;
+  const mode = given.mode ?? defaultDeliveryMode(value.channel.type);
+  if (value.channel.type === 'webhook' && (mode === 'daily' || mode === 'weekly'))
+    return { key: 'mode', message: 'a webhook takes "each" or "publication" (digests are for people)' };
+  const digest = mode === 'daily' || mode === 'weekly';
+  if (!digest && (given.at !== undefined || given.timeZone !== undefined))
+    return {
+      key: given.at !== undefined ? 'at' : 'timeZone',
+      message: `applies to daily and weekly digests only (mode is "${mode}")`,
+    };
+  if (mode !== 'weekly' && given.weekday !== undefined)
+    return { key: 'weekday', message: `applies to weekly digests only (mode is "${mode}")` };
+  return undefined;
+}
+
+/** Email and SMS go to people: one message per publication; webhooks feed machines: one per change. */
+export function defaultDeliveryMode(channelType: string): DeliveryMode {
+  return channelType === 'webhook' ? 'each' : 'publication';
+}
 
 const subscribers = z.array(subscriber).superRefine((list, context) => {
   const first = new Map<string, number>();
@@ -582,6 +674,18 @@ export const configSchema = z
       .array(customSource)
       .default([])
       .describe('Sources defined here, polled beside the registered ones.'),
+    feeds: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Deploy the change feeds (Atom 1.0 and JSON Feed 1.1): one of all changes and one per subscriber, at secret URLs.',
+          ),
+        pageSize: z.int().min(10).max(200).default(50).describe('Entries per feed page. Default 50.'),
+      })
+      .default({ enabled: false, pageSize: 50 })
+      .describe('Change feeds for feed readers, Outlook and Slack (locally, `tradewatch serve` serves them).'),
     metrics: z
       .strictObject({
         detailed: z
