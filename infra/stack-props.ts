@@ -4,13 +4,13 @@
  */
 import { ConfigError } from '../functions/core/errors.ts';
 import {
-  filterPolicyFor,
   scheduledSources,
   sourcesConfigEnv,
   watchlistSubscribersEnv,
   type TradewatchConfig,
 } from '../functions/config/config.ts';
 import { POLLER_ENV } from '../functions/config/environment.ts';
+import { bundleSubscribersEnv, subscriptionPolicyFor } from '../functions/config/delivery.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -20,7 +20,7 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     const channel = subscriber.channel;
     const base = {
       id: subscriber.id,
-      filterPolicy: filterPolicyFor(subscriber),
+      filterPolicy: subscriptionPolicyFor(subscriber),
       includeHealth: subscriber.filters.includeHealth ?? false,
     };
     if (channel.type !== 'webhook') return { ...base, channel };
@@ -46,6 +46,7 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     pollerEnvironment: {
       [POLLER_ENV.keywordSubscribers]: keywordSubscribersEnv(config.subscribers),
       [POLLER_ENV.watchlistSubscribers]: watchlistSubscribersEnv(config),
+      [POLLER_ENV.bundleSubscribers]: bundleSubscribersEnv(config.subscribers),
       [POLLER_ENV.sourcesConfig]: sourcesConfigEnv(config),
     },
     customSourceIds: config.customSources.map((s) => s.id),

@@ -6,6 +6,8 @@
 import { watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { localPublisher } from '../local/delivery.ts';
+import { bundleSubscribers } from '../config/delivery.ts';
+import { createBundler } from '../delivery/bundler.ts';
 import { WatchlistStore } from '../aws/watchlist-store.ts';
 import type { PipelineDeps } from '../run/ports.ts';
 import { readWatchlistFile, watchlistEntries } from '../watchlist/file.ts';
@@ -47,12 +49,14 @@ export async function withRuntime<T>(
  */
 export function pipelineDeps(runtime: LocalRuntime, label: string, show = showAlert): PipelineDeps {
   const bar = progress(label);
+  const bundled = runtime.config ? bundleSubscribers(runtime.config.subscribers) : [];
   return {
     store: runtime.store,
     // Each batch is delivered before it counts as published: nothing is lost if the process dies.
     publisher: localPublisher(runtime, show),
     onProgress: bar.update,
     ...(runtime.config ? { watchlistSubscribers: watchlistSubscribers(runtime.config) } : {}),
+    ...(bundled.length ? { bundler: createBundler(bundled) } : {}),
   };
 }
 

@@ -8,8 +8,11 @@
  *   source-health events too. Which changes go into its bundles is decided by the same filter
  *   policy, evaluated in code (delivery/bundler.ts) with SNS's own semantics (core/filter-policy.ts).
  */
-import { DELIVER_TO_ATTRIBUTE } from '../core/bundles.ts';
+import { DELIVER_TO_ATTRIBUTE, type BundleSubscriber } from '../core/bundles.ts';
+import { ConfigError } from '../core/errors.ts';
+import { POLLER_ENV } from './environment.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
+import type { DigestSchedule } from '../core/digest-schedule.ts';
 import {
   DIGEST_DEFAULTS,
   HEALTH_CHANGE_TYPE,
@@ -17,21 +20,12 @@ import {
   filterPolicyFor,
   type DeliveryMode,
   type Subscriber,
-  type Weekday,
 } from './schema.ts';
 
 export { DELIVERY_MODES, WEEKDAYS, DIGEST_DEFAULTS, defaultDeliveryMode, isTimeZone } from './schema.ts';
 export type { DeliveryMode, Weekday } from './schema.ts';
 
-/** A digest's schedule: every day (or one weekday) at a local time in an IANA time zone. */
-export interface DigestSchedule {
-  every: 'daily' | 'weekly';
-  /** HH:MM, 24-hour, local. */
-  at: string;
-  timeZone: string;
-  /** Weekly digests only. */
-  weekday?: Weekday;
-}
+export type { DigestSchedule } from '../core/digest-schedule.ts';
 
 export interface ResolvedDelivery {
   mode: DeliveryMode;
@@ -85,4 +79,62 @@ export function subscriptionPolicyFor(
   const health: FilterPolicy = { changeType: [HEALTH_CHANGE_TYPE] };
   if (subscriber.filters.sources) health.source = [...new Set(subscriber.filters.sources)];
   return { $or: [bundles, health] };
+}
+
+/** The subscribers that take bundles, as the poller's bundler needs them. */
+export function bundleSubscribers(subscribers: readonly Subscriber[]): BundleSubscriber[] {
+  return subscribers.flatMap((subscriber): BundleSubscriber[] => {
+    const delivery = resolvedDelivery(subscriber);
+    if (delivery.mode === 'each') return [];
+    const keywords = subscriber.filters.keywords;
+    return [
+      {
+        id: subscriber.id,
+        channel: subscriber.channel.type,
+        mode: delivery.mode,
+        urgentHits: delivery.urgentHits,
+        policy: filterPolicyFor(subscriber),
+        ...(keywords?.length ? { keywords } : {}),
+      },
+    ];
+  });
+}
+
+/** What the stack puts in POLLER_ENV.bundleSubscribers (empty: nobody takes bundles). */
+export function bundleSubscribersEnv(subscribers: readonly Subscriber[]): string {
+  const list = bundleSubscribers(subscribers);
+  return list.length ? JSON.stringify(list) : '';
+}
+
+/** The stack's bundle subscribers, read back at cold start; a malformed value fails loudly. */
+export function bundleSubscribersFromEnv(value: string | undefined): BundleSubscriber[] {
+  if (!value) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(
+      `environment variable ${POLLER_ENV.bundleSubscribers} is not valid JSON: ${(error as Error).message}`,
+      [],
+      {
+        cause: error,
+      },
+    );
+  }
+  const valid =
+    Array.isArray(list) &&
+    list.every(
+      (item: Partial<BundleSubscriber>) =>
+        typeof item?.id === 'string' &&
+        ['email', 'sms', 'webhook'].includes(item.channel ?? '') &&
+        ['publication', 'daily', 'weekly'].includes(item.mode ?? '') &&
+        typeof item.urgentHits === 'boolean' &&
+        typeof item.policy === 'object' &&
+        item.policy !== null,
+    );
+  if (!valid)
+    throw new ConfigError(
+      `environment variable ${POLLER_ENV.bundleSubscribers} must be a list of {id, channel, mode, urgentHits, policy}`,
+    );
+  return list as BundleSubscriber[];
 }

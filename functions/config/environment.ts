@@ -19,6 +19,8 @@ export const POLLER_ENV = {
   detailedMetrics: 'DETAILED_METRICS',
   /** The keyword subscribers as JSON: `[{"id", "keywords": [...]}]`. */
   keywordSubscribers: 'KEYWORD_SUBSCRIBERS',
+  /** The subscribers taking publications or digests as JSON (config/delivery.ts bundleSubscribersEnv). */
+  bundleSubscribers: 'BUNDLE_SUBSCRIBERS',
   /** The watchlist subscribers as JSON: `[{"id", "threshold"}]`. */
   watchlistSubscribers: 'WATCHLIST_SUBSCRIBERS',
   /** The configuration's custom sources and topic rules as JSON (the config file is not in the bundle). */

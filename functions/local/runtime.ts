@@ -28,7 +28,8 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient, ensureTable, snsClient, sqsClient } from '../aws/clients.ts';
-import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchConfig } from '../config/config.ts';
+import { HEALTH_CHANGE_TYPE, type Subscriber, type TradewatchConfig } from '../config/config.ts';
+import { subscriptionPolicyFor } from '../config/delivery.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
@@ -232,7 +233,7 @@ async function createSubscriberQueues(
 ): Promise<SubscriberQueue[]> {
   const plans = config.subscribers.map((subscriber, index) => ({
     id: subscriber.id,
-    policy: filterPolicyFor(subscriber),
+    policy: subscriptionPolicyFor(subscriber),
     topicArns: subscriber.filters.includeHealth
       ? [context.alertsTopicArn, context.operationsTopicArn]
       : [context.alertsTopicArn],

@@ -1,0 +1,166 @@
+/**
+ * Scheduled digests: one message at the subscriber's local time holding every change it was sent
+ * since its previous digest (the changes wait in its accumulation, written by the outbox).
+ *
+ * The order of the writes is what makes a digest go out exactly once whatever crashes:
+ *   1. the digest (deterministic id: subscriber + slot) is written, pending, holding its text and the
+ *      keys of the accumulated changes it covers — unless one for that slot exists, which is used;
+ *   2. the state names it `unfinished`;
+ *   3. it is published (SNS; the id is the message's idempotency key downstream);
+ *   4. it is marked sent, its changes leave the accumulation, the state moves on to its slot.
+ * A run finds an unfinished digest first and finishes it from the step it reached, so a failed or
+ * crashed digest is sent by the next run, still covering its whole period; a change that arrives
+ * after a digest was written waits for the next one, never lost and never in two.
+ */
+import { digestId, type Bundle, type BundleCounts } from '../core/bundles.ts';
+import { latestSlot, nextSlot, type DigestSchedule } from '../core/digest-schedule.ts';
+import type { DigestEntry, EventPublisher, Logger } from './ports.ts';
+import { silentLogger } from './ports.ts';
+
+export interface DigestState {
+  /** The slot of the last digest finished (or skipped as empty). */
+  lastSlot?: string;
+  /** A digest written and not yet finished: the next run finishes it first. */
+  unfinished?: string;
+}
+
+/** A digest as stored: the bundle, the accumulated changes it covers, whether it was sent. */
+export interface StoredDigest {
+  bundle: Bundle;
+  entries: { time: string; eventId: string }[];
+  status: 'pending' | 'sent';
+  messageId?: string;
+}
+
+export interface DigestStore {
+  getDigestState(subscriberId: string): Promise<DigestState>;
+  setDigestState(subscriberId: string, state: DigestState): Promise<void>;
+  /** The accumulated changes with a time at or before `upTo` (ISO instant), oldest first. */
+  digestEntries(subscriberId: string, upTo: string): Promise<DigestEntry[]>;
+  deleteDigestEntries(subscriberId: string, entries: readonly { time: string; eventId: string }[]): Promise<void>;
+  /** Writes the digest unless its slot has one; returns the stored one either way. */
+  putDigest(digest: StoredDigest): Promise<StoredDigest>;
+  getDigest(subscriberId: string, slot: string): Promise<StoredDigest | undefined>;
+  markDigestSent(subscriberId: string, slot: string, messageId: string, now: string): Promise<void>;
+}
+
+export interface DigestSubscriber {
+  id: string;
+  schedule: DigestSchedule;
+  sendEmpty: boolean;
+}
+
+export interface DigestPeriod {
+  /** The previous digest's slot; null for a subscriber's first digest. */
+  from: string | null;
+  to: string;
+}
+
+/** The texts of one digest (delivery/digest-renderer.ts). */
+export type DigestRenderer = (
+  subscriber: DigestSubscriber,
+  period: DigestPeriod,
+  entries: readonly DigestEntry[],
+) => Promise<{ subject: string; text: string; sms: string; counts: BundleCounts }>;
+
+export interface DigestDeps {
+  store: DigestStore;
+  publisher: Pick<EventPublisher, 'publishBundle'>;
+  render: DigestRenderer;
+  /** @default the system clock */
+  clock?: () => Date;
+  log?: Logger;
+}
+
+export type DigestOutcome =
+  | { subscriberId: string; status: 'sent'; slot: string; changes: number; digestId: string; finishedEarlier?: string }
+  | { subscriberId: string; status: 'quiet'; slot: string; finishedEarlier?: string }
+  | { subscriberId: string; status: 'not-due'; next: string; finishedEarlier?: string };
+
+/** Runs the digests of these subscribers that are due (and finishes any left unfinished). */
+export async function runDigests(subscribers: readonly DigestSubscriber[], deps: DigestDeps): Promise<DigestOutcome[]> {
+  const outcomes: DigestOutcome[] = [];
+  for (const subscriber of subscribers) outcomes.push(await runDigest(subscriber, deps));
+  return outcomes;
+}
+
+export async function runDigest(subscriber: DigestSubscriber, deps: DigestDeps): Promise<DigestOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? silentLogger;
+  let state = await deps.store.getDigestState(subscriber.id);
+  let finishedEarlier: string | undefined;
+  if (state.unfinished) {
+    const unfinished = await deps.store.getDigest(subscriber.id, state.unfinished);
+    if (unfinished) await finish(subscriber, unfinished, deps, clock);
+    log.info('finished an unfinished digest', { subscriberId: subscriber.id, slot: state.unfinished });
+    finishedEarlier = state.unfinished;
+    state = { lastSlot: state.unfinished };
+    await deps.store.setDigestState(subscriber.id, state);
+  }
+  const now = clock();
+  const slot = latestSlot(subscriber.schedule, now).toISOString();
+  const extra = finishedEarlier ? { finishedEarlier } : {};
+  if (state.lastSlot && slot <= state.lastSlot) {
+    return {
+      subscriberId: subscriber.id,
+      status: 'not-due',
+      next: nextSlot(subscriber.schedule, now).toISOString(),
+      ...extra,
+    };
+  }
+  const entries = await deps.store.digestEntries(subscriber.id, slot);
+  if (entries.length === 0 && !subscriber.sendEmpty) {
+    await deps.store.setDigestState(subscriber.id, { lastSlot: slot });
+    return { subscriberId: subscriber.id, status: 'quiet', slot, ...extra };
+  }
+  const period: DigestPeriod = { from: state.lastSlot ?? null, to: slot };
+  const texts = await deps.render(subscriber, period, entries);
+  const bundle: Bundle = {
+    bundle: 'digest',
+    id: digestId(subscriber.id, slot),
+    subscriberId: subscriber.id,
+    period,
+    ...texts,
+    eventIds: entries.map((entry) => entry.eventId),
+  };
+  const stored = await deps.store.putDigest({
+    bundle,
+    entries: entries.map(({ time, eventId }) => ({ time, eventId })),
+    status: 'pending',
+  });
+  await deps.store.setDigestState(subscriber.id, {
+    ...(state.lastSlot ? { lastSlot: state.lastSlot } : {}),
+    unfinished: slot,
+  });
+  await finish(subscriber, stored, deps, clock);
+  await deps.store.setDigestState(subscriber.id, { lastSlot: slot });
+  log.info('digest sent', {
+    subscriberId: subscriber.id,
+    slot,
+    changes: stored.entries.length,
+    digestId: stored.bundle.id,
+  });
+  return {
+    subscriberId: subscriber.id,
+    status: 'sent',
+    slot,
+    changes: stored.entries.length,
+    digestId: stored.bundle.id,
+    ...extra,
+  };
+}
+
+/** Steps 3 and 4: publish unless sent, mark sent, empty the accumulation of what it covers. */
+async function finish(
+  subscriber: DigestSubscriber,
+  digest: StoredDigest,
+  deps: DigestDeps,
+  clock: () => Date,
+): Promise<void> {
+  const slot = digest.bundle.period!.to;
+  if (digest.status === 'pending') {
+    const messageId = await deps.publisher.publishBundle(digest.bundle);
+    await deps.store.markDigestSent(subscriber.id, slot, messageId, clock().toISOString());
+  }
+  await deps.store.deleteDigestEntries(subscriber.id, digest.entries);
+}
