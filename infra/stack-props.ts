@@ -10,7 +10,8 @@ import {
   type TradewatchConfig,
 } from '../functions/config/config.ts';
 import { POLLER_ENV } from '../functions/config/environment.ts';
-import { bundleSubscribersEnv, subscriptionPolicyFor } from '../functions/config/delivery.ts';
+import { bundleSubscribersEnv, digestSubscribers, subscriptionPolicyFor } from '../functions/config/delivery.ts';
+import { sourcesFor } from '../functions/sources/registry.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -52,5 +53,17 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,
+    ...digestProps(config),
   };
+}
+
+/** The digest function's subscribers and the sources its digests list as checked (the scheduled ones). */
+function digestProps(config: TradewatchConfig): Pick<TradewatchStackProps, 'digests'> {
+  const subscribers = digestSubscribers(config.subscribers);
+  if (subscribers.length === 0) return {};
+  const scheduled = new Set(scheduledSources(config).map((source) => source.id));
+  const sources = sourcesFor(config)
+    .filter((source) => scheduled.has(source.id))
+    .map((source) => ({ id: source.id, title: source.title }));
+  return { digests: { subscribers, sources } };
 }

@@ -28,6 +28,7 @@ export type Flags = {
   entry?: string;
   by?: string;
   reason?: string;
+  now?: string;
 };
 
 export interface CommandLine {
@@ -59,6 +60,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       entry: { type: 'string' },
       by: { type: 'string' },
       reason: { type: 'string' },
+      now: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;

@@ -41,6 +41,17 @@ export const DISPATCHER_ENV = {
   queueUrl: 'QUEUE_URL',
 } as const;
 
+/** Set on the digest function (infra/constructs/digests.ts). */
+export const DIGEST_ENV = {
+  tableName: 'TABLE_NAME',
+  /** Digests go here, addressed to their subscriber (`deliverTo`). */
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
+  /** The digest subscribers as JSON (config/delivery.ts digestSubscribersEnv). */
+  digestSubscribers: 'DIGEST_SUBSCRIBERS',
+  /** The sources a digest lists as checked, as JSON `[{"id", "title"}]`. */
+  digestSources: 'DIGEST_SOURCES',
+} as const;
+
 /** Set on the alarm forwarder (infra/constructs/operations.ts). */
 export const ALARM_FORWARDER_ENV = {
   /** Where alarms are published. */

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { TradewatchEvent } from './events.ts';
 import type { FilterPolicy } from './filter-policy.ts';
+import type { DigestSchedule } from './digest-schedule.ts';
 
 /** The message attribute a bundle carries and a grouped subscriber's filter policy selects. */
 export const DELIVER_TO_ATTRIBUTE = 'deliverTo';
@@ -105,4 +106,12 @@ export interface BundleSubscriber {
   /** The per-change filter policy (config's filterPolicyFor) its bundles' changes must pass. */
   policy: FilterPolicy;
   keywords?: readonly string[];
+}
+
+/** A subscriber that takes scheduled digests, as the digest function needs it. */
+export interface DigestSubscriber {
+  id: string;
+  schedule: DigestSchedule;
+  /** Send a digest on a quiet day too, saying so and listing the sources checked. */
+  sendEmpty: boolean;
 }

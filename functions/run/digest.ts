@@ -12,10 +12,13 @@
  * crashed digest is sent by the next run, still covering its whole period; a change that arrives
  * after a digest was written waits for the next one, never lost and never in two.
  */
-import { digestId, type Bundle, type BundleCounts } from '../core/bundles.ts';
-import { latestSlot, nextSlot, type DigestSchedule } from '../core/digest-schedule.ts';
-import type { DigestEntry, EventPublisher, Logger } from './ports.ts';
+import { digestId, type Bundle, type BundleCounts, type DigestSubscriber } from '../core/bundles.ts';
+import { latestSlot, nextSlot } from '../core/digest-schedule.ts';
+import type { DigestEntry, EventPublisher, Logger, SourceStore } from './ports.ts';
 import { silentLogger } from './ports.ts';
+
+/** How early an invocation may come and still send the slot it was scheduled for. */
+export const EARLY_MS = 2 * 60_000;
 
 export interface DigestState {
   /** The slot of the last digest finished (or skipped as empty). */
@@ -44,11 +47,7 @@ export interface DigestStore {
   markDigestSent(subscriberId: string, slot: string, messageId: string, now: string): Promise<void>;
 }
 
-export interface DigestSubscriber {
-  id: string;
-  schedule: DigestSchedule;
-  sendEmpty: boolean;
-}
+export type { DigestSubscriber } from '../core/bundles.ts';
 
 export interface DigestPeriod {
   /** The previous digest's slot; null for a subscriber's first digest. */
@@ -98,7 +97,8 @@ export async function runDigest(subscriber: DigestSubscriber, deps: DigestDeps):
     await deps.store.setDigestState(subscriber.id, state);
   }
   const now = clock();
-  const slot = latestSlot(subscriber.schedule, now).toISOString();
+  // A schedule may fire a moment before its minute: the slot due within EARLY_MS counts as due.
+  const slot = latestSlot(subscriber.schedule, new Date(now.getTime() + EARLY_MS)).toISOString();
   const extra = finishedEarlier ? { finishedEarlier } : {};
   if (state.lastSlot && slot <= state.lastSlot) {
     return {
@@ -163,4 +163,34 @@ async function finish(
     await deps.store.markDigestSent(subscriber.id, slot, messageId, clock().toISOString());
   }
   await deps.store.deleteDigestEntries(subscriber.id, digest.entries);
+}
+
+/** A source as a digest lists it under "sources checked": its health, last success and last change. */
+export interface SourceCheck {
+  sourceId: string;
+  title: string;
+  status?: 'healthy' | 'unhealthy';
+  lastSuccessAt?: string;
+  lastChangeAt?: string;
+  healthSince?: string;
+  lastError?: string;
+}
+
+/** The stored state of each source, as a digest lists it (a source never polled has no state yet). */
+export async function sourceChecks(
+  store: Pick<SourceStore, 'getMeta'>,
+  sources: readonly { id: string; title: string }[],
+): Promise<SourceCheck[]> {
+  return Promise.all(
+    sources.map(async ({ id, title }) => {
+      const meta = await store.getMeta(id);
+      const check: SourceCheck = { sourceId: id, title };
+      if (meta?.healthStatus) check.status = meta.healthStatus;
+      if (meta?.lastSuccessAt) check.lastSuccessAt = meta.lastSuccessAt;
+      if (meta?.lastChangeAt) check.lastChangeAt = meta.lastChangeAt;
+      if (meta?.healthSince) check.healthSince = meta.healthSince;
+      if (meta?.healthStatus === 'unhealthy' && meta.lastError) check.lastError = meta.lastError;
+      return check;
+    }),
+  );
 }
