@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   home?: string;
   /** The configuration whose subscribers get queues and alerts. @default none */
   config?: TradewatchConfig;
+  /** See LocalRuntimeOptions.showEveryAlert. @default false */
+  showEveryAlert?: boolean;
 }
 
 /** Runs `work` on a started local runtime, and stops the runtime whatever happens. */
@@ -34,6 +36,7 @@ export async function withRuntime<T>(
     ...(home ? { home } : {}),
     ...(options.persist === undefined ? {} : { persist: options.persist }),
     ...(options.config ? { config: options.config } : {}),
+    ...(options.showEveryAlert ? { showEveryAlert: true } : {}),
   });
   try {
     return await work(runtime);

@@ -29,7 +29,7 @@ export async function deliverQueued(
   runtime: LocalRuntime,
   show: (alert: DeliveredAlert) => void,
 ): Promise<DeliveredAlert[]> {
-  const hasSubscribers = runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
+  const hasSubscribers = !runtime.showEveryAlert && runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
   const retried = await retryDeadLetters(runtime, show);
   const catchAll = await deliverCatchAll(runtime, hasSubscribers ? () => undefined : show);
   const delivered = [...retried, ...(hasSubscribers ? [] : catchAll)];

@@ -62,6 +62,11 @@ export interface LocalRuntimeOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** When local dead letters are due. @default the system clock */
   clock?: () => Date;
+  /**
+   * Show every change event on the terminal even though subscribers are configured (the demo,
+   * which adds a subscriber of its own to show a publication). @default only without subscribers
+   */
+  showEveryAlert?: boolean;
 }
 
 export interface SubscriberQueue {
@@ -95,6 +100,8 @@ export interface LocalRuntime {
   subscriberQueues: SubscriberQueue[];
   /** `<home>/outbox`: the email and SMS files of the configured subscribers. */
   outboxDir: string;
+  /** See LocalRuntimeOptions.showEveryAlert. */
+  showEveryAlert: boolean;
   /** What the embedded servers are ("embedded dynalite", "DynamoDB at http://...", ...). */
   description: string;
   stop(): Promise<void>;
@@ -190,6 +197,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       alertsFile: join(home, 'alerts.jsonl'),
       subscriberQueues,
       outboxDir,
+      showEveryAlert: options.showEveryAlert ?? false,
       description: parts.join(', '),
       stop: async () => {
         dynamo.destroy();
