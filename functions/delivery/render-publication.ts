@@ -436,7 +436,10 @@ export function writeChanges(out: MessageLines, entries: readonly Entry[], layou
   }
   const leftOut = entries.length - inFull - oneLine;
   const footer = [''];
-  if (oneLine) footer.push(`The first ${inFull} changes are shown in full, the other ${oneLine} in one line each.`);
+  // In a digest, earlier sections may have taken every change shown in full.
+  if (oneLine && inFull)
+    footer.push(`The first ${inFull} changes are shown in full, the other ${oneLine} in one line each.`);
+  else if (oneLine) footer.push(`All ${oneLine} changes shown are in one line each.`);
   if (leftOut)
     footer.push(
       `${plural(leftOut, 'more change')} did not fit in this message (${countPhrase(entries.slice(inFull + oneLine))}).`,
