@@ -59,11 +59,11 @@ export async function commandDemo(flags: Flags): Promise<number> {
     ? { ...given, subscribers: parseConfig({ subscribers: [DEMO_DESK] }).subscribers }
     : given;
   return withRuntime(flags, { persist: false, home, config, showEveryAlert: implicitDesk }, async (runtime) => {
+    out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
     if (implicitDesk)
       out(
         `subscriber "${DEMO_DESK.id}" (email, the default delivery) gets one message per publication: shown as "email to ${DEMO_DESK.id}"\n`,
       );
-    out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
     await syncConfigWatchlists(runtime, config, 'configuration');
     // Without a watchlist in the configuration, the bundled example watchlist shows screening.
     let screening = watchlistSubscribers(config);

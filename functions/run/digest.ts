@@ -3,14 +3,14 @@
  * since its previous digest (the changes wait in its accumulation, written by the outbox).
  *
  * The order of the writes is what makes a digest go out exactly once whatever crashes:
- *   1. the digest (deterministic id: subscriber + slot) is written, pending, holding its text and the
- *      keys of the accumulated changes it covers — unless one for that slot exists, which is used;
- *   2. the state names it `unfinished`;
+ *   1. the state names the slot `unfinished`;
+ *   2. the digest (deterministic id: subscriber + slot) is written, pending, holding its text and
+ *      the keys of the accumulated changes it covers — unless one for that slot exists, which is used;
  *   3. it is published (SNS; the id is the message's idempotency key downstream);
  *   4. it is marked sent, its changes leave the accumulation, the state moves on to its slot.
- * A run finds an unfinished digest first and finishes it from the step it reached, so a failed or
- * crashed digest is sent by the next run, still covering its whole period; a change that arrives
- * after a digest was written waits for the next one, never lost and never in two.
+ * A run finishes an unfinished slot first, from the step it reached, so a failed or crashed digest
+ * is sent by the next run, covering exactly its own period even when that run comes a day later;
+ * a change that arrives after a digest was written waits for the next one, never lost, never in two.
  */
 import { digestId, type Bundle, type BundleCounts, type DigestSubscriber } from '../core/bundles.ts';
 import { latestSlot, nextSlot } from '../core/digest-schedule.ts';
@@ -89,8 +89,8 @@ export async function runDigest(subscriber: DigestSubscriber, deps: DigestDeps):
   let state = await deps.store.getDigestState(subscriber.id);
   let finishedEarlier: string | undefined;
   if (state.unfinished) {
-    const unfinished = await deps.store.getDigest(subscriber.id, state.unfinished);
-    if (unfinished) await finish(subscriber, unfinished, deps, clock);
+    // Named before it was written: finished (or written first) for exactly its own period.
+    await sendSlot(subscriber, state.unfinished, state.lastSlot, deps, clock);
     log.info('finished an unfinished digest', { subscriberId: subscriber.id, slot: state.unfinished });
     finishedEarlier = state.unfinished;
     state = { lastSlot: state.unfinished };
@@ -101,53 +101,65 @@ export async function runDigest(subscriber: DigestSubscriber, deps: DigestDeps):
   const slot = latestSlot(subscriber.schedule, new Date(now.getTime() + EARLY_MS)).toISOString();
   const extra = finishedEarlier ? { finishedEarlier } : {};
   if (state.lastSlot && slot <= state.lastSlot) {
-    return {
-      subscriberId: subscriber.id,
-      status: 'not-due',
-      next: nextSlot(subscriber.schedule, now).toISOString(),
-      ...extra,
-    };
+    const next = nextSlot(subscriber.schedule, now).toISOString();
+    return { subscriberId: subscriber.id, status: 'not-due', next, ...extra };
   }
-  const entries = await deps.store.digestEntries(subscriber.id, slot);
-  if (entries.length === 0 && !subscriber.sendEmpty) {
-    await deps.store.setDigestState(subscriber.id, { lastSlot: slot });
-    return { subscriberId: subscriber.id, status: 'quiet', slot, ...extra };
-  }
-  const period: DigestPeriod = { from: state.lastSlot ?? null, to: slot };
-  const texts = await deps.render(subscriber, period, entries);
-  const bundle: Bundle = {
-    bundle: 'digest',
-    id: digestId(subscriber.id, slot),
-    subscriberId: subscriber.id,
-    period,
-    ...texts,
-    eventIds: entries.map((entry) => entry.eventId),
-  };
-  const stored = await deps.store.putDigest({
-    bundle,
-    entries: entries.map(({ time, eventId }) => ({ time, eventId })),
-    status: 'pending',
-  });
   await deps.store.setDigestState(subscriber.id, {
     ...(state.lastSlot ? { lastSlot: state.lastSlot } : {}),
     unfinished: slot,
   });
-  await finish(subscriber, stored, deps, clock);
+  const sent = await sendSlot(subscriber, slot, state.lastSlot, deps, clock);
   await deps.store.setDigestState(subscriber.id, { lastSlot: slot });
+  if (!sent) return { subscriberId: subscriber.id, status: 'quiet', slot, ...extra };
   log.info('digest sent', {
     subscriberId: subscriber.id,
     slot,
-    changes: stored.entries.length,
-    digestId: stored.bundle.id,
+    changes: sent.entries.length,
+    digestId: sent.bundle.id,
   });
   return {
     subscriberId: subscriber.id,
     status: 'sent',
     slot,
-    changes: stored.entries.length,
-    digestId: stored.bundle.id,
+    changes: sent.entries.length,
+    digestId: sent.bundle.id,
     ...extra,
   };
+}
+
+/**
+ * Steps 1, 3 and 4 for one slot: the digest stored for it (or, if none, one written now of the
+ * accumulated changes up to the slot), sent unless it was, its changes taken out of the
+ * accumulation. Undefined when there was nothing to send (and no `sendEmpty`).
+ */
+async function sendSlot(
+  subscriber: DigestSubscriber,
+  slot: string,
+  previous: string | undefined,
+  deps: DigestDeps,
+  clock: () => Date,
+): Promise<StoredDigest | undefined> {
+  let digest = await deps.store.getDigest(subscriber.id, slot);
+  if (!digest) {
+    const entries = await deps.store.digestEntries(subscriber.id, slot);
+    if (entries.length === 0 && !subscriber.sendEmpty) return undefined;
+    const period: DigestPeriod = { from: previous ?? null, to: slot };
+    const texts = await deps.render(subscriber, period, entries);
+    digest = await deps.store.putDigest({
+      bundle: {
+        bundle: 'digest',
+        id: digestId(subscriber.id, slot),
+        subscriberId: subscriber.id,
+        period,
+        ...texts,
+        eventIds: entries.map((entry) => entry.eventId),
+      },
+      entries: entries.map(({ time, eventId }) => ({ time, eventId })),
+      status: 'pending',
+    });
+  }
+  await finish(subscriber, digest, deps, clock);
+  return digest;
 }
 
 /** Steps 3 and 4: publish unless sent, mark sent, empty the accumulation of what it covers. */

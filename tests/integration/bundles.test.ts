@@ -193,36 +193,51 @@ function crashing<T extends object>(target: T, method: keyof T, call = 1): T {
 
 describe('a digest interrupted at any step is sent exactly once by the next run', () => {
   const steps: { step: string; store?: keyof DigestStore; call?: number; publisher?: boolean }[] = [
-    { step: 'before its write', store: 'putDigest' },
-    { step: 'between its write and the state naming it', store: 'setDigestState', call: 1 },
+    { step: 'before the state names it', store: 'setDigestState', call: 1 },
+    { step: 'between the state naming it and its write', store: 'putDigest' },
     { step: 'at its publish', publisher: true },
     { step: 'after its publish, before it is marked sent', store: 'markDigestSent' },
     { step: 'after it is marked sent, before its changes leave the accumulation', store: 'deleteDigestEntries' },
     { step: 'at the last state write', store: 'setDigestState', call: 2 },
   ];
   for (const { step, store, call, publisher } of steps) {
-    it(`a crash ${step}`, async () => {
-      const config = parseConfig({ subscribers: [LONDON_DAILY] });
-      const runtime = await start(config);
-      const [subscriber] = digestSubscribers(config.subscribers);
-      await poll(runtime, pipeline(runtime, config), version('2026-12-02T10:00:00.000Z', ['Alder', 'Birch', 'Cedar']));
-      const at = '2026-12-03T08:00:10.000Z';
-      const deps = digestDeps(runtime, at, store ? crashing(runtime.store.bundles, store, call) : undefined);
-      if (publisher) deps.publisher = crashing(deps.publisher, 'publishBundle');
-      await expect(runDigests([subscriber!], deps)).rejects.toThrow(/injected crash/);
+    for (const rerun of ['at once', 'only at the next day’s slot'] as const) {
+      it(`a crash ${step}, run again ${rerun}`, async () => {
+        const config = parseConfig({ subscribers: [LONDON_DAILY] });
+        const runtime = await start(config);
+        const [subscriber] = digestSubscribers(config.subscribers);
+        const deps = pipeline(runtime, config);
+        await poll(runtime, deps, version('2026-12-02T10:00:00.000Z', ['Alder', 'Birch', 'Cedar']));
+        const at = '2026-12-03T08:00:10.000Z';
+        const crashed = digestDeps(runtime, at, store ? crashing(runtime.store.bundles, store, call) : undefined);
+        if (publisher) crashed.publisher = crashing(crashed.publisher, 'publishBundle');
+        await expect(runDigests([subscriber!], crashed)).rejects.toThrow(/injected crash/);
+        // A change stored after the slot belongs to the next digest, whatever the crash left.
+        await poll(runtime, deps, version('2026-12-03T12:00:00.000Z', ['Dogwood']));
 
-      // A change arriving meanwhile (before the slot) goes in the next digest or this one, once.
-      const outcomes = await runDigests([subscriber!], digestDeps(runtime, at));
-      expect(outcomes[0]!.status === 'sent' || outcomes[0]!.finishedEarlier === '2026-12-03T08:00:00.000Z').toBe(true);
-      expect(await runDigests([subscriber!], digestDeps(runtime, at))).toMatchObject([{ status: 'not-due' }]);
+        const later = rerun === 'at once' ? at : '2026-12-04T08:00:10.000Z';
+        const [outcome] = await runDigests([subscriber!], digestDeps(runtime, later));
+        if (rerun === 'at once')
+          expect(outcome!.status === 'sent' || outcome!.finishedEarlier !== undefined).toBe(true);
+        // A crash before anything was written is a digest never begun: the next one covers both days.
+        const begun = !step.startsWith('before the state');
+        if (rerun !== 'at once')
+          expect(outcome).toMatchObject({
+            status: 'sent',
+            slot: '2026-12-04T08:00:00.000Z',
+            changes: begun ? 1 : 4,
+            ...(begun ? { finishedEarlier: '2026-12-03T08:00:00.000Z' } : {}),
+          });
+        expect(await runDigests([subscriber!], digestDeps(runtime, later))).toMatchObject([{ status: 'not-due' }]);
 
-      const email = await outboxFile(runtime, 'morning');
-      expect(bundleIds(email)).toHaveLength(1);
-      const [digest] = await runtime.store.bundles.listDigests('morning');
-      expect(digest!.status).toBe('sent');
-      expect(digest!.bundle.eventIds).toHaveLength(3);
-      expect(await runtime.store.bundles.digestEntries('morning', '2099-01-01T00:00:00.000Z')).toEqual([]);
-    });
+        const digests = (await runtime.store.bundles.listDigests('morning')).reverse();
+        const expected = rerun === 'at once' ? [3] : begun ? [3, 1] : [4];
+        expect(digests.map((d) => [d.status, d.bundle.eventIds.length])).toEqual(expected.map((n) => ['sent', n]));
+        expect(bundleIds(await outboxFile(runtime, 'morning'))).toEqual(digests.map((d) => d.bundle.id));
+        const left = await runtime.store.bundles.digestEntries('morning', '2099-01-01T00:00:00.000Z');
+        expect(left.map((entry) => entry.event.subject)).toEqual(rerun === 'at once' ? ['EL:Dogwood'] : []);
+      });
+    }
   }
 });
 
