@@ -27,7 +27,6 @@ import {
   N,
   RECORD_PREFIX,
   S,
-  SCREENED_PREFIX,
   TABLE_INDEXES,
   TAIL_SK,
   batchWriteAll,
@@ -53,6 +52,7 @@ import type { DigestEntry, SourceMeta, SourceStore, StoredEvent, VersionCommit }
 import { DynamoEarlyWarningStore } from './early-warning-store.ts';
 import { WatchlistStore } from './watchlist-store.ts';
 import { BundleStore } from './bundle-store.ts';
+import { decodeMeta, getSourceMeta } from './source-meta.ts';
 import type { Bundle } from '../core/bundles.ts';
 
 export type { HealthStatus, SourceMeta, StoredEvent } from '../run/ports.ts';
@@ -112,15 +112,8 @@ export class TradewatchStore implements SourceStore, TableRef {
     return this.bundles.putDigestEntries(entries);
   }
 
-  async getMeta(sourceId: string): Promise<SourceMeta | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? decodeMeta(sourceId, Item) : undefined;
+  getMeta(sourceId: string): Promise<SourceMeta | undefined> {
+    return getSourceMeta(this, sourceId);
   }
 
   /**
@@ -550,38 +543,6 @@ export class TradewatchStore implements SourceStore, TableRef {
     for await (const item of queryAll(this, query))
       yield readJson<RegisterRecord>(item, 'record') ?? ({} as RegisterRecord);
   }
-}
-
-function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): SourceMeta {
-  const meta: SourceMeta = { sourceId };
-  for (const key of [
-    'contentHash',
-    'etag',
-    'lastModified',
-    'updatedAt',
-    'lastChangeAt',
-    'tailHash',
-    'healthSince',
-    'lastError',
-    'lastErrorStep',
-    'lastErrorAt',
-    'lastSuccessAt',
-  ] as const) {
-    const value = str(Item, key);
-    if (value !== undefined) meta[key] = value;
-  }
-  const status = str(Item, 'healthStatus');
-  if (status === 'healthy' || status === 'unhealthy') meta.healthStatus = status;
-  for (const key of ['recordCount', 'manifestBuckets', 'consecutiveFailures'] as const) {
-    const value = num(Item, key);
-    if (value !== undefined) meta[key] = value;
-  }
-  if (Item.outboxPending?.BOOL) meta.outboxPending = true;
-  for (const [key, value] of Object.entries(Item)) {
-    if (key.startsWith(SCREENED_PREFIX) && value.S !== undefined)
-      (meta.screened ??= {})[key.slice(SCREENED_PREFIX.length)] = value.S;
-  }
-  return meta;
 }
 
 function decodeBucket(entries: string, into: Map<string, string>): void {

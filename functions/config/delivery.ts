@@ -9,9 +9,6 @@
  *   policy, evaluated in code (delivery/bundler.ts) with SNS's own semantics (core/filter-policy.ts).
  */
 import { DELIVER_TO_ATTRIBUTE, type BundleSubscriber, type DigestSubscriber } from '../core/bundles.ts';
-import { ConfigError } from '../core/errors.ts';
-import { DIGEST_ENV, POLLER_ENV } from './environment.ts';
-import { isTimeZone } from './schema.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
 import type { DigestSchedule } from '../core/digest-schedule.ts';
 import {
@@ -23,6 +20,7 @@ import {
   type Subscriber,
 } from './schema.ts';
 
+export { bundleSubscribersFromEnv, digestSubscribersFromEnv } from './delivery-env.ts';
 export { DELIVERY_MODES, WEEKDAYS, DIGEST_DEFAULTS, defaultDeliveryMode, isTimeZone } from './schema.ts';
 export type { DeliveryMode, Weekday } from './schema.ts';
 
@@ -107,39 +105,6 @@ export function bundleSubscribersEnv(subscribers: readonly Subscriber[]): string
   return list.length ? JSON.stringify(list) : '';
 }
 
-/** The stack's bundle subscribers, read back at cold start; a malformed value fails loudly. */
-export function bundleSubscribersFromEnv(value: string | undefined): BundleSubscriber[] {
-  if (!value) return [];
-  let list: unknown;
-  try {
-    list = JSON.parse(value);
-  } catch (error) {
-    throw new ConfigError(
-      `environment variable ${POLLER_ENV.bundleSubscribers} is not valid JSON: ${(error as Error).message}`,
-      [],
-      {
-        cause: error,
-      },
-    );
-  }
-  const valid =
-    Array.isArray(list) &&
-    list.every(
-      (item: Partial<BundleSubscriber>) =>
-        typeof item?.id === 'string' &&
-        ['email', 'sms', 'webhook'].includes(item.channel ?? '') &&
-        ['publication', 'daily', 'weekly'].includes(item.mode ?? '') &&
-        typeof item.urgentHits === 'boolean' &&
-        typeof item.policy === 'object' &&
-        item.policy !== null,
-    );
-  if (!valid)
-    throw new ConfigError(
-      `environment variable ${POLLER_ENV.bundleSubscribers} must be a list of {id, channel, mode, urgentHits, policy}`,
-    );
-  return list as BundleSubscriber[];
-}
-
 /** The subscribers that take daily or weekly digests. */
 export function digestSubscribers(subscribers: readonly Subscriber[]): DigestSubscriber[] {
   return subscribers.flatMap((subscriber): DigestSubscriber[] => {
@@ -151,29 +116,4 @@ export function digestSubscribers(subscribers: readonly Subscriber[]): DigestSub
 /** What the stack puts in DIGEST_ENV.digestSubscribers. */
 export function digestSubscribersEnv(subscribers: readonly Subscriber[]): string {
   return JSON.stringify(digestSubscribers(subscribers));
-}
-
-/** The digest subscribers the stack passed, read back at cold start; a malformed value fails loudly. */
-export function digestSubscribersFromEnv(value: string | undefined): DigestSubscriber[] {
-  const variable = DIGEST_ENV.digestSubscribers;
-  let list: unknown;
-  try {
-    list = JSON.parse(value ?? '[]');
-  } catch (error) {
-    throw new ConfigError(`environment variable ${variable} is not valid JSON: ${(error as Error).message}`, [], {
-      cause: error,
-    });
-  }
-  const valid =
-    Array.isArray(list) &&
-    list.every(
-      (item: Partial<DigestSubscriber>) =>
-        typeof item?.id === 'string' &&
-        typeof item.sendEmpty === 'boolean' &&
-        (item.schedule?.every === 'daily' || item.schedule?.every === 'weekly') &&
-        /^\d{2}:\d{2}$/.test(item.schedule.at ?? '') &&
-        isTimeZone(item.schedule.timeZone ?? ''),
-    );
-  if (!valid) throw new ConfigError(`environment variable ${variable} must be a list of {id, schedule, sendEmpty}`);
-  return list as DigestSubscriber[];
 }

@@ -7,8 +7,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { dynamoClient, snsClient } from '../aws/clients.ts';
-import { TradewatchStore } from '../aws/source-store.ts';
-import { digestSubscribersFromEnv } from '../config/delivery.ts';
+import { BundleStore } from '../aws/bundle-store.ts';
+import { getSourceMeta } from '../aws/source-meta.ts';
+import { digestSubscribersFromEnv } from '../config/delivery-env.ts';
 import { DIGEST_ENV, requireEnv } from '../config/environment.ts';
 import { ConfigError } from '../core/errors.ts';
 import { createDigestRenderer } from '../delivery/digest-renderer.ts';
@@ -43,14 +44,14 @@ export function createDigestHandler(configure: () => DigestHandlerConfig) {
 }
 
 export const handler = createDigestHandler(() => {
-  const store = new TradewatchStore(dynamoClient(), requireEnv(DIGEST_ENV.tableName));
+  const table = { client: dynamoClient(), tableName: requireEnv(DIGEST_ENV.tableName) };
   const sources = JSON.parse(process.env[DIGEST_ENV.digestSources] ?? '[]') as { id: string; title: string }[];
   return {
     subscribers: digestSubscribersFromEnv(process.env[DIGEST_ENV.digestSubscribers]),
     deps: {
-      store: store.bundles,
+      store: new BundleStore(table),
       publisher: snsPublisher({ sns: snsClient(), alertsTopicArn: requireEnv(DIGEST_ENV.alertsTopicArn) }),
-      render: createDigestRenderer(() => sourceChecks(store, sources)),
+      render: createDigestRenderer(() => sourceChecks({ getMeta: (id) => getSourceMeta(table, id) }, sources)),
       log,
     },
   };

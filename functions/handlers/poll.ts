@@ -14,7 +14,7 @@ import { snsPublisher } from '../delivery/sns-publisher.ts';
 import { pollSource } from '../run/poll.ts';
 import { keywordSubscribersFromEnv } from '../core/keywords.ts';
 import { sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
-import { bundleSubscribersFromEnv } from '../config/delivery.ts';
+import { bundleSubscribersFromEnv } from '../config/delivery-env.ts';
 import { createBundler } from '../delivery/bundler.ts';
 import { POLLER_ENV, requireEnv } from '../config/environment.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
