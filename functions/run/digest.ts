@@ -197,7 +197,9 @@ export async function sourceChecks(
     sources.map(async ({ id, title }) => {
       const meta = await store.getMeta(id);
       const check: SourceCheck = { sourceId: id, title };
+      // A source is healthy until a failure says otherwise; without a stored version it was never polled.
       if (meta?.healthStatus) check.status = meta.healthStatus;
+      else if (meta?.contentHash || meta?.lastSuccessAt) check.status = 'healthy';
       if (meta?.lastSuccessAt) check.lastSuccessAt = meta.lastSuccessAt;
       if (meta?.lastChangeAt) check.lastChangeAt = meta.lastChangeAt;
       if (meta?.healthSince) check.healthSince = meta.healthSince;
