@@ -1,5 +1,6 @@
 import { Duration, Stack, TimeZone, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -62,6 +63,19 @@ export class Digests extends Construct {
         "grantReadWriteData adds the table's own indexes (`<table>/index/*`); the digest function reads and writes this table alone.",
     });
     props.alerts.grantPublish(this.function);
+    // The schedules' own role, allowed to invoke this function alone (its versions included: the
+    // `:*` that grantInvoke adds, acknowledged below).
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'tradewatch digest schedules: invoke the digest function',
+    });
+    const functionLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement);
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason: "Invoking the digest function's versions (`<function>:*`), this one function only.",
+    });
     for (const subscriber of props.subscribers) {
       const [hour, minute] = subscriber.schedule.at.split(':');
       new Schedule(this, `Schedule-${subscriber.id}`, {
@@ -75,6 +89,7 @@ export class Digests extends Construct {
           timeZone: TimeZone.of(subscriber.schedule.timeZone),
         }),
         target: new LambdaInvoke(this.function, {
+          role: schedulerRole,
           input: ScheduleTargetInput.fromObject({ subscriberId: subscriber.id }),
           retryAttempts: 20,
           maxEventAge: Duration.hours(12),

@@ -57,7 +57,7 @@ describe('the stack from tradewatch.config.example.json', () => {
 
   it('schedules each digest in its own time zone, invoking the digest function with the subscriber', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(0 8 ? * * *)',
+      ScheduleExpression: 'cron(0 8 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/London',
       Target: Match.objectLike({ Input: JSON.stringify({ subscriberId: 'counterparties' }) }),
     });
@@ -231,5 +231,28 @@ describe('a configuration with a custom source', () => {
     expect(definition.customSources).toEqual([
       expect.objectContaining({ id: 'acme-watchlist', url: 'https://example.com/feed.xml' }),
     ]);
+  });
+});
+
+describe("the pollers' environment", () => {
+  const subscriber = (i: number) => ({
+    id: `desk-${i}`,
+    channel: { type: 'email', address: `desk-${i}@example.com` },
+    filters: { lists: ['Entity List', 'Military End User List'], countries: ['CN', 'HK', 'MO', 'RU', 'BY', 'IR'] },
+  });
+
+  it('holds a configuration of ten publication subscribers', () => {
+    const props = stackPropsFromConfig(
+      parseConfig({ subscribers: Array.from({ length: 10 }, (_, i) => subscriber(i)) }),
+    );
+    const bytes = Object.entries(props.pollerEnvironment!).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+    expect(bytes).toBeLessThan(3584);
+  });
+
+  it('refuses at synth a configuration larger than Lambda allows, naming what takes the room', () => {
+    const config = parseConfig({ subscribers: Array.from({ length: 30 }, (_, i) => subscriber(i)) });
+    expect(() => stackPropsFromConfig(config)).toThrow(
+      /the configuration takes \d+ bytes of the pollers' environment where Lambda leaves 3584 \(BUNDLE_SUBSCRIBERS \d+ B/,
+    );
   });
 });
