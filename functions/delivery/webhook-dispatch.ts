@@ -1,13 +1,16 @@
 /**
  * Webhook dispatch from a subscriber's SQS queue (SNS topic ─▶ filter policy ─▶ SQS ─▶ here). Each
- * message holds one CloudEvent; it is signed (Standard Webhooks) and POSTed with the event id as
- * `webhook-id`, the receiver's idempotency key. The Lambda handler (handlers/dispatch-webhook.ts)
- * and local mode's `dispatchQueue` run the very same delivery.
+ * message holds one CloudEvent, or, for a subscriber in `publication` mode, one bundle of them
+ * (core/bundles.ts); either is signed (Standard Webhooks) and POSTed once, with the event's or the
+ * bundle's id as `webhook-id`, the receiver's idempotency key (webhook.ts's webhookPayload says
+ * what is POSTed). The Lambda handler (handlers/dispatch-webhook.ts) and local mode's
+ * `dispatchQueue` run the very same delivery.
  *
  * Why it fails the way it does: a delivery gets a few quick attempts; what still fails stays in
  * the queue, and SQS redelivers it after the queue's visibility timeout, or after the receiver's
  * Retry-After for a 429/503, which is set on the message with ChangeMessageVisibility. Permanent
- * failures (another 4xx, a refused URL) and messages that are not tradewatch CloudEvents stay too:
+ * failures (another 4xx, a refused URL) and messages that are not tradewatch CloudEvents, or are
+ * bundles without any (an email-shaped bundle in a webhook's queue), stay too:
  * nothing is ever deleted undelivered, the queue's redrive policy moves it to the dead-letter queue
  * after maxReceiveCount receives, where it can be inspected and redriven. Neither the signing
  * secret nor a message body ever appears in a log line, and a webhook URL only by its origin.
@@ -20,12 +23,20 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { chunk } from '../core/concurrency.ts';
+import { BUNDLE_EVENT_TYPES, type Bundle } from '../core/bundles.ts';
 import { DeliveryError, describeError } from '../core/errors.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import type { Logger } from '../run/ports.ts';
-import { decodeDelivered } from './sns-publisher.ts';
+import { UndecodableMessageError, decodeQueued } from './decode.ts';
 import { fixedSecret, type SigningSecret } from './secrets.ts';
-import { deliverWebhook, type WebhookDeliveryOptions, type WebhookResult, type WebhookTarget } from './webhook.ts';
+import {
+  deliverPayload,
+  webhookPayload,
+  type WebhookDeliveryOptions,
+  type WebhookPayload,
+  type WebhookResult,
+  type WebhookTarget,
+} from './webhook.ts';
 
 /** Defaults in one place. A delivery is short inside an invocation: SQS redelivers what fails. */
 export const DISPATCH_DEFAULTS = {
@@ -52,7 +63,7 @@ export const DELIVERY_OUTCOMES = {
   retryable: 'retryable',
   /** Another 3xx/4xx, or a URL the SSRF guard refuses: redelivered until the redrive policy parks it. */
   permanent: 'permanent',
-  /** Not a tradewatch CloudEvent: never sent; it ends in the dead-letter queue. */
+  /** Not a tradewatch CloudEvent, or a bundle without any: never sent; it ends in the dead-letter queue. */
   invalid: 'invalid',
   /** Not started: the invocation had less time left than one delivery may take. */
   deferred: 'deferred',
@@ -65,7 +76,14 @@ export interface DeliveryOutcome {
   outcome: DeliveryOutcomeKind;
   /** The CloudEvent id (`webhook-id`), once the body decoded. */
   eventId?: string;
+  /** The CloudEvent's type; for a bundle, `tradewatch.publication` or `tradewatch.digest`. */
   eventType?: string;
+  /** The bundle id (`webhook-id`), when the message holds a bundle. */
+  bundleId?: string;
+  /** The CloudEvents the bundle holds (one POST for them all). */
+  eventCount?: number;
+  /** The bundle's place when it was split in parts. */
+  part?: { index: number; of: number };
   /** The receiver's last HTTP status, if it answered. */
   httpStatus?: number;
   /** HTTP requests made for this message in this invocation. */
@@ -232,17 +250,13 @@ function logOutcome(context: DispatchContext, outcome: DeliveryOutcome): void {
   else context.log.error('webhook delivery', fields);
 }
 
-/** The CloudEvent in a message body, or why it is not one (never quoting the body). */
-function dispatchableEvent(body: string): TradewatchEvent | string {
-  let event: TradewatchEvent;
-  try {
-    event = decodeDelivered(body);
-  } catch (error) {
-    if (error instanceof SyntaxError) return 'body is not JSON';
-    return 'body is not a tradewatch CloudEvent';
-  }
-  const { id, type, source } = event as Partial<Record<'id' | 'type' | 'source', unknown>>;
-  if (typeof id !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(id)) return 'the CloudEvent has no usable id';
+/** A usable `webhook-id`: printable ASCII, as HTTP headers and receivers' keys take it. */
+const WEBHOOK_ID = /^[\x21-\x7e]{1,256}$/;
+
+/** Why `event` is not a tradewatch CloudEvent a receiver can key on, or undefined. */
+function eventProblem(event: unknown): string | undefined {
+  const { id, type, source } = (event ?? {}) as Partial<Record<'id' | 'type' | 'source', unknown>>;
+  if (typeof id !== 'string' || !WEBHOOK_ID.test(id)) return 'the CloudEvent has no usable id';
   if (
     typeof type !== 'string' ||
     !type.startsWith('tradewatch.') ||
@@ -250,7 +264,51 @@ function dispatchableEvent(body: string): TradewatchEvent | string {
     !source.startsWith('tradewatch/')
   )
     return 'the CloudEvent is not from tradewatch';
-  return event;
+  return undefined;
+}
+
+/** What a message's log line says of its payload, before and whatever the delivery. */
+type PayloadFields = Pick<DeliveryOutcome, 'eventId' | 'eventType' | 'bundleId' | 'eventCount' | 'part'>;
+
+function payloadFields(payload: TradewatchEvent | Bundle): PayloadFields {
+  if (!('bundle' in payload)) return { eventId: payload.id, eventType: payload.type };
+  const fields: PayloadFields = {
+    bundleId: payload.id,
+    eventType: BUNDLE_EVENT_TYPES[payload.bundle],
+    eventCount: Array.isArray(payload.events) ? payload.events.length : 0,
+  };
+  if (payload.part) fields.part = { index: payload.part.index, of: payload.part.of };
+  return fields;
+}
+
+/**
+ * What to POST for a message body, or why nothing may be (never quoting the body): one CloudEvent,
+ * or a bundle's CloudEvents, each from tradewatch and keyed by a usable id.
+ */
+function dispatchablePayload(
+  body: string,
+): { payload: WebhookPayload; fields: PayloadFields } | { error: string; fields: PayloadFields } {
+  let decoded: TradewatchEvent | Bundle;
+  try {
+    decoded = decodeQueued(body);
+  } catch (error) {
+    if (error instanceof UndecodableMessageError) return { error: error.reason, fields: {} };
+    throw error;
+  }
+  const fields = payloadFields(decoded);
+  if (!('bundle' in decoded)) {
+    const problem = eventProblem(decoded);
+    return problem ? { error: problem, fields: {} } : { payload: webhookPayload(decoded), fields };
+  }
+  if (!WEBHOOK_ID.test(decoded.id)) return { error: `the ${decoded.bundle} has no usable id`, fields: {} };
+  const problem = decoded.events?.map(eventProblem).find((p) => p !== undefined);
+  if (problem) return { error: `${decoded.bundle} ${decoded.id}: ${problem}`, fields };
+  try {
+    return { payload: webhookPayload(decoded), fields };
+  } catch (error) {
+    if (error instanceof DeliveryError) return { error: error.message, fields };
+    throw error;
+  }
 }
 
 function classify(result: WebhookResult): DeliveryOutcomeKind {
@@ -262,20 +320,17 @@ function classify(result: WebhookResult): DeliveryOutcomeKind {
 
 async function dispatchOne(message: QueuedMessage, context: DispatchContext): Promise<DeliveryOutcome> {
   const startedAt = Date.now();
-  const event = dispatchableEvent(message.body);
-  if (typeof event === 'string')
-    return {
-      messageId: message.messageId,
-      outcome: DELIVERY_OUTCOMES.invalid,
-      attempts: 0,
-      durationMs: 0,
-      error: event,
-    };
-  const body = JSON.stringify(event);
+  const dispatchable = dispatchablePayload(message.body);
+  const base = { messageId: message.messageId, ...dispatchable.fields };
+  if ('error' in dispatchable)
+    return { ...base, outcome: DELIVERY_OUTCOMES.invalid, attempts: 0, durationMs: 0, error: dispatchable.error };
   const options: WebhookDeliveryOptions = { ...context.delivery, retryAfterLimitMs: context.delivery.maxBackoffMs };
   const send = (secret: string) =>
-    deliverWebhook({ url: context.url, secret, allowPrivateHosts: context.allowPrivateHosts }, event.id, body, options);
-  const base = { messageId: message.messageId, eventId: event.id, eventType: event.type };
+    deliverPayload(
+      { url: context.url, secret, allowPrivateHosts: context.allowPrivateHosts },
+      dispatchable.payload,
+      options,
+    );
   let result: WebhookResult;
   try {
     const secret = await context.secret.current();

@@ -3,12 +3,50 @@
  * `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, with the secret given as
  * `whsec_<base64>`. Retries with backoff on timeouts, network errors, 429 and 5xx, honouring
  * Retry-After; any other 4xx is final.
+ *
+ * A change event is POSTed alone (CloudEvents' structured JSON mode); a bundle (core/bundles.ts) of
+ * a webhook subscriber in `publication` mode as one POST holding its events (CloudEvents' JSON batch
+ * format), its id as `webhook-id`, so a receiver drops a re-sent bundle as it drops a re-sent event.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Bundle } from '../core/bundles.ts';
 import { sleep } from '../core/concurrency.ts';
+import type { TradewatchEvent } from '../core/events.ts';
 import { fetchableUrl } from '../http/fetch.ts';
 import { RefusedRequestError, guardedRequest } from '../http/request.ts';
 import { DeliveryError, SourceFetchError } from '../core/errors.ts';
+
+/** The media types of CloudEvents' JSON event format: one event, and a batch (a JSON array). */
+export const WEBHOOK_CONTENT_TYPES = {
+  event: 'application/cloudevents+json',
+  batch: 'application/cloudevents-batch+json; charset=utf-8',
+} as const;
+
+/** What one POST carries: the signature covers `body` exactly, and `id` is the `webhook-id`. */
+export interface WebhookPayload {
+  id: string;
+  body: string;
+  contentType: string;
+}
+
+/**
+ * What is POSTed for a queued event or bundle. A bundle without events is an email-shaped bundle
+ * that reached a webhook (a configuration mismatch, or the publisher left them out): sending its
+ * subject instead would pass for a delivery, so it is refused.
+ */
+export function webhookPayload(payload: TradewatchEvent | Bundle): WebhookPayload {
+  if (!('bundle' in payload))
+    return { id: payload.id, body: JSON.stringify(payload), contentType: WEBHOOK_CONTENT_TYPES.event };
+  if (!payload.events?.length)
+    throw new DeliveryError(
+      `webhook ${payload.subscriberId}`,
+      payload.events
+        ? `${payload.bundle} ${payload.id} holds an empty list of CloudEvents`
+        : `${payload.bundle} ${payload.id} holds no CloudEvents (a bundle for email or SMS reached a webhook: check the subscriber's channel and delivery mode)`,
+      { details: { subscriberId: payload.subscriberId, bundleId: payload.id, bundle: payload.bundle } },
+    );
+  return { id: payload.id, body: JSON.stringify(payload.events), contentType: WEBHOOK_CONTENT_TYPES.batch };
+}
 
 export interface WebhookTarget {
   url: string;
@@ -77,13 +115,23 @@ function retryAfterMs(header: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** POSTs `body` signed; `id` is the event id, the receiver's idempotency key. */
-export async function deliverWebhook(
+/** POSTs one CloudEvent's JSON `body` signed; `id` is the event id, the receiver's idempotency key. */
+export function deliverWebhook(
   target: WebhookTarget,
   id: string,
   body: string,
   options: WebhookDeliveryOptions = {},
 ): Promise<WebhookResult> {
+  return deliverPayload(target, { id, body, contentType: WEBHOOK_CONTENT_TYPES.event }, options);
+}
+
+/** POSTs `payload.body` signed, with `payload.id` as `webhook-id`, the receiver's idempotency key. */
+export async function deliverPayload(
+  target: WebhookTarget,
+  payload: WebhookPayload,
+  options: WebhookDeliveryOptions = {},
+): Promise<WebhookResult> {
+  const { id, body, contentType } = payload;
   const attempts = options.attempts ?? 5;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const backoffMs = options.backoffMs ?? 1000;
@@ -107,7 +155,7 @@ export async function deliverWebhook(
       const response = await guardedRequest(url, {
         method: 'POST',
         headers: {
-          'content-type': 'application/cloudevents+json',
+          'content-type': contentType,
           'content-length': String(Buffer.byteLength(body)),
           'webhook-id': id,
           'webhook-timestamp': String(timestamp),

@@ -1,11 +1,13 @@
 /**
- * Lambda entry point: one webhook subscriber's dispatcher, fed by its SQS queue. The delivery, and
- * why it fails the way it does, is delivery/webhook-dispatch.ts; the signing secret's cache is
- * delivery/secrets.ts. Here, middy runs: the signing secret fetched before any delivery (so that a
- * missing secret or permission fails the whole batch loudly, once, instead of as one failed
- * delivery per message), then Powertools' batch processor, which reports every record not
- * delivered in `batchItemFailures` (the event source mapping has ReportBatchItemFailures) so that
- * SQS redelivers it alone.
+ * Lambda entry point: one webhook subscriber's dispatcher, fed by its SQS queue. Each record holds
+ * one CloudEvent or, for a subscriber in `publication` mode, one bundle of them, sent as one signed
+ * POST (delivery/decode.ts reads it, delivery/webhook.ts's webhookPayload says what is POSTed).
+ * The delivery, and why it fails the way it does, is delivery/webhook-dispatch.ts; the signing
+ * secret's cache is delivery/secrets.ts. Here, middy runs: the signing secret fetched before any
+ * delivery (so that a missing secret or permission fails the whole batch loudly, once, instead of
+ * as one failed delivery per message), then Powertools' batch processor, which reports every
+ * record not delivered in `batchItemFailures` (the event source mapping has
+ * ReportBatchItemFailures) so that SQS redelivers it alone.
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';

@@ -26,6 +26,8 @@ import {
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { snsClient, sqsClient } from '../../functions/aws/clients.ts';
+import { publicationId, type Bundle } from '../../functions/core/bundles.ts';
+import type { TradewatchEvent } from '../../functions/core/events.ts';
 import {
   createDispatchHandler,
   dispatchConfigFromEnv,
@@ -40,7 +42,8 @@ import {
 } from '../../functions/delivery/webhook-dispatch.ts';
 import { startMessaging, type EmbeddedMessaging } from '../../functions/local/services.ts';
 import type { Logger } from '../../functions/run/ports.ts';
-import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
+import { decodeQueued } from '../../functions/delivery/decode.ts';
+import { bundleMessage, decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
 import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 
@@ -175,6 +178,31 @@ async function publish(queue: WebhookQueue, events: TestEvent[]): Promise<void> 
       }),
     );
   }
+}
+
+/** A webhook subscriber's publication of `events`, as the poller builds it. */
+function publication(events: TestEvent[], overrides: Partial<Bundle> = {}): Bundle {
+  const version = `2026-01-01T00:00:${String(eventCounter % 60).padStart(2, '0')}.000Z`;
+  return {
+    bundle: 'publication',
+    id: publicationId('acme', `us-ofac-sdn-${randomUUID()}`, version),
+    subscriberId: 'acme',
+    sourceId: 'us-ofac-sdn',
+    version,
+    subject: `OFAC SDN: ${events.length} added`,
+    text: 'the email text',
+    sms: 'the SMS line',
+    counts: { total: events.length, inFull: events.length, oneLine: 0, leftOut: 0 },
+    eventIds: events.map((e) => e.id),
+    events: events as unknown as TradewatchEvent[],
+    ...overrides,
+  };
+}
+
+/** Publishes bundles through SNS as the publisher does (bundleMessage: the texts for email, the rest for SQS). */
+async function publishBundles(queue: WebhookQueue, bundles: Bundle[]): Promise<void> {
+  for (const bundle of bundles)
+    await sns.send(new PublishCommand({ TopicArn: queue.topicArn, ...bundleMessage(bundle) }));
 }
 
 function toSqsRecord(message: Message, eventSourceARN: string): SQSRecord {
@@ -571,7 +599,11 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     const invalid = captured.deliveries().filter((o) => o.outcome === 'invalid');
     expect(invalid).toHaveLength(MAX_RECEIVE_COUNT * bodies.length);
     expect(new Set(invalid.map((o) => o.error))).toEqual(
-      new Set(['body is not JSON', 'body is not a tradewatch CloudEvent', 'the CloudEvent is not from tradewatch']),
+      new Set([
+        'body is not JSON',
+        'body is neither a tradewatch CloudEvent nor a bundle',
+        'the CloudEvent is not from tradewatch',
+      ]),
     );
     expect(JSON.stringify(captured.lines)).not.toContain('not json at all');
   });
@@ -746,6 +778,168 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
     });
   });
 
+  describe('bundles (a subscriber in publication mode)', () => {
+    it('POSTs a bundle of three events as one signed request holding them as a CloudEvents JSON batch, with the bundle id as webhook-id, and an event beside it as before', async () => {
+      // Prepare: SNS's default envelope (no raw delivery); one bundle and one event in the queue.
+      queue = await createWebhookQueue(false);
+      const received = receiver(server, () => 204);
+      const events = [cloudEvent('BODY ONLY ONE'), cloudEvent('BODY ONLY TWO'), cloudEvent('BODY ONLY THREE')];
+      const bundle = publication(events);
+      const single = cloudEvent();
+      await publishBundles(queue, [bundle]);
+      await publish(queue, [single]);
+
+      // Act
+      const invocation = await invokeFromQueue(dispatcher(), queue);
+
+      // Assess: two messages, two requests, each verified with the Standard Webhooks scheme.
+      expect(invocation.records).toHaveLength(2);
+      expect(invocation.failures).toEqual([]);
+      expect(received.rejected).toBe(0);
+      expect(server.requests).toHaveLength(2);
+      const batch = server.requests.find((r) => r.headers['webhook-id'] === bundle.id)!;
+      expect(batch.headers['content-type']).toBe('application/cloudevents-batch+json; charset=utf-8');
+      expect(JSON.parse(batch.body)).toEqual(events);
+      expect(
+        verifyWebhook(
+          SECRET,
+          {
+            id: bundle.id,
+            timestamp: String(batch.headers['webhook-timestamp']),
+            signature: String(batch.headers['webhook-signature']),
+          },
+          batch.body,
+        ),
+      ).toBe(true);
+      const alone = server.requests.find((r) => r.headers['webhook-id'] === single.id)!;
+      expect(alone.headers['content-type']).toBe('application/cloudevents+json');
+      expect(JSON.parse(alone.body)).toEqual(single);
+      expect([...received.verified.keys()].sort()).toEqual([bundle.id, single.id].sort());
+      const outcomes = captured.deliveries();
+      expect(outcomes.find((o) => o.bundleId === bundle.id)).toMatchObject({
+        subscriber: 'acme',
+        outcome: 'delivered',
+        eventType: 'tradewatch.publication',
+        eventCount: 3,
+        httpStatus: 204,
+        attempts: 1,
+      });
+      expect(outcomes.find((o) => o.bundleId === bundle.id)!.eventId).toBeUndefined();
+      expect(outcomes.find((o) => o.eventId === single.id)).toMatchObject({ outcome: 'delivered' });
+      expect(JSON.stringify(captured.lines)).not.toContain('BODY ONLY');
+      expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 0 });
+    });
+
+    it('sends a bundle redelivered by SQS, and the same bundle published again, with the same webhook-id and body', async () => {
+      // Prepare: the receiver fails every attempt of the first invocation, then accepts.
+      const bundle = publication([cloudEvent(), cloudEvent(), cloudEvent()]);
+      const received = receiver(server, (_id, attempt) => (attempt <= FAST.attempts ? 500 : 204));
+      await publishBundles(queue, [bundle]);
+      const handler = dispatcher();
+
+      // Act: the failed delivery comes back from SQS; then a re-run publishes the bundle again.
+      const first = await invokeFromQueue(handler, queue);
+      const second = await invokeForRecords(handler, queue, 1);
+      await publishBundles(queue, [bundle]);
+      const third = await invokeFromQueue(handler, queue, { waitSeconds: 5 });
+
+      // Assess
+      expect(first.failures).toHaveLength(1);
+      expect(second.failures).toEqual([]);
+      expect(second.records.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['2']);
+      expect(third.records).toHaveLength(1);
+      expect(third.failures).toEqual([]);
+      expect(server.requests).toHaveLength(FAST.attempts + 2);
+      expect(new Set(server.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([bundle.id]));
+      expect(new Set(server.requests.map((r) => r.body))).toEqual(new Set([JSON.stringify(bundle.events)]));
+      expect(received.verified.get(bundle.id)).toBe(FAST.attempts + 2);
+      expect(captured.deliveries().map((o) => [o.bundleId, o.outcome, o.eventCount])).toEqual([
+        [bundle.id, 'retryable', 3],
+        [bundle.id, 'delivered', 3],
+        [bundle.id, 'delivered', 3],
+      ]);
+    });
+
+    it('sends each part of a split bundle as its own POST under its own id, and logs its place', async () => {
+      receiver(server, () => 204);
+      const events = [cloudEvent(), cloudEvent(), cloudEvent()];
+      const whole = publication(events);
+      const parts = [
+        publication(events.slice(0, 2), { id: `${whole.id}-1`, part: { index: 1, of: 2 } }),
+        publication(events.slice(2), { id: `${whole.id}-2`, part: { index: 2, of: 2 } }),
+      ];
+      await publishBundles(queue, parts);
+
+      const invocation = await invokeForRecords(dispatcher(), queue, 2);
+
+      expect(invocation.failures).toEqual([]);
+      const bodies = new Map(server.requests.map((r) => [String(r.headers['webhook-id']), JSON.parse(r.body)]));
+      expect(bodies).toEqual(
+        new Map([
+          [`${whole.id}-1`, events.slice(0, 2)],
+          [`${whole.id}-2`, events.slice(2)],
+        ]),
+      );
+      expect(
+        captured
+          .deliveries()
+          .map((o) => [o.bundleId, o.eventCount, o.part])
+          .sort(),
+      ).toEqual([
+        [`${whole.id}-1`, 2, { index: 1, of: 2 }],
+        [`${whole.id}-2`, 1, { index: 2, of: 2 }],
+      ]);
+    });
+
+    it('refuses a bundle without events, naming the subscriber and the bundle, sends nothing, and parks it in the dead-letter queue', async () => {
+      // Prepare: an email-shaped bundle (no events) reaches the webhook's queue; an event is the control.
+      receiver(server, () => 204);
+      const { events: _events, ...emailShaped } = publication([cloudEvent()]);
+      const control = cloudEvent();
+      await publishBundles(queue, [emailShaped]);
+      await publish(queue, [control]);
+
+      // Act
+      const invocations = await invokeUntilEmpty(dispatcher(), queue);
+
+      // Assess: the control delivered once; the bundle reported failed on every receive, then parked.
+      expect(server.requests.map((r) => r.headers['webhook-id'])).toEqual([control.id]);
+      expect(invocations.flatMap((i) => i.failures)).toHaveLength(MAX_RECEIVE_COUNT);
+      const parked = await drain(queue.dlqUrl);
+      expect(parked).toHaveLength(1);
+      expect(decodeQueued(parked[0]!.Body!)).toMatchObject({ bundle: 'publication', id: emailShaped.id });
+      const refused = captured.deliveries().filter((o) => o.outcome === 'invalid');
+      expect(refused).toHaveLength(MAX_RECEIVE_COUNT);
+      for (const outcome of refused) {
+        expect(outcome).toMatchObject({ bundleId: emailShaped.id, eventCount: 0, attempts: 0, subscriber: 'acme' });
+        expect(outcome.error).toBe(
+          `webhook acme: deliver: publication ${emailShaped.id} holds no CloudEvents (a bundle for email or SMS reached a webhook: check the subscriber's channel and delivery mode)`,
+        );
+      }
+      expect(captured.lines.filter((l) => l.level === 'ERROR')).toHaveLength(MAX_RECEIVE_COUNT);
+      expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 0 });
+    });
+
+    it('refuses a bundle holding an event that is not from tradewatch, sending none of its events', async () => {
+      receiver(server, () => 204);
+      const foreign = { ...cloudEvent(), source: 'example/other', type: 'com.example.thing' };
+      const bundle = publication([cloudEvent(), foreign]);
+      await publishBundles(queue, [bundle]);
+
+      const invocation = await invokeFromQueue(dispatcher(), queue);
+
+      expect(invocation.failures).toHaveLength(1);
+      expect(server.requests).toHaveLength(0);
+      expect(captured.deliveries()).toMatchObject([
+        {
+          bundleId: bundle.id,
+          outcome: 'invalid',
+          error: `publication ${bundle.id}: the CloudEvent is not from tradewatch`,
+        },
+      ]);
+    });
+  });
+
   describe('dispatchQueue (local mode)', () => {
     it('delivers what is queued, deletes the delivered messages and leaves the failed one in the queue', async () => {
       const events = [cloudEvent(), cloudEvent(), cloudEvent()];
@@ -786,6 +980,27 @@ describe('webhook dispatcher: SQS event ─▶ signed POST', () => {
 
       expect(result).toMatchObject({ received: 1, delivered: 0, failed: 1 });
       expect(received.verified.get(event.id)).toBe(FAST.attempts);
+    });
+
+    it('delivers a bundle as one signed POST of its events and deletes it', async () => {
+      const events = [cloudEvent(), cloudEvent(), cloudEvent()];
+      const bundle = publication(events);
+      const received = receiver(server, () => 204);
+      await publishBundles(queue, [bundle]);
+
+      const result = await dispatchQueue({
+        sqs,
+        queueUrl: queue.url,
+        target: { url: `${server.url}/hooks/local`, secret: SECRET, allowPrivateHosts: true },
+        delivery: FAST,
+        log: captured.log,
+      });
+
+      expect(result).toMatchObject({ received: 1, delivered: 1, failed: 0 });
+      expect(result.outcomes).toMatchObject([{ bundleId: bundle.id, eventCount: 3, outcome: 'delivered' }]);
+      expect(received.verified.get(bundle.id)).toBe(1);
+      expect(JSON.parse(server.requests[0]!.body)).toEqual(events);
+      expect(await messagesIn(queue.url)).toEqual({ visible: 0, inFlight: 0 });
     });
   });
 });

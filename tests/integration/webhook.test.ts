@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliverWebhook, signWebhook, verifyWebhook } from '../../functions/delivery/webhook.ts';
+import {
+  WEBHOOK_CONTENT_TYPES,
+  deliverPayload,
+  deliverWebhook,
+  signWebhook,
+  verifyWebhook,
+} from '../../functions/delivery/webhook.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
@@ -52,6 +58,28 @@ describe('deliverWebhook to a loopback receiver', () => {
         request!.body,
       ),
     ).toBe(true);
+  });
+
+  it('sends an event as one CloudEvent and a payload with its own media type, each signed over its exact body', async () => {
+    server.handle((_req, res) => res.writeHead(200).end());
+    const target = { url: `${server.url}/hook`, secret: SECRET, allowPrivateHosts: true };
+    const batch = { id: 'bundle-1', body: '[{"id":"a"},{"id":"b"}]', contentType: WEBHOOK_CONTENT_TYPES.batch };
+
+    await deliverWebhook(target, 'evt-6', '{"id":"evt-6"}', FAST);
+    await deliverPayload(target, batch, FAST);
+
+    const [event, bundle] = server.requests;
+    expect(event!.headers['content-type']).toBe('application/cloudevents+json');
+    expect(bundle!.headers['content-type']).toBe('application/cloudevents-batch+json; charset=utf-8');
+    expect(bundle!.headers['webhook-id']).toBe('bundle-1');
+    expect(bundle!.body).toBe(batch.body);
+    const headers = {
+      id: 'bundle-1',
+      timestamp: String(bundle!.headers['webhook-timestamp']),
+      signature: String(bundle!.headers['webhook-signature']),
+    };
+    expect(verifyWebhook(SECRET, headers, batch.body)).toBe(true);
+    expect(verifyWebhook(SECRET, headers, '[{"id":"a"}]')).toBe(false);
   });
 
   it('retries a 500, a timeout and a 429 with Retry-After, keeping the same webhook-id', async () => {
