@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { BUNDLE_EVENT_TYPES, DELIVER_TO_ATTRIBUTE, type Bundle } from '../core/bundles.ts';
 import { DeliveryError, SourceError } from '../core/errors.ts';
+import { decodeQueued } from './decode.ts';
 import { messageAttributes, type TradewatchEvent } from '../core/events.ts';
 import { createKeywordMatcher, type KeywordSubscriber } from '../core/keywords.ts';
 import { renderSms, renderSubject, renderText } from './render.ts';
@@ -68,19 +69,11 @@ export function bundleMessage(bundle: Bundle): SnsMessage {
   };
 }
 
-/**
- * Reads the CloudEvent out of whatever reached a queue: an SNS envelope or a raw message. SNS
- * applies `MessageStructure: json` and hands SQS the `sqs` value; an emulator that does not apply
- * it hands over the whole structure, which is unwrapped the same way.
- */
+/** The CloudEvent a queue received (decode.ts's decodeQueued), refusing a bundle where an event is expected. */
 export function decodeDelivered(body: string): TradewatchEvent {
-  let value = JSON.parse(body) as Record<string, unknown>;
-  if (value.Type === 'Notification' && typeof value.Message === 'string')
-    value = JSON.parse(value.Message) as Record<string, unknown>;
-  if (value.specversion === undefined && typeof (value.sqs ?? value.default) === 'string')
-    value = JSON.parse((value.sqs ?? value.default) as string) as Record<string, unknown>;
-  if (value.specversion !== '1.0') throw new Error('message is not a tradewatch CloudEvent');
-  return value as unknown as TradewatchEvent;
+  const payload = decodeQueued(body);
+  if ('bundle' in payload) throw new Error(`message is the ${payload.bundle} ${payload.id}, not one CloudEvent`);
+  return payload;
 }
 
 export interface PublishResult {

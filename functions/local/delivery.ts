@@ -10,7 +10,7 @@ import { snsPublisher } from '../delivery/sns-publisher.ts';
 import type { EventPublisher } from '../run/ports.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { appendOnce, webhookOnce } from './durable-delivery.ts';
-import type { WebhookResult, WebhookTarget } from '../delivery/webhook.ts';
+import { webhookPayload, type WebhookResult, type WebhookTarget } from '../delivery/webhook.ts';
 import { decodeLocal, drainSelected } from './subscriptions.ts';
 import type { Bundle } from '../core/bundles.ts';
 import type { LocalRuntime } from './runtime.ts';
@@ -163,7 +163,8 @@ async function deliverBundleOnce(
       return { bundle, delivery: { subscriber, channel: 'sms', to: target.to, text } };
     }
     case 'webhook': {
-      const body = JSON.stringify(bundle.events ?? []);
+      // One signed POST of the bundle's CloudEvents (a bundle without them is refused by name).
+      const { body } = webhookPayload(bundle);
       const result = await webhookOnce(runtime.receipts, receipt, bundle.id, body, target.webhook, runtime.clock);
       if (!result) return undefined;
       const delivery = { subscriber, channel: 'webhook' as const, to: target.to, text: body };

@@ -5,7 +5,7 @@
  */
 import { open, stat, truncate } from 'node:fs/promises';
 import type { WebhookResult, WebhookTarget } from '../delivery/webhook.ts';
-import { deliverWebhook } from '../delivery/webhook.ts';
+import { WEBHOOK_CONTENT_TYPES, deliverPayload } from '../delivery/webhook.ts';
 import type { DeliveryReceipts } from './receipts.ts';
 
 /** A Retry-After longer than this parks the delivery as a dead letter instead of waiting. */
@@ -42,7 +42,7 @@ export async function appendOnce(
 }
 
 /**
- * POSTs the event once acknowledged; undefined when it was delivered before. A delivery that still
+ * POSTs the event (or a bundle's CloudEvents batch, by its id) once acknowledged; undefined when it was delivered before. A delivery that still
  * fails is kept as a dead letter (the body in its receipt) for a later run, from the receiver's
  * Retry-After or an exponential delay on.
  */
@@ -60,10 +60,13 @@ export async function webhookOnce(
   await receipts.put(channel, eventId, { status: 'writing' });
   let result: WebhookResult;
   try {
-    result = await deliverWebhook(target, eventId, body, {
-      attempts: ATTEMPTS_PER_RUN,
-      retryAfterLimitMs: LOCAL_RETRY_AFTER_LIMIT_MS,
-    });
+    // A dead letter keeps its body only: a JSON array is a bundle's CloudEvents batch.
+    const contentType = body.trimStart().startsWith('[') ? WEBHOOK_CONTENT_TYPES.batch : WEBHOOK_CONTENT_TYPES.event;
+    result = await deliverPayload(
+      target,
+      { id: eventId, body, contentType },
+      { attempts: ATTEMPTS_PER_RUN, retryAfterLimitMs: LOCAL_RETRY_AFTER_LIMIT_MS },
+    );
   } catch (error) {
     result = { delivered: false, attempts: 1, error: (error as Error).message };
   }

@@ -18,32 +18,28 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DELIVER_TO_ATTRIBUTE, isBundle, type Bundle } from '../core/bundles.ts';
+import { DELIVER_TO_ATTRIBUTE, type Bundle } from '../core/bundles.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import { matchesFilterPolicy, type FilterAttribute, type FilterPolicy } from '../core/filter-policy.ts';
-import { decodeDelivered } from '../delivery/sns-publisher.ts';
+import { decodeQueued } from '../delivery/decode.ts';
 
 /** What a local queue hands over: one change event, or a bundle with its texts. */
 export type QueuedPayload = { event: TradewatchEvent; bundle?: undefined } | { bundle: Bundle; event?: undefined };
 
 /**
  * Reads a local queue's message. fauxqs hands SQS the whole `MessageStructure: json` structure
- * (`default`, `email`, `sms`), so a bundle's texts are taken from there; an event is read as
- * decodeDelivered reads it.
+ * (`default`, `email`, `sms`), so a bundle's texts are taken from there.
  */
 export function decodeLocal(body: string): QueuedPayload {
+  const payload = decodeQueued(body);
+  if (!('bundle' in payload)) return { event: payload };
+  const bundle: Bundle = { ...payload };
   let value = JSON.parse(body) as Record<string, unknown>;
   if (value.Type === 'Notification' && typeof value.Message === 'string')
     value = JSON.parse(value.Message) as Record<string, unknown>;
-  const inner =
-    typeof (value.sqs ?? value.default) === 'string' ? JSON.parse((value.sqs ?? value.default) as string) : value;
-  if (isBundle(inner)) {
-    const bundle: Bundle = { ...inner };
-    if (typeof value.email === 'string' && bundle.text === undefined) bundle.text = value.email;
-    if (typeof value.sms === 'string' && bundle.sms === undefined) bundle.sms = value.sms;
-    return { bundle };
-  }
-  return { event: decodeDelivered(body) };
+  if (typeof value.email === 'string' && bundle.text === undefined) bundle.text = value.email;
+  if (typeof value.sms === 'string' && bundle.sms === undefined) bundle.sms = value.sms;
+  return { bundle };
 }
 
 /** Attributes functions/core/events.ts sends as `String`: the ones fauxqs matches correctly. */

@@ -20,6 +20,9 @@ import { runDigests, sourceChecks, type DigestDeps, type DigestStore } from '../
 import { publishOutbox } from '../../functions/run/outbox.ts';
 import type { EventPublisher, PipelineDeps, SourceStore } from '../../functions/run/ports.ts';
 import { changeEvent, registerRecord } from '../helpers/change-events.ts';
+import { startHttpServer } from '../helpers/http-server.ts';
+import { publicationId } from '../../functions/core/bundles.ts';
+import { verifyWebhook } from '../../functions/delivery/webhook.ts';
 
 const SOURCE = 'us-trade-csl';
 const LONDON_DAILY = {
@@ -324,5 +327,55 @@ describe('watchlist hits of a digest subscriber', () => {
       ['patient', 'sent'],
     ]);
     expect(bundleIds(await outboxFile(runtime, 'patient'))).toHaveLength(1);
+  });
+});
+
+describe('a webhook subscriber taking publications', () => {
+  it('receives one signed POST per publication: the CloudEvents batch under the publication id', async () => {
+    const secret = `whsec_${Buffer.from('bundle-webhook-test-secret-32-b!').toString('base64')}`;
+    const receiver = await startHttpServer();
+    receiver.handle((_req, res) => res.writeHead(204).end());
+    try {
+      const config = parseConfig({
+        subscribers: [
+          {
+            id: 'hook',
+            channel: {
+              type: 'webhook',
+              url: `${receiver.url}/hook`,
+              secret: { env: 'TEST_BUNDLE_HOOK_SECRET' },
+              allowPrivateHosts: true,
+            },
+            delivery: { mode: 'publication' },
+          },
+        ],
+      });
+      const home = await mkdtemp(join(tmpdir(), 'tradewatch-bundles-'));
+      const runtime = await startLocalRuntime({
+        home,
+        persist: false,
+        config,
+        env: { TEST_BUNDLE_HOOK_SECRET: secret },
+      });
+      runtimes.push({ runtime, home });
+      const events = version('2026-12-02T10:00:00.000Z', ['Alder', 'Birch', 'Cedar']);
+      await poll(runtime, pipeline(runtime, config), events);
+      await poll(runtime, pipeline(runtime, config), []);
+
+      expect(receiver.requests).toHaveLength(1);
+      const [request] = receiver.requests;
+      expect(request!.headers['content-type']).toBe('application/cloudevents-batch+json; charset=utf-8');
+      const batch = JSON.parse(request!.body) as { id: string }[];
+      expect(batch.map((event) => event.id).sort()).toEqual(events.map((stored) => stored.eventId).sort());
+      const headers = {
+        id: String(request!.headers['webhook-id']),
+        timestamp: String(request!.headers['webhook-timestamp']),
+        signature: String(request!.headers['webhook-signature']),
+      };
+      expect(headers.id).toBe(publicationId('hook', SOURCE, '2026-12-02T10:00:00.000Z'));
+      expect(verifyWebhook(secret, headers, request!.body)).toBe(true);
+    } finally {
+      await receiver.close();
+    }
   });
 });
