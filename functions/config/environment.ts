@@ -39,6 +39,20 @@ export const DISPATCHER_ENV = {
   queueUrl: 'QUEUE_URL',
 } as const;
 
+/** Set on the change-feed function (infra/constructs/feeds.ts). */
+export const FEED_ENV = {
+  /** The state table's name (read only). */
+  tableName: 'TABLE_NAME',
+  /** The Secrets Manager secret the feed URLs' tokens are derived from. */
+  secretArn: 'FEED_SECRET_ARN',
+  /** The subscribers' feeds as JSON (config/feed-subscribers.ts feedSubscribersEnv). */
+  subscribers: 'FEED_SUBSCRIBERS',
+  /** Every source id whose events a feed may hold, as a JSON array (registered and custom). */
+  sourceIds: 'FEED_SOURCE_IDS',
+  /** Entries per page. */
+  pageSize: 'FEED_PAGE_SIZE',
+} as const;
+
 /** Set on the alarm forwarder (infra/constructs/operations.ts). */
 export const ALARM_FORWARDER_ENV = {
   /** Where alarms are published. */
