@@ -12,12 +12,13 @@ import { feedSourceIds, feedSubscribers } from '../config/feed-subscribers.ts';
 import { UsageError } from '../core/errors.ts';
 import {
   answerFeedRequest,
+  feedDefinitions,
   plainResponse,
   withBefore,
   type FeedDefinition,
   type FeedResponse,
 } from '../delivery/feed-request.ts';
-import { ALL_FEED, FEED_FORMATS, changeFilterFor, parseFeedFileName } from '../delivery/feeds.ts';
+import { FEED_FORMATS, parseFeedFileName } from '../delivery/feeds.ts';
 import type { Flags } from './args.ts';
 import { withRuntime } from './local-run.ts';
 import { out } from './output.ts';
@@ -42,21 +43,9 @@ export interface FeedServer {
   close(): Promise<void>;
 }
 
-/** The feeds a configuration defines: the feed of every change, then one per subscriber. */
-export function feedDefinitions(config: Pick<TradewatchConfig, 'subscribers'>): FeedDefinition[] {
-  return [
-    { name: ALL_FEED, title: 'tradewatch: all changes', include: changeFilterFor() },
-    ...feedSubscribers(config).map((subscriber) => ({
-      name: subscriber.id,
-      title: `tradewatch: changes for ${subscriber.id}`,
-      include: changeFilterFor(subscriber),
-    })),
-  ];
-}
-
 /** Serves `/`, `/feeds/<name>.atom` and `/feeds/<name>.json` from the table, on loopback only. */
 export async function startFeedServer(table: TableRef, options: FeedServerOptions): Promise<FeedServer> {
-  const feeds = feedDefinitions(options.config);
+  const feeds = feedDefinitions(feedSubscribers(options.config));
   const sourceIds = options.sourceIds ?? feedSourceIds(options.config);
   const clock = options.clock ?? (() => new Date());
   let url = '';
@@ -157,7 +146,7 @@ export async function commandServe(flags: Flags): Promise<number> {
   return withRuntime(flags, {}, async (runtime) => {
     const served = await startFeedServer(runtime.store, { config, port });
     out(`Serving the change feeds of ${runtime.home} at ${served.url}/ (Ctrl-C stops)`);
-    for (const feed of feedDefinitions(config)) out(`  ${served.url}/feeds/${feed.name}.atom`);
+    for (const feed of feedDefinitions(feedSubscribers(config))) out(`  ${served.url}/feeds/${feed.name}.atom`);
     // The runtime (and its state-folder lock) is held until a signal asks the server to stop.
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve);

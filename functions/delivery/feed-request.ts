@@ -5,13 +5,33 @@
  */
 import { createHash } from 'node:crypto';
 import type { TradewatchEvent } from '../core/events.ts';
-import { FEED_FORMATS, isFeedCursor, renderFeed, type FeedFormat } from './feeds.ts';
+import {
+  ALL_FEED,
+  FEED_FORMATS,
+  changeFilterFor,
+  isFeedCursor,
+  renderFeed,
+  type ChangeFilterSubscriber,
+  type FeedFormat,
+} from './feeds.ts';
 
 export interface FeedDefinition {
   /** `all` or a subscriber id. */
   name: string;
   title: string;
   include: (event: TradewatchEvent) => boolean;
+}
+
+/** The feed of every change, then one per subscriber, each holding what SNS would send it. */
+export function feedDefinitions(subscribers: readonly ChangeFilterSubscriber[]): FeedDefinition[] {
+  return [
+    { name: ALL_FEED, title: 'tradewatch: all changes', include: changeFilterFor() },
+    ...subscribers.map((subscriber) => ({
+      name: subscriber.id,
+      title: `tradewatch: changes for ${subscriber.id}`,
+      include: changeFilterFor(subscriber),
+    })),
+  ];
 }
 
 export type FeedPageReader = (request: {
