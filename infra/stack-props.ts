@@ -11,6 +11,7 @@ import {
   type TradewatchConfig,
 } from '../functions/config/config.ts';
 import { POLLER_ENV } from '../functions/config/environment.ts';
+import { feedSourceIds, feedSubscribersEnv } from '../functions/config/feed-subscribers.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -51,5 +52,14 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,
+    ...(config.feeds.enabled
+      ? {
+          feeds: {
+            subscribers: feedSubscribersEnv(config),
+            sourceIds: feedSourceIds(config),
+            pageSize: config.feeds.pageSize,
+          },
+        }
+      : {}),
   };
 }
