@@ -13,7 +13,7 @@ import { dynamoClient } from '../aws/clients.ts';
 import { readEventFeedPage } from '../aws/event-feed.ts';
 import type { TableRef } from '../aws/table.ts';
 import { FEED_ENV, requireEnv } from '../config/environment.ts';
-import { feedSourceIdsFromEnv, feedSubscribersFromEnv, type FeedSubscriber } from '../config/feed-subscribers.ts';
+import { feedSourceIdsFromEnv, feedSubscribersFromEnv, type FeedSubscriber } from '../config/feed-env.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
 import {
   answerFeedRequest,
