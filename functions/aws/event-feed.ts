@@ -33,7 +33,7 @@ export interface EventFeedPage {
   next?: string;
 }
 
-/** Items read per Query: a page of 50 entries from one busy source takes one or two. */
+/** Items read per Query at most: a page of 50 entries from one busy source takes one or two. */
 const QUERY_PAGE = 50;
 
 interface Entry {
@@ -51,6 +51,7 @@ class PartitionCursor {
     private readonly table: TableRef,
     private readonly sourceId: string,
     private readonly before: string | undefined,
+    private readonly pageLimit: number,
   ) {}
 
   /** The newest entry not yet taken, reading the next Query page when the buffer is empty. */
@@ -76,7 +77,7 @@ class PartitionCursor {
           ...(this.before ? { ':before': S(this.before) } : {}),
         },
         ScanIndexForward: false,
-        Limit: QUERY_PAGE,
+        Limit: this.pageLimit,
         ...(this.startKey ? { ExclusiveStartKey: this.startKey } : {}),
       }),
     );
@@ -94,7 +95,8 @@ class PartitionCursor {
 export async function readEventFeedPage(table: TableRef, request: EventFeedRequest): Promise<EventFeedPage> {
   const include = request.include ?? (() => true);
   const cursors = [...new Set(request.sourceIds)].map(
-    (sourceId) => new PartitionCursor(table, sourceId, request.before),
+    // No source gives more than limit + 1 entries to a page unless the filter drops some.
+    (sourceId) => new PartitionCursor(table, sourceId, request.before, Math.min(QUERY_PAGE, request.limit + 1)),
   );
   const events: TradewatchEvent[] = [];
   let last: string | undefined;
