@@ -35,8 +35,10 @@ export interface CostInputs {
   changedRunMs: number;
   changedRunWrites: number;
   changedRunReads: number;
-  /** Email subscribers receiving each event (assumed). */
+  /** Email subscribers (assumed), each taking one message per publication (the default). */
   emailSubscribers: number;
+  /** Measured DynamoDB writes a publication adds (written, then marked sent), per subscriber. */
+  publicationWrites: number;
   /** Bytes logged per poll (measured size of the poll's log lines plus Lambda's START/END/REPORT). */
   logBytesPerPoll: number;
   customMetrics: number;
@@ -60,7 +62,11 @@ export function monthlyCost(inputs: CostInputs): CostLine[] {
   // Changed runs are register runs (the measured one is), at the registers' memory.
   const gbSeconds = pollGbMonth * unchangedSeconds + inputs.changedRunsPerMonth * changedSeconds * 1;
   const events = inputs.changedRunsPerMonth * inputs.eventsPerChangedRun;
-  const writes = polls * inputs.unchangedPollWrites + inputs.changedRunsPerMonth * inputs.changedRunWrites;
+  const publications = inputs.changedRunsPerMonth * inputs.emailSubscribers;
+  const writes =
+    polls * inputs.unchangedPollWrites +
+    inputs.changedRunsPerMonth * inputs.changedRunWrites +
+    publications * inputs.publicationWrites;
   const reads = inputs.changedRunsPerMonth * inputs.changedRunReads;
   const logGb = (polls * inputs.logBytesPerPoll) / 1024 ** 3;
   return [
@@ -86,8 +92,8 @@ export function monthlyCost(inputs: CostInputs): CostLine[] {
     },
     {
       item: 'SNS publishes + email deliveries',
-      quantity: `${events} events × ${inputs.emailSubscribers} email subscriber(s)`,
-      usd: events * PRICES.snsPublish + events * inputs.emailSubscribers * PRICES.snsEmail,
+      quantity: `${events} events + ${publications} publications, ${publications} emails (one per publication for each of ${inputs.emailSubscribers} subscribers)`,
+      usd: (events + publications) * PRICES.snsPublish + publications * PRICES.snsEmail,
     },
     {
       item: 'CloudWatch Logs ingestion',
@@ -106,4 +112,32 @@ export function monthlyCost(inputs: CostInputs): CostLine[] {
     },
     { item: 'EventBridge schedules, dashboard (first 3 free), SQS (webhooks only)', quantity: '—', usd: 0 },
   ];
+}
+
+export interface DigestCostInputs {
+  /** Measured duration of a digest run that sends one digest, ms (512 MB function). */
+  digestRunMs: number;
+  /** Measured DynamoDB writes of one digest run, and per change it holds (accumulated, then deleted). */
+  digestRunWrites: number;
+  writesPerDigestChange: number;
+  /** Changes a digest subscriber receives a month (assumed). */
+  changesPerMonth: number;
+  networkAllowanceMs: number;
+}
+
+/** What one daily digest subscriber adds a month: 30 runs of the digest function and its writes. */
+export function digestSubscriberCost(inputs: DigestCostInputs): CostLine {
+  const runs = 30;
+  const gbSeconds = (runs * (inputs.digestRunMs + inputs.networkAllowanceMs) * 0.5) / 1000;
+  const writes = runs * inputs.digestRunWrites + inputs.changesPerMonth * inputs.writesPerDigestChange;
+  const usd =
+    gbSeconds * PRICES.lambdaGbSecondArm +
+    runs * PRICES.lambdaRequest +
+    writes * PRICES.dynamoWriteUnit +
+    runs * (PRICES.snsPublish + PRICES.snsEmail);
+  return {
+    item: 'each daily digest subscriber (not in the default)',
+    quantity: `${runs} digest runs × ${(inputs.digestRunMs + inputs.networkAllowanceMs).toFixed(0)} ms at 0.5 GB, ${writes} write units, ${runs} emails; EventBridge Scheduler free up to 14 million invocations`,
+    usd,
+  };
 }

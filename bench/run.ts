@@ -7,6 +7,9 @@
  * (default ../shared/fixtures): its entities repeated with new ids to >= 50 MB. Nothing of it is
  * written into the repository.
  *
+ * Then publications and digests beside one message per change (bench/bundles.ts, its own process),
+ * whose figures feed the cost table.
+ *
  * Last, the name matcher's section (bench/match.ts, in its own process): precision, recall and F1 on
  * the evaluation set built from the real lists, and indexed screening beside the brute force; then
  * a 10,000-entry watchlist in the pipeline beside the same runs without one (bench/watchlist.ts).
@@ -25,7 +28,7 @@ import { SOURCES } from '../functions/sources/registry.ts';
 import { scheduleMinutes } from '../functions/core/schedule.ts';
 import { buildEnhancedList } from './build.ts';
 import { POLLER_MEMORY_MB } from '../infra/tradewatch-stack.ts';
-import { monthlyCost, type CostInputs } from './cost.ts';
+import { digestSubscriberCost, monthlyCost, type CostInputs } from './cost.ts';
 import { FETCH_DEADLINE_MS } from '../functions/http/fetch.ts';
 
 const run = promisify(execFile);
@@ -184,6 +187,19 @@ try {
       `${r.label.padEnd(28)} median ${String(r.medianMs).padStart(5)} ms  status ${r.status.padEnd(10)} DynamoDB requests: ${JSON.stringify(r.dynamoRequests)}`,
     );
 
+  console.log('\nPublications and digests beside one message per change (bench/bundles.ts):');
+  const { stdout: bundleOut } = await run(process.execPath, ['--import', 'tsx', 'bench/bundles.ts', '--json'], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const bundleLines = bundleOut.trimEnd().split('\n');
+  const bundleFigures = JSON.parse(bundleLines.pop()!.replace(/^BENCH_JSON /, '')) as {
+    publicationWrites: number;
+    digestRunMs: number;
+    digestRunWrites: number;
+    writesPerDigestChange: number;
+  };
+  console.log(bundleLines.join('\n'));
+
   const notModified = pollRuns.find((r) => r.label.includes('304'))!;
   const changed = (pipeline.runs as Record<string, unknown>[])[2]!;
   const changedRequests = changed.requests as Record<string, number>;
@@ -204,6 +220,7 @@ try {
       .filter(([op]) => !writeOps.includes(op))
       .reduce((a, [, n]) => a + n * 8, 0),
     emailSubscribers: 2,
+    publicationWrites: bundleFigures.publicationWrites,
     logBytesPerPoll: 1200,
     // Polls, FailedPolls, Changes (no dimension); alarms: polls failing, polls stalled, poller DLQ.
     customMetrics: 3,
@@ -226,6 +243,14 @@ try {
   );
   for (const line of lines) console.log(`| ${line.item} | ${line.quantity} | $${line.usd.toFixed(3)} |`);
   console.log(`| **total** | | **$${lines.reduce((a, l) => a + l.usd, 0).toFixed(2)}** |`);
+  const digest = digestSubscriberCost({
+    digestRunMs: bundleFigures.digestRunMs,
+    digestRunWrites: bundleFigures.digestRunWrites,
+    writesPerDigestChange: bundleFigures.writesPerDigestChange,
+    changesPerMonth: inputs.changedRunsPerMonth * inputs.eventsPerChangedRun,
+    networkAllowanceMs: inputs.networkAllowanceMs,
+  });
+  console.log(`| ${digest.item} | ${digest.quantity} | $${digest.usd.toFixed(3)} |`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

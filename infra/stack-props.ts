@@ -4,7 +4,6 @@
  */
 import { ConfigError } from '../functions/core/errors.ts';
 import {
-  filterPolicyFor,
   scheduledSources,
   sourcesConfigEnv,
   watchlistSubscribersEnv,
@@ -12,6 +11,8 @@ import {
 } from '../functions/config/config.ts';
 import { POLLER_ENV } from '../functions/config/environment.ts';
 import { feedSourceIds, feedSubscribersEnv } from '../functions/config/feed-subscribers.ts';
+import { bundleSubscribersEnv, digestSubscribers, subscriptionPolicyFor } from '../functions/config/delivery.ts';
+import { sourcesFor } from '../functions/sources/registry.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -21,7 +22,7 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     const channel = subscriber.channel;
     const base = {
       id: subscriber.id,
-      filterPolicy: filterPolicyFor(subscriber),
+      filterPolicy: subscriptionPolicyFor(subscriber),
       includeHealth: subscriber.filters.includeHealth ?? false,
     };
     if (channel.type !== 'webhook') return { ...base, channel };
@@ -37,6 +38,13 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     return { ...base, channel: { type: 'webhook', url: channel.url, secret: channel.secret } };
   });
   const operations = config.operations ?? {};
+  const pollerEnvironment = {
+    [POLLER_ENV.keywordSubscribers]: keywordSubscribersEnv(config.subscribers),
+    [POLLER_ENV.watchlistSubscribers]: watchlistSubscribersEnv(config),
+    [POLLER_ENV.bundleSubscribers]: bundleSubscribersEnv(config.subscribers),
+    [POLLER_ENV.sourcesConfig]: sourcesConfigEnv(config),
+  };
+  assertEnvironmentFits(pollerEnvironment);
   return {
     sources: Object.fromEntries(scheduledSources(config).map((s) => [s.id, s.schedule])),
     subscribers,
@@ -44,11 +52,7 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
       ...(operations.email ? { email: operations.email } : {}),
       ...(operations.sms ? { sms: operations.sms } : {}),
     },
-    pollerEnvironment: {
-      [POLLER_ENV.keywordSubscribers]: keywordSubscribersEnv(config.subscribers),
-      [POLLER_ENV.watchlistSubscribers]: watchlistSubscribersEnv(config),
-      [POLLER_ENV.sourcesConfig]: sourcesConfigEnv(config),
-    },
+    pollerEnvironment,
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,
@@ -61,5 +65,38 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
           },
         }
       : {}),
+    ...digestProps(config),
   };
+}
+
+/** The digest function's subscribers and the sources its digests list as checked (the scheduled ones). */
+function digestProps(config: TradewatchConfig): Pick<TradewatchStackProps, 'digests'> {
+  const subscribers = digestSubscribers(config.subscribers);
+  if (subscribers.length === 0) return {};
+  const scheduled = new Set(scheduledSources(config).map((source) => source.id));
+  const sources = sourcesFor(config)
+    .filter((source) => scheduled.has(source.id))
+    .map((source) => ({ id: source.id, title: source.title }));
+  return { digests: { subscribers, sources } };
+}
+
+/** Lambda allows 4 KB of environment per function; the poller's own variables take the rest. */
+export const POLLER_ENVIRONMENT_BUDGET = 4096 - 512;
+
+/**
+ * The configuration reaches the pollers through their environment: a configuration too large for
+ * it fails here, at synth, naming what takes the room, rather than at deploy.
+ */
+function assertEnvironmentFits(environment: Record<string, string>): void {
+  const sizes = Object.entries(environment).map(([name, value]) => [name, Buffer.byteLength(name + value)] as const);
+  const total = sizes.reduce((sum, [, size]) => sum + size, 0);
+  if (total <= POLLER_ENVIRONMENT_BUDGET) return;
+  const parts = sizes
+    .filter(([, size]) => size > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, size]) => `${name} ${size} B`)
+    .join(', ');
+  throw new ConfigError(
+    `the configuration takes ${total} bytes of the pollers' environment where Lambda leaves ${POLLER_ENVIRONMENT_BUDGET} (${parts}): fewer subscribers, filters, keywords or custom sources`,
+  );
 }

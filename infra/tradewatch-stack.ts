@@ -9,6 +9,8 @@ import { Operations } from './constructs/operations.ts';
 import { SourcePoller } from './constructs/source-poller.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { Subscribers, type SubscriberSpec } from './constructs/subscribers.ts';
+import { Digests } from './constructs/digests.ts';
+import type { DigestSubscriber } from '../functions/core/bundles.ts';
 
 export interface TradewatchStackProps extends StackProps {
   /** Source id → schedule, for the sources to poll. @default every registered source on its own schedule */
@@ -27,6 +29,11 @@ export interface TradewatchStackProps extends StackProps {
   readonly customFeedIds?: readonly string[];
   /** The change feeds (configuration `feeds.enabled`): a function at a Function URL. @default none */
   readonly feeds?: Omit<FeedsProps, 'table'>;
+  /** The subscribers taking daily or weekly digests, and the sources a digest lists. @default none */
+  readonly digests?: {
+    readonly subscribers: readonly DigestSubscriber[];
+    readonly sources: readonly { id: string; title: string }[];
+  };
 }
 
 /** Memory of a poller: registers stream lists of up to ~100 MB; a feed is a few KB. */
@@ -76,6 +83,13 @@ export class TradewatchStack extends Stack {
       operations: topics.operations,
       alarmAction: operations.alarmAction,
     });
+    if (props.digests?.subscribers.length)
+      new Digests(this, 'Digests', {
+        ...props.digests,
+        table,
+        alerts: topics.alerts,
+        deadLetterQueue: operations.pollerDeadLetters,
+      });
     new TradewatchDashboard(this, 'Dashboard', {
       pollers: pollers.map((p) => ({
         sourceId: p.node.id.replace(/^Poller-/, ''),

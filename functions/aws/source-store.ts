@@ -10,13 +10,11 @@
  * partition's items, and the order they are written in, over several files.
  */
 import {
-  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   type AttributeValue,
-  type BatchWriteItemCommandOutput,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -29,10 +27,9 @@ import {
   N,
   RECORD_PREFIX,
   S,
-  SCREENED_PREFIX,
   TABLE_INDEXES,
   TAIL_SK,
-  backoff,
+  batchWriteAll,
   batchGetAll,
   queryAll,
   type Item,
@@ -51,9 +48,12 @@ import {
   type TableRef,
 } from './table.ts';
 import type { TradewatchEvent } from '../core/events.ts';
-import type { SourceMeta, SourceStore, StoredEvent, VersionCommit } from '../run/ports.ts';
+import type { DigestEntry, SourceMeta, SourceStore, StoredEvent, VersionCommit } from '../run/ports.ts';
 import { DynamoEarlyWarningStore } from './early-warning-store.ts';
 import { WatchlistStore } from './watchlist-store.ts';
+import { BundleStore } from './bundle-store.ts';
+import { decodeMeta, getSourceMeta } from './source-meta.ts';
+import type { Bundle } from '../core/bundles.ts';
 
 export type { HealthStatus, SourceMeta, StoredEvent } from '../run/ports.ts';
 
@@ -84,23 +84,36 @@ export class TradewatchStore implements SourceStore, TableRef {
   readonly tableName: string;
   readonly earlyWarnings: DynamoEarlyWarningStore;
   readonly watchlists: WatchlistStore;
+  /** Publications, digest accumulations and digests (bundle-store.ts). */
+  readonly bundles: BundleStore;
 
   constructor(client: DynamoDBClient, tableName: string) {
     this.client = client;
     this.tableName = tableName;
     this.earlyWarnings = new DynamoEarlyWarningStore(this);
     this.watchlists = new WatchlistStore(this);
+    this.bundles = new BundleStore(this);
   }
 
-  async getMeta(sourceId: string): Promise<SourceMeta | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? decodeMeta(sourceId, Item) : undefined;
+  // The outbox's bundles, kept in bundle-store.ts.
+  putPublications(sourceId: string, bundles: readonly Bundle[]): Promise<void> {
+    return this.bundles.putPublications(sourceId, bundles);
+  }
+
+  pendingPublications(sourceId: string): Promise<Bundle[]> {
+    return this.bundles.pendingPublications(sourceId);
+  }
+
+  markPublicationSent(sourceId: string, bundle: Bundle, messageId: string, now: string): Promise<void> {
+    return this.bundles.markPublicationSent(sourceId, bundle, messageId, now);
+  }
+
+  putDigestEntries(entries: readonly DigestEntry[]): Promise<void> {
+    return this.bundles.putDigestEntries(entries);
+  }
+
+  getMeta(sourceId: string): Promise<SourceMeta | undefined> {
+    return getSourceMeta(this, sourceId);
   }
 
   /**
@@ -256,7 +269,10 @@ export class TradewatchStore implements SourceStore, TableRef {
     const total = upserts.length + removedIds.length;
     const batches = Array.from({ length: Math.ceil(total / 25) }, (_, b) => b);
     await mapLimit(batches, WRITE_CONCURRENCY, (b) =>
-      this.batchWrite(Array.from({ length: Math.min(25, total - b * 25) }, (_, i) => toRequest(b * 25 + i))),
+      batchWriteAll(
+        this,
+        Array.from({ length: Math.min(25, total - b * 25) }, (_, i) => toRequest(b * 25 + i)),
+      ),
     );
   }
 
@@ -295,7 +311,7 @@ export class TradewatchStore implements SourceStore, TableRef {
     for (let b = buckets; previousBuckets !== undefined && b < previousBuckets; b++) {
       requests.push({ DeleteRequest: { Key: { pk: S(sourcePk(sourceId)), sk: S(manifestSk(b)) } } });
     }
-    await mapLimit(chunk(requests, 25), WRITE_CONCURRENCY, (batch) => this.batchWrite(batch));
+    await mapLimit(chunk(requests, 25), WRITE_CONCURRENCY, (batch) => batchWriteAll(this, batch));
     return buckets;
   }
 
@@ -527,49 +543,6 @@ export class TradewatchStore implements SourceStore, TableRef {
     for await (const item of queryAll(this, query))
       yield readJson<RegisterRecord>(item, 'record') ?? ({} as RegisterRecord);
   }
-
-  private async batchWrite(requests: WriteRequest[]): Promise<void> {
-    let pending: WriteRequest[] | undefined = requests;
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      const result: BatchWriteItemCommandOutput = await this.client.send(
-        new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }),
-      );
-      pending = result.UnprocessedItems?.[this.tableName];
-      if (pending?.length) await backoff(attempt);
-    }
-  }
-}
-
-function decodeMeta(sourceId: string, Item: Record<string, AttributeValue>): SourceMeta {
-  const meta: SourceMeta = { sourceId };
-  for (const key of [
-    'contentHash',
-    'etag',
-    'lastModified',
-    'updatedAt',
-    'lastChangeAt',
-    'tailHash',
-    'healthSince',
-    'lastError',
-    'lastErrorStep',
-    'lastErrorAt',
-    'lastSuccessAt',
-  ] as const) {
-    const value = str(Item, key);
-    if (value !== undefined) meta[key] = value;
-  }
-  const status = str(Item, 'healthStatus');
-  if (status === 'healthy' || status === 'unhealthy') meta.healthStatus = status;
-  for (const key of ['recordCount', 'manifestBuckets', 'consecutiveFailures'] as const) {
-    const value = num(Item, key);
-    if (value !== undefined) meta[key] = value;
-  }
-  if (Item.outboxPending?.BOOL) meta.outboxPending = true;
-  for (const [key, value] of Object.entries(Item)) {
-    if (key.startsWith(SCREENED_PREFIX) && value.S !== undefined)
-      (meta.screened ??= {})[key.slice(SCREENED_PREFIX.length)] = value.S;
-  }
-  return meta;
 }
 
 function decodeBucket(entries: string, into: Map<string, string>): void {

@@ -27,6 +27,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
+  type WriteRequest,
   QueryCommand,
   type AttributeValue,
   type BatchGetItemCommandOutput,
@@ -71,6 +74,18 @@ export const timelinePk = (sourceId: string): string => `EVTS#${sourceId}`;
 export const eventTimeSk = (time: string, eventId: string): string => `${time}#${eventId}`;
 /** On a source's META item: `screened:<subscriber>` = the watchlist version its records were screened against. */
 export const SCREENED_PREFIX = 'screened:';
+
+// Bundles (core/bundles.ts): a source's publications, pending ones also on the outbox index.
+export const PUBLICATION_PREFIX = 'PUB#';
+export const publicationSk = (version: string, subscriberId: string): string =>
+  `${PUBLICATION_PREFIX}${version}#${subscriberId}`;
+export const publicationOutboxPk = (sourceId: string): string => `PUBOUT#${sourceId}`;
+// A digest subscriber's accumulation (one item per event until its digest is sent), its digests
+// and its state (the last slot sent, the digest being sent).
+export const digestQueuePk = (subscriberId: string): string => `DIGQ#${subscriberId}`;
+export const digestPk = (subscriberId: string): string => `DIG#${subscriberId}`;
+export const DIGEST_STATE_SK = 'STATE';
+export const digestSk = (slot: string): string => `MSG#${slot}`;
 
 // Early warnings.
 export const earlyWarningPk = (matchKey: string): string => `EW#${matchKey}`;
@@ -175,4 +190,21 @@ export async function batchGetAll(
 export async function backoff(attempt: number): Promise<void> {
   if (attempt >= 8) throw new Error('DynamoDB kept returning unprocessed items after 8 retries');
   await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
+}
+
+/**
+ * Writes the requests 25 at a time (BatchWriteItem's limit), retrying what DynamoDB leaves
+ * unprocessed with backoff until all is written.
+ */
+export async function batchWriteAll(table: TableRef, requests: readonly WriteRequest[]): Promise<void> {
+  for (const batch of chunk([...requests], 25)) {
+    let pending: WriteRequest[] | undefined = batch;
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt - 1);
+      const result: BatchWriteItemCommandOutput = await table.client.send(
+        new BatchWriteItemCommand({ RequestItems: { [table.tableName]: pending } }),
+      );
+      pending = result.UnprocessedItems?.[table.tableName];
+    }
+  }
 }

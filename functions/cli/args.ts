@@ -31,6 +31,7 @@ export type Flags = {
   port?: string;
   'base-url'?: string;
   'secret-arn'?: string;
+  now?: string;
 };
 
 export interface CommandLine {
@@ -65,6 +66,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       port: { type: 'string' },
       'base-url': { type: 'string' },
       'secret-arn': { type: 'string' },
+      now: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;

@@ -1,5 +1,6 @@
 /** `tradewatch config`: the configuration file validated, and printed with its defaults applied. */
 import { configFilePath, filterPolicyFor, loadConfig } from '../config/config.ts';
+import { resolvedDelivery, subscriptionPolicyFor, type ResolvedDelivery } from '../config/delivery.ts';
 import type { Flags } from './args.ts';
 import { out } from './output.ts';
 
@@ -7,9 +8,13 @@ import { out } from './output.ts';
 export function commandConfig(flags: Flags): number {
   const file = configFilePath(flags.config);
   const config = loadConfig(flags.config);
+  // The delivery with its defaults; the filter policy that decides which changes are the
+  // subscriber's; and the SNS subscription's policy (the same for `each`, its bundles otherwise).
   const subscribers = config.subscribers.map((subscriber) => ({
     ...subscriber,
+    delivery: resolvedDelivery(subscriber),
     filterPolicy: filterPolicyFor(subscriber),
+    subscriptionPolicy: subscriptionPolicyFor(subscriber),
   }));
   if (flags.json) {
     out(
@@ -21,6 +26,7 @@ export function commandConfig(flags: Flags): number {
           topics: config.topics,
           subscribers,
           operations: config.operations ?? {},
+          feeds: config.feeds,
         },
         null,
         2,
@@ -41,9 +47,12 @@ export function commandConfig(flags: Flags): number {
     for (const rule of config.topics) out(`  ${rule.topic}: ${rule.keywords.join(', ')}`);
   }
   out(`\nsubscribers:${subscribers.length ? '' : ' none'}`);
-  for (const { id, channel, filterPolicy, watchlist } of subscribers) {
+  for (const { id, channel, filterPolicy, subscriptionPolicy, watchlist, delivery } of subscribers) {
     const to = channel.type === 'email' ? channel.address : channel.type === 'sms' ? channel.phoneNumber : channel.url;
-    out(`  ${id}  ${channel.type} ${to}\n    filter policy: ${JSON.stringify(filterPolicy)}`);
+    out(`  ${id}  ${channel.type} ${to}\n    delivery: ${describeDelivery(delivery)}`);
+    out(`    filter policy: ${JSON.stringify(filterPolicy)}`);
+    if (delivery.mode !== 'each')
+      out(`    SNS subscription policy (its bundles): ${JSON.stringify(subscriptionPolicy)}`);
     if (watchlist) {
       const from =
         watchlist.file ??
@@ -57,4 +66,20 @@ export function commandConfig(flags: Flags): number {
   ].filter(Boolean);
   out(`\noperations: ${operations.length ? operations.join(', ') : 'none'}`);
   return 0;
+}
+
+function describeDelivery(delivery: ResolvedDelivery): string {
+  switch (delivery.mode) {
+    case 'each':
+      return 'each: one message per change';
+    case 'publication':
+      return 'publication: one message per source version with changes for it';
+    default: {
+      const schedule = delivery.schedule!;
+      const when = `${schedule.every === 'weekly' ? `${schedule.weekday}s` : 'every day'} at ${schedule.at} ${schedule.timeZone}`;
+      const empty = delivery.sendEmpty ? ', also on a quiet day' : '';
+      const hits = delivery.urgentHits ? '; watchlist hits at once' : '; watchlist hits in the digest';
+      return `${delivery.mode} digest ${when}${empty}${hits}`;
+    }
+  }
 }

@@ -6,7 +6,7 @@ import { LOCAL_ENV } from '../config/environment.ts';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
+import { loadConfig, parseConfig, watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
 import { UsageError } from '../core/errors.ts';
 import { WatchlistStore } from '../aws/watchlist-store.ts';
 import { type DeliveredAlert } from '../local/runtime.ts';
@@ -24,6 +24,7 @@ const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const DEMO_DIR = join(PROJECT_ROOT, 'demo');
 const DEMO_WATCHLIST = join(DEMO_DIR, 'watchlist.csv');
 const DEMO_SUBSCRIBER = 'demo-watchlist';
+const DEMO_DESK = { id: 'demo-desk', channel: { type: 'email', address: 'desk@example.com' } } as const;
 
 interface DemoPlan {
   source: RegisterSource;
@@ -48,11 +49,21 @@ async function demoVersions(config: TradewatchConfig): Promise<DemoPlan[]> {
 export async function commandDemo(flags: Flags): Promise<number> {
   const home = join(resolve(flags.home ?? process.env[LOCAL_ENV.home] ?? '.tradewatch'), 'demo');
   await rm(home, { recursive: true, force: true });
-  const config = loadConfig(flags.config);
-  const plans = await demoVersions(config);
+  const given = loadConfig(flags.config);
+  const plans = await demoVersions(given);
   if (!plans.length) throw new UsageError(`no demo versions found under ${DEMO_DIR}`);
-  return withRuntime(flags, { persist: false, home, config }, async (runtime) => {
+  // Without subscribers of its own, the demo shows every change as it is stored, and what an email
+  // subscriber receives by default: one message per publication (subscriber "demo-desk").
+  const implicitDesk = given.subscribers.length === 0;
+  const config: TradewatchConfig = implicitDesk
+    ? { ...given, subscribers: parseConfig({ subscribers: [DEMO_DESK] }).subscribers }
+    : given;
+  return withRuntime(flags, { persist: false, home, config, showEveryAlert: implicitDesk }, async (runtime) => {
     out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
+    if (implicitDesk)
+      out(
+        `subscriber "${DEMO_DESK.id}" (email, the default delivery) gets one message per publication: shown as "email to ${DEMO_DESK.id}"\n`,
+      );
     await syncConfigWatchlists(runtime, config, 'configuration');
     // Without a watchlist in the configuration, the bundled example watchlist shows screening.
     let screening = watchlistSubscribers(config);

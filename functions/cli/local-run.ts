@@ -6,6 +6,8 @@
 import { watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { localPublisher } from '../local/delivery.ts';
+import { bundleSubscribers } from '../config/delivery.ts';
+import { createBundler } from '../delivery/bundler.ts';
 import { WatchlistStore } from '../aws/watchlist-store.ts';
 import type { PipelineDeps } from '../run/ports.ts';
 import { readWatchlistFile, watchlistEntries } from '../watchlist/file.ts';
@@ -19,6 +21,8 @@ export interface RuntimeOptions {
   home?: string;
   /** The configuration whose subscribers get queues and alerts. @default none */
   config?: TradewatchConfig;
+  /** See LocalRuntimeOptions.showEveryAlert. @default false */
+  showEveryAlert?: boolean;
 }
 
 /** Runs `work` on a started local runtime, and stops the runtime whatever happens. */
@@ -32,6 +36,7 @@ export async function withRuntime<T>(
     ...(home ? { home } : {}),
     ...(options.persist === undefined ? {} : { persist: options.persist }),
     ...(options.config ? { config: options.config } : {}),
+    ...(options.showEveryAlert ? { showEveryAlert: true } : {}),
   });
   try {
     return await work(runtime);
@@ -47,12 +52,14 @@ export async function withRuntime<T>(
  */
 export function pipelineDeps(runtime: LocalRuntime, label: string, show = showAlert): PipelineDeps {
   const bar = progress(label);
+  const bundled = runtime.config ? bundleSubscribers(runtime.config.subscribers) : [];
   return {
     store: runtime.store,
     // Each batch is delivered before it counts as published: nothing is lost if the process dies.
     publisher: localPublisher(runtime, show),
     onProgress: bar.update,
     ...(runtime.config ? { watchlistSubscribers: watchlistSubscribers(runtime.config) } : {}),
+    ...(bundled.length ? { bundler: createBundler(bundled) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { parseCommandLine } from './args.ts';
 import { commandConfig } from './config.ts';
 import { commandDemo } from './demo.ts';
 import { commandDiff } from './diff.ts';
+import { commandDigest } from './digest.ts';
 import { commandEvents } from './events.ts';
 import { commandFeeds } from './feeds.ts';
 import { commandMatchScore } from './match-score.ts';
@@ -36,6 +37,9 @@ Commands:
   replay --source <id> <file|dir>... [--strict] [--accept-drop] [--force]
                                             feed recorded versions through the full pipeline
   demo                                      replay the bundled example versions and show the alerts
+  digest [--subscriber <id>] [--now <instant>]
+                                            send the daily and weekly digests that are due (once
+                                            per slot, however often it runs; --now sets the clock)
   events --source <id> [--limit <n>] [--json]
                                             the stored change events (audit trail), newest first
   serve [--port <n>]                        serve the change feeds (Atom, JSON Feed) of the local
@@ -83,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'sources':
         return await commandSources(flags);
+      case 'digest':
+        return await commandDigest(flags);
       case 'parse':
         return await commandParse(flags, positionals);
       case 'diff':

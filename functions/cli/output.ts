@@ -43,8 +43,12 @@ export const clearProgress = (): void => progress('').done();
 /** One alert as the local delivery handed it over: the rendered text, or where it was delivered. */
 export function showAlert(alert: DeliveredAlert): void {
   if (alert.delivery) return out(describeDelivery(alert));
-  const event = alert.event;
   const rule = '─'.repeat(72);
+  if (alert.bundle) {
+    out(`${rule}\n${alert.bundle.bundle.toUpperCase()} · ${alert.bundle.subscriberId}\n${describeDelivery(alert)}`);
+    return;
+  }
+  const event = alert.event;
   const title = isChangeEvent(event)
     ? `${event.type.replace('tradewatch.record.', '').toUpperCase()} · ${event.data.sourceId}`
     : isHitEvent(event)

@@ -8,8 +8,9 @@
  *   source-health events too. Which changes go into its bundles is decided by the same filter
  *   policy, evaluated in code (delivery/bundler.ts) with SNS's own semantics (core/filter-policy.ts).
  */
-import { DELIVER_TO_ATTRIBUTE } from '../core/bundles.ts';
+import { DELIVER_TO_ATTRIBUTE, type BundleSubscriber, type DigestSubscriber } from '../core/bundles.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
+import type { DigestSchedule } from '../core/digest-schedule.ts';
 import {
   DIGEST_DEFAULTS,
   HEALTH_CHANGE_TYPE,
@@ -17,21 +18,13 @@ import {
   filterPolicyFor,
   type DeliveryMode,
   type Subscriber,
-  type Weekday,
 } from './schema.ts';
 
+export { bundleSubscribersFromEnv, digestSubscribersFromEnv } from './delivery-env.ts';
 export { DELIVERY_MODES, WEEKDAYS, DIGEST_DEFAULTS, defaultDeliveryMode, isTimeZone } from './schema.ts';
 export type { DeliveryMode, Weekday } from './schema.ts';
 
-/** A digest's schedule: every day (or one weekday) at a local time in an IANA time zone. */
-export interface DigestSchedule {
-  every: 'daily' | 'weekly';
-  /** HH:MM, 24-hour, local. */
-  at: string;
-  timeZone: string;
-  /** Weekly digests only. */
-  weekday?: Weekday;
-}
+export type { DigestSchedule } from '../core/digest-schedule.ts';
 
 export interface ResolvedDelivery {
   mode: DeliveryMode;
@@ -85,4 +78,42 @@ export function subscriptionPolicyFor(
   const health: FilterPolicy = { changeType: [HEALTH_CHANGE_TYPE] };
   if (subscriber.filters.sources) health.source = [...new Set(subscriber.filters.sources)];
   return { $or: [bundles, health] };
+}
+
+/** The subscribers that take bundles, as the poller's bundler needs them. */
+export function bundleSubscribers(subscribers: readonly Subscriber[]): BundleSubscriber[] {
+  return subscribers.flatMap((subscriber): BundleSubscriber[] => {
+    const delivery = resolvedDelivery(subscriber);
+    if (delivery.mode === 'each') return [];
+    const keywords = subscriber.filters.keywords;
+    return [
+      {
+        id: subscriber.id,
+        channel: subscriber.channel.type,
+        mode: delivery.mode,
+        urgentHits: delivery.urgentHits,
+        policy: filterPolicyFor(subscriber),
+        ...(keywords?.length ? { keywords } : {}),
+      },
+    ];
+  });
+}
+
+/** What the stack puts in POLLER_ENV.bundleSubscribers (empty: nobody takes bundles). */
+export function bundleSubscribersEnv(subscribers: readonly Subscriber[]): string {
+  const list = bundleSubscribers(subscribers);
+  return list.length ? JSON.stringify(list) : '';
+}
+
+/** The subscribers that take daily or weekly digests. */
+export function digestSubscribers(subscribers: readonly Subscriber[]): DigestSubscriber[] {
+  return subscribers.flatMap((subscriber): DigestSubscriber[] => {
+    const delivery = resolvedDelivery(subscriber);
+    return delivery.schedule ? [{ id: subscriber.id, schedule: delivery.schedule, sendEmpty: delivery.sendEmpty }] : [];
+  });
+}
+
+/** What the stack puts in DIGEST_ENV.digestSubscribers. */
+export function digestSubscribersEnv(subscribers: readonly Subscriber[]): string {
+  return JSON.stringify(digestSubscribers(subscribers));
 }

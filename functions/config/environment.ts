@@ -19,6 +19,8 @@ export const POLLER_ENV = {
   detailedMetrics: 'DETAILED_METRICS',
   /** The keyword subscribers as JSON: `[{"id", "keywords": [...]}]`. */
   keywordSubscribers: 'KEYWORD_SUBSCRIBERS',
+  /** The subscribers taking publications or digests as JSON (config/delivery.ts bundleSubscribersEnv). */
+  bundleSubscribers: 'BUNDLE_SUBSCRIBERS',
   /** The watchlist subscribers as JSON: `[{"id", "threshold"}]`. */
   watchlistSubscribers: 'WATCHLIST_SUBSCRIBERS',
   /** The configuration's custom sources and topic rules as JSON (the config file is not in the bundle). */
@@ -51,6 +53,17 @@ export const FEED_ENV = {
   sourceIds: 'FEED_SOURCE_IDS',
   /** Entries per page. */
   pageSize: 'FEED_PAGE_SIZE',
+} as const;
+
+/** Set on the digest function (infra/constructs/digests.ts). */
+export const DIGEST_ENV = {
+  tableName: 'TABLE_NAME',
+  /** Digests go here, addressed to their subscriber (`deliverTo`). */
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
+  /** The digest subscribers as JSON (config/delivery.ts digestSubscribersEnv). */
+  digestSubscribers: 'DIGEST_SUBSCRIBERS',
+  /** The sources a digest lists as checked, as JSON `[{"id", "title"}]`. */
+  digestSources: 'DIGEST_SOURCES',
 } as const;
 
 /** Set on the alarm forwarder (infra/constructs/operations.ts). */

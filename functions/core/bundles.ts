@@ -15,6 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { TradewatchEvent } from './events.ts';
+import type { FilterPolicy } from './filter-policy.ts';
+import type { DigestSchedule } from './digest-schedule.ts';
 
 /** The message attribute a bundle carries and a grouped subscriber's filter policy selects. */
 export const DELIVER_TO_ATTRIBUTE = 'deliverTo';
@@ -47,8 +49,13 @@ export interface Bundle {
   /** Digests: the previous digest's slot (null: the first digest) and this one's. */
   period?: { from: string | null; to: string };
   subject: string;
-  text: string;
-  sms: string;
+  /**
+   * The email text and the SMS line. In a queue message's `default` (what SQS and webhooks get)
+   * they are left out, since the SNS message already carries them under `email` and `sms` and
+   * twice the text would not fit SNS's 256 KB; read them from there.
+   */
+  text?: string;
+  sms?: string;
   counts: BundleCounts;
   /** The ids of the events it holds, in the order the text gives them. */
   eventIds: string[];
@@ -84,7 +91,27 @@ export function isBundle(value: unknown): value is Bundle {
     typeof candidate.id === 'string' &&
     typeof candidate.subscriberId === 'string' &&
     typeof candidate.subject === 'string' &&
-    typeof candidate.text === 'string' &&
-    typeof candidate.sms === 'string'
+    (candidate.text === undefined || typeof candidate.text === 'string') &&
+    (candidate.sms === undefined || typeof candidate.sms === 'string')
   );
+}
+
+/** A subscriber that takes bundles, as the poller needs it (config/delivery.ts builds it). */
+export interface BundleSubscriber {
+  id: string;
+  channel: 'email' | 'sms' | 'webhook';
+  mode: 'publication' | 'daily' | 'weekly';
+  /** Digest subscribers: watchlist hits go out at once, as publications. */
+  urgentHits: boolean;
+  /** The per-change filter policy (config's filterPolicyFor) its bundles' changes must pass. */
+  policy: FilterPolicy;
+  keywords?: readonly string[];
+}
+
+/** A subscriber that takes scheduled digests, as the digest function needs it. */
+export interface DigestSubscriber {
+  id: string;
+  schedule: DigestSchedule;
+  /** Send a digest on a quiet day too, saying so and listing the sources checked. */
+  sendEmpty: boolean;
 }

@@ -8,10 +8,22 @@
  * in full, the rest one line each, and whatever would take the message past its byte budget is
  * counted, not shown, with the command that lists it all. Every value comes from a register or a
  * watchlist, so each is cleaned with forDisplay before it is laid out and the whole text again.
+ *
+ * The layout of one source's changes (groups, lines, bounds, the footer that says what was left
+ * out) is exported as `collectEntries` and `writeChanges` over a byte-counted `MessageLines`:
+ * the digest (render-digest.ts) writes each of its sources' sections with it, so a change reads the
+ * same in a publication and in a digest.
  */
+import type { BundleCounts } from '../core/bundles.ts';
 import { DeliveryError } from '../core/errors.ts';
 import type { FieldChange } from '../core/diff.ts';
-import { isChangeEvent, isHitEvent, type TradewatchEvent, type WatchlistHitEvent } from '../core/events.ts';
+import {
+  isChangeEvent,
+  isHitEvent,
+  type ChangeEvent,
+  type TradewatchEvent,
+  type WatchlistHitEvent,
+} from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { forDisplay, truncateText } from '../core/text.ts';
 import { formatValue, limitList } from './render.ts';
@@ -55,14 +67,23 @@ const FIELDS_MAX = 12;
 /** Room kept for the closing lines that say what was left out. */
 const FOOTER_RESERVE = 1024;
 
-type Group = 'added' | 'removed' | 'modified' | 'listed';
+export type Group = 'added' | 'removed' | 'modified' | 'listed';
 const GROUPS: readonly Group[] = ['added', 'removed', 'modified', 'listed'];
 const GROUP_HEADING = { added: 'ADDED', removed: 'REMOVED', modified: 'CHANGED', listed: 'ON YOUR WATCHLIST' } as const;
 const GROUP_COUNT = { added: 'added', removed: 'removed', modified: 'changed', listed: 'on your watchlist' } as const;
+/** A feed's items are published and updated, not listed: the same groups, in its words. */
+const ITEM_HEADING = { ...GROUP_HEADING, added: 'NEW', modified: 'UPDATED' } as const;
+const ITEM_COUNT = { ...GROUP_COUNT, added: 'new', modified: 'updated' } as const;
 
 /** One change as the message shows it: the change event's data, with the subscriber's hits on it. */
-interface Entry {
+export interface Entry {
   group: Group;
+  /** A feed's item (tradewatch.item.*) rather than a register's record. */
+  item: boolean;
+  sourceId: string;
+  sourceTitle: string;
+  eventId: string;
+  time: string;
   recordId: string;
   name: string;
   list: string;
@@ -82,21 +103,34 @@ export function renderPublication(
   options: PublicationOptions = {},
 ): PublicationMessage {
   const entries = collectEntries(events);
-  const first = events.find((e) => isChangeEvent(e) || isHitEvent(e))!;
-  const { sourceId, sourceTitle } = first.data;
+  const sources = new Set(entries.map((e) => e.sourceId));
+  if (sources.size > 1)
+    throw new DeliveryError(
+      'publication',
+      `one message holds one source's version, given ${[...sources].sort().join(', ')}`,
+    );
+  const { sourceId, sourceTitle } = entries[0]!;
   const name = clean(options.sourceName ?? shortName(sourceTitle));
   const date = options.date ?? versionDate(events);
-  const counts = countGroups(entries);
 
-  const subject = truncateText(`${name} ${date}: ${countPhrase(counts)}`, SUBJECT_MAX);
-  const sms = renderPublicationSms(name, entries, counts);
-  const body = renderBody(entries, {
-    header: `${clean(sourceTitle)}, version of ${date}: ${entries.length} change${entries.length === 1 ? '' : 's'} (${countPhrase(counts)}).`,
+  const subject = truncateText(`${name} ${date}: ${countPhrase(entries)}`, SUBJECT_MAX);
+  const sms = renderPublicationSms(name, entries);
+  const out = new MessageLines((options.maxBytes ?? PUBLICATION_MAX_BYTES) - jsonBytes(sms) - EMPTY_MESSAGE_BYTES);
+  out.push([
+    `${clean(sourceTitle)}, version of ${date}: ${plural(entries.length, 'change')} (${countPhrase(entries)}).`,
+  ]);
+  const changes = writeChanges(out, entries, {
     sourceId: clean(sourceId),
     fullChanges: options.fullChanges ?? DEFAULT_FULL_CHANGES,
-    maxBytes: (options.maxBytes ?? PUBLICATION_MAX_BYTES) - jsonBytes(sms) - '{"email":"","sms":""}'.length,
   });
-  return { subject, text: forDisplay(body.text, { multiline: true }), sms, changes: body.changes };
+  return { subject, text: forDisplay(out.text(), { multiline: true }), sms, changes };
+}
+
+/** `{"email":"","sms":""}`: what the JSON of a message takes besides its two texts. */
+export const EMPTY_MESSAGE_BYTES = '{"email":"","sms":""}'.length;
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** The bytes SNS counts for a rendered message: the JSON of its email and SMS texts. */
@@ -104,55 +138,68 @@ export function publicationBytes(message: Pick<PublicationMessage, 'text' | 'sms
   return Buffer.byteLength(JSON.stringify({ email: message.text, sms: message.sms }));
 }
 
-function collectEntries(events: readonly TradewatchEvent[]): Entry[] {
-  const sources = [...new Set(events.filter((e) => isChangeEvent(e) || isHitEvent(e)).map((e) => e.data.sourceId))];
-  if (sources.length > 1)
-    throw new DeliveryError(
-      'publication',
-      `one message holds one source's version, given ${sources.sort().join(', ')}`,
-    );
-  const byRecord = new Map<string, Entry>();
+/**
+ * The changes of `events` as a message lists them, sorted (change type, list, program, name, record
+ * id), each with the subscriber's watchlist hits on it. `one: 'record'` (a publication: one version)
+ * keeps one change per record, so a re-delivered event is not shown twice; `one: 'event'` (a digest:
+ * several versions) keeps every change, since a record added in the morning and changed at night
+ * changed twice. Health events are not changes and are left out.
+ */
+export function collectEntries(
+  events: readonly TradewatchEvent[],
+  { one = 'record' }: { one?: 'record' | 'event' } = {},
+): Entry[] {
+  const byKey = new Map<string, Entry>();
+  const byEvent = new Map<string, Entry>();
   const hits: WatchlistHitEvent[] = [];
+  const entryOf = (event: ChangeEvent | WatchlistHitEvent, group: Group): Entry => {
+    const { data } = event;
+    return {
+      group,
+      item: event.type.startsWith('tradewatch.item.'),
+      sourceId: data.sourceId,
+      sourceTitle: data.sourceTitle,
+      eventId: event.id,
+      time: event.time,
+      recordId: data.recordId,
+      name: data.name,
+      list: data.list,
+      program: programOf(data.record ?? data.previous),
+      record: data.record,
+      fields: data.fields,
+      earlyWarning: data.earlyWarning,
+      hits: [],
+    };
+  };
   // By id, so that of one record's two events (a re-delivery) the same one is kept in any order.
   for (const event of [...events].sort((a, b) => compare(a.id, b.id))) {
     if (isHitEvent(event)) hits.push(event);
     else if (isChangeEvent(event)) {
-      const { data } = event;
-      if (byRecord.has(data.recordId)) continue;
-      byRecord.set(data.recordId, {
-        group: data.changeType,
-        recordId: data.recordId,
-        name: data.name,
-        list: data.list,
-        program: programOf(data.record ?? data.previous),
-        record: data.record,
-        fields: data.fields,
-        earlyWarning: data.earlyWarning,
-        hits: [],
-      });
+      const key = `${event.data.sourceId}\u0000${one === 'record' ? event.data.recordId : event.id}`;
+      if (byKey.has(key)) continue;
+      const entry = entryOf(event, event.data.changeType);
+      byKey.set(key, entry);
+      byEvent.set(event.id, entry);
     }
+  }
+  const byRecord = new Map<string, Entry>();
+  for (const entry of byKey.values()) {
+    const key = `${entry.sourceId}\u0000${entry.recordId}`;
+    if (!byRecord.has(key)) byRecord.set(key, entry);
   }
   for (const hit of hits) {
     const { data } = hit;
-    let entry = byRecord.get(data.recordId);
+    const recordKey = `${data.sourceId}\u0000${data.recordId}`;
+    let entry = (data.changeEventId && byEvent.get(data.changeEventId)) || byRecord.get(recordKey);
     if (!entry) {
       // A hit whose change the subscriber's filters left out: the hit is still news to them.
-      entry = {
-        group: data.hitType,
-        recordId: data.recordId,
-        name: data.name,
-        list: data.list,
-        program: programOf(data.record ?? data.previous),
-        record: data.record,
-        fields: data.fields,
-        earlyWarning: data.earlyWarning,
-        hits: [],
-      };
-      byRecord.set(data.recordId, entry);
+      entry = entryOf(hit, data.hitType);
+      byKey.set(`${recordKey}\u0000hit`, entry);
+      byRecord.set(recordKey, entry);
     }
     entry.hits.push(hit);
   }
-  const entries = [...byRecord.values()];
+  const entries = [...byKey.values()];
   if (!entries.length) throw new DeliveryError('publication', 'no change event to render');
   return entries.sort(
     (a, b) =>
@@ -161,7 +208,9 @@ function collectEntries(events: readonly TradewatchEvent[]): Entry[] {
       compare(a.program, b.program) ||
       compare(a.name.toUpperCase(), b.name.toUpperCase()) ||
       compare(a.name, b.name) ||
-      compare(a.recordId, b.recordId),
+      compare(a.recordId, b.recordId) ||
+      compare(a.time, b.time) ||
+      compare(a.eventId, b.eventId),
   );
 }
 
@@ -175,7 +224,7 @@ function programOf(record: RegisterRecord | null): string {
 }
 
 /** `OFAC SDN` from "OFAC Specially Designated Nationals … (SDN)"; a title without such a tail stays whole. */
-function shortName(title: string): string {
+export function shortName(title: string): string {
   const acronym = /\(([A-Z][A-Z0-9-]{1,11})\)\s*$/.exec(title)?.[1];
   const publisher = /^([A-Z]{2,6})\s/.exec(title)?.[1];
   if (acronym && publisher) return `${publisher} ${acronym}`;
@@ -187,47 +236,50 @@ function versionDate(events: readonly TradewatchEvent[]): string {
   return /^\d{4}-\d{2}-\d{2}/.test(latest) ? latest.slice(0, 10) : 'unknown date';
 }
 
-function countGroups(entries: readonly Entry[]): Record<Group, number> {
+export function countGroups(entries: readonly Entry[]): Record<Group, number> {
   const counts = { added: 0, removed: 0, modified: 0, listed: 0 };
   for (const entry of entries) counts[entry.group] += 1;
   return counts;
 }
 
-function countPhrase(counts: Record<Group, number>): string {
+/** The words of a group: a feed's items are new and updated, a register's records added and changed. */
+function groupWords(entries: readonly Entry[]): { heading: Record<Group, string>; count: Record<Group, string> } {
+  return entries.length && entries.every((e) => e.item)
+    ? { heading: ITEM_HEADING, count: ITEM_COUNT }
+    : { heading: GROUP_HEADING, count: GROUP_COUNT };
+}
+
+/** `91 added, 4 changed`: the entries' counts by group, in the words of their source. */
+export function countPhrase(entries: readonly Entry[]): string {
+  const counts = countGroups(entries);
+  const words = groupWords(entries).count;
   return GROUPS.filter((g) => counts[g])
-    .map((g) => `${counts[g]} ${GROUP_COUNT[g]}`)
+    .map((g) => `${counts[g]} ${words[g]}`)
     .join(', ');
 }
 
 /** One line of register text: no control, escape or bidi character, no line break. */
-function clean(value: string): string {
+export function clean(value: string): string {
   return forDisplay(value).trim();
 }
 
-/** `OFAC SDN: 91 added (VTB BANK, SOVCOMBANK TECHNOLOGIES, +89), 4 changed`: names while they fit. */
-function renderPublicationSms(name: string, entries: readonly Entry[], counts: Record<Group, number>): string {
+/** `OFAC SDN: 91 added (VTB BANK, SOVCOMBANK, +89), 4 changed`: names while they fit. */
+function renderPublicationSms(name: string, entries: readonly Entry[]): string {
+  const counts = countGroups(entries);
+  const words = groupWords(entries).count;
   const shown: Record<Group, string[]> = { added: [], removed: [], modified: [], listed: [] };
   const line = (): string =>
     `${name}: ${GROUPS.filter((g) => counts[g])
       .map((g) => {
         const names = shown[g];
-        if (!names.length) return `${counts[g]} ${GROUP_COUNT[g]}`;
+        if (!names.length) return `${counts[g]} ${words[g]}`;
         const more = counts[g] - names.length;
-        return `${counts[g]} ${GROUP_COUNT[g]} (${[...names, ...(more ? [`+${more}`] : [])].join(', ')})`;
+        return `${counts[g]} ${words[g]} (${[...names, ...(more ? [`+${more}`] : [])].join(', ')})`;
       })
       .join(', ')}`;
+  const ranked = headlinesFirst(entries);
   for (const group of GROUPS) {
-    // Hits first, then organizations (a bank is more the news of the day than its directors), the
-    // best known first: a record with many aliases is one many people write about.
-    const candidates = entries
-      .filter((e) => e.group === group)
-      .sort(
-        (a, b) =>
-          Number(!a.hits.length) - Number(!b.hits.length) ||
-          entityFirst(a) - entityFirst(b) ||
-          (b.record?.aliases.length ?? 0) - (a.record?.aliases.length ?? 0),
-      );
-    for (const entry of candidates.slice(0, SMS_NAMES)) {
+    for (const entry of ranked.filter((e) => e.group === group).slice(0, SMS_NAMES)) {
       shown[group].push(truncateText(clean(entry.name), SMS_NAME_MAX));
       if (line().length > SMS_MAX) {
         shown[group].pop();
@@ -238,43 +290,134 @@ function renderPublicationSms(name: string, entries: readonly Entry[], counts: R
   return truncateText(line(), SMS_MAX);
 }
 
-function entityFirst(entry: Entry): number {
-  return entry.record?.kind === 'organization' ? 0 : 1;
+/**
+ * Which changes an SMS names, when it can name two of ninety: the ones a reader most needs to
+ * hear of first, by rules that hold for any register, not one day's list.
+ *
+ * 1. The subscriber's own watchlist hits: the one thing that is certainly their business.
+ * 2. The records the other changes of the same message point to: a designation that brings its
+ *    subsidiaries, owners, vessels or officers with it names them "Linked To: VTB BANK …" (OFAC),
+ *    in the UN's and the UK's comments alike. The record most of the day points at is the day's
+ *    headline; its subsidiaries are the detail.
+ * 3. Organizations, then vessels and aircraft, then people: a listed company cuts off everyone who
+ *    pays, ships or trades with it, an asset its operators, a person mostly those who know them.
+ * 4. More programs, then more aliases: a record designated under several regimes, or known under
+ *    many names, is one more counterparties meet.
+ * Ties keep the message's order (type, list, program, name), so the choice is deterministic.
+ */
+export function headlinesFirst(entries: readonly Entry[]): Entry[] {
+  const references = referenceCounts(entries);
+  const rank = new Map(entries.map((entry, index) => [entry, index]));
+  return [...entries].sort(
+    (a, b) =>
+      Number(!a.hits.length) - Number(!b.hits.length) ||
+      references.get(b)! - references.get(a)! ||
+      KIND_RANK[a.record?.kind ?? 'other'] - KIND_RANK[b.record?.kind ?? 'other'] ||
+      (b.record?.programs.length ?? 0) - (a.record?.programs.length ?? 0) ||
+      (b.record?.aliases.length ?? 0) - (a.record?.aliases.length ?? 0) ||
+      rank.get(a)! - rank.get(b)!,
+  );
 }
 
-interface BodyLayout {
-  header: string;
-  sourceId: string;
-  fullChanges: number;
-  maxBytes: number;
+const KIND_RANK = { organization: 0, vessel: 1, aircraft: 1, person: 2, other: 3 } as const;
+
+/** A name shorter than this (normalized) is too likely to occur in remarks by chance. */
+const REFERENCE_NAME_MIN = 6;
+
+/** Upper case, accents and punctuation gone, one space between words and one at each end. */
+function matchForm(text: string): string {
+  const words = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return words ? ` ${words} ` : '';
 }
 
 /**
- * The email text, line by line, each line's JSON bytes counted as it is added: the budget holds
- * without rendering twice, and a change that would not fit is left out whole, never cut.
+ * For each entry, how many other entries' remarks name it (whole words). Names are indexed by
+ * their first word, so the cost follows the remarks' length, not entries × entries: a 5,000-change
+ * version is a few milliseconds.
  */
-function renderBody(
-  entries: readonly Entry[],
-  layout: BodyLayout,
-): Pick<PublicationMessage, 'changes'> & { text: string } {
-  const lines: string[] = [];
-  let bytes = 0;
-  const push = (block: readonly string[]): void => {
-    for (const line of block) {
-      lines.push(line);
-      bytes += jsonBytes(line) + 2; // the `\n` between lines
+function referenceCounts(entries: readonly Entry[]): Map<Entry, number> {
+  const counts = new Map(entries.map((entry) => [entry, 0]));
+  const byFirstWord = new Map<string, { entry: Entry; form: string }[]>();
+  for (const entry of entries) {
+    const form = matchForm(entry.name);
+    if (form.length - 2 < REFERENCE_NAME_MIN) continue;
+    const first = form.slice(1, form.indexOf(' ', 1));
+    const list = byFirstWord.get(first) ?? [];
+    list.push({ entry, form });
+    byFirstWord.set(first, list);
+  }
+  for (const referrer of entries) {
+    // The record as it is now, or as it was for a removal: what the publisher says it is linked to.
+    const remarks = referrer.record?.remarks;
+    if (!remarks) continue;
+    const text = matchForm(remarks);
+    const named = new Set<Entry>();
+    for (let at = 0; at < text.length - 1; at = text.indexOf(' ', at + 1)) {
+      const word = text.slice(at + 1, text.indexOf(' ', at + 1));
+      for (const { entry, form } of byFirstWord.get(word) ?? [])
+        if (entry !== referrer && text.startsWith(form, at)) named.add(entry);
     }
-  };
-  const room = layout.maxBytes - FOOTER_RESERVE;
-  push([layout.header]);
+    for (const entry of named) counts.set(entry, counts.get(entry)! + 1);
+  }
+  return counts;
+}
+
+/** A message's text as it is written: lines, with the bytes their JSON takes counted as they come. */
+export class MessageLines {
+  readonly lines: string[] = [];
+  bytes = 0;
+
+  /** @param maxBytes the bytes the text's JSON string may take */
+  constructor(readonly maxBytes: number) {}
+
+  push(block: readonly string[]): void {
+    for (const line of block) {
+      this.lines.push(line);
+      this.bytes += lineBytes(line);
+    }
+  }
+
+  /** True when the block fits with `reserve` bytes still left after it. */
+  fits(block: readonly string[], reserve = 0): boolean {
+    return this.bytes + blockBytes(block) <= this.maxBytes - reserve;
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface ChangesLayout {
+  /** The source, for the command that lists what the message could not hold. */
+  sourceId: string;
+  /** How many of these changes may be written in full; the rest get one line each. */
+  fullChanges: number;
+  /** Bytes to leave free after this source's changes and footer (a digest's later sections). @default 0 */
+  reserve?: number;
+}
+
+/**
+ * One source's changes, line by line: a heading per change type, a sub-heading per list and
+ * program, each change in full or in one line, then the footer that says what was left out and
+ * where to see it. A change that would not fit is left out whole, never cut, and the footer always
+ * fits (FOOTER_RESERVE is kept for it).
+ */
+export function writeChanges(out: MessageLines, entries: readonly Entry[], layout: ChangesLayout): BundleCounts {
+  const heading = groupWords(entries).heading;
+  const reserve = (layout.reserve ?? 0) + FOOTER_RESERVE;
   let inFull = 0;
   let oneLine = 0;
   let group: Group | undefined;
   let section: string | undefined;
-  for (const [index, entry] of entries.entries()) {
+  for (const entry of entries) {
     const block: string[] = [];
     if (entry.group !== group)
-      block.push('', `${GROUP_HEADING[entry.group]} (${entries.filter((e) => e.group === entry.group).length})`);
+      block.push('', `${heading[entry.group]} (${entries.filter((e) => e.group === entry.group).length})`);
     const key = `${entry.list}\u0000${entry.program}`;
     if (entry.group !== group || key !== section) {
       const count = entries.filter(
@@ -282,10 +425,10 @@ function renderBody(
       ).length;
       block.push('', `  ${clean(entry.list) || '(no list)'} · ${clean(entry.program) || 'no program'} (${count})`);
     }
-    const full = index < layout.fullChanges;
+    const full = inFull < layout.fullChanges;
     block.push(...(full ? describeInFull(entry) : [describeInOneLine(entry)]));
-    if (bytes + blockBytes(block) > room) break;
-    push(block);
+    if (!out.fits(block, reserve)) break;
+    out.push(block);
     group = entry.group;
     section = key;
     if (full) inFull += 1;
@@ -293,24 +436,30 @@ function renderBody(
   }
   const leftOut = entries.length - inFull - oneLine;
   const footer = [''];
-  if (oneLine) footer.push(`The first ${inFull} changes are shown in full, the other ${oneLine} in one line each.`);
-  if (leftOut) {
-    const missing = countGroups(entries.slice(inFull + oneLine));
+  // In a digest, earlier sections may have taken every change shown in full.
+  if (oneLine && inFull)
+    footer.push(`The first ${inFull} changes are shown in full, the other ${oneLine} in one line each.`);
+  else if (oneLine) footer.push(`All ${oneLine} changes shown are in one line each.`);
+  if (leftOut)
     footer.push(
-      `${leftOut} more change${leftOut === 1 ? '' : 's'} did not fit in this message (${countPhrase(missing)}).`,
+      `${plural(leftOut, 'more change')} did not fit in this message (${countPhrase(entries.slice(inFull + oneLine))}).`,
     );
-  }
   if (oneLine || leftOut) footer.push(`See all of them: tradewatch events --source ${layout.sourceId}`);
-  push(footer);
-  return { text: lines.join('\n'), changes: { total: entries.length, inFull, oneLine, leftOut } };
+  out.push(footer);
+  return { total: entries.length, inFull, oneLine, leftOut };
 }
 
-function jsonBytes(text: string): number {
+export function jsonBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text)) - 2;
 }
 
+/** A line's JSON bytes and the `\n` that joins it to the next. */
+function lineBytes(line: string): number {
+  return jsonBytes(line) + 2;
+}
+
 function blockBytes(block: readonly string[]): number {
-  return block.reduce((sum, line) => sum + jsonBytes(line) + 2, 0);
+  return block.reduce((sum, line) => sum + lineBytes(line), 0);
 }
 
 /** `• VTB BANK (organization; RU)`: what a person recognises first. */

@@ -15,7 +15,7 @@ import {
 } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { forDisplay, truncateText } from '../core/text.ts';
-import { ENTITY_LIST_RULE_LIST } from '../sources/formats/federal-register-entity-list.ts';
+import { ENTITY_LIST_RULE_LIST } from '../sources/formats/federal-register-entity-list-types.ts';
 
 const VERB = { added: 'ADDED to', removed: 'REMOVED from', modified: 'CHANGED on' } as const;
 const ITEM_VERB = { added: 'NEW in', removed: 'WITHDRAWN from', modified: 'UPDATED in' } as const;

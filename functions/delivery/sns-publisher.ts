@@ -13,7 +13,8 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { SourceError } from '../core/errors.ts';
+import { BUNDLE_EVENT_TYPES, DELIVER_TO_ATTRIBUTE, type Bundle } from '../core/bundles.ts';
+import { DeliveryError, SourceError } from '../core/errors.ts';
 import { messageAttributes, type TradewatchEvent } from '../core/events.ts';
 import { createKeywordMatcher, type KeywordSubscriber } from '../core/keywords.ts';
 import { renderSms, renderSubject, renderText } from './render.ts';
@@ -42,6 +43,28 @@ export function snsMessage(event: TradewatchEvent, matchedKeywords: readonly str
     MessageStructure: 'json',
     Subject: renderSubject(event),
     MessageAttributes: messageAttributes(event, matchedKeywords),
+  };
+}
+
+/**
+ * The SNS message of a bundle, addressed to its subscriber by the `deliverTo` attribute: email gets
+ * the text, SMS the line, SQS (a webhook, local mode) the bundle without them (`default`), since
+ * the text twice would not fit SNS's 256 KB.
+ */
+export function bundleMessage(bundle: Bundle): SnsMessage {
+  const { text, sms, ...rest } = bundle;
+  return {
+    Message: JSON.stringify({
+      default: JSON.stringify(rest),
+      email: text ?? bundle.subject,
+      sms: sms ?? bundle.subject,
+    }),
+    MessageStructure: 'json',
+    Subject: bundle.subject,
+    MessageAttributes: {
+      [DELIVER_TO_ATTRIBUTE]: { DataType: 'String', StringValue: bundle.subscriberId },
+      eventType: { DataType: 'String', StringValue: BUNDLE_EVENT_TYPES[bundle.bundle] },
+    },
   };
 }
 
@@ -177,6 +200,22 @@ export function snsPublisher(options: SnsPublisherOptions): EventPublisher {
       if (options.subscribers) deps.subscribers = options.subscribers;
       if (options.afterPublish) deps.afterPublish = options.afterPublish;
       return (await publishPending(sourceId, deps)).published;
+    },
+    async publishBundle(bundle) {
+      let result;
+      try {
+        result = await options.sns.send(
+          new PublishCommand({ TopicArn: options.alertsTopicArn, ...bundleMessage(bundle) }),
+        );
+      } catch (error) {
+        throw new DeliveryError(
+          `subscriber ${bundle.subscriberId}`,
+          `SNS Publish of ${bundle.bundle} ${bundle.id} failed: ${(error as Error).message}; it stays pending`,
+          { cause: error },
+        );
+      }
+      await options.afterPublish?.();
+      return result.MessageId ?? '';
     },
     async publishHealth(event) {
       await publishNow(event, { sns: options.sns, topicArn: options.operationsTopicArn ?? options.alertsTopicArn });

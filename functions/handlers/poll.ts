@@ -14,6 +14,8 @@ import { snsPublisher } from '../delivery/sns-publisher.ts';
 import { pollSource } from '../run/poll.ts';
 import { keywordSubscribersFromEnv } from '../core/keywords.ts';
 import { sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
+import { bundleSubscribersFromEnv } from '../config/delivery-env.ts';
+import { createBundler } from '../delivery/bundler.ts';
 import { POLLER_ENV, requireEnv } from '../config/environment.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
@@ -71,6 +73,7 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
 /** The deployed function: config from the environment the stack sets (config/environment.ts). */
 export const handler = createPollHandler(() => {
   const watchlistSubscribers = watchlistSubscribersFromEnv(process.env[POLLER_ENV.watchlistSubscribers]);
+  const bundled = bundleSubscribersFromEnv(process.env[POLLER_ENV.bundleSubscribers]);
   const deps: PipelineDeps = {
     store: new TradewatchStore(dynamoClient(), requireEnv(POLLER_ENV.tableName)),
     publisher: snsPublisher({
@@ -81,6 +84,7 @@ export const handler = createPollHandler(() => {
     }),
     log,
     ...(watchlistSubscribers.length ? { watchlistSubscribers } : {}),
+    ...(bundled.length ? { bundler: createBundler(bundled) } : {}),
   };
   return {
     deps,

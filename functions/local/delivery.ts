@@ -6,12 +6,13 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { TradewatchEvent } from '../core/events.ts';
 import { forDisplay } from '../core/text.ts';
-import { decodeDelivered, snsPublisher } from '../delivery/sns-publisher.ts';
+import { snsPublisher } from '../delivery/sns-publisher.ts';
 import type { EventPublisher } from '../run/ports.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { appendOnce, webhookOnce } from './durable-delivery.ts';
 import type { WebhookResult, WebhookTarget } from '../delivery/webhook.ts';
-import { drainSelected } from './subscriptions.ts';
+import { decodeLocal, drainSelected } from './subscriptions.ts';
+import type { Bundle } from '../core/bundles.ts';
 import type { LocalRuntime } from './runtime.ts';
 import { OPERATIONS, type DeliveredAlert, type DeliveryTarget } from './targets.ts';
 
@@ -28,14 +29,16 @@ export async function deliverQueued(
   runtime: LocalRuntime,
   show: (alert: DeliveredAlert) => void,
 ): Promise<DeliveredAlert[]> {
-  const hasSubscribers = runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
+  const hasSubscribers = !runtime.showEveryAlert && runtime.subscriberQueues.some((queue) => queue.id !== OPERATIONS);
   const retried = await retryDeadLetters(runtime, show);
   const catchAll = await deliverCatchAll(runtime, hasSubscribers ? () => undefined : show);
   const delivered = [...retried, ...(hasSubscribers ? [] : catchAll)];
   for (const queue of runtime.subscriberQueues) {
-    await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (event) => {
+    await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (payload) => {
       for (const target of queue.targets) {
-        const alert = await deliverOnce(runtime, queue.id, target, event);
+        const alert = payload.bundle
+          ? await deliverBundleOnce(runtime, queue.id, target, payload.bundle)
+          : await deliverOnce(runtime, queue.id, target, payload.event);
         if (!alert) continue;
         delivered.push(alert);
         show(alert);
@@ -61,7 +64,10 @@ async function deliverCatchAll(
     );
     if (Messages.length === 0) break;
     for (const message of Messages) {
-      const event = decodeDelivered(message.Body ?? '');
+      // alerts.jsonl is the trail of change events; bundles are each one subscriber's, delivered to it.
+      const payload = decodeLocal(message.Body ?? '');
+      if (payload.bundle) continue;
+      const event = payload.event;
       const body = JSON.stringify(event);
       const written = await appendOnce(runtime.receipts, 'local', event.id, runtime.alertsFile, `${body}\n`);
       const alert: DeliveredAlert = { event };
@@ -126,6 +132,46 @@ async function deliverOnce(
   }
 }
 
+/**
+ * One bundle to one target, at most once (the receipt is per subscriber and bundle id): the email
+ * text, the SMS line, or for a webhook one signed POST of its CloudEvents as a JSON batch.
+ */
+async function deliverBundleOnce(
+  runtime: LocalRuntime,
+  subscriber: string,
+  target: DeliveryTarget,
+  bundle: Bundle,
+): Promise<DeliveredAlert | undefined> {
+  const receipt = receiptChannel(subscriber, target);
+  switch (target.channel) {
+    case 'email': {
+      const text = [
+        `To: ${target.to}`,
+        `Subject: ${bundle.subject}`,
+        `Bundle-Id: ${bundle.id}`,
+        '',
+        bundle.text ?? '',
+        '',
+        '',
+      ].join('\n');
+      if (!(await appendOnce(runtime.receipts, receipt, bundle.id, target.file, text))) return undefined;
+      return { bundle, delivery: { subscriber, channel: 'email', to: target.to, text } };
+    }
+    case 'sms': {
+      const text = bundle.sms ?? bundle.subject;
+      if (!(await appendOnce(runtime.receipts, receipt, bundle.id, target.file, `${text}\n`))) return undefined;
+      return { bundle, delivery: { subscriber, channel: 'sms', to: target.to, text } };
+    }
+    case 'webhook': {
+      const body = JSON.stringify(bundle.events ?? []);
+      const result = await webhookOnce(runtime.receipts, receipt, bundle.id, body, target.webhook, runtime.clock);
+      if (!result) return undefined;
+      const delivery = { subscriber, channel: 'webhook' as const, to: target.to, text: body };
+      return { bundle, delivery, webhook: webhookOutcome(result) };
+    }
+  }
+}
+
 /** The receipt channel of one subscriber's target (the operations recipients have one per channel). */
 function receiptChannel(subscriber: string, target: DeliveryTarget): string {
   return subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
@@ -161,7 +207,10 @@ async function retryDeadLetters(
     webhooks.push({
       channel: 'local:webhook',
       webhook: runtime.webhook,
-      alertOf: (event, _body, result) => ({ event, webhook: webhookOutcome(result) }),
+      alertOf: (payload, _body, result, id) => ({
+        ...payloadAlert(payload, id, 'local'),
+        webhook: webhookOutcome(result),
+      }),
     });
   for (const queue of runtime.subscriberQueues)
     for (const target of queue.targets)
@@ -169,7 +218,11 @@ async function retryDeadLetters(
         webhooks.push({
           channel: receiptChannel(queue.id, target),
           webhook: target.webhook,
-          alertOf: (event, body, result) => webhookAlert(event, queue.id, target, body, result),
+          alertOf: (payload, body, result, id) => ({
+            ...payloadAlert(payload, id, queue.id),
+            delivery: { subscriber: queue.id, channel: 'webhook' as const, to: target.to, text: body },
+            webhook: webhookOutcome(result),
+          }),
         });
   const retried: DeliveredAlert[] = [];
   const now = runtime.clock();
@@ -178,7 +231,7 @@ async function retryDeadLetters(
       const { eventId, body } = letter;
       const result = await webhookOnce(runtime.receipts, channel, eventId, body, webhook, runtime.clock);
       if (!result) continue;
-      const alert = alertOf(JSON.parse(body) as TradewatchEvent, body, result);
+      const alert = alertOf(JSON.parse(body) as TradewatchEvent | TradewatchEvent[], body, result, eventId);
       retried.push(alert);
       show(alert);
     }
@@ -186,7 +239,29 @@ async function retryDeadLetters(
   return retried;
 }
 
-type AlertOf = (event: TradewatchEvent, body: string, result: WebhookResult) => DeliveredAlert;
+type AlertOf = (
+  payload: TradewatchEvent | TradewatchEvent[],
+  body: string,
+  result: WebhookResult,
+  id: string,
+) => DeliveredAlert;
+
+/** A dead letter's payload as an alert: one event, or the batch of a bundle (known by its id alone). */
+function payloadAlert(payload: TradewatchEvent | TradewatchEvent[], id: string, subscriber: string): DeliveredAlert {
+  if (!Array.isArray(payload)) return { event: payload };
+  const total = payload.length;
+  return {
+    bundle: {
+      bundle: 'publication',
+      id,
+      subscriberId: subscriber,
+      subject: `${total} change(s), delivered again`,
+      counts: { total, inFull: total, oneLine: 0, leftOut: 0 },
+      eventIds: payload.map((event) => event.id),
+      events: payload,
+    },
+  };
+}
 
 /**
  * The run's publisher in local mode. The embedded SQS queues die with the process, so an event
@@ -211,7 +286,7 @@ export function localPublisher(runtime: LocalRuntime, show: (alert: DeliveredAle
 /** A configured delivery as the terminal shows it: a header naming the subscriber, then what it got. */
 export function describeDelivery(alert: DeliveredAlert): string {
   const { delivery } = alert;
-  if (!delivery) return renderText(alert.event);
+  if (!delivery) return alert.bundle ? (alert.bundle.text ?? alert.bundle.subject) : renderText(alert.event);
   const rule = '─'.repeat(72);
   // What was delivered is printed as the terminal would show it: the texts came back through the
   // queue, and the addresses and errors are strings too, so each goes through forDisplay again.
@@ -226,7 +301,8 @@ export function describeDelivery(alert: DeliveredAlert): string {
       const outcome = alert.webhook?.delivered
         ? `delivered (${alert.webhook.attempts} attempt(s))`
         : `FAILED: ${forDisplay(alert.webhook?.error ?? 'unknown error')}`;
-      return `${rule}\nwebhook to ${subscriber} (${to}): ${outcome}\n${renderSubject(alert.event)}`;
+      const about = alert.bundle ? forDisplay(alert.bundle.subject) : renderSubject(alert.event);
+      return `${rule}\nwebhook to ${subscriber} (${to}): ${outcome}\n${about}`;
     }
   }
 }

@@ -28,7 +28,8 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient, ensureTable, snsClient, sqsClient } from '../aws/clients.ts';
-import { HEALTH_CHANGE_TYPE, filterPolicyFor, type Subscriber, type TradewatchConfig } from '../config/config.ts';
+import { HEALTH_CHANGE_TYPE, type Subscriber, type TradewatchConfig } from '../config/config.ts';
+import { subscriptionPolicyFor } from '../config/delivery.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
@@ -61,6 +62,11 @@ export interface LocalRuntimeOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** When local dead letters are due. @default the system clock */
   clock?: () => Date;
+  /**
+   * Show every change event on the terminal even though subscribers are configured (the demo,
+   * which adds a subscriber of its own to show a publication). @default only without subscribers
+   */
+  showEveryAlert?: boolean;
 }
 
 export interface SubscriberQueue {
@@ -94,6 +100,8 @@ export interface LocalRuntime {
   subscriberQueues: SubscriberQueue[];
   /** `<home>/outbox`: the email and SMS files of the configured subscribers. */
   outboxDir: string;
+  /** See LocalRuntimeOptions.showEveryAlert. */
+  showEveryAlert: boolean;
   /** What the embedded servers are ("embedded dynalite", "DynamoDB at http://...", ...). */
   description: string;
   stop(): Promise<void>;
@@ -189,6 +197,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       alertsFile: join(home, 'alerts.jsonl'),
       subscriberQueues,
       outboxDir,
+      showEveryAlert: options.showEveryAlert ?? false,
       description: parts.join(', '),
       stop: async () => {
         dynamo.destroy();
@@ -232,7 +241,7 @@ async function createSubscriberQueues(
 ): Promise<SubscriberQueue[]> {
   const plans = config.subscribers.map((subscriber, index) => ({
     id: subscriber.id,
-    policy: filterPolicyFor(subscriber),
+    policy: subscriptionPolicyFor(subscriber),
     topicArns: subscriber.filters.includeHealth
       ? [context.alertsTopicArn, context.operationsTopicArn]
       : [context.alertsTopicArn],

@@ -5,7 +5,7 @@
  * fauxqs 1.9.2 compares a `String.Array` attribute as one string, so a policy on `countries`,
  * `programs`, `topics` or `matchedKeywords` would never match there. The subscription therefore
  * carries the part of the policy fauxqs evaluates as SNS does (the single-valued attributes:
- * source, eventType, changeType, list, matchedWatchlists, announced), and the consumer applies the whole policy to the attributes
+ * source, eventType, changeType, list, matchedWatchlists, announced, deliverTo), and the consumer applies the whole policy to the attributes
  * the queue hands over (raw delivery keeps them), with SNS's semantics (functions/core/filter-policy.ts).
  * What a subscriber receives is then what SNS would deliver to it.
  */
@@ -18,12 +18,44 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DELIVER_TO_ATTRIBUTE, isBundle, type Bundle } from '../core/bundles.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import { matchesFilterPolicy, type FilterAttribute, type FilterPolicy } from '../core/filter-policy.ts';
 import { decodeDelivered } from '../delivery/sns-publisher.ts';
 
+/** What a local queue hands over: one change event, or a bundle with its texts. */
+export type QueuedPayload = { event: TradewatchEvent; bundle?: undefined } | { bundle: Bundle; event?: undefined };
+
+/**
+ * Reads a local queue's message. fauxqs hands SQS the whole `MessageStructure: json` structure
+ * (`default`, `email`, `sms`), so a bundle's texts are taken from there; an event is read as
+ * decodeDelivered reads it.
+ */
+export function decodeLocal(body: string): QueuedPayload {
+  let value = JSON.parse(body) as Record<string, unknown>;
+  if (value.Type === 'Notification' && typeof value.Message === 'string')
+    value = JSON.parse(value.Message) as Record<string, unknown>;
+  const inner =
+    typeof (value.sqs ?? value.default) === 'string' ? JSON.parse((value.sqs ?? value.default) as string) : value;
+  if (isBundle(inner)) {
+    const bundle: Bundle = { ...inner };
+    if (typeof value.email === 'string' && bundle.text === undefined) bundle.text = value.email;
+    if (typeof value.sms === 'string' && bundle.sms === undefined) bundle.sms = value.sms;
+    return { bundle };
+  }
+  return { event: decodeDelivered(body) };
+}
+
 /** Attributes functions/core/events.ts sends as `String`: the ones fauxqs matches correctly. */
-const SINGLE_VALUED_ATTRIBUTES = ['source', 'eventType', 'changeType', 'list', 'matchedWatchlists', 'announced'];
+const SINGLE_VALUED_ATTRIBUTES = [
+  'source',
+  'eventType',
+  'changeType',
+  'list',
+  'matchedWatchlists',
+  'announced',
+  DELIVER_TO_ATTRIBUTE,
+];
 
 /**
  * The part of a policy fauxqs evaluates as SNS does: the single-valued keys, in every `$or`
@@ -88,7 +120,7 @@ export async function drainSelected(
   sqs: SQSClient,
   queueUrl: string,
   policy: FilterPolicy | undefined,
-  deliver: (event: TradewatchEvent) => Promise<void>,
+  deliver: (payload: QueuedPayload) => Promise<void>,
 ): Promise<void> {
   for (;;) {
     const { Messages = [] } = await sqs.send(
@@ -104,7 +136,7 @@ export async function drainSelected(
     try {
       for (const message of Messages) {
         if (!policy || matchesFilterPolicy(policy, attributesOf(message)))
-          await deliver(decodeDelivered(message.Body ?? ''));
+          await deliver(decodeLocal(message.Body ?? ''));
         done.push(message);
       }
     } finally {

@@ -3,6 +3,7 @@
  * events, a store of early warnings, a publisher, a logger. aws/ implements the stores on DynamoDB,
  * delivery/ the publisher on SNS; run/ names neither, so it never spells a table key or an SNS call.
  */
+import type { Bundle } from '../core/bundles.ts';
 import type { EarlyWarning, StoredEvent, TradewatchEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import type { ParseInput } from '../sources/types.ts';
@@ -51,6 +52,33 @@ export interface OutboxStore {
   pendingEvents(sourceId: string): Promise<StoredEvent[]>;
   markPublished(sourceId: string, eventId: string, messageId: string, now: string): Promise<void>;
   setOutboxPending(sourceId: string, pending: boolean): Promise<void>;
+  /** Conditional puts: a publication already stored (same id) is kept as it was first written. */
+  putPublications(sourceId: string, bundles: readonly Bundle[]): Promise<void>;
+  /** The source's publications written and not yet sent, oldest first. */
+  pendingPublications(sourceId: string): Promise<Bundle[]>;
+  markPublicationSent(sourceId: string, bundle: Bundle, messageId: string, now: string): Promise<void>;
+  /** Conditional puts into each digest subscriber's accumulation (one per subscriber and event). */
+  putDigestEntries(entries: readonly DigestEntry[]): Promise<void>;
+}
+
+/** One change waiting in a digest subscriber's accumulation until its next digest. */
+export interface DigestEntry {
+  subscriberId: string;
+  eventId: string;
+  /** The event's time (its version's): which digest period it falls in. */
+  time: string;
+  event: TradewatchEvent;
+}
+
+/** What the pending events of a source make for the grouped subscribers (delivery/bundler.ts). */
+export interface BundlePlan {
+  publications: Bundle[];
+  digestEntries: DigestEntry[];
+}
+
+/** Decides, for the subscribers that take bundles, which pending events go where. */
+export interface Bundler {
+  plan(sourceId: string, events: readonly StoredEvent[]): BundlePlan;
 }
 
 /** A source's state, in the order a run writes it (see process-version.ts for why that order). */
@@ -118,6 +146,8 @@ export interface EventPublisher {
   publishPending(sourceId: string, outbox: OutboxStore, clock: () => Date): Promise<number>;
   /** Publishes a source-health event at once, outside the outbox (to the operations topic). */
   publishHealth(event: TradewatchEvent): Promise<void>;
+  /** Publishes one bundle (a publication or a digest) to its subscriber; returns the message id. */
+  publishBundle(bundle: Bundle): Promise<string>;
 }
 
 export interface Logger {
@@ -144,6 +174,11 @@ export interface PipelineDeps {
    * screened against their watchlists, and stored records against a newly imported one.
    */
   watchlistSubscribers?: readonly WatchlistSubscriber[];
+  /**
+   * The subscribers that take publications or digests (delivery/bundler.ts): their bundles are
+   * written to the outbox before the per-change events go out. @default none
+   */
+  bundler?: Bundler;
 }
 
 export interface VersionInput {

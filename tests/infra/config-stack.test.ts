@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { filterPolicyFor, loadConfig, parseConfig } from '../../functions/config/config.ts';
+import { subscriptionPolicyFor } from '../../functions/config/delivery.ts';
 import { stackPropsFromConfig } from '../../infra/stack-props.ts';
 import { TradewatchStack } from '../../infra/tradewatch-stack.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
@@ -15,20 +16,67 @@ describe('the stack from tradewatch.config.example.json', () => {
     );
   });
 
-  it("puts each subscriber's generated filter policy on its subscription", () => {
+  it("puts each subscriber's generated filter policy on its subscription: its bundles for email and SMS", () => {
     for (const subscriber of config.subscribers.filter((s) => s.channel.type === 'email')) {
       const address = (subscriber.channel as { address: string }).address;
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: address,
-        FilterPolicy: filterPolicyFor(subscriber),
+        FilterPolicy: subscriptionPolicyFor(subscriber),
       });
     }
+    // Publications by default: the subscription takes only what is addressed to it.
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sms',
       Endpoint: '+14155550100',
-      FilterPolicy: { source: ['us-ofac-sdn'], changeType: ['added'], list: ['SDN'] },
+      FilterPolicy: { deliverTo: ['sdn-additions'] },
     });
+  });
+
+  it('tells every poller which subscribers take bundles, with the filter policy their bundles follow', () => {
+    const pollers = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('^tradewatch poller') },
+      }),
+    );
+    for (const poller of pollers) {
+      const bundled = JSON.parse(poller.Properties.Environment.Variables.BUNDLE_SUBSCRIBERS) as { id: string }[];
+      expect(bundled.map((b) => b.id)).toEqual([
+        'entity-list-china',
+        'sdn-additions',
+        'counterparties',
+        'semiconductor-watch',
+      ]);
+      expect(bundled[1]).toMatchObject({
+        channel: 'sms',
+        mode: 'publication',
+        policy: { source: ['us-ofac-sdn'], changeType: ['added'], list: ['SDN'] },
+      });
+    }
+  });
+
+  it('schedules each digest in its own time zone, invoking the digest function with the subscriber', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: Match.objectLike({ Input: JSON.stringify({ subscriberId: 'counterparties' }) }),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      Target: Match.objectLike({ Input: JSON.stringify({ subscriberId: 'semiconductor-watch' }) }),
+    });
+    const [digest] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('^tradewatch digests') },
+      }),
+    );
+    const variables = digest!.Properties.Environment.Variables;
+    expect(JSON.parse(variables.DIGEST_SUBSCRIBERS).map((d: { id: string }) => d.id)).toEqual([
+      'counterparties',
+      'semiconductor-watch',
+    ]);
+    expect(JSON.parse(variables.DIGEST_SOURCES).map((d: { id: string }) => d.id)).toContain('us-trade-csl');
   });
 
   it('delivers a webhook through its own encrypted queue with raw delivery, a DLQ and a dispatcher', () => {
@@ -95,13 +143,11 @@ describe('the stack from tradewatch.config.example.json', () => {
       expect(JSON.parse(poller.Properties.Environment.Variables.WATCHLIST_SUBSCRIBERS)).toEqual([
         { id: 'counterparties', threshold: 0.85 },
       ]);
+    // Its hits reach it in bundles: at once (urgent), the rest of its changes in its digest.
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'kyc@example.com',
-      FilterPolicy: {
-        changeType: ['watchlist-added', 'watchlist-removed', 'watchlist-modified', 'watchlist-listed'],
-        matchedWatchlists: ['counterparties'],
-      },
+      FilterPolicy: { deliverTo: ['counterparties'] },
     });
   });
 
@@ -185,5 +231,28 @@ describe('a configuration with a custom source', () => {
     expect(definition.customSources).toEqual([
       expect.objectContaining({ id: 'acme-watchlist', url: 'https://example.com/feed.xml' }),
     ]);
+  });
+});
+
+describe("the pollers' environment", () => {
+  const subscriber = (i: number) => ({
+    id: `desk-${i}`,
+    channel: { type: 'email', address: `desk-${i}@example.com` },
+    filters: { lists: ['Entity List', 'Military End User List'], countries: ['CN', 'HK', 'MO', 'RU', 'BY', 'IR'] },
+  });
+
+  it('holds a configuration of ten publication subscribers', () => {
+    const props = stackPropsFromConfig(
+      parseConfig({ subscribers: Array.from({ length: 10 }, (_, i) => subscriber(i)) }),
+    );
+    const bytes = Object.entries(props.pollerEnvironment!).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+    expect(bytes).toBeLessThan(3584);
+  });
+
+  it('refuses at synth a configuration larger than Lambda allows, naming what takes the room', () => {
+    const config = parseConfig({ subscribers: Array.from({ length: 30 }, (_, i) => subscriber(i)) });
+    expect(() => stackPropsFromConfig(config)).toThrow(
+      /the configuration takes \d+ bytes of the pollers' environment where Lambda leaves 3584 \(BUNDLE_SUBSCRIBERS \d+ B/,
+    );
   });
 });

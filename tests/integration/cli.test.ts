@@ -210,10 +210,14 @@ describe('tradewatch demo with a configuration file', () => {
       const { readFile } = await import('node:fs/promises');
       const chips = await readFile(join(home, 'demo', 'outbox', 'chips.email.txt'), 'utf8');
       expect(chips).toMatch(/LUMORA MICROSYSTEMS/i);
+      // One email per publication: the CSL version that added it, and nothing else.
+      expect(chips.match(/^Bundle-Id: /gm)).toHaveLength(1);
+      expect(chips).toMatch(/^Subject: Consolidated Screening List \d{4}-\d{2}-\d{2}: 1 added$/m);
       expect(chips).not.toMatch(/KORVIN DASSO/);
       const sms = (await readFile(join(home, 'demo', 'outbox', 'un-removals.sms.txt'), 'utf8')).trim().split('\n');
+      // One line per publication (the default for SMS): the removal named in it.
       expect(sms).toHaveLength(1);
-      expect(sms[0]).toMatch(/REMOVED from UN/);
+      expect(sms[0]).toMatch(/^UN Security Council Consolidated List: 1 removed \(ZARVAN COMPOSITE/);
       expect(sms[0]!.length).toBeLessThan(160);
     } finally {
       await rm(home, { recursive: true, force: true });

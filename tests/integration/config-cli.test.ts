@@ -86,15 +86,17 @@ describe('tradewatch config and --config', () => {
     const result = await tradewatch(['demo', '--config', file, '--home', home]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'email to entity-list-cn <compliance@example.com>\nTo: compliance@example.com\nSubject: [tradewatch] Lumora Microsystems Co., Ltd.: ADDED to Entity List',
+      'email to entity-list-cn <compliance@example.com>\nTo: compliance@example.com\nSubject: Consolidated Screening List ',
     );
+    expect(result.stdout).toMatch(/Lumora Microsystems Co\., Ltd\. \(other; CN, HK\)/);
     expect(result.stdout).toContain('3 alert(s) delivered');
     expect((await readFile(join(home, 'demo', 'outbox', 'sdn-removals.sms.txt'), 'utf8')).trim().split('\n')).toEqual([
-      'tradewatch: EP-TST REMOVED from SDN',
-      'tradewatch: OCEAN SAMPLE REMOVED from SDN',
+      // One line per publication (SMS default): the two SDN versions that each removed one record.
+      'OFAC SDN: 1 removed (EP-TST)',
+      'OFAC SDN: 1 removed (OCEAN SAMPLE)',
     ]);
     expect(
-      (await readFile(join(home, 'demo', 'outbox', 'entity-list-cn.email.txt'), 'utf8')).match(/^Event-Id: /gm),
+      (await readFile(join(home, 'demo', 'outbox', 'entity-list-cn.email.txt'), 'utf8')).match(/^Bundle-Id: /gm),
     ).toHaveLength(1);
   });
 });

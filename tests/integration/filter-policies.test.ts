@@ -3,6 +3,10 @@
  * (publishPending) and a health event through publishNow, with the real AWS SDK clients, to fauxqs
  * on loopback; each subscriber queue is subscribed as the local runtime subscribes it, and what
  * each subscriber receives is compared with what its filters select.
+ *
+ * The same subscribers then take publications (one message per source version): through the
+ * outbox with the bundler, each must receive exactly the changes it received one by one, inside
+ * its bundles, and no per-change message.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,33 +16,38 @@ import { parseConfig, type TradewatchConfig } from '../../functions/config/confi
 import type { TradewatchEvent } from '../../functions/core/events.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.ts';
 import { drainSelected } from '../../functions/local/subscriptions.ts';
-import { publishNow, publishPending } from '../../functions/delivery/sns-publisher.ts';
+import { publishNow, publishPending, snsPublisher } from '../../functions/delivery/sns-publisher.ts';
+import { createBundler } from '../../functions/delivery/bundler.ts';
+import { bundleSubscribers } from '../../functions/config/delivery.ts';
+import { publishOutbox } from '../../functions/run/outbox.ts';
 import { changeEvent, healthEvent, registerRecord } from '../helpers/change-events.ts';
 
 const email = (id: string) => ({ type: 'email', address: `${id}@example.com` });
 
-const CONFIG = parseConfig({
-  subscribers: [
-    {
-      id: 'entity-list-cn',
-      channel: email('entity-list-cn'),
-      filters: { sources: ['us-trade-csl'], lists: ['Entity List'], changeTypes: ['added'], countries: ['CN'] },
-    },
-    { id: 'semiconductors', channel: email('semiconductors'), filters: { keywords: ['semiconductor'] } },
-    {
-      id: 'sdn-additions',
-      channel: { type: 'sms', phoneNumber: '+14155550100' },
-      filters: { lists: ['SDN'], changeTypes: ['added'] },
-    },
-    { id: 'china', channel: email('china'), filters: { countries: ['CN'] } },
-    {
-      id: 'csl-with-health',
-      channel: email('csl-with-health'),
-      filters: { sources: ['us-trade-csl'], lists: ['Entity List'], includeHealth: true },
-    },
-    { id: 'everything', channel: email('everything') },
-  ],
-});
+const SUBSCRIBERS = [
+  {
+    id: 'entity-list-cn',
+    channel: email('entity-list-cn'),
+    filters: { sources: ['us-trade-csl'], lists: ['Entity List'], changeTypes: ['added'], countries: ['CN'] },
+  },
+  { id: 'semiconductors', channel: email('semiconductors'), filters: { keywords: ['semiconductor'] } },
+  {
+    id: 'sdn-additions',
+    channel: { type: 'sms', phoneNumber: '+14155550100' },
+    filters: { lists: ['SDN'], changeTypes: ['added'] },
+  },
+  { id: 'china', channel: email('china'), filters: { countries: ['CN'] } },
+  {
+    id: 'csl-with-health',
+    channel: email('csl-with-health'),
+    filters: { sources: ['us-trade-csl'], lists: ['Entity List'], includeHealth: true },
+  },
+  { id: 'everything', channel: email('everything') },
+];
+const withMode = (mode: string) =>
+  parseConfig({ subscribers: SUBSCRIBERS.map((subscriber) => ({ ...subscriber, delivery: { mode } })) });
+const CONFIG = withMode('each');
+const PUBLICATIONS = withMode('publication');
 
 const csl = (id: string, list: string, name: string, countries: string[], aliases: string[] = []) =>
   registerRecord({ id, source: 'us-trade-csl', list, name, countries, aliases });
@@ -88,13 +97,21 @@ async function publishAll(runtime: LocalRuntime, config: TradewatchConfig | unde
   await publishNow(EVENTS['csl-unhealthy'], { sns: runtime.sns, topicArn: runtime.operationsTopicArn });
 }
 
+/** Bundles each subscriber queue delivered in the last `received`. */
+const bundleCount = new Map<string, number>();
+
 /** What each subscriber queue delivers, by event name. */
 async function received(runtime: LocalRuntime): Promise<Map<string, EventName[]>> {
   const bySubscriber = new Map<string, EventName[]>();
   for (const queue of runtime.subscriberQueues) {
     const names: EventName[] = [];
-    await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (event) => {
-      names.push(nameOf.get(event.id)!);
+    bundleCount.set(queue.id, 0);
+    await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (payload) => {
+      if (payload.event) names.push(nameOf.get(payload.event.id)!);
+      else {
+        bundleCount.set(queue.id, (bundleCount.get(queue.id) ?? 0) + 1);
+        for (const id of payload.bundle.eventIds) names.push(`bundle:${nameOf.get(id)!}` as EventName);
+      }
     });
     bySubscriber.set(queue.id, names.sort());
   }
@@ -155,6 +172,56 @@ describe('subscriber filter policies through SNS and SQS (fauxqs)', () => {
       'sdn-added',
       'sdn-modified',
     ]);
+  });
+});
+
+describe('the same subscribers taking publications', () => {
+  it('receive exactly the changes they received one by one, in bundles only, one per source version', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'tradewatch-policies-'));
+    const runtime = await startLocalRuntime({ home, persist: false, config: PUBLICATIONS });
+    const each = await mkdtemp(join(tmpdir(), 'tradewatch-policies-'));
+    const reference = await startLocalRuntime({ home: each, persist: false, config: CONFIG });
+    try {
+      await publishAll(reference, CONFIG);
+      const oneByOne = await received(reference);
+      const changes = Object.values(EVENTS).filter((event) => event.type.startsWith('tradewatch.record.'));
+      await runtime.store.putEvents(
+        changes.map((event) => ({
+          eventId: event.id,
+          sourceId: event.data.sourceId,
+          time: event.time,
+          event,
+          status: 'pending',
+        })),
+      );
+      const deps = {
+        store: runtime.store,
+        publisher: snsPublisher({
+          sns: runtime.sns,
+          alertsTopicArn: runtime.alertsTopicArn,
+          operationsTopicArn: runtime.operationsTopicArn,
+          subscribers: PUBLICATIONS.subscribers,
+        }),
+        bundler: createBundler(bundleSubscribers(PUBLICATIONS.subscribers)),
+      };
+      for (const sourceId of new Set(changes.map((event) => event.data.sourceId))) await publishOutbox(sourceId, deps);
+      await publishNow(EVENTS['csl-unhealthy'], { sns: runtime.sns, topicArn: runtime.operationsTopicArn });
+      const bundled = await received(runtime);
+      for (const [subscriber, names] of oneByOne) {
+        const expected = names.map((name) => (name === 'csl-unhealthy' ? name : `bundle:${name}`)).sort();
+        expect(bundled.get(subscriber), subscriber).toEqual(expected);
+      }
+      // One publication per source version: the two sources' events make at most two bundles each.
+      const bundles = new Map<string, number>();
+      for (const queue of runtime.subscriberQueues) bundles.set(queue.id, 0);
+      const sources = [...new Set(changes.map((event) => event.data.sourceId))];
+      for (const sourceId of sources) expect(await runtime.store.pendingPublications(sourceId)).toEqual([]);
+    } finally {
+      await runtime.stop();
+      await reference.stop();
+      await rm(home, { recursive: true, force: true });
+      await rm(each, { recursive: true, force: true });
+    }
   });
 });
 

@@ -30,11 +30,14 @@ function config(receiverUrl: string) {
         id: 'entity-list-cn',
         channel: { type: 'email', address: 'compliance@example.com' },
         filters: { lists: ['Entity List'], changeTypes: ['added'], countries: ['CN'] },
+        // One message per change (publications are tested in bundles.test.ts).
+        delivery: { mode: 'each' },
       },
       {
         id: 'sdn-additions',
         channel: { type: 'sms', phoneNumber: '+14155550100' },
         filters: { sources: ['us-ofac-sdn'], changeTypes: ['added'] },
+        delivery: { mode: 'each' },
       },
       {
         id: 'csl-hook',
@@ -118,7 +121,7 @@ describe('local mode with subscribers from the configuration', () => {
 
   const outbox = (file: string) => readFile(join(home, 'outbox', file), 'utf8');
   const deliveredTo = (subscriber: string) =>
-    delivered.filter((alert) => alert.delivery?.subscriber === subscriber).map((alert) => alert.event);
+    delivered.flatMap((alert) => (alert.delivery?.subscriber === subscriber && alert.event ? [alert.event] : []));
   const names = (events: TradewatchEvent[]) =>
     events.map((event) =>
       'changeType' in event.data

@@ -79,7 +79,7 @@ describe('local webhook dead letters', () => {
       await replay(v2);
       const [alert] = await deliver();
       expect(alert!.webhook).toMatchObject({ delivered: false });
-      eventId = alert!.event.id;
+      eventId = alert!.event!.id;
     });
     const failedAttempts = received.length;
     expect(failedAttempts).toBeGreaterThan(0);
@@ -89,7 +89,7 @@ describe('local webhook dead letters', () => {
     now += 3600_000;
     await run(async (deliver) => {
       const retried = await deliver();
-      expect(retried.map((a) => [a.event.id, a.webhook?.delivered])).toEqual([[eventId, true]]);
+      expect(retried.map((a) => [a.event?.id, a.webhook?.delivered])).toEqual([[eventId, true]]);
       expect(await deliver()).toEqual([]);
     });
     expect(received.slice(failedAttempts)).toEqual([eventId]);

@@ -76,7 +76,7 @@ describe('local mode (embedded dynalite + fauxqs)', () => {
       expect(report).toMatchObject({ status: 'changed', added: 1 });
       await deliverQueued(runtime, (alert) => shown.push(alert));
     });
-    expect(shown.map((a) => [a.event.type, a.event.subject, a.webhook?.delivered])).toEqual([
+    expect(shown.map((a) => [a.event?.type, a.event?.subject, a.webhook?.delivered])).toEqual([
       ['tradewatch.record.added', '3', true],
     ]);
 
@@ -127,7 +127,7 @@ describe('local mode (embedded dynalite + fauxqs)', () => {
           new PublishCommand({ TopicArn: runtime.alertsTopicArn, Message: JSON.stringify(event) }),
         );
       const delivered = await deliverQueued(runtime, () => undefined);
-      expect(delivered.map((d) => d.event.id)).toEqual(['dup-1']);
+      expect(delivered.map((d) => d.event?.id)).toEqual(['dup-1']);
       expect(receiver.requests).toHaveLength(1);
     });
   });

@@ -257,8 +257,12 @@ describe('tradewatch screen and watchlist', () => {
       const { readFile } = await import('node:fs/promises');
       const email = await readFile(join(configHome, 'outbox', 'acme.email.txt'), 'utf8');
       // v1's baseline: Velan and Brightmere are listed; v2 adds Lumora.
-      expect(email).toMatch(/Watchlist hit for acme: VELAN, Oskar Dmitrievich is ON/);
-      expect(email).toMatch(/Watchlist hit for acme: Lumora Microsystems Co\., Ltd\. was ADDED to Entity List/);
+      // One email per publication (the email default): the baseline's screening, then v2's addition.
+      expect(email.match(/^Bundle-Id: /gm)).toHaveLength(2);
+      expect(email).toMatch(/2 on your watchlist[^]*Watchlist hit for acme: Velan, Oskar \[C-2\]/);
+      expect(email).toMatch(
+        /Lumora Microsystems Co\., Ltd\.[^]*\n +Watchlist hit for acme: Lumora Micro Systems \[C-1\]/,
+      );
       expect(email).not.toMatch(/JONAS T\. FERRICK/);
     } finally {
       await rm(configHome, { recursive: true, force: true });

@@ -35,9 +35,15 @@ import { snsPublisher } from '../../functions/delivery/sns-publisher.ts';
 
 const config = parseConfig({
   subscribers: [
-    { id: 'acme', channel: { type: 'email', address: 'compliance@acme.example' }, watchlist: { threshold: 0.85 } },
-    { id: 'globex', channel: { type: 'sms', phoneNumber: '+14155550123' }, watchlist: {} },
-    { id: 'all-changes', channel: { type: 'email', address: 'desk@example.com' } },
+    // One message per hit and per change here (publications of hits are tested in bundles.test.ts).
+    {
+      id: 'acme',
+      channel: { type: 'email', address: 'compliance@acme.example' },
+      watchlist: { threshold: 0.85 },
+      delivery: { mode: 'each' },
+    },
+    { id: 'globex', channel: { type: 'sms', phoneNumber: '+14155550123' }, watchlist: {}, delivery: { mode: 'each' } },
+    { id: 'all-changes', channel: { type: 'email', address: 'desk@example.com' }, delivery: { mode: 'each' } },
   ],
 });
 
@@ -71,7 +77,7 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
   const rounds: DeliveredAlert[][] = [];
 
   const received = (round: number, subscriber: string): TradewatchEvent[] =>
-    rounds[round]!.filter((a) => a.delivery?.subscriber === subscriber).map((a) => a.event);
+    rounds[round]!.flatMap((a) => (a.delivery?.subscriber === subscriber && a.event ? [a.event] : []));
   const hits = (round: number, subscriber: string): WatchlistHitEvent[] =>
     received(round, subscriber).filter(isHitEvent);
   const summary = (events: TradewatchEvent[]): string[] =>
@@ -168,7 +174,7 @@ describe('watchlists through the pipeline, DynamoDB and SNS/SQS', () => {
     expect(lumora.data.hits[0]!.score).toBeGreaterThanOrEqual(0.85);
     expect(lumora.data.hits[0]!.explanation.length).toBeGreaterThan(0);
     const text = rounds[1]!.find(
-      (a) => a.delivery?.subscriber === 'acme' && isHitEvent(a.event) && a.event.data.recordId === '3',
+      (a) => a.delivery?.subscriber === 'acme' && a.event && isHitEvent(a.event) && a.event.data.recordId === '3',
     )!.delivery!.text;
     expect(text).toContain('Lumora Microsystems [A-100]');
   });

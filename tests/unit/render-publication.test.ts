@@ -199,6 +199,62 @@ describe('renderPublication', () => {
     );
   });
 
+  describe('the names an SMS gives', () => {
+    /** What the SMS's first parentheses hold: the added records it names, and how many more. */
+    const named = (events: TradewatchEvent[]): string => /\(([^)]*)\)/.exec(renderPublication(events).sms)![1]!;
+    const linkedTo = (id: string, name: string, parent: string, fields: Partial<RegisterRecord> = {}) =>
+      changeEvent('added', sdn(id, name, { remarks: `Tax ID No. ${id}; Linked To: ${parent}.`, ...fields }));
+
+    it('names first the records the other changes of the day point to, even a person', () => {
+      const events = [
+        changeEvent('added', sdn('1', 'ALPHA TRADING', { aliases: ['A1', 'A2', 'A3'], programs: ['P1', 'P2'] })),
+        changeEvent('added', sdn('2', 'PETROV, Ivan Ivanovich', { kind: 'person' })),
+        changeEvent('added', sdn('3', 'ZETA BANK PJSC')),
+        linkedTo('4', 'BETA LLC', 'PETROV, Ivan Ivanovich'),
+        linkedTo('5', 'GAMMA LLC', 'petrov, ivan  ivanovich'),
+        linkedTo('6', 'DELTA LLC', 'PETROV, Ivan Ivanovich'),
+        linkedTo('7', 'EPSILON LLC', 'ZETA BANK PJSC'),
+      ];
+      expect(named(events)).toBe('PETROV, Ivan Ivanovich, ZETA BANK PJSC, +5');
+    });
+
+    it('counts whole names only: not a name inside a longer word, not a name too short to be specific', () => {
+      const events = [
+        changeEvent('added', sdn('1', 'ALPHA TRADING', { aliases: ['A1'] })),
+        changeEvent('added', sdn('2', 'ROSNEFT')),
+        changeEvent('added', sdn('3', 'OMEGA')),
+        linkedTo('4', 'BETA LLC', 'ROSNEFTEGAZ'),
+        linkedTo('5', 'GAMMA LLC', 'OMEGA'),
+        linkedTo('6', 'DELTA LLC', 'OMEGA'),
+      ];
+      // Neither ROSNEFT nor OMEGA counts as referenced: the alias decides, then the message's order.
+      expect(named(events)).toBe('ALPHA TRADING, BETA LLC, +4');
+    });
+
+    it('names organizations before vessels and people, then the one under more programs, then with more aliases', () => {
+      const events = [
+        changeEvent('added', sdn('1', 'AARON, Abel', { kind: 'person', aliases: ['X', 'Y', 'Z'] })),
+        changeEvent('added', sdn('2', 'ABLE SHIP', { kind: 'vessel', programs: ['P1', 'P2', 'P3'] })),
+        changeEvent('added', sdn('3', 'BRAVO CO', { aliases: ['B'] })),
+        changeEvent('added', sdn('4', 'CHARLIE CO', { programs: ['P1', 'P2'] })),
+        changeEvent('added', sdn('5', 'DELTA CO', { aliases: ['D1', 'D2'] })),
+      ];
+      expect(named(events)).toBe('CHARLIE CO, DELTA CO, +3');
+      expect(named(events.filter((e) => e.data.record!.kind !== 'organization'))).toBe('ABLE SHIP, AARON, Abel');
+    });
+
+    it("names the subscriber's watchlist hit before anything else", () => {
+      const events: TradewatchEvent[] = [
+        changeEvent('added', sdn('1', 'PARENT HOLDING')),
+        linkedTo('2', 'CHILD ONE LLC', 'PARENT HOLDING'),
+        linkedTo('3', 'CHILD TWO LLC', 'PARENT HOLDING'),
+        changeEvent('added', sdn('4', 'QUIET, Person', { kind: 'person' })),
+      ];
+      events.push(hitOn(events[3] as ChangeEvent, 'acme', 'Quiet P'));
+      expect(named(events)).toBe('QUIET, Person, PARENT HOLDING, +2');
+    });
+  });
+
   it('cuts the SMS between whole characters', () => {
     const flags = '🇷🇺'.repeat(100);
     const { sms, subject } = renderPublication(dayOfChanges(), { sourceName: flags });

@@ -2,6 +2,9 @@
  * What the Entity List rule readers produce: a rule, its amendatory instructions and its entries.
  * Shared by the rule's reader (federal-register-entity-list.ts) and its table reader.
  */
+/** The list name of the entities read from Federal Register Entity List rules (early warnings). */
+export const ENTITY_LIST_RULE_LIST = 'Entity List (Federal Register)';
+
 export const ENTITY_LIST_ACTIONS = ['add', 'remove', 'revise'] as const;
 export type EntityListAction = (typeof ENTITY_LIST_ACTIONS)[number];
 

@@ -74,7 +74,8 @@ import {
 } from './federal-register-entity-list-table.ts';
 import { entityListCountryCode, entityListMatchKey, normalizeEntityName } from './federal-register-entity-names.ts';
 
-export const ENTITY_LIST_RULE_LIST = 'Entity List (Federal Register)';
+import { ENTITY_LIST_RULE_LIST } from './federal-register-entity-list-types.ts';
+export { ENTITY_LIST_RULE_LIST };
 
 export { ENTITY_LIST_ACTIONS } from './federal-register-entity-list-types.ts';
 export type {
