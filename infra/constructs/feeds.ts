@@ -6,6 +6,9 @@ import { Construct } from 'constructs';
 import { FEED_ENV } from '../../functions/config/environment.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
+/** Lambda allows 4 KB of environment per function; the other variables take well under 512 bytes. */
+export const FEED_ENVIRONMENT_BUDGET = 4096 - 512;
+
 export interface FeedsProps {
   /** The state table; the feed function only reads it. */
   readonly table: ITable;
@@ -32,6 +35,11 @@ export class Feeds extends Construct {
   constructor(scope: Construct, id: string, props: FeedsProps) {
     super(scope, id);
     if (props.sourceIds.length === 0) throw new Error('Feeds: sourceIds must name at least one source');
+    const environmentBytes = Buffer.byteLength(props.subscribers) + Buffer.byteLength(JSON.stringify(props.sourceIds));
+    if (environmentBytes > FEED_ENVIRONMENT_BUDGET)
+      throw new Error(
+        `Feeds: the subscribers' feed filters and the source ids take ${environmentBytes} bytes of the feed function's environment where Lambda leaves ${FEED_ENVIRONMENT_BUDGET}: fewer subscribers, filters or keywords`,
+      );
     this.secret = new Secret(this, 'TokenSecret', {
       description:
         'tradewatch: the secret the change feeds URL tokens are derived from (replace it to rotate every URL)',

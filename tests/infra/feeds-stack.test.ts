@@ -71,4 +71,19 @@ describe('the change feeds in the stack', () => {
 
     expect(() => app.synth()).not.toThrow();
   });
+
+  it('refuses at synth a configuration whose feed filters outgrow the function environment', () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      id: `subscriber-${i}`,
+      channel: { type: 'email', address: `s${i}@example.com` },
+      filters: { countries: ['CN', 'HK', 'RU'] },
+      // One message per change: the pollers' environment carries none of them (bundles would).
+      delivery: { mode: 'each' },
+    }));
+    const config = parseConfig({ subscribers: many, feeds: { enabled: true } });
+
+    expect(() => new TradewatchStack(new App(), 'TooMany', stackPropsFromConfig(config))).toThrow(
+      /Feeds: the subscribers' feed filters and the source ids take \d+ bytes/,
+    );
+  });
 });
