@@ -10,6 +10,7 @@ import {
   type TradewatchConfig,
 } from '../functions/config/config.ts';
 import { POLLER_ENV } from '../functions/config/environment.ts';
+import { feedSourceIds, feedSubscribersEnv } from '../functions/config/feed-subscribers.ts';
 import { bundleSubscribersEnv, digestSubscribers, subscriptionPolicyFor } from '../functions/config/delivery.ts';
 import { sourcesFor } from '../functions/sources/registry.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
@@ -55,6 +56,15 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,
+    ...(config.feeds.enabled
+      ? {
+          feeds: {
+            subscribers: feedSubscribersEnv(config),
+            sourceIds: feedSourceIds(config),
+            pageSize: config.feeds.pageSize,
+          },
+        }
+      : {}),
     ...digestProps(config),
   };
 }

@@ -4,6 +4,7 @@ import { scheduleMinutes } from '../functions/core/schedule.ts';
 import { SOURCES } from '../functions/sources/registry.ts';
 import { AlertTopics } from './constructs/alert-topics.ts';
 import { TradewatchDashboard } from './constructs/dashboard.ts';
+import { Feeds, type FeedsProps } from './constructs/feeds.ts';
 import { Operations } from './constructs/operations.ts';
 import { SourcePoller } from './constructs/source-poller.ts';
 import { StateTable } from './constructs/state-table.ts';
@@ -26,6 +27,8 @@ export interface TradewatchStackProps extends StackProps {
   readonly customSourceIds?: readonly string[];
   /** Ids of the custom sources that are feeds (small pollers). @default none */
   readonly customFeedIds?: readonly string[];
+  /** The change feeds (configuration `feeds.enabled`): a function at a Function URL. @default none */
+  readonly feeds?: Omit<FeedsProps, 'table'>;
   /** The subscribers taking daily or weekly digests, and the sources a digest lists. @default none */
   readonly digests?: {
     readonly subscribers: readonly DigestSubscriber[];
@@ -97,6 +100,7 @@ export class TradewatchStack extends Stack {
         .filter((q) => q !== undefined)
         .map((q) => q.metricApproximateNumberOfMessagesVisible()),
     });
+    if (props.feeds) new Feeds(this, 'Feeds', { table, ...props.feeds });
     new CfnOutput(this, 'AlertsTopicArn', { value: topics.alerts.topicArn });
     new CfnOutput(this, 'OperationsTopicArn', { value: topics.operations.topicArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });

@@ -28,6 +28,9 @@ export type Flags = {
   entry?: string;
   by?: string;
   reason?: string;
+  port?: string;
+  'base-url'?: string;
+  'secret-arn'?: string;
   now?: string;
 };
 
@@ -60,6 +63,9 @@ export function parseCommandLine(argv: string[]): CommandLine {
       entry: { type: 'string' },
       by: { type: 'string' },
       reason: { type: 'string' },
+      port: { type: 'string' },
+      'base-url': { type: 'string' },
+      'secret-arn': { type: 'string' },
       now: { type: 'string' },
     },
   });

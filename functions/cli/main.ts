@@ -13,12 +13,14 @@ import { commandDemo } from './demo.ts';
 import { commandDiff } from './diff.ts';
 import { commandDigest } from './digest.ts';
 import { commandEvents } from './events.ts';
+import { commandFeeds } from './feeds.ts';
 import { commandMatchScore } from './match-score.ts';
 import { out } from './output.ts';
 import { commandParse } from './parse.ts';
 import { commandPoll } from './poll.ts';
 import { commandReplay } from './replay.ts';
 import { commandScreen } from './screen.ts';
+import { commandServe } from './serve.ts';
 import { commandSources } from './sources.ts';
 import { commandWatchlist } from './watchlist.ts';
 
@@ -40,6 +42,10 @@ Commands:
                                             per slot, however often it runs; --now sets the clock)
   events --source <id> [--limit <n>] [--json]
                                             the stored change events (audit trail), newest first
+  serve [--port <n>]                        serve the change feeds (Atom, JSON Feed) of the local
+                                            state on 127.0.0.1 (default port 8787)
+  feeds [--base-url <url> --secret-arn <arn>] [--json]
+                                            each change feed's URL: local, or the deployed ones
   config [--json]                           validate the configuration file; print the effective
                                             configuration and each subscriber's SNS filter policy
   match-score [--threshold <t>]             score name pairs: CSV name1,name2[,schema] on stdin,
@@ -95,6 +101,10 @@ export async function main(argv: string[]): Promise<number> {
         return await commandDemo(flags);
       case 'events':
         return await commandEvents(flags);
+      case 'serve':
+        return await commandServe(flags);
+      case 'feeds':
+        return await commandFeeds(flags);
       case 'config':
         return commandConfig(flags);
       case 'match-score':

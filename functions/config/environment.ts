@@ -41,6 +41,20 @@ export const DISPATCHER_ENV = {
   queueUrl: 'QUEUE_URL',
 } as const;
 
+/** Set on the change-feed function (infra/constructs/feeds.ts). */
+export const FEED_ENV = {
+  /** The state table's name (read only). */
+  tableName: 'TABLE_NAME',
+  /** The Secrets Manager secret the feed URLs' tokens are derived from. */
+  secretArn: 'FEED_SECRET_ARN',
+  /** The subscribers' feeds as JSON (config/feed-subscribers.ts feedSubscribersEnv). */
+  subscribers: 'FEED_SUBSCRIBERS',
+  /** Every source id whose events a feed may hold, as a JSON array (registered and custom). */
+  sourceIds: 'FEED_SOURCE_IDS',
+  /** Entries per page. */
+  pageSize: 'FEED_PAGE_SIZE',
+} as const;
+
 /** Set on the digest function (infra/constructs/digests.ts). */
 export const DIGEST_ENV = {
   tableName: 'TABLE_NAME',

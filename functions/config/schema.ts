@@ -42,8 +42,11 @@ const CRON = String.raw`cron\((?:[0-9A-Za-z*?,/#-]+ ){5}[0-9A-Za-z*?,/#-]+\)`;
 export const SCHEDULE_PATTERN = new RegExp(`^(?:${RATE}|${CRON})$`);
 
 const SUBSCRIBER_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-/** The local runtime's operations recipients use this name for their outbox files. */
-const RESERVED_SUBSCRIBER_IDS = ['operations'];
+/**
+ * `operations`: the local runtime's operations recipients use this name for their outbox files;
+ * `all`: the change feed of every change (delivery/feeds.ts ALL_FEED) sits where a subscriber's would.
+ */
+const RESERVED_SUBSCRIBER_IDS = ['operations', 'all'];
 const E164 = /^\+[1-9]\d{1,14}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
