@@ -14,27 +14,16 @@
  */
 import { publicationId, type Bundle, type BundleSubscriber } from '../core/bundles.ts';
 export type { BundleSubscriber } from '../core/bundles.ts';
-import { messageAttributes, isHitEvent, type StoredEvent, type TradewatchEvent } from '../core/events.ts';
-import { matchesFilterPolicy } from '../core/filter-policy.ts';
-import { createKeywordMatcher } from '../core/keywords.ts';
+import { isHitEvent, type StoredEvent } from '../core/events.ts';
 import type { Bundler, BundlePlan, DigestEntry } from '../run/ports.ts';
+import { changeFilterFor } from './feeds.ts';
 import { renderPublication } from './render-publication.ts';
 
 /** A webhook bundle's CloudEvents per SNS message: SNS takes 256 KiB, the envelope needs some. */
 export const WEBHOOK_PART_BYTES = 200 * 1024;
 
-/** True when the subscriber's filters pass the event, exactly as its SNS subscription would. */
-export function acceptsEvent(
-  subscriber: Pick<BundleSubscriber, 'id' | 'policy' | 'keywords'>,
-): (event: TradewatchEvent) => boolean {
-  const keywords = createKeywordMatcher(
-    subscriber.keywords?.length ? [{ id: subscriber.id, filters: { keywords: subscriber.keywords } }] : [],
-  );
-  return (event) => matchesFilterPolicy(subscriber.policy, messageAttributes(event, keywords(event)));
-}
-
 export function createBundler(subscribers: readonly BundleSubscriber[]): Bundler {
-  const accepting = subscribers.map((subscriber) => ({ subscriber, accepts: acceptsEvent(subscriber) }));
+  const accepting = subscribers.map((subscriber) => ({ subscriber, accepts: changeFilterFor(subscriber) }));
   return {
     plan(sourceId: string, events: readonly StoredEvent[]): BundlePlan {
       const plan: BundlePlan = { publications: [], digestEntries: [] };
