@@ -31,20 +31,9 @@ import {
   type Entry,
   type PublicationMessage,
 } from './render-publication.ts';
+import type { SourceCheck } from '../run/digest.ts';
 
-/** What the digest says of one source it covers: its state as the poller last stored it. */
-export interface SourceCheck {
-  sourceId: string;
-  title: string;
-  /** Absent: never polled yet. */
-  status?: 'healthy' | 'unhealthy';
-  /** ISO instants. */
-  lastSuccessAt?: string;
-  lastChangeAt?: string;
-  /** Unhealthy sources: since when. */
-  healthSince?: string;
-  lastError?: string;
-}
+export type { SourceCheck } from '../run/digest.ts';
 
 export interface DigestInput {
   every: 'daily' | 'weekly';

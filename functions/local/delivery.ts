@@ -11,8 +11,7 @@ import type { EventPublisher } from '../run/ports.ts';
 import { renderSms, renderSubject, renderText } from '../delivery/render.ts';
 import { appendOnce, webhookOnce } from './durable-delivery.ts';
 import { webhookPayload, type WebhookResult, type WebhookTarget } from '../delivery/webhook.ts';
-import { decodeLocal, drainSelected } from './subscriptions.ts';
-import type { Bundle } from '../core/bundles.ts';
+import { decodeLocal, drainSelected, type QueuedPayload } from './subscriptions.ts';
 import type { LocalRuntime } from './runtime.ts';
 import { OPERATIONS, type DeliveredAlert, type DeliveryTarget } from './targets.ts';
 
@@ -36,9 +35,7 @@ export async function deliverQueued(
   for (const queue of runtime.subscriberQueues) {
     await drainSelected(runtime.sqs, queue.queueUrl, queue.policy, async (payload) => {
       for (const target of queue.targets) {
-        const alert = payload.bundle
-          ? await deliverBundleOnce(runtime, queue.id, target, payload.bundle)
-          : await deliverOnce(runtime, queue.id, target, payload.event);
+        const alert = await deliverOnce(runtime, queue.id, target, payload);
         if (!alert) continue;
         delivered.push(alert);
         show(alert);
@@ -96,79 +93,48 @@ async function deliverCatchAll(
   return delivered;
 }
 
-/** One event to one target, at most once: the receipt is per subscriber and channel. */
+/**
+ * One event or bundle to one target, at most once (the receipt is per subscriber and payload id):
+ * the email text, the SMS line, or one signed POST (an event's CloudEvent, a bundle's batch).
+ */
 async function deliverOnce(
   runtime: LocalRuntime,
   subscriber: string,
   target: DeliveryTarget,
-  event: TradewatchEvent,
+  payload: QueuedPayload,
 ): Promise<DeliveredAlert | undefined> {
   const receipt = receiptChannel(subscriber, target);
+  const { event, bundle } = payload;
+  const id = bundle ? bundle.id : event.id;
+  const delivered = (channel: DeliveryTarget['channel'], text: string): DeliveredAlert => ({
+    ...payload,
+    delivery: { subscriber, channel, to: target.to, text },
+  });
   switch (target.channel) {
     case 'email': {
       const text = [
         `To: ${target.to}`,
-        `Subject: ${renderSubject(event)}`,
-        `Event-Id: ${event.id}`,
+        `Subject: ${bundle ? bundle.subject : renderSubject(event)}`,
+        `${bundle ? 'Bundle-Id' : 'Event-Id'}: ${id}`,
         '',
-        renderText(event),
-        '',
-        '',
-      ].join('\n');
-      if (!(await appendOnce(runtime.receipts, receipt, event.id, target.file, text))) return undefined;
-      return { event, delivery: { subscriber, channel: 'email', to: target.to, text } };
-    }
-    case 'sms': {
-      const text = renderSms(event);
-      if (!(await appendOnce(runtime.receipts, receipt, event.id, target.file, `${text}\n`))) return undefined;
-      return { event, delivery: { subscriber, channel: 'sms', to: target.to, text } };
-    }
-    case 'webhook': {
-      const body = JSON.stringify(event);
-      const result = await webhookOnce(runtime.receipts, receipt, event.id, body, target.webhook, runtime.clock);
-      if (!result) return undefined;
-      return webhookAlert(event, subscriber, target, body, result);
-    }
-  }
-}
-
-/**
- * One bundle to one target, at most once (the receipt is per subscriber and bundle id): the email
- * text, the SMS line, or for a webhook one signed POST of its CloudEvents as a JSON batch.
- */
-async function deliverBundleOnce(
-  runtime: LocalRuntime,
-  subscriber: string,
-  target: DeliveryTarget,
-  bundle: Bundle,
-): Promise<DeliveredAlert | undefined> {
-  const receipt = receiptChannel(subscriber, target);
-  switch (target.channel) {
-    case 'email': {
-      const text = [
-        `To: ${target.to}`,
-        `Subject: ${bundle.subject}`,
-        `Bundle-Id: ${bundle.id}`,
-        '',
-        bundle.text ?? '',
+        bundle ? (bundle.text ?? '') : renderText(event),
         '',
         '',
       ].join('\n');
-      if (!(await appendOnce(runtime.receipts, receipt, bundle.id, target.file, text))) return undefined;
-      return { bundle, delivery: { subscriber, channel: 'email', to: target.to, text } };
+      if (!(await appendOnce(runtime.receipts, receipt, id, target.file, text))) return undefined;
+      return delivered('email', text);
     }
     case 'sms': {
-      const text = bundle.sms ?? bundle.subject;
-      if (!(await appendOnce(runtime.receipts, receipt, bundle.id, target.file, `${text}\n`))) return undefined;
-      return { bundle, delivery: { subscriber, channel: 'sms', to: target.to, text } };
+      const text = bundle ? (bundle.sms ?? bundle.subject) : renderSms(event);
+      if (!(await appendOnce(runtime.receipts, receipt, id, target.file, `${text}\n`))) return undefined;
+      return delivered('sms', text);
     }
     case 'webhook': {
-      // One signed POST of the bundle's CloudEvents (a bundle without them is refused by name).
-      const { body } = webhookPayload(bundle);
-      const result = await webhookOnce(runtime.receipts, receipt, bundle.id, body, target.webhook, runtime.clock);
+      // A bundle without CloudEvents (an email-shaped one) is refused by name.
+      const { body } = webhookPayload(bundle ?? event);
+      const result = await webhookOnce(runtime.receipts, receipt, id, body, target.webhook, runtime.clock);
       if (!result) return undefined;
-      const delivery = { subscriber, channel: 'webhook' as const, to: target.to, text: body };
-      return { bundle, delivery, webhook: webhookOutcome(result) };
+      return { ...delivered('webhook', body), webhook: webhookOutcome(result) };
     }
   }
 }
@@ -176,17 +142,6 @@ async function deliverBundleOnce(
 /** The receipt channel of one subscriber's target (the operations recipients have one per channel). */
 function receiptChannel(subscriber: string, target: DeliveryTarget): string {
   return subscriber === OPERATIONS ? `${OPERATIONS}:${target.channel}` : `subscriber:${subscriber}`;
-}
-
-function webhookAlert(
-  event: TradewatchEvent,
-  subscriber: string,
-  target: DeliveryTarget,
-  body: string,
-  result: WebhookResult,
-): DeliveredAlert {
-  const delivery = { subscriber, channel: 'webhook' as const, to: target.to, text: body };
-  return { event, delivery, webhook: webhookOutcome(result) };
 }
 
 /** What the terminal shows of a webhook delivery. */

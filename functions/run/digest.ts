@@ -181,9 +181,12 @@ async function finish(
 export interface SourceCheck {
   sourceId: string;
   title: string;
+  /** Absent: never polled yet. */
   status?: 'healthy' | 'unhealthy';
+  /** ISO instants. */
   lastSuccessAt?: string;
   lastChangeAt?: string;
+  /** Unhealthy sources: since when. */
   healthSince?: string;
   lastError?: string;
 }
