@@ -108,14 +108,16 @@ describe('the stack from tradewatch.config.example.json', () => {
     });
   });
 
-  it('never puts a secret value in the template, and lets only the dispatcher read its secret', () => {
+  it('never puts a secret value in the template; only the dispatcher reads its secret, only the feed function the feed secret', () => {
     const body = JSON.stringify(template.toJSON());
     expect(body).not.toMatch(/whsec_/);
     const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
     );
-    expect(readers).toHaveLength(1);
-    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('screeningsystemDispatcher');
+    expect(readers.map((reader) => JSON.stringify(reader.Properties.Roles)).sort()).toEqual([
+      expect.stringContaining('FeedsFunctionRole'),
+      expect.stringContaining('screeningsystemDispatcher'),
+    ]);
   });
 
   it('lets SNS send to the webhook queue only from the tradewatch topics', () => {
