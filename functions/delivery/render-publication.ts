@@ -456,7 +456,10 @@ export function writeChanges(out: MessageLines, entries: readonly Entry[], layou
     footer.push(
       `${plural(leftOut, 'more change')} did not fit in this message (${countPhrase(entries.slice(inFull + oneLine))}).`,
     );
-  if (oneLine || leftOut) footer.push(`See all of them: tradewatch events --source ${layout.sourceId}`);
+  if (oneLine || leftOut)
+    footer.push(
+      `See all of them: tradewatch events --source ${layout.sourceId}, or your change feed (tradewatch feeds prints its URL)`,
+    );
   out.push(footer);
   return { total: entries.length, inFull, oneLine, leftOut };
 }

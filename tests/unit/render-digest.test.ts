@@ -278,7 +278,7 @@ describe('renderDigest', () => {
     expect(message.text).toContain('See all of them: tradewatch events --source us-ofac-sdn');
     const ukSection = (text: string): string => text.slice(text.indexOf('== UK'), text.indexOf('SOURCES CHECKED'));
     expect(ukSection(message.text)).toMatch(
-      /^== UK Sanctions List: 200 changes \(200 added\) ==\n[\s\S]* {2}• UK ENTITY 0 [\s\S]*\n\d+ more changes did not fit in this message \(\d+ added\)\.\nSee all of them: tradewatch events --source uk-sanctions-list\n\n$/,
+      /^== UK Sanctions List: 200 changes \(200 added\) ==\n[\s\S]* {2}• UK ENTITY 0 [\s\S]*\n\d+ more changes did not fit in this message \(\d+ added\)\.\nSee all of them: tradewatch events --source uk-sanctions-list, or your change feed \(tradewatch feeds prints its URL\)\n\n$/,
     );
     expect(message.text).toContain('SOURCES CHECKED (3)');
     expect(message.text.endsWith('    last error: parse: the download is an HTML page (text/html, 2,114 bytes)')).toBe(
