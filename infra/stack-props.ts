@@ -9,7 +9,7 @@ import {
   watchlistSubscribersEnv,
   type TradewatchConfig,
 } from '../functions/config/config.ts';
-import { POLLER_ENV } from '../functions/config/environment.ts';
+import { POLLER_ENV, fitEnvironment } from '../functions/config/environment.ts';
 import { feedSourceIds, feedSubscribersEnv } from '../functions/config/feed-subscribers.ts';
 import { bundleSubscribersEnv, digestSubscribers, subscriptionPolicyFor } from '../functions/config/delivery.ts';
 import { sourcesFor } from '../functions/sources/registry.ts';
@@ -38,13 +38,16 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     return { ...base, channel: { type: 'webhook', url: channel.url, secret: channel.secret } };
   });
   const operations = config.operations ?? {};
-  const pollerEnvironment = {
-    [POLLER_ENV.keywordSubscribers]: keywordSubscribersEnv(config.subscribers),
-    [POLLER_ENV.watchlistSubscribers]: watchlistSubscribersEnv(config),
-    [POLLER_ENV.bundleSubscribers]: bundleSubscribersEnv(config.subscribers),
-    [POLLER_ENV.sourcesConfig]: sourcesConfigEnv(config),
-  };
-  assertEnvironmentFits(pollerEnvironment);
+  // Checked (and packed when needed) at synth, so a configuration too large fails here, by name.
+  const pollerEnvironment = fitEnvironment(
+    {
+      [POLLER_ENV.keywordSubscribers]: keywordSubscribersEnv(config.subscribers),
+      [POLLER_ENV.watchlistSubscribers]: watchlistSubscribersEnv(config),
+      [POLLER_ENV.bundleSubscribers]: bundleSubscribersEnv(config.subscribers),
+      [POLLER_ENV.sourcesConfig]: sourcesConfigEnv(config),
+    },
+    'the pollers',
+  );
   return {
     sources: Object.fromEntries(scheduledSources(config).map((s) => [s.id, s.schedule])),
     subscribers,
@@ -78,25 +81,4 @@ function digestProps(config: TradewatchConfig): Pick<TradewatchStackProps, 'dige
     .filter((source) => scheduled.has(source.id))
     .map((source) => ({ id: source.id, title: source.title }));
   return { digests: { subscribers, sources } };
-}
-
-/** Lambda allows 4 KB of environment per function; the poller's own variables take the rest. */
-export const POLLER_ENVIRONMENT_BUDGET = 4096 - 512;
-
-/**
- * The configuration reaches the pollers through their environment: a configuration too large for
- * it fails here, at synth, naming what takes the room, rather than at deploy.
- */
-function assertEnvironmentFits(environment: Record<string, string>): void {
-  const sizes = Object.entries(environment).map(([name, value]) => [name, Buffer.byteLength(name + value)] as const);
-  const total = sizes.reduce((sum, [, size]) => sum + size, 0);
-  if (total <= POLLER_ENVIRONMENT_BUDGET) return;
-  const parts = sizes
-    .filter(([, size]) => size > 0)
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, size]) => `${name} ${size} B`)
-    .join(', ');
-  throw new ConfigError(
-    `the configuration takes ${total} bytes of the pollers' environment where Lambda leaves ${POLLER_ENVIRONMENT_BUDGET} (${parts}): fewer subscribers, filters, keywords or custom sources`,
-  );
 }

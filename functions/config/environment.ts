@@ -5,6 +5,7 @@
  * the `…FromEnv` readers in config.ts for the JSON-valued ones), and a missing one fails loudly,
  * naming the variable.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConfigError } from '../core/errors.ts';
 
 /** Set on every source poller (infra/constructs/source-poller.ts, infra/stack-props.ts). */
@@ -96,3 +97,69 @@ export const LOCAL_ENV = {
   webhookUrl: 'TRADEWATCH_WEBHOOK_URL',
   webhookSecret: 'TRADEWATCH_WEBHOOK_SECRET',
 } as const;
+
+/**
+ * Lambda allows 4 KB of environment per function, and the configuration reaches the functions
+ * through it (subscribers' filters, keywords, custom sources). A value too large is stored packed:
+ * this prefix, then its gzip in base64; the JSON of many subscribers' filter policies shrinks to a
+ * fraction. The stack packs (the largest values first) only when the plain ones do not fit, and
+ * every handler unpacks at cold start (unpackEnvironment), before anything reads a variable.
+ */
+export const PACKED_PREFIX = 'gzip+base64:';
+/** What the configuration may take of a function's 4 KB: the function's own variables take the rest. */
+export const ENVIRONMENT_BUDGET = 4096 - 512;
+
+export function packValue(value: string): string {
+  return `${PACKED_PREFIX}${gzipSync(value, { level: 9 }).toString('base64')}`;
+}
+
+/** Replaces every packed value of the environment by its text, in place. */
+export function unpackEnvironment(env: Record<string, string | undefined> = process.env): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!value?.startsWith(PACKED_PREFIX)) continue;
+    try {
+      env[name] = gunzipSync(Buffer.from(value.slice(PACKED_PREFIX.length), 'base64')).toString('utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `environment variable ${name} is packed but does not unpack: ${(error as Error).message}`,
+        [],
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
+
+/**
+ * The variables as they fit the budget: unchanged when they do, else packed one at a time, the
+ * largest first, until they do. Throws, naming what takes the room, when even packed they do not.
+ */
+export function fitEnvironment(
+  variables: Readonly<Record<string, string>>,
+  what: string,
+  budget = ENVIRONMENT_BUDGET,
+): Record<string, string> {
+  const size = (env: Record<string, string>) =>
+    Object.entries(env).reduce((sum, [name, value]) => sum + Buffer.byteLength(name + value), 0);
+  const fitted = { ...variables };
+  const largestFirst = Object.keys(fitted).sort(
+    (a, b) => Buffer.byteLength(fitted[b]!) - Buffer.byteLength(fitted[a]!),
+  );
+  for (const name of largestFirst) {
+    if (size(fitted) <= budget) break;
+    const packed = packValue(fitted[name]!);
+    if (packed.length < fitted[name]!.length) fitted[name] = packed;
+  }
+  const total = size(fitted);
+  if (total <= budget) return fitted;
+  const parts = Object.entries(fitted)
+    .map(([name, value]) => [name, Buffer.byteLength(name + value)] as const)
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, bytes]) => `${name} ${bytes} B`)
+    .join(', ');
+  throw new ConfigError(
+    `the configuration takes ${total} bytes of ${what}'s environment even packed, where Lambda leaves ${budget} (${parts}): fewer subscribers, filters, keywords or custom sources`,
+  );
+}

@@ -10,7 +10,7 @@ import { dynamoClient, snsClient } from '../aws/clients.ts';
 import { BundleStore } from '../aws/bundle-store.ts';
 import { getSourceMeta } from '../aws/source-meta.ts';
 import { digestSubscribersFromEnv } from '../config/delivery-env.ts';
-import { DIGEST_ENV, requireEnv } from '../config/environment.ts';
+import { DIGEST_ENV, requireEnv, unpackEnvironment } from '../config/environment.ts';
 import { ConfigError } from '../core/errors.ts';
 import { createDigestRenderer } from '../delivery/digest-renderer.ts';
 import { snsPublisher } from '../delivery/sns-publisher.ts';
@@ -44,6 +44,7 @@ export function createDigestHandler(configure: () => DigestHandlerConfig) {
 }
 
 export const handler = createDigestHandler(() => {
+  unpackEnvironment();
   const table = { client: dynamoClient(), tableName: requireEnv(DIGEST_ENV.tableName) };
   const sources = JSON.parse(process.env[DIGEST_ENV.digestSources] ?? '[]') as { id: string; title: string }[];
   return {

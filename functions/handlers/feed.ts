@@ -12,7 +12,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { dynamoClient } from '../aws/clients.ts';
 import { readEventFeedPage } from '../aws/event-feed.ts';
 import type { TableRef } from '../aws/table.ts';
-import { FEED_ENV, requireEnv } from '../config/environment.ts';
+import { FEED_ENV, requireEnv, unpackEnvironment } from '../config/environment.ts';
 import { feedSourceIdsFromEnv, feedSubscribersFromEnv, type FeedSubscriber } from '../config/feed-env.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
 import {
@@ -105,4 +105,7 @@ export function feedConfigFromEnv(env: Readonly<Record<string, string | undefine
   };
 }
 
-export const handler = createFeedHandler(() => feedConfigFromEnv());
+export const handler = createFeedHandler(() => {
+  unpackEnvironment();
+  return feedConfigFromEnv();
+});

@@ -16,7 +16,7 @@ import { keywordSubscribersFromEnv } from '../core/keywords.ts';
 import { sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
 import { bundleSubscribersFromEnv } from '../config/delivery-env.ts';
 import { createBundler } from '../delivery/bundler.ts';
-import { POLLER_ENV, requireEnv } from '../config/environment.ts';
+import { POLLER_ENV, requireEnv, unpackEnvironment } from '../config/environment.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
@@ -72,6 +72,7 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
 
 /** The deployed function: config from the environment the stack sets (config/environment.ts). */
 export const handler = createPollHandler(() => {
+  unpackEnvironment();
   const watchlistSubscribers = watchlistSubscribersFromEnv(process.env[POLLER_ENV.watchlistSubscribers]);
   const bundled = bundleSubscribersFromEnv(process.env[POLLER_ENV.bundleSubscribers]);
   const deps: PipelineDeps = {

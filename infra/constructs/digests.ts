@@ -8,7 +8,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DigestSubscriber } from '../../functions/core/bundles.ts';
-import { DIGEST_ENV } from '../../functions/config/environment.ts';
+import { DIGEST_ENV, fitEnvironment } from '../../functions/config/environment.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
 
 export interface DigestsProps {
@@ -50,8 +50,13 @@ export class Digests extends Construct {
       environment: {
         [DIGEST_ENV.tableName]: props.table.tableName,
         [DIGEST_ENV.alertsTopicArn]: props.alerts.topicArn,
-        [DIGEST_ENV.digestSubscribers]: JSON.stringify(props.subscribers),
-        [DIGEST_ENV.digestSources]: JSON.stringify(props.sources),
+        ...fitEnvironment(
+          {
+            [DIGEST_ENV.digestSubscribers]: JSON.stringify(props.subscribers),
+            [DIGEST_ENV.digestSources]: JSON.stringify(props.sources),
+          },
+          'the digest function',
+        ),
       },
     });
     this.function = fn.function;

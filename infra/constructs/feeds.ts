@@ -3,11 +3,8 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { FEED_ENV } from '../../functions/config/environment.ts';
+import { FEED_ENV, fitEnvironment } from '../../functions/config/environment.ts';
 import { TradewatchFunction } from './tradewatch-function.ts';
-
-/** Lambda allows 4 KB of environment per function; the other variables take well under 512 bytes. */
-export const FEED_ENVIRONMENT_BUDGET = 4096 - 512;
 
 export interface FeedsProps {
   /** The state table; the feed function only reads it. */
@@ -35,11 +32,11 @@ export class Feeds extends Construct {
   constructor(scope: Construct, id: string, props: FeedsProps) {
     super(scope, id);
     if (props.sourceIds.length === 0) throw new Error('Feeds: sourceIds must name at least one source');
-    const environmentBytes = Buffer.byteLength(props.subscribers) + Buffer.byteLength(JSON.stringify(props.sourceIds));
-    if (environmentBytes > FEED_ENVIRONMENT_BUDGET)
-      throw new Error(
-        `Feeds: the subscribers' feed filters and the source ids take ${environmentBytes} bytes of the feed function's environment where Lambda leaves ${FEED_ENVIRONMENT_BUDGET}: fewer subscribers, filters or keywords`,
-      );
+    // Checked (and packed when needed) at synth: a configuration too large fails here, by name.
+    const configured = fitEnvironment(
+      { [FEED_ENV.subscribers]: props.subscribers, [FEED_ENV.sourceIds]: JSON.stringify(props.sourceIds) },
+      'the feed function',
+    );
     this.secret = new Secret(this, 'TokenSecret', {
       description:
         'tradewatch: the secret the change feeds URL tokens are derived from (replace it to rotate every URL)',
@@ -54,8 +51,7 @@ export class Feeds extends Construct {
       environment: {
         [FEED_ENV.tableName]: props.table.tableName,
         [FEED_ENV.secretArn]: this.secret.secretArn,
-        [FEED_ENV.subscribers]: props.subscribers,
-        [FEED_ENV.sourceIds]: JSON.stringify(props.sourceIds),
+        ...configured,
         [FEED_ENV.pageSize]: String(props.pageSize ?? 50),
       },
     });

@@ -2,7 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { filterPolicyFor, loadConfig, parseConfig } from '../../functions/config/config.ts';
-import { subscriptionPolicyFor } from '../../functions/config/delivery.ts';
+import { bundleSubscribers, bundleSubscribersFromEnv, subscriptionPolicyFor } from '../../functions/config/delivery.ts';
+import { ENVIRONMENT_BUDGET, PACKED_PREFIX, unpackEnvironment } from '../../functions/config/environment.ts';
+import { createHash } from 'node:crypto';
 import { stackPropsFromConfig } from '../../infra/stack-props.ts';
 import { TradewatchStack } from '../../infra/tradewatch-stack.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
@@ -237,24 +239,49 @@ describe('a configuration with a custom source', () => {
 });
 
 describe("the pollers' environment", () => {
-  const subscriber = (i: number) => ({
+  const subscriber = (i: number, keywords?: string[]) => ({
     id: `desk-${i}`,
     channel: { type: 'email', address: `desk-${i}@example.com` },
-    filters: { lists: ['Entity List', 'Military End User List'], countries: ['CN', 'HK', 'MO', 'RU', 'BY', 'IR'] },
+    filters: {
+      lists: ['Entity List', 'Military End User List'],
+      countries: ['CN', 'HK', 'MO', 'RU', 'BY', 'IR'],
+      ...(keywords ? { keywords } : {}),
+    },
   });
+  const size = (env: Record<string, string>) =>
+    Object.entries(env).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
 
-  it('holds a configuration of ten publication subscribers', () => {
+  it('holds ten publication subscribers as plain JSON', () => {
     const props = stackPropsFromConfig(
       parseConfig({ subscribers: Array.from({ length: 10 }, (_, i) => subscriber(i)) }),
     );
-    const bytes = Object.entries(props.pollerEnvironment!).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
-    expect(bytes).toBeLessThan(3584);
+    expect(props.pollerEnvironment!.BUNDLE_SUBSCRIBERS!.startsWith('[')).toBe(true);
+    expect(size(props.pollerEnvironment as Record<string, string>)).toBeLessThan(ENVIRONMENT_BUDGET);
   });
 
-  it('refuses at synth a configuration larger than Lambda allows, naming what takes the room', () => {
-    const config = parseConfig({ subscribers: Array.from({ length: 30 }, (_, i) => subscriber(i)) });
+  it('packs what does not fit, and the handler reads back exactly the subscribers the configuration gives', () => {
+    const config = parseConfig({ subscribers: Array.from({ length: 60 }, (_, i) => subscriber(i)) });
+    const env = { ...(stackPropsFromConfig(config).pollerEnvironment as Record<string, string>) };
+    expect(env.BUNDLE_SUBSCRIBERS!.startsWith(PACKED_PREFIX)).toBe(true);
+    expect(size(env)).toBeLessThan(ENVIRONMENT_BUDGET);
+    unpackEnvironment(env);
+    expect(bundleSubscribersFromEnv(env.BUNDLE_SUBSCRIBERS)).toEqual(bundleSubscribers(config.subscribers));
+  });
+
+  it('refuses at synth a configuration that does not fit even packed, naming what takes the room', () => {
+    // Keywords that do not compress: a configuration past any packing.
+    const random = (i: number, k: number) => createHash('sha256').update(`${i}:${k}`).digest('hex').slice(0, 14);
+    const config = parseConfig({
+      subscribers: Array.from({ length: 60 }, (_, i) => subscriber(i, [random(i, 1), random(i, 2), random(i, 3)])),
+    });
     expect(() => stackPropsFromConfig(config)).toThrow(
-      /the configuration takes \d+ bytes of the pollers' environment where Lambda leaves 3584 \(BUNDLE_SUBSCRIBERS \d+ B/,
+      /the configuration takes \d+ bytes of the pollers's environment even packed, where Lambda leaves 3584 \((BUNDLE|KEYWORD)_SUBSCRIBERS \d+ B/,
+    );
+  });
+
+  it('refuses a packed value that does not unpack, naming the variable', () => {
+    expect(() => unpackEnvironment({ BUNDLE_SUBSCRIBERS: `${PACKED_PREFIX}bm90IGd6aXA=` })).toThrow(
+      /environment variable BUNDLE_SUBSCRIBERS is packed but does not unpack/,
     );
   });
 });

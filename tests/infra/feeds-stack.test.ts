@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -72,18 +73,20 @@ describe('the change feeds in the stack', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('refuses at synth a configuration whose feed filters outgrow the function environment', () => {
-    const many = Array.from({ length: 60 }, (_, i) => ({
+  it('refuses at synth a configuration whose feed filters outgrow the function environment even packed', () => {
+    // Keywords that do not compress: past what packing the environment can hold.
+    const word = (i: number, k: number) => createHash('sha256').update(`${i}:${k}`).digest('hex').slice(0, 14);
+    const many = Array.from({ length: 120 }, (_, i) => ({
       id: `subscriber-${i}`,
       channel: { type: 'email', address: `s${i}@example.com` },
-      filters: { countries: ['CN', 'HK', 'RU'] },
+      filters: { countries: ['CN', 'HK', 'RU'], keywords: [1, 2, 3, 4, 5, 6].map((k) => word(i, k)) },
       // One message per change: the pollers' environment carries none of them (bundles would).
       delivery: { mode: 'each' },
     }));
     const config = parseConfig({ subscribers: many, feeds: { enabled: true } });
 
     expect(() => new TradewatchStack(new App(), 'TooMany', stackPropsFromConfig(config))).toThrow(
-      /Feeds: the subscribers' feed filters and the source ids take \d+ bytes/,
+      /the configuration takes \d+ bytes of the (feed function|pollers)'s environment even packed/,
     );
   });
 });
