@@ -12,7 +12,9 @@
  *
  * Last, the name matcher's section (bench/match.ts, in its own process): precision, recall and F1 on
  * the evaluation set built from the real lists, and indexed screening beside the brute force; then
- * a 10,000-entry watchlist in the pipeline beside the same runs without one (bench/watchlist.ts).
+ * a 10,000-entry watchlist in the pipeline beside the same runs without one (bench/watchlist.ts);
+ * `tradewatch screen` with 50,000 entries against the UN list, in batches beside record by record
+ * (bench/screen.ts).
  *
  * Bounds (also alone: `npm run bench -- bounds`, no fixtures needed): time and peak memory until a
  * 1 GiB zip bomb posing as SDN_ENHANCED.ZIP is refused, and until a publisher dripping one byte
@@ -267,4 +269,5 @@ function section(title: string, script: string): Promise<void> {
 
 await section('Name matching', 'bench/match.ts');
 await section('Watchlists in the pipeline', 'bench/watchlist.ts');
+await section('The screen command', 'bench/screen.ts');
 await boundsSection();

@@ -28,11 +28,11 @@ export const warnLine = (text: string): void => {
   process.stderr.write(`${forDisplay(text, { multiline: true }).replace(/\n?$/, '\n')}`);
 };
 
-/** Progress on a terminal only: a single line rewritten in place on stderr. */
-export function progress(label: string): { update: (n: number) => void; done: () => void } {
+/** Progress on a terminal only: a single line rewritten in place on stderr (`<label>: <n> <unit>…`). */
+export function progress(label: string, unit = 'records'): { update: (n: number) => void; done: () => void } {
   if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
   return {
-    update: (n) => process.stderr.write(`\r${label}: ${n.toLocaleString('en-US')} records…`),
+    update: (n) => process.stderr.write(`\r${label}: ${n.toLocaleString('en-US')} ${unit}…`),
     done: () => process.stderr.write('\r\u001b[K'),
   };
 }

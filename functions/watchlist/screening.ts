@@ -87,6 +87,21 @@ export interface ScreeningCounts {
 }
 
 /**
+ * How far a screening is, for a progress line: the records being screened (numbered from 1 in the
+ * order given) and how many of the watchlists' names were looked up in their index so far. A chunk
+ * of records is screened all at once, so within one, only the names tell how far it is.
+ */
+export interface ScreeningProgress {
+  firstRecord: number;
+  lastRecord: number;
+  names: number;
+  totalNames: number;
+}
+
+/** Names looked up between two progress reports: often enough for a terminal, rare enough to cost nothing. */
+const NAMES_PER_PROGRESS = 500;
+
+/**
  * Loads each subscriber's watchlist (entries, decisions, reported hits) at most once, however many
  * screenings of a run ask for it.
  */
@@ -171,10 +186,17 @@ export class WatchlistScreener {
    * chunks of RECORDS_PER_INDEX, and every watchlist name is looked up in the chunk's index (the
    * score is symmetric, so this finds what indexing the watchlist would).
    */
-  screenBatch(items: readonly ScreeningItem[], onlyNew = false): RecordHits[][] {
+  screenBatch(
+    items: readonly ScreeningItem[],
+    onlyNew = false,
+    onProgress?: (progress: ScreeningProgress) => void,
+  ): RecordHits[][] {
     const results: RecordHits[][] = items.map(() => []);
+    const totalNames = this.lists.reduce((sum, list) => sum + list.names.length, 0);
     for (let start = 0; start < items.length; start += RECORDS_PER_INDEX) {
       const chunk = items.slice(start, start + RECORDS_PER_INDEX);
+      const where = { firstRecord: start + 1, lastRecord: start + chunk.length };
+      let names = 0;
       const index = new NameIndex();
       const owners: number[] = [];
       chunk.forEach(({ record }, position) => {
@@ -188,6 +210,8 @@ export class WatchlistScreener {
         // Best hit per (record, entry).
         const best = new Map<number, Map<number, WatchlistHit>>();
         list.names.forEach((entryName, namePosition) => {
+          if (onProgress && names % NAMES_PER_PROGRESS === 0) onProgress({ ...where, names, totalNames });
+          names += 1;
           for (const match of index.search(entryName, list.threshold)) {
             const recordPosition = owners[match.index]!;
             const entryPosition = list.owners[namePosition]!;
@@ -220,6 +244,7 @@ export class WatchlistScreener {
           );
         }
       }
+      onProgress?.({ ...where, names: totalNames, totalNames });
     }
     return results;
   }
@@ -413,19 +438,27 @@ export function screenChangeEvents(
  * initial screening of new or edited watchlists), read and screened RECORDS_PER_INDEX at a time. A
  * hit already reported against the same record content (by a change or an earlier screening) is
  * left out, so an edited watchlist tells only what its new entries, or entries that match
- * differently now, find.
+ * differently now, find. `tradewatch screen` runs it too, with a progress line (`onProgress`, the
+ * records numbered across the whole screening).
  */
 export async function screenRecords(
   source: RegisterSource,
   records: AsyncIterable<RegisterRecord> | Iterable<RegisterRecord>,
   screener: WatchlistScreener,
   time: string,
+  onProgress?: (progress: ScreeningProgress) => void,
 ): Promise<{ events: StoredEvent[]; counts: ScreeningCounts }> {
   const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
   const stored: StoredEvent[] = [];
   let batch: ScreeningItem[] = [];
   const flush = (): void => {
-    const results = screener.screenBatch(batch, true);
+    const before = counts.screened - batch.length;
+    const results = screener.screenBatch(
+      batch,
+      true,
+      onProgress &&
+        ((p) => onProgress({ ...p, firstRecord: before + p.firstRecord, lastRecord: before + p.lastRecord })),
+    );
     batch.forEach(({ record, recordHash }, position) => {
       for (const result of results[position]!) {
         counts.suppressed += result.suppressed;

@@ -1,0 +1,156 @@
+/**
+ * A synthetic customer base for the screening benches: invented people and companies in several
+ * scripts (Latin, Cyrillic, Arabic, Chinese, Korean), each with a country, none of them a listed
+ * party. Names are put together from syllables (and, for Chinese and Korean, from common family
+ * names and given-name characters), so that no real person is meant; a few collide with listed
+ * names by chance, as a real customer base does. Deterministic: the same size gives the same file.
+ */
+
+interface Script {
+  /** Syllables that make a word. */
+  syllables: readonly string[];
+  /** How a person is written: family and given names in the script's order. */
+  person: (family: string, given: string) => string;
+  /** Legal forms of the script's countries. */
+  legalForms: readonly string[];
+  /** How a company is written: its name and its legal form. */
+  company: (name: string, legalForm: string) => string;
+  countries: readonly string[];
+  /** Words two syllables make (Latin, Cyrillic, Arabic) or one character makes (Chinese, Korean). */
+  wordLength: readonly number[];
+}
+
+const SCRIPTS: readonly Script[] = [
+  {
+    syllables: ['ka', 'lo', 'mi', 'ren', 'sto', 'vu', 'zan', 'pel', 'dor', 'qui', 'bax', 'tem', 'nor', 'fi', 'gal'],
+    person: (family, given) => `${given} ${family}`,
+    legalForms: ['GmbH', 'Ltd', 'S.A.', 'B.V.', 'Inc.', 'S.r.l.', 'AB'],
+    company: (name, legalForm) => `${name} ${legalForm}`,
+    countries: ['DE', 'FR', 'US', 'GB', 'NL', 'IT', 'SE', 'BR', 'ES'],
+    wordLength: [2, 3],
+  },
+  {
+    syllables: ['ва', 'ло', 'ми', 'рен', 'сто', 'ку', 'зан', 'пел', 'дор', 'ти', 'бак', 'тем', 'нор', 'фи', 'гал'],
+    person: (family, given) => `${family} ${given}`,
+    legalForms: ['ООО', 'АО', 'ПАО', 'ТОВ'],
+    company: (name, legalForm) => `${legalForm} «${name}»`,
+    countries: ['RU', 'UA', 'BY', 'KZ'],
+    wordLength: [2, 3],
+  },
+  {
+    syllables: ['كا', 'لو', 'مي', 'رن', 'ستو', 'فو', 'زان', 'بل', 'دور', 'قي', 'باك', 'تم', 'نور', 'في', 'غال'],
+    person: (family, given) => `${given} ${family}`,
+    legalForms: ['شركة', 'مؤسسة'],
+    company: (name, legalForm) => `${legalForm} ${name}`,
+    countries: ['AE', 'SA', 'EG', 'JO', 'IR', 'IQ', 'LB'],
+    wordLength: [2, 3],
+  },
+  {
+    syllables: [
+      '王',
+      '李',
+      '张',
+      '刘',
+      '陈',
+      '杨',
+      '黄',
+      '赵',
+      '周',
+      '吴',
+      '伟',
+      '芳',
+      '娜',
+      '敏',
+      '静',
+      '磊',
+      '洋',
+      '勇',
+      '艳',
+      '杰',
+    ],
+    person: (family, given) => `${family}${given}`,
+    legalForms: ['有限公司', '贸易有限公司', '科技有限公司'],
+    company: (name, legalForm) => `${name}${legalForm}`,
+    countries: ['CN', 'HK', 'TW', 'SG'],
+    wordLength: [1, 2],
+  },
+  {
+    syllables: [
+      '김',
+      '이',
+      '박',
+      '최',
+      '정',
+      '강',
+      '조',
+      '윤',
+      '민',
+      '서',
+      '준',
+      '현',
+      '지',
+      '수',
+      '영',
+      '호',
+      '진',
+      '우',
+    ],
+    person: (family, given) => `${family}${given}`,
+    legalForms: ['주식회사', '유한회사'],
+    company: (name, legalForm) => `${legalForm} ${name}`,
+    countries: ['KR'],
+    wordLength: [1, 2],
+  },
+];
+
+/** One watchlist row as the watchlist file reads it (functions/watchlist/file.ts). */
+export interface SyntheticEntry {
+  reference: string;
+  name: string;
+  country: string;
+  kind: 'person' | 'organization';
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const titleCase = (s: string) => s.replace(/^\p{Ll}/u, (c) => c.toUpperCase());
+
+/** `size` invented entries, two people for each company, the scripts in turn. */
+export function syntheticWatchlist(size: number, seed = 12): SyntheticEntry[] {
+  const next = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const word = (script: Script): string => {
+    let text = '';
+    for (let n = pick(script.wordLength); n > 0; n--) text += pick(script.syllables);
+    return titleCase(text);
+  };
+  return Array.from({ length: size }, (_, i) => {
+    const script = SCRIPTS[i % SCRIPTS.length]!;
+    const country = pick(script.countries);
+    if (i % 3 === 2)
+      return {
+        reference: `CUST-${i}`,
+        name: script.company(word(script), pick(script.legalForms)),
+        country,
+        kind: 'organization',
+      };
+    return { reference: `CUST-${i}`, name: script.person(word(script), word(script)), country, kind: 'person' };
+  });
+}
+
+/** The entries as a watchlist CSV. */
+export function watchlistCsv(entries: readonly SyntheticEntry[]): string {
+  const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const rows = entries.map((e) => [e.reference, e.name, e.country, e.kind].map(quote).join(','));
+  return ['reference,name,country,kind', ...rows].join('\n') + '\n';
+}
