@@ -37,6 +37,8 @@ export interface PreparedToken {
   letters: number;
   /** A name word that is a country, a demonym or a generic word (common-words.ts). */
   common: boolean;
+  /** The written word of a syllabic script it is a syllable of (normalize.ts's `syllableOf`), or -1. */
+  syllableOf: number;
 }
 
 /** Two or three adjacent joinable tokens of a name, joined: `hua wei` → `huawei`. */
@@ -166,12 +168,25 @@ function letterMask(word: string): number {
 
 const JOINABLE = new Set<TokenKind>(['name', 'particle', 'initial']);
 
+/**
+ * Whether adjacent tokens may be joined as far as scripts go: syllables of a syllabic script only
+ * with syllables of the same written word. `军 翟` (Jun Zhai, written given name first) is two words:
+ * read `jun` `di` and joined, it would be the one-word name `JUNDI`; `华为` joined is `Huawei`.
+ */
+function oneWrittenWord(part: readonly PreparedToken[]): boolean {
+  for (let k = 1; k < part.length; k++) {
+    const [before, after] = [part[k - 1]!.syllableOf, part[k]!.syllableOf];
+    if ((before >= 0 || after >= 0) && before !== after) return false;
+  }
+  return true;
+}
+
 function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
   const spans: PreparedSpan[] = [];
   for (let start = 0; start < tokens.length; start++) {
     for (let end = start + 2; end <= Math.min(tokens.length, start + 3); end++) {
       const part = tokens.slice(start, end);
-      if (!part.every((t) => JOINABLE.has(t.kind))) continue;
+      if (!part.every((t) => JOINABLE.has(t.kind)) || !oneWrittenWord(part)) continue;
       const text = part.map((t) => t.text).join('');
       const abjad = part.every((t) => t.abjad) ? true : part.every((t) => !t.abjad) ? false : undefined;
       // The words' own skeletons joined (`hy` keeps its `h` in `bd al hy`). A span whose consonants
@@ -221,6 +236,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       stem: word ? stem(t.text) : t.text,
       letters: letterMask(t.text),
       common: word && common[i]!,
+      syllableOf: t.syllableOf ?? -1,
     };
   });
   const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);

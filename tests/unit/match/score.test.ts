@@ -260,3 +260,19 @@ describe('scoreNames on common extra words (countries, demonyms, generic words)'
     expect(explanation.join('\n')).toContain('common word(s) only there weigh 0.15: russia');
   });
 });
+
+describe('scoreNames on false alarms at scale: syllables joined across written words', () => {
+  it('does not join the syllables of a family name and a given name written apart into a one-word name', () => {
+    // 翟军 written given name first (`军 翟`) reads `jun di`; joined, it spelled the one-word alias JUNDI.
+    expect(score('军 翟', 'JUNDI')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('明 李', 'MINGLI', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('민석 최', 'Minseogchoe', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('阿不都·哈克', 'Abuduhake', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('still joins the syllables of one written word', () => {
+    expect(score('华为', 'Huawei')).toBe(1);
+    expect(score('민석 최', 'Minseok Choe', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('阿不都·哈克', 'Abudou Hake', person)).toBe(1);
+  });
+});
