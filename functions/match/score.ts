@@ -24,7 +24,10 @@
  *     with a Latin one by their consonants (`consonantSkeleton`): the same consonants 0.9 (0.8 for one
  *     consonant: `ly` ~ `Ali`), one consonant edited after the same first one 0.8. Registers publish
  *     persons' names in their original script beside the romanization; without this, the two never
- *     matched (5 % of the UN's pairs, 98 % now: bench/match.ts).
+ *     matched (5 % of the UN's pairs, 98 % now: bench/match.ts). Two abjad words match when their
+ *     letters are the same, or the same but for what a spelling writes or not (alif, a hamza seat, a
+ *     ta marbuta as `ه`, a doubled letter) 0.9; never at one letter edited: every letter is a
+ *     consonant or a long vowel, so `محمدی` (Mohammadi) and `احمدی` (Ahmadi) are two names.
  *  3. Pairs are aligned greedily, each token used once, token order not counting: words against
  *     words first, then initials against words, then particles and legal forms, each best first.
  *  4. The score is a weighted Dice coefficient over both names: Σ sim·(w_a + w_b) / (Σw_A + Σw_B), with

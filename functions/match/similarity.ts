@@ -110,6 +110,36 @@ function readingsSimilarity(
   return best;
 }
 
+/**
+ * An abjad word's letters without those a spelling may write or leave out: alif and the vowels
+ * (a long `a`, a hamza seat: `ابراهيم` / `إبراهيم`; `ئ` is a `ي` with a hamza: `عائشة` / `عايشه`), a ta marbuta written as `ه` (`حمزة` / `حمزه`),
+ * a letter doubled (shadda is not written: `داود` / `داوود`). `w` and `y` stay: they are long vowels
+ * or consonants a name has or has not (`محمدی` Mohammadi, `محمودی` Mahmoudi, `محمد` Mohammad).
+ * Exported for the blocking index's keys.
+ */
+export function abjadLetters(text: string): string {
+  return text
+    .replace(/([^sztdkgc])h$/, '$1')
+    .replace(/([sztdkgc])eh/g, '$1h')
+    .replace(/(?<=.)i/g, 'y')
+    .replace(/[aeiu]/g, '')
+    .replace(/(.)\1+/g, '$1');
+}
+
+const SAME_LETTERS: TokenMatch = { sim: 0.9, how: 'same letters but alif, hamza or doubling (abjad)' };
+
+/**
+ * Two words both written in an abjad: the same letters 1, the same but for the letters a spelling
+ * may write or not (`abjadLetters`) 0.9, else 0: never a letter edited. Where short vowels are not
+ * written, every letter is a consonant or a long vowel, so one letter edited is another name
+ * (`محمدی` Mohammadi, `احمدی` Ahmadi) more often than a typo.
+ */
+function abjadSimilarity(a: string, b: string): TokenMatch {
+  if (a === b) return SAME;
+  const letters = abjadLetters(a);
+  return letters.length >= 2 && letters === abjadLetters(b) ? SAME_LETTERS : NO_MATCH;
+}
+
 /** Graded similarity of two Latin name words (see the header for the grades). */
 function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   if (a.text === b.text) return SAME;
@@ -148,7 +178,7 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   if (a.kind === 'particle' || b.kind === 'particle')
     return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
   if (a.abjad !== b.abjad) return readingsSimilarity(a, b);
-  return wordSimilarity(a, b);
+  return a.abjad ? abjadSimilarity(a.text, b.text) : wordSimilarity(a, b);
 }
 
 /** One word against adjacent words of the other name, joined: the same, or one edit (6+ letters). */
@@ -158,8 +188,12 @@ export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatc
     const match = readingsSimilarity(token, span);
     return match.sim > 0 && token.skeleton.length >= 2 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
   }
-  if (Math.abs(token.text.length - span.text.length) > 1) return NO_MATCH;
   if (token.text === span.text) return { sim: 1, how: 'joined' };
+  if (token.abjad) {
+    const match = abjadSimilarity(token.text, span.text);
+    return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
+  }
+  if (Math.abs(token.text.length - span.text.length) > 1) return NO_MATCH;
   if (span.text.length < 6 || editDistance(token.text, span.text, 1) > 1) return NO_MATCH;
   return { sim: 0.9, how: 'joined, one edit' };
 }

@@ -276,3 +276,18 @@ describe('scoreNames on false alarms at scale: syllables joined across written w
     expect(score('阿不都·哈克', 'Abudou Hake', person)).toBe(1);
   });
 });
+
+describe('scoreNames on two names both written in Arabic script', () => {
+  it('tells apart family names one letter apart', () => {
+    expect(score('محمد محمدی', 'محمد احمدی', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('محمد محمدی', 'محمد محمودی', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('حسن کریمی', 'حسن کریم', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('matches spellings of one name: hamza seats, a ta marbuta written as ha, a long a or a doubled letter', () => {
+    expect(score('عائشة إبراهيم', 'عايشه ابراهيم', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('علی رضایی', 'علی رضائی', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('عبد الرحمن داود', 'عبدالرحمان داوود', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(scoreNames('حمزة', 'حمزه', person).explanation.join('\n')).toMatch(/same letters but alif/);
+  });
+});
