@@ -111,6 +111,22 @@ const LETTERS: Readonly<Record<string, string>> = {
  * the letters are read one by one (`Ishaq` as `is-haq`).
  */
 export function consonantSkeleton(word: string, digraphs = true): string {
+  return scanSkeleton(word, digraphs, undefined);
+}
+
+/**
+ * The letters a word's skeleton leaves out, around its consonants: `gaps[k]` is what stands before
+ * consonant k (`gaps[0]` before the first), the last entry what follows the last. `myra` → skeleton
+ * `mr`, gaps `''`, `y`, `a`; `omar` → `o`, `a`, `''`. The long vowels an abjad writes between two
+ * consonants (`y`, `w`, alif) tell `ميرا` (Mira) from `Omar` where the consonants cannot. `word`
+ * may be a run of words with spaces (`myra al ly`): the gaps between two words hold the space.
+ */
+export function skeletonGaps(word: string): { skeleton: string; gaps: string[] } {
+  const gaps: string[] = [''];
+  return { skeleton: scanSkeleton(word, true, gaps), gaps };
+}
+
+function scanSkeleton(word: string, digraphs: boolean, gaps: string[] | undefined): string {
   let out = '';
   let last = '';
   for (let i = 0; i < word.length; i++) {
@@ -121,11 +137,14 @@ export function consonantSkeleton(word: string, digraphs = true): string {
     }
     if (symbol === undefined) {
       const char = word[i]!;
-      symbol = LETTERS[char] ?? char;
+      // A space (between the words of a run, `skeletonGaps`) is kept in the gap it falls in.
+      symbol = char === ' ' ? '' : (LETTERS[char] ?? char);
+      if (gaps && !symbol) gaps[gaps.length - 1] += char;
     }
     if (symbol && symbol !== last) {
       out += symbol;
       last = symbol;
+      gaps?.push('');
     }
   }
   return out;

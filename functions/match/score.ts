@@ -22,7 +22,10 @@
  *     `Mellat` 0.88, and the hard non-matches of sanctions lists are exactly such pairs.
  *     A word written in an abjad (Arabic script: short vowels unwritten, `محمد` → `mhmd`) is compared
  *     with a Latin one by their consonants (`consonantSkeleton`): the same consonants 0.9 (0.8 for one
- *     consonant: `ly` ~ `Ali`), one consonant edited after the same first one 0.8. Registers publish
+ *     consonant: `ly` ~ `Ali`), one consonant edited after the same first one 0.8; not when the Latin
+ *     is longer than the abjad can write (2 letters per abjad letter, plus one) or writes another
+ *     vowel where the abjad writes a long `y` or `w` (`ميرا آل علي`, Mira, is not `Omar Lavilla`,
+ *     though both are `m r l`). Registers publish
  *     persons' names in their original script beside the romanization; without this, the two never
  *     matched (5 % of the UN's pairs, 98 % now: bench/match.ts). Two abjad words match when their
  *     letters are the same, or the same but for what a spelling writes or not (alif, a hamza seat, a

@@ -2,7 +2,7 @@
  * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
  * graded match (score.ts's header lists the grades).
  */
-import { withoutFinalH, type PreparedSpan, type PreparedToken } from './prepare.ts';
+import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken } from './prepare.ts';
 
 let rowsBuffer = new Int32Array(0);
 
@@ -110,6 +110,53 @@ function readingsSimilarity(
   return best;
 }
 
+type Readable = PreparedToken | PreparedSpan;
+const spaced = (item: Readable): string => ('words' in item ? item.words : item.text);
+
+/** Latin letters that may write a long vowel an abjad writes between two consonants. */
+const LONG_VOWEL_SPELLINGS: readonly [abjad: string, latin: RegExp][] = [
+  ['y', /[iey]/],
+  ['w', /[uowv]/],
+];
+
+/**
+ * Whether the Latin word, where it writes a vowel between two consonants, writes one the abjad's
+ * long vowel there may be (`ميرا`, `myra`, has `y` between `m` and `r`: `Mira`, `Meera`, not `Omar`;
+ * a Latin without a vowel there is not contradicted: `الدبيسكي`, `Dabski`). Alif is not checked: the
+ * article's, fused into a name (`عبدالله`, `Abdullah`), is read as the vowel before it. Checked when both have
+ * the same consonants, read the usual way, and inside a word only: before a word's first consonant
+ * and after its last, the abjad letter may be a hamza seat, a ta marbuta or the article's alif, read
+ * in many ways (`عبد الله`, `Abdullah`), and nothing is required.
+ */
+function longVowelsAgree(abjadText: string, latinText: string): boolean {
+  const abjad = skeletonGaps(abjadText);
+  const latin = skeletonGaps(latinText);
+  if (withoutFinalH(abjad.skeleton) !== withoutFinalH(latin.skeleton)) return true;
+  const interior = Math.min(abjad.skeleton.length, latin.skeleton.length);
+  for (let k = 1; k < interior; k++) {
+    const [gap, written] = [abjad.gaps[k]!, latin.gaps[k]!];
+    if (gap.includes(' ') || !written) continue;
+    for (const [letter, spellings] of LONG_VOWEL_SPELLINGS)
+      if (gap.includes(letter) && !spellings.test(written)) return false;
+  }
+  return true;
+}
+
+/**
+ * A word (or joined words) written in an abjad against a Latin one, by their consonants, when the
+ * Latin is not longer than the abjad can write (each abjad letter at most two Latin letters: a
+ * consonant and the short vowel the abjad leaves out, or a digraph; plus a vowel before the first)
+ * and writes a vowel where the abjad writes a long one (`longVowelsAgree`). A short skeleton says
+ * little: `علي` is `ly`, as `Lavilla` is (its `v` read as the abjad's `w`); `ميرا آل علي` and
+ * `Omar Lavilla` are both `mrl`.
+ */
+function crossScriptSimilarity(a: Readable, b: Readable): TokenMatch {
+  const [abjad, latin] = a.abjad ? [a, b] : [b, a];
+  if (latin.text.length > 2 * abjad.text.length + 1) return NO_MATCH;
+  const match = readingsSimilarity(a, b);
+  return match.sim > 0 && !longVowelsAgree(spaced(abjad), spaced(latin)) ? NO_MATCH : match;
+}
+
 /**
  * An abjad word's letters without those a spelling may write or leave out: alif and the vowels
  * (a long `a`, a hamza seat: `ابراهيم` / `إبراهيم`; `ئ` is a `ي` with a hamza: `عائشة` / `عايشه`), a ta marbuta written as `ه` (`حمزة` / `حمزه`),
@@ -177,7 +224,7 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   }
   if (a.kind === 'particle' || b.kind === 'particle')
     return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
-  if (a.abjad !== b.abjad) return readingsSimilarity(a, b);
+  if (a.abjad !== b.abjad) return crossScriptSimilarity(a, b);
   return a.abjad ? abjadSimilarity(a.text, b.text) : wordSimilarity(a, b);
 }
 
@@ -185,7 +232,7 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
 export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatch {
   if (span.abjad === undefined) return NO_MATCH;
   if (span.abjad !== token.abjad) {
-    const match = readingsSimilarity(token, span);
+    const match = crossScriptSimilarity(token, span);
     return match.sim > 0 && token.skeleton.length >= 2 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
   }
   if (token.text === span.text) return { sim: 1, how: 'joined' };
@@ -205,6 +252,6 @@ export function spanMatch(x: PreparedSpan, y: PreparedSpan): TokenMatch {
   // The same words on both sides are matched one by one, not joined.
   if (x.abjad === y.abjad)
     return x.text === y.text && x.end - x.start !== y.end - y.start ? { sim: 1, how: 'joined' } : NO_MATCH;
-  const match = readingsSimilarity(x, y);
+  const match = crossScriptSimilarity(x, y);
   return match === SAME_CONSONANTS ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
 }

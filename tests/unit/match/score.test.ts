@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consonantSkeleton } from '../../../functions/match/prepare.ts';
+import { consonantSkeleton, skeletonGaps } from '../../../functions/match/prepare.ts';
 import { DEFAULT_THRESHOLD, UnknownSchemaError, scoreNames } from '../../../functions/match/score.ts';
 import { editDistance } from '../../../functions/match/similarity.ts';
 
@@ -138,6 +138,11 @@ describe('consonantSkeleton', () => {
     expect(consonantSkeleton('qadir')).toBe(consonantSkeleton('gadir'));
     expect(consonantSkeleton('khalil')).toBe('xl');
     expect(consonantSkeleton('ishaq', false)).toBe('shk');
+  });
+
+  it('keeps the letters it leaves out around each consonant, spaces between words included', () => {
+    expect(skeletonGaps('myra')).toEqual({ skeleton: 'mr', gaps: ['', 'y', 'a'] });
+    expect(skeletonGaps('omar lavilla')).toEqual({ skeleton: 'mrl', gaps: ['o', 'a', ' ', 'avia'] });
   });
 });
 
@@ -289,5 +294,26 @@ describe('scoreNames on two names both written in Arabic script', () => {
     expect(score('علی رضایی', 'علی رضائی', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
     expect(score('عبد الرحمن داود', 'عبدالرحمان داوود', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
     expect(scoreNames('حمزة', 'حمزه', person).explanation.join('\n')).toMatch(/same letters but alif/);
+  });
+});
+
+describe('scoreNames across Arabic script and Latin: consonants alone are not enough', () => {
+  it('does not match an unrelated Latin name with the same consonants', () => {
+    // `ميرا آل علي` and `Omar Lavilla` are both `m r l`; Mira's long `i` is not Omar's `a`.
+    expect(score('ميرا آل علي', 'Omar Lavilla')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('ميرا علي', 'Omar Lavilla', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('سيد', 'Sadi', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('حسين', 'Hasan', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('does not match a Latin word longer than the Arabic script can write', () => {
+    expect(score('علي', 'Lavilla', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('علي', 'Ali', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('still matches romanizations that write the long vowels, or leave one out', () => {
+    expect(score('ميرا آل علي', 'Mira Al Ali', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('حسين الدبيسكي', 'Husayn al-Dabski', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('خيرالله سعيد', 'Khairullah Saeed', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
   });
 });
