@@ -70,6 +70,11 @@ export interface PreparedName {
   spans: PreparedSpan[];
   /** Has a name word of 4+ letters that is not a common word: the name can be found in a longer one (header, 5b). */
   distinctive: boolean;
+  /**
+   * Every name word is one syllable (`isSyllable`), as in Korean, Chinese and Vietnamese names: a
+   * name from a small set, which a name-only match tells little about (score.ts's header, 6b).
+   */
+  syllabic: boolean;
 }
 
 /** Two-letter spellings of one sound, folded to one symbol: `kh` x, `sh`/`ch` $, `gh` k, `th` t, `dh` d, `dj`/`zh` j, `ph` f. */
@@ -237,6 +242,14 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
   return spans;
 }
 
+/** Latin letters of one syllable: one run of vowels (`y` one of them), six letters at most (`choe`, `zhuang`, `kyong`). */
+const ONE_SYLLABLE = /^[^aeiouy]*[aeiouy]+[^aeiouy]*$/;
+
+/** A name word of one syllable: read from a syllabic script (`syllableOf`), or a short Latin word of one vowel run. */
+export function isSyllable(token: Pick<PreparedToken, 'text' | 'abjad' | 'syllableOf'>): boolean {
+  return token.syllableOf >= 0 || (!token.abjad && token.text.length <= 6 && ONE_SYLLABLE.test(token.text));
+}
+
 export function prepareName(name: string, kind?: RecordKind, countries: readonly string[] = []): PreparedName {
   const normalized = normalizeName(name, kind);
   const common = commonWordMarks(normalized.tokens.map((t) => t.text));
@@ -259,6 +272,8 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
     };
   });
   const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);
+  const words = tokens.filter((t) => t.kind === 'name');
+  const syllabic = words.length > 0 && words.every(isSyllable);
   return {
     normalized,
     tokens,
@@ -267,5 +282,6 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
     countries: countries.map((c) => c.toUpperCase()),
     spans: prepareSpans(tokens),
     distinctive,
+    syllabic,
   };
 }

@@ -72,6 +72,16 @@
  *     look; so is `Gazprom` / `Gazprom Bank` written apart. name-index.ts bounds scores with this rule.
  *  6. Kind and country weigh in when both sides have them: a person never matches a vessel (score 0);
  *     shared countries add 0.03, disjoint ones multiply by 0.9.
+ * 6b. Names of one-syllable words only (persons or unknown kinds: Korean, Chinese, Vietnamese names,
+ *     `Choe Sok Min`, `Kim Yong Chol`; each word a syllable read from Hangul or Han, or a Latin word of
+ *     one vowel run and six letters at most) come from a small set: a quarter of Koreans are Kims, and
+ *     a given name is two syllables out of a few hundred. Two such names that are not spelled alike
+ *     (a syllable one letter apart, `Yong` / `Song`, or read another way, `seog` / `sok`) are scored
+ *     at most `SYLLABIC_NAME_ONLY_CAP` (0.75, below the default threshold) unless both sides name a
+ *     country in common: a name-only match of `민석 최` and `Choe Sok Min` is as likely two people as
+ *     one, and an analyst cannot tell them apart without a country, a birth date or an identifier;
+ *     with the country it is a hit (0.98). Names spelled alike keep their score: the same name is the
+ *     strongest a name can say, and screening reports it.
  * Corpus IDF weights were left out on purpose: the score of a pair must not depend on what else is
  * in the list, so the CLI, the index and the brute force agree on every pair.
  */
@@ -81,6 +91,12 @@ import { prepareName, type PreparedName, type PreparedToken } from './prepare.ts
 
 /** Score at or above which two names are reported as a match (tuned on bench/match.ts). */
 export const DEFAULT_THRESHOLD = 0.8;
+
+/**
+ * The most a pair of names made of one-syllable words only (Korean, Chinese, Vietnamese names) scores
+ * when they are not spelled alike and no country is shared (header, 6b): below the default threshold.
+ */
+export const SYLLABIC_NAME_ONLY_CAP = 0.75;
 
 /** Factor per word (up to two) found in one organization's, vessel's or aircraft's name only. */
 export const EXTRA_WORD_FACTOR = 0.85;
@@ -313,6 +329,8 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       `"${common.shorter}" wholly found in the longer name; common word(s) only there weigh ${COMMON_EXTRA_WEIGHT}: ${common.words.join(' ')}`,
     );
   let score = (coveredA + coveredB) / (a.totalWeight + b.totalWeight - (common?.weightSaved ?? 0));
+  // Every token of both names matched at grade 1.
+  const exact = coveredA === a.totalWeight && coveredB === b.totalWeight;
   explanation?.push(`weighted token overlap ${round(score)}`);
   if (fullWordMatches === 0) {
     score *= 0.5;
@@ -353,8 +371,16 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     }
   }
 
+  const countriesAgree = a.countries.some((c) => b.countries.includes(c));
+  if (a.syllabic && b.syllabic && !organizationLike && !exact && !countriesAgree && score > SYLLABIC_NAME_ONLY_CAP) {
+    score = SYLLABIC_NAME_ONLY_CAP;
+    explanation?.push(
+      `names of one-syllable words only, not spelled alike, without a country in common: at most ${SYLLABIC_NAME_ONLY_CAP}`,
+    );
+  }
+
   if (a.countries.length && b.countries.length) {
-    if (a.countries.some((c) => b.countries.includes(c))) {
+    if (countriesAgree) {
       score = Math.min(1, score + 0.03);
       explanation?.push(`country agrees (${a.countries.filter((c) => b.countries.includes(c)).join(', ')}): +0.03`);
     } else {

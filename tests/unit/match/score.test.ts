@@ -317,3 +317,31 @@ describe('scoreNames across Arabic script and Latin: consonants alone are not en
     expect(score('خيرالله سعيد', 'Khairullah Saeed', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
   });
 });
+
+describe('scoreNames on names of one-syllable words (Korean, Chinese)', () => {
+  it('keeps a name-only match of such names not spelled alike below the threshold', () => {
+    expect(score('민석 최', 'Choe Sok Min', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Kim Yong Chol', 'KIM SONG CHOL', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Wang Jian Guo', 'Wang Jiang Guo')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('민석 최', 'Choe Sok Min', { ...person, countryA: 'KR', countryB: 'KP' })).toBeLessThan(
+      DEFAULT_THRESHOLD,
+    );
+  });
+
+  it('makes it a hit when a country is shared', () => {
+    expect(score('민석 최', 'Choe Sok Min', { ...person, countryA: 'KP', countryB: 'KP' })).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLD,
+    );
+    expect(scoreNames('민석 최', 'Choe Sok Min', person).explanation.join('\n')).toMatch(/one-syllable words only/);
+  });
+
+  it('keeps the score of names spelled alike, and of names with a longer word', () => {
+    expect(score('Yong Chol KIM', 'KIM YONG CHOL', person)).toBe(1);
+    expect(score('Lin Wei-Zhong', 'Lin Weizhong', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Tomasz Wielgorski', 'Tomasz Wielgorsky', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('leaves organizations alone', () => {
+    expect(score('Sun Tak Co Ltd', 'Sun Tack Co Ltd', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
