@@ -38,6 +38,14 @@
  *     words and numbers 1). An extra word therefore costs a lot (`Rosneft` vs `Rosneft Trading` 0.67)
  *     and an extra legal form little (`Rosneft` vs `Rosneft OAO` 0.93). Numbers match only exactly
  *     (vessel `Star 1` is not `Star 2`).
+ * 4b. A surname with initials (`Ahmed, A`, `T. Wielgorski`: one whole word, the rest initials) is a
+ *     weak name: an initial stands for a given name without saying which, and the match rests on
+ *     the surname. Matched to given names by its initials, the pair is multiplied by
+ *     `WEAK_NAME_FACTOR` (0.87, what the given name's half an initial does not vouch for):
+ *     `Ahmed, A` / `Alf Ahmed` 0.96 → 0.83, just above the default threshold, so that a country
+ *     that differs (×0.9) leaves it below, and one in common keeps it a hit. (Telling `Ahmed`, a
+ *     name millions share, from `Wielgorski` needs how common a name is, which the matcher does not
+ *     know.) In longer names an initial keeps its grade (`John F. Kennedy` / `John Fitzgerald Kennedy`).
  *  5. Persons often appear with and without middle names, patronymics, second surnames or nisbas:
  *     when the shorter name of a person is wholly found in the longer one (two whole words at least,
  *     not matched by initials), and the longer name's first word as said (`SURNAME, Given` says
@@ -91,6 +99,13 @@ import { prepareName, type PreparedName, type PreparedToken } from './prepare.ts
 
 /** Score at or above which two names are reported as a match (tuned on bench/match.ts). */
 export const DEFAULT_THRESHOLD = 0.8;
+
+/**
+ * Factor for a surname with initials matched to given names by its initials (header, 4b): the
+ * share of a surname-and-given-name match that a surname and half a given name are worth, (2 + 0.9)
+ * / (2 + 0.9 · 1.5) ≈ 0.87 for one initial (each initial covers half of the given name it stands for).
+ */
+export const WEAK_NAME_FACTOR = 0.87;
 
 /**
  * The most a pair of names made of one-syllable words only (Korean, Chinese, Vietnamese names) scores
@@ -264,6 +279,17 @@ function commonExtras(
   return undefined;
 }
 
+/** A name of one whole word and initials (`Ahmed, A`, `T. Wielgorski`): a surname with initials. */
+function surnameWithInitials(name: PreparedName): boolean {
+  let words = 0;
+  let initials = 0;
+  for (const token of name.tokens) {
+    if (isWord(token)) words += 1;
+    else if (token.kind === 'initial') initials += 1;
+  }
+  return words === 1 && initials > 0;
+}
+
 /** The score, with the explanation written into `explanation` when one is given. */
 function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | undefined): number {
   if (explanation) {
@@ -294,6 +320,7 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   // Tokens matched whole at the grade of one typo or better (header, 5b).
   const strongA = new Uint8Array(a.tokens.length);
   const strongB = new Uint8Array(b.tokens.length);
+  let initialForWord = false;
   for (const candidate of alignmentCandidates(a, b)) {
     if (anyUsed(candidate.a, usedA) || anyUsed(candidate.b, usedB)) continue;
     const sideA = take(candidate.a, a.tokens, usedA);
@@ -304,6 +331,7 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     }
     coveredA += candidate.sim * sideA.weight;
     coveredB += candidate.sim * sideB.weight;
+    if (candidate.how === 'initial') initialForWord = true;
     // Words matched by an initial or an abbreviation do not count as found (`John Doe` is not found
     // in `J. D. Smithers`).
     if (candidate.how !== 'initial' && candidate.how !== 'abbreviation' && sideA.words + sideB.words > 0) {
@@ -335,6 +363,11 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   if (fullWordMatches === 0) {
     score *= 0.5;
     explanation?.push(`no whole word in common (initials, abbreviations, particles, legal forms only): ×0.5`);
+  }
+
+  if (initialForWord && (surnameWithInitials(a) || surnameWithInitials(b))) {
+    score *= WEAK_NAME_FACTOR;
+    explanation?.push(`a surname with initials, matched to given names by its initials: ×${WEAK_NAME_FACTOR}`);
   }
 
   const person = a.kind === 'person' || b.kind === 'person';

@@ -61,7 +61,7 @@ describe('screen', () => {
   it('finds the same hits as the brute force on a test set', () => {
     const indexed = screen(WATCHLIST, RECORDS, 0.7);
     const brute = screenAllPairs(WATCHLIST, RECORDS, 0.7);
-    expect(indexed.length).toBeGreaterThan(10);
+    expect(indexed.length).toBeGreaterThanOrEqual(10);
     expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(
       brute.map((h) => [h.recordId, h.watchlistIndex, h.score]),
     );

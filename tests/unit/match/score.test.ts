@@ -345,3 +345,26 @@ describe('scoreNames on names of one-syllable words (Korean, Chinese)', () => {
     expect(score('Sun Tak Co Ltd', 'Sun Tack Co Ltd', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
   });
 });
+
+describe('scoreNames on a surname with initials', () => {
+  it('does not give a near-full score to an initial matched to a whole given name', () => {
+    expect(score('Alf Ahmed', 'Ahmed, A', person)).toBeLessThan(0.85);
+    expect(score('Kar Wai Wong', 'WONG, K W', person)).toBeLessThan(0.85);
+  });
+
+  it('leaves it below the threshold when countries differ, and a hit when one is shared', () => {
+    expect(score('Alf Ahmed', 'Ahmed, A', { ...person, countryA: 'GB', countryB: 'PK' })).toBeLessThan(
+      DEFAULT_THRESHOLD,
+    );
+    expect(score('Alf Ahmed', 'Ahmed, A', { ...person, countryA: 'PK', countryB: 'PK' })).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLD,
+    );
+    expect(scoreNames('Alf Ahmed', 'Ahmed, A', person).explanation.join('\n')).toMatch(/a surname with initials/);
+  });
+
+  it('keeps initials matching initials, and an initial in a longer name, as they were', () => {
+    expect(score('A. Ahmed', 'AHMED, A', person)).toBe(1);
+    expect(score('John F. Kennedy', 'John Fitzgerald Kennedy', person)).toBeGreaterThanOrEqual(0.95);
+    expect(score('T. A. Wielgorski', 'Tomasz Andrzej Wielgorski', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
