@@ -33,6 +33,8 @@ export interface PreparedToken {
   skeletonAlt: string;
   /** The word up to an English plural ending (`industries` → `industry`). */
   stem: string;
+  /** Written in an abjad: its letters less those a spelling writes or not (`abjadLetters`); else ''. */
+  abjadLetters: string;
   /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
   letters: number;
   /** A name word that is a country, a demonym or a generic word (common-words.ts). */
@@ -57,6 +59,8 @@ export interface PreparedSpan {
   skeletonAlt: string;
   /** The span opens or closes with a particle (`al haddad`). */
   particleEnd: boolean;
+  /** Every token in an abjad: the joined letters less those a spelling writes or not (`abjadLetters`); else ''. */
+  abjadLetters: string;
 }
 
 /** A name normalized once, with what scoring needs per token: screen many pairs without redoing it. */
@@ -126,7 +130,12 @@ export function consonantSkeleton(word: string, digraphs = true): string {
  * consonants (`y`, `w`, alif) tell `ميرا` (Mira) from `Omar` where the consonants cannot. `word`
  * may be a run of words with spaces (`myra al ly`): the gaps between two words hold the space.
  */
-export function skeletonGaps(word: string): { skeleton: string; gaps: string[] } {
+export interface SkeletonGaps {
+  skeleton: string;
+  gaps: string[];
+}
+
+export function skeletonGaps(word: string): SkeletonGaps {
   const gaps: string[] = [''];
   return { skeleton: scanSkeleton(word, true, gaps), gaps };
 }
@@ -153,6 +162,21 @@ function scanSkeleton(word: string, digraphs: boolean, gaps: string[] | undefine
     }
   }
   return out;
+}
+
+/**
+ * An abjad word's letters without those a spelling may write or leave out: alif and the vowels
+ * (a long `a`, a hamza seat: `ابراهيم` / `إبراهيم`; `ئ` is a `ي` with a hamza: `عائشة` / `عايشه`), a ta marbuta written as `ه` (`حمزة` / `حمزه`),
+ * a letter doubled (shadda is not written: `داود` / `داوود`). `w` and `y` stay: they are long vowels
+ * or consonants a name has or has not (`محمدی` Mohammadi, `محمودی` Mahmoudi, `محمد` Mohammad).
+ */
+export function abjadLetters(text: string): string {
+  return text
+    .replace(/([^sztdkgc])h$/, '$1')
+    .replace(/([sztdkgc])eh/g, '$1h')
+    .replace(/(?<=.)i/g, 'y')
+    .replace(/[aeiu]/g, '')
+    .replace(/(.)\1+/g, '$1');
 }
 
 /** A skeleton without a closing `h`, which romanizations add or drop (`Hamzah`, `Abdulla`). */
@@ -236,6 +260,7 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
         skeleton,
         skeletonAlt: skeletonAlt === skeleton ? '' : skeletonAlt,
         particleEnd,
+        abjadLetters: abjad ? abjadLetters(text) : '',
       });
     }
   }
@@ -266,6 +291,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       skeleton,
       skeletonAlt: skeleton ? alternativeSkeleton(t.text, abjad, skeleton) : '',
       stem: word ? stem(t.text) : t.text,
+      abjadLetters: abjad ? abjadLetters(t.text) : '',
       letters: letterMask(t.text),
       common: word && common[i]!,
       syllableOf: t.syllableOf ?? -1,

@@ -2,7 +2,7 @@
  * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
  * graded match (score.ts's header lists the grades).
  */
-import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken } from './prepare.ts';
+import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken, type SkeletonGaps } from './prepare.ts';
 
 let rowsBuffer = new Int32Array(0);
 
@@ -111,7 +111,13 @@ function readingsSimilarity(
 }
 
 type Readable = PreparedToken | PreparedSpan;
-const spaced = (item: Readable): string => ('words' in item ? item.words : item.text);
+/** Each word's (or run's) skeleton gaps, computed once: a word is compared with many. */
+const gapsCache = new WeakMap<Readable, SkeletonGaps>();
+function gapsOf(item: Readable): SkeletonGaps {
+  let gaps = gapsCache.get(item);
+  if (!gaps) gapsCache.set(item, (gaps = skeletonGaps('words' in item ? item.words : item.text)));
+  return gaps;
+}
 
 /** Latin letters that may write a long vowel an abjad writes between two consonants. */
 const LONG_VOWEL_SPELLINGS: readonly [abjad: string, latin: RegExp][] = [
@@ -128,9 +134,9 @@ const LONG_VOWEL_SPELLINGS: readonly [abjad: string, latin: RegExp][] = [
  * and after its last, the abjad letter may be a hamza seat, a ta marbuta or the article's alif, read
  * in many ways (`عبد الله`, `Abdullah`), and nothing is required.
  */
-function longVowelsAgree(abjadText: string, latinText: string): boolean {
-  const abjad = skeletonGaps(abjadText);
-  const latin = skeletonGaps(latinText);
+function longVowelsAgree(abjadItem: Readable, latinItem: Readable): boolean {
+  const abjad = gapsOf(abjadItem);
+  const latin = gapsOf(latinItem);
   if (withoutFinalH(abjad.skeleton) !== withoutFinalH(latin.skeleton)) return true;
   const interior = Math.min(abjad.skeleton.length, latin.skeleton.length);
   for (let k = 1; k < interior; k++) {
@@ -154,23 +160,7 @@ function crossScriptSimilarity(a: Readable, b: Readable): TokenMatch {
   const [abjad, latin] = a.abjad ? [a, b] : [b, a];
   if (latin.text.length > 2 * abjad.text.length + 1) return NO_MATCH;
   const match = readingsSimilarity(a, b);
-  return match.sim > 0 && !longVowelsAgree(spaced(abjad), spaced(latin)) ? NO_MATCH : match;
-}
-
-/**
- * An abjad word's letters without those a spelling may write or leave out: alif and the vowels
- * (a long `a`, a hamza seat: `ابراهيم` / `إبراهيم`; `ئ` is a `ي` with a hamza: `عائشة` / `عايشه`), a ta marbuta written as `ه` (`حمزة` / `حمزه`),
- * a letter doubled (shadda is not written: `داود` / `داوود`). `w` and `y` stay: they are long vowels
- * or consonants a name has or has not (`محمدی` Mohammadi, `محمودی` Mahmoudi, `محمد` Mohammad).
- * Exported for the blocking index's keys.
- */
-export function abjadLetters(text: string): string {
-  return text
-    .replace(/([^sztdkgc])h$/, '$1')
-    .replace(/([sztdkgc])eh/g, '$1h')
-    .replace(/(?<=.)i/g, 'y')
-    .replace(/[aeiu]/g, '')
-    .replace(/(.)\1+/g, '$1');
+  return match.sim > 0 && !longVowelsAgree(abjad, latin) ? NO_MATCH : match;
 }
 
 const SAME_LETTERS: TokenMatch = { sim: 0.9, how: 'same letters but alif, hamza or doubling (abjad)' };
@@ -181,10 +171,9 @@ const SAME_LETTERS: TokenMatch = { sim: 0.9, how: 'same letters but alif, hamza 
  * written, every letter is a consonant or a long vowel, so one letter edited is another name
  * (`محمدی` Mohammadi, `احمدی` Ahmadi) more often than a typo.
  */
-function abjadSimilarity(a: string, b: string): TokenMatch {
-  if (a === b) return SAME;
-  const letters = abjadLetters(a);
-  return letters.length >= 2 && letters === abjadLetters(b) ? SAME_LETTERS : NO_MATCH;
+function abjadSimilarity(a: Readable, b: Readable): TokenMatch {
+  if (a.text === b.text) return SAME;
+  return a.abjadLetters.length >= 2 && a.abjadLetters === b.abjadLetters ? SAME_LETTERS : NO_MATCH;
 }
 
 /** Graded similarity of two Latin name words (see the header for the grades). */
@@ -225,7 +214,7 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   if (a.kind === 'particle' || b.kind === 'particle')
     return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
   if (a.abjad !== b.abjad) return crossScriptSimilarity(a, b);
-  return a.abjad ? abjadSimilarity(a.text, b.text) : wordSimilarity(a, b);
+  return a.abjad ? abjadSimilarity(a, b) : wordSimilarity(a, b);
 }
 
 /** One word against adjacent words of the other name, joined: the same, or one edit (6+ letters). */
@@ -237,7 +226,7 @@ export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatc
   }
   if (token.text === span.text) return { sim: 1, how: 'joined' };
   if (token.abjad) {
-    const match = abjadSimilarity(token.text, span.text);
+    const match = abjadSimilarity(token, span);
     return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
   }
   if (Math.abs(token.text.length - span.text.length) > 1) return NO_MATCH;
