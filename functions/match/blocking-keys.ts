@@ -2,7 +2,7 @@
  * The blocking index's retrieval keys: under which keys a vocabulary word (or run of joined words)
  * is stored, and which keys a query word looks up, so that every pair score.ts grades above 0 meets.
  */
-import { withoutFinalH, type PreparedName, type PreparedToken } from './prepare.ts';
+import { abjadLetters, withoutFinalH, type PreparedName, type PreparedToken } from './prepare.ts';
 
 /** Deletion neighbourhood: the word with up to `depth` (1 or 2) letters deleted, the word itself included. */
 export function deletions(word: string, depth: number): string[] {
@@ -48,6 +48,9 @@ export function wordKeys(token: PreparedToken, role: 'store' | 'lookup'): KeyGro
   if (token.kind !== 'name') return groups;
   const text = token.text;
   const s = script(token.abjad);
+  // Two abjad words meet by their letters less those a spelling may leave out (similarity.ts's only
+  // grade for them); against Latin words, by their skeletons (`skeletonKeys`).
+  if (token.abjad) return [...groups, ['Ag', [token.abjadLetters]]];
   if (text.length >= 4) {
     // One edit (4+ letters) meets in the one-deletion neighbourhoods, two edits (7+ letters, both
     // words) in the two-deletion ones, kept apart so that a short word is not fetched for a long one.
@@ -95,12 +98,10 @@ export function wordEnds(text: string): string[] {
 
 /** Keys of a joined run of words (or of a word, against joined runs): its text, and its one-edit neighbourhood. */
 export function spanTextKeys(text: string, abjad: boolean | undefined, neighbourhood = text.length >= 5): KeyGroup[] {
-  return neighbourhood
-    ? [
-        ['w', [text]],
-        [`${script(abjad)}d`, deletions(text, 1)],
-      ]
-    : [['w', [text]]];
+  const groups: KeyGroup[] = [['w', [text]]];
+  if (abjad) groups.push(['Ag', [abjadLetters(text)]]);
+  else if (neighbourhood) groups.push([`${script(abjad)}d`, deletions(text, 1)]);
+  return groups;
 }
 
 /** The retrieval keys of a prepared name's words and runs of words (what `NameIndex` stores them under), as `type:key`. */

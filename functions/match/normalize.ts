@@ -37,6 +37,14 @@ export interface NameToken {
    * (score.ts), never letter by letter.
    */
   abjad?: true;
+  /**
+   * A syllable of a script written without spaces between syllables (Han, Hangul, Kana), read alone
+   * by the transliteration: the index of the written word it belongs to (a run of such characters
+   * with no space or mark between them). A space or a mark written between them (`军 翟`, `阿不都·哈克`)
+   * parts a given name from a family name, which no romanization writes as one word: prepare.ts joins
+   * the syllables of one written word only.
+   */
+  syllableOf?: number;
 }
 
 export interface NormalizedName {
@@ -261,11 +269,35 @@ export function foldText(value: string): string {
     .trim();
 }
 
-/** Folded words of a part of a name, each marked when it was written in an abjad. */
-function foldWords(part: string): { words: string[]; abjad: boolean[] } {
+/** Runs of syllabic characters, and runs of anything else. */
+const SYLLABIC_RUNS = new RegExp(`${SYLLABIC.source}+|(?:(?!${SYLLABIC.source})[\\s\\S])+`, 'gu');
+
+interface FoldedWords {
+  words: string[];
+  abjad: boolean[];
+  /** Per word, the written word of syllabic script it is a syllable of (see `NameToken.syllableOf`), or -1. */
+  syllableOf: number[];
+}
+
+/** Folded words of a part of a name, each marked when it was written in an abjad or is a syllable. */
+function foldWords(part: string, syllableWords: { next: number }): FoldedWords {
+  if (SYLLABIC.test(part)) {
+    const out: FoldedWords = { words: [], abjad: [], syllableOf: [] };
+    for (const run of part.match(SYLLABIC_RUNS) ?? []) {
+      const syllabic = SYLLABIC.test(run);
+      const word = syllabic ? syllableWords.next++ : -1;
+      for (const folded of foldText(run).split(' ')) {
+        if (!folded) continue;
+        out.words.push(folded);
+        out.abjad.push(false);
+        out.syllableOf.push(word);
+      }
+    }
+    return out;
+  }
   if (!ABJAD.test(part)) {
     const words = foldText(part).split(' ').filter(Boolean);
-    return { words, abjad: words.map(() => false) };
+    return { words, abjad: words.map(() => false), syllableOf: words.map(() => -1) };
   }
   const words: string[] = [];
   const abjad: boolean[] = [];
@@ -277,7 +309,7 @@ function foldWords(part: string): { words: string[]; abjad: boolean[] } {
       abjad.push(written);
     }
   }
-  return { words, abjad };
+  return { words, abjad, syllableOf: words.map(() => -1) };
 }
 
 /** Roman numerals of two letters or more count as numbers (vessel `Star II`); `v`, `x` stay initials. */
@@ -334,10 +366,12 @@ function trailingAcronym(name: string): { rest: string; acronym: string } | unde
 export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
   const acronym = trailingAcronym(name);
   // Registers write persons `SURNAME, Title Given`: a title may open any comma-separated part.
-  const folded = (acronym ? acronym.rest : name).split(',').map(foldWords);
+  const syllableWords = { next: 0 };
+  const folded = (acronym ? acronym.rest : name).split(',').map((part) => foldWords(part, syllableWords));
   const segments = folded.map((part) => part.words);
   const words = segments.flat();
   const abjad = folded.flatMap((part) => part.abjad);
+  const syllableOf = folded.flatMap((part) => part.syllableOf);
   const segmentStarts = new Set<number>();
   segments.reduce((start, segment) => (segmentStarts.add(start), start + segment.length), 0);
   const surnameWords = segments.length === 2 && segments[0]!.length && segments[1]!.length ? segments[0]!.length : 0;
@@ -367,7 +401,10 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
       i += 1;
       continue;
     }
-    tokens.push(abjad[i] ? { text: word, kind: tokenKind(word), abjad: true } : { text: word, kind: tokenKind(word) });
+    const token: NameToken = { text: word, kind: tokenKind(word) };
+    if (abjad[i]) token.abjad = true;
+    if (syllableOf[i]! >= 0) token.syllableOf = syllableOf[i]!;
+    tokens.push(token);
     i += 1;
   }
   const removedTitles: string[] = [];

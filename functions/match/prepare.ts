@@ -33,10 +33,14 @@ export interface PreparedToken {
   skeletonAlt: string;
   /** The word up to an English plural ending (`industries` → `industry`). */
   stem: string;
+  /** Written in an abjad: its letters less those a spelling writes or not (`abjadLetters`); else ''. */
+  abjadLetters: string;
   /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
   letters: number;
   /** A name word that is a country, a demonym or a generic word (common-words.ts). */
   common: boolean;
+  /** The written word of a syllabic script it is a syllable of (normalize.ts's `syllableOf`), or -1. */
+  syllableOf: number;
 }
 
 /** Two or three adjacent joinable tokens of a name, joined: `hua wei` → `huawei`. */
@@ -55,6 +59,8 @@ export interface PreparedSpan {
   skeletonAlt: string;
   /** The span opens or closes with a particle (`al haddad`). */
   particleEnd: boolean;
+  /** Every token in an abjad: the joined letters less those a spelling writes or not (`abjadLetters`); else ''. */
+  abjadLetters: string;
 }
 
 /** A name normalized once, with what scoring needs per token: screen many pairs without redoing it. */
@@ -68,6 +74,11 @@ export interface PreparedName {
   spans: PreparedSpan[];
   /** Has a name word of 4+ letters that is not a common word: the name can be found in a longer one (header, 5b). */
   distinctive: boolean;
+  /**
+   * Every name word is one syllable (`isSyllable`), as in Korean, Chinese and Vietnamese names: a
+   * name from a small set, which a name-only match tells little about (score.ts's header, 6b).
+   */
+  syllabic: boolean;
 }
 
 /** Two-letter spellings of one sound, folded to one symbol: `kh` x, `sh`/`ch` $, `gh` k, `th` t, `dh` d, `dj`/`zh` j, `ph` f. */
@@ -109,6 +120,27 @@ const LETTERS: Readonly<Record<string, string>> = {
  * the letters are read one by one (`Ishaq` as `is-haq`).
  */
 export function consonantSkeleton(word: string, digraphs = true): string {
+  return scanSkeleton(word, digraphs, undefined);
+}
+
+/**
+ * The letters a word's skeleton leaves out, around its consonants: `gaps[k]` is what stands before
+ * consonant k (`gaps[0]` before the first), the last entry what follows the last. `myra` → skeleton
+ * `mr`, gaps `''`, `y`, `a`; `omar` → `o`, `a`, `''`. The long vowels an abjad writes between two
+ * consonants (`y`, `w`, alif) tell `ميرا` (Mira) from `Omar` where the consonants cannot. `word`
+ * may be a run of words with spaces (`myra al ly`): the gaps between two words hold the space.
+ */
+export interface SkeletonGaps {
+  skeleton: string;
+  gaps: string[];
+}
+
+export function skeletonGaps(word: string): SkeletonGaps {
+  const gaps: string[] = [''];
+  return { skeleton: scanSkeleton(word, true, gaps), gaps };
+}
+
+function scanSkeleton(word: string, digraphs: boolean, gaps: string[] | undefined): string {
   let out = '';
   let last = '';
   for (let i = 0; i < word.length; i++) {
@@ -119,14 +151,32 @@ export function consonantSkeleton(word: string, digraphs = true): string {
     }
     if (symbol === undefined) {
       const char = word[i]!;
-      symbol = LETTERS[char] ?? char;
+      // A space (between the words of a run, `skeletonGaps`) is kept in the gap it falls in.
+      symbol = char === ' ' ? '' : (LETTERS[char] ?? char);
+      if (gaps && !symbol) gaps[gaps.length - 1] += char;
     }
     if (symbol && symbol !== last) {
       out += symbol;
       last = symbol;
+      gaps?.push('');
     }
   }
   return out;
+}
+
+/**
+ * An abjad word's letters without those a spelling may write or leave out: alif and the vowels
+ * (a long `a`, a hamza seat: `ابراهيم` / `إبراهيم`; `ئ` is a `ي` with a hamza: `عائشة` / `عايشه`), a ta marbuta written as `ه` (`حمزة` / `حمزه`),
+ * a letter doubled (shadda is not written: `داود` / `داوود`). `w` and `y` stay: they are long vowels
+ * or consonants a name has or has not (`محمدی` Mohammadi, `محمودی` Mahmoudi, `محمد` Mohammad).
+ */
+export function abjadLetters(text: string): string {
+  return text
+    .replace(/([^sztdkgc])h$/, '$1')
+    .replace(/([sztdkgc])eh/g, '$1h')
+    .replace(/(?<=.)i/g, 'y')
+    .replace(/[aeiu]/g, '')
+    .replace(/(.)\1+/g, '$1');
 }
 
 /** A skeleton without a closing `h`, which romanizations add or drop (`Hamzah`, `Abdulla`). */
@@ -166,12 +216,25 @@ function letterMask(word: string): number {
 
 const JOINABLE = new Set<TokenKind>(['name', 'particle', 'initial']);
 
+/**
+ * Whether adjacent tokens may be joined as far as scripts go: syllables of a syllabic script only
+ * with syllables of the same written word. `军 翟` (Jun Zhai, written given name first) is two words:
+ * read `jun` `di` and joined, it would be the one-word name `JUNDI`; `华为` joined is `Huawei`.
+ */
+function oneWrittenWord(part: readonly PreparedToken[]): boolean {
+  for (let k = 1; k < part.length; k++) {
+    const [before, after] = [part[k - 1]!.syllableOf, part[k]!.syllableOf];
+    if ((before >= 0 || after >= 0) && before !== after) return false;
+  }
+  return true;
+}
+
 function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
   const spans: PreparedSpan[] = [];
   for (let start = 0; start < tokens.length; start++) {
     for (let end = start + 2; end <= Math.min(tokens.length, start + 3); end++) {
       const part = tokens.slice(start, end);
-      if (!part.every((t) => JOINABLE.has(t.kind))) continue;
+      if (!part.every((t) => JOINABLE.has(t.kind)) || !oneWrittenWord(part)) continue;
       const text = part.map((t) => t.text).join('');
       const abjad = part.every((t) => t.abjad) ? true : part.every((t) => !t.abjad) ? false : undefined;
       // The words' own skeletons joined (`hy` keeps its `h` in `bd al hy`). A span whose consonants
@@ -197,10 +260,19 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
         skeleton,
         skeletonAlt: skeletonAlt === skeleton ? '' : skeletonAlt,
         particleEnd,
+        abjadLetters: abjad ? abjadLetters(text) : '',
       });
     }
   }
   return spans;
+}
+
+/** Latin letters of one syllable: one run of vowels (`y` one of them), six letters at most (`choe`, `zhuang`, `kyong`). */
+const ONE_SYLLABLE = /^[^aeiouy]*[aeiouy]+[^aeiouy]*$/;
+
+/** A name word of one syllable: read from a syllabic script (`syllableOf`), or a short Latin word of one vowel run. */
+export function isSyllable(token: Pick<PreparedToken, 'text' | 'abjad' | 'syllableOf'>): boolean {
+  return token.syllableOf >= 0 || (!token.abjad && token.text.length <= 6 && ONE_SYLLABLE.test(token.text));
 }
 
 export function prepareName(name: string, kind?: RecordKind, countries: readonly string[] = []): PreparedName {
@@ -219,11 +291,15 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       skeleton,
       skeletonAlt: skeleton ? alternativeSkeleton(t.text, abjad, skeleton) : '',
       stem: word ? stem(t.text) : t.text,
+      abjadLetters: abjad ? abjadLetters(t.text) : '',
       letters: letterMask(t.text),
       common: word && common[i]!,
+      syllableOf: t.syllableOf ?? -1,
     };
   });
   const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);
+  const words = tokens.filter((t) => t.kind === 'name');
+  const syllabic = words.length > 0 && words.every(isSyllable);
   return {
     normalized,
     tokens,
@@ -232,5 +308,6 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
     countries: countries.map((c) => c.toUpperCase()),
     spans: prepareSpans(tokens),
     distinctive,
+    syllabic,
   };
 }

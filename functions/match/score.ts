@@ -22,9 +22,15 @@
  *     `Mellat` 0.88, and the hard non-matches of sanctions lists are exactly such pairs.
  *     A word written in an abjad (Arabic script: short vowels unwritten, `محمد` → `mhmd`) is compared
  *     with a Latin one by their consonants (`consonantSkeleton`): the same consonants 0.9 (0.8 for one
- *     consonant: `ly` ~ `Ali`), one consonant edited after the same first one 0.8. Registers publish
+ *     consonant: `ly` ~ `Ali`), one consonant edited after the same first one 0.8; not when the Latin
+ *     is longer than the abjad can write (2 letters per abjad letter, plus one) or writes another
+ *     vowel where the abjad writes a long `y` or `w` (`ميرا آل علي`, Mira, is not `Omar Lavilla`,
+ *     though both are `m r l`). Registers publish
  *     persons' names in their original script beside the romanization; without this, the two never
- *     matched (5 % of the UN's pairs, 98 % now: bench/match.ts).
+ *     matched (5 % of the UN's pairs, 98 % now: bench/match.ts). Two abjad words match when their
+ *     letters are the same, or the same but for what a spelling writes or not (alif, a hamza seat, a
+ *     ta marbuta as `ه`, a doubled letter) 0.9; never at one letter edited: every letter is a
+ *     consonant or a long vowel, so `محمدی` (Mohammadi) and `احمدی` (Ahmadi) are two names.
  *  3. Pairs are aligned greedily, each token used once, token order not counting: words against
  *     words first, then initials against words, then particles and legal forms, each best first.
  *  4. The score is a weighted Dice coefficient over both names: Σ sim·(w_a + w_b) / (Σw_A + Σw_B), with
@@ -32,6 +38,14 @@
  *     words and numbers 1). An extra word therefore costs a lot (`Rosneft` vs `Rosneft Trading` 0.67)
  *     and an extra legal form little (`Rosneft` vs `Rosneft OAO` 0.93). Numbers match only exactly
  *     (vessel `Star 1` is not `Star 2`).
+ * 4b. A surname with initials (`Ahmed, A`, `T. Wielgorski`: one whole word, the rest initials) is a
+ *     weak name: an initial stands for a given name without saying which, and the match rests on
+ *     the surname. Matched to given names by its initials, the pair is multiplied by
+ *     `WEAK_NAME_FACTOR` (0.87, what the given name's half an initial does not vouch for):
+ *     `Ahmed, A` / `Alf Ahmed` 0.96 → 0.83, just above the default threshold, so that a country
+ *     that differs (×0.9) leaves it below, and one in common keeps it a hit. (Telling `Ahmed`, a
+ *     name millions share, from `Wielgorski` needs how common a name is, which the matcher does not
+ *     know.) In longer names an initial keeps its grade (`John F. Kennedy` / `John Fitzgerald Kennedy`).
  *  5. Persons often appear with and without middle names, patronymics, second surnames or nisbas:
  *     when the shorter name of a person is wholly found in the longer one (two whole words at least,
  *     not matched by initials), and the longer name's first word as said (`SURNAME, Given` says
@@ -66,6 +80,16 @@
  *     look; so is `Gazprom` / `Gazprom Bank` written apart. name-index.ts bounds scores with this rule.
  *  6. Kind and country weigh in when both sides have them: a person never matches a vessel (score 0);
  *     shared countries add 0.03, disjoint ones multiply by 0.9.
+ * 6b. Names of one-syllable words only (persons or unknown kinds: Korean, Chinese, Vietnamese names,
+ *     `Choe Sok Min`, `Kim Yong Chol`; each word a syllable read from Hangul or Han, or a Latin word of
+ *     one vowel run and six letters at most) come from a small set: a quarter of Koreans are Kims, and
+ *     a given name is two syllables out of a few hundred. Two such names that are not spelled alike
+ *     (a syllable one letter apart, `Yong` / `Song`, or read another way, `seog` / `sok`) are scored
+ *     at most `SYLLABIC_NAME_ONLY_CAP` (0.75, below the default threshold) unless both sides name a
+ *     country in common: a name-only match of `민석 최` and `Choe Sok Min` is as likely two people as
+ *     one, and an analyst cannot tell them apart without a country, a birth date or an identifier;
+ *     with the country it is a hit (0.98). Names spelled alike keep their score: the same name is the
+ *     strongest a name can say, and screening reports it.
  * Corpus IDF weights were left out on purpose: the score of a pair must not depend on what else is
  * in the list, so the CLI, the index and the brute force agree on every pair.
  */
@@ -75,6 +99,19 @@ import { prepareName, type PreparedName, type PreparedToken } from './prepare.ts
 
 /** Score at or above which two names are reported as a match (tuned on bench/match.ts). */
 export const DEFAULT_THRESHOLD = 0.8;
+
+/**
+ * Factor for a surname with initials matched to given names by its initials (header, 4b): the
+ * share of a surname-and-given-name match that a surname and half a given name are worth, (2 + 0.9)
+ * / (2 + 0.9 · 1.5) ≈ 0.87 for one initial (each initial covers half of the given name it stands for).
+ */
+export const WEAK_NAME_FACTOR = 0.87;
+
+/**
+ * The most a pair of names made of one-syllable words only (Korean, Chinese, Vietnamese names) scores
+ * when they are not spelled alike and no country is shared (header, 6b): below the default threshold.
+ */
+export const SYLLABIC_NAME_ONLY_CAP = 0.75;
 
 /** Factor per word (up to two) found in one organization's, vessel's or aircraft's name only. */
 export const EXTRA_WORD_FACTOR = 0.85;
@@ -242,6 +279,17 @@ function commonExtras(
   return undefined;
 }
 
+/** A name of one whole word and initials (`Ahmed, A`, `T. Wielgorski`): a surname with initials. */
+function surnameWithInitials(name: PreparedName): boolean {
+  let words = 0;
+  let initials = 0;
+  for (const token of name.tokens) {
+    if (isWord(token)) words += 1;
+    else if (token.kind === 'initial') initials += 1;
+  }
+  return words === 1 && initials > 0;
+}
+
 /** The score, with the explanation written into `explanation` when one is given. */
 function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | undefined): number {
   if (explanation) {
@@ -272,6 +320,7 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   // Tokens matched whole at the grade of one typo or better (header, 5b).
   const strongA = new Uint8Array(a.tokens.length);
   const strongB = new Uint8Array(b.tokens.length);
+  let initialForWord = false;
   for (const candidate of alignmentCandidates(a, b)) {
     if (anyUsed(candidate.a, usedA) || anyUsed(candidate.b, usedB)) continue;
     const sideA = take(candidate.a, a.tokens, usedA);
@@ -282,6 +331,7 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     }
     coveredA += candidate.sim * sideA.weight;
     coveredB += candidate.sim * sideB.weight;
+    if (candidate.how === 'initial') initialForWord = true;
     // Words matched by an initial or an abbreviation do not count as found (`John Doe` is not found
     // in `J. D. Smithers`).
     if (candidate.how !== 'initial' && candidate.how !== 'abbreviation' && sideA.words + sideB.words > 0) {
@@ -307,10 +357,17 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       `"${common.shorter}" wholly found in the longer name; common word(s) only there weigh ${COMMON_EXTRA_WEIGHT}: ${common.words.join(' ')}`,
     );
   let score = (coveredA + coveredB) / (a.totalWeight + b.totalWeight - (common?.weightSaved ?? 0));
+  // Every token of both names matched at grade 1.
+  const exact = coveredA === a.totalWeight && coveredB === b.totalWeight;
   explanation?.push(`weighted token overlap ${round(score)}`);
   if (fullWordMatches === 0) {
     score *= 0.5;
     explanation?.push(`no whole word in common (initials, abbreviations, particles, legal forms only): ×0.5`);
+  }
+
+  if (initialForWord && (surnameWithInitials(a) || surnameWithInitials(b))) {
+    score *= WEAK_NAME_FACTOR;
+    explanation?.push(`a surname with initials, matched to given names by its initials: ×${WEAK_NAME_FACTOR}`);
   }
 
   const person = a.kind === 'person' || b.kind === 'person';
@@ -347,8 +404,16 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     }
   }
 
+  const countriesAgree = a.countries.some((c) => b.countries.includes(c));
+  if (a.syllabic && b.syllabic && !organizationLike && !exact && !countriesAgree && score > SYLLABIC_NAME_ONLY_CAP) {
+    score = SYLLABIC_NAME_ONLY_CAP;
+    explanation?.push(
+      `names of one-syllable words only, not spelled alike, without a country in common: at most ${SYLLABIC_NAME_ONLY_CAP}`,
+    );
+  }
+
   if (a.countries.length && b.countries.length) {
-    if (a.countries.some((c) => b.countries.includes(c))) {
+    if (countriesAgree) {
       score = Math.min(1, score + 0.03);
       explanation?.push(`country agrees (${a.countries.filter((c) => b.countries.includes(c)).join(', ')}): +0.03`);
     } else {

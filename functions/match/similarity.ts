@@ -2,7 +2,7 @@
  * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
  * graded match (score.ts's header lists the grades).
  */
-import { withoutFinalH, type PreparedSpan, type PreparedToken } from './prepare.ts';
+import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken, type SkeletonGaps } from './prepare.ts';
 
 let rowsBuffer = new Int32Array(0);
 
@@ -110,6 +110,72 @@ function readingsSimilarity(
   return best;
 }
 
+type Readable = PreparedToken | PreparedSpan;
+/** Each word's (or run's) skeleton gaps, computed once: a word is compared with many. */
+const gapsCache = new WeakMap<Readable, SkeletonGaps>();
+function gapsOf(item: Readable): SkeletonGaps {
+  let gaps = gapsCache.get(item);
+  if (!gaps) gapsCache.set(item, (gaps = skeletonGaps('words' in item ? item.words : item.text)));
+  return gaps;
+}
+
+/** Latin letters that may write a long vowel an abjad writes between two consonants. */
+const LONG_VOWEL_SPELLINGS: readonly [abjad: string, latin: RegExp][] = [
+  ['y', /[iey]/],
+  ['w', /[uowv]/],
+];
+
+/**
+ * Whether the Latin word, where it writes a vowel between two consonants, writes one the abjad's
+ * long vowel there may be (`ميرا`, `myra`, has `y` between `m` and `r`: `Mira`, `Meera`, not `Omar`;
+ * a Latin without a vowel there is not contradicted: `الدبيسكي`, `Dabski`). Alif is not checked: the
+ * article's, fused into a name (`عبدالله`, `Abdullah`), is read as the vowel before it. Checked when both have
+ * the same consonants, read the usual way, and inside a word only: before a word's first consonant
+ * and after its last, the abjad letter may be a hamza seat, a ta marbuta or the article's alif, read
+ * in many ways (`عبد الله`, `Abdullah`), and nothing is required.
+ */
+function longVowelsAgree(abjadItem: Readable, latinItem: Readable): boolean {
+  const abjad = gapsOf(abjadItem);
+  const latin = gapsOf(latinItem);
+  if (withoutFinalH(abjad.skeleton) !== withoutFinalH(latin.skeleton)) return true;
+  const interior = Math.min(abjad.skeleton.length, latin.skeleton.length);
+  for (let k = 1; k < interior; k++) {
+    const [gap, written] = [abjad.gaps[k]!, latin.gaps[k]!];
+    if (gap.includes(' ') || !written) continue;
+    for (const [letter, spellings] of LONG_VOWEL_SPELLINGS)
+      if (gap.includes(letter) && !spellings.test(written)) return false;
+  }
+  return true;
+}
+
+/**
+ * A word (or joined words) written in an abjad against a Latin one, by their consonants, when the
+ * Latin is not longer than the abjad can write (each abjad letter at most two Latin letters: a
+ * consonant and the short vowel the abjad leaves out, or a digraph; plus a vowel before the first)
+ * and writes a vowel where the abjad writes a long one (`longVowelsAgree`). A short skeleton says
+ * little: `علي` is `ly`, as `Lavilla` is (its `v` read as the abjad's `w`); `ميرا آل علي` and
+ * `Omar Lavilla` are both `mrl`.
+ */
+function crossScriptSimilarity(a: Readable, b: Readable): TokenMatch {
+  const [abjad, latin] = a.abjad ? [a, b] : [b, a];
+  if (latin.text.length > 2 * abjad.text.length + 1) return NO_MATCH;
+  const match = readingsSimilarity(a, b);
+  return match.sim > 0 && !longVowelsAgree(abjad, latin) ? NO_MATCH : match;
+}
+
+const SAME_LETTERS: TokenMatch = { sim: 0.9, how: 'same letters but alif, hamza or doubling (abjad)' };
+
+/**
+ * Two words both written in an abjad: the same letters 1, the same but for the letters a spelling
+ * may write or not (`abjadLetters`) 0.9, else 0: never a letter edited. Where short vowels are not
+ * written, every letter is a consonant or a long vowel, so one letter edited is another name
+ * (`محمدی` Mohammadi, `احمدی` Ahmadi) more often than a typo.
+ */
+function abjadSimilarity(a: Readable, b: Readable): TokenMatch {
+  if (a.text === b.text) return SAME;
+  return a.abjadLetters.length >= 2 && a.abjadLetters === b.abjadLetters ? SAME_LETTERS : NO_MATCH;
+}
+
 /** Graded similarity of two Latin name words (see the header for the grades). */
 function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   if (a.text === b.text) return SAME;
@@ -147,19 +213,23 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   }
   if (a.kind === 'particle' || b.kind === 'particle')
     return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
-  if (a.abjad !== b.abjad) return readingsSimilarity(a, b);
-  return wordSimilarity(a, b);
+  if (a.abjad !== b.abjad) return crossScriptSimilarity(a, b);
+  return a.abjad ? abjadSimilarity(a, b) : wordSimilarity(a, b);
 }
 
 /** One word against adjacent words of the other name, joined: the same, or one edit (6+ letters). */
 export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatch {
   if (span.abjad === undefined) return NO_MATCH;
   if (span.abjad !== token.abjad) {
-    const match = readingsSimilarity(token, span);
+    const match = crossScriptSimilarity(token, span);
     return match.sim > 0 && token.skeleton.length >= 2 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
   }
-  if (Math.abs(token.text.length - span.text.length) > 1) return NO_MATCH;
   if (token.text === span.text) return { sim: 1, how: 'joined' };
+  if (token.abjad) {
+    const match = abjadSimilarity(token, span);
+    return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
+  }
+  if (Math.abs(token.text.length - span.text.length) > 1) return NO_MATCH;
   if (span.text.length < 6 || editDistance(token.text, span.text, 1) > 1) return NO_MATCH;
   return { sim: 0.9, how: 'joined, one edit' };
 }
@@ -171,6 +241,6 @@ export function spanMatch(x: PreparedSpan, y: PreparedSpan): TokenMatch {
   // The same words on both sides are matched one by one, not joined.
   if (x.abjad === y.abjad)
     return x.text === y.text && x.end - x.start !== y.end - y.start ? { sim: 1, how: 'joined' } : NO_MATCH;
-  const match = readingsSimilarity(x, y);
+  const match = crossScriptSimilarity(x, y);
   return match === SAME_CONSONANTS ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
 }

@@ -130,3 +130,18 @@ describe("normalizeName with registers' `SURNAME, Title Given` order", () => {
     expect(name.removedTitles).toEqual(['dr']);
   });
 });
+
+describe('normalizeName on scripts written without spaces', () => {
+  it('marks each syllable with the written word it belongs to', () => {
+    const tokens = normalizeName('阿不都·哈克 军').tokens;
+    expect(tokens.map((t) => [t.text, t.syllableOf])).toEqual([
+      ['a', 0],
+      ['bu', 0],
+      ['dou', 0],
+      ['ha', 1],
+      ['ke', 1],
+      ['jun', 2],
+    ]);
+    expect(normalizeName('Jun Di').tokens.every((t) => t.syllableOf === undefined)).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consonantSkeleton } from '../../../functions/match/prepare.ts';
+import { consonantSkeleton, skeletonGaps } from '../../../functions/match/prepare.ts';
 import { DEFAULT_THRESHOLD, UnknownSchemaError, scoreNames } from '../../../functions/match/score.ts';
 import { editDistance } from '../../../functions/match/similarity.ts';
 
@@ -139,6 +139,11 @@ describe('consonantSkeleton', () => {
     expect(consonantSkeleton('khalil')).toBe('xl');
     expect(consonantSkeleton('ishaq', false)).toBe('shk');
   });
+
+  it('keeps the letters it leaves out around each consonant, spaces between words included', () => {
+    expect(skeletonGaps('myra')).toEqual({ skeleton: 'mr', gaps: ['', 'y', 'a'] });
+    expect(skeletonGaps('omar lavilla')).toEqual({ skeleton: 'mrl', gaps: ['o', 'a', ' ', 'avia'] });
+  });
 });
 
 describe('scoreNames across Arabic script and Latin', () => {
@@ -258,5 +263,108 @@ describe('scoreNames on common extra words (countries, demonyms, generic words)'
       schemaB: 'Organization',
     });
     expect(explanation.join('\n')).toContain('common word(s) only there weigh 0.15: russia');
+  });
+});
+
+describe('scoreNames on false alarms at scale: syllables joined across written words', () => {
+  it('does not join the syllables of a family name and a given name written apart into a one-word name', () => {
+    // 翟军 written given name first (`军 翟`) reads `jun di`; joined, it spelled the one-word alias JUNDI.
+    expect(score('军 翟', 'JUNDI')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('明 李', 'MINGLI', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('민석 최', 'Minseogchoe', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('阿不都·哈克', 'Abuduhake', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('still joins the syllables of one written word', () => {
+    expect(score('华为', 'Huawei')).toBe(1);
+    expect(score('민석 최', 'Minseok Choe', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('阿不都·哈克', 'Abudou Hake', person)).toBe(1);
+  });
+});
+
+describe('scoreNames on two names both written in Arabic script', () => {
+  it('tells apart family names one letter apart', () => {
+    expect(score('محمد محمدی', 'محمد احمدی', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('محمد محمدی', 'محمد محمودی', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('حسن کریمی', 'حسن کریم', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('matches spellings of one name: hamza seats, a ta marbuta written as ha, a long a or a doubled letter', () => {
+    expect(score('عائشة إبراهيم', 'عايشه ابراهيم', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('علی رضایی', 'علی رضائی', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('عبد الرحمن داود', 'عبدالرحمان داوود', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(scoreNames('حمزة', 'حمزه', person).explanation.join('\n')).toMatch(/same letters but alif/);
+  });
+});
+
+describe('scoreNames across Arabic script and Latin: consonants alone are not enough', () => {
+  it('does not match an unrelated Latin name with the same consonants', () => {
+    // `ميرا آل علي` and `Omar Lavilla` are both `m r l`; Mira's long `i` is not Omar's `a`.
+    expect(score('ميرا آل علي', 'Omar Lavilla')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('ميرا علي', 'Omar Lavilla', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('سيد', 'Sadi', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('حسين', 'Hasan', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('does not match a Latin word longer than the Arabic script can write', () => {
+    expect(score('علي', 'Lavilla', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('علي', 'Ali', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('still matches romanizations that write the long vowels, or leave one out', () => {
+    expect(score('ميرا آل علي', 'Mira Al Ali', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('حسين الدبيسكي', 'Husayn al-Dabski', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('خيرالله سعيد', 'Khairullah Saeed', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
+
+describe('scoreNames on names of one-syllable words (Korean, Chinese)', () => {
+  it('keeps a name-only match of such names not spelled alike below the threshold', () => {
+    expect(score('민석 최', 'Choe Sok Min', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Kim Yong Chol', 'KIM SONG CHOL', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Wang Jian Guo', 'Wang Jiang Guo')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('민석 최', 'Choe Sok Min', { ...person, countryA: 'KR', countryB: 'KP' })).toBeLessThan(
+      DEFAULT_THRESHOLD,
+    );
+  });
+
+  it('makes it a hit when a country is shared', () => {
+    expect(score('민석 최', 'Choe Sok Min', { ...person, countryA: 'KP', countryB: 'KP' })).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLD,
+    );
+    expect(scoreNames('민석 최', 'Choe Sok Min', person).explanation.join('\n')).toMatch(/one-syllable words only/);
+  });
+
+  it('keeps the score of names spelled alike, and of names with a longer word', () => {
+    expect(score('Yong Chol KIM', 'KIM YONG CHOL', person)).toBe(1);
+    expect(score('Lin Wei-Zhong', 'Lin Weizhong', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('Tomasz Wielgorski', 'Tomasz Wielgorsky', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('leaves organizations alone', () => {
+    expect(score('Sun Tak Co Ltd', 'Sun Tack Co Ltd', company)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
+
+describe('scoreNames on a surname with initials', () => {
+  it('does not give a near-full score to an initial matched to a whole given name', () => {
+    expect(score('Alf Ahmed', 'Ahmed, A', person)).toBeLessThan(0.85);
+    expect(score('Kar Wai Wong', 'WONG, K W', person)).toBeLessThan(0.85);
+  });
+
+  it('leaves it below the threshold when countries differ, and a hit when one is shared', () => {
+    expect(score('Alf Ahmed', 'Ahmed, A', { ...person, countryA: 'GB', countryB: 'PK' })).toBeLessThan(
+      DEFAULT_THRESHOLD,
+    );
+    expect(score('Alf Ahmed', 'Ahmed, A', { ...person, countryA: 'PK', countryB: 'PK' })).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLD,
+    );
+    expect(scoreNames('Alf Ahmed', 'Ahmed, A', person).explanation.join('\n')).toMatch(/a surname with initials/);
+  });
+
+  it('keeps initials matching initials, and an initial in a longer name, as they were', () => {
+    expect(score('A. Ahmed', 'AHMED, A', person)).toBe(1);
+    expect(score('John F. Kennedy', 'John Fitzgerald Kennedy', person)).toBeGreaterThanOrEqual(0.95);
+    expect(score('T. A. Wielgorski', 'Tomasz Andrzej Wielgorski', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
   });
 });
