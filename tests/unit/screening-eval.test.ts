@@ -11,7 +11,7 @@ import {
   syntheticParties,
   transliteration,
   typo,
-} from '../../bench/screening-eval.ts';
+} from '../../bench/screening-eval-sets.ts';
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
 function editDistance(a: string, b: string): number {
@@ -176,6 +176,19 @@ describe('perturb', () => {
     expect(perturb(record, 'transliteration', random(1))).toEqual({
       name: 'Sergey Lavrov',
       fromAlias: 'Сергей Лавров',
+      variant: 'any-ascii',
     });
+  });
+
+  it('gives an Arabic-script alias as written, any-ascii dropping its vowels', () => {
+    const record = { name: 'ABDUL RAHMAN, Muhammad', aliases: ['محمد عبد الرحمن'], kind: 'person' as const };
+
+    expect(perturb(record, 'transliteration', random(1))).toEqual({
+      name: 'محمد عبد الرحمن',
+      fromAlias: 'محمد عبد الرحمن',
+      variant: 'Arabic script as written',
+    });
+    expect(transliteration('محمد')).toBe('mhmd');
+    expect(perturb({ ...record, kind: 'organization' }, 'transliteration', random(1))).toBeUndefined();
   });
 });
