@@ -235,7 +235,8 @@ const LEGAL_FORM_WRITINGS: readonly (readonly string[])[] = [
   ['INCORPORATED', 'Inc.', 'Inc'],
   ['COMPANY', 'Co.', 'Co'],
   ['GMBH', 'G.m.b.H.', 'Gesellschaft mit beschränkter Haftung'],
-  ['S.A.', 'SA', 'Sociedad Anónima', 'Société Anonyme'],
+  ['S.A. DE C.V.', 'SA de CV', 'S.A. de C.V.', 'Sociedad Anónima de Capital Variable'],
+  ['S.A.', 'SA', 'S. A.'],
   ['S.A.R.L.', 'SARL', 'Sàrl'],
   ['S.R.L.', 'SRL'],
   ['FZE', 'F.Z.E.', 'Free Zone Establishment'],
@@ -327,7 +328,8 @@ export function perturb(
       // An organization's name in another script is a translation (an armed group's Arabic name
       // translates its English one), which no name matcher undoes: people only.
       if (!person) return undefined;
-      const aliases = record.aliases.filter((alias) => NON_LATIN.test(alias));
+      // Only a name wholly in another script: the UN's aliases such as `Jin Tiesan (金铁三)` are other names.
+      const aliases = record.aliases.filter((alias) => NON_LATIN.test(alias) && !/\p{Script=Latin}/u.test(alias));
       if (!aliases.length) return undefined;
       const alias = pick(aliases, rng);
       // any-ascii writes Arabic script without its vowels (`محمد` → `mhmd`), as no customer file
