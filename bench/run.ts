@@ -270,4 +270,5 @@ function section(title: string, script: string): Promise<void> {
 await section('Name matching', 'bench/match.ts');
 await section('Watchlists in the pipeline', 'bench/watchlist.ts');
 await section('The screen command', 'bench/screen.ts');
+await section('Screening a customer base at scale', 'bench/screening-eval.ts');
 await boundsSection();
