@@ -5,32 +5,13 @@
  */
 import type { BundleSubscriber, DigestSubscriber } from '../core/bundles.ts';
 import { ConfigError } from '../core/errors.ts';
-import { DIGEST_ENV, POLLER_ENV } from './environment.ts';
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimeZone } from '../core/digest-schedule.ts';
+import { DIGEST_ENV, POLLER_ENV, parseEnvJson } from './environment.ts';
 
 /** The stack's bundle subscribers, read back at cold start; a malformed value fails loudly. */
 export function bundleSubscribersFromEnv(value: string | undefined): BundleSubscriber[] {
   if (!value) return [];
-  let list: unknown;
-  try {
-    list = JSON.parse(value);
-  } catch (error) {
-    throw new ConfigError(
-      `environment variable ${POLLER_ENV.bundleSubscribers} is not valid JSON: ${(error as Error).message}`,
-      [],
-      {
-        cause: error,
-      },
-    );
-  }
+  const list = parseEnvJson(value, POLLER_ENV.bundleSubscribers);
   const valid =
     Array.isArray(list) &&
     list.every(
@@ -52,14 +33,7 @@ export function bundleSubscribersFromEnv(value: string | undefined): BundleSubsc
 /** The digest subscribers the stack passed, read back at cold start; a malformed value fails loudly. */
 export function digestSubscribersFromEnv(value: string | undefined): DigestSubscriber[] {
   const variable = DIGEST_ENV.digestSubscribers;
-  let list: unknown;
-  try {
-    list = JSON.parse(value ?? '[]');
-  } catch (error) {
-    throw new ConfigError(`environment variable ${variable} is not valid JSON: ${(error as Error).message}`, [], {
-      cause: error,
-    });
-  }
+  const list = parseEnvJson(value ?? '[]', variable);
   const valid =
     Array.isArray(list) &&
     list.every(
@@ -72,4 +46,12 @@ export function digestSubscribersFromEnv(value: string | undefined): DigestSubsc
     );
   if (!valid) throw new ConfigError(`environment variable ${variable} must be a list of {id, schedule, sendEmpty}`);
   return list as DigestSubscriber[];
+}
+
+/** The sources a digest lists as checked (DIGEST_ENV.digestSources): `[{"id", "title"}]`. */
+export function digestSourcesFromEnv(value: string | undefined): { id: string; title: string }[] {
+  const list = parseEnvJson(value ?? '[]', DIGEST_ENV.digestSources);
+  if (!Array.isArray(list) || !list.every((s) => typeof s?.id === 'string' && typeof s?.title === 'string'))
+    throw new ConfigError(`environment variable ${DIGEST_ENV.digestSources} must be a list of {id, title}`);
+  return list as { id: string; title: string }[];
 }

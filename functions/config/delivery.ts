@@ -20,12 +20,6 @@ import {
   type Subscriber,
 } from './schema.ts';
 
-export { bundleSubscribersFromEnv, digestSubscribersFromEnv } from './delivery-env.ts';
-export { DELIVERY_MODES, WEEKDAYS, DIGEST_DEFAULTS, defaultDeliveryMode, isTimeZone } from './schema.ts';
-export type { DeliveryMode, Weekday } from './schema.ts';
-
-export type { DigestSchedule } from '../core/digest-schedule.ts';
-
 export interface ResolvedDelivery {
   mode: DeliveryMode;
   /** Digests only. */
@@ -80,20 +74,28 @@ export function subscriptionPolicyFor(
   return { $or: [bundles, health] };
 }
 
+/**
+ * Which changes are the subscriber's, as code outside config/ evaluates it (delivery/feeds.ts
+ * changeFilterFor): its per-change SNS filter policy and its keywords.
+ */
+export function changeFilterOf(
+  subscriber: Pick<Subscriber, 'id' | 'filters'> & { watchlist?: Subscriber['watchlist'] },
+): Pick<BundleSubscriber, 'id' | 'policy' | 'keywords'> {
+  const keywords = subscriber.filters.keywords;
+  return { id: subscriber.id, policy: filterPolicyFor(subscriber), ...(keywords?.length ? { keywords } : {}) };
+}
+
 /** The subscribers that take bundles, as the poller's bundler needs them. */
 export function bundleSubscribers(subscribers: readonly Subscriber[]): BundleSubscriber[] {
   return subscribers.flatMap((subscriber): BundleSubscriber[] => {
     const delivery = resolvedDelivery(subscriber);
     if (delivery.mode === 'each') return [];
-    const keywords = subscriber.filters.keywords;
     return [
       {
-        id: subscriber.id,
+        ...changeFilterOf(subscriber),
         channel: subscriber.channel.type,
         mode: delivery.mode,
         urgentHits: delivery.urgentHits,
-        policy: filterPolicyFor(subscriber),
-        ...(keywords?.length ? { keywords } : {}),
       },
     ];
   });

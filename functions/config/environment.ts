@@ -83,6 +83,17 @@ export function requireEnv(name: string, env: Readonly<Record<string, string | u
   return value;
 }
 
+/** A JSON-valued variable the stack set, parsed; malformed JSON fails the cold start, naming the variable. */
+export function parseEnvJson(value: string, variable: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(`environment variable ${variable} is not valid JSON: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+}
+
 /** Read by local mode and the CLI (README, "Local mode"): the user's own settings, never the stack's. */
 export const LOCAL_ENV = {
   /** The state folder. @default .tradewatch */

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../core/errors.ts';
 import type { FilterPolicy } from '../core/filter-policy.ts';
-import { FEED_ENV } from './environment.ts';
+import { FEED_ENV, parseEnvJson } from './environment.ts';
 
 /** One subscriber's feed: who, its URL's rotation, and what it holds (delivery/feeds.ts changeFilterFor). */
 export interface FeedSubscriber {
@@ -16,7 +16,7 @@ export interface FeedSubscriber {
 
 /** The stack's feed subscribers, read back at cold start; a malformed value fails loudly. */
 export function feedSubscribersFromEnv(value: string | undefined): FeedSubscriber[] {
-  const list = parseJson(value ?? '[]', FEED_ENV.subscribers);
+  const list = parseEnvJson(value ?? '[]', FEED_ENV.subscribers);
   const valid =
     Array.isArray(list) &&
     list.every(
@@ -36,18 +36,8 @@ export function feedSubscribersFromEnv(value: string | undefined): FeedSubscribe
 }
 
 export function feedSourceIdsFromEnv(value: string | undefined): string[] {
-  const list = parseJson(value ?? '', FEED_ENV.sourceIds);
+  const list = parseEnvJson(value ?? '', FEED_ENV.sourceIds);
   if (!Array.isArray(list) || list.length === 0 || !list.every((id) => typeof id === 'string'))
     throw new ConfigError(`environment variable ${FEED_ENV.sourceIds} must be a non-empty JSON array of source ids`);
   return list as string[];
-}
-
-function parseJson(value: string, variable: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch (error) {
-    throw new ConfigError(`environment variable ${variable} is not valid JSON: ${(error as Error).message}`, [], {
-      cause: error,
-    });
-  }
 }

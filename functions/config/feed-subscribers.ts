@@ -7,15 +7,14 @@
  */
 import { SOURCES } from '../sources/registry.ts';
 import type { FeedSubscriber } from './feed-env.ts';
-import { filterPolicyFor, type TradewatchConfig } from './schema.ts';
+import { changeFilterOf } from './delivery.ts';
+import type { TradewatchConfig } from './schema.ts';
 
 export function feedSubscribers(config: Pick<TradewatchConfig, 'subscribers'>): FeedSubscriber[] {
-  return config.subscribers.map((subscriber) => ({
-    id: subscriber.id,
-    feedRotation: subscriber.feedRotation,
-    policy: filterPolicyFor(subscriber),
-    ...(subscriber.filters.keywords?.length ? { keywords: [...subscriber.filters.keywords] } : {}),
-  }));
+  return config.subscribers.map((subscriber) => {
+    const { keywords, ...filter } = changeFilterOf(subscriber);
+    return { ...filter, feedRotation: subscriber.feedRotation, ...(keywords ? { keywords: [...keywords] } : {}) };
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import { SNS_POLICY_LIMITS, policyComplexity, type FilterPolicy } from '../core/
 import { normalizeKeywordText } from '../core/keywords.ts';
 import { DEFAULT_THRESHOLD } from '../match/score.ts';
 import { hitChangeType } from '../core/events.ts';
+import { WEEKDAYS, isTimeZone } from '../core/digest-schedule.ts';
 import type { ChangeType } from '../core/diff.ts';
 import { CUSTOM_SOURCE_DEFAULTS, CUSTOM_SOURCE_FORMATS, type CustomSourceDefinition } from '../sources/custom.ts';
 import { SOURCES } from '../sources/registry.ts';
@@ -275,19 +276,7 @@ const watchlist = z
 
 export const DELIVERY_MODES = ['each', 'publication', 'daily', 'weekly'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 export const DIGEST_DEFAULTS = { at: '08:00', timeZone: 'UTC', weekday: 'monday' } as const;
-
-/** True when the runtime's Intl knows the IANA time zone (Lambda's Node carries the full tz data). */
-export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const delivery = z
   .strictObject({

@@ -12,7 +12,18 @@
  * So two slots are 23 or 25 hours apart across a change, never 0 or 48.
  */
 
-export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** True when the runtime's Intl knows the IANA time zone (Lambda's Node carries the full tz data). */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A digest's schedule: every day (or one weekday) at a local time in an IANA time zone. */
 export interface DigestSchedule {

@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { dynamoClient, snsClient } from '../aws/clients.ts';
 import { BundleStore } from '../aws/bundle-store.ts';
 import { getSourceMeta } from '../aws/source-meta.ts';
-import { digestSubscribersFromEnv } from '../config/delivery-env.ts';
+import { digestSourcesFromEnv, digestSubscribersFromEnv } from '../config/delivery-env.ts';
 import { DIGEST_ENV, requireEnv, unpackEnvironment } from '../config/environment.ts';
 import { ConfigError } from '../core/errors.ts';
 import { createDigestRenderer } from '../delivery/digest-renderer.ts';
@@ -46,7 +46,7 @@ export function createDigestHandler(configure: () => DigestHandlerConfig) {
 export const handler = createDigestHandler(() => {
   unpackEnvironment();
   const table = { client: dynamoClient(), tableName: requireEnv(DIGEST_ENV.tableName) };
-  const sources = JSON.parse(process.env[DIGEST_ENV.digestSources] ?? '[]') as { id: string; title: string }[];
+  const sources = digestSourcesFromEnv(process.env[DIGEST_ENV.digestSources]);
   return {
     subscribers: digestSubscribersFromEnv(process.env[DIGEST_ENV.digestSubscribers]),
     deps: {
