@@ -41,15 +41,28 @@ function isQueuedBundle(value: JsonObject): value is JsonObject & Bundle {
  * structure, or the payload itself). Throws UndecodableMessageError for anything else.
  */
 export function decodeQueued(body: string): TradewatchEvent | Bundle {
+  return decodeQueuedStructure(body).payload;
+}
+
+/**
+ * decodeQueued, and the `MessageStructure: json` structure the payload came in when it came whole
+ * (an emulator hands SQS every key: local delivery reads a bundle's `email` and `sms` from it).
+ */
+export function decodeQueuedStructure(body: string): { payload: TradewatchEvent | Bundle; structure?: JsonObject } {
   let value = parseObject(body, 'body');
   if (value?.Type === 'Notification' && typeof value.Message === 'string')
     value = parseObject(value.Message, "the SNS notification's Message");
+  let structure: JsonObject | undefined;
   if (value && !isQueuedBundle(value) && value.specversion === undefined) {
     const key = value.sqs === undefined || value.sqs === null ? 'default' : 'sqs';
     const structured = value[key];
-    if (typeof structured === 'string') value = parseObject(structured, `the message's "${key}" value`);
+    if (typeof structured === 'string') {
+      structure = value;
+      value = parseObject(structured, `the message's "${key}" value`);
+    }
   }
-  if (value && isQueuedBundle(value)) return value;
-  if (value?.specversion === '1.0') return value as unknown as TradewatchEvent;
+  const found = (payload: TradewatchEvent | Bundle) => (structure ? { payload, structure } : { payload });
+  if (value && isQueuedBundle(value)) return found(value);
+  if (value?.specversion === '1.0') return found(value as unknown as TradewatchEvent);
   throw new UndecodableMessageError('body is neither a tradewatch CloudEvent nor a bundle');
 }

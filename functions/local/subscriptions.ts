@@ -21,7 +21,7 @@ import {
 import { DELIVER_TO_ATTRIBUTE, type Bundle } from '../core/bundles.ts';
 import type { TradewatchEvent } from '../core/events.ts';
 import { matchesFilterPolicy, type FilterAttribute, type FilterPolicy } from '../core/filter-policy.ts';
-import { decodeQueued } from '../delivery/decode.ts';
+import { decodeQueuedStructure } from '../delivery/decode.ts';
 
 /** What a local queue hands over: one change event, or a bundle with its texts. */
 export type QueuedPayload = { event: TradewatchEvent; bundle?: undefined } | { bundle: Bundle; event?: undefined };
@@ -31,14 +31,11 @@ export type QueuedPayload = { event: TradewatchEvent; bundle?: undefined } | { b
  * (`default`, `email`, `sms`), so a bundle's texts are taken from there.
  */
 export function decodeLocal(body: string): QueuedPayload {
-  const payload = decodeQueued(body);
+  const { payload, structure } = decodeQueuedStructure(body);
   if (!('bundle' in payload)) return { event: payload };
   const bundle: Bundle = { ...payload };
-  let value = JSON.parse(body) as Record<string, unknown>;
-  if (value.Type === 'Notification' && typeof value.Message === 'string')
-    value = JSON.parse(value.Message) as Record<string, unknown>;
-  if (typeof value.email === 'string' && bundle.text === undefined) bundle.text = value.email;
-  if (typeof value.sms === 'string' && bundle.sms === undefined) bundle.sms = value.sms;
+  if (bundle.text === undefined && typeof structure?.email === 'string') bundle.text = structure.email;
+  if (bundle.sms === undefined && typeof structure?.sms === 'string') bundle.sms = structure.sms;
   return { bundle };
 }
 
