@@ -10,12 +10,7 @@
  * - digest: `DIG#<subscriber>` / `MSG#<slot>` (the bundle, the accumulation keys it holds, its
  *   status); state: `DIG#<subscriber>` / `STATE` (the last slot sent, the digest being sent).
  */
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mapLimit } from '../core/concurrency.ts';
 import type { Bundle } from '../core/bundles.ts';
 import type { TradewatchEvent } from '../core/events.ts';
@@ -25,7 +20,9 @@ import {
   DIGEST_STATE_SK,
   S,
   TABLE_INDEXES,
+  batchGetAll,
   batchWriteAll,
+  putIfAbsent,
   digestPk,
   digestQueuePk,
   digestSk,
@@ -55,7 +52,7 @@ export class BundleStore implements DigestStore {
   /** Conditional puts: a publication already stored keeps what its first run wrote. */
   async putPublications(sourceId: string, bundles: readonly Bundle[]): Promise<void> {
     await mapLimit(bundles, WRITE_CONCURRENCY, async (bundle) => {
-      await this.putIfAbsent({
+      await putIfAbsent(this.table, {
         pk: S(sourcePk(sourceId)),
         sk: S(publicationKey(bundle)),
         bundleId: S(bundle.id),
@@ -69,26 +66,20 @@ export class BundleStore implements DigestStore {
 
   /** Pending publications, oldest version first; the base item's status is the truth (the index lags). */
   async pendingPublications(sourceId: string): Promise<Bundle[]> {
-    const keys: string[] = [];
+    const keys: Item[] = [];
     for await (const item of queryAll(this.table, {
       IndexName: TABLE_INDEXES.outbox.name,
       KeyConditionExpression: `${TABLE_INDEXES.outbox.partitionKey} = :p`,
       ExpressionAttributeValues: { ':p': S(publicationOutboxPk(sourceId)) },
-      ProjectionExpression: 'sk',
+      ProjectionExpression: 'pk, sk',
     }))
-      keys.push(str(item, 'sk')!);
-    const pending: Bundle[] = [];
-    for (const sk of keys) {
-      const { Item } = await this.table.client.send(
-        new GetItemCommand({
-          TableName: this.table.tableName,
-          Key: { pk: S(sourcePk(sourceId)), sk: S(sk) },
-          ConsistentRead: true,
-        }),
-      );
-      if (Item && str(Item, 'status') === 'pending') pending.push(readJson<Bundle>(Item, 'bundle')!);
-    }
-    return pending;
+      keys.push({ pk: item.pk!, sk: item.sk! });
+    const items = await batchGetAll(this.table, keys, { consistent: true });
+    // A key sorts by its version's time: oldest first, as the index gave them.
+    return items
+      .filter((item) => str(item, 'status') === 'pending')
+      .sort((a, b) => str(a, 'sk')!.localeCompare(str(b, 'sk')!))
+      .map((item) => readJson<Bundle>(item, 'bundle')!);
   }
 
   async markPublicationSent(sourceId: string, bundle: Bundle, messageId: string, now: string): Promise<void> {
@@ -106,7 +97,7 @@ export class BundleStore implements DigestStore {
 
   async putDigestEntries(entries: readonly DigestEntry[]): Promise<void> {
     await mapLimit(entries, WRITE_CONCURRENCY, async (entry) => {
-      await this.putIfAbsent({
+      await putIfAbsent(this.table, {
         pk: S(digestQueuePk(entry.subscriberId)),
         sk: S(eventTimeSk(entry.time, entry.eventId)),
         eventId: S(entry.eventId),
@@ -175,7 +166,7 @@ export class BundleStore implements DigestStore {
   /** Writes the digest unless one for its slot exists; returns the stored one either way. */
   async putDigest(digest: StoredDigest): Promise<StoredDigest> {
     const slot = digest.bundle.period!.to;
-    const written = await this.putIfAbsent({
+    const written = await putIfAbsent(this.table, {
       pk: S(digestPk(digest.bundle.subscriberId)),
       sk: S(digestSk(slot)),
       bundle: jsonAttribute(digest.bundle),
@@ -194,15 +185,7 @@ export class BundleStore implements DigestStore {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return undefined;
-    const stored: StoredDigest = {
-      bundle: readJson<Bundle>(Item, 'bundle')!,
-      entries: readJson<{ time: string; eventId: string }[]>(Item, 'entries') ?? [],
-      status: str(Item, 'status') === 'sent' ? 'sent' : 'pending',
-    };
-    const messageId = str(Item, 'messageId');
-    if (messageId) stored.messageId = messageId;
-    return stored;
+    return Item && decodeDigest(Item);
   }
 
   async markDigestSent(subscriberId: string, slot: string, messageId: string, now: string): Promise<void> {
@@ -223,34 +206,23 @@ export class BundleStore implements DigestStore {
     const digests: StoredDigest[] = [];
     for await (const item of queryAll(this.table, {
       KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)',
-      ExpressionAttributeValues: { ':p': S(digestPk(subscriberId)), ':m': S('MSG#') },
+      ExpressionAttributeValues: { ':p': S(digestPk(subscriberId)), ':m': S(digestSk('')) },
       ScanIndexForward: false,
     })) {
-      const stored: StoredDigest = {
-        bundle: readJson<Bundle>(item, 'bundle')!,
-        entries: readJson<{ time: string; eventId: string }[]>(item, 'entries') ?? [],
-        status: str(item, 'status') === 'sent' ? 'sent' : 'pending',
-      };
-      digests.push(stored);
+      digests.push(decodeDigest(item));
       if (digests.length >= limit) break;
     }
     return digests;
   }
+}
 
-  /** True when written, false when an item with that key was there already. */
-  private async putIfAbsent(item: Item): Promise<boolean> {
-    try {
-      await this.table.client.send(
-        new PutItemCommand({
-          TableName: this.table.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
+function decodeDigest(item: Item): StoredDigest {
+  const stored: StoredDigest = {
+    bundle: readJson<Bundle>(item, 'bundle')!,
+    entries: readJson<{ time: string; eventId: string }[]>(item, 'entries') ?? [],
+    status: str(item, 'status') === 'sent' ? 'sent' : 'pending',
+  };
+  const messageId = str(item, 'messageId');
+  if (messageId) stored.messageId = messageId;
+  return stored;
 }

@@ -30,6 +30,7 @@ import {
   TABLE_INDEXES,
   TAIL_SK,
   batchWriteAll,
+  putIfAbsent,
   batchGetAll,
   queryAll,
   type Item,
@@ -209,34 +210,22 @@ export class TradewatchStore implements SourceStore, TableRef {
    * many were new. An existing event is left as it is, with its outbox status.
    */
   async putEvents(events: readonly StoredEvent[]): Promise<number> {
-    const created = await mapLimit(events, WRITE_CONCURRENCY, async (stored) => {
-      try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: {
-              pk: S(sourcePk(stored.sourceId)),
-              sk: S(eventSk(stored.eventId)),
-              eventId: S(stored.eventId),
-              type: S(stored.event.type),
-              time: S(stored.time),
-              event: jsonAttribute(stored.event),
-              status: S('pending'),
-              [TABLE_INDEXES.outbox.partitionKey]: S(outboxPk(stored.sourceId)),
-              [TABLE_INDEXES.outbox.sortKey]: S(eventTimeSk(stored.time, stored.eventId)),
-              [TABLE_INDEXES.timeline.partitionKey]: S(timelinePk(stored.sourceId)),
-              [TABLE_INDEXES.timeline.sortKey]: S(eventTimeSk(stored.time, stored.eventId)),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return 1;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 0;
-        throw error;
-      }
-    });
-    return created.reduce<number>((a, b) => a + b, 0);
+    const created = await mapLimit(events, WRITE_CONCURRENCY, (stored) =>
+      putIfAbsent(this, {
+        pk: S(sourcePk(stored.sourceId)),
+        sk: S(eventSk(stored.eventId)),
+        eventId: S(stored.eventId),
+        type: S(stored.event.type),
+        time: S(stored.time),
+        event: jsonAttribute(stored.event),
+        status: S('pending'),
+        [TABLE_INDEXES.outbox.partitionKey]: S(outboxPk(stored.sourceId)),
+        [TABLE_INDEXES.outbox.sortKey]: S(eventTimeSk(stored.time, stored.eventId)),
+        [TABLE_INDEXES.timeline.partitionKey]: S(timelinePk(stored.sourceId)),
+        [TABLE_INDEXES.timeline.sortKey]: S(eventTimeSk(stored.time, stored.eventId)),
+      }),
+    );
+    return created.filter(Boolean).length;
   }
 
   /** Writes the new state of changed records: puts for added/modified, deletes for removed. */

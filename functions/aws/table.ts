@@ -27,6 +27,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  PutItemCommand,
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
   type WriteRequest,
@@ -206,5 +208,21 @@ export async function batchWriteAll(table: TableRef, requests: readonly WriteReq
       );
       pending = result.UnprocessedItems?.[table.tableName];
     }
+  }
+}
+
+/**
+ * A conditional put on the item's key: written when no item has it, left as it is otherwise (a
+ * re-run finds what the first run wrote). True when written.
+ */
+export async function putIfAbsent(table: TableRef, item: Item): Promise<boolean> {
+  try {
+    await table.client.send(
+      new PutItemCommand({ TableName: table.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
 }
