@@ -97,11 +97,13 @@ export interface PublishPendingDeps {
    * delivers the batch there, so an event is marked published only once it was delivered.
    */
   afterPublish?: () => Promise<void>;
+  /** The pending events, when the caller read them already. @default read from the store */
+  pending?: readonly StoredEvent[];
 }
 
 /** Publishes the source's pending events in time order; marks each published. */
 export async function publishPending(sourceId: string, deps: PublishPendingDeps): Promise<PublishResult> {
-  const pending = await deps.store.pendingEvents(sourceId);
+  const pending = deps.pending ?? (await deps.store.pendingEvents(sourceId));
   let published = 0;
   const failures: string[] = [];
   const matchKeywords = createKeywordMatcher(deps.subscribers ?? []);
@@ -188,8 +190,14 @@ export interface SnsPublisherOptions {
 /** The run's publisher on SNS: the outbox to the alerts topic, health events to the operations topic. */
 export function snsPublisher(options: SnsPublisherOptions): EventPublisher {
   return {
-    async publishPending(sourceId, outbox, clock) {
-      const deps: PublishPendingDeps = { store: outbox, sns: options.sns, topicArn: options.alertsTopicArn, clock };
+    async publishPending(sourceId, pending, outbox, clock) {
+      const deps: PublishPendingDeps = {
+        store: outbox,
+        sns: options.sns,
+        topicArn: options.alertsTopicArn,
+        clock,
+        pending,
+      };
       if (options.subscribers) deps.subscribers = options.subscribers;
       if (options.afterPublish) deps.afterPublish = options.afterPublish;
       return (await publishPending(sourceId, deps)).published;

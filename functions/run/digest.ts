@@ -158,23 +158,12 @@ async function sendSlot(
       status: 'pending',
     });
   }
-  await finish(subscriber, digest, deps, clock);
-  return digest;
-}
-
-/** Steps 3 and 4: publish unless sent, mark sent, empty the accumulation of what it covers. */
-async function finish(
-  subscriber: DigestSubscriber,
-  digest: StoredDigest,
-  deps: DigestDeps,
-  clock: () => Date,
-): Promise<void> {
-  const slot = digest.bundle.period!.to;
   if (digest.status === 'pending') {
     const messageId = await deps.publisher.publishBundle(digest.bundle);
     await deps.store.markDigestSent(subscriber.id, slot, messageId, clock().toISOString());
   }
   await deps.store.deleteDigestEntries(subscriber.id, digest.entries);
+  return digest;
 }
 
 /** A source as a digest lists it under "sources checked": its health, last success and last change. */

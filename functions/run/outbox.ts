@@ -17,15 +17,13 @@ import type { PipelineDeps } from './ports.ts';
 /** Publishes the source's pending events (the outbox), then clears its flag. Returns the count. */
 export async function publishOutbox(sourceId: string, deps: PipelineDeps): Promise<number> {
   const clock = deps.clock ?? (() => new Date());
-  if (deps.bundler) {
-    const pending = await deps.store.pendingEvents(sourceId);
-    if (pending.length) {
-      const plan = deps.bundler.plan(sourceId, pending);
-      await deps.store.putDigestEntries(plan.digestEntries);
-      await deps.store.putPublications(sourceId, plan.publications);
-    }
+  const pending = await deps.store.pendingEvents(sourceId);
+  if (deps.bundler && pending.length) {
+    const plan = deps.bundler.plan(sourceId, pending);
+    await deps.store.putDigestEntries(plan.digestEntries);
+    await deps.store.putPublications(sourceId, plan.publications);
   }
-  const published = await deps.publisher.publishPending(sourceId, deps.store, clock);
+  const published = await deps.publisher.publishPending(sourceId, pending, deps.store, clock);
   if (deps.bundler) {
     for (const bundle of await deps.store.pendingPublications(sourceId)) {
       let messageId: string;

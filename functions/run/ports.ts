@@ -142,8 +142,16 @@ export interface EarlyWarningStore {
 
 /** Where events go: the change events of a source's outbox, and source-health events at once. */
 export interface EventPublisher {
-  /** Publishes the source's pending events in time order, marking each published; returns the count. */
-  publishPending(sourceId: string, outbox: OutboxStore, clock: () => Date): Promise<number>;
+  /**
+   * Publishes the source's pending events (as the outbox read them) in time order, marking each
+   * published; returns the count.
+   */
+  publishPending(
+    sourceId: string,
+    pending: readonly StoredEvent[],
+    outbox: OutboxStore,
+    clock: () => Date,
+  ): Promise<number>;
   /** Publishes a source-health event at once, outside the outbox (to the operations topic). */
   publishHealth(event: TradewatchEvent): Promise<void>;
   /** Publishes one bundle (a publication or a digest) to its subscriber; returns the message id. */
