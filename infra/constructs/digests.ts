@@ -9,7 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DigestSubscriber } from '../../functions/core/bundles.ts';
 import { DIGEST_ENV, fitEnvironment } from '../../functions/config/environment.ts';
-import { TradewatchFunction } from './tradewatch-function.ts';
+import { TradewatchFunction, acknowledgeTableIndexes } from './tradewatch-function.ts';
 
 export interface DigestsProps {
   readonly subscribers: readonly DigestSubscriber[];
@@ -61,12 +61,11 @@ export class Digests extends Construct {
     });
     this.function = fn.function;
     props.table.grantReadWriteData(this.function);
-    const tableLogicalId = Stack.of(this).getLogicalId(props.table.node.defaultChild as CfnElement);
-    Validations.of(this.function.role!).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason:
-        "grantReadWriteData adds the table's own indexes (`<table>/index/*`); the digest function reads and writes this table alone.",
-    });
+    acknowledgeTableIndexes(
+      this.function,
+      props.table,
+      "grantReadWriteData adds the table's own indexes (`<table>/index/*`); the digest function reads and writes this table alone.",
+    );
     props.alerts.grantPublish(this.function);
     // The schedules' own role, allowed to invoke this function alone (its versions included: the
     // `:*` that grantInvoke adds, acknowledged below).

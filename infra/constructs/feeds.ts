@@ -1,10 +1,10 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FEED_ENV, fitEnvironment } from '../../functions/config/environment.ts';
-import { TradewatchFunction } from './tradewatch-function.ts';
+import { TradewatchFunction, acknowledgeTableIndexes } from './tradewatch-function.ts';
 
 export interface FeedsProps {
   /** The state table; the feed function only reads it. */
@@ -56,12 +56,11 @@ export class Feeds extends Construct {
       },
     });
     props.table.grantReadData(fn.function);
-    const tableLogicalId = Stack.of(this).getLogicalId(props.table.node.defaultChild as CfnElement);
-    Validations.of(fn.function.role!).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason:
-        "The feeds query the table's own timeline index; grantReadData's `<table>/index/*` covers only this table's indexes, read only.",
-    });
+    acknowledgeTableIndexes(
+      fn.function,
+      props.table,
+      "The feeds query the table's own timeline index; grantReadData's `<table>/index/*` covers only this table's indexes, read only.",
+    );
     this.secret.grantRead(fn.function);
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -7,7 +7,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { POLLER_ENV } from '../../functions/config/environment.ts';
-import { TradewatchFunction } from './tradewatch-function.ts';
+import { TradewatchFunction, acknowledgeTableIndexes } from './tradewatch-function.ts';
 
 export interface SourcePollerProps {
   readonly sourceId: string;
@@ -52,12 +52,11 @@ export class SourcePoller extends Construct {
     this.function = fn.function;
     this.functionLogs = fn.logGroup;
     props.table.grantReadWriteData(this.function);
-    const tableLogicalId = Stack.of(this).getLogicalId(props.table.node.defaultChild as CfnElement);
-    Validations.of(this.function.role!).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason:
-        "The poller queries the table's own outbox and timeline indexes; grantReadWriteData's `<table>/index/*` covers only this table's indexes.",
-    });
+    acknowledgeTableIndexes(
+      this.function,
+      props.table,
+      "The poller queries the table's own outbox and timeline indexes; grantReadWriteData's `<table>/index/*` covers only this table's indexes.",
+    );
     props.alerts.grantPublish(this.function);
     props.operations.grantPublish(this.function);
     new Rule(this, 'Schedule', {
