@@ -17,14 +17,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readRecords } from '../functions/cli/parse.ts';
 import type { WatchlistHit } from '../functions/core/events.ts';
 import { DEFAULT_THRESHOLD } from '../functions/match/score.ts';
 import { findSource } from '../functions/sources/registry.ts';
 import type { RegisterSource } from '../functions/sources/types.ts';
-import { readWatchlistFile } from '../functions/watchlist/file.ts';
-import { WatchlistScreener, isScreenable } from '../functions/watchlist/screening.ts';
 import { realFixture } from '../tests/real-fixtures.ts';
+import { screenRecordByRecord } from '../tests/helpers/screen-record-by-record.ts';
 import { syntheticWatchlist, watchlistCsv } from './synthetic-watchlist.ts';
 
 const run = promisify(execFile);
@@ -45,31 +43,9 @@ interface ScreenOutput {
 
 /** The command's output, found as it was before batches: each record indexed alone. */
 async function recordByRecord(watchlist: string, sourceId: string, file: string): Promise<void> {
-  const source = findSource(sourceId) as RegisterSource;
-  const entries = await readWatchlistFile(watchlist);
   const threshold = DEFAULT_THRESHOLD;
-  const screener = WatchlistScreener.fromEntries([{ subscriberId: 'screen', entries, threshold }]);
-  const rows = [];
-  let screened = 0;
-  for (const record of await readRecords(source, file)) {
-    if (!isScreenable(source, record)) continue;
-    screened += 1;
-    for (const result of screener.screenRecord(record, source.id, ''))
-      for (const hit of result.hits)
-        rows.push({
-          sourceId: source.id,
-          recordId: record.id,
-          recordName: record.name,
-          list: record.list,
-          countries: record.countries,
-          hit,
-        });
-  }
-  rows.sort(
-    (a, b) =>
-      b.hit.score - a.hit.score || a.hit.entryKey.localeCompare(b.hit.entryKey) || a.recordId.localeCompare(b.recordId),
-  );
-  const output = { watchlist, entries: entries.length, recordsScreened: screened, threshold, hits: rows };
+  const found = await screenRecordByRecord(findSource(sourceId) as RegisterSource, file, watchlist, threshold);
+  const output = { watchlist, entries: found.entries, recordsScreened: found.screened, threshold, hits: found.rows };
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 }
 

@@ -19,7 +19,7 @@ import { withRuntime } from './local-run.ts';
 import { out, progress } from './output.ts';
 import { readRecords } from './parse.ts';
 
-interface ScreenRow {
+export interface ScreenRow {
   sourceId: string;
   recordId: string;
   recordName: string;
@@ -72,10 +72,7 @@ export async function commandScreen(flags: Flags): Promise<number> {
         'tradewatch screen: no stored records here (run `tradewatch poll` or `replay` first, or give --file)\n',
       );
   }
-  rows.sort(
-    (a, b) =>
-      b.hit.score - a.hit.score || a.hit.entryKey.localeCompare(b.hit.entryKey) || a.recordId.localeCompare(b.recordId),
-  );
+  rows.sort(byScreenOrder);
   if (flags.json) {
     out(
       JSON.stringify(
@@ -90,6 +87,13 @@ export async function commandScreen(flags: Flags): Promise<number> {
   const screenedCount = `${entries.length} watchlist entries against ${screened} records`;
   process.stderr.write(`${rows.length} hit(s): ${screenedCount} at threshold ${threshold}\n`);
   return 0;
+}
+
+/** The order hits are printed in: best score first, then by entry and record. */
+export function byScreenOrder(a: ScreenRow, b: ScreenRow): number {
+  return (
+    b.hit.score - a.hit.score || a.hit.entryKey.localeCompare(b.hit.entryKey) || a.recordId.localeCompare(b.recordId)
+  );
 }
 
 /** The score, the entry and the record; below, the two names that matched and why. */

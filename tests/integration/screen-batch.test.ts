@@ -14,13 +14,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WatchlistHit } from '../../functions/core/events.ts';
-import { readRecords } from '../../functions/cli/parse.ts';
 import { findSource } from '../../functions/sources/registry.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
-import { readWatchlistFile } from '../../functions/watchlist/file.ts';
-import { MAX_HITS_PER_EVENT, WatchlistScreener, isScreenable } from '../../functions/watchlist/screening.ts';
+import { MAX_HITS_PER_EVENT } from '../../functions/watchlist/screening.ts';
+import type { ScreenRow } from '../../functions/cli/screen.ts';
 import { PROJECT_ROOT, tradewatch } from '../helpers/cli.ts';
+import { screenRecordByRecord } from '../helpers/screen-record-by-record.ts';
 
 const RECORDS = 1300;
 const SOURCE = 'un-sc-consolidated';
@@ -160,47 +159,11 @@ function watchlistCsv(parties: readonly Party[]): string {
   return `reference,name,aliases,country,kind\n${rows.join('\n')}\n`;
 }
 
-interface ScreenRow {
-  sourceId: string;
-  recordId: string;
-  recordName: string;
-  list: string;
-  countries: string[];
-  hit: WatchlistHit;
-}
-
 interface ScreenJson {
   entries: number;
   recordsScreened: number;
   threshold: number;
   hits: ScreenRow[];
-}
-
-/** What screening record by record (screenRecord, the command's way before batches) finds, in the command's order. */
-async function recordByRecord(source: RegisterSource, file: string, watchlist: string, threshold: number) {
-  const entries = await readWatchlistFile(watchlist);
-  const screener = WatchlistScreener.fromEntries([{ subscriberId: 'screen', entries, threshold }]);
-  const rows: ScreenRow[] = [];
-  let screened = 0;
-  for (const record of await readRecords(source, file)) {
-    if (!isScreenable(source, record)) continue;
-    screened += 1;
-    for (const result of screener.screenRecord(record, source.id, ''))
-      for (const hit of result.hits)
-        rows.push({
-          sourceId: source.id,
-          recordId: record.id,
-          recordName: record.name,
-          list: record.list,
-          countries: record.countries,
-          hit,
-        });
-  }
-  rows.sort(
-    (a, b) =>
-      b.hit.score - a.hit.score || a.hit.entryKey.localeCompare(b.hit.entryKey) || a.recordId.localeCompare(b.recordId),
-  );
-  return { entries: entries.length, screened, rows };
 }
 
 /** The command on a pseudo-terminal (util-linux `script`): stdout and stderr both on it. */
@@ -238,7 +201,7 @@ describe('tradewatch screen in batches', () => {
   });
 
   it.each([0.8, 0.7])('finds in a file what screening record by record finds, at threshold %s', async (threshold) => {
-    const expected = await recordByRecord(source, list, watchlist, threshold);
+    const expected = await screenRecordByRecord(source, list, watchlist, threshold);
     // The cases are worth comparing: hits on both sides of the index's 1,000 records, and a
     // record matched by more entries than one hit event lists.
     const positions = new Set(expected.rows.map((r) => Number(r.recordId.replace(/\D/g, '')) - 9_800_000));
@@ -277,7 +240,7 @@ describe('tradewatch screen in batches', () => {
   it('finds in the stored records what screening the file record by record finds', async () => {
     const replayed = await tradewatch(['replay', '--source', SOURCE, list], env);
     expect(replayed.code).toBe(0);
-    const expected = await recordByRecord(source, list, watchlist, 0.8);
+    const expected = await screenRecordByRecord(source, list, watchlist, 0.8);
     const result = await tradewatch(['screen', '--watchlist', watchlist, '--source', SOURCE, '--json'], env);
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as ScreenJson;
