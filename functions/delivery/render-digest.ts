@@ -18,9 +18,12 @@ import { formatLocal } from '../core/digest-schedule.ts';
 import { isChangeEvent, isHitEvent, type TradewatchEvent } from '../core/events.ts';
 import { forDisplay, truncateText } from '../core/text.ts';
 import {
+  DEFAULT_FULL_CHANGES,
   EMPTY_MESSAGE_BYTES,
   MessageLines,
   PUBLICATION_MAX_BYTES,
+  SMS_MAX,
+  SUBJECT_MAX,
   clean,
   collectEntries,
   countPhrase,
@@ -53,9 +56,6 @@ export interface DigestOptions {
   readonly maxBytes?: number;
 }
 
-const DEFAULT_FULL_CHANGES = 100;
-const SUBJECT_MAX = 99;
-const SMS_MAX = 159;
 /** A source's name in the SMS: `OFAC SDN`, `UN`, `CSL`. */
 const SMS_SOURCE_NAME_MAX = 20;
 /** Room kept for each section still to come: its heading and the footer that counts what it left out. */

@@ -53,9 +53,10 @@ export interface PublicationMessage {
 }
 
 export const PUBLICATION_MAX_BYTES = 200 * 1024;
-const DEFAULT_FULL_CHANGES = 100;
-const SUBJECT_MAX = 99;
-const SMS_MAX = 159;
+/** Changes written in full before the rest get one line each; the SNS subject and SMS bounds. */
+export const DEFAULT_FULL_CHANGES = 100;
+export const SUBJECT_MAX = 99;
+export const SMS_MAX = 159;
 /** Names per change type in the SMS, and characters per name. */
 const SMS_NAMES = 2;
 const SMS_NAME_MAX = 40;
