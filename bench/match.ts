@@ -58,22 +58,11 @@ import { DEFAULT_THRESHOLD, scorePrepared, scoreNames } from '../functions/match
 import { screen, screenAllPairs, type ScreeningHit, type NameToScreen } from '../functions/match/screen.ts';
 import { parseNamePairs } from '../functions/cli/score-csv.ts';
 import { REAL_FIXTURES_DIR } from '../tests/real-fixtures.ts';
+import { seededRandom as random } from '../tests/helpers/seeded-random.ts';
 
 const HAND_CASES = new URL('../tests/fixtures/match/hard-cases.csv', import.meta.url);
 const THRESHOLDS = [0.7, 0.75, DEFAULT_THRESHOLD, 0.85, 0.9];
 const PART = process.env.BENCH_MATCH_PART ?? 'all';
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same sets. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cache = new Map<string, Promise<RegisterRecord[]>>();
 

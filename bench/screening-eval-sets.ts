@@ -22,18 +22,9 @@ import {
 import anyAscii from 'any-ascii';
 import type { RegisterRecord } from '../functions/core/records.ts';
 import { normalizeName } from '../functions/match/normalize.ts';
+import { seededRandom as random } from '../tests/helpers/seeded-random.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run draws the same sets. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 const pick = <T>(items: readonly T[], rng: () => number): T => items[Math.floor(rng() * items.length)]!;
 

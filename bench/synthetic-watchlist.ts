@@ -5,6 +5,7 @@
  * names and given-name characters), so that no real person is meant; a few collide with listed
  * names by chance, as a real customer base does. Deterministic: the same size gives the same file.
  */
+import { seededRandom as random } from '../tests/helpers/seeded-random.ts';
 
 interface Script {
   /** Syllables that make a word. */
@@ -109,18 +110,6 @@ export interface SyntheticEntry {
   name: string;
   country: string;
   kind: 'person' | 'organization';
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const titleCase = (s: string) => s.replace(/^\p{Ll}/u, (c) => c.toUpperCase());

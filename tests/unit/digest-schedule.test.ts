@@ -11,6 +11,7 @@ import {
   type DigestSchedule,
   type Weekday,
 } from '../../functions/core/digest-schedule.ts';
+import { seededRandom as mulberry32 } from '../helpers/seeded-random.ts';
 
 const HOUR = 3_600_000;
 const daily = (at: string, timeZone: string): DigestSchedule => ({ every: 'daily', at, timeZone });
@@ -205,15 +206,3 @@ describe('formatLocal', () => {
     expect(formatLocal(new Date('2026-07-01T23:30:00Z'), 'Europe/London')).toBe('Thu 2 Jul 2026 00:30 BST');
   });
 });
-
-/** A small seeded generator: the same instants on every run, so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
