@@ -12,6 +12,7 @@
  * event would carry (core/filter-policy.ts), so a grouped subscriber gets exactly the changes it
  * would have got one by one.
  */
+import { chunkBySize } from '../core/concurrency.ts';
 import { publicationId, type Bundle, type BundleSubscriber } from '../core/bundles.ts';
 export type { BundleSubscriber } from '../core/bundles.ts';
 import { isHitEvent, type StoredEvent } from '../core/events.ts';
@@ -76,20 +77,7 @@ function publication(
     eventIds: events.map((stored) => stored.eventId),
   };
   if (subscriber.channel !== 'webhook') return [{ ...base, text: message.text, sms: message.sms }];
-  const parts: StoredEvent[][] = [];
-  let current: StoredEvent[] = [];
-  let bytes = 0;
-  for (const stored of events) {
-    const size = Buffer.byteLength(JSON.stringify(stored.event));
-    if (current.length && bytes + size > WEBHOOK_PART_BYTES) {
-      parts.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(stored);
-    bytes += size;
-  }
-  if (current.length) parts.push(current);
+  const parts = chunkBySize(events, (stored) => Buffer.byteLength(JSON.stringify(stored.event)), WEBHOOK_PART_BYTES);
   if (parts.length === 1) return [{ ...base, events: events.map((stored) => stored.event) }];
   return parts.map((part, index) => ({
     ...base,

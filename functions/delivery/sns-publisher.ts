@@ -13,6 +13,7 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns';
+import { chunkBySize } from '../core/concurrency.ts';
 import { BUNDLE_EVENT_TYPES, DELIVER_TO_ATTRIBUTE, type Bundle } from '../core/bundles.ts';
 import { DeliveryError, SourceError } from '../core/errors.ts';
 import { decodeQueued } from './decode.ts';
@@ -158,21 +159,12 @@ interface Outgoing {
 }
 
 function batchesOf(events: readonly Outgoing[]): Outgoing[][] {
-  const batches: Outgoing[][] = [];
-  let current: Outgoing[] = [];
-  let bytes = 0;
-  for (const outgoing of events) {
-    const size = Buffer.byteLength(outgoing.message.Message) + 2048;
-    if (current.length === BATCH_ENTRIES || (current.length > 0 && bytes + size > BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(outgoing);
-    bytes += size;
-  }
-  if (current.length) batches.push(current);
-  return batches;
+  return chunkBySize(
+    events,
+    (outgoing) => Buffer.byteLength(outgoing.message.Message) + 2048,
+    BATCH_BYTES,
+    BATCH_ENTRIES,
+  );
 }
 
 export interface SnsPublisherOptions {
