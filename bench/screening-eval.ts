@@ -22,7 +22,10 @@
  * NAME_ORIGINAL_SCRIPT): Cyrillic or Chinese read by any-ascii, Arabic script screened as written
  * (any-ascii drops its vowels, `mhmd`, as no customer file does; that reading is shown beside it,
  * not counted). That alias is taken off the record for the screening, so only its Latin names can
- * find it. The sets are built by bench/screening-eval-sets.ts.
+ * find it. The sets are built by bench/screening-eval-sets.ts. Each perturbed name is screened twice:
+ * by name alone, and with the listed record's countries as the entry's country (what a customer file
+ * holding the listed party carries; the matcher holds short cross-script and one-syllable names
+ * below the threshold without it: functions/match/score.ts, 6b and 6c).
  *
  * Screening is the pipeline's own (functions/watchlist/screening.ts, `screenBatch`: the records
  * indexed a thousand at a time, every watchlist name looked up), each screening in its own process
@@ -236,7 +239,7 @@ interface RecallResult {
  * Worker: perturbed listed names. Per kind, the lists' persons and organizations are dealt in a
  * seeded order, a list at a time in turn, until `perKind` names are drawn that the kind applies to.
  */
-async function recall(perKind: number): Promise<RecallResult> {
+async function recall(perKind: number, mode: 'names' | 'full' = 'names'): Promise<RecallResult> {
   const lists = await loadLists();
   const rng = random(SEED);
   const pools = lists.map((list) => {
@@ -291,7 +294,13 @@ async function recall(perKind: number): Promise<RecallResult> {
       }
     }
   }
-  const rows = drawn.map((d) => ({ reference: d.reference, name: d.name, kind: d.record.kind }));
+  // With `full`, the entry carries what a customer file holding the listed party would: its country.
+  const rows = drawn.map((d) => ({
+    reference: d.reference,
+    name: d.name,
+    kind: d.record.kind,
+    ...(mode === 'full' ? { countries: d.record.countries.join(';') } : {}),
+  }));
   const items = itemsOf(lists, without);
   const { seconds, hits } = screenAll(rows, items);
   const perKind_ = new Map<string, RecallResult['perKind'][number]>();
@@ -388,9 +397,10 @@ function printFalseAlarms(names: FalseAlarmResult, full: FalseAlarmResult): void
   }
 }
 
-function printRecall(result: RecallResult): void {
-  console.log('| perturbation | UN | SDN | CSL | recall |');
-  console.log('|---|---|---|---|---|');
+function printRecall(result: RecallResult, full: RecallResult): void {
+  console.log('| perturbation | UN | SDN | CSL | recall, names alone | with the listed country |');
+  console.log('|---|---|---|---|---|---|');
+  const fullTotal = { found: 0, drawn: 0 };
   const rate = (found: number, drawn: number) => (drawn ? (found / drawn).toFixed(3) : '—');
   const total = { found: 0, drawn: 0 };
   const rowNames = [...new Set(result.perKind.map((r) => r.row))].sort(
@@ -410,12 +420,21 @@ function printRecall(result: RecallResult): void {
       total.found += found;
       total.drawn += drawn;
     }
-    console.log(`| ${name} | ${cells.join(' | ')} | ${rate(found, drawn)} |`);
+    const fullRows = full.perKind.filter((r) => r.row === name);
+    const fullFound = fullRows.reduce((a, r) => a + r.found, 0);
+    const fullDrawn = fullRows.reduce((a, r) => a + r.drawn, 0);
+    if (rows[0]!.counted) {
+      fullTotal.found += fullFound;
+      fullTotal.drawn += fullDrawn;
+    }
+    console.log(`| ${name} | ${cells.join(' | ')} | ${rate(found, drawn)} | ${rate(fullFound, fullDrawn)} |`);
   }
-  console.log(`| **all counted** | | | | **${rate(total.found, total.drawn)}** (${total.found} of ${total.drawn}) |`);
+  console.log(
+    `| **all counted** | | | | **${rate(total.found, total.drawn)}** (${total.found} of ${total.drawn}) | **${rate(fullTotal.found, fullTotal.drawn)}** (${fullTotal.found} of ${fullTotal.drawn}) |`,
+  );
   const examples = rowNames.flatMap((name) => result.missed.filter((m) => m.row === name).slice(0, 3));
   if (examples.length) {
-    console.log('\nMissed, up to 3 per row:');
+    console.log('\nMissed by name alone, up to 3 per row:');
     for (const m of examples) console.log(`  ${m.row}: ${m.perturbed}  ←  ${m.original}`);
   }
 }
@@ -426,8 +445,8 @@ async function main(): Promise<void> {
     const people = option('people', 50_000);
     const orgs = option('orgs', 10_000);
     const result =
-      what === 'recall'
-        ? await recall(option('per-kind', 350))
+      what === 'recall' || what === 'recall-full'
+        ? await recall(option('per-kind', 350), what === 'recall' ? 'names' : 'full')
         : await falseAlarms(what === 'full' ? 'full' : 'names', people, orgs);
     console.log(JSON.stringify(result));
     return;
@@ -441,6 +460,7 @@ async function main(): Promise<void> {
   const names = await inWorker<FalseAlarmResult>('names', ...sizes);
   const full = await inWorker<FalseAlarmResult>('full', ...sizes);
   const found = await inWorker<RecallResult>('recall', ...perKind);
+  const foundFull = await inWorker<RecallResult>('recall-full', ...perKind);
   console.log(
     `Synthetic counterparties (@faker-js/faker, ${LOCALES.length} locales, seeded), none listed, screened against ${LISTS.map((l) => `${l.label} (${l.path})`).join(', ')} at the default threshold ${DEFAULT_THRESHOLD}:\n`,
   );
@@ -448,7 +468,7 @@ async function main(): Promise<void> {
   console.log(
     `\nRecall on perturbed listed names (drawn seeded, one perturbation each; found = a hit names its record):\n`,
   );
-  printRecall(found);
+  printRecall(found, foundFull);
   console.log('\n| screening (each pass in its own process) | entries × records | time | peak RSS of the process |');
   console.log('|---|---|---|---|');
   for (const result of [names, full])
@@ -459,6 +479,9 @@ async function main(): Promise<void> {
   const perturbed = found.perKind.reduce((a, r) => a + r.drawn, 0);
   console.log(
     `| perturbed listed names | ${count(perturbed)} × ${count(found.records)} | ${found.seconds.toFixed(1)} s | ${found.maxRssMb} MB |`,
+  );
+  console.log(
+    `| perturbed listed names, with the listed country | ${count(perturbed)} × ${count(foundFull.records)} | ${foundFull.seconds.toFixed(1)} s | ${foundFull.maxRssMb} MB |`,
   );
 }
 

@@ -59,6 +59,11 @@ export interface PreparedSpan {
   skeletonAlt: string;
   /** The span opens or closes with a particle (`al haddad`). */
   particleEnd: boolean;
+  /**
+   * A particle between its first and last word (`bd al rhmn`, `nwr al dyn`): the compound a Latin
+   * romanization writes as one word (`Abdulrahman`, `Nuruddin`), whatever its length.
+   */
+  particleInside: boolean;
   /** Every token in an abjad: the joined letters less those a spelling writes or not (`abjadLetters`); else ''. */
   abjadLetters: string;
 }
@@ -79,6 +84,11 @@ export interface PreparedName {
    * name from a small set, which a name-only match tells little about (score.ts's header, 6b).
    */
   syllabic: boolean;
+  /**
+   * Every name word is a syllable read from a syllabic script (Han, Hangul, kana): `方明` is `fang
+   * ming`, two whole syllables, never an abbreviation of `Mingshan` (score.ts's header, 6b).
+   */
+  syllabicScript: boolean;
 }
 
 /** Two-letter spellings of one sound, folded to one symbol: `kh` x, `sh`/`ch` $, `gh` k, `th` t, `dh` d, `dj`/`zh` j, `ph` f. */
@@ -250,6 +260,7 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
       const skeleton = joinSkeletons(false);
       const skeletonAlt = part.some((t) => t.skeletonAlt) ? joinSkeletons(true) : '';
       const particleEnd = part[0]!.kind === 'particle' || part[part.length - 1]!.kind === 'particle';
+      const particleInside = part.some((t, k) => k > 0 && k < part.length - 1 && t.kind === 'particle');
       spans.push({
         start,
         end,
@@ -260,6 +271,7 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
         skeleton,
         skeletonAlt: skeletonAlt === skeleton ? '' : skeletonAlt,
         particleEnd,
+        particleInside,
         abjadLetters: abjad ? abjadLetters(text) : '',
       });
     }
@@ -300,6 +312,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
   const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);
   const words = tokens.filter((t) => t.kind === 'name');
   const syllabic = words.length > 0 && words.every(isSyllable);
+  const syllabicScript = words.length > 0 && words.every((t) => t.syllableOf >= 0);
   return {
     normalized,
     tokens,
@@ -309,5 +322,6 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
     spans: prepareSpans(tokens),
     distinctive,
     syllabic,
+    syllabicScript,
   };
 }
