@@ -93,16 +93,19 @@
  *     A name read from a syllabic script (every word a syllable of Han, Hangul or kana: `方明`, `fang
  *     ming`) is held to the same rule against any name, syllabic or not: `Ming` is a whole syllable,
  *     not an abbreviation of `Mingshan`, and `fang` one letter from `wang` is another surname.
- * 6c. A name matched across scripts (abjad words against Latin ones, no word matched within one
- *     script) on fewer than `CROSS_SCRIPT_MIN_CONSONANTS` (6) consonants in all scores at most
- *     `CROSS_SCRIPT_NAME_ONLY_CAP` (0.75) without a country in common: two short skeletons (`ashwr`
- *     ~ `Shri`, `aymn` ~ `Amin`) are shared by hundreds of unrelated names. Cross-script edits and
- *     joins need skeletons of 4 and 5 consonants (similarity.ts's `MIN_EDITED_SKELETON`), a join
- *     across a particle excepted (`nwr al dyn` ~ `Nuruddin`). An abjad word read letter for letter as
- *     the Latin one is written (`آغا`, `agha`) counts as matched within one script. Measured by bench/screening-eval.ts: Arabic- and
- *     Persian-script customers' false alarms against the UN, SDN and CSL fell from about 3,000 to 100
- *     per 10,000, while 278 of the UN's 341 original-script names still find their romanization by
- *     name alone (325 before); with the nationality given, the cap does not apply.
+ * 6c. A name matched across scripts (abjad words against Latin ones) with no distinctive word (4+
+ *     letters, not a common word) matched within one script, on fewer than
+ *     `CROSS_SCRIPT_MIN_CONSONANTS` (6) consonants in all, scores at most `CROSS_SCRIPT_NAME_ONLY_CAP`
+ *     (0.75) without a country in common: two short skeletons (`ashwr` ~ `Shri`, `aymn` ~ `Amin`) are
+ *     shared by hundreds of unrelated names. Matches made on few consonants (similarity.ts: an edit on
+ *     a skeleton of 3 consonants, `hamwn` ~ `Hassan`; abjad words joined into one Latin word on fewer
+ *     than 5, `wly jan` ~ `Walijan`) count for nothing here, so alone they need the country too; runs
+ *     of words against runs on so few are never matches (`arwy nwn` ~ `Ri Won Ho`). An abjad word read
+ *     letter for letter as the Latin one is written (`آغا`, `agha`) counts as matched within one script.
+ *     Measured by bench/screening-eval.ts: Arabic- and Persian-script customers' false alarms against
+ *     the UN, SDN and CSL by name alone fell from about 3,000 to about 100 per 10,000; the price is the
+ *     short names of listed persons written in Arabic script without a country (`طارق عزيز` /
+ *     `TARIQ AZIZ`): with the nationality given, they are hits.
  * 6d. A pair with no word matched the same or one typo apart (sounds-alike words, abbreviations and
  *     two-edit words only: `Reese Mertz` ~ `Morteza Rezaie`) scores at most `WEAK_WORDS_NAME_ONLY_CAP`
  *     (0.75) without a country in common.
@@ -114,6 +117,7 @@
  */
 import type { RecordKind } from '../core/records.ts';
 import { alignmentCandidates } from './alignment.ts';
+import { onFewConsonants } from './similarity.ts';
 import { prepareName, type PreparedName, type PreparedToken } from './prepare.ts';
 
 /** Score at or above which two names are reported as a match (tuned on bench/match.ts). */
@@ -160,6 +164,14 @@ function shortestWord(
   for (const i of positionsA) if (isWord(tokensA[i]!)) shortest = Math.min(shortest, tokensA[i]!.text.length);
   for (const j of positionsB) if (isWord(tokensB[j]!)) shortest = Math.min(shortest, tokensB[j]!.text.length);
   return shortest;
+}
+
+/** Whether a match holds a name word of 4+ letters that is not a common word (`group`, `bank`, a country). */
+function distinctiveMatch(tokens: readonly PreparedToken[], positions: readonly number[]): boolean {
+  return positions.some((i) => {
+    const token = tokens[i]!;
+    return isWord(token) && !token.common && token.text.length >= 4;
+  });
 }
 
 /** The consonants of a match's abjad words (their skeletons), particles left out. */
@@ -384,6 +396,7 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   // Whole words matched within one script, and the consonants of the abjad words matched to Latin ones (6c).
   let sameScriptWords = 0;
   let crossScriptConsonants = 0;
+  let crossScriptFew = false;
   for (const candidate of alignmentCandidates(a, b)) {
     if (anyUsed(candidate.a, usedA) || anyUsed(candidate.b, usedB)) continue;
     const sideA = take(candidate.a, a.tokens, usedA);
@@ -405,8 +418,11 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       matchedNameWordsA += sideA.words;
       matchedNameWordsB += sideB.words;
       const abjadA = candidate.a.some((i) => a.tokens[i]!.abjad);
-      // An abjad word read letter for letter as the Latin one is written (`آغا`, `agha`) is as good as one script.
-      if (candidate.sim === 1 || abjadA === candidate.b.some((j) => b.tokens[j]!.abjad)) sameScriptWords += 1;
+      // An abjad word read letter for letter as the Latin one is written (`آغا`, `agha`) is as good as one
+      // script; a common word (`group`) or a short one (`and`) says nothing of who the party is.
+      if (candidate.sim === 1 || abjadA === candidate.b.some((j) => b.tokens[j]!.abjad)) {
+        if (distinctiveMatch(a.tokens, candidate.a)) sameScriptWords += 1;
+      } else if (onFewConsonants(candidate.how)) crossScriptFew = true;
       else crossScriptConsonants += abjadConsonants(abjadA ? a.tokens : b.tokens, abjadA ? candidate.a : candidate.b);
     }
     if (explanation)
@@ -503,7 +519,7 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
 
   if (
     sameScriptWords === 0 &&
-    crossScriptConsonants > 0 &&
+    (crossScriptConsonants > 0 || crossScriptFew) &&
     crossScriptConsonants < CROSS_SCRIPT_MIN_CONSONANTS &&
     !countriesAgree &&
     score > CROSS_SCRIPT_NAME_ONLY_CAP

@@ -74,6 +74,11 @@ const PARTICLE_CLASSES: ReadonlyMap<string, string> = new Map([
 ]);
 const particleClass = (text: string): string => PARTICLE_CLASSES.get(text) ?? text;
 const CONSONANTS_ONE_EDIT: TokenMatch = { sim: 0.8, how: 'consonants, one edit (abjad)' };
+/** Marks a cross-script match made on few consonants: evidence the name score does not count on its own (score.ts, 6c). */
+const FEW_CONSONANTS = 'on few consonants';
+const CONSONANTS_ONE_EDIT_FEW: TokenMatch = { sim: 0.8, how: `consonants, one edit, ${FEW_CONSONANTS} (abjad)` };
+/** Whether a match across scripts was made on few consonants (a short edit or join). */
+export const onFewConsonants = (how: string): boolean => how.includes(FEW_CONSONANTS);
 
 function phoneticAlike(a: [string, string], b: [string, string]): boolean {
   if (a[0].length < 2 || b[0].length < 2) return false;
@@ -101,13 +106,8 @@ function skeletonSimilarity(a: string, b: string): TokenMatch {
   if (!a || !b) return NO_MATCH;
   if (a === b || ((a.endsWith('h') || b.endsWith('h')) && withoutFinalH(a) === withoutFinalH(b)))
     return Math.min(a.length, b.length) >= 2 ? SAME_CONSONANTS : SAME_CONSONANT;
-  if (
-    a.length >= MIN_EDITED_SKELETON &&
-    b.length >= MIN_EDITED_SKELETON &&
-    a.charCodeAt(0) === b.charCodeAt(0) &&
-    editDistance(a, b, 1) === 1
-  )
-    return CONSONANTS_ONE_EDIT;
+  if (a.length >= 3 && b.length >= 3 && a.charCodeAt(0) === b.charCodeAt(0) && editDistance(a, b, 1) === 1)
+    return Math.min(a.length, b.length) >= MIN_EDITED_SKELETON ? CONSONANTS_ONE_EDIT : CONSONANTS_ONE_EDIT_FEW;
   return NO_MATCH;
 }
 
@@ -247,17 +247,16 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
 export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatch {
   if (span.abjad === undefined) return NO_MATCH;
   if (span.abjad !== token.abjad) {
-    // As spanMatch: a particle at either end belongs to the word beside it; only the same consonants,
-    // and only a run of consonants long enough to say something (`MIN_EDITED_SKELETON`).
-    if (
-      span.particleEnd ||
-      (!span.particleInside && Math.max(token.skeleton.length, span.skeleton.length) < MIN_JOINED_SKELETON)
-    )
-      return NO_MATCH;
+    // A particle at either end belongs to the word beside it. Across a particle inside (`nwr al dyn`
+    // ~ `Nuruddin`), any grade; otherwise the same consonants only, and on few of them, marked so.
+    if (span.particleEnd || token.skeleton.length < 2) return NO_MATCH;
     const match = crossScriptSimilarity(token, span);
-    return (match === SAME_CONSONANTS || (span.particleInside && match.sim > 0)) && token.skeleton.length >= 2
-      ? { sim: match.sim, how: `joined, ${match.how}` }
-      : NO_MATCH;
+    if (span.particleInside) return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
+    if (match !== SAME_CONSONANTS) return NO_MATCH;
+    const few = Math.max(token.skeleton.length, span.skeleton.length) < MIN_JOINED_SKELETON;
+    // On few consonants, only abjad words a romanization wrote as one (`ولی جان`, `Walijan`).
+    if (few && token.abjad) return NO_MATCH;
+    return { sim: match.sim, how: few ? `joined, ${match.how}, ${FEW_CONSONANTS}` : `joined, ${match.how}` };
   }
   if (token.text === span.text) return { sim: 1, how: 'joined' };
   if (token.abjad) {
@@ -276,6 +275,7 @@ export function spanMatch(x: PreparedSpan, y: PreparedSpan): TokenMatch {
   // The same words on both sides are matched one by one, not joined.
   if (x.abjad === y.abjad)
     return x.text === y.text && x.end - x.start !== y.end - y.start ? { sim: 1, how: 'joined' } : NO_MATCH;
+  // Runs against runs on few consonants (`arwy nwn` ~ `Ri Won Ho`) are chance.
   if (!x.particleInside && !y.particleInside && Math.max(x.skeleton.length, y.skeleton.length) < MIN_JOINED_SKELETON)
     return NO_MATCH;
   const match = crossScriptSimilarity(x, y);
