@@ -295,7 +295,7 @@ function valuesIn(text: string): string[] {
 function identifiersIn(text: string, fieldScheme?: IdentifierScheme): Identifier[] {
   if (NOT_AN_IDENTIFIER.test(text) && !fieldScheme) return [];
   // CSL: `[country, ][issued, expires, ]number, type`.
-  const csl = /^(?:[A-Z]{2}, )?(?:\d{4}-\d{2}-\d{2}, ){0,2}([^,]+), ([^,]+)$/.exec(text);
+  const csl = text.includes('(') ? null : /^(?:[A-Z]{2}, )?(?:\d{4}-\d{2}-\d{2}, ){0,2}([^,]+), ([^,]+)$/.exec(text);
   if (csl && !fieldScheme) {
     const [, value, label] = csl;
     if (!IDENTIFIER_LABEL.test(label!) || NOT_AN_IDENTIFIER.test(label!)) return [];
