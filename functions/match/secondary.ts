@@ -211,9 +211,11 @@ const isDateLike = (value: string): boolean =>
 
 function identifier(value: string, scheme: IdentifierScheme | undefined, text: string): Identifier | undefined {
   let folded = normalizeIdentifierValue(value);
+  // `Vessel Registration Identification` is an IMO number mostly, a national register's number
+  // sometimes (`RS 150443`): an IMO number is the one whose check digit holds.
   if (scheme === 'imo' || (!scheme && /^IMO\d{7}$/.test(folded))) {
     folded = folded.replace(/^IMO/, '');
-    scheme = 'imo';
+    scheme = imoChecksumValid(folded) ? 'imo' : undefined;
   }
   if (folded.length < MIN_IDENTIFIER_LENGTH || !/\d/.test(folded)) return undefined;
   return scheme ? { scheme, value: folded, text } : { value: folded, text };
