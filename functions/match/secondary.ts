@@ -476,6 +476,6 @@ export function adjustScore(
     );
     score = raised;
   }
-  if (explanation.length && score !== nameScore) explanation.push(`score ${score.toFixed(2)}`);
+  if (explanation.length && score !== nameScore) explanation.push(`final score ${score.toFixed(2)}`);
   return { score, explanation };
 }
