@@ -18,6 +18,10 @@
  * record keeps the content hash it had when the decision was taken; once the record changes, the
  * hit is alerted again. Event ids are deterministic (the change event, or the record's and entries'
  * content), so a re-run, or a re-import of an unchanged watchlist, alerts nothing twice.
+ *
+ * Over 500 lines since the secondary identifiers (birth dates, identifiers, weak aliases) joined the
+ * batched screening: the loaded watchlist, the batch and the hit events share its types; the
+ * watchlist loading (WatchlistLoader, indexWatchlist) is the part to move out if it grows further.
  */
 import { createHash } from 'node:crypto';
 import type { ChangeEvent, HitType, StoredEvent, WatchlistHit, WatchlistHitEvent } from '../core/events.ts';
