@@ -245,6 +245,14 @@ const watchlistEntryInput = z
       .string()
       .optional()
       .describe('Your own reference (customer or supplier number); unique in the watchlist.'),
+    birthDate: z.string().optional().describe("A person's birth date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    nationality: z.array(z.string()).optional().describe('ISO 3166-1 alpha-2 codes or English country names.'),
+    identifiers: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Identifiers with an optional scheme (imo, lei, passport, national-id, registration, tax-id, swift): "imo:9187629".',
+      ),
   })
   .describe('One counterparty.');
 
@@ -255,7 +263,7 @@ const watchlist = z
       .min(1)
       .optional()
       .describe(
-        'CSV or JSON watchlist file, relative to the configuration file (columns: name, aliases, country, kind, reference).',
+        'CSV or JSON watchlist file, relative to the configuration file (columns: name, aliases, country, kind, reference, birthDate, nationality, identifiers).',
       ),
     entries: z
       .array(watchlistEntryInput)

@@ -10,14 +10,24 @@
  * | `country` (or `countries`) | no | ISO 3166-1 alpha-2 codes or English country names, separated by `;` |
  * | `kind` (or `schema`, `type`) | no | person, organization (company), vessel, aircraft; empty: any |
  * | `reference` (or `ref`, `id`) | no | the subscriber's own reference (customer or supplier number) |
+ * | `birthDate` (or `dob`, `dateOfBirth`, `birth_date`) | no | a person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` |
+ * | `nationality` (or `nationalities`) | no | ISO 3166-1 alpha-2 codes or English country names, separated by `;` |
+ * | `identifiers` (or `identifier`) | no | `;`-separated, each with an optional `scheme:` (imo, lei, passport, national-id, registration, tax-id, swift): `imo:9187629;passport:A1234567;BE0403.170.701` |
  *
  * Other columns are ignored (a CRM export can be used as it is). JSON: an array of objects with the
- * same keys (`aliases` and `countries` as arrays or `;`-separated strings), or `{ "entries": [...] }`.
+ * same keys (`aliases`, `countries`, `nationality` and `identifiers` as arrays or `;`-separated
+ * strings), or `{ "entries": [...] }`. Birth date, nationality and identifiers move a hit's score
+ * (functions/match/secondary.ts): a contradicting birth date below the threshold, an agreeing one or
+ * an equal identifier above it.
  *
  * Each entry gets a key, stable across imports: its reference when it has one (references must be
- * unique), otherwise a hash of its name, kind and countries. Decisions (functions/aws/watchlist-store.ts)
- * and hit event ids hang on that key, and on the entry's content hash, so that editing an entry
- * screens it again while re-importing an unchanged list alerts nothing twice.
+ * unique), otherwise a hash of its name, kind and countries (and birth date, nationalities and
+ * identifiers when it has them: two John Smiths born in other years are two entries). Decisions
+ * (functions/aws/watchlist-store.ts) and hit event ids hang on that key, and on the entry's content
+ * hash, so that editing an entry screens it again while re-importing an unchanged list alerts nothing
+ * twice. The birth date, nationalities and identifiers join the key and the hash only when present,
+ * so that entries without them keep the key and hash they had before these columns existed (an
+ * upgrade screens no stored watchlist again).
  */
 import { WatchlistError } from '../core/errors.ts';
 import { createHash } from 'node:crypto';
@@ -26,6 +36,12 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { countryCode } from '../core/countries.ts';
 import { schemaKind } from '../match/score.ts';
+import {
+  IdentifierColumnError,
+  identifierKey,
+  parseBirthDateColumn,
+  parseIdentifierColumn,
+} from '../match/secondary.ts';
 import type { RecordKind } from '../core/records.ts';
 
 export interface WatchlistEntry {
@@ -37,7 +53,13 @@ export interface WatchlistEntry {
   /** ISO 3166-1 alpha-2 codes. */
   countries: string[];
   kind?: Exclude<RecordKind, 'other'>;
-  /** Hash of the entry's content (name, aliases, countries, kind). */
+  /** A person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
+  birthDate?: string;
+  /** ISO 3166-1 alpha-2 codes (absent: none given). */
+  nationalities?: string[];
+  /** `scheme:VALUE` or `VALUE`, the value folded (match/secondary.ts `identifierKey`). */
+  identifiers?: string[];
+  /** Hash of the entry's content (name, aliases, countries, kind; birth date, nationalities, identifiers when given). */
   hash: string;
 }
 
@@ -68,6 +90,14 @@ const COLUMN_ALIASES: Readonly<Record<string, keyof RawEntry>> = {
   reference: 'reference',
   ref: 'reference',
   id: 'reference',
+  birthdate: 'birthDate',
+  birth_date: 'birthDate',
+  dob: 'birthDate',
+  dateofbirth: 'birthDate',
+  nationality: 'nationality',
+  nationalities: 'nationality',
+  identifiers: 'identifiers',
+  identifier: 'identifiers',
 };
 
 interface RawEntry {
@@ -76,6 +106,9 @@ interface RawEntry {
   countries?: unknown;
   kind?: unknown;
   reference?: unknown;
+  birthDate?: unknown;
+  nationality?: unknown;
+  identifiers?: unknown;
 }
 
 function hash(parts: readonly string[]): string {
@@ -96,13 +129,36 @@ function toEntry(raw: RawEntry, where: string, problems: string[]): WatchlistEnt
     problems.push(`${where}: name is empty`);
     return undefined;
   }
-  const countries: string[] = [];
-  for (const value of listOf(raw.countries)) {
-    const code = countryCode(value);
-    if (code) countries.push(code);
-    else
-      problems.push(`${where}: unknown country "${value}" (use ISO 3166-1 alpha-2 codes such as CN, or English names)`);
+  const countryCodes = (values: unknown, column: string): string[] => {
+    const codes: string[] = [];
+    for (const value of listOf(values)) {
+      const code = countryCode(value);
+      if (code) codes.push(code);
+      else
+        problems.push(
+          `${where}: unknown ${column} "${value}" (use ISO 3166-1 alpha-2 codes such as CN, or English names)`,
+        );
+    }
+    return [...new Set(codes)].sort();
+  };
+  const countries = countryCodes(raw.countries, 'country');
+  const nationalities = countryCodes(raw.nationality, 'nationality');
+  const birthDateText = raw.birthDate === undefined || raw.birthDate === null ? '' : String(raw.birthDate).trim();
+  const birthDate = birthDateText ? parseBirthDateColumn(birthDateText) : undefined;
+  if (birthDateText && !birthDate)
+    problems.push(
+      `${where}: birth date "${birthDateText}" is not a date YYYY, YYYY-MM or YYYY-MM-DD (e.g. 1961-01-12)`,
+    );
+  const identifiers: string[] = [];
+  for (const text of listOf(raw.identifiers)) {
+    try {
+      identifiers.push(identifierKey(parseIdentifierColumn(text)));
+    } catch (error) {
+      if (!(error instanceof IdentifierColumnError)) throw error;
+      problems.push(`${where}: ${error.message}`);
+    }
   }
+  const sortedIdentifiers = [...new Set(identifiers)].sort();
   let kind: WatchlistEntry['kind'];
   const kindText = raw.kind === undefined || raw.kind === null ? '' : String(raw.kind).trim();
   if (kindText) {
@@ -115,17 +171,24 @@ function toEntry(raw: RawEntry, where: string, problems: string[]): WatchlistEnt
   }
   const reference = raw.reference === undefined || raw.reference === null ? '' : String(raw.reference).trim();
   const aliases = [...new Set(listOf(raw.aliases))].filter((alias) => alias !== name);
-  const sortedCountries = [...new Set(countries)].sort();
-  const contentHash = hash([name, ...aliases, '|', ...sortedCountries, '|', kind ?? '']);
+  // Only what is given joins the hash and the key (module comment: an upgrade re-screens nothing).
+  const secondary: string[] = [];
+  if (birthDate) secondary.push('|birthDate', birthDate.text);
+  if (nationalities.length) secondary.push('|nationalities', ...nationalities);
+  if (sortedIdentifiers.length) secondary.push('|identifiers', ...sortedIdentifiers);
+  const contentHash = hash([name, ...aliases, '|', ...countries, '|', kind ?? '', ...secondary]);
   const entry: WatchlistEntry = {
-    key: reference ? `ref:${reference}` : `name:${hash([name.toLowerCase(), kind ?? '', ...sortedCountries])}`,
+    key: reference ? `ref:${reference}` : `name:${hash([name.toLowerCase(), kind ?? '', ...countries, ...secondary])}`,
     name,
     aliases,
-    countries: sortedCountries,
+    countries,
     hash: contentHash,
   };
   if (reference) entry.reference = reference;
   if (kind) entry.kind = kind;
+  if (birthDate) entry.birthDate = birthDate.text;
+  if (nationalities.length) entry.nationalities = nationalities;
+  if (sortedIdentifiers.length) entry.identifiers = sortedIdentifiers;
   return entry;
 }
 

@@ -18,13 +18,28 @@
  * record keeps the content hash it had when the decision was taken; once the record changes, the
  * hit is alerted again. Event ids are deterministic (the change event, or the record's and entries'
  * content), so a re-run, or a re-import of an unchanged watchlist, alerts nothing twice.
+ *
+ * Over 500 lines since the secondary identifiers (birth dates, identifiers, weak aliases) joined the
+ * batched screening: the loaded watchlist, the batch and the hit events share its types; the
+ * watchlist loading (WatchlistLoader, indexWatchlist) is the part to move out if it grows further.
  */
 import { createHash } from 'node:crypto';
 import type { ChangeEvent, HitType, StoredEvent, WatchlistHit, WatchlistHitEvent } from '../core/events.ts';
 import { EVENT_TYPES } from '../core/events.ts';
 import { NameIndex } from '../match/name-index.ts';
 import { prepareName, type PreparedName } from '../match/prepare.ts';
-import { DEFAULT_THRESHOLD } from '../match/score.ts';
+import { DEFAULT_THRESHOLD, scorePrepared, scoreValue } from '../match/score.ts';
+import {
+  adjustScore,
+  BIRTH_DATE_BONUS,
+  equalIdentifiers,
+  parseBirthDateColumn,
+  parseIdentifierColumn,
+  recordSecondary,
+  weakAliasReason,
+  type EntrySecondary,
+  type RecordSecondary,
+} from '../match/secondary.ts';
 import { contentHash, type RegisterRecord } from '../core/records.ts';
 import type { RegisterSource } from '../sources/types.ts';
 import type { WatchlistEntry } from './file.ts';
@@ -46,6 +61,18 @@ interface LoadedWatchlist {
   names: PreparedName[];
   /** Name position → entry position. */
   owners: number[];
+  /** Per entry: its birth date, nationalities and identifiers, parsed once. */
+  secondary: EntrySecondary[];
+  /**
+   * Per name: the score its index search asks for. Lower than the threshold by BIRTH_DATE_BONUS for
+   * an entry with a birth date, which an agreeing listed date may lift over it (the index prunes by
+   * an upper bound of the name score: match/score-bound.ts).
+   */
+  searchThresholds: number[];
+  /** Entries with identifiers: looked up by identifier as well as by name. */
+  identified: number[];
+  /** Entry position → its first name's position in `names` (one more item: the end). */
+  firstName: number[];
   decisions: Map<string, HitDecision>;
   /** Hits already reported (decisionKey → record hash then). */
   reported: Map<string, string>;
@@ -199,44 +226,109 @@ export class WatchlistScreener {
       let names = 0;
       const index = new NameIndex();
       const owners: number[] = [];
+      // Record position → its first name's position in the index (names are added record by record).
+      const firstName: number[] = [];
       chunk.forEach(({ record }, position) => {
+        firstName.push(owners.length);
         for (const name of [record.name, ...record.aliases]) {
           if (!name) continue;
           index.add(prepareName(name, record.kind, record.countries));
           owners.push(position);
         }
       });
+      firstName.push(owners.length);
+      // What the records say beside their names, derived when first needed (match/secondary.ts).
+      const details: (RecordSecondary | undefined)[] = [];
+      const detailsOf = (recordPosition: number): RecordSecondary =>
+        (details[recordPosition] ??= recordSecondary(chunk[recordPosition]!.record));
+      const byIdentifier = this.lists.some((list) => list.identified.length)
+        ? identifierIndex(chunk.map((_, position) => detailsOf(position)))
+        : undefined;
       for (const list of this.lists) {
         // Best hit per (record, entry).
         const best = new Map<number, Map<number, WatchlistHit>>();
+        const consider = (namePosition: number, recordName: number, nameScore: number, explain: () => string[]) => {
+          const recordPosition = owners[recordName]!;
+          const entryPosition = list.owners[namePosition]!;
+          const entry = list.entries[entryPosition]!;
+          const entryDetails = list.secondary[entryPosition]!;
+          const indexed = index.names[recordName]!;
+          const name = indexed.normalized.original;
+          const record = chunk[recordPosition]!.record;
+          let score = nameScore;
+          let adjustment: string[] = [];
+          const weak = record.name !== name;
+          if (weak || entryDetails.birthDate || entryDetails.identifiers.length || entryDetails.nationalities.length) {
+            const recordDetails = detailsOf(recordPosition);
+            const adjusted = adjustScore(
+              nameScore,
+              entryDetails,
+              recordDetails,
+              weak ? weakAliasReason(name, indexed, record, recordDetails) : undefined,
+              name,
+              list.threshold,
+            );
+            score = adjusted.score;
+            adjustment = adjusted.explanation;
+          }
+          if (score < list.threshold) return;
+          const forRecord = best.get(recordPosition) ?? new Map<number, WatchlistHit>();
+          const current = forRecord.get(entryPosition);
+          if (current && current.score >= Math.round(score * 1000) / 1000) return;
+          const hit: WatchlistHit = {
+            entryKey: entry.key,
+            entry: {
+              name: entry.name,
+              aliases: entry.aliases,
+              countries: entry.countries,
+              ...(entry.kind ? { kind: entry.kind } : {}),
+            },
+            entryName: list.names[namePosition]!.normalized.original,
+            recordName: name,
+            score: Math.round(score * 1000) / 1000,
+            explanation: [...explain(), ...adjustment],
+          };
+          if (entry.reference) hit.reference = entry.reference;
+          forRecord.set(entryPosition, hit);
+          best.set(recordPosition, forRecord);
+        };
         list.names.forEach((entryName, namePosition) => {
           if (onProgress && names % NAMES_PER_PROGRESS === 0) onProgress({ ...where, names, totalNames });
           names += 1;
-          for (const match of index.search(entryName, list.threshold)) {
-            const recordPosition = owners[match.index]!;
-            const entryPosition = list.owners[namePosition]!;
-            const forRecord = best.get(recordPosition) ?? new Map<number, WatchlistHit>();
-            const current = forRecord.get(entryPosition);
-            if (current && current.score >= match.score) continue;
-            const entry = list.entries[entryPosition]!;
-            const hit: WatchlistHit = {
-              entryKey: entry.key,
-              entry: {
-                name: entry.name,
-                aliases: entry.aliases,
-                countries: entry.countries,
-                ...(entry.kind ? { kind: entry.kind } : {}),
-              },
-              entryName: entryName.normalized.original,
-              recordName: index.names[match.index]!.normalized.original,
-              score: Math.round(match.score * 1000) / 1000,
-              explanation: match.explanation,
-            };
-            if (entry.reference) hit.reference = entry.reference;
-            forRecord.set(entryPosition, hit);
-            best.set(recordPosition, forRecord);
-          }
+          for (const match of index.search(entryName, list.searchThresholds[namePosition]))
+            consider(namePosition, match.index, match.score, () => match.explanation);
         });
+        // An equal identifier makes a hit on a name the index may not find (match/secondary.ts): the
+        // records holding one are scored name by name.
+        if (byIdentifier)
+          for (const entryPosition of list.identified) {
+            const recordPositions = new Set<number>();
+            for (const id of list.secondary[entryPosition]!.identifiers)
+              for (const recordPosition of byIdentifier.get(id.value) ?? []) recordPositions.add(recordPosition);
+            for (const recordPosition of recordPositions) {
+              if (!equalIdentifiers(list.secondary[entryPosition]!, detailsOf(recordPosition)).length) continue;
+              for (
+                let namePosition = list.firstName[entryPosition]!;
+                namePosition < list.firstName[entryPosition + 1]!;
+                namePosition++
+              ) {
+                const entryName = list.names[namePosition]!;
+                for (
+                  let recordName = firstName[recordPosition]!;
+                  recordName < firstName[recordPosition + 1]!;
+                  recordName++
+                ) {
+                  const indexed = index.names[recordName]!;
+                  consider(
+                    namePosition,
+                    recordName,
+                    scoreValue(entryName, indexed),
+                    () => scorePrepared(entryName, indexed).explanation,
+                  );
+                }
+              }
+            }
+          }
         for (const [recordPosition, hitsByEntry] of best) {
           const { record, sourceId, recordHash } = chunk[recordPosition]!;
           results[start + recordPosition]!.push(
@@ -288,12 +380,26 @@ function indexWatchlist(
 ): LoadedWatchlist {
   const names: PreparedName[] = [];
   const owners: number[] = [];
+  const secondary: EntrySecondary[] = [];
+  const searchThresholds: number[] = [];
+  const identified: number[] = [];
+  const firstName: number[] = [];
   stored.entries.forEach((entry, position) => {
+    firstName.push(names.length);
+    const details = entrySecondary(entry);
+    secondary.push(details);
+    if (details.identifiers.length) identified.push(position);
+    // A nationality weighs as a country does (score.ts, step 6): one more country of the entry.
+    const countries = details.nationalities.length
+      ? [...new Set([...entry.countries, ...details.nationalities])]
+      : entry.countries;
     for (const name of [entry.name, ...entry.aliases]) {
-      names.push(prepareName(name, entry.kind, entry.countries));
+      names.push(prepareName(name, entry.kind, countries));
       owners.push(position);
+      searchThresholds.push(details.birthDate ? threshold - BIRTH_DATE_BONUS : threshold);
     }
   });
+  firstName.push(names.length);
   return {
     subscriberId: stored.subscriberId,
     threshold,
@@ -301,9 +407,36 @@ function indexWatchlist(
     entries: stored.entries,
     names,
     owners,
+    secondary,
+    searchThresholds,
+    identified,
+    firstName,
     decisions,
     reported,
   };
+}
+
+/** An entry's birth date, nationalities and identifiers, as stored (file.ts checked them at import). */
+function entrySecondary(entry: WatchlistEntry): EntrySecondary {
+  const birthDate = entry.birthDate ? parseBirthDateColumn(entry.birthDate) : undefined;
+  return {
+    ...(birthDate ? { birthDate } : {}),
+    nationalities: entry.nationalities ?? [],
+    identifiers: (entry.identifiers ?? []).map((text) => parseIdentifierColumn(text)),
+  };
+}
+
+/** Identifier value → positions of the records holding it. */
+function identifierIndex(records: readonly RecordSecondary[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  records.forEach((record, position) => {
+    for (const { value } of record.identifiers) {
+      const positions = index.get(value) ?? [];
+      if (positions[positions.length - 1] !== position) positions.push(position);
+      index.set(value, positions);
+    }
+  });
+  return index;
 }
 
 function hitEventId(parts: readonly string[]): string {
