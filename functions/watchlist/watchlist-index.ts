@@ -7,11 +7,13 @@
  * of words *look up* (blocking-keys.ts: `wordKeys(…, 'lookup')`, the other script's skeletons,
  * `spanTextKeys`) is one that r's words and runs are *stored* under (`wordKeys(…, 'store')`, their
  * skeletons, their runs' text keys): NameIndex touches no other name, and scores only touched ones.
- * So the index holds, once at import, the lookup keys of every entry name, as 32-bit hashes; a
- * screening computes the records' stored keys, finds the entries that share one, and screens only
- * those, through the very same NameIndex and score. The candidates are a superset of the entries
- * the full screening would find (a hash collision only adds a candidate; NameIndex's word grading
- * and score bound drop it as they would have), and they are screened in their watchlist order, so
+ * So the index holds, once at import, the lookup keys of every entry name, as 32-bit hashes, and
+ * each distinct entry word or run (a unit) as prepared; a screening computes the records' stored
+ * keys, finds the units that share one, keeps those NameIndex's own word grading keeps
+ * (`matchToken`, `matchSpan`: similarity.ts above 0), and screens only the entries holding them,
+ * through the very same NameIndex and score. The candidates are a superset of the entries the full
+ * screening touches (a hash collision only adds a candidate; the score bound drops what it would
+ * have), and they are screened in their watchlist order, so
  * the hits, their order, decisions and suppression are exactly those of the full screening
  * (tests/integration/watchlist-index.test.ts compares the two). Below NameIndex's LOSSLESS_ABOVE
  * threshold every name is scored, so there every entry is a candidate.
@@ -25,18 +27,23 @@
  *    (kind, script, text: NameIndex's own vocabulary identity) or run of words;
  *  - `unitStarts` / `unitEntries`: each unit's entry positions, ascending;
  *  - `blockStarts`: the first entry position of each stored block of entries, so that only the
- *    blocks holding candidates are read.
+ *    blocks holding candidates are read;
+ *  - then each unit's prepared word or run as JSON (one a line), parsed when first graded.
  * A synthetic million-entry watchlist takes some 16 keys per unit (bench/million.ts prints the
  * sizes); a real one, whose joined runs are mostly distinct, more.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { other, script, skeletonKeys, spanTextKeys, wordKeys, type KeyGroup } from '../match/blocking-keys.ts';
 import { LOSSLESS_ABOVE } from '../match/name-index.ts';
-import { prepareName, type PreparedName } from '../match/prepare.ts';
+import { prepareName, type PreparedName, type PreparedSpan, type PreparedToken } from '../match/prepare.ts';
+import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** A unit as graded: an entry word (`t`) or run of words (`s`). */
+type Unit = { t: PreparedToken } | { s: PreparedSpan };
 
 interface IndexHeader {
   format: number;
@@ -46,6 +53,7 @@ interface IndexHeader {
   units: number;
   postings: number;
   blocks: number;
+  unitBytes: number;
 }
 
 /** The index of one watchlist version, in memory (typed arrays: some bytes per key, no objects). */
@@ -59,7 +67,27 @@ export class WatchlistIndex {
     private readonly unitEntries: Uint32Array,
     /** First entry position of each stored block of entries. */
     readonly blockStarts: Uint32Array,
-  ) {}
+    /** Each unit's JSON, one a line. */
+    private readonly unitText: string,
+  ) {
+    this.unitLines = new Uint32Array(this.unitStarts.length);
+    let line = 0;
+    for (let at = 0; line < this.unitLines.length - 1; at = unitText.indexOf('\n', at) + 1) this.unitLines[line++] = at;
+    this.unitLines[line] = unitText.length + 1;
+  }
+
+  /** Where each unit's line starts in unitText (and, last, where one more would). */
+  private readonly unitLines: Uint32Array;
+  private readonly parsed = new Map<number, Unit>();
+
+  private unit(id: number): Unit {
+    let unit = this.parsed.get(id);
+    if (!unit) {
+      unit = JSON.parse(this.unitText.slice(this.unitLines[id]!, this.unitLines[id + 1]! - 1)) as Unit;
+      this.parsed.set(id, unit);
+    }
+    return unit;
+  }
 
   /** Builds the index of `entries` (stored in blocks starting at `blockStarts`). */
   static build(version: string, entries: readonly WatchlistEntry[], blockStarts: readonly number[]): WatchlistIndex {
@@ -67,11 +95,13 @@ export class WatchlistIndex {
     let pairs = new BigUint64Array(1 << 16);
     let pairCount = 0;
     const unitEntries: number[][] = [];
-    const addUnit = (identity: string, keys: () => KeyGroup[][], entry: number): void => {
+    const unitJson: string[] = [];
+    const addUnit = (identity: string, item: Unit, keys: () => KeyGroup[][], entry: number): void => {
       let unit = unitIds.get(identity);
       if (unit === undefined) {
         unit = unitEntries.push([]) - 1;
         unitIds.set(identity, unit);
+        unitJson.push(JSON.stringify(item));
         for (const hash of hashGroups(keys())) {
           if (pairCount === pairs.length) {
             const grown = new BigUint64Array(pairs.length * 2);
@@ -86,8 +116,8 @@ export class WatchlistIndex {
     };
     entries.forEach((entry, position) => {
       for (const name of [entry.name, ...entry.aliases])
-        forEachLookupUnit(prepareName(name, entry.kind, entry.countries), (identity, keys) =>
-          addUnit(identity, keys, position),
+        forEachLookupUnit(prepareName(name, entry.kind, entry.countries), (identity, item, keys) =>
+          addUnit(identity, item, keys, position),
         );
     });
     const sorted = pairs.subarray(0, pairCount).sort();
@@ -117,6 +147,7 @@ export class WatchlistIndex {
       unitStarts,
       flat,
       Uint32Array.from(blockStarts),
+      unitJson.join('\n'),
     );
   }
 
@@ -130,14 +161,16 @@ export class WatchlistIndex {
       units: this.unitStarts.length - 1,
       postings: this.unitEntries.length,
       blocks: this.blockStarts.length,
+      unitBytes: 0,
     };
+    const units = Buffer.from(this.unitText, 'utf8');
+    header.unitBytes = units.length;
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(json.length);
     const arrays = [this.hashes, this.units, this.unitStarts, this.unitEntries, this.blockStarts];
-    return gzipSync(
-      Buffer.concat([length, json, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]),
-    );
+    const binary = arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    return gzipSync(Buffer.concat([length, json, ...binary, units]));
   }
 
   /** Reads the binary form back; `version` is the one the reader asked for (a mismatch is refused). */
@@ -162,15 +195,23 @@ export class WatchlistIndex {
     const unitStarts = take(header.units + 1);
     const unitEntries = take(header.postings);
     const blockStarts = take(header.blocks);
-    return new WatchlistIndex(header.version, header.entryCount, hashes, units, unitStarts, unitEntries, blockStarts);
+    const unitText = raw.subarray(offset, offset + header.unitBytes).toString('utf8');
+    return new WatchlistIndex(
+      header.version,
+      header.entryCount,
+      hashes,
+      units,
+      unitStarts,
+      unitEntries,
+      blockStarts,
+      unitText,
+    );
   }
 
   /** Bytes the arrays take in memory. */
   get byteLength(): number {
-    return [this.hashes, this.units, this.unitStarts, this.unitEntries, this.blockStarts].reduce(
-      (sum, array) => sum + array.byteLength,
-      0,
-    );
+    const arrays = [this.hashes, this.units, this.unitStarts, this.unitEntries, this.blockStarts, this.unitLines];
+    return arrays.reduce((sum, array) => sum + array.byteLength, this.unitText.length * 2);
   }
 
   /** Distinct entry words and runs, and (key, unit) pairs. */
@@ -187,24 +228,46 @@ export class WatchlistIndex {
     threshold: number,
   ): number[] {
     if (threshold <= LOSSLESS_ABOVE) return Array.from({ length: this.entryCount }, (_, i) => i);
-    const unitSeen = new Uint8Array(this.unitStarts.length - 1);
     const entrySeen = new Uint8Array(this.entryCount);
     const found: number[] = [];
+    const take = (unit: number): void => {
+      for (let e = this.unitStarts[unit]!; e < this.unitStarts[unit + 1]!; e++) {
+        const entry = this.unitEntries[e]!;
+        if (entrySeen[entry]) continue;
+        entrySeen[entry] = 1;
+        found.push(entry);
+      }
+    };
+    // NameIndex's grading per (entry unit, record word or run), remembered: records repeat words.
+    const graded = new Map<string, boolean>();
+    const gradeAll = (item: string, keys: KeyGroup[][], grade: (unit: Unit) => boolean): void => {
+      const seen = new Set<number>();
+      for (const hash of hashGroups(keys))
+        for (let k = lowerBound(this.hashes, hash); k < this.hashes.length && this.hashes[k] === hash; k++) {
+          const unit = this.units[k]!;
+          if (seen.has(unit)) continue;
+          seen.add(unit);
+          const memo = `${unit}|${item}`;
+          let keep = graded.get(memo);
+          if (keep === undefined) graded.set(memo, (keep = grade(this.unit(unit))));
+          if (keep) take(unit);
+        }
+    };
     for (const record of records)
       for (const name of [record.name, ...record.aliases]) {
         if (!name) continue;
-        for (const hash of hashGroups(storedKeys(prepareName(name, record.kind, record.countries)))) {
-          for (let k = lowerBound(this.hashes, hash); k < this.hashes.length && this.hashes[k] === hash; k++) {
-            const unit = this.units[k]!;
-            if (unitSeen[unit]) continue;
-            unitSeen[unit] = 1;
-            for (let e = this.unitStarts[unit]!; e < this.unitStarts[unit + 1]!; e++) {
-              const entry = this.unitEntries[e]!;
-              if (entrySeen[entry]) continue;
-              entrySeen[entry] = 1;
-              found.push(entry);
-            }
-          }
+        const prepared = prepareName(name, record.kind, record.countries);
+        for (const token of prepared.tokens)
+          gradeAll(`${token.kind}|${token.abjad ? 1 : 0}|${token.text}`, storedTokenKeys(token), (unit) =>
+            't' in unit
+              ? !(unit.t.kind === 'legal' && token.kind === 'legal') && tokenSimilarity(unit.t, token).sim > 0
+              : token.kind === 'name' && joinedMatch(token, unit.s).sim > 0,
+          );
+        for (const span of prepared.spans) {
+          if (span.abjad === undefined) continue;
+          gradeAll(`S|${span.abjad ? 1 : 0}|${span.words}`, storedSpanKeys(span), (unit) =>
+            't' in unit ? joinedMatch(unit.t, span).sim > 0 : spanMatch(unit.s, span).sim > 0,
+          );
         }
       }
     return found.sort((a, b) => a - b);
@@ -222,16 +285,19 @@ export class WatchlistIndex {
  * collects; each run of words in one script, with those `matchSpan` collects (its one-edit
  * neighbourhood whenever it could apply: `mayJoin` only narrows it).
  */
-function forEachLookupUnit(name: PreparedName, add: (identity: string, keys: () => KeyGroup[][]) => void): void {
+function forEachLookupUnit(
+  name: PreparedName,
+  add: (identity: string, item: Unit, keys: () => KeyGroup[][]) => void,
+): void {
   for (const token of name.tokens) {
     if (token.kind === 'particle' || token.kind === 'initial') continue;
     const identity = `${token.kind}|${token.abjad ? 1 : 0}|${token.text}`;
     if (token.kind !== 'name') {
-      add(identity, () => [prefixed('T', [['w', [token.text]]])]);
+      add(identity, { t: token }, () => [prefixed('T', [['w', [token.text]]])]);
       continue;
     }
     const otherScript = other(token.abjad);
-    add(identity, () => [
+    add(identity, { t: token }, () => [
       prefixed('T', wordKeys(token, 'lookup')),
       prefixed('T', skeletonKeys(token, otherScript)),
       prefixed('P', spanTextKeys(token.text, token.abjad)),
@@ -241,7 +307,7 @@ function forEachLookupUnit(name: PreparedName, add: (identity: string, keys: () 
   for (const span of name.spans) {
     if (span.abjad === undefined) continue;
     const otherScript = other(span.abjad);
-    add(`S|${span.abjad ? 1 : 0}|${span.words}`, () => [
+    add(`S|${span.abjad ? 1 : 0}|${span.words}`, { s: span }, () => [
       prefixed('T', spanTextKeys(span.text, span.abjad, span.text.length >= 6)),
       prefixed('T', skeletonKeys(span, otherScript)),
       prefixed('P', [['w', [span.text]]]),
@@ -250,19 +316,19 @@ function forEachLookupUnit(name: PreparedName, add: (identity: string, keys: () 
   }
 }
 
-/** The keys NameIndex stores a record name's words and runs under (its `add`, skeletons included). */
-function storedKeys(name: PreparedName): KeyGroup[][] {
-  const groups: KeyGroup[][] = [];
-  for (const token of name.tokens) {
-    groups.push(prefixed('T', wordKeys(token, 'store')));
-    if (token.kind === 'name') groups.push(prefixed('T', skeletonKeys(token, script(token.abjad))));
-  }
-  for (const span of name.spans) {
-    if (span.abjad === undefined) continue;
-    groups.push(prefixed('P', spanTextKeys(span.text, span.abjad, span.text.length >= 6)));
-    groups.push(prefixed('P', skeletonKeys(span, script(span.abjad))));
-  }
+/** The keys NameIndex stores a record's word under (its `add`, skeletons included). */
+function storedTokenKeys(token: PreparedToken): KeyGroup[][] {
+  const groups = [prefixed('T', wordKeys(token, 'store'))];
+  if (token.kind === 'name') groups.push(prefixed('T', skeletonKeys(token, script(token.abjad))));
   return groups;
+}
+
+/** The keys NameIndex stores a record's run of words in one script under. */
+function storedSpanKeys(span: PreparedSpan): KeyGroup[][] {
+  return [
+    prefixed('P', spanTextKeys(span.text, span.abjad, span.text.length >= 6)),
+    prefixed('P', skeletonKeys(span, script(span.abjad))),
+  ];
 }
 
 function prefixed(map: 'T' | 'P', groups: KeyGroup[]): KeyGroup[] {
