@@ -69,7 +69,8 @@ export function shardCost(
   // Per shard: the index (4 KB units), its candidate blocks (under 300 KB each) and the source's
   // records (a query, about 2 KB a record; every shard reads them all and keeps its own).
   const readUnits =
-    plan.shards * (Math.ceil(usage.indexBytes / 4096) + usage.blocksPerShard * 75 + Math.ceil((usage.records * 2048) / 4096));
+    plan.shards *
+    (Math.ceil(usage.indexBytes / 4096) + usage.blocksPerShard * 75 + Math.ceil((usage.records * 2048) / 4096));
   const dynamo = readUnits * PRICES.dynamoRead + plan.shards * PRICES.dynamoWrite;
   return {
     lines: [
