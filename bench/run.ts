@@ -14,7 +14,8 @@
  * the evaluation set built from the real lists, and indexed screening beside the brute force; then
  * a 10,000-entry watchlist in the pipeline beside the same runs without one (bench/watchlist.ts);
  * `tradewatch screen` with 50,000 entries against the UN list, in batches beside record by record
- * (bench/screen.ts).
+ * (bench/screen.ts); a million-entry watchlist imported, stored and screened through its compact
+ * index (bench/million.ts, alone: `npx tsx bench/million.ts --entries N`).
  *
  * Bounds (also alone: `npm run bench -- bounds`, no fixtures needed): time and peak memory until a
  * 1 GiB zip bomb posing as SDN_ENHANCED.ZIP is refused, and until a publisher dripping one byte
@@ -271,4 +272,5 @@ await section('Name matching', 'bench/match.ts');
 await section('Watchlists in the pipeline', 'bench/watchlist.ts');
 await section('The screen command', 'bench/screen.ts');
 await section('Screening a customer base at scale', 'bench/screening-eval.ts');
+await section('A million-entry watchlist', 'bench/million.ts');
 await boundsSection();

@@ -14,7 +14,8 @@
  * | SRC#<source>    | REC#<recordId>                 | content hash and normalized record                 |
  * | SRC#<source>    | EVT#<eventId>                  | change event (audit trail) and its outbox status   |
  * | EW#<match key>  | <announcing record id>         | an early warning (Federal Register Entity List)    |
- * | WL#<subscriber> | META / ENT#<version>#<nnn>     | a watchlist: its version, its entries gzipped      |
+ * | WL#<subscriber> | META / ENT#<version>#<nnnnnn>  | a watchlist: its version, its entries gzipped      |
+ * | WL#<subscriber> | IDX#<version>#<nnnnnn>         | its compact index (watchlist/watchlist-index.ts)   |
  * | WLD#<subscr.>   | <source>#<record>#<entry key>  | the current decision on one hit                    |
  * | WLH#<subscr.>   | <source>#<record>#<entry key>  | a hit already reported, with the record's hash     |
  * | WLA#<subscr.>   | <time>#<uuid>                  | the watchlist audit trail (append-only)            |
@@ -96,8 +97,13 @@ export const earlyWarningPk = (matchKey: string): string => `EW#${matchKey}`;
 export const watchlistPk = (subscriberId: string): string => `WL#${subscriberId}`;
 export const ENTRIES_PREFIX = 'ENT#';
 export const entriesVersionPrefix = (version: string): string => `${ENTRIES_PREFIX}${version}#`;
-export const entriesChunkSk = (version: string, index: number): string =>
-  `${entriesVersionPrefix(version)}${String(index).padStart(3, '0')}`;
+/** A block of entries: six digits, so that a million entries' blocks sort in order (lists imported before blocks have `<nnn>` chunks, read by prefix). */
+export const entriesBlockSk = (version: string, index: number): string =>
+  `${entriesVersionPrefix(version)}${String(index).padStart(6, '0')}`;
+export const INDEX_PREFIX = 'IDX#';
+export const indexVersionPrefix = (version: string): string => `${INDEX_PREFIX}${version}#`;
+export const indexChunkSk = (version: string, index: number): string =>
+  `${indexVersionPrefix(version)}${String(index).padStart(6, '0')}`;
 export const decisionPk = (subscriberId: string): string => `WLD#${subscriberId}`;
 export const reportedPk = (subscriberId: string): string => `WLH#${subscriberId}`;
 export const auditPk = (subscriberId: string): string => `WLA#${subscriberId}`;

@@ -4,10 +4,17 @@
  * Items (pk / sk):
  *  - `WL#<subscriber>` / `META`: the current version (hash of the entries), entry count, chunk
  *    count, when, by whom and from what it was imported.
- *  - `WL#<subscriber>` / `ENT#<version>#<nnn>`: the entries, gzipped JSON in chunks under
- *    DynamoDB's 400 KB item limit (10,000 entries take about two chunks). An import writes the new
- *    version's chunks, then points META at them, then deletes the old chunks: a reader never sees a
- *    half-written list, and a crash leaves at worst unreferenced chunks that the next import removes.
+ *  - `WL#<subscriber>` / `ENT#<version>#<nnnnnn>`: the entries, in blocks of gzipped JSON under
+ *    DynamoDB's 400 KB item limit, each readable alone (about 1,500 entries a block), so that a
+ *    screening of a few changed records reads only the blocks holding its candidates. (A list
+ *    imported before blocks is one gzipped stream cut in `<nnn>` chunks; META has no `layout`.)
+ *  - `WL#<subscriber>` / `IDX#<version>#<nnnnnn>`: the compact index of that version
+ *    (functions/watchlist/watchlist-index.ts), gzipped, cut in chunks likewise.
+ *    An import writes the new version's blocks and index, then points META at them, then deletes the
+ *    old ones: a reader never sees a half-written list, and a crash leaves at worst unreferenced
+ *    items that the next import removes. Everything is keyed by version, so a reader that read META
+ *    reads one version or, when an import removed it meanwhile, fails (WatchlistVersionGoneError),
+ *    never a mix.
  *  - `WLD#<subscriber>` / `<source>#<record id>#<entry key>`: the current decision on one hit ("not a
  *    match"), with the record's content hash when it was taken: a decision holds only while the
  *    listed record is unchanged.
@@ -28,8 +35,14 @@ import {
   type AttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { WatchlistError } from '../core/errors.ts';
 import {
   ENTRIES_PREFIX,
+  INDEX_PREFIX,
+  batchWriteAll,
+  entriesBlockSk,
+  indexChunkSk,
+  indexVersionPrefix,
   META_SK,
   N,
   S,
@@ -41,7 +54,6 @@ import {
   auditPk,
   auditSk,
   decisionPk,
-  entriesChunkSk,
   entriesVersionPrefix,
   reportedPk,
   sourcePk,
@@ -49,6 +61,7 @@ import {
   type TableRef,
 } from './table.ts';
 import { watchlistVersion, type WatchlistEntry } from '../watchlist/file.ts';
+import { WatchlistIndex } from '../watchlist/watchlist-index.ts';
 import {
   decisionKey,
   type AuditEntry,
@@ -62,6 +75,23 @@ export { decisionKey, parseDecisionKey } from '../watchlist/ports.ts';
 export type { AuditEntry, HitDecision, StoredWatchlist, WatchlistMeta } from '../watchlist/ports.ts';
 
 const CHUNK_BYTES = 300 * 1024;
+/** Raw JSON per block of entries: gzipped, it stays under CHUNK_BYTES even for text that compresses badly. */
+const BLOCK_JSON_BYTES = 256 * 1024;
+
+/** A watchlist version was replaced, and its items removed, while a run was reading it. */
+export class WatchlistVersionGoneError extends WatchlistError {
+  constructor(
+    readonly subscriberId: string,
+    readonly version: string,
+    missing: string,
+  ) {
+    super(
+      subscriberId,
+      `version ${version} was replaced during the run (${missing} no longer stored); the next run screens the new version`,
+    );
+    this.name = 'WatchlistVersionGoneError';
+  }
+}
 
 function decodeMeta(subscriberId: string, item: Record<string, AttributeValue>): WatchlistMeta {
   return {
@@ -72,6 +102,9 @@ function decodeMeta(subscriberId: string, item: Record<string, AttributeValue>):
     importedAt: item.importedAt?.S ?? '',
     importedBy: item.importedBy?.S ?? '',
     origin: item.origin?.S ?? '',
+    ...(item.layout?.S === 'blocks'
+      ? { layout: 'blocks' as const, indexChunks: Number(item.indexChunks?.N ?? 0) }
+      : {}),
   };
 }
 
@@ -111,33 +144,37 @@ export class WatchlistStore implements WatchlistRepository {
       });
       return { meta: previous, changed: false };
     }
-    const chunks = gzipChunks(JSON.stringify(entries));
-    for (const [index, data] of chunks.entries()) {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: { pk: S(watchlistPk(subscriberId)), sk: S(entriesChunkSk(version, index)), data: { B: data } },
-        }),
-      );
-    }
+    const pk = S(watchlistPk(subscriberId));
+    const { blocks, starts } = entryBlocks(entries);
+    const index = cutChunks(WatchlistIndex.build(version, entries, starts).serialize());
+    await batchWriteAll(this.table, [
+      ...blocks.map((data, i) => ({
+        PutRequest: { Item: { pk, sk: S(entriesBlockSk(version, i)), data: { B: data } } },
+      })),
+      ...index.map((data, i) => ({ PutRequest: { Item: { pk, sk: S(indexChunkSk(version, i)), data: { B: data } } } })),
+    ]);
     const meta: WatchlistMeta = {
       subscriberId,
       version,
       entryCount: entries.length,
-      chunks: chunks.length,
+      chunks: blocks.length,
       importedAt: now,
       importedBy: by,
       origin,
+      layout: 'blocks',
+      indexChunks: index.length,
     };
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,
         Item: {
-          pk: S(watchlistPk(subscriberId)),
+          pk,
           sk: S(META_SK),
           version: S(version),
           entryCount: N(meta.entryCount),
           chunks: N(meta.chunks),
+          layout: S('blocks'),
+          indexChunks: N(index.length),
           importedAt: S(now),
           importedBy: S(by),
           origin: S(origin),
@@ -182,22 +219,55 @@ export class WatchlistStore implements WatchlistRepository {
   async load(subscriberId: string): Promise<StoredWatchlist | undefined> {
     const meta = await this.getMeta(subscriberId);
     if (!meta) return undefined;
+    const parts = await this.versionItems(meta, entriesVersionPrefix(meta.version), meta.chunks, 'entries');
+    const entries =
+      meta.layout === 'blocks'
+        ? parts.flatMap((part) => JSON.parse(gunzipSync(part).toString('utf8')) as WatchlistEntry[])
+        : (JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as WatchlistEntry[]);
+    return { ...meta, entries };
+  }
+
+  /** The compact index of this version; undefined for a list stored before indexes. */
+  async loadIndex(meta: WatchlistMeta): Promise<WatchlistIndex | undefined> {
+    if (meta.layout !== 'blocks') return undefined;
+    const parts = await this.versionItems(meta, indexVersionPrefix(meta.version), meta.indexChunks ?? 0, 'index');
+    return WatchlistIndex.deserialize(Buffer.concat(parts), meta.version);
+  }
+
+  /** Blocks of this version's entries, read in batches (consistently, like META). */
+  async entryBlocks(meta: WatchlistMeta, blocks: readonly number[]): Promise<Map<number, WatchlistEntry[]>> {
+    const pk = S(watchlistPk(meta.subscriberId));
+    const items = await batchGetAll(
+      this.table,
+      blocks.map((block) => ({ pk, sk: S(entriesBlockSk(meta.version, block)) })),
+      { consistent: true, concurrency: 4 },
+    );
+    const found = new Map<number, WatchlistEntry[]>();
+    for (const item of items) {
+      const block = Number(str(item, 'sk')!.slice(entriesVersionPrefix(meta.version).length));
+      found.set(block, JSON.parse(gunzipSync(item.data!.B!).toString('utf8')) as WatchlistEntry[]);
+    }
+    const missing = blocks.filter((block) => !found.has(block));
+    if (missing.length)
+      throw new WatchlistVersionGoneError(meta.subscriberId, meta.version, `${missing.length} block(s) of entries`);
+    return found;
+  }
+
+  /** The items of one version under a prefix, in key order; all `expected` of them or WatchlistVersionGoneError. */
+  private async versionItems(meta: WatchlistMeta, prefix: string, expected: number, what: string): Promise<Buffer[]> {
     const parts: Buffer[] = [];
     for await (const item of this.query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': S(watchlistPk(subscriberId)),
-        ':prefix': S(entriesVersionPrefix(meta.version)),
-      },
-    })) {
+      ExpressionAttributeValues: { ':pk': S(watchlistPk(meta.subscriberId)), ':prefix': S(prefix) },
+    }))
       parts.push(Buffer.from(item.data!.B!));
-    }
-    if (parts.length !== meta.chunks)
-      throw new Error(
-        `watchlist ${subscriberId}: version ${meta.version} has ${parts.length} of ${meta.chunks} chunks stored`,
+    if (parts.length !== expected)
+      throw new WatchlistVersionGoneError(
+        meta.subscriberId,
+        meta.version,
+        `${parts.length} of ${expected} chunks of its ${what} stored`,
       );
-    const entries = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as WatchlistEntry[];
-    return { ...meta, entries };
+    return parts;
   }
 
   /** Records "not a match" for one hit, and the audit line. */
@@ -319,20 +389,26 @@ export class WatchlistStore implements WatchlistRepository {
     );
   }
 
+  /** Deletes the entries and index items of every version but this one. */
   private async deleteChunksExcept(subscriberId: string, version: string): Promise<void> {
+    const pk = S(watchlistPk(subscriberId));
     const stale: string[] = [];
-    for await (const item of this.query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': S(watchlistPk(subscriberId)), ':prefix': S(ENTRIES_PREFIX) },
-      ProjectionExpression: 'sk',
-    })) {
-      const sk = item.sk!.S!;
-      if (!sk.startsWith(entriesVersionPrefix(version))) stale.push(sk);
-    }
-    for (const sk of stale)
-      await this.client.send(
-        new DeleteItemCommand({ TableName: this.tableName, Key: { pk: S(watchlistPk(subscriberId)), sk: S(sk) } }),
-      );
+    for (const [prefix, current] of [
+      [ENTRIES_PREFIX, entriesVersionPrefix(version)],
+      [INDEX_PREFIX, indexVersionPrefix(version)],
+    ] as const)
+      for await (const item of this.query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': S(prefix) },
+        ProjectionExpression: 'sk',
+      })) {
+        const sk = item.sk!.S!;
+        if (!sk.startsWith(current)) stale.push(sk);
+      }
+    await batchWriteAll(
+      this.table,
+      stale.map((sk) => ({ DeleteRequest: { Key: { pk, sk: S(sk) } } })),
+    );
   }
 
   /** Every item of a query, read consistently. */
@@ -343,10 +419,31 @@ export class WatchlistStore implements WatchlistRepository {
   }
 }
 
-function gzipChunks(json: string): Buffer[] {
-  const zipped = gzipSync(Buffer.from(json, 'utf8'));
+/** The entries in blocks of at most BLOCK_JSON_BYTES of JSON, each gzipped alone, and each block's first position. */
+function entryBlocks(entries: readonly WatchlistEntry[]): { blocks: Buffer[]; starts: number[] } {
+  const blocks: Buffer[] = [];
+  const starts: number[] = [];
+  let start = 0;
+  let bytes = 0;
+  const close = (end: number): void => {
+    starts.push(start);
+    blocks.push(gzipSync(Buffer.from(JSON.stringify(entries.slice(start, end)), 'utf8')));
+    start = end;
+    bytes = 0;
+  };
+  entries.forEach((entry, position) => {
+    const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + 1;
+    if (bytes + size > BLOCK_JSON_BYTES && position > start) close(position);
+    bytes += size;
+  });
+  if (start < entries.length || !blocks.length) close(entries.length);
+  return { blocks, starts };
+}
+
+/** A binary value cut in pieces under DynamoDB's item limit. */
+function cutChunks(data: Buffer): Buffer[] {
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < zipped.length; offset += CHUNK_BYTES)
-    chunks.push(zipped.subarray(offset, offset + CHUNK_BYTES));
-  return chunks.length ? chunks : [zipped];
+  for (let offset = 0; offset < data.length; offset += CHUNK_BYTES)
+    chunks.push(data.subarray(offset, offset + CHUNK_BYTES));
+  return chunks.length ? chunks : [data];
 }

@@ -56,7 +56,7 @@ export interface NameIndexOptions {
 }
 
 /** Below this threshold every indexed name is scored (see the module comment). */
-const LOSSLESS_ABOVE = 0.55;
+export const LOSSLESS_ABOVE = 0.55;
 
 interface Entry<T> {
   item: T;

@@ -2,9 +2,13 @@
  * The watchlist part of a run (functions/watchlist/ does the matching): which watchlists this
  * source must screen, the initial screening of its stored records against a watchlist imported or
  * edited since, the screening of a version's changes, and the note of what was reported. A run
- * without watchlist subscribers reads nothing.
+ * without watchlist subscribers reads nothing. A watchlist of INDEXED_FROM entries or more is not
+ * loaded: its compact index is, and each batch of records reads only its candidate entries
+ * (functions/watchlist/indexed-watchlist.ts), so a run's cost follows its changes, not the list.
  */
 import type { ChangeEvent } from '../core/events.ts';
+import type { RegisterRecord } from '../core/records.ts';
+import { openIndexedWatchlist, type IndexedLoadOptions } from '../watchlist/indexed-watchlist.ts';
 import type { RegisterSource } from '../sources/types.ts';
 import {
   WatchlistLoader,
@@ -31,10 +35,16 @@ export class WatchlistScreeningRun {
   ) {}
 
   /** One batch read of the watchlists' versions; nothing when no subscriber has a watchlist. */
-  static async open(meta: SourceMeta | undefined, deps: PipelineDeps): Promise<WatchlistScreeningRun> {
+  static async open(
+    meta: SourceMeta | undefined,
+    deps: PipelineDeps,
+    options: IndexedLoadOptions = {},
+  ): Promise<WatchlistScreeningRun> {
     const subscribers = deps.watchlistSubscribers ?? [];
     const repository = deps.store.watchlists;
-    const loader = new WatchlistLoader(repository);
+    const loader = new WatchlistLoader(repository, (store, subscriber) =>
+      openIndexedWatchlist(store, subscriber, options),
+    );
     if (!subscribers.length) return new WatchlistScreeningRun(deps, [], [], loader);
     const versions = await repository.versions(subscribers.map((s) => s.id));
     const all = subscribers.filter((s) => versions.has(s.id));
@@ -96,7 +106,7 @@ export class WatchlistScreeningRun {
     now: string,
   ): Promise<StoredEvent[]> {
     if (!changes.length || !this.all.length) return [];
-    const screener = await this.loader.screener(this.all);
+    const screener = await (await this.loader.screener(this.all)).narrowed(changedRecords(changes));
     const hits = screenChangeEvents(source, changes, screener, hashes, now);
     addCounts(this.counts, hits.counts);
     return hits.events;
@@ -124,6 +134,14 @@ export async function screenNewWatchlists(
   if (!run.initialScreeningDue || !meta.contentHash) return undefined;
   const stored = await run.screenStored(source, (deps.clock ?? (() => new Date()))().toISOString());
   return { counts: run.counts, stored };
+}
+
+/** The records a version's changes screen: as they are now, or as they were for a removal. */
+function changedRecords(changes: readonly ChangeEvent[]): RegisterRecord[] {
+  return changes.flatMap(({ data }) => {
+    const record = data.changeType === 'removed' ? (data.previous ?? data.record) : data.record;
+    return record ? [record] : [];
+  });
 }
 
 function addCounts(total: ScreeningCounts, more: ScreeningCounts): void {

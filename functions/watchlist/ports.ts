@@ -3,6 +3,7 @@
  * hits already reported. aws/watchlist-store.ts implements it on the table.
  */
 import type { WatchlistEntry } from './file.ts';
+import type { WatchlistIndex } from './watchlist-index.ts';
 
 export interface WatchlistMeta {
   subscriberId: string;
@@ -12,6 +13,12 @@ export interface WatchlistMeta {
   importedAt: string;
   importedBy: string;
   origin: string;
+  /**
+   * `blocks`: the entries in independently gzipped blocks, with a compact index beside them
+   * (`indexChunks` items); absent: one gzipped stream in `chunks` pieces (imported before).
+   */
+  layout?: 'blocks';
+  indexChunks?: number;
 }
 
 export interface StoredWatchlist extends WatchlistMeta {
@@ -73,4 +80,11 @@ export interface WatchlistRepository {
   noteReported(subscriberId: string, hits: readonly { key: string; recordHash: string | undefined }[]): Promise<void>;
   /** Notes that the source's stored records were screened against this watchlist version. */
   markScreened(sourceId: string, subscriberId: string, version: string): Promise<void>;
+  /** The compact index of this version; undefined when the version has none (see WatchlistMeta.layout). */
+  loadIndex?(meta: WatchlistMeta): Promise<WatchlistIndex | undefined>;
+  /**
+   * Blocks of this version's entries by block number. Throws WatchlistVersionGoneError when the
+   * version was replaced (and its blocks removed) since it was read.
+   */
+  entryBlocks?(meta: WatchlistMeta, blocks: readonly number[]): Promise<Map<number, WatchlistEntry[]>>;
 }

@@ -52,7 +52,8 @@ export interface WatchlistSubscriber {
   threshold?: number;
 }
 
-interface LoadedWatchlist {
+/** A watchlist prepared for screening: all its entries, or those a batch of records may match. */
+export interface LoadedWatchlist {
   subscriberId: string;
   threshold: number;
   version: string;
@@ -77,6 +78,22 @@ interface LoadedWatchlist {
   /** Hits already reported (decisionKey → record hash then). */
   reported: Map<string, string>;
 }
+
+/**
+ * A watchlist too large to prepare whole (./indexed-watchlist.ts): narrowed, for each batch of
+ * records, to the entries they may match, which screen as the whole list would.
+ */
+export interface NarrowableWatchlist {
+  readonly subscriberId: string;
+  readonly version: string;
+  narrow(records: readonly RegisterRecord[]): Promise<LoadedWatchlist>;
+}
+
+/** Opens a subscriber's watchlist as a NarrowableWatchlist, or undefined to load it whole. */
+export type OpenNarrowable = (
+  store: WatchlistRepository,
+  subscriber: WatchlistSubscriber,
+) => Promise<NarrowableWatchlist | undefined>;
 
 /** One record to screen, with the content hash decisions are checked against. */
 export interface ScreeningItem {
@@ -133,9 +150,13 @@ const NAMES_PER_PROGRESS = 500;
  * screenings of a run ask for it.
  */
 export class WatchlistLoader {
-  private readonly loaded = new Map<string, Promise<LoadedWatchlist | undefined>>();
+  private readonly loaded = new Map<string, Promise<LoadedWatchlist | NarrowableWatchlist | undefined>>();
 
-  constructor(private readonly store: WatchlistRepository) {}
+  /** `openNarrowable`: how a large watchlist is opened without loading it (none: every list is loaded whole). */
+  constructor(
+    private readonly store: WatchlistRepository,
+    private readonly openNarrowable?: OpenNarrowable,
+  ) {}
 
   /** A screener over these subscribers' watchlists; a subscriber without one is skipped. */
   async screener(subscribers: readonly WatchlistSubscriber[]): Promise<WatchlistScreener> {
@@ -149,10 +170,12 @@ export class WatchlistLoader {
         return list;
       }),
     );
-    return new WatchlistScreener(lists.filter((list): list is LoadedWatchlist => list !== undefined));
+    return new WatchlistScreener(lists.filter((list) => list !== undefined));
   }
 
-  private async loadOne(subscriber: WatchlistSubscriber): Promise<LoadedWatchlist | undefined> {
+  private async loadOne(subscriber: WatchlistSubscriber): Promise<LoadedWatchlist | NarrowableWatchlist | undefined> {
+    const narrowable = await this.openNarrowable?.(this.store, subscriber);
+    if (narrowable) return narrowable;
     const [stored, decisions, reported] = await Promise.all([
       this.store.load(subscriber.id),
       this.store.decisions(subscriber.id),
@@ -164,7 +187,23 @@ export class WatchlistLoader {
 
 /** The watchlists of some subscribers, prepared once for a run (WatchlistLoader, or fromEntries). */
 export class WatchlistScreener {
-  constructor(private readonly lists: LoadedWatchlist[]) {}
+  constructor(private readonly lists: (LoadedWatchlist | NarrowableWatchlist)[]) {}
+
+  /** This screener with each large watchlist narrowed to what `records` may match (screenBatch needs it). */
+  async narrowed(records: readonly RegisterRecord[]): Promise<WatchlistScreener> {
+    if (this.lists.every((list) => !('narrow' in list))) return this;
+    return new WatchlistScreener(
+      await Promise.all(this.lists.map((list) => ('narrow' in list ? list.narrow(records) : list))),
+    );
+  }
+
+  private prepared(): LoadedWatchlist[] {
+    return this.lists.map((list) => {
+      if ('narrow' in list)
+        throw new Error(`watchlist ${list.subscriberId}: screened before being narrowed to the records (narrowed())`);
+      return list;
+    });
+  }
 
   /** A screener over watchlists held in memory (the `screen` command, tests). */
   static fromEntries(
@@ -218,8 +257,9 @@ export class WatchlistScreener {
     onlyNew = false,
     onProgress?: (progress: ScreeningProgress) => void,
   ): RecordHits[][] {
+    const lists = this.prepared();
     const results: RecordHits[][] = items.map(() => []);
-    const totalNames = this.lists.reduce((sum, list) => sum + list.names.length, 0);
+    const totalNames = lists.reduce((sum, list) => sum + list.names.length, 0);
     for (let start = 0; start < items.length; start += RECORDS_PER_INDEX) {
       const chunk = items.slice(start, start + RECORDS_PER_INDEX);
       const where = { firstRecord: start + 1, lastRecord: start + chunk.length };
@@ -241,10 +281,10 @@ export class WatchlistScreener {
       const details: (RecordSecondary | undefined)[] = [];
       const detailsOf = (recordPosition: number): RecordSecondary =>
         (details[recordPosition] ??= recordSecondary(chunk[recordPosition]!.record));
-      const byIdentifier = this.lists.some((list) => list.identified.length)
+      const byIdentifier = lists.some((list) => list.identified.length)
         ? identifierIndex(chunk.map((_, position) => detailsOf(position)))
         : undefined;
-      for (const list of this.lists) {
+      for (const list of lists) {
         // Best hit per (record, entry).
         const best = new Map<number, Map<number, WatchlistHit>>();
         const consider = (namePosition: number, recordName: number, nameScore: number, explain: () => string[]) => {
@@ -372,7 +412,8 @@ export class WatchlistScreener {
   }
 }
 
-function indexWatchlist(
+/** A stored watchlist (or a part of one) with its names prepared for screenBatch. */
+export function indexWatchlist(
   stored: StoredWatchlist,
   threshold: number,
   decisions: Map<string, HitDecision>,
@@ -584,9 +625,10 @@ export async function screenRecords(
   const counts: ScreeningCounts = { screened: 0, hitEvents: 0, suppressed: 0 };
   const stored: StoredEvent[] = [];
   let batch: ScreeningItem[] = [];
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     const before = counts.screened - batch.length;
-    const results = screener.screenBatch(
+    const narrowed = await screener.narrowed(batch.map((item) => item.record));
+    const results = narrowed.screenBatch(
       batch,
       true,
       onProgress &&
@@ -623,8 +665,8 @@ export async function screenRecords(
     if (!isScreenable(source, record)) continue;
     counts.screened += 1;
     batch.push({ record, sourceId: source.id, recordHash: contentHash(record) });
-    if (batch.length === RECORDS_PER_INDEX) flush();
+    if (batch.length === RECORDS_PER_INDEX) await flush();
   }
-  if (batch.length) flush();
+  if (batch.length) await flush();
   return { events: stored, counts };
 }
