@@ -23,6 +23,7 @@
  */
 import anyAscii from 'any-ascii';
 import type { RecordKind } from '../core/records.ts';
+import { numberWordsAt } from './number-words.ts';
 import { ARABIC, romanizeArabic } from './romanize-arabic.ts';
 
 /** What a token contributes to a match; see `TOKEN_WEIGHTS` in prepare.ts. */
@@ -81,13 +82,14 @@ export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
     'too',
     'limited liability company',
     'limited liability co',
+    'ltd liability company',
     'obshchestvo s ogranichennoy otvetstvennostyu',
     'obshchestvo s ogranichennoi otvetstvennostiu',
     'obshchestvo s ogranichennoi otvetstvennostyu',
     'fzllc',
     'fz llc',
   ],
-  llp: ['llp', 'limited liability partnership'],
+  llp: ['llp', 'limited liability partnership', 'ltd liability partnership'],
   ltd: ['ltd', 'limited', 'you xian gong si', 'youxiangongsi'],
   jsc: ['jsc', 'ao', 'joint stock company', 'joint stock co', 'aktsionernoe obshchestvo', 'aktsionernoye obshchestvo'],
   ojsc: ['ojsc', 'oao', 'open joint stock company', 'otkrytoe aktsionernoe obshchestvo'],
@@ -100,10 +102,24 @@ export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
   gmbh: ['gmbh', 'gesellschaft mit beschrankter haftung'],
   ag: ['ag', 'aktiengesellschaft'],
   kg: ['kg', 'kommanditgesellschaft'],
-  sa: ['sa', 'societe anonyme', 'sociedad anonima', 'sociedade anonima', 'sa de cv'],
+  sa: [
+    'sa',
+    's a',
+    'societe anonyme',
+    'sociedad anonima',
+    'sociedade anonima',
+    'sa de cv',
+    's a de c v',
+    'sociedad anonima de capital variable',
+  ],
   sarl: ['sarl', 'societe a responsabilite limitee'],
   sas: ['sas'],
-  srl: ['srl', 'sociedad de responsabilidad limitada'],
+  srl: [
+    'srl',
+    'sociedad de responsabilidad limitada',
+    's de rl de cv',
+    'sociedad de responsabilidad limitada de capital variable',
+  ],
   spa: ['spa', 'societa per azioni'],
   sl: ['sl', 'sociedad limitada'],
   bv: ['bv', 'besloten vennootschap'],
@@ -127,8 +143,13 @@ export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * Titles and honorifics removed from the front of a person's name or of a comma-separated part
- * of it (`SHALEESH, Dr. Assef`; folded, without dots). Only leading ones are removed, and never from a name with a legal form, so `General Dynamics Corp`
- * keeps its first word.
+ * of it (`SHALEESH, Dr. Assef`, `President Erdoğan`; folded, without dots), each a word or a phrase
+ * of words (`prime minister`: `prime`, `vice` or `his` alone are not titles). Only leading ones are
+ * removed, and never from a name with a legal form, so `General Dynamics Corp` keeps its first
+ * word. Offices are titles as ranks are: a customer file or a news item writes `Minister Lavrov`,
+ * registers `LAVROV, Sergey`. Words that are as often surnames (`King`, `Prince`, `Judge`,
+ * `Mayor`) or given names (`Emir`, `Sultan`, `Sayyid`) are not in the list: a title opens the
+ * surname part of `SURNAME, Given` too.
  */
 export const TITLES: readonly string[] = [
   'mr',
@@ -193,6 +214,34 @@ export const TITLES: readonly string[] = [
   'brig',
   'sergeant',
   'sgt',
+  'president',
+  'minister',
+  'chairman',
+  'senator',
+  'governor',
+  'ambassador',
+  'excellency',
+  'sheikha',
+  'shaykha',
+  'vice president',
+  'prime minister',
+  'deputy prime minister',
+  'first deputy prime minister',
+  'deputy minister',
+  'foreign minister',
+  'defence minister',
+  'defense minister',
+  'his excellency',
+  'her excellency',
+  'his highness',
+  'her highness',
+  'his royal highness',
+  'her royal highness',
+  'crown prince',
+  'field marshal',
+  'air marshal',
+  'vice admiral',
+  'rear admiral',
 ];
 
 /**
@@ -231,7 +280,20 @@ export const PARTICLES: readonly string[] = [
   'und',
 ];
 
-const TITLE_SET = new Set(TITLES);
+/** Title phrases as word lists, longest first. */
+const TITLE_PHRASES = TITLES.map((title) => title.split(' ')).sort((a, b) => b.length - a.length);
+const TITLE_FIRST_WORDS = new Set(TITLE_PHRASES.map((words) => words[0]!));
+
+/** How many tokens from `start` on are a title (0 when none): the longest title phrase there. */
+function titleLength(tokens: readonly NameToken[], start: number, isAbjadTitle: (text: string) => boolean): number {
+  const first = tokens[start]!;
+  if (first.abjad) return isAbjadTitle(first.text) ? 1 : 0;
+  if (!TITLE_FIRST_WORDS.has(first.text)) return 0;
+  const phrase = TITLE_PHRASES.find((words) =>
+    words.every((word, k) => tokens[start + k]?.text === word && !tokens[start + k]!.abjad),
+  );
+  return phrase?.length ?? 0;
+}
 
 /** Romanizations of `Abd al-` (servant of the ...) written as one word: split into `abd` `al`. */
 export const FUSED_ARTICLE: ReadonlySet<string> = new Set(['abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdool']);
@@ -243,6 +305,82 @@ const LEGAL_PHRASES: { words: string[]; canonical: string }[] = Object.entries(L
   .sort((a, b) => b.words.length - a.words.length);
 const LEGAL_FIRST_WORDS = new Set(LEGAL_PHRASES.map((p) => p.words[0]!));
 
+/** Whether two words are at most one edit apart (a letter added, dropped, changed, or two swapped). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * Legal-form words long enough that one typo in them is still read as the word (`compajy`,
+ * `aktiengeselschaft`, `joynt`): 5+ letters inside a phrase, 7+ letters alone (`company`,
+ * `limited`). Shorter ones (`ltd`, `gmbh`, `ooo`) are abbreviations, and one letter changed in
+ * them is another word. Keyed by the word and its one-deletions, so a typo is found without
+ * comparing every legal-form word.
+ */
+const LEGAL_TYPO_KEYS = new Map<string, Set<string>>();
+for (const phrase of LEGAL_PHRASES) {
+  for (const word of phrase.words) {
+    if (word.length < (phrase.words.length > 1 ? 5 : 7)) continue;
+    for (let k = -1; k < word.length; k++) {
+      const key = k < 0 ? word : word.slice(0, k) + word.slice(k + 1);
+      const words = LEGAL_TYPO_KEYS.get(key) ?? new Set<string>();
+      LEGAL_TYPO_KEYS.set(key, words.add(word));
+    }
+  }
+}
+
+/** The legal-form words one typo away from `word` (see `LEGAL_TYPO_KEYS`). */
+function legalWordsNear(word: string): Set<string> {
+  const near = new Set<string>();
+  if (word.length < 4) return near;
+  for (let k = -1; k < word.length; k++) {
+    const key = k < 0 ? word : word.slice(0, k) + word.slice(k + 1);
+    for (const legal of LEGAL_TYPO_KEYS.get(key) ?? []) if (withinOneEdit(word, legal)) near.add(legal);
+  }
+  return near;
+}
+
+/**
+ * The legal-form phrase starting at `words[start]`: written as listed, or with one typo in one of its
+ * long words (`JOYNT STOCK COMPANY`, `LLIMITED LIABILITY COMPANY`, `COMPAJY`). A phrase of single
+ * letters (`s a`) is read only where it closes the name: elsewhere it is a person's initials.
+ */
+function legalPhraseAt(words: readonly string[], start: number): { words: string[]; canonical: string } | undefined {
+  const near = new Map<number, Set<string>>();
+  const nearAt = (i: number): Set<string> => {
+    let found = near.get(i);
+    if (!found) near.set(i, (found = legalWordsNear(words[i]!)));
+    return found;
+  };
+  if (!LEGAL_FIRST_WORDS.has(words[start]!) && !nearAt(start).size) return undefined;
+  return LEGAL_PHRASES.find((p) => {
+    if (start + p.words.length > words.length) return false;
+    if (p.words.every((w) => w.length === 1) && start + p.words.length !== words.length) return false;
+    let typos = 0;
+    for (let k = 0; k < p.words.length; k++) {
+      const word = words[start + k]!;
+      if (word === p.words[k]) continue;
+      if (++typos > 1 || !nearAt(start + k).has(p.words[k]!)) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * Legal forms glued to the name in mixed case (`SiemensAG`, `AcmeGmbH`): the case change says where
+ * the name ends. Capitals only, after a lower-case letter, closing the word.
+ */
+const GLUED_LEGAL_FORM =
+  /(?<=\p{Ll})(AG|GmbH|KG|LLC|LLP|Ltd|LTD|Inc|INC|Corp|CORP|PLC|Plc|SA|SpA|SARL|SRL|SAS|BV|NV|JSC|OJSC|PJSC|CJSC|OOO|ZAO|OAO|PAO|FZE|FZCO)(?![\p{L}\p{N}])/gu;
+
 /** Scripts written without spaces between words: transliterated syllable by syllable. */
 const SYLLABIC = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
 
@@ -250,8 +388,22 @@ const SYLLABIC = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\u
 const ABJAD = /[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
 
 /**
+ * Digits (and `@`) written for the letters they look like (`Ig0r Sech1n`), inside a word: a letter
+ * on both sides, so a number (`A320`, `Star 1`, `T-72`) is never read as letters. `1` is `l` between
+ * two vowels (`A1exander`, `E1ena`), else `i` (`Sech1n`, `Vladim1r`).
+ */
+const LETTER_DIGITS = /(?<=[a-z])[013457@](?=[a-z])/g;
+const DIGIT_LETTERS: Readonly<Record<string, string>> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a' };
+function letterOfDigit(digit: string, at: number, text: string): string {
+  if (digit !== '1') return DIGIT_LETTERS[digit]!;
+  const vowel = /[aeiou]/;
+  return vowel.test(text[at - 1]!) && vowel.test(text[at + 1]!) ? 'l' : 'i';
+}
+
+/**
  * Folds any script to lower-case ASCII words separated by single spaces: transliteration
- * (any-ascii; Arabic script by `ARABIC_LETTERS`), diacritics and case folded, apostrophes dropped
+ * (any-ascii; Arabic script by `ARABIC_LETTERS`), diacritics and case folded, digits written for
+ * letters read as the letters (`LETTER_DIGITS`), apostrophes dropped
  * inside words (`O'Brien` → `obrien`, `neft'` → `neft`), dotted abbreviations closed up (`S.A.` →
  * `sa`), other punctuation a space.
  */
@@ -261,7 +413,7 @@ export function foldText(value: string): string {
   for (const char of text) {
     latin += SYLLABIC.test(char) ? ` ${anyAscii(char)} ` : char;
   }
-  latin = anyAscii(latin).toLowerCase();
+  latin = anyAscii(latin).toLowerCase().replace(LETTER_DIGITS, letterOfDigit);
   return latin
     .replace(/['`\u2018\u2019\u02bc\u02b9]/g, '')
     .replace(/\b(?:[a-z]\.){2,}/g, (dotted) => dotted.replace(/\./g, ''))
@@ -345,17 +497,19 @@ const ABJAD_TITLE_SET = new Set(ABJAD_TITLES);
  * An acronym in parentheses at the end of a name that spells the initials of the words before it
  * (all of them, or all but particles): `VARNHOLT LOGISTICS BUREAU (VLB)`, `BANK OF THE NORTHERN
  * SEAS (BNS)`. Registers add it to some names and not to others; it says nothing the words do not.
+ * The name without it is `rest` (the name as given, and `acronym` '', when there is none).
  */
-function trailingAcronym(name: string): { rest: string; acronym: string } | undefined {
-  const match = /^(.*\S)\s*\(([^()]+)\)\s*$/s.exec(name);
-  if (!match) return undefined;
+function trailingAcronym(name: string): { rest: string; acronym: string } {
+  // Also without the parentheses (`daedong credit bank dcb`), when it spells three words or more.
+  const match = /^(.*\S)\s*\(([^()]+)\)\s*$/s.exec(name) ?? /^(.*\S\s+\S+\s+\S+)\s+([A-Za-z]{3,})\s*$/s.exec(name);
+  if (!match) return { rest: name, acronym: '' };
   const acronym = foldText(match[2]!).replace(/ /g, '');
-  if (acronym.length < 2) return undefined;
+  if (acronym.length < 2) return { rest: name, acronym: '' };
   const words = foldText(match[1]!).split(' ').filter(Boolean);
   const initials = (list: string[]): string => list.map((w) => w[0]).join('');
   if (acronym === initials(words) || acronym === initials(words.filter((w) => !PARTICLE_SET.has(w))))
     return { rest: match[1]!, acronym: match[2]!.trim() };
-  return undefined;
+  return { rest: name, acronym: '' };
 }
 
 /**
@@ -364,10 +518,10 @@ function trailingAcronym(name: string): { rest: string; acronym: string } | unde
  * `Iyad Ag Ghali` is a Tuareg "son of", not an Aktiengesellschaft).
  */
 export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
-  const acronym = trailingAcronym(name);
+  const acronym = trailingAcronym(kind === 'person' ? name : name.replace(GLUED_LEGAL_FORM, ' $1'));
   // Registers write persons `SURNAME, Title Given`: a title may open any comma-separated part.
   const syllableWords = { next: 0 };
-  const folded = (acronym ? acronym.rest : name).split(',').map((part) => foldWords(part, syllableWords));
+  const folded = acronym.rest.split(',').map((part) => foldWords(part, syllableWords));
   const segments = folded.map((part) => part.words);
   const words = segments.flat();
   const abjad = folded.flatMap((part) => part.abjad);
@@ -381,10 +535,7 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
   let hasLegalForm = false;
   for (let i = 0; i < words.length;) {
     const word = words[i]!;
-    let phrase: { words: string[]; canonical: string } | undefined;
-    if (kind !== 'person' && LEGAL_FIRST_WORDS.has(word)) {
-      phrase = LEGAL_PHRASES.find((p) => p.words.every((w, k) => words[i + k] === w));
-    }
+    const phrase = kind !== 'person' && !abjad[i] ? legalPhraseAt(words, i) : undefined;
     // A name made only of a legal-form word (`Limited`, `Company`) is still a name.
     if (segmentStarts.has(i)) tokenStarts.add(tokens.length);
     inSurname.push(i < surnameWords);
@@ -401,6 +552,13 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
       i += 1;
       continue;
     }
+    const number = !abjad[i] && syllableOf[i]! < 0 ? numberWordsAt(words, i) : undefined;
+    if (number) {
+      // `Forty-Four` is `44`, `First` and `1st` are `1st` (number-words.ts): one number token.
+      tokens.push({ text: number.text, kind: 'number' });
+      i += number.length;
+      continue;
+    }
     const token: NameToken = { text: word, kind: tokenKind(word) };
     if (abjad[i]) token.abjad = true;
     if (syllableOf[i]! >= 0) token.syllableOf = syllableOf[i]!;
@@ -414,16 +572,22 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
     kept = [];
     surnameTokens = 0;
     let leading = false;
-    const isTitle = (token: NameToken | undefined): boolean =>
-      token !== undefined && (token.abjad ? ABJAD_TITLE_SET.has(token.text) : TITLE_SET.has(token.text));
+    let titleLeft = 0;
+    const isAbjadTitle = (text: string): boolean => ABJAD_TITLE_SET.has(text);
     tokens.forEach((token, i) => {
       if (tokenStarts.has(i)) leading = true;
       // An abjad's titles are its own words: `adm` or `mr` from Arabic script is `Adam` or `Umar`.
       // Its article goes with a title that follows it (`الشيخ`, `al shykh`).
-      const title =
-        isTitle(token) || (token.abjad && token.text === 'al' && isTitle(tokens[i + 1]) && tokens[i + 1]!.abjad);
-      if (leading && title && tokens.length - removedTitles.length > 1) removedTitles.push(token.text);
-      else {
+      if (leading && titleLeft === 0) {
+        const article = token.abjad && token.text === 'al' && tokens[i + 1]?.abjad === true;
+        titleLeft = article ? (titleLength(tokens, i + 1, isAbjadTitle) ? 1 : 0) : titleLength(tokens, i, isAbjadTitle);
+        // A whole title phrase goes, or none of it: the name keeps a word at least.
+        if (titleLeft && tokens.length - removedTitles.length - titleLeft < 1) titleLeft = 0;
+      }
+      if (leading && titleLeft > 0) {
+        titleLeft -= 1;
+        removedTitles.push(token.text);
+      } else {
         leading = false;
         kept.push(token);
         if (inSurname[i]) surnameTokens += 1;
@@ -439,6 +603,6 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
     hasLegalForm,
     surnameTokens,
   };
-  if (acronym) normalized.acronym = acronym.acronym;
+  if (acronym.acronym) normalized.acronym = acronym.acronym;
   return normalized;
 }
