@@ -33,6 +33,11 @@ export interface PreparedToken {
   skeletonAlt: string;
   /** The word up to an English plural ending (`industries` → `industry`). */
   stem: string;
+  /**
+   * A Latin name word without its Baltic or Slavic ending (`slavicBase`: `lavrovas`, `lavrovs` →
+   * `lavrov`; `sergejs`, `sergey` → `sergei`); the word itself when it has none, '' for other tokens.
+   */
+  base: string;
   /** Written in an abjad: its letters less those a spelling writes or not (`abjadLetters`); else ''. */
   abjadLetters: string;
   /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
@@ -203,6 +208,33 @@ function stem(word: string): string {
   return word;
 }
 
+/**
+ * A name word without the endings that Baltic and Slavic spellings of one name differ by: the
+ * Latvian and Lithuanian nominative (`Lavrovs`, `Lavrovas`, `Sergejus`, `Aleksandrs`: `-s`, `-as`,
+ * `-is`, `-ys`, `-us`, `-jus`), then the romanizations of `-ий` / `-ей` (`-ij`, `-iy`, `-ii`, `-y`;
+ * `-ej`, `-ey`), and, for a person's (or unknown) name, the female surname ending (`Ivanova` /
+ * `Ivanov`, `Dostoevskaya` / `Dostoevsky`): a woman's surname is her family's, and registers and
+ * customer files write either. A Baltic or female ending leaves 5 letters at least, so that
+ * `Thomas`, `Boris` or `Nova` keep theirs.
+ */
+export function slavicBase(word: string, person: boolean): string {
+  let base = word;
+  const cut = (ending: RegExp, keep: number, least: number): boolean => {
+    const match = ending.exec(base);
+    if (!match || base.length - match[0].length + keep < least) return false;
+    base = base.slice(0, base.length - match[0].length + keep);
+    return true;
+  };
+  // `-jus` keeps its `j` (`sergejus` → `sergej`), a consonant before `-s` stays (`lavrovs`).
+  if (!cut(/jus$/, 1, 5) && !cut(/(?:as|is|ys|us)$/, 0, 5)) cut(/[^aeiouys]s$/, 1, 5);
+  if (person && /[szc]kaya$/.test(base) && base.length >= 8) base = `${base.slice(0, -3)}i`;
+  else if (person) cut(/(?:ov|ev)a$/, 2, 5);
+  // `Sergey`, `Sergej`, `Sergei` and `Dmitry`, `Dmitrij`, `Dmitrii` differ only there.
+  if (cut(/(?:ij|iy|yi|ii|yj|y)$/, 0, 3)) base += 'i';
+  else if (cut(/(?:ej|ey)$/, 0, 3)) base += 'ei';
+  return base;
+}
+
 const NO_PHONETIC: [string, string] = ['', ''];
 
 function letterMask(word: string): number {
@@ -277,6 +309,7 @@ export function isSyllable(token: Pick<PreparedToken, 'text' | 'abjad' | 'syllab
 
 export function prepareName(name: string, kind?: RecordKind, countries: readonly string[] = []): PreparedName {
   const normalized = normalizeName(name, kind);
+  const person = (kind === undefined || kind === 'person') && !normalized.hasLegalForm;
   const common = commonWordMarks(normalized.tokens.map((t) => t.text));
   const tokens: PreparedToken[] = normalized.tokens.map((t, i) => {
     const word = t.kind === 'name';
@@ -291,6 +324,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       skeleton,
       skeletonAlt: skeleton ? alternativeSkeleton(t.text, abjad, skeleton) : '',
       stem: word ? stem(t.text) : t.text,
+      base: word && !abjad ? slavicBase(t.text, person) : '',
       abjadLetters: abjad ? abjadLetters(t.text) : '',
       letters: letterMask(t.text),
       common: word && common[i]!,

@@ -2,6 +2,7 @@
  * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
  * graded match (score.ts's header lists the grades).
  */
+import { sameGivenName } from './given-names.ts';
 import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken, type SkeletonGaps } from './prepare.ts';
 
 let rowsBuffer = new Int32Array(0);
@@ -64,6 +65,9 @@ const INITIAL: TokenMatch = { sim: 0.9, how: 'initial' };
 const SAME_CONSONANTS: TokenMatch = { sim: 0.9, how: 'same consonants (abjad)' };
 const SAME_CONSONANT: TokenMatch = { sim: 0.8, how: 'same consonant (abjad)' };
 const SAME_PARTICLE: TokenMatch = { sim: 1, how: 'same particle' };
+const GIVEN_NAME_FORM: TokenMatch = { sim: 0.9, how: 'a form of the same given name' };
+const SLAVIC_ENDING: TokenMatch = { sim: 0.9, how: 'same but for a Baltic or Slavic ending' };
+const INITIALS_OF_WORDS: TokenMatch = { sim: 0.9, how: 'initial' };
 
 /** Spellings of one particle: `al`/`el`, `bin`/`ben`/`ibn`, `bint`/`bent`. */
 const PARTICLE_CLASSES: ReadonlyMap<string, string> = new Map([
@@ -179,6 +183,8 @@ function abjadSimilarity(a: Readable, b: Readable): TokenMatch {
 /** Graded similarity of two Latin name words (see the header for the grades). */
 function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   if (a.text === b.text) return SAME;
+  if (sameGivenName(a.text, b.text)) return GIVEN_NAME_FORM;
+  if (a.base === b.base && a.base.length >= 4) return SLAVIC_ENDING;
   const [short, long] = a.text.length <= b.text.length ? [a, b] : [b, a];
   const shortLength = short.text.length;
   const longLength = long.text.length;
@@ -211,15 +217,35 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
     const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
     return word.kind === 'name' && word.text.startsWith(initial.text) ? INITIAL : NO_MATCH;
   }
-  if (a.kind === 'particle' || b.kind === 'particle')
-    return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
+  if (a.kind === 'particle' || b.kind === 'particle') {
+    if (a.kind === b.kind) return particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
+    // `Ben` is also Benjamin's short form.
+    return !a.abjad && !b.abjad && sameGivenName(a.text, b.text) ? GIVEN_NAME_FORM : NO_MATCH;
+  }
   if (a.abjad !== b.abjad) return crossScriptSimilarity(a, b);
   return a.abjad ? abjadSimilarity(a, b) : wordSimilarity(a, b);
 }
 
+/**
+ * Initials written as one word: two or three consonants (`JC`, `J.-C.` closed up), which no name
+ * word is, standing for as many adjacent words (`Jean-Claude`). Exported for the blocking index.
+ */
+export function wordOfInitials(token: Pick<PreparedToken, 'text' | 'kind' | 'abjad'>): boolean {
+  return token.kind === 'name' && !token.abjad && /^[b-df-hj-np-tv-xz]{2,3}$/.test(token.text);
+}
+
+/** The first letters of a run of adjacent words (`jean claude` → `jc`). */
+export const spanInitials = (span: PreparedSpan): string =>
+  span.words
+    .split(' ')
+    .map((word) => word[0])
+    .join('');
+
 /** One word against adjacent words of the other name, joined: the same, or one edit (6+ letters). */
 export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatch {
   if (span.abjad === undefined) return NO_MATCH;
+  if (wordOfInitials(token) && span.abjad === false && !span.particleEnd)
+    return spanInitials(span) === token.text ? INITIALS_OF_WORDS : NO_MATCH;
   if (span.abjad !== token.abjad) {
     const match = crossScriptSimilarity(token, span);
     return match.sim > 0 && token.skeleton.length >= 2 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
