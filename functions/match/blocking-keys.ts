@@ -2,6 +2,7 @@
  * The blocking index's retrieval keys: under which keys a vocabulary word (or run of joined words)
  * is stored, and which keys a query word looks up, so that every pair score.ts grades above 0 meets.
  */
+import { chineseLookups } from './chinese-romanization.ts';
 import { givenNameGroups } from './given-names.ts';
 import { abjadLetters, withoutFinalH, type PreparedName, type PreparedSpan, type PreparedToken } from './prepare.ts';
 import { spanInitials, wordOfInitials } from './similarity.ts';
@@ -58,6 +59,8 @@ export function wordKeys(token: PreparedToken, role: 'store' | 'lookup'): KeyGro
     groups.push([`${s}b`, [token.base]]);
     if (role === 'lookup') groups[0]![1].push(token.base);
   } else if (role === 'lookup') groups.push([`${s}b`, [text]]);
+  // Wade-Giles and pinyin (`hsi` ~ `xi`): a reading in one system meets the other's.
+  if (token.chinese.length) groups.push(['c', role === 'store' ? token.chinese : chineseLookups(token.chinese)]);
   // Two abjad words meet by their letters less those a spelling may leave out (similarity.ts's only
   // grade for them); against Latin words, by their skeletons (`skeletonKeys`).
   if (token.abjad) return [...groups, ['Ag', [token.abjadLetters]]];
@@ -138,6 +141,7 @@ export function blockingKeys(name: PreparedName): Set<string> {
   for (const span of name.spans) {
     add(spanTextKeys(span.text, span.abjad));
     add(spanInitialsKeys(span));
+    if (span.chinese.length) add([['c', span.chinese]]);
     if (span.abjad !== undefined) add(skeletonKeys(span, script(span.abjad)));
   }
   return keys;

@@ -40,6 +40,7 @@ import {
   wordEnds,
   wordKeys,
 } from './blocking-keys.ts';
+import { chineseLookups } from './chinese-romanization.ts';
 import { givenNameGroups } from './given-names.ts';
 import type { PreparedName, PreparedSpan, PreparedToken } from './prepare.ts';
 import { DEFAULT_THRESHOLD, kindsConflict, organizationPair, scorePrepared, scoreValue } from './score.ts';
@@ -153,6 +154,7 @@ export class NameIndex {
         if (span.abjad !== undefined) {
           this.spanKeys.add(spanTextKeys(span.text, span.abjad, span.text.length >= 6), id);
           this.spanKeys.add(spanInitialsKeys(span), id);
+          if (span.chinese.length) this.spanKeys.add([['c', span.chinese]], id);
           if (this.skeletonsBuilt[script(span.abjad)]) this.spanKeys.add(skeletonKeys(span, script(span.abjad)), id);
           this.spanKeys.scripts[script(span.abjad)] += 1;
         }
@@ -219,6 +221,8 @@ export class NameIndex {
         spans = this.spanKeys.collect(spanTextKeys(token.text, token.abjad), spanCount);
         // A word of initials (`jc`) against the runs of words it spells.
         if (wordOfInitials(token)) this.spanKeys.collect([['i', [token.text]]], spanCount, spans);
+        // A word in one romanization of Chinese against joined syllables in the other (`zedong` ~ `tse tung`).
+        if (token.chinese.length) this.spanKeys.collect([['c', chineseLookups(token.chinese)]], spanCount, spans);
         if (this.spanKeys.scripts[otherScript] && this.skeletons(otherScript))
           this.spanKeys.collect(skeletonKeys(token, otherScript), spanCount, spans);
       }
@@ -250,6 +254,7 @@ export class NameIndex {
       tokens = this.tokenKeys.collect(spanTextKeys(span.text, span.abjad, this.mayJoin(span)), tokenCount);
       const initials = spanInitialsKeys(span);
       if (initials.length) this.tokenKeys.collect([['w', [spanInitials(span)]]], tokenCount, tokens);
+      if (span.chinese.length) this.tokenKeys.collect([['c', chineseLookups(span.chinese)]], tokenCount, tokens);
       if (this.tokenKeys.scripts[otherScript] && this.skeletons(otherScript))
         this.tokenKeys.collect(skeletonKeys(span, otherScript), tokenCount, tokens);
       if (spanCount) {

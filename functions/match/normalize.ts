@@ -467,8 +467,17 @@ function foldWords(part: string, syllableWords: { next: number }): FoldedWords {
 /** Roman numerals of two letters or more count as numbers (vessel `Star II`); `v`, `x` stay initials. */
 const ROMAN_NUMERALS = new Set(['ii', 'iii', 'iv', 'vi', 'vii', 'viii', 'ix', 'xi', 'xii', 'xiii', 'xiv', 'xv']);
 
-function tokenKind(word: string): TokenKind {
-  if (/\d/.test(word) || ROMAN_NUMERALS.has(word)) return 'number';
+/**
+ * Roman numerals that are also syllables of Chinese and Vietnamese names (`Xi Jinping`, `Vi`): numbers
+ * only in a name known to be no person's (vessel `Star XI`). Written alike on both sides, they are
+ * equal whatever their kind.
+ */
+const SYLLABLE_NUMERALS = new Set(['xi', 'vi']);
+
+function tokenKind(word: string, kind: RecordKind | undefined): TokenKind {
+  const numeral =
+    ROMAN_NUMERALS.has(word) && !(SYLLABLE_NUMERALS.has(word) && (kind === undefined || kind === 'person'));
+  if (/\d/.test(word) || numeral) return 'number';
   if (word.length === 1) return 'initial';
   if (PARTICLE_SET.has(word)) return 'particle';
   return 'name';
@@ -559,7 +568,7 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
       i += number.length;
       continue;
     }
-    const token: NameToken = { text: word, kind: tokenKind(word) };
+    const token: NameToken = { text: word, kind: tokenKind(word, kind) };
     if (abjad[i]) token.abjad = true;
     if (syllableOf[i]! >= 0) token.syllableOf = syllableOf[i]!;
     tokens.push(token);

@@ -4,6 +4,7 @@
  */
 import { doubleMetaphone } from 'double-metaphone';
 import type { RecordKind } from '../core/records.ts';
+import { chineseReadings } from './chinese-romanization.ts';
 import { commonWordMarks } from './common-words.ts';
 import { normalizeName, type NormalizedName, type TokenKind } from './normalize.ts';
 
@@ -38,6 +39,8 @@ export interface PreparedToken {
    * `lavrov`; `sergejs`, `sergey` → `sergei`); the word itself when it has none, '' for other tokens.
    */
   base: string;
+  /** Its readings as a Chinese name in pinyin and Wade-Giles (chinese-romanization.ts); empty when it is none. */
+  chinese: string[];
   /** Written in an abjad: its letters less those a spelling writes or not (`abjadLetters`); else ''. */
   abjadLetters: string;
   /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
@@ -66,6 +69,8 @@ export interface PreparedSpan {
   particleEnd: boolean;
   /** Every token in an abjad: the joined letters less those a spelling writes or not (`abjadLetters`); else ''. */
   abjadLetters: string;
+  /** Latin: the joined words' readings as a Chinese name (`tse tung` as `tsetung`); else empty. */
+  chinese: string[];
 }
 
 /** A name normalized once, with what scoring needs per token: screen many pairs without redoing it. */
@@ -293,6 +298,13 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
         skeletonAlt: skeletonAlt === skeleton ? '' : skeletonAlt,
         particleEnd,
         abjadLetters: abjad ? abjadLetters(text) : '',
+        chinese:
+          abjad === false && part.every((t) => t.chinese.length)
+            ? chineseReadings(
+                text,
+                part.some((t) => t.syllableOf >= 0),
+              )
+            : [],
       });
     }
   }
@@ -325,6 +337,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       skeletonAlt: skeleton ? alternativeSkeleton(t.text, abjad, skeleton) : '',
       stem: word ? stem(t.text) : t.text,
       base: word && !abjad ? slavicBase(t.text, person) : '',
+      chinese: word && !abjad ? chineseReadings(t.text, t.syllableOf !== undefined) : [],
       abjadLetters: abjad ? abjadLetters(t.text) : '',
       letters: letterMask(t.text),
       common: word && common[i]!,

@@ -96,6 +96,7 @@
 import type { RecordKind } from '../core/records.ts';
 import { alignmentCandidates } from './alignment.ts';
 import { prepareName, type PreparedName, type PreparedToken } from './prepare.ts';
+import { GIVEN_NAME_FORM_HOW } from './similarity.ts';
 
 /** Score at or above which two names are reported as a match (tuned on bench/match.ts). */
 export const DEFAULT_THRESHOLD = 0.8;
@@ -112,6 +113,13 @@ export const WEAK_NAME_FACTOR = 0.87;
  * when they are not spelled alike and no country is shared (header, 6b): below the default threshold.
  */
 export const SYLLABIC_NAME_ONLY_CAP = 0.75;
+
+/**
+ * The most a pair scores when a given name is matched by another form of it (`Dick` / `Richard`)
+ * and another word is not the same either (`Buss` / `Boss`, or a second short form): two doubts,
+ * below the default threshold (header, 2b).
+ */
+export const GIVEN_NAME_FORM_DOUBT_CAP = 0.75;
 
 /** Factor per word (up to two) found in one organization's, vessel's or aircraft's name only. */
 export const EXTRA_WORD_FACTOR = 0.85;
@@ -321,6 +329,8 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   const strongA = new Uint8Array(a.tokens.length);
   const strongB = new Uint8Array(b.tokens.length);
   let initialForWord = false;
+  let givenNameForms = 0;
+  let inexactWords = 0;
   for (const candidate of alignmentCandidates(a, b)) {
     if (anyUsed(candidate.a, usedA) || anyUsed(candidate.b, usedB)) continue;
     const sideA = take(candidate.a, a.tokens, usedA);
@@ -334,7 +344,9 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     if (candidate.how === 'initial') initialForWord = true;
     // Words matched by an initial or an abbreviation do not count as found (`John Doe` is not found
     // in `J. D. Smithers`).
+    if (candidate.how === GIVEN_NAME_FORM_HOW) givenNameForms += 1;
     if (candidate.how !== 'initial' && candidate.how !== 'abbreviation' && sideA.words + sideB.words > 0) {
+      if (candidate.sim < 1) inexactWords += 1;
       fullWordMatches += 1;
       matchedNameWordsA += sideA.words;
       matchedNameWordsB += sideB.words;
@@ -402,6 +414,13 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       score = DEFAULT_THRESHOLD;
       explanation?.push(`the longer name adds common words only: raised to the threshold ${DEFAULT_THRESHOLD}`);
     }
+  }
+
+  if (givenNameForms > 0 && inexactWords > 1 && score > GIVEN_NAME_FORM_DOUBT_CAP) {
+    score = GIVEN_NAME_FORM_DOUBT_CAP;
+    explanation?.push(
+      `a given name matched by another form of it, and another word not the same: at most ${GIVEN_NAME_FORM_DOUBT_CAP}`,
+    );
   }
 
   const countriesAgree = a.countries.some((c) => b.countries.includes(c));

@@ -2,6 +2,7 @@
  * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
  * graded match (score.ts's header lists the grades).
  */
+import { sameChineseName } from './chinese-romanization.ts';
 import { sameGivenName } from './given-names.ts';
 import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken, type SkeletonGaps } from './prepare.ts';
 
@@ -65,9 +66,13 @@ const INITIAL: TokenMatch = { sim: 0.9, how: 'initial' };
 const SAME_CONSONANTS: TokenMatch = { sim: 0.9, how: 'same consonants (abjad)' };
 const SAME_CONSONANT: TokenMatch = { sim: 0.8, how: 'same consonant (abjad)' };
 const SAME_PARTICLE: TokenMatch = { sim: 1, how: 'same particle' };
-const GIVEN_NAME_FORM: TokenMatch = { sim: 0.9, how: 'a form of the same given name' };
+/** The grade's name for two forms of one given name (`Bob` / `Robert`); score.ts weighs such a pair's other words. */
+export const GIVEN_NAME_FORM_HOW = 'a form of the same given name';
+const GIVEN_NAME_FORM: TokenMatch = { sim: 0.9, how: GIVEN_NAME_FORM_HOW };
 const SLAVIC_ENDING: TokenMatch = { sim: 0.9, how: 'same but for a Baltic or Slavic ending' };
 const INITIALS_OF_WORDS: TokenMatch = { sim: 0.9, how: 'initial' };
+const CHINESE_ROMANIZATION: TokenMatch = { sim: 0.9, how: 'Wade-Giles / pinyin' };
+const JOINED_CHINESE_ROMANIZATION: TokenMatch = { sim: 0.9, how: 'joined, Wade-Giles / pinyin' };
 
 /** Spellings of one particle: `al`/`el`, `bin`/`ben`/`ibn`, `bint`/`bent`. */
 const PARTICLE_CLASSES: ReadonlyMap<string, string> = new Map([
@@ -183,8 +188,15 @@ function abjadSimilarity(a: Readable, b: Readable): TokenMatch {
 /** Graded similarity of two Latin name words (see the header for the grades). */
 function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   if (a.text === b.text) return SAME;
-  if (sameGivenName(a.text, b.text)) return GIVEN_NAME_FORM;
   if (a.base === b.base && a.base.length >= 4) return SLAVIC_ENDING;
+  if (sameChineseName(a.chinese, b.chinese)) return CHINESE_ROMANIZATION;
+  const spelling = spellingSimilarity(a, b);
+  // A short form only where no spelling grade holds: `Mohammed` / `Muhammad` sound alike, `Mohd` is a short form.
+  return spelling.sim === 0 && sameGivenName(a.text, b.text) ? GIVEN_NAME_FORM : spelling;
+}
+
+/** Typos, abbreviations, plurals and spellings that sound alike (see the header for the grades). */
+function spellingSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   const [short, long] = a.text.length <= b.text.length ? [a, b] : [b, a];
   const shortLength = short.text.length;
   const longLength = long.text.length;
@@ -251,6 +263,7 @@ export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatc
     return match.sim > 0 && token.skeleton.length >= 2 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
   }
   if (token.text === span.text) return { sim: 1, how: 'joined' };
+  if (token.kind === 'name' && sameChineseName(token.chinese, span.chinese)) return JOINED_CHINESE_ROMANIZATION;
   if (token.abjad) {
     const match = abjadSimilarity(token, span);
     return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;

@@ -217,6 +217,7 @@ describe('screen against screenAllPairs on the recall classes', () => {
   // The index must find what each new grade or reading matches (nicknames, endings, initials of
   // joined words; legal forms, numbers and digits are read before the index sees the words).
   const records = [
+    record('11', 'person', 'Mao Zedong', ['Xi Jinping']),
     record('1', 'person', 'NETANYAHU, Benjamin'),
     record('2', 'person', 'Jean-Claude Juncker'),
     record('3', 'person', 'LAVROV, Sergey Viktorovich'),
@@ -240,6 +241,9 @@ describe('screen against screenAllPairs on the recall classes', () => {
     '1st Minsk Bread Factory',
     'Ig0r Sech1n',
     'Benjamin Salem',
+    'Mao Tse-tung',
+    'Hsi Chin-ping',
+    'Shi Jinping',
     'Unrelated Person',
   ];
 
@@ -250,5 +254,46 @@ describe('screen against screenAllPairs on the recall classes', () => {
     expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(
       brute.map((h) => [h.recordId, h.watchlistIndex, h.score]),
     );
+  });
+});
+
+describe('a given name matched by another form of it', () => {
+  it('is not enough when another word is not the same either', () => {
+    expect(score('Richard Buss', 'Dick Boss', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('David Zaragoza Alejandro', 'Alex Dave', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Richard Boss', 'Dick Boss', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
+
+describe('Chinese names in Wade-Giles and in pinyin', () => {
+  it.each([
+    ['Hsi Chin-ping', 'Xi Jinping'],
+    ['Mao Tse-tung', 'Mao Zedong'],
+    ['Teng Hsiao-ping', 'Deng Xiaoping'],
+    ["Ch'en Yi-fan", 'Chen Yifan'],
+    ['Chang Wei-ming', 'Zhang Weiming'],
+    ['Shi Jinping', 'Xi Jinping'],
+    ['Si Jinping', 'Xi Jinping'],
+    ['Hsueh Li-ming', 'Xue Liming'],
+  ])('matches %s with %s', (a, b) => {
+    expect(score(a, b, person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('never matches two pinyin spellings of different syllables, nor Han read as pinyin with Wade-Giles look-alikes', () => {
+    // `jin` and `qin` are both `chin` in Wade-Giles without its apostrophe: two names in pinyin.
+    expect(score('Jin Liming', 'Qin Liming', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Ji Liming', 'Qi Liming', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    // 郑思 is Zheng Si: not `ZHANG, Shi` by the Xi/Shi/Si reading.
+    expect(score('郑思', 'ZHANG, Shi', person)).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it("reads Xi as a name, not a Roman numeral, in a person's name", () => {
+    expect(normalizeName('Xi Jinping').tokens[0]!.kind).toBe('name');
+    expect(normalizeName('Star XI', 'vessel').tokens[1]!.kind).toBe('number');
+  });
+
+  it('keeps the false alarms of Han and Hangul names compared with nothing else fixed', () => {
+    expect(score('军 翟', 'JUNDI')).toBe(0);
+    expect(score('민석 최', 'Choe Sok Min')).toBeLessThan(DEFAULT_THRESHOLD);
   });
 });
