@@ -5,7 +5,6 @@
 import { chineseLookups } from './chinese-romanization.ts';
 import { givenNameGroups } from './given-names.ts';
 import { abjadLetters, withoutFinalH, type PreparedName, type PreparedSpan, type PreparedToken } from './prepare.ts';
-import { spanInitials, wordOfInitials } from './similarity.ts';
 
 /** Deletion neighbourhood: the word with up to `depth` (1 or 2) letters deleted, the word itself included. */
 export function deletions(word: string, depth: number): string[] {
@@ -122,10 +121,7 @@ export function spanTextKeys(text: string, abjad: boolean | undefined, neighbour
  * initials, when they can be such a word; none otherwise.
  */
 export function spanInitialsKeys(span: PreparedSpan): KeyGroup[] {
-  const initials = spanInitials(span);
-  return span.abjad === false && wordOfInitials({ text: initials, kind: 'name', abjad: false })
-    ? [['i', [initials]]]
-    : [];
+  return span.initials ? [['i', [span.initials]]] : [];
 }
 
 /** The retrieval keys of a prepared name's words and runs of words (what `NameIndex` stores them under), as `type:key`. */

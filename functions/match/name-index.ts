@@ -55,7 +55,7 @@ import {
   spanBits,
   type NameBits,
 } from './score-bound.ts';
-import { joinedMatch, spanInitials, spanMatch, tokenSimilarity, wordOfInitials } from './similarity.ts';
+import { joinedMatch, spanMatch, tokenSimilarity } from './similarity.ts';
 
 export interface NameIndexOptions {
   /**
@@ -220,7 +220,7 @@ export class NameIndex {
       if (spanCount) {
         spans = this.spanKeys.collect(spanTextKeys(token.text, token.abjad), spanCount);
         // A word of initials (`jc`) against the runs of words it spells.
-        if (wordOfInitials(token)) this.spanKeys.collect([['i', [token.text]]], spanCount, spans);
+        if (token.initialsOfWords) this.spanKeys.collect([['i', [token.text]]], spanCount, spans);
         // A word in one romanization of Chinese against joined syllables in the other (`zedong` ~ `tse tung`).
         if (token.chinese.length) this.spanKeys.collect([['c', chineseLookups(token.chinese)]], spanCount, spans);
         if (this.spanKeys.scripts[otherScript] && this.skeletons(otherScript))
@@ -252,8 +252,7 @@ export class NameIndex {
       const otherScript = other(span.abjad);
       const [tokenCount, spanCount] = [this.tokenEntries.length, this.spanEntries.length];
       tokens = this.tokenKeys.collect(spanTextKeys(span.text, span.abjad, this.mayJoin(span)), tokenCount);
-      const initials = spanInitialsKeys(span);
-      if (initials.length) this.tokenKeys.collect([['w', [spanInitials(span)]]], tokenCount, tokens);
+      if (span.initials) this.tokenKeys.collect([['w', [span.initials]]], tokenCount, tokens);
       if (span.chinese.length) this.tokenKeys.collect([['c', chineseLookups(span.chinese)]], tokenCount, tokens);
       if (this.tokenKeys.scripts[otherScript] && this.skeletons(otherScript))
         this.tokenKeys.collect(skeletonKeys(span, otherScript), tokenCount, tokens);

@@ -41,6 +41,12 @@ export interface PreparedToken {
   base: string;
   /** Its readings as a Chinese name in pinyin and Wade-Giles (chinese-romanization.ts); empty when it is none. */
   chinese: string[];
+  /**
+   * A word of two or three consonants in a person's (or unknown, without a legal form) name: initials
+   * written as one (`JC`), compared with the initials of adjacent words (similarity.ts). In an
+   * organization's name such a word is an acronym (`KB-Lutch`), not a person's initials.
+   */
+  initialsOfWords: boolean;
   /** Written in an abjad: its letters less those a spelling writes or not (`abjadLetters`); else ''. */
   abjadLetters: string;
   /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
@@ -71,7 +77,12 @@ export interface PreparedSpan {
   abjadLetters: string;
   /** Latin: the joined words' readings as a Chinese name (`tse tung` as `tsetung`); else empty. */
   chinese: string[];
+  /** The words' initials (`jean claude` → `jc`), in a person's name and when a word of initials can spell them (`WORD_OF_INITIALS`); else ''. */
+  initials: string;
 }
+
+/** Two or three consonants: no name word is, so such a word is initials written as one (`JC`). */
+export const WORD_OF_INITIALS = /^[b-df-hj-np-tv-xz]{2,3}$/;
 
 /** A name normalized once, with what scoring needs per token: screen many pairs without redoing it. */
 export interface PreparedName {
@@ -266,7 +277,7 @@ function oneWrittenWord(part: readonly PreparedToken[]): boolean {
   return true;
 }
 
-function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
+function prepareSpans(tokens: readonly PreparedToken[], person: boolean): PreparedSpan[] {
   const spans: PreparedSpan[] = [];
   for (let start = 0; start < tokens.length; start++) {
     for (let end = start + 2; end <= Math.min(tokens.length, start + 3); end++) {
@@ -287,6 +298,7 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
       const skeleton = joinSkeletons(false);
       const skeletonAlt = part.some((t) => t.skeletonAlt) ? joinSkeletons(true) : '';
       const particleEnd = part[0]!.kind === 'particle' || part[part.length - 1]!.kind === 'particle';
+      const initials = part.map((t) => t.text[0]).join('');
       spans.push({
         start,
         end,
@@ -305,6 +317,7 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
                 part.some((t) => t.syllableOf >= 0),
               )
             : [],
+        initials: person && abjad === false && !particleEnd && WORD_OF_INITIALS.test(initials) ? initials : '',
       });
     }
   }
@@ -338,6 +351,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       stem: word ? stem(t.text) : t.text,
       base: word && !abjad ? slavicBase(t.text, person) : '',
       chinese: word && !abjad ? chineseReadings(t.text, t.syllableOf !== undefined) : [],
+      initialsOfWords: person && word && !abjad && WORD_OF_INITIALS.test(t.text),
       abjadLetters: abjad ? abjadLetters(t.text) : '',
       letters: letterMask(t.text),
       common: word && common[i]!,
@@ -353,7 +367,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
     totalWeight: tokens.reduce((sum, t) => sum + t.weight, 0),
     kind,
     countries: countries.map((c) => c.toUpperCase()),
-    spans: prepareSpans(tokens),
+    spans: prepareSpans(tokens, person),
     distinctive,
     syllabic,
   };

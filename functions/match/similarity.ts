@@ -238,26 +238,11 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   return a.abjad ? abjadSimilarity(a, b) : wordSimilarity(a, b);
 }
 
-/**
- * Initials written as one word: two or three consonants (`JC`, `J.-C.` closed up), which no name
- * word is, standing for as many adjacent words (`Jean-Claude`). Exported for the blocking index.
- */
-export function wordOfInitials(token: Pick<PreparedToken, 'text' | 'kind' | 'abjad'>): boolean {
-  return token.kind === 'name' && !token.abjad && /^[b-df-hj-np-tv-xz]{2,3}$/.test(token.text);
-}
-
-/** The first letters of a run of adjacent words (`jean claude` → `jc`). */
-export const spanInitials = (span: PreparedSpan): string =>
-  span.words
-    .split(' ')
-    .map((word) => word[0])
-    .join('');
-
 /** One word against adjacent words of the other name, joined: the same, or one edit (6+ letters). */
 export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatch {
   if (span.abjad === undefined) return NO_MATCH;
-  if (wordOfInitials(token) && span.abjad === false && !span.particleEnd)
-    return spanInitials(span) === token.text ? INITIALS_OF_WORDS : NO_MATCH;
+  // Initials written as one word (`JC`) against the adjacent words they spell (`Jean-Claude`).
+  if (token.initialsOfWords && span.initials) return span.initials === token.text ? INITIALS_OF_WORDS : NO_MATCH;
   if (span.abjad !== token.abjad) {
     const match = crossScriptSimilarity(token, span);
     return match.sim > 0 && token.skeleton.length >= 2 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;

@@ -297,3 +297,10 @@ describe('Chinese names in Wade-Giles and in pinyin', () => {
     expect(score('민석 최', 'Choe Sok Min')).toBeLessThan(DEFAULT_THRESHOLD);
   });
 });
+
+describe('a word of consonants in an organization name', () => {
+  it("is an acronym, not initials of a person's given names", () => {
+    expect(score('Kihn - Bradtke-Kutch', 'KB-Lutch', company)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('JC Juncker', 'Jean-Claude Juncker')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
