@@ -2,7 +2,9 @@
  * The blocking index's retrieval keys: under which keys a vocabulary word (or run of joined words)
  * is stored, and which keys a query word looks up, so that every pair score.ts grades above 0 meets.
  */
-import { abjadLetters, withoutFinalH, type PreparedName, type PreparedToken } from './prepare.ts';
+import { chineseLookups } from './chinese-romanization.ts';
+import { givenNameGroups } from './given-names.ts';
+import { abjadLetters, withoutFinalH, type PreparedName, type PreparedSpan, type PreparedToken } from './prepare.ts';
 
 /** Deletion neighbourhood: the word with up to `depth` (1 or 2) letters deleted, the word itself included. */
 export function deletions(word: string, depth: number): string[] {
@@ -45,9 +47,19 @@ export type KeyGroup = [type: string, keys: string[]];
 /** Keys under which a vocabulary word is stored (`store`), or those a query word looks up. */
 export function wordKeys(token: PreparedToken, role: 'store' | 'lookup'): KeyGroup[] {
   const groups: KeyGroup[] = [['w', [token.text]]];
+  // Forms of one given name (`bob`, `robert`; `ben` as a particle too) meet by the names they stand for.
+  const forms = token.abjad ? [] : givenNameGroups(token.text);
+  if (forms.length) groups.push(['n', forms.map(String)]);
   if (token.kind !== 'name') return groups;
   const text = token.text;
   const s = script(token.abjad);
+  // A Baltic or Slavic ending (`lavrovas`, `sergejs`): words meet by what is left (`slavicBase`).
+  if (token.base !== text) {
+    groups.push([`${s}b`, [token.base]]);
+    if (role === 'lookup') groups[0]![1].push(token.base);
+  } else if (role === 'lookup') groups.push([`${s}b`, [text]]);
+  // Wade-Giles and pinyin (`hsi` ~ `xi`): a reading in one system meets the other's.
+  if (token.chinese.length) groups.push(['c', role === 'store' ? token.chinese : chineseLookups(token.chinese)]);
   // Two abjad words meet by their letters less those a spelling may leave out (similarity.ts's only
   // grade for them); against Latin words, by their skeletons (`skeletonKeys`).
   if (token.abjad) return [...groups, ['Ag', [token.abjadLetters]]];
@@ -104,6 +116,14 @@ export function spanTextKeys(text: string, abjad: boolean | undefined, neighbour
   return groups;
 }
 
+/**
+ * Keys of a run of words for a word of initials written as one (`jc` ~ `jean claude`): its
+ * initials, when they can be such a word; none otherwise.
+ */
+export function spanInitialsKeys(span: PreparedSpan): KeyGroup[] {
+  return span.initials ? [['i', [span.initials]]] : [];
+}
+
 /** The retrieval keys of a prepared name's words and runs of words (what `NameIndex` stores them under), as `type:key`. */
 export function blockingKeys(name: PreparedName): Set<string> {
   const keys = new Set<string>();
@@ -116,6 +136,8 @@ export function blockingKeys(name: PreparedName): Set<string> {
   }
   for (const span of name.spans) {
     add(spanTextKeys(span.text, span.abjad));
+    add(spanInitialsKeys(span));
+    if (span.chinese.length) add([['c', span.chinese]]);
     if (span.abjad !== undefined) add(skeletonKeys(span, script(span.abjad)));
   }
   return keys;

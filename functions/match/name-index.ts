@@ -30,7 +30,18 @@
  * common scores at most 0.5 (halved, and no middle-name lift) + 0.03. At 0.55 or below every name is
  * scored. bench/match.ts measures both on real lists.
  */
-import { KeyMap, other, script, skeletonKeys, spanTextKeys, wordEnds, wordKeys } from './blocking-keys.ts';
+import {
+  KeyMap,
+  other,
+  script,
+  skeletonKeys,
+  spanInitialsKeys,
+  spanTextKeys,
+  wordEnds,
+  wordKeys,
+} from './blocking-keys.ts';
+import { chineseLookups } from './chinese-romanization.ts';
+import { givenNameGroups } from './given-names.ts';
 import type { PreparedName, PreparedSpan, PreparedToken } from './prepare.ts';
 import { DEFAULT_THRESHOLD, kindsConflict, organizationPair, scorePrepared, scoreValue } from './score.ts';
 import {
@@ -142,6 +153,8 @@ export class NameIndex {
         this.spanIds.set(key, id);
         if (span.abjad !== undefined) {
           this.spanKeys.add(spanTextKeys(span.text, span.abjad, span.text.length >= 6), id);
+          this.spanKeys.add(spanInitialsKeys(span), id);
+          if (span.chinese.length) this.spanKeys.add([['c', span.chinese]], id);
           if (this.skeletonsBuilt[script(span.abjad)]) this.spanKeys.add(skeletonKeys(span, script(span.abjad)), id);
           this.spanKeys.scripts[script(span.abjad)] += 1;
         }
@@ -206,11 +219,15 @@ export class NameIndex {
         this.tokenKeys.collect(skeletonKeys(token, otherScript), tokenCount, tokens);
       if (spanCount) {
         spans = this.spanKeys.collect(spanTextKeys(token.text, token.abjad), spanCount);
+        // A word of initials (`jc`) against the runs of words it spells.
+        if (token.initialsOfWords) this.spanKeys.collect([['i', [token.text]]], spanCount, spans);
+        // A word in one romanization of Chinese against joined syllables in the other (`zedong` ~ `tse tung`).
+        if (token.chinese.length) this.spanKeys.collect([['c', chineseLookups(token.chinese)]], spanCount, spans);
         if (this.spanKeys.scripts[otherScript] && this.skeletons(otherScript))
           this.spanKeys.collect(skeletonKeys(token, otherScript), spanCount, spans);
       }
     } else {
-      tokens = this.tokenKeys.collect([['w', [token.text]]], tokenCount);
+      tokens = this.tokenKeys.collect(wordKeys(token, 'lookup'), tokenCount);
     }
     matched = {
       // Legal forms against legal forms are counted as matched in the bound; not looked up.
@@ -235,6 +252,8 @@ export class NameIndex {
       const otherScript = other(span.abjad);
       const [tokenCount, spanCount] = [this.tokenEntries.length, this.spanEntries.length];
       tokens = this.tokenKeys.collect(spanTextKeys(span.text, span.abjad, this.mayJoin(span)), tokenCount);
+      if (span.initials) this.tokenKeys.collect([['w', [span.initials]]], tokenCount, tokens);
+      if (span.chinese.length) this.tokenKeys.collect([['c', chineseLookups(span.chinese)]], tokenCount, tokens);
       if (this.tokenKeys.scripts[otherScript] && this.skeletons(otherScript))
         this.tokenKeys.collect(skeletonKeys(span, otherScript), tokenCount, tokens);
       if (spanCount) {
@@ -276,8 +295,9 @@ export class NameIndex {
     const tokens = name.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
-      // Particles and initials are counted as matched in the bound; they are not looked up.
-      if (token.kind === 'particle' || token.kind === 'initial') continue;
+      // Particles and initials are counted as matched in the bound; they are not looked up, but for
+      // a particle that is also a given name's short form (`ben`), which may match a name word.
+      if (token.kind === 'initial' || (token.kind === 'particle' && !givenNameGroups(token.text).length)) continue;
       const matched = this.matchToken(token);
       for (const id of matched.tokens) visit(visiting, this.tokenEntries[id]!, bit(i));
       for (const id of matched.spans) visit(visiting, this.spanEntries[id]!, bit(i));

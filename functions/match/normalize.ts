@@ -23,6 +23,10 @@
  */
 import anyAscii from 'any-ascii';
 import type { RecordKind } from '../core/records.ts';
+
+export { LEGAL_FORMS } from './legal-forms.ts';
+import { GLUED_LEGAL_FORM, legalPhraseAt } from './legal-forms.ts';
+import { numberWordsAt } from './number-words.ts';
 import { ARABIC, romanizeArabic } from './romanize-arabic.ts';
 
 /** What a token contributes to a match; see `TOKEN_WEIGHTS` in prepare.ts. */
@@ -68,67 +72,14 @@ export interface NormalizedName {
 }
 
 /**
- * Legal forms, canonical spelling → the spellings recognised (folded, each a word or a phrase of
- * words). Equivalent forms across languages share one canonical spelling (OOO, TOV and TOO are
- * limited liability companies: `llc`), so they compare equal. Longer phrases are matched first.
- */
-export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
-  llc: [
-    'llc',
-    'l l c',
-    'ooo',
-    'tov',
-    'too',
-    'limited liability company',
-    'limited liability co',
-    'obshchestvo s ogranichennoy otvetstvennostyu',
-    'obshchestvo s ogranichennoi otvetstvennostiu',
-    'obshchestvo s ogranichennoi otvetstvennostyu',
-    'fzllc',
-    'fz llc',
-  ],
-  llp: ['llp', 'limited liability partnership'],
-  ltd: ['ltd', 'limited', 'you xian gong si', 'youxiangongsi'],
-  jsc: ['jsc', 'ao', 'joint stock company', 'joint stock co', 'aktsionernoe obshchestvo', 'aktsionernoye obshchestvo'],
-  ojsc: ['ojsc', 'oao', 'open joint stock company', 'otkrytoe aktsionernoe obshchestvo'],
-  cjsc: ['cjsc', 'zao', 'closed joint stock company', 'zakrytoe aktsionernoe obshchestvo'],
-  pjsc: ['pjsc', 'pao', 'public joint stock company', 'publichnoe aktsionernoe obshchestvo'],
-  plc: ['plc', 'public limited company'],
-  co: ['co', 'company', 'gong si', 'gongsi'],
-  corp: ['corp', 'corporation'],
-  inc: ['inc', 'incorporated'],
-  gmbh: ['gmbh', 'gesellschaft mit beschrankter haftung'],
-  ag: ['ag', 'aktiengesellschaft'],
-  kg: ['kg', 'kommanditgesellschaft'],
-  sa: ['sa', 'societe anonyme', 'sociedad anonima', 'sociedade anonima', 'sa de cv'],
-  sarl: ['sarl', 'societe a responsabilite limitee'],
-  sas: ['sas'],
-  srl: ['srl', 'sociedad de responsabilidad limitada'],
-  spa: ['spa', 'societa per azioni'],
-  sl: ['sl', 'sociedad limitada'],
-  bv: ['bv', 'besloten vennootschap'],
-  nv: ['nv', 'naamloze vennootschap'],
-  lp: ['lp', 'limited partnership'],
-  pte: ['pte'],
-  pty: ['pty', 'proprietary'],
-  pvt: ['pvt', 'private limited'],
-  sdnbhd: ['sdn bhd', 'sdnbhd', 'sendirian berhad'],
-  bhd: ['bhd', 'berhad'],
-  fze: ['fze', 'free zone establishment'],
-  fzco: ['fzco', 'fzc', 'free zone company'],
-  est: ['est', 'establishment'],
-  sro: ['sro'],
-  kft: ['kft'],
-  doo: ['doo'],
-  ab: ['ab', 'aktiebolag'],
-  oy: ['oy', 'oyj'],
-  sti: ['sti', 'ltd sti', 'sirketi'],
-};
-
-/**
  * Titles and honorifics removed from the front of a person's name or of a comma-separated part
- * of it (`SHALEESH, Dr. Assef`; folded, without dots). Only leading ones are removed, and never from a name with a legal form, so `General Dynamics Corp`
- * keeps its first word.
+ * of it (`SHALEESH, Dr. Assef`, `President Erdoğan`; folded, without dots), each a word or a phrase
+ * of words (`prime minister`: `prime`, `vice` or `his` alone are not titles). Only leading ones are
+ * removed, and never from a name with a legal form, so `General Dynamics Corp` keeps its first
+ * word. Offices are titles as ranks are: a customer file or a news item writes `Minister Lavrov`,
+ * registers `LAVROV, Sergey`. Words that are as often surnames (`King`, `Prince`, `Judge`,
+ * `Mayor`) or given names (`Emir`, `Sultan`, `Sayyid`) are not in the list: a title opens the
+ * surname part of `SURNAME, Given` too.
  */
 export const TITLES: readonly string[] = [
   'mr',
@@ -193,6 +144,34 @@ export const TITLES: readonly string[] = [
   'brig',
   'sergeant',
   'sgt',
+  'president',
+  'minister',
+  'chairman',
+  'senator',
+  'governor',
+  'ambassador',
+  'excellency',
+  'sheikha',
+  'shaykha',
+  'vice president',
+  'prime minister',
+  'deputy prime minister',
+  'first deputy prime minister',
+  'deputy minister',
+  'foreign minister',
+  'defence minister',
+  'defense minister',
+  'his excellency',
+  'her excellency',
+  'his highness',
+  'her highness',
+  'his royal highness',
+  'her royal highness',
+  'crown prince',
+  'field marshal',
+  'air marshal',
+  'vice admiral',
+  'rear admiral',
 ];
 
 /**
@@ -231,17 +210,24 @@ export const PARTICLES: readonly string[] = [
   'und',
 ];
 
-const TITLE_SET = new Set(TITLES);
+/** Title phrases as word lists, longest first. */
+const TITLE_PHRASES = TITLES.map((title) => title.split(' ')).sort((a, b) => b.length - a.length);
+const TITLE_FIRST_WORDS = new Set(TITLE_PHRASES.map((words) => words[0]!));
+
+/** How many tokens from `start` on are a title (0 when none): the longest title phrase there. */
+function titleLength(tokens: readonly NameToken[], start: number, isAbjadTitle: (text: string) => boolean): number {
+  const first = tokens[start]!;
+  if (first.abjad) return isAbjadTitle(first.text) ? 1 : 0;
+  if (!TITLE_FIRST_WORDS.has(first.text)) return 0;
+  const phrase = TITLE_PHRASES.find((words) =>
+    words.every((word, k) => tokens[start + k]?.text === word && !tokens[start + k]!.abjad),
+  );
+  return phrase?.length ?? 0;
+}
 
 /** Romanizations of `Abd al-` (servant of the ...) written as one word: split into `abd` `al`. */
 export const FUSED_ARTICLE: ReadonlySet<string> = new Set(['abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdool']);
 const PARTICLE_SET = new Set(PARTICLES);
-
-/** Legal-form phrases as word lists, longest first, each with its canonical spelling. */
-const LEGAL_PHRASES: { words: string[]; canonical: string }[] = Object.entries(LEGAL_FORMS)
-  .flatMap(([canonical, spellings]) => spellings.map((spelling) => ({ words: spelling.split(' '), canonical })))
-  .sort((a, b) => b.words.length - a.words.length);
-const LEGAL_FIRST_WORDS = new Set(LEGAL_PHRASES.map((p) => p.words[0]!));
 
 /** Scripts written without spaces between words: transliterated syllable by syllable. */
 const SYLLABIC = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
@@ -250,8 +236,22 @@ const SYLLABIC = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\u
 const ABJAD = /[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
 
 /**
+ * Digits (and `@`) written for the letters they look like (`Ig0r Sech1n`), inside a word: a letter
+ * on both sides, so a number (`A320`, `Star 1`, `T-72`) is never read as letters. `1` is `l` between
+ * two vowels (`A1exander`, `E1ena`), else `i` (`Sech1n`, `Vladim1r`).
+ */
+const LETTER_DIGITS = /(?<=[a-z])[013457@](?=[a-z])/g;
+const DIGIT_LETTERS: Readonly<Record<string, string>> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a' };
+function letterOfDigit(digit: string, at: number, text: string): string {
+  if (digit !== '1') return DIGIT_LETTERS[digit]!;
+  const vowel = /[aeiou]/;
+  return vowel.test(text[at - 1]!) && vowel.test(text[at + 1]!) ? 'l' : 'i';
+}
+
+/**
  * Folds any script to lower-case ASCII words separated by single spaces: transliteration
- * (any-ascii; Arabic script by `ARABIC_LETTERS`), diacritics and case folded, apostrophes dropped
+ * (any-ascii; Arabic script by `ARABIC_LETTERS`), diacritics and case folded, digits written for
+ * letters read as the letters (`LETTER_DIGITS`), apostrophes dropped
  * inside words (`O'Brien` → `obrien`, `neft'` → `neft`), dotted abbreviations closed up (`S.A.` →
  * `sa`), other punctuation a space.
  */
@@ -261,7 +261,7 @@ export function foldText(value: string): string {
   for (const char of text) {
     latin += SYLLABIC.test(char) ? ` ${anyAscii(char)} ` : char;
   }
-  latin = anyAscii(latin).toLowerCase();
+  latin = anyAscii(latin).toLowerCase().replace(LETTER_DIGITS, letterOfDigit);
   return latin
     .replace(/['`\u2018\u2019\u02bc\u02b9]/g, '')
     .replace(/\b(?:[a-z]\.){2,}/g, (dotted) => dotted.replace(/\./g, ''))
@@ -315,8 +315,17 @@ function foldWords(part: string, syllableWords: { next: number }): FoldedWords {
 /** Roman numerals of two letters or more count as numbers (vessel `Star II`); `v`, `x` stay initials. */
 const ROMAN_NUMERALS = new Set(['ii', 'iii', 'iv', 'vi', 'vii', 'viii', 'ix', 'xi', 'xii', 'xiii', 'xiv', 'xv']);
 
-function tokenKind(word: string): TokenKind {
-  if (/\d/.test(word) || ROMAN_NUMERALS.has(word)) return 'number';
+/**
+ * Roman numerals that are also syllables of Chinese and Vietnamese names (`Xi Jinping`, `Vi`): numbers
+ * only in a name known to be no person's (vessel `Star XI`). Written alike on both sides, they are
+ * equal whatever their kind.
+ */
+const SYLLABLE_NUMERALS = new Set(['xi', 'vi']);
+
+function tokenKind(word: string, kind: RecordKind | undefined): TokenKind {
+  const numeral =
+    ROMAN_NUMERALS.has(word) && !(SYLLABLE_NUMERALS.has(word) && (kind === undefined || kind === 'person'));
+  if (/\d/.test(word) || numeral) return 'number';
   if (word.length === 1) return 'initial';
   if (PARTICLE_SET.has(word)) return 'particle';
   return 'name';
@@ -345,17 +354,19 @@ const ABJAD_TITLE_SET = new Set(ABJAD_TITLES);
  * An acronym in parentheses at the end of a name that spells the initials of the words before it
  * (all of them, or all but particles): `VARNHOLT LOGISTICS BUREAU (VLB)`, `BANK OF THE NORTHERN
  * SEAS (BNS)`. Registers add it to some names and not to others; it says nothing the words do not.
+ * The name without it is `rest` (the name as given, and `acronym` '', when there is none).
  */
-function trailingAcronym(name: string): { rest: string; acronym: string } | undefined {
-  const match = /^(.*\S)\s*\(([^()]+)\)\s*$/s.exec(name);
-  if (!match) return undefined;
+function trailingAcronym(name: string): { rest: string; acronym: string } {
+  // Also without the parentheses (`daedong credit bank dcb`), when it spells three words or more.
+  const match = /^(.*\S)\s*\(([^()]+)\)\s*$/s.exec(name) ?? /^(.*\S\s+\S+\s+\S+)\s+([A-Za-z]{3,})\s*$/s.exec(name);
+  if (!match) return { rest: name, acronym: '' };
   const acronym = foldText(match[2]!).replace(/ /g, '');
-  if (acronym.length < 2) return undefined;
+  if (acronym.length < 2) return { rest: name, acronym: '' };
   const words = foldText(match[1]!).split(' ').filter(Boolean);
   const initials = (list: string[]): string => list.map((w) => w[0]).join('');
   if (acronym === initials(words) || acronym === initials(words.filter((w) => !PARTICLE_SET.has(w))))
     return { rest: match[1]!, acronym: match[2]!.trim() };
-  return undefined;
+  return { rest: name, acronym: '' };
 }
 
 /**
@@ -364,10 +375,10 @@ function trailingAcronym(name: string): { rest: string; acronym: string } | unde
  * `Iyad Ag Ghali` is a Tuareg "son of", not an Aktiengesellschaft).
  */
 export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
-  const acronym = trailingAcronym(name);
+  const acronym = trailingAcronym(kind === 'person' ? name : name.replace(GLUED_LEGAL_FORM, ' $1'));
   // Registers write persons `SURNAME, Title Given`: a title may open any comma-separated part.
   const syllableWords = { next: 0 };
-  const folded = (acronym ? acronym.rest : name).split(',').map((part) => foldWords(part, syllableWords));
+  const folded = acronym.rest.split(',').map((part) => foldWords(part, syllableWords));
   const segments = folded.map((part) => part.words);
   const words = segments.flat();
   const abjad = folded.flatMap((part) => part.abjad);
@@ -381,10 +392,7 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
   let hasLegalForm = false;
   for (let i = 0; i < words.length;) {
     const word = words[i]!;
-    let phrase: { words: string[]; canonical: string } | undefined;
-    if (kind !== 'person' && LEGAL_FIRST_WORDS.has(word)) {
-      phrase = LEGAL_PHRASES.find((p) => p.words.every((w, k) => words[i + k] === w));
-    }
+    const phrase = kind !== 'person' && !abjad[i] ? legalPhraseAt(words, i) : undefined;
     // A name made only of a legal-form word (`Limited`, `Company`) is still a name.
     if (segmentStarts.has(i)) tokenStarts.add(tokens.length);
     inSurname.push(i < surnameWords);
@@ -401,7 +409,14 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
       i += 1;
       continue;
     }
-    const token: NameToken = { text: word, kind: tokenKind(word) };
+    const number = !abjad[i] && syllableOf[i]! < 0 ? numberWordsAt(words, i) : undefined;
+    if (number) {
+      // `Forty-Four` is `44`, `First` and `1st` are `1st` (number-words.ts): one number token.
+      tokens.push({ text: number.text, kind: 'number' });
+      i += number.length;
+      continue;
+    }
+    const token: NameToken = { text: word, kind: tokenKind(word, kind) };
     if (abjad[i]) token.abjad = true;
     if (syllableOf[i]! >= 0) token.syllableOf = syllableOf[i]!;
     tokens.push(token);
@@ -414,16 +429,22 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
     kept = [];
     surnameTokens = 0;
     let leading = false;
-    const isTitle = (token: NameToken | undefined): boolean =>
-      token !== undefined && (token.abjad ? ABJAD_TITLE_SET.has(token.text) : TITLE_SET.has(token.text));
+    let titleLeft = 0;
+    const isAbjadTitle = (text: string): boolean => ABJAD_TITLE_SET.has(text);
     tokens.forEach((token, i) => {
       if (tokenStarts.has(i)) leading = true;
       // An abjad's titles are its own words: `adm` or `mr` from Arabic script is `Adam` or `Umar`.
       // Its article goes with a title that follows it (`الشيخ`, `al shykh`).
-      const title =
-        isTitle(token) || (token.abjad && token.text === 'al' && isTitle(tokens[i + 1]) && tokens[i + 1]!.abjad);
-      if (leading && title && tokens.length - removedTitles.length > 1) removedTitles.push(token.text);
-      else {
+      if (leading && titleLeft === 0) {
+        const article = token.abjad && token.text === 'al' && tokens[i + 1]?.abjad === true;
+        titleLeft = article ? (titleLength(tokens, i + 1, isAbjadTitle) ? 1 : 0) : titleLength(tokens, i, isAbjadTitle);
+        // A whole title phrase goes, or none of it: the name keeps a word at least.
+        if (titleLeft && tokens.length - removedTitles.length - titleLeft < 1) titleLeft = 0;
+      }
+      if (leading && titleLeft > 0) {
+        titleLeft -= 1;
+        removedTitles.push(token.text);
+      } else {
         leading = false;
         kept.push(token);
         if (inSurname[i]) surnameTokens += 1;
@@ -439,6 +460,6 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
     hasLegalForm,
     surnameTokens,
   };
-  if (acronym) normalized.acronym = acronym.acronym;
+  if (acronym.acronym) normalized.acronym = acronym.acronym;
   return normalized;
 }

@@ -4,6 +4,7 @@
  */
 import { doubleMetaphone } from 'double-metaphone';
 import type { RecordKind } from '../core/records.ts';
+import { chineseReadings } from './chinese-romanization.ts';
 import { commonWordMarks } from './common-words.ts';
 import { normalizeName, type NormalizedName, type TokenKind } from './normalize.ts';
 
@@ -33,6 +34,19 @@ export interface PreparedToken {
   skeletonAlt: string;
   /** The word up to an English plural ending (`industries` → `industry`). */
   stem: string;
+  /**
+   * A Latin name word without its Baltic or Slavic ending (`slavicBase`: `lavrovas`, `lavrovs` →
+   * `lavrov`; `sergejs`, `sergey` → `sergei`); the word itself when it has none, '' for other tokens.
+   */
+  base: string;
+  /** Its readings as a Chinese name in pinyin and Wade-Giles (chinese-romanization.ts); empty when it is none. */
+  chinese: string[];
+  /**
+   * A word of two or three consonants in a person's (or unknown, without a legal form) name: initials
+   * written as one (`JC`), compared with the initials of adjacent words (similarity.ts). In an
+   * organization's name such a word is an acronym (`KB-Lutch`), not a person's initials.
+   */
+  initialsOfWords: boolean;
   /** Written in an abjad: its letters less those a spelling writes or not (`abjadLetters`); else ''. */
   abjadLetters: string;
   /** Which letters a-z (and digits, as one) the word holds, as bits: a quick bound on edit distances. */
@@ -66,7 +80,14 @@ export interface PreparedSpan {
   particleInside: boolean;
   /** Every token in an abjad: the joined letters less those a spelling writes or not (`abjadLetters`); else ''. */
   abjadLetters: string;
+  /** Latin: the joined words' readings as a Chinese name (`tse tung` as `tsetung`); else empty. */
+  chinese: string[];
+  /** The words' initials (`jean claude` → `jc`), in a person's name and when a word of initials can spell them (`WORD_OF_INITIALS`); else ''. */
+  initials: string;
 }
+
+/** Two or three consonants: no name word is, so such a word is initials written as one (`JC`). */
+export const WORD_OF_INITIALS = /^[b-df-hj-np-tv-xz]{2,3}$/;
 
 /** A name normalized once, with what scoring needs per token: screen many pairs without redoing it. */
 export interface PreparedName {
@@ -213,6 +234,33 @@ function stem(word: string): string {
   return word;
 }
 
+/**
+ * A name word without the endings that Baltic and Slavic spellings of one name differ by: the
+ * Latvian and Lithuanian nominative (`Lavrovs`, `Lavrovas`, `Sergejus`, `Aleksandrs`: `-s`, `-as`,
+ * `-is`, `-ys`, `-us`, `-jus`), then the romanizations of `-ий` / `-ей` (`-ij`, `-iy`, `-ii`, `-y`;
+ * `-ej`, `-ey`), and, for a person's (or unknown) name, the female surname ending (`Ivanova` /
+ * `Ivanov`, `Dostoevskaya` / `Dostoevsky`): a woman's surname is her family's, and registers and
+ * customer files write either. A Baltic or female ending leaves 5 letters at least, so that
+ * `Thomas`, `Boris` or `Nova` keep theirs.
+ */
+export function slavicBase(word: string, person: boolean): string {
+  let base = word;
+  const cut = (ending: RegExp, keep: number, least: number): boolean => {
+    const match = ending.exec(base);
+    if (!match || base.length - match[0].length + keep < least) return false;
+    base = base.slice(0, base.length - match[0].length + keep);
+    return true;
+  };
+  // `-jus` keeps its `j` (`sergejus` → `sergej`), a consonant before `-s` stays (`lavrovs`).
+  if (!cut(/jus$/, 1, 5) && !cut(/(?:as|is|ys|us)$/, 0, 5)) cut(/[^aeiouys]s$/, 1, 5);
+  if (person && /[szc]kaya$/.test(base) && base.length >= 8) base = `${base.slice(0, -3)}i`;
+  else if (person) cut(/(?:ov|ev)a$/, 2, 5);
+  // `Sergey`, `Sergej`, `Sergei` and `Dmitry`, `Dmitrij`, `Dmitrii` differ only there.
+  if (cut(/(?:ij|iy|yi|ii|yj|y)$/, 0, 3)) base += 'i';
+  else if (cut(/(?:ej|ey)$/, 0, 3)) base += 'ei';
+  return base;
+}
+
 const NO_PHONETIC: [string, string] = ['', ''];
 
 function letterMask(word: string): number {
@@ -239,7 +287,7 @@ function oneWrittenWord(part: readonly PreparedToken[]): boolean {
   return true;
 }
 
-function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
+function prepareSpans(tokens: readonly PreparedToken[], person: boolean): PreparedSpan[] {
   const spans: PreparedSpan[] = [];
   for (let start = 0; start < tokens.length; start++) {
     for (let end = start + 2; end <= Math.min(tokens.length, start + 3); end++) {
@@ -261,6 +309,7 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
       const skeletonAlt = part.some((t) => t.skeletonAlt) ? joinSkeletons(true) : '';
       const particleEnd = part[0]!.kind === 'particle' || part[part.length - 1]!.kind === 'particle';
       const particleInside = part.some((t, k) => k > 0 && k < part.length - 1 && t.kind === 'particle');
+      const initials = part.map((t) => t.text[0]).join('');
       spans.push({
         start,
         end,
@@ -273,6 +322,14 @@ function prepareSpans(tokens: readonly PreparedToken[]): PreparedSpan[] {
         particleEnd,
         particleInside,
         abjadLetters: abjad ? abjadLetters(text) : '',
+        chinese:
+          abjad === false && part.every((t) => t.chinese.length)
+            ? chineseReadings(
+                text,
+                part.some((t) => t.syllableOf >= 0),
+              )
+            : [],
+        initials: person && abjad === false && !particleEnd && WORD_OF_INITIALS.test(initials) ? initials : '',
       });
     }
   }
@@ -289,6 +346,7 @@ export function isSyllable(token: Pick<PreparedToken, 'text' | 'abjad' | 'syllab
 
 export function prepareName(name: string, kind?: RecordKind, countries: readonly string[] = []): PreparedName {
   const normalized = normalizeName(name, kind);
+  const person = (kind === undefined || kind === 'person') && !normalized.hasLegalForm;
   const common = commonWordMarks(normalized.tokens.map((t) => t.text));
   const tokens: PreparedToken[] = normalized.tokens.map((t, i) => {
     const word = t.kind === 'name';
@@ -303,6 +361,9 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       skeleton,
       skeletonAlt: skeleton ? alternativeSkeleton(t.text, abjad, skeleton) : '',
       stem: word ? stem(t.text) : t.text,
+      base: word && !abjad ? slavicBase(t.text, person) : '',
+      chinese: word && !abjad ? chineseReadings(t.text, t.syllableOf !== undefined) : [],
+      initialsOfWords: person && word && !abjad && WORD_OF_INITIALS.test(t.text),
       abjadLetters: abjad ? abjadLetters(t.text) : '',
       letters: letterMask(t.text),
       common: word && common[i]!,
@@ -319,7 +380,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
     totalWeight: tokens.reduce((sum, t) => sum + t.weight, 0),
     kind,
     countries: countries.map((c) => c.toUpperCase()),
-    spans: prepareSpans(tokens),
+    spans: prepareSpans(tokens, person),
     distinctive,
     syllabic,
     syllabicScript,

@@ -7,6 +7,16 @@
  * (normalize.ts, prepare.ts), token similarity (similarity.ts), alignment candidates (alignment.ts);
  * this file weighs the aligned pairs into the score. Screening many names: name-index.ts, screen.ts.
  *  1. Both names are normalized (normalize.ts): one script, folded, legal forms canonical, titles off.
+ *     Recall classes read there (issue 12), each a rule: a legal form with one typo in a long word
+ *     (5+ letters in a phrase, 7+ alone: `JOYNT STOCK COMPANY`, `Aktiengeselschaft`, `COMPAJY`; one
+ *     typo a phrase), glued to the name at a change of case (`SiemensAG`) or written out (`Sociedad
+ *     Anónima de Capital Variable` = `S.A. de C.V.`); numbers written as words read as digits
+ *     (number-words.ts, from number-to-words: `Forty-Four` = `44`, `First` = `1st`; still matched
+ *     only exactly, and an ordinal is not a cardinal); digits written for letters inside a word
+ *     (`Ig0r Sech1n`; a letter on both sides, so `A320` stays a number); titles and offices as words
+ *     or phrases (`President`, `Prime Minister`, `His Excellency`; not words as often surnames,
+ *     `King`, `Prince`); an acronym closing the name without parentheses (`daedong credit bank
+ *     dcb`); `Xi` and `Vi` as name syllables, not Roman numerals, in a person's name.
  *  2. Every token of one name is compared with every token of the other, every token with the
  *     concatenation of 2-3 adjacent tokens of the other (`gazpromneft` ~ `gazprom neft`, `hua wei` ~
  *     `huawei`), and adjacent tokens with adjacent tokens (`abd al rahman` ~ `abdal rahman`; only
@@ -17,8 +27,16 @@
  *     (`Muhammad` ~ `Mohammed`, `Qadhafi` ~ `Gaddafi`); an initial against a name with that first
  *     letter 0.9; the same word up to a plural ending 0.9 (`Industries` ~ `Industry`); a 4-5 letter
  *     (or a 3 letter, of an 8+ letter word) abbreviation 0.85 (`Tech` ~ `Technologies`); spellings of
- *     one particle 1 (`bin` ~ `ben` ~ `ibn`, `al` ~ `el`); anything else 0. Initials and abbreviations
- *     alone never make a match. Plain edit ratios or Jaro-Winkler were rejected: they give `Melli` ~
+ *     one particle 1 (`bin` ~ `ben` ~ `ibn`, `al` ~ `el`); the same but for a Baltic or Slavic ending
+ *     0.9 (prepare.ts's `slavicBase`: `Lavrovas`, `Lavrovs` ~ `Lavrov`, `Sergejs` ~ `Sergey`, `-ij` ~
+ *     `-iy`, and a person's female surname `Ivanova` ~ `Ivanov`: her family's name, which registers
+ *     write either way); one Chinese name in Wade-Giles and in pinyin 0.9 (chinese-romanization.ts:
+ *     `Hsi` ~ `Xi`, `Tse-tung` ~ `Zedong`, a word that is not pinyin read as Wade-Giles, so two pinyin
+ *     words never match this way; `Xi` ~ `Shi` ~ `Si`); two forms of one given name 0.9 where no
+ *     spelling grade holds (given-names.ts, a table written here as none is on the npm registry:
+ *     `Bob` ~ `Robert`, `Sasha` ~ `Aleksandr`, `Bibi`, `Ben` ~ `Benjamin`); a word of two or three
+ *     consonants against as many adjacent words it spells the initials of 0.9, counted as initials
+ *     (`JC` ~ `Jean-Claude`); anything else 0. Initials and abbreviations alone never make a match. Plain edit ratios or Jaro-Winkler were rejected: they give `Melli` ~
  *     `Mellat` 0.88, and the hard non-matches of sanctions lists are exactly such pairs.
  *     A word written in an abjad (Arabic script: short vowels unwritten, `محمد` → `mhmd`) is compared
  *     with a Latin one by their consonants (`consonantSkeleton`): the same consonants 0.9 (0.8 for one
@@ -31,6 +49,10 @@
  *     letters are the same, or the same but for what a spelling writes or not (alif, a hamza seat, a
  *     ta marbuta as `ه`, a doubled letter) 0.9; never at one letter edited: every letter is a
  *     consonant or a long vowel, so `محمدی` (Mohammadi) and `احمدی` (Ahmadi) are two names.
+ * 2b. A given name matched by another form of it is one doubt; when another word of the pair is not
+ *     the same either (a typo, a second short form), the pair scores at most
+ *     `GIVEN_NAME_FORM_DOUBT_CAP` (0.75): `Dick Boss` / `Richard Buss` is two people more often
+ *     than one, `Bob Menendez` / `Robert Menendez` (0.95) one.
  *  3. Pairs are aligned greedily, each token used once, token order not counting: words against
  *     words first, then initials against words, then particles and legal forms, each best first.
  *  4. The score is a weighted Dice coefficient over both names: Σ sim·(w_a + w_b) / (Σw_A + Σw_B), with
@@ -119,6 +141,7 @@ import type { RecordKind } from '../core/records.ts';
 import { alignmentCandidates } from './alignment.ts';
 import { onFewConsonants } from './similarity.ts';
 import { prepareName, type PreparedName, type PreparedToken } from './prepare.ts';
+import { GIVEN_NAME_FORM_HOW } from './similarity.ts';
 
 /** Score at or above which two names are reported as a match (tuned on bench/match.ts). */
 export const DEFAULT_THRESHOLD = 0.8;
@@ -180,6 +203,13 @@ function abjadConsonants(tokens: readonly PreparedToken[], positions: readonly n
   for (const i of positions) if (tokens[i]!.kind === 'name') count += tokens[i]!.skeleton.length;
   return count;
 }
+
+/**
+ * The most a pair scores when a given name is matched by another form of it (`Dick` / `Richard`)
+ * and another word is not the same either (`Buss` / `Boss`, or a second short form): two doubts,
+ * below the default threshold (header, 2b).
+ */
+export const GIVEN_NAME_FORM_DOUBT_CAP = 0.75;
 
 /** Factor per word (up to two) found in one organization's, vessel's or aircraft's name only. */
 export const EXTRA_WORD_FACTOR = 0.85;
@@ -397,6 +427,8 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   let sameScriptWords = 0;
   let crossScriptConsonants = 0;
   let crossScriptFew = false;
+  let givenNameForms = 0;
+  let inexactWords = 0;
   for (const candidate of alignmentCandidates(a, b)) {
     if (anyUsed(candidate.a, usedA) || anyUsed(candidate.b, usedB)) continue;
     const sideA = take(candidate.a, a.tokens, usedA);
@@ -411,7 +443,9 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     if (candidate.how === 'initial') initialForWord = true;
     // Words matched by an initial or an abbreviation do not count as found (`John Doe` is not found
     // in `J. D. Smithers`).
+    if (candidate.how === GIVEN_NAME_FORM_HOW) givenNameForms += 1;
     if (candidate.how !== 'initial' && candidate.how !== 'abbreviation' && sideA.words + sideB.words > 0) {
+      if (candidate.sim < 1) inexactWords += 1;
       fullWordMatches += 1;
       if (candidate.sim === 1 || shortestWord(a.tokens, candidate.a, b.tokens, candidate.b) >= LONG_WORD)
         longWordMatch = true;
@@ -488,6 +522,13 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       score = DEFAULT_THRESHOLD;
       explanation?.push(`the longer name adds common words only: raised to the threshold ${DEFAULT_THRESHOLD}`);
     }
+  }
+
+  if (givenNameForms > 0 && inexactWords > 1 && score > GIVEN_NAME_FORM_DOUBT_CAP) {
+    score = GIVEN_NAME_FORM_DOUBT_CAP;
+    explanation?.push(
+      `a given name matched by another form of it, and another word not the same: at most ${GIVEN_NAME_FORM_DOUBT_CAP}`,
+    );
   }
 
   const countriesAgree = a.countries.some((c) => b.countries.includes(c));

@@ -2,6 +2,8 @@
  * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
  * graded match (score.ts's header lists the grades).
  */
+import { sameChineseName } from './chinese-romanization.ts';
+import { sameGivenName } from './given-names.ts';
 import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken, type SkeletonGaps } from './prepare.ts';
 
 let rowsBuffer = new Int32Array(0);
@@ -64,6 +66,13 @@ const INITIAL: TokenMatch = { sim: 0.9, how: 'initial' };
 const SAME_CONSONANTS: TokenMatch = { sim: 0.9, how: 'same consonants (abjad)' };
 const SAME_CONSONANT: TokenMatch = { sim: 0.8, how: 'same consonant (abjad)' };
 const SAME_PARTICLE: TokenMatch = { sim: 1, how: 'same particle' };
+/** The grade's name for two forms of one given name (`Bob` / `Robert`); score.ts weighs such a pair's other words. */
+export const GIVEN_NAME_FORM_HOW = 'a form of the same given name';
+const GIVEN_NAME_FORM: TokenMatch = { sim: 0.9, how: GIVEN_NAME_FORM_HOW };
+const SLAVIC_ENDING: TokenMatch = { sim: 0.9, how: 'same but for a Baltic or Slavic ending' };
+const INITIALS_OF_WORDS: TokenMatch = { sim: 0.9, how: 'initial' };
+const CHINESE_ROMANIZATION: TokenMatch = { sim: 0.9, how: 'Wade-Giles / pinyin' };
+const JOINED_CHINESE_ROMANIZATION: TokenMatch = { sim: 0.9, how: 'joined, Wade-Giles / pinyin' };
 
 /** Spellings of one particle: `al`/`el`, `bin`/`ben`/`ibn`, `bint`/`bent`. */
 const PARTICLE_CLASSES: ReadonlyMap<string, string> = new Map([
@@ -205,6 +214,15 @@ const isPatronymic = (text: string): boolean => text.length >= 7 && PATRONYMIC.t
 function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   if (a.text === b.text) return SAME;
   if (isPatronymic(a.text) !== isPatronymic(b.text)) return NO_MATCH;
+  if (a.base === b.base && a.base.length >= 4) return SLAVIC_ENDING;
+  if (sameChineseName(a.chinese, b.chinese)) return CHINESE_ROMANIZATION;
+  const spelling = spellingSimilarity(a, b);
+  // A short form only where no spelling grade holds: `Mohammed` / `Muhammad` sound alike, `Mohd` is a short form.
+  return spelling.sim === 0 && sameGivenName(a.text, b.text) ? GIVEN_NAME_FORM : spelling;
+}
+
+/** Typos, abbreviations, plurals and spellings that sound alike (see the header for the grades). */
+function spellingSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   const [short, long] = a.text.length <= b.text.length ? [a, b] : [b, a];
   const shortLength = short.text.length;
   const longLength = long.text.length;
@@ -237,8 +255,11 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
     const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
     return word.kind === 'name' && word.text.startsWith(initial.text) ? INITIAL : NO_MATCH;
   }
-  if (a.kind === 'particle' || b.kind === 'particle')
-    return a.kind === b.kind && particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
+  if (a.kind === 'particle' || b.kind === 'particle') {
+    if (a.kind === b.kind) return particleClass(a.text) === particleClass(b.text) ? SAME_PARTICLE : NO_MATCH;
+    // `Ben` is also Benjamin's short form.
+    return !a.abjad && !b.abjad && sameGivenName(a.text, b.text) ? GIVEN_NAME_FORM : NO_MATCH;
+  }
   if (a.abjad !== b.abjad) return crossScriptSimilarity(a, b);
   return a.abjad ? abjadSimilarity(a, b) : wordSimilarity(a, b);
 }
@@ -246,6 +267,8 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
 /** One word against adjacent words of the other name, joined: the same, or one edit (6+ letters). */
 export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatch {
   if (span.abjad === undefined) return NO_MATCH;
+  // Initials written as one word (`JC`) against the adjacent words they spell (`Jean-Claude`).
+  if (token.initialsOfWords && span.initials) return span.initials === token.text ? INITIALS_OF_WORDS : NO_MATCH;
   if (span.abjad !== token.abjad) {
     // A particle at either end belongs to the word beside it. Across a particle inside (`nwr al dyn`
     // ~ `Nuruddin`), any grade; otherwise the same consonants only, and on few of them, marked so.
@@ -259,6 +282,7 @@ export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatc
     return { sim: match.sim, how: few ? `joined, ${match.how}, ${FEW_CONSONANTS}` : `joined, ${match.how}` };
   }
   if (token.text === span.text) return { sim: 1, how: 'joined' };
+  if (token.kind === 'name' && sameChineseName(token.chinese, span.chinese)) return JOINED_CHINESE_ROMANIZATION;
   if (token.abjad) {
     const match = abjadSimilarity(token, span);
     return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;

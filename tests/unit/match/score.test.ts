@@ -118,7 +118,7 @@ describe('scoreNames', () => {
   it('explains the match token by token', () => {
     const { explanation } = scoreNames('T. Wielgorsky', 'Tomasz Wielgorski', person);
     expect(explanation).toContain('t ~ tomasz: initial 0.90');
-    expect(explanation).toContain('wielgorsky ~ wielgorski: one edit 0.90');
+    expect(explanation).toContain('wielgorsky ~ wielgorski: same but for a Baltic or Slavic ending 0.90');
   });
 
   it('refuses an unknown schema', () => {
