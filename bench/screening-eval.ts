@@ -23,9 +23,10 @@
  * (any-ascii drops its vowels, `mhmd`, as no customer file does; that reading is shown beside it,
  * not counted). That alias is taken off the record for the screening, so only its Latin names can
  * find it. The sets are built by bench/screening-eval-sets.ts. Each perturbed name is screened twice:
- * by name alone, and with the listed record's countries as the entry's country (what a customer file
- * holding the listed party carries; the matcher holds short cross-script and one-syllable names
- * below the threshold without it: functions/match/score.ts, 6b and 6c).
+ * by name alone, and with the listed record's countries as the entry's country and a person's first
+ * listed birth date as its `birthDate` (what a customer file holding the listed party carries; the
+ * matcher holds short cross-script and one-syllable names below the threshold without a country:
+ * functions/match/score.ts, 6b and 6c).
  *
  * Screening is the pipeline's own (functions/watchlist/screening.ts, `screenBatch`: the records
  * indexed a thousand at a time, every watchlist name looked up), each screening in its own process
@@ -39,6 +40,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RegisterRecord } from '../functions/core/records.ts';
 import { DEFAULT_THRESHOLD } from '../functions/match/score.ts';
+import { countryCode } from '../functions/core/countries.ts';
+import { recordSecondary, type BirthDate } from '../functions/match/secondary.ts';
 import { inputFromPath } from '../functions/run/poll.ts';
 import { collectRecords } from '../functions/sources/read/document.ts';
 import { findSource } from '../functions/sources/registry.ts';
@@ -143,6 +146,14 @@ function itemsOf(lists: readonly LoadedList[], without = new Map<string, Set<str
       return { record: screened, sourceId, recordHash: '' };
     }),
   );
+}
+
+/** A listed birth date as the watchlist's `birthDate` column writes it (YYYY, or YYYY-MM-DD). */
+function birthDateColumn(born: BirthDate): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return born.month !== undefined && born.day !== undefined
+    ? `${born.from}-${pad(born.month)}-${pad(born.day)}`
+    : String(born.from);
 }
 
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -294,13 +305,17 @@ async function recall(perKind: number, mode: 'names' | 'full' = 'names'): Promis
       }
     }
   }
-  // With `full`, the entry carries what a customer file holding the listed party would: its country.
-  const rows = drawn.map((d) => ({
-    reference: d.reference,
-    name: d.name,
-    kind: d.record.kind,
-    ...(mode === 'full' ? { countries: d.record.countries.join(';') } : {}),
-  }));
+  // With `full`, the entry carries what a customer file holding the listed party would: its country
+  // (codes a watchlist takes: not a former one such as `CS`) and a person's birth date.
+  const rows = drawn.map((d) => {
+    const row: Record<string, string> = { reference: d.reference, name: d.name, kind: d.record.kind };
+    if (mode === 'full') {
+      row.countries = d.record.countries.filter((code) => countryCode(code) === code).join(';');
+      const born = d.record.kind === 'person' ? recordSecondary(d.record).birthDates[0] : undefined;
+      if (born) row.birthDate = birthDateColumn(born);
+    }
+    return row;
+  });
   const items = itemsOf(lists, without);
   const { seconds, hits } = screenAll(rows, items);
   const perKind_ = new Map<string, RecallResult['perKind'][number]>();
@@ -398,7 +413,7 @@ function printFalseAlarms(names: FalseAlarmResult, full: FalseAlarmResult): void
 }
 
 function printRecall(result: RecallResult, full: RecallResult): void {
-  console.log('| perturbation | UN | SDN | CSL | recall, names alone | with the listed country |');
+  console.log('| perturbation | UN | SDN | CSL | recall, names alone | with the listed country and birth date |');
   console.log('|---|---|---|---|---|---|');
   const fullTotal = { found: 0, drawn: 0 };
   const rate = (found: number, drawn: number) => (drawn ? (found / drawn).toFixed(3) : '—');
@@ -481,7 +496,7 @@ async function main(): Promise<void> {
     `| perturbed listed names | ${count(perturbed)} × ${count(found.records)} | ${found.seconds.toFixed(1)} s | ${found.maxRssMb} MB |`,
   );
   console.log(
-    `| perturbed listed names, with the listed country | ${count(perturbed)} × ${count(foundFull.records)} | ${foundFull.seconds.toFixed(1)} s | ${foundFull.maxRssMb} MB |`,
+    `| perturbed listed names, with the listed country and birth date | ${count(perturbed)} × ${count(foundFull.records)} | ${foundFull.seconds.toFixed(1)} s | ${foundFull.maxRssMb} MB |`,
   );
 }
 

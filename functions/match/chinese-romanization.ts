@@ -142,6 +142,25 @@ export function chineseReadings(word: string, fromScript = false): string[] {
   return [...keys];
 }
 
+const wadeGilesCache = new Map<string, string[]>();
+
+/**
+ * A Latin word's Wade-Giles readings as keys (`W`), whether or not it also reads as pinyin: against a
+ * syllable read from Han characters, which is pinyin for certain, `Chang` may be Wade-Giles `张` (Zhang).
+ */
+export function wadeGilesKeys(word: string): string[] {
+  let keys = wadeGilesCache.get(word);
+  if (!keys) {
+    keys =
+      word.length > 12 || !/^[a-z]+$/.test(word)
+        ? []
+        : segment(word, WADE_GILES).map((syllables) => `W${syllables.map((s) => (s === 'szu' ? 'ssu' : s)).join('')}`);
+    if (wadeGilesCache.size > 50_000) wadeGilesCache.clear();
+    wadeGilesCache.set(word, keys);
+  }
+  return keys;
+}
+
 /** The keys a word's readings meet under another word's (`P` against `W`, `S` against `S`): for the blocking index. */
 export function chineseLookups(readings: readonly string[]): string[] {
   return readings.map((key) => (key[0] === 'P' ? `W${key.slice(1)}` : key[0] === 'W' ? `P${key.slice(1)}` : key));

@@ -49,6 +49,8 @@ export interface NameToken {
    * the syllables of one written word only.
    */
   syllableOf?: number;
+  /** A syllable read from Han characters: its reading is exact pinyin (similarity.ts grades it so). */
+  han?: true;
 }
 
 export interface NormalizedName {
@@ -269,6 +271,8 @@ export function foldText(value: string): string {
     .trim();
 }
 
+const HAN = /\p{Script=Han}/u;
+
 /** Runs of syllabic characters, and runs of anything else. */
 const SYLLABIC_RUNS = new RegExp(`${SYLLABIC.source}+|(?:(?!${SYLLABIC.source})[\\s\\S])+`, 'gu');
 
@@ -277,27 +281,31 @@ interface FoldedWords {
   abjad: boolean[];
   /** Per word, the written word of syllabic script it is a syllable of (see `NameToken.syllableOf`), or -1. */
   syllableOf: number[];
+  /** Per word, read from Han characters. */
+  han: boolean[];
 }
 
 /** Folded words of a part of a name, each marked when it was written in an abjad or is a syllable. */
 function foldWords(part: string, syllableWords: { next: number }): FoldedWords {
   if (SYLLABIC.test(part)) {
-    const out: FoldedWords = { words: [], abjad: [], syllableOf: [] };
+    const out: FoldedWords = { words: [], abjad: [], syllableOf: [], han: [] };
     for (const run of part.match(SYLLABIC_RUNS) ?? []) {
       const syllabic = SYLLABIC.test(run);
       const word = syllabic ? syllableWords.next++ : -1;
+      const han = syllabic && HAN.test(run);
       for (const folded of foldText(run).split(' ')) {
         if (!folded) continue;
         out.words.push(folded);
         out.abjad.push(false);
         out.syllableOf.push(word);
+        out.han.push(han);
       }
     }
     return out;
   }
   if (!ABJAD.test(part)) {
     const words = foldText(part).split(' ').filter(Boolean);
-    return { words, abjad: words.map(() => false), syllableOf: words.map(() => -1) };
+    return { words, abjad: words.map(() => false), syllableOf: words.map(() => -1), han: words.map(() => false) };
   }
   const words: string[] = [];
   const abjad: boolean[] = [];
@@ -309,7 +317,7 @@ function foldWords(part: string, syllableWords: { next: number }): FoldedWords {
       abjad.push(written);
     }
   }
-  return { words, abjad, syllableOf: words.map(() => -1) };
+  return { words, abjad, syllableOf: words.map(() => -1), han: words.map(() => false) };
 }
 
 /** Roman numerals of two letters or more count as numbers (vessel `Star II`); `v`, `x` stay initials. */
@@ -383,6 +391,7 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
   const words = segments.flat();
   const abjad = folded.flatMap((part) => part.abjad);
   const syllableOf = folded.flatMap((part) => part.syllableOf);
+  const han = folded.flatMap((part) => part.han);
   const segmentStarts = new Set<number>();
   segments.reduce((start, segment) => (segmentStarts.add(start), start + segment.length), 0);
   const surnameWords = segments.length === 2 && segments[0]!.length && segments[1]!.length ? segments[0]!.length : 0;
@@ -419,6 +428,7 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
     const token: NameToken = { text: word, kind: tokenKind(word, kind) };
     if (abjad[i]) token.abjad = true;
     if (syllableOf[i]! >= 0) token.syllableOf = syllableOf[i]!;
+    if (han[i]) token.han = true;
     tokens.push(token);
     i += 1;
   }

@@ -55,12 +55,16 @@ export interface PreparedToken {
   common: boolean;
   /** The written word of a syllabic script it is a syllable of (normalize.ts's `syllableOf`), or -1. */
   syllableOf: number;
+  /** Read from Han characters (normalize.ts's `han`): an exact pinyin syllable. */
+  han: boolean;
 }
 
 /** Two or three adjacent joinable tokens of a name, joined: `hua wei` → `huawei`. */
 export interface PreparedSpan {
   start: number;
   end: number;
+  /** A word of it read from Han characters: joined, it must be spelled exactly. */
+  han: boolean;
   /** The tokens joined: `huawei`. */
   text: string;
   /** The tokens with spaces: `hua wei`. */
@@ -313,6 +317,7 @@ function prepareSpans(tokens: readonly PreparedToken[], person: boolean): Prepar
       spans.push({
         start,
         end,
+        han: part.some((t) => t.han),
         text,
         words: part.map((t) => t.text).join(' '),
         weight: part.reduce((sum, t) => sum + t.weight, 0),
@@ -368,6 +373,7 @@ export function prepareName(name: string, kind?: RecordKind, countries: readonly
       letters: letterMask(t.text),
       common: word && common[i]!,
       syllableOf: t.syllableOf ?? -1,
+      han: t.han === true,
     };
   });
   const distinctive = tokens.some((t) => t.kind === 'name' && !t.common && t.text.length >= 4);

@@ -115,6 +115,9 @@
  *     A name read from a syllabic script (every word a syllable of Han, Hangul or kana: `方明`, `fang
  *     ming`) is held to the same rule against any name, syllabic or not: `Ming` is a whole syllable,
  *     not an abbreviation of `Mingshan`, and `fang` one letter from `wang` is another surname.
+ *     More: a syllable read from Han characters is exact pinyin, so against a Latin syllable it
+ *     matches the same, or its Wade-Giles spelling (`张` / `Chang`), never at a letter's distance or
+ *     as an abbreviation, with or without a country (similarity.ts): `赵阳` is not `Zhao Gang`.
  * 6c. A name matched across scripts (abjad words against Latin ones) with no distinctive word (4+
  *     letters, not a common word) matched within one script, on fewer than
  *     `CROSS_SCRIPT_MIN_CONSONANTS` (6) consonants in all, scores at most `CROSS_SCRIPT_NAME_ONLY_CAP`

@@ -21,9 +21,12 @@
  *    letters and digits with a digit after the label; a one- or two-letter prefix written apart
  *    (`D 000933`, `OA 454044`) is tried both joined and left off.
  *
- * Comparison (see `adjustScore`): a birth date contradicts a record when its year is outside every
- * listed date (a year's tolerance when the publisher says circa or gives a range); it agrees when it
- * falls in one and no month or day given on both sides differs. Identifiers compare by value (case,
+ * Comparison (see `adjustScore`): a birth date contradicts a record when it contradicts every listed
+ * date: its year is outside it (a year's tolerance when the publisher says circa or gives a range), or
+ * the year is the same and the month, given on both sides, differs (not when day and month are only
+ * swapped, `03/04`, nor when either side is approximate). Another day of the same month is a doubt (a
+ * typo in a day is common): no effect. It agrees when it falls in one and no month or day given on
+ * both sides differs. Identifiers compare by value (case,
  * spaces, dashes, dots and slashes dropped; `IMO` off an IMO number), and by scheme when both sides
  * name one.
  */
@@ -123,7 +126,13 @@ export function compareBirthDate(given: BirthDate, listed: BirthDate): BirthDate
   const tolerance = listed.approximate ? 1 : 0;
   if (given.to < listed.from - tolerance || given.from > listed.to + tolerance) return 'contradicts';
   if (given.from < listed.from || given.to > listed.to) return 'neutral';
-  if (given.month !== undefined && listed.month !== undefined && given.month !== listed.month) return 'neutral';
+  if (given.month !== undefined && listed.month !== undefined && given.month !== listed.month) {
+    // Day and month read the other way round (`03/04` as 3 April or 4 March) is a doubt, not a contradiction.
+    const swapped =
+      given.day !== undefined && listed.day !== undefined && given.day === listed.month && given.month === listed.day;
+    return swapped || listed.approximate || given.approximate ? 'neutral' : 'contradicts';
+  }
+  // The same month, another day: a typo in a day is common (`13` / `17`), so a doubt.
   if (given.day !== undefined && listed.day !== undefined && given.day !== listed.day) return 'neutral';
   return 'agrees';
 }

@@ -2,9 +2,16 @@
  * Distance and similarity: how alike two tokens, or a token and a run of joined words, are, as a
  * graded match (score.ts's header lists the grades).
  */
-import { sameChineseName } from './chinese-romanization.ts';
+import { sameChineseName, wadeGilesKeys } from './chinese-romanization.ts';
 import { sameGivenName } from './given-names.ts';
-import { skeletonGaps, withoutFinalH, type PreparedSpan, type PreparedToken, type SkeletonGaps } from './prepare.ts';
+import {
+  isSyllable,
+  skeletonGaps,
+  withoutFinalH,
+  type PreparedSpan,
+  type PreparedToken,
+  type SkeletonGaps,
+} from './prepare.ts';
 
 let rowsBuffer = new Int32Array(0);
 
@@ -216,6 +223,13 @@ function wordSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   if (isPatronymic(a.text) !== isPatronymic(b.text)) return NO_MATCH;
   if (a.base === b.base && a.base.length >= 4) return SLAVIC_ENDING;
   if (sameChineseName(a.chinese, b.chinese)) return CHINESE_ROMANIZATION;
+  // A syllable read from Han characters is exact pinyin: one letter from another syllable (`pang` /
+  // `gang`, `fang` / `wang`), it is another character, another name; nor is it an abbreviation.
+  if ((a.han && isSyllable(b)) || (b.han && isSyllable(a))) {
+    const [han, latin] = a.han ? [a, b] : [b, a];
+    if (!latin.han && sameChineseName(han.chinese, wadeGilesKeys(latin.text))) return CHINESE_ROMANIZATION;
+    return NO_MATCH;
+  }
   const spelling = spellingSimilarity(a, b);
   // A short form only where no spelling grade holds: `Mohammed` / `Muhammad` sound alike, `Mohd` is a short form.
   return spelling.sim === 0 && sameGivenName(a.text, b.text) ? GIVEN_NAME_FORM : spelling;
@@ -287,7 +301,7 @@ export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatc
     const match = abjadSimilarity(token, span);
     return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
   }
-  if (Math.abs(token.text.length - span.text.length) > 1) return NO_MATCH;
+  if (Math.abs(token.text.length - span.text.length) > 1 || token.han || span.han) return NO_MATCH;
   if (span.text.length < 6 || editDistance(token.text, span.text, 1) > 1) return NO_MATCH;
   return { sim: 0.9, how: 'joined, one edit' };
 }

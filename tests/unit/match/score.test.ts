@@ -284,6 +284,18 @@ describe('scoreNames on false alarms at scale: syllables joined across written w
     expect(score('阿不都·哈克', 'Abudou Hake', person)).toBe(1);
   });
 
+  it('reads a syllable from Han characters as exact pinyin: one letter off is another character, even with the country', () => {
+    const china = { ...person, countryA: 'CN', countryB: 'CN' };
+    expect(score('赵阳', 'Zhao Gang', china)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('庞展鹏', 'Zhao Gang', china)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('方伟诚', 'Wang Wei', china)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('田民', 'Tianjin University', { ...china, schemaB: 'Company' })).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('张伟', 'ZHANG, Wei', china)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('张伟', 'CHANG Wei', china)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    // Latin against Latin keeps its typo grade: `Zhnag` is a typo.
+    expect(score('Zhnag Wei', 'ZHANG, Wei', china)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
   it('does not read a syllable of a Chinese name as an abbreviation or a typo of a longer Latin name', () => {
     // 方明 is `fang ming`: `ming` is a whole syllable, not `Mingshan`; `fang` is not `wang`.
     expect(score('方明', 'WANG, Mingshan', person)).toBeLessThan(DEFAULT_THRESHOLD);

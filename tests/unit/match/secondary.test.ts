@@ -96,9 +96,12 @@ describe('compareBirthDate', () => {
     expect(compareBirthDate(given('1953'), listed('1952'))).toBe('contradicts');
   });
 
-  it('is neutral when the year is the same and the month or day differs', () => {
-    expect(compareBirthDate(given('1961-02-12'), listed('12 Jan 1961'))).toBe('neutral');
+  it('contradicts another month of the same year, and doubts another day or day and month swapped', () => {
+    expect(compareBirthDate(given('1961-02-12'), listed('12 Jan 1961'))).toBe('contradicts');
+    expect(compareBirthDate(given('1977-01-26'), listed('1977-10-20'))).toBe('contradicts');
     expect(compareBirthDate(given('1961-01-13'), listed('17/01/1961'))).toBe('neutral');
+    expect(compareBirthDate(given('1961-04-03'), listed('04/03/1961'))).toBe('neutral');
+    expect(compareBirthDate(given('1961-02-12'), listed('circa Jan 1961'))).toBe('neutral');
   });
 });
 
