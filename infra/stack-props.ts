@@ -6,6 +6,7 @@ import { ConfigError } from '../functions/core/errors.ts';
 import {
   scheduledSources,
   sourcesConfigEnv,
+  watchlistSubscribers,
   watchlistSubscribersEnv,
   type TradewatchConfig,
 } from '../functions/config/config.ts';
@@ -59,6 +60,7 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
     customSourceIds: config.customSources.map((s) => s.id),
     customFeedIds: config.customSources.filter((s) => s.kind === 'feed').map((s) => s.id),
     detailedMetrics: config.metrics.detailed,
+    watchlistScreening: watchlistSubscribers(config).length > 0,
     ...(config.feeds.enabled
       ? {
           feeds: {

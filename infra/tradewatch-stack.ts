@@ -6,6 +6,7 @@ import { AlertTopics } from './constructs/alert-topics.ts';
 import { TradewatchDashboard } from './constructs/dashboard.ts';
 import { Feeds, type FeedsProps } from './constructs/feeds.ts';
 import { Operations } from './constructs/operations.ts';
+import { ShardScreening } from './constructs/shard-screening.ts';
 import { SourcePoller } from './constructs/source-poller.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { Subscribers, type SubscriberSpec } from './constructs/subscribers.ts';
@@ -29,6 +30,11 @@ export interface TradewatchStackProps extends StackProps {
   readonly customFeedIds?: readonly string[];
   /** The change feeds (configuration `feeds.enabled`): a function at a Function URL. @default none */
   readonly feeds?: Omit<FeedsProps, 'table'>;
+  /**
+   * Some subscriber screens a watchlist: the sharded initial screening (a queue and a worker) is
+   * added for the pollers. @default false
+   */
+  readonly watchlistScreening?: boolean;
   /** The subscribers taking daily or weekly digests, and the sources a digest lists. @default none */
   readonly digests?: {
     readonly subscribers: readonly DigestSubscriber[];
@@ -77,6 +83,16 @@ export class TradewatchStack extends Stack {
               : POLLER_MEMORY_MB.register,
         }),
     );
+    const shards = props.watchlistScreening
+      ? new ShardScreening(this, 'ShardScreening', {
+          table,
+          alerts: topics.alerts,
+          operations: topics.operations,
+          alarmAction: operations.alarmAction,
+          pollers: pollers.map((p) => p.function),
+          environment: { ...props.pollerEnvironment },
+        })
+      : undefined;
     const subscribers = new Subscribers(this, 'Subscribers', {
       subscribers: props.subscribers ?? [],
       alerts: topics.alerts,
@@ -96,7 +112,7 @@ export class TradewatchStack extends Stack {
         duration: p.function.metricDuration({ statistic: 'p95' }),
         logGroup: p.functionLogs,
       })),
-      deadLetterDepths: [operations.pollerDeadLetters, subscribers.webhookDeadLetters]
+      deadLetterDepths: [operations.pollerDeadLetters, subscribers.webhookDeadLetters, shards?.deadLetters]
         .filter((q) => q !== undefined)
         .map((q) => q.metricApproximateNumberOfMessagesVisible()),
     });

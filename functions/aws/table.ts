@@ -13,6 +13,7 @@
  * | SRC#<source>    | MAN#<nnn>                      | manifest bucket: record id → content hash          |
  * | SRC#<source>    | REC#<recordId>                 | content hash and normalized record                 |
  * | SRC#<source>    | EVT#<eventId>                  | change event (audit trail) and its outbox status   |
+ * | SRC#<source>    | SHARDS#<subscriber>#<version>  | a sharded initial screening: shards sent, done     |
  * | EW#<match key>  | <announcing record id>         | an early warning (Federal Register Entity List)    |
  * | WL#<subscriber> | META / ENT#<version>#<nnnnnn>  | a watchlist: its version, its entries gzipped      |
  * | WL#<subscriber> | IDX#<version>#<nnnnnn>         | its compact index (watchlist/watchlist-index.ts)   |
@@ -77,6 +78,8 @@ export const timelinePk = (sourceId: string): string => `EVTS#${sourceId}`;
 export const eventTimeSk = (time: string, eventId: string): string => `${time}#${eventId}`;
 /** On a source's META item: `screened:<subscriber>` = the watchlist version its records were screened against. */
 export const SCREENED_PREFIX = 'screened:';
+/** On a source: the progress of the sharded initial screening against one watchlist version. */
+export const shardProgressSk = (subscriberId: string, version: string): string => `SHARDS#${subscriberId}#${version}`;
 
 // Bundles (core/bundles.ts): a source's publications, pending ones also on the outbox index.
 export const PUBLICATION_PREFIX = 'PUB#';

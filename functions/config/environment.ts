@@ -28,6 +28,16 @@ export const POLLER_ENV = {
   sourcesConfig: 'TRADEWATCH_SOURCES_CONFIG',
 } as const;
 
+/**
+ * Set on every poller when a watchlist subscriber exists (infra/constructs/shard-screening.ts): an
+ * initial screening too long for the poller goes there in shards. The screening worker itself gets
+ * the pollers' variables (POLLER_ENV): it screens, stores and publishes as a poller does.
+ */
+export const SHARD_ENV = {
+  /** The queue of shard messages (functions/watchlist/shard-plan.ts ShardMessage). */
+  queueUrl: 'SCREEN_SHARD_QUEUE_URL',
+} as const;
+
 /** Set on each webhook subscriber's dispatcher (infra/constructs/subscribers.ts). */
 export const DISPATCHER_ENV = {
   /** The subscriber's https:// endpoint. */

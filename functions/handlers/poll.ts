@@ -7,20 +7,14 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { dynamoClient, snsClient } from '../aws/clients.ts';
 import type { PipelineDeps } from '../run/ports.ts';
 import type { RunReport } from '../run/run-report.ts';
-import { snsPublisher } from '../delivery/sns-publisher.ts';
 import { pollSource } from '../run/poll.ts';
-import { keywordSubscribersFromEnv } from '../core/keywords.ts';
-import { sourcesConfigFromEnv, watchlistSubscribersFromEnv } from '../config/config.ts';
-import { bundleSubscribersFromEnv } from '../config/delivery-env.ts';
-import { createBundler } from '../delivery/bundler.ts';
-import { POLLER_ENV, requireEnv, unpackEnvironment } from '../config/environment.ts';
+import { POLLER_ENV } from '../config/environment.ts';
 import { allowsPrivateHosts } from '../sources/custom.ts';
 import { findSource, type SourcesConfig } from '../sources/registry.ts';
-import { TradewatchStore } from '../aws/source-store.ts';
-import { log, powertoolsLogger } from './logger.ts';
+import { powertoolsLogger } from './logger.ts';
+import { pipelineFromEnv } from './pipeline-env.ts';
 import { crashMetrics, runMetrics } from './metrics.ts';
 
 export interface PollEvent {
@@ -70,27 +64,13 @@ export function createPollHandler(config: PollHandlerConfig | (() => PollHandler
     });
 }
 
-/** The deployed function: config from the environment the stack sets (config/environment.ts). */
+/** The deployed function: config from the environment the stack sets (config/environment.ts, pipeline-env.ts). */
 export const handler = createPollHandler(() => {
-  unpackEnvironment();
-  const watchlistSubscribers = watchlistSubscribersFromEnv(process.env[POLLER_ENV.watchlistSubscribers]);
-  const bundled = bundleSubscribersFromEnv(process.env[POLLER_ENV.bundleSubscribers]);
-  const deps: PipelineDeps = {
-    store: new TradewatchStore(dynamoClient(), requireEnv(POLLER_ENV.tableName)),
-    publisher: snsPublisher({
-      sns: snsClient(),
-      alertsTopicArn: requireEnv(POLLER_ENV.alertsTopicArn),
-      operationsTopicArn: requireEnv(POLLER_ENV.operationsTopicArn),
-      subscribers: keywordSubscribersFromEnv(process.env[POLLER_ENV.keywordSubscribers], POLLER_ENV.keywordSubscribers),
-    }),
-    log,
-    ...(watchlistSubscribers.length ? { watchlistSubscribers } : {}),
-    ...(bundled.length ? { bundler: createBundler(bundled) } : {}),
-  };
+  const { deps, sourcesConfig } = pipelineFromEnv();
   return {
     deps,
     emitMetrics: true,
     detailedMetrics: process.env[POLLER_ENV.detailedMetrics] === 'true',
-    sourcesConfig: sourcesConfigFromEnv(process.env[POLLER_ENV.sourcesConfig]),
+    sourcesConfig,
   };
 });

@@ -8,6 +8,7 @@ import type { EarlyWarning, StoredEvent, TradewatchEvent } from '../core/events.
 import type { RegisterRecord } from '../core/records.ts';
 import type { ParseInput } from '../sources/types.ts';
 import type { WatchlistRepository } from '../watchlist/ports.ts';
+import type { InitialScreeningSharding } from '../watchlist/shard-plan.ts';
 import type { WatchlistSubscriber } from '../watchlist/screening.ts';
 
 export type HealthStatus = 'healthy' | 'unhealthy';
@@ -182,6 +183,11 @@ export interface PipelineDeps {
    * screened against their watchlists, and stored records against a newly imported one.
    */
   watchlistSubscribers?: readonly WatchlistSubscriber[];
+  /**
+   * Deployed: an initial screening too long for the poller is sent to workers in shards
+   * (watchlist/shard-plan.ts). @default none: screened in the run, however long (local mode)
+   */
+  initialScreening?: InitialScreeningSharding;
   /**
    * The subscribers that take publications or digests (delivery/bundler.ts): their bundles are
    * written to the outbox before the per-change events go out. @default none

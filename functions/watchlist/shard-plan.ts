@@ -9,6 +9,11 @@
  * The plan is sized from measured throughput (bench/million.ts): records per shard so that one
  * shard ends well within the function's limit. Locally, one process screens everything (there is
  * no limit to fit).
+ *
+ * On AWS a poller whose initial screening is estimated to take longer than INLINE_BUDGET_MS sends
+ * one message per shard (ShardMessage) to a queue instead (ShardDispatcher); a worker screens each
+ * shard and notes it done (ShardProgressStore), and the worker that completes the set notes the
+ * source screened against the version, once (functions/run/watchlist-step.ts).
  */
 import { createHash } from 'node:crypto';
 
@@ -25,9 +30,18 @@ export interface ShardPlan {
   memoryMb: number;
 }
 
-/** How many shards screen `records` records at `msPerRecord` (plus reading the index once per shard). */
-export function planShards(input: { records: number; msPerRecord: number; indexMs: number }): ShardPlan {
-  const perShard = Math.max(1, Math.floor((SHARD_BUDGET_MS - input.indexMs) / Math.max(input.msPerRecord, 1e-6)));
+/**
+ * How many shards screen `records` records at `msPerRecord` (plus reading the index once per shard),
+ * each within `budgetMs` (@default SHARD_BUDGET_MS).
+ */
+export function planShards(input: {
+  records: number;
+  msPerRecord: number;
+  indexMs: number;
+  budgetMs?: number;
+}): ShardPlan {
+  const budget = input.budgetMs ?? SHARD_BUDGET_MS;
+  const perShard = Math.max(1, Math.floor((budget - input.indexMs) / Math.max(input.msPerRecord, 1e-6)));
   const shards = Math.max(1, Math.ceil(input.records / perShard));
   const recordsPerShard = Math.ceil(input.records / shards);
   return {
@@ -36,6 +50,108 @@ export function planShards(input: { records: number; msPerRecord: number; indexM
     msPerShard: input.indexMs + recordsPerShard * input.msPerRecord,
     memoryMb: WORKER_MEMORY_MB,
   };
+}
+
+/**
+ * What a poller may spend on the initial screening itself: its own 5-minute limit also holds the
+ * download, the parse, the diff and the publishing, so a screening estimated longer is sharded.
+ */
+export const INLINE_BUDGET_MS = 90 * 1000;
+
+/**
+ * Measured throughput of the initial screening, one core of the bench machine (README, "Large
+ * watchlists"): the SDN list's 14,965 records against 50,000 entries in 57.9 s (a record's cost grows
+ * with the entries its words share, so about in proportion to the entries), and the compact index of a
+ * million entries read in 19.8 s. A Lambda of WORKER_MEMORY_MB has about 0.6 of a vCPU (a full
+ * one at 1,769 MB), hence LAMBDA_SLOWDOWN.
+ */
+export const SCREENING_RATE = {
+  msPerRecordPerThousandEntries: 57_900 / 14_965 / 50,
+  indexMsPerThousandEntries: 19_800 / 1_000,
+  /** Preparing a watchlist loaded whole (under 50,000 entries) or a run's fixed costs. */
+  fixedMs: 1_000,
+} as const;
+export const LAMBDA_SLOWDOWN = 1769 / WORKER_MEMORY_MB;
+
+/** The estimated time, on a worker, to screen `records` stored records against a watchlist of `entries`. */
+export function estimateScreening(input: { records: number; entries: number }): {
+  msPerRecord: number;
+  indexMs: number;
+  totalMs: number;
+} {
+  const thousands = input.entries / 1000;
+  const msPerRecord = SCREENING_RATE.msPerRecordPerThousandEntries * thousands * LAMBDA_SLOWDOWN;
+  const indexMs = (SCREENING_RATE.fixedMs + SCREENING_RATE.indexMsPerThousandEntries * thousands) * LAMBDA_SLOWDOWN;
+  return { msPerRecord, indexMs, totalMs: indexMs + input.records * msPerRecord };
+}
+
+/** One shard of the initial screening of a source's stored records against one watchlist version. */
+export interface ShardMessage {
+  sourceId: string;
+  subscriberId: string;
+  /** The watchlist version the shard screens against; a message for a replaced version is obsolete. */
+  version: string;
+  shard: number;
+  shards: number;
+}
+
+/** The messages of one fan-out, one per shard. */
+export function shardMessages(target: Omit<ShardMessage, 'shard'>): ShardMessage[] {
+  return Array.from({ length: target.shards }, (_, shard) => ({ ...target, shard }));
+}
+
+/** A queued message's body read back; anything else is refused, naming what is wrong. */
+export function parseShardMessage(body: string): ShardMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw new Error(`screen-shard: message body is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const message = value as Partial<Record<keyof ShardMessage, unknown>> | null;
+  const problems: string[] = [];
+  for (const key of ['sourceId', 'subscriberId', 'version'] as const)
+    if (typeof message?.[key] !== 'string' || !message[key]) problems.push(`${key} is not a non-empty string`);
+  const shards = message?.shards;
+  const shard = message?.shard;
+  if (!Number.isInteger(shards) || (shards as number) < 1) problems.push('shards is not a positive integer');
+  else if (!Number.isInteger(shard) || (shard as number) < 0 || (shard as number) >= (shards as number))
+    problems.push(`shard is not an integer from 0 to ${(shards as number) - 1}`);
+  if (problems.length) throw new Error(`screen-shard: message ${body.slice(0, 200)}: ${problems.join('; ')}`);
+  return message as ShardMessage;
+}
+
+/** Sends a fan-out's messages (an SQS queue on AWS). */
+export interface ShardDispatcher {
+  send(messages: readonly ShardMessage[]): Promise<void>;
+}
+
+/** Which shards of a (source, subscriber, version) are done, kept beside the source's state. */
+export interface ShardProgressStore {
+  /** Whether a fan-out was sent for this version (so the next poll does not send it again). */
+  fanOutSent(sourceId: string, subscriberId: string, version: string): Promise<boolean>;
+  noteFanOut(sourceId: string, subscriberId: string, version: string, shards: number, now: string): Promise<void>;
+  /** Whether this shard was noted done (a message delivered twice is not screened twice). */
+  isShardDone(message: ShardMessage): Promise<boolean>;
+  /**
+   * Notes the shard done, conditionally: `duplicate` when it already was, `complete` when this
+   * note completed the set (only one note can), `partial` otherwise.
+   */
+  noteShardDone(message: ShardMessage, now: string): Promise<'duplicate' | 'partial' | 'complete'>;
+  /** Sets `screened:<subscriber>` = version on the source, unless already so; true when this call set it. */
+  markScreenedOnce(sourceId: string, subscriberId: string, version: string): Promise<boolean>;
+}
+
+/** How a deployed poller shards an initial screening that does not fit its own time (none locally). */
+export interface InitialScreeningSharding {
+  dispatcher: ShardDispatcher;
+  progress: ShardProgressStore;
+  /** @default INLINE_BUDGET_MS */
+  inlineBudgetMs?: number;
+  /** @default SHARD_BUDGET_MS */
+  shardBudgetMs?: number;
+  /** The estimate of a screening's time. @default estimateScreening */
+  estimate?: typeof estimateScreening;
 }
 
 /** Whether a record belongs to a shard: a hash of its id, so each record is in exactly one. */
