@@ -1,10 +1,21 @@
 /**
- * A synthetic customer base for the screening benches: invented people and companies in several
- * scripts (Latin, Cyrillic, Arabic, Chinese, Korean), each with a country, none of them a listed
- * party. Names are put together from syllables (and, for Chinese and Korean, from common family
- * names and given-name characters), so that no real person is meant; a few collide with listed
- * names by chance, as a real customer base does. Deterministic: the same size gives the same file.
+ * Synthetic customer bases for the screening benches, deterministic (the same size gives the same
+ * file), none of their names meant as a real party.
+ *
+ * `customerWatchlist` (bench/million.ts): people and organizations as @faker-js/faker writes them in
+ * twelve locales (bench/screening-eval-sets.ts, seeded): each locale's own name patterns (middle
+ * names, two family names, patronymics, family name first), companies with their legal forms
+ * (`GmbH`, `S.A.`, `ООО`, `株式会社`, `有限公司`, `شرکت …`) or as partnerships of family names, people
+ * with a birth date, the country of the locale. Its words are distributed as a real customer base's
+ * are: a few thousand given and family names per locale, frequent ones frequent, so a listed name
+ * shares a word with many entries and all of its words with few.
+ *
+ * `syntheticWatchlist` (bench/screen.ts): names put together from 15 syllables per script (and, for
+ * Chinese and Korean, common family names and given-name characters). Its vocabulary is tiny and
+ * flat (42 % of a million entries share a word with 100 SDN records), unlike a customer base's; it
+ * is kept so that bench/screen.ts's figures stay comparable with those it published.
  */
+import { syntheticParties } from './screening-eval-sets.ts';
 import { seededRandom as random } from '../tests/helpers/seeded-random.ts';
 
 interface Script {
@@ -110,6 +121,26 @@ export interface SyntheticEntry {
   name: string;
   country: string;
   kind: 'person' | 'organization';
+  /** People of `customerWatchlist`: YYYY-MM-DD. */
+  birthDate?: string;
+}
+
+/** `size` customers by @faker-js/faker (module comment): two people for each organization, the locales in turn. */
+export function customerWatchlist(size: number): SyntheticEntry[] {
+  const organizations = Math.floor(size / 3);
+  const people = syntheticParties('person', size - organizations).parties;
+  const companies = syntheticParties('organization', organizations).parties;
+  return Array.from({ length: size }, (_, i) => {
+    const party = i % 3 === 2 ? companies[(i - 2) / 3]! : people[i - Math.floor((i + 1) / 3)]!;
+    const entry: SyntheticEntry = {
+      reference: `CUST-${i}`,
+      name: party.name,
+      country: party.country,
+      kind: party.kind,
+    };
+    if (party.birthDate) entry.birthDate = party.birthDate;
+    return entry;
+  });
 }
 
 const titleCase = (s: string) => s.replace(/^\p{Ll}/u, (c) => c.toUpperCase());
@@ -140,6 +171,6 @@ export function syntheticWatchlist(size: number, seed = 12): SyntheticEntry[] {
 /** The entries as a watchlist CSV. */
 export function watchlistCsv(entries: readonly SyntheticEntry[]): string {
   const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  const rows = entries.map((e) => [e.reference, e.name, e.country, e.kind].map(quote).join(','));
-  return ['reference,name,country,kind', ...rows].join('\n') + '\n';
+  const rows = entries.map((e) => [e.reference, e.name, e.country, e.kind, e.birthDate ?? ''].map(quote).join(','));
+  return ['reference,name,country,kind,birthDate', ...rows].join('\n') + '\n';
 }

@@ -3,317 +3,647 @@
  * without preparing the watchlist's names (23 MB per 10,000; a million would take 2.3 GB).
  *
  * Screening (./screening.ts) indexes the records in a NameIndex and looks every watchlist name up
- * in it. A watchlist name E can reach a record name r only if one of the keys E's words and runs
- * of words *look up* (blocking-keys.ts: `wordKeys(…, 'lookup')`, the other script's skeletons,
- * `spanTextKeys`) is one that r's words and runs are *stored* under (`wordKeys(…, 'store')`, their
- * skeletons, their runs' text keys): NameIndex touches no other name, and scores only touched ones.
- * So the index holds, once at import, the lookup keys of every entry name, as 32-bit hashes, and
- * each distinct entry word or run (a unit) as prepared; a screening computes the records' stored
- * keys, finds the units that share one, keeps those NameIndex's own word grading keeps
- * (`matchToken`, `matchSpan`: similarity.ts above 0), and screens only the entries holding them,
- * through the very same NameIndex and score. The candidates are a superset of the entries the full
- * screening touches (a hash collision only adds a candidate; the score bound drops what it would
- * have), and they are screened in their watchlist order, so
- * the hits, their order, decisions and suppression are exactly those of the full screening
- * (tests/integration/watchlist-index.test.ts compares the two). Below NameIndex's LOSSLESS_ABOVE
+ * in it. A watchlist name E reaches a record name r only if one of the keys E's words and runs of
+ * words *look up* (blocking-keys.ts: `wordKeys(…, 'lookup')`, the other script's skeletons, the
+ * runs' text, initials and Chinese keys) is one that r's words and runs are *stored* under: NameIndex
+ * touches no other name. It then keeps the word pairs its grading keeps (`matchToken`, `matchSpan`:
+ * similarity.ts above 0) and scores a touched name only if the score bound of score-bound.ts, from
+ * which words of both names have a counterpart, reaches the name's search threshold (the
+ * subscriber's, 0.05 lower for an entry with a birth date).
+ *
+ * This index does the same from the other side, once at import: each distinct entry word or run (a
+ * unit) with its lookup keys as 32-bit hashes, and per entry name where each unit stands in it (a
+ * bit mask) and what the bound needs (per word its weight and whether it is a name word, a common
+ * word or an initial; the name's total weight, kind, legal form, distinctiveness, whether it has a
+ * country or nationality and a birth date). A screening computes each record name's stored keys,
+ * finds the units sharing one, grades them as NameIndex does (each unit prepared again from its
+ * entry name's text, which the index keeps), collects per entry name the words with a counterpart
+ * on both sides, and keeps the entries whose bound, computed exactly as NameIndex computes it,
+ * reaches the threshold; and those holding an identifier a record holds (an equal identifier makes
+ * a hit on a name score of 0.5: match/secondary.ts). A hash collision only adds a candidate, so the
+ * candidates are a superset of the entries the full screening scores; screened in their watchlist
+ * order, they give exactly its hits, their order, decisions and suppression
+ * (tests/real/watchlist-index.test.ts compares the two). At or below NameIndex's LOSSLESS_ABOVE
  * threshold every name is scored, so there every entry is a candidate.
  *
- * Keys are namespaced by what they are looked up in: `T` a word's keys (NameIndex's tokenKeys),
- * `P` a run's (its spanKeys), as the two key maps are apart.
+ * Keys are namespaced by the map they are looked up in: `T` the record words' (NameIndex's
+ * tokenKeys), `P` the runs' (its spanKeys).
  *
- * The binary form (little-endian Uint32 arrays after a JSON header, gzipped, stored in chunks by
- * aws/watchlist-store.ts under the watchlist's version, so a reader never mixes versions):
- *  - `hashes` / `units`: the (key hash, unit) pairs sorted by hash; a unit is a distinct entry word
- *    (kind, script, text: NameIndex's own vocabulary identity) or run of words;
- *  - `unitStarts` / `unitEntries`: each unit's entry positions, ascending;
+ * It is built in one pass over the entries into growing typed arrays (the distinct units' identities
+ * are the only strings kept), and its binary form is a JSON header then the arrays, each 8-byte
+ * aligned, gzipped part by part (a reader gunzips the concatenated members at once and views the
+ * arrays in place):
+ *  - `hashes` / `units`: the (key hash, unit) pairs sorted by hash; `unitNames` / `unitItems`: where
+ *    each unit was first seen (an entry name; its token or span position, times two, plus one for a
+ *    span), to prepare it again;
+ *  - `unitStarts` / `postingNames` / `postingMasks`: per unit, the entry names holding it, ascending,
+ *    with its bits in each;
+ *  - per entry name: `nameOwners` (entry position), `nameFlags`, `nameTotals`, `nameTokens` (first
+ *    token), `nameText` (first byte of its text in `text`); per token `tokenWeights`, `tokenFlags`;
+ *  - `idHashes` / `idEntries`: the entries' identifiers (value hash → entry position), by hash;
  *  - `blockStarts`: the first entry position of each stored block of entries, so that only the
  *    blocks holding candidates are read;
- *  - then each unit's prepared word or run as JSON (one a line), parsed when first graded.
- * A synthetic million-entry watchlist takes some 16 keys per unit (bench/million.ts prints the
- * sizes); a real one, whose joined runs are mostly distinct, more.
+ *  - `text`: the entry names, UTF-8.
+ * bench/million.ts prints the sizes for a million entries.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { other, script, skeletonKeys, spanTextKeys, wordKeys, type KeyGroup } from '../match/blocking-keys.ts';
+import {
+  other,
+  script,
+  skeletonKeys,
+  spanInitialsKeys,
+  spanTextKeys,
+  wordKeys,
+  type KeyGroup,
+} from '../match/blocking-keys.ts';
+import { chineseLookups } from '../match/chinese-romanization.ts';
+import { givenNameGroups } from '../match/given-names.ts';
 import { LOSSLESS_ABOVE } from '../match/name-index.ts';
 import { prepareName, type PreparedName, type PreparedSpan, type PreparedToken } from '../match/prepare.ts';
+import { COMMON_EXTRA_WEIGHT, DEFAULT_THRESHOLD, kindsConflict, organizationPair } from '../match/score.ts';
+import {
+  LAST_BIT,
+  bit,
+  commonSaving,
+  maskWeight,
+  mayRaise,
+  nameBits,
+  scoreBound,
+  spanBits,
+  type NameBits,
+} from '../match/score-bound.ts';
+import { BIRTH_DATE_BONUS, parseIdentifierColumn, recordSecondary } from '../match/secondary.ts';
 import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts';
-import type { RegisterRecord } from '../core/records.ts';
+import { RECORD_KINDS, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
-/** A unit as graded: an entry word (`t`) or run of words (`s`). */
-type Unit = { t: PreparedToken } | { s: PreparedSpan };
+// nameFlags: the kind (its position in RECORD_KINDS plus one; 0 none) in the low 3 bits, then:
+const HAS_COUNTRIES = 1 << 3;
+const HAS_BIRTH_DATE = 1 << 4;
+const HAS_LEGAL_FORM = 1 << 5;
+const DISTINCTIVE = 1 << 6;
+// tokenFlags:
+const WORD = 1; // a name word or number: a bit of the mask
+const COMMON = 2;
+const INITIAL = 4;
+
+/** The arrays of the binary form, in their order (module comment). */
+const ARRAYS = [
+  ['nameTotals', Float64Array],
+  ['tokenWeights', Float64Array],
+  ['hashes', Uint32Array],
+  ['units', Uint32Array],
+  ['unitNames', Uint32Array],
+  ['unitItems', Uint32Array],
+  ['unitStarts', Uint32Array],
+  ['postingNames', Uint32Array],
+  ['postingMasks', Uint32Array],
+  ['nameOwners', Uint32Array],
+  ['nameFlags', Uint32Array],
+  ['nameTokens', Uint32Array],
+  ['nameText', Uint32Array],
+  ['idHashes', Uint32Array],
+  ['idEntries', Uint32Array],
+  ['blockStarts', Uint32Array],
+  ['tokenFlags', Uint8Array],
+  ['text', Uint8Array],
+] as const;
+
+type ArrayName = (typeof ARRAYS)[number][0];
+type Arrays = { [K in (typeof ARRAYS)[number] as K[0]]: InstanceType<K[1]> };
 
 interface IndexHeader {
   format: number;
   version: string;
   entryCount: number;
-  keys: number;
-  units: number;
-  postings: number;
-  blocks: number;
-  unitBytes: number;
+  lengths: Record<ArrayName, number>;
+}
+
+/** What the bound needs of one name, as NameIndex keeps it per indexed name. */
+interface BoundSide {
+  name: Pick<PreparedName, 'kind' | 'distinctive' | 'totalWeight'> & { normalized: { hasLegalForm: boolean } };
+  weights: Float64Array;
+  fixed: number;
+  initials: number;
+  bits: NameBits;
+  countries: boolean;
 }
 
 /** The index of one watchlist version, in memory (typed arrays: some bytes per key, no objects). */
 export class WatchlistIndex {
+  private readonly parsed = new Map<number, PreparedName>();
+  private readonly decoder = new TextDecoder();
+
   private constructor(
     readonly version: string,
     readonly entryCount: number,
-    private readonly hashes: Uint32Array,
-    private readonly units: Uint32Array,
-    private readonly unitStarts: Uint32Array,
-    private readonly unitEntries: Uint32Array,
-    /** First entry position of each stored block of entries. */
-    readonly blockStarts: Uint32Array,
-    /** Each unit's JSON, one a line. */
-    private readonly unitText: string,
-  ) {
-    this.unitLines = new Uint32Array(this.unitStarts.length);
-    let line = 0;
-    for (let at = 0; line < this.unitLines.length - 1; at = unitText.indexOf('\n', at) + 1) this.unitLines[line++] = at;
-    this.unitLines[line] = unitText.length + 1;
-  }
-
-  /** Where each unit's line starts in unitText (and, last, where one more would). */
-  private readonly unitLines: Uint32Array;
-  private readonly parsed = new Map<number, Unit>();
-
-  private unit(id: number): Unit {
-    let unit = this.parsed.get(id);
-    if (!unit) {
-      unit = JSON.parse(this.unitText.slice(this.unitLines[id]!, this.unitLines[id + 1]! - 1)) as Unit;
-      this.parsed.set(id, unit);
-    }
-    return unit;
-  }
+    private readonly a: Arrays,
+  ) {}
 
   /** Builds the index of `entries` (stored in blocks starting at `blockStarts`). */
-  static build(version: string, entries: readonly WatchlistEntry[], blockStarts: readonly number[]): WatchlistIndex {
-    const unitIds = new Map<string, number>();
-    let pairs = new BigUint64Array(1 << 16);
-    let pairCount = 0;
-    const unitEntries: number[][] = [];
-    const unitJson: string[] = [];
-    const addUnit = (identity: string, item: Unit, keys: () => KeyGroup[][], entry: number): void => {
-      let unit = unitIds.get(identity);
-      if (unit === undefined) {
-        unit = unitEntries.push([]) - 1;
-        unitIds.set(identity, unit);
-        unitJson.push(JSON.stringify(item));
-        for (const hash of hashGroups(keys())) {
-          if (pairCount === pairs.length) {
-            const grown = new BigUint64Array(pairs.length * 2);
-            grown.set(pairs);
-            pairs = grown;
-          }
-          pairs[pairCount++] = (BigInt(hash) << 32n) | BigInt(unit);
-        }
-      }
-      const list = unitEntries[unit]!;
-      if (list[list.length - 1] !== entry) list.push(entry);
-    };
-    entries.forEach((entry, position) => {
-      for (const name of [entry.name, ...entry.aliases])
-        forEachLookupUnit(prepareName(name, entry.kind, entry.countries), (identity, item, keys) =>
-          addUnit(identity, item, keys, position),
-        );
-    });
-    const sorted = pairs.subarray(0, pairCount).sort();
-    const hashes = new Uint32Array(pairCount);
-    const units = new Uint32Array(pairCount);
-    let kept = 0;
-    for (let i = 0; i < pairCount; i++) {
-      if (i > 0 && sorted[i] === sorted[i - 1]) continue;
-      hashes[kept] = Number(sorted[i]! >> 32n);
-      units[kept] = Number(sorted[i]! & 0xffffffffn);
-      kept += 1;
-    }
-    const unitStarts = new Uint32Array(unitEntries.length + 1);
-    let total = 0;
-    unitEntries.forEach((list, unit) => {
-      unitStarts[unit] = total;
-      total += list.length;
-    });
-    unitStarts[unitEntries.length] = total;
-    const flat = new Uint32Array(total);
-    unitEntries.forEach((list, unit) => flat.set(list, unitStarts[unit]));
-    return new WatchlistIndex(
-      version,
-      entries.length,
-      hashes.slice(0, kept),
-      units.slice(0, kept),
-      unitStarts,
-      flat,
-      Uint32Array.from(blockStarts),
-      unitJson.join('\n'),
-    );
+  static build(version: string, entries: Iterable<WatchlistEntry>, blockStarts: readonly number[]): WatchlistIndex {
+    const builder = new IndexBuilder();
+    for (const entry of entries) builder.add(entry);
+    return builder.finish(version, blockStarts);
   }
 
-  /** The gzipped binary form (see the module comment). */
+  static fromArrays(version: string, entryCount: number, arrays: Arrays): WatchlistIndex {
+    return new WatchlistIndex(version, entryCount, arrays);
+  }
+
+  /** The binary form (see the module comment): gzip members, one per array. */
   serialize(): Buffer {
     const header: IndexHeader = {
       format: FORMAT,
       version: this.version,
       entryCount: this.entryCount,
-      keys: this.hashes.length,
-      units: this.unitStarts.length - 1,
-      postings: this.unitEntries.length,
-      blocks: this.blockStarts.length,
-      unitBytes: 0,
+      lengths: Object.fromEntries(ARRAYS.map(([name]) => [name, this.a[name].length])) as Record<ArrayName, number>,
     };
-    const units = Buffer.from(this.unitText, 'utf8');
-    header.unitBytes = units.length;
     const json = Buffer.from(JSON.stringify(header), 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(json.length);
-    const arrays = [this.hashes, this.units, this.unitStarts, this.unitEntries, this.blockStarts];
-    const binary = arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    return gzipSync(Buffer.concat([length, json, ...binary, units]));
+    const head = Buffer.alloc(align(4 + json.length));
+    head.writeUInt32LE(json.length);
+    json.copy(head, 4);
+    const parts = [gzipSync(head)];
+    for (const [name] of ARRAYS) {
+      const array = this.a[name];
+      const bytes = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+      const padding = align(bytes.length) - bytes.length;
+      parts.push(gzipSync(padding ? Buffer.concat([bytes, Buffer.alloc(padding)]) : bytes));
+    }
+    return Buffer.concat(parts);
   }
 
   /** Reads the binary form back; `version` is the one the reader asked for (a mismatch is refused). */
   static deserialize(data: Uint8Array, version: string): WatchlistIndex {
-    const raw = gunzipSync(data);
-    const jsonLength = raw.readUInt32LE(0);
-    const header = JSON.parse(raw.subarray(4, 4 + jsonLength).toString('utf8')) as IndexHeader;
+    let raw: Uint8Array = gunzipSync(data);
+    const view = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const jsonLength = view.readUInt32LE(0);
+    const header = JSON.parse(view.subarray(4, 4 + jsonLength).toString('utf8')) as IndexHeader;
     if (header.format !== FORMAT)
       throw new Error(`watchlist index: format ${header.format} unknown (this build reads ${FORMAT})`);
     if (header.version !== version)
       throw new Error(`watchlist index: holds version ${header.version}, version ${version} was asked for`);
-    // Copied out of the gunzipped buffer: a typed array needs 4-byte alignment.
-    let offset = 4 + jsonLength;
-    const take = (count: number): Uint32Array => {
-      const array = new Uint32Array(count);
-      Buffer.from(array.buffer).set(raw.subarray(offset, offset + count * 4));
-      offset += count * 4;
-      return array;
-    };
-    const hashes = take(header.keys);
-    const units = take(header.keys);
-    const unitStarts = take(header.units + 1);
-    const unitEntries = take(header.postings);
-    const blockStarts = take(header.blocks);
-    const unitText = raw.subarray(offset, offset + header.unitBytes).toString('utf8');
-    return new WatchlistIndex(
-      header.version,
-      header.entryCount,
-      hashes,
-      units,
-      unitStarts,
-      unitEntries,
-      blockStarts,
-      unitText,
-    );
+    // Typed arrays are viewed in place when the buffer is 8-byte aligned (it is, from its size on).
+    if (raw.byteOffset % 8) raw = new Uint8Array(raw);
+    let offset = align(4 + jsonLength);
+    const arrays = {} as Record<ArrayName, unknown>;
+    for (const [name, Type] of ARRAYS) {
+      const count = header.lengths[name];
+      arrays[name] = new Type(raw.buffer as ArrayBuffer, raw.byteOffset + offset, count);
+      offset += align(count * Type.BYTES_PER_ELEMENT);
+    }
+    return new WatchlistIndex(header.version, header.entryCount, arrays as Arrays);
   }
 
   /** Bytes the arrays take in memory. */
   get byteLength(): number {
-    const arrays = [this.hashes, this.units, this.unitStarts, this.unitEntries, this.blockStarts, this.unitLines];
-    return arrays.reduce((sum, array) => sum + array.byteLength, this.unitText.length * 2);
+    return ARRAYS.reduce((sum, [name]) => sum + this.a[name].byteLength, 0);
   }
 
-  /** Distinct entry words and runs, and (key, unit) pairs. */
-  get size(): { units: number; keys: number; postings: number } {
-    return { units: this.unitStarts.length - 1, keys: this.hashes.length, postings: this.unitEntries.length };
+  /** Distinct entry words and runs, (key, unit) pairs, and (unit, entry name) postings. */
+  get size(): { units: number; keys: number; postings: number; names: number } {
+    return {
+      units: this.a.unitNames.length,
+      keys: this.a.hashes.length,
+      postings: this.a.postingNames.length,
+      names: this.a.nameOwners.length,
+    };
   }
 
-  /**
-   * Positions (ascending) of the entries whose names may match a name of these records at
-   * `threshold`: every entry at or below LOSSLESS_ABOVE, as NameIndex then scores every name.
-   */
-  candidates(
-    records: Iterable<Pick<RegisterRecord, 'name' | 'aliases' | 'kind' | 'countries'>>,
-    threshold: number,
-  ): number[] {
-    if (threshold <= LOSSLESS_ABOVE) return Array.from({ length: this.entryCount }, (_, i) => i);
-    const entrySeen = new Uint8Array(this.entryCount);
-    const found: number[] = [];
-    const take = (unit: number): void => {
-      for (let e = this.unitStarts[unit]!; e < this.unitStarts[unit + 1]!; e++) {
-        const entry = this.unitEntries[e]!;
-        if (entrySeen[entry]) continue;
-        entrySeen[entry] = 1;
-        found.push(entry);
-      }
-    };
-    // NameIndex's grading per (entry unit, record word or run), remembered: records repeat words.
-    const graded = new Map<string, boolean>();
-    const gradeAll = (item: string, keys: KeyGroup[][], grade: (unit: Unit) => boolean): void => {
-      const seen = new Set<number>();
-      for (const hash of hashGroups(keys))
-        for (let k = lowerBound(this.hashes, hash); k < this.hashes.length && this.hashes[k] === hash; k++) {
-          const unit = this.units[k]!;
-          if (seen.has(unit)) continue;
-          seen.add(unit);
-          const memo = `${unit}|${item}`;
-          let keep = graded.get(memo);
-          if (keep === undefined) graded.set(memo, (keep = grade(this.unit(unit))));
-          if (keep) take(unit);
-        }
-    };
-    for (const record of records)
-      for (const name of [record.name, ...record.aliases]) {
-        if (!name) continue;
-        const prepared = prepareName(name, record.kind, record.countries);
-        for (const token of prepared.tokens)
-          gradeAll(`${token.kind}|${token.abjad ? 1 : 0}|${token.text}`, storedTokenKeys(token), (unit) =>
-            't' in unit
-              ? !(unit.t.kind === 'legal' && token.kind === 'legal') && tokenSimilarity(unit.t, token).sim > 0
-              : token.kind === 'name' && joinedMatch(token, unit.s).sim > 0,
-          );
-        for (const span of prepared.spans) {
-          if (span.abjad === undefined) continue;
-          gradeAll(`S|${span.abjad ? 1 : 0}|${span.words}`, storedSpanKeys(span), (unit) =>
-            't' in unit ? joinedMatch(unit.t, span).sim > 0 : spanMatch(unit.s, span).sim > 0,
-          );
-        }
-      }
-    return found.sort((a, b) => a - b);
+  get blockStarts(): Uint32Array {
+    return this.a.blockStarts;
   }
 
   /** The stored block holding an entry position. */
   blockOf(position: number): number {
-    return upperBound(this.blockStarts, position) - 1;
+    return upperBound(this.a.blockStarts, position) - 1;
+  }
+
+  /** An entry name, prepared (remembered for the grading of later units). */
+  private preparedName(name: number): PreparedName {
+    let prepared = this.parsed.get(name);
+    if (!prepared) {
+      const { text, nameText, nameFlags } = this.a;
+      const source = this.decoder.decode(text.subarray(nameText[name]!, nameText[name + 1]!));
+      prepared = prepareName(source, kindOf(nameFlags[name]!));
+      if (this.parsed.size >= 50_000) this.parsed.clear();
+      this.parsed.set(name, prepared);
+    }
+    return prepared;
+  }
+
+  private unit(unit: number): { t: PreparedToken } | { s: PreparedSpan } {
+    const item = this.a.unitItems[unit]!;
+    const name = this.preparedName(this.a.unitNames[unit]!);
+    return item & 1 ? { s: name.spans[item >>> 1]! } : { t: name.tokens[item >>> 1]! };
+  }
+
+  /** What the bound needs of an entry name (module comment). */
+  private side(name: number): BoundSide {
+    const { nameFlags, nameTotals, nameTokens, tokenWeights, tokenFlags } = this.a;
+    const flags = nameFlags[name]!;
+    const weights = new Float64Array(LAST_BIT + 1);
+    const saving = new Float64Array(LAST_BIT + 1);
+    let fixed = 0;
+    let initials = 0;
+    let words = 0;
+    let uncommon = 0;
+    for (let t = nameTokens[name]!, i = 0; t < nameTokens[name + 1]!; t++, i++) {
+      const weight = tokenWeights[t]!;
+      const tf = tokenFlags[t]!;
+      if (tf & INITIAL) initials += 1;
+      if (!(tf & WORD)) {
+        fixed += weight;
+        continue;
+      }
+      const at = Math.min(i, LAST_BIT);
+      weights[at]! += weight;
+      words |= bit(i);
+      if (tf & COMMON) saving[at]! += weight - COMMON_EXTRA_WEIGHT;
+      else uncommon |= bit(i);
+    }
+    return {
+      name: {
+        kind: kindOf(flags),
+        distinctive: (flags & DISTINCTIVE) !== 0,
+        totalWeight: nameTotals[name]!,
+        normalized: { hasLegalForm: (flags & HAS_LEGAL_FORM) !== 0 },
+      },
+      weights,
+      fixed,
+      initials,
+      bits: { words, uncommon, saving },
+      countries: (flags & HAS_COUNTRIES) !== 0,
+    };
+  }
+
+  /**
+   * Positions (ascending) of the entries whose names may match a name of these records at
+   * `threshold` (module comment): every entry at or below LOSSLESS_ABOVE, as NameIndex then scores
+   * every name.
+   */
+  candidates(records: Iterable<RegisterRecord>, threshold: number): number[] {
+    if (threshold <= LOSSLESS_ABOVE) return Array.from({ length: this.entryCount }, (_, i) => i);
+    const a = this.a;
+    const nameCount = a.nameOwners.length;
+    const entrySeen = new Uint8Array(this.entryCount);
+    const found: number[] = [];
+    const take = (entry: number): void => {
+      if (entrySeen[entry]) return;
+      entrySeen[entry] = 1;
+      found.push(entry);
+    };
+    const lowered = threshold - BIRTH_DATE_BONUS;
+    const stamp = new Int32Array(nameCount);
+    const entryHits = new Int32Array(nameCount);
+    const recordHits = new Int32Array(nameCount);
+    let generation = 0;
+    // NameIndex's grading per (entry unit, record word or run), remembered: records repeat words.
+    const graded = new Map<string, boolean>();
+    const sides = new Map<number, BoundSide>();
+    for (const record of records) {
+      for (const { value } of recordSecondary(record).identifiers) {
+        const hash = fnv1a('id', value);
+        for (let k = lowerBound(a.idHashes, hash); k < a.idHashes.length && a.idHashes[k] === hash; k++)
+          take(a.idEntries[k]!);
+      }
+      for (const recordName of [record.name, ...record.aliases]) {
+        if (!recordName) continue;
+        const prepared = prepareName(recordName, record.kind, record.countries);
+        generation += 1;
+        const touched: number[] = [];
+        const visit = (unit: number, recordMask: number): void => {
+          for (let p = a.unitStarts[unit]!; p < a.unitStarts[unit + 1]!; p++) {
+            const name = a.postingNames[p]!;
+            if (stamp[name] !== generation) {
+              stamp[name] = generation;
+              entryHits[name] = a.postingMasks[p]!;
+              recordHits[name] = recordMask;
+              touched.push(name);
+            } else {
+              entryHits[name]! |= a.postingMasks[p]!;
+              recordHits[name]! |= recordMask;
+            }
+          }
+        };
+        const gradeAll = (item: string, keys: KeyGroup[][], mask: number, grade: (unit: number) => boolean): void => {
+          const seen = new Set<number>();
+          for (const hash of hashGroups(keys))
+            for (let k = lowerBound(a.hashes, hash); k < a.hashes.length && a.hashes[k] === hash; k++) {
+              const unit = a.units[k]!;
+              if (seen.has(unit)) continue;
+              seen.add(unit);
+              const memo = `${unit}|${item}`;
+              let keep = graded.get(memo);
+              if (keep === undefined) graded.set(memo, (keep = grade(unit)));
+              if (keep) visit(unit, mask);
+            }
+        };
+        prepared.tokens.forEach((token, j) =>
+          gradeAll(`${token.kind}|${token.abjad ? 1 : 0}|${token.text}`, storedTokenKeys(token), bit(j), (id) => {
+            const unit = this.unit(id);
+            return 't' in unit
+              ? !(unit.t.kind === 'legal' && token.kind === 'legal') && tokenSimilarity(unit.t, token).sim > 0
+              : token.kind === 'name' && joinedMatch(token, unit.s).sim > 0;
+          }),
+        );
+        for (const span of prepared.spans) {
+          if (span.abjad === undefined) continue;
+          gradeAll(`S|${span.abjad ? 1 : 0}|${span.words}`, storedSpanKeys(span), spanBits(span), (id) => {
+            const unit = this.unit(id);
+            return 't' in unit ? joinedMatch(unit.t, span).sim > 0 : spanMatch(unit.s, span).sim > 0;
+          });
+        }
+        if (!touched.length) continue;
+        const recordSide = sideOf(prepared);
+        for (const name of touched) {
+          const entry = a.nameOwners[name]!;
+          if (entrySeen[entry]) continue;
+          let side = sides.get(name);
+          if (!side) sides.set(name, (side = this.side(name)));
+          const needed = a.nameFlags[name]! & HAS_BIRTH_DATE ? lowered : threshold;
+          if (bound(side, entryHits[name]!, recordSide, recordHits[name]!) >= needed) take(entry);
+        }
+      }
+    }
+    return found.sort((x, y) => x - y);
+  }
+}
+
+function sideOf(name: PreparedName): BoundSide {
+  const weights = new Float64Array(LAST_BIT + 1);
+  let fixed = 0;
+  let initials = 0;
+  name.tokens.forEach((token, i) => {
+    if (token.kind === 'name' || token.kind === 'number') weights[Math.min(i, LAST_BIT)]! += token.weight;
+    else fixed += token.weight;
+    if (token.kind === 'initial') initials += 1;
+  });
+  return { name, weights, fixed, initials, bits: nameBits(name), countries: name.countries.length > 0 };
+}
+
+/**
+ * NameIndex's bound (its `candidates`), the entry name being its query and the record name the
+ * indexed one: the same sums in the same order, so the same number.
+ */
+function bound(query: BoundSide, queryHits: number, indexed: BoundSide, nameHits: number): number {
+  if (kindsConflict(query.name.kind, indexed.name.kind)) return 0;
+  const hitQuery = Math.min(
+    query.name.totalWeight,
+    query.fixed + maskWeight(query.weights, queryHits) + indexed.initials,
+  );
+  const hitName = Math.min(
+    indexed.name.totalWeight,
+    indexed.fixed + maskWeight(indexed.weights, nameHits) + query.initials,
+  );
+  const countries = query.countries && indexed.countries;
+  let totalQuery = query.name.totalWeight;
+  let totalName = indexed.name.totalWeight;
+  let floor = 0;
+  // organizationPair and mayRaise read a name's kind, legal form and distinctiveness only.
+  const q = query.name as PreparedName;
+  const n = indexed.name as PreparedName;
+  if (organizationPair(q, n)) {
+    totalQuery -= commonSaving(query.bits, queryHits);
+    totalName -= commonSaving(indexed.bits, nameHits);
+    if (
+      mayRaise(q, query.bits, queryHits, indexed.bits, nameHits) ||
+      mayRaise(n, indexed.bits, nameHits, query.bits, queryHits)
+    )
+      floor = DEFAULT_THRESHOLD + (countries ? 0.03 : 0) + 1e-9;
+  }
+  return Math.max(floor, scoreBound(hitQuery, totalQuery, hitName, totalName, countries));
+}
+
+const kindOf = (flags: number): RecordKind | undefined => RECORD_KINDS[(flags & 7) - 1];
+
+/** Builds the index in one pass over the entries, in growing typed arrays (module comment). */
+export class IndexBuilder {
+  private entryCount = 0;
+  private readonly unitIds = new Map<string, number>();
+  private readonly unitNames = new Growing(Uint32Array);
+  private readonly unitItems = new Growing(Uint32Array);
+  private pairs = new BigUint64Array(1 << 16);
+  private pairCount = 0;
+  // (unit, entry name, mask) triples, ordered by unit at the end.
+  private readonly postUnits = new Growing(Uint32Array);
+  private readonly postNames = new Growing(Uint32Array);
+  private readonly postMasks = new Growing(Uint32Array);
+  private readonly nameOwners = new Growing(Uint32Array);
+  private readonly nameFlags = new Growing(Uint32Array);
+  private readonly nameTotals = new Growing(Float64Array);
+  private readonly nameTokens = new Growing(Uint32Array);
+  private readonly nameText = new Growing(Uint32Array);
+  private readonly tokenWeights = new Growing(Float64Array);
+  private readonly tokenFlags = new Growing(Uint8Array);
+  private readonly text = new Growing(Uint8Array);
+  private readonly ids: [hash: number, entry: number][] = [];
+  private readonly encoder = new TextEncoder();
+
+  add(entry: WatchlistEntry): void {
+    const position = this.entryCount++;
+    for (const text of entry.identifiers ?? [])
+      this.ids.push([fnv1a('id', parseIdentifierColumn(text).value), position]);
+    const countries = entry.countries.length > 0 || (entry.nationalities?.length ?? 0) > 0;
+    for (const source of [entry.name, ...entry.aliases]) {
+      const name = this.nameOwners.length;
+      const prepared = prepareName(source, entry.kind);
+      this.nameOwners.push(position);
+      this.nameFlags.push(
+        (entry.kind ? RECORD_KINDS.indexOf(entry.kind) + 1 : 0) |
+          (countries ? HAS_COUNTRIES : 0) |
+          (entry.birthDate ? HAS_BIRTH_DATE : 0) |
+          (prepared.normalized.hasLegalForm ? HAS_LEGAL_FORM : 0) |
+          (prepared.distinctive ? DISTINCTIVE : 0),
+      );
+      this.nameTotals.push(prepared.totalWeight);
+      this.nameTokens.push(this.tokenWeights.length);
+      this.nameText.push(this.text.length);
+      this.text.pushAll(this.encoder.encode(source));
+      for (const token of prepared.tokens) {
+        this.tokenWeights.push(token.weight);
+        this.tokenFlags.push(
+          (token.kind === 'name' || token.kind === 'number' ? WORD : 0) |
+            (token.common ? COMMON : 0) |
+            (token.kind === 'initial' ? INITIAL : 0),
+        );
+      }
+      const masks = new Map<number, number>();
+      forEachLookupUnit(prepared, (identity, item, mask, keys) => {
+        let unit = this.unitIds.get(identity);
+        if (unit === undefined) {
+          unit = this.unitNames.length;
+          this.unitIds.set(identity, unit);
+          this.unitNames.push(name);
+          this.unitItems.push(item);
+          for (const hash of hashGroups(keys())) {
+            if (this.pairCount === this.pairs.length) {
+              const grown = new BigUint64Array(Math.ceil(this.pairs.length * 1.5));
+              grown.set(this.pairs);
+              this.pairs = grown;
+            }
+            this.pairs[this.pairCount++] = (BigInt(hash) << 32n) | BigInt(unit);
+          }
+        }
+        masks.set(unit, (masks.get(unit) ?? 0) | mask);
+      });
+      for (const [unit, mask] of masks) {
+        this.postUnits.push(unit);
+        this.postNames.push(name);
+        this.postMasks.push(mask);
+      }
+    }
+  }
+
+  finish(version: string, blockStarts: readonly number[]): WatchlistIndex {
+    this.unitIds.clear();
+    const sorted = this.pairs.subarray(0, this.pairCount).sort();
+    let kept = 0;
+    for (let i = 0; i < this.pairCount; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) kept += 1;
+    const hashes = new Uint32Array(kept);
+    const units = new Uint32Array(kept);
+    kept = 0;
+    for (let i = 0; i < this.pairCount; i++) {
+      if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+      hashes[kept] = Number(sorted[i]! >> 32n);
+      units[kept] = Number(sorted[i]! & 0xffffffffn);
+      kept += 1;
+    }
+    this.pairs = new BigUint64Array(0);
+    // The postings ordered by unit (a counting sort: names stay ascending within a unit).
+    const unitCount = this.unitNames.length;
+    const unitStarts = new Uint32Array(unitCount + 1);
+    const postUnits = this.postUnits.done();
+    for (const unit of postUnits) unitStarts[unit + 1]! += 1;
+    for (let u = 0; u < unitCount; u++) unitStarts[u + 1]! += unitStarts[u]!;
+    const postingNames = new Uint32Array(postUnits.length);
+    const postingMasks = new Uint32Array(postUnits.length);
+    const next = unitStarts.slice(0, unitCount);
+    const postNames = this.postNames.done();
+    const postMasks = this.postMasks.done();
+    for (let p = 0; p < postUnits.length; p++) {
+      const at = next[postUnits[p]!]!++;
+      postingNames[at] = postNames[p]!;
+      postingMasks[at] = postMasks[p]!;
+    }
+    this.ids.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    this.nameTokens.push(this.tokenWeights.length);
+    this.nameText.push(this.text.length);
+    return WatchlistIndex.fromArrays(version, this.entryCount, {
+      nameTotals: this.nameTotals.done(),
+      tokenWeights: this.tokenWeights.done(),
+      hashes,
+      units,
+      unitNames: this.unitNames.done(),
+      unitItems: this.unitItems.done(),
+      unitStarts,
+      postingNames,
+      postingMasks,
+      nameOwners: this.nameOwners.done(),
+      nameFlags: this.nameFlags.done(),
+      nameTokens: this.nameTokens.done(),
+      nameText: this.nameText.done(),
+      idHashes: Uint32Array.from(this.ids, ([hash]) => hash),
+      idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
+      blockStarts: Uint32Array.from(blockStarts),
+      tokenFlags: this.tokenFlags.done(),
+      text: this.text.done(),
+    });
+  }
+}
+
+type TypedArray = Uint32Array | Float64Array | Uint8Array;
+type TypedArrayType<T extends TypedArray> = { new (length: number): T };
+
+/** A typed array that grows by half when full. */
+class Growing<T extends TypedArray> {
+  private array: T;
+  length = 0;
+  constructor(private readonly Type: TypedArrayType<T>) {
+    this.array = new Type(1024);
+  }
+  private reserve(count: number): void {
+    if (this.length + count <= this.array.length) return;
+    const grown = new this.Type(Math.max(this.length + count, Math.ceil(this.array.length * 1.5)));
+    grown.set(this.array as never);
+    this.array = grown;
+  }
+  push(value: number): void {
+    this.reserve(1);
+    this.array[this.length++] = value;
+  }
+  pushAll(values: ArrayLike<number>): void {
+    this.reserve(values.length);
+    this.array.set(values as never, this.length);
+    this.length += values.length;
+  }
+  /** The values, trimmed (a copy: the grown buffer is let go). */
+  done(): T {
+    return this.array.slice(0, this.length) as T;
   }
 }
 
 /**
  * The units of a watchlist name, as NameIndex's `candidates` looks them up when the name is the
- * query: each word but particles and initials (never looked up), with the keys `matchToken`
- * collects; each run of words in one script, with those `matchSpan` collects (its one-edit
- * neighbourhood whenever it could apply: `mayJoin` only narrows it).
+ * query (`matchToken`, `matchSpan`): each word but initials and particles (a particle that is a
+ * given name's short form, `ben`, is), each run of words in one script, with its bits in the name
+ * and its lookup keys (a run's one-edit neighbourhood whenever it could apply: `mayJoin` only
+ * narrows it). `item` is the word's or run's position, times two, plus one for a run.
  */
 function forEachLookupUnit(
   name: PreparedName,
-  add: (identity: string, item: Unit, keys: () => KeyGroup[][]) => void,
+  add: (identity: string, item: number, mask: number, keys: () => KeyGroup[][]) => void,
 ): void {
-  for (const token of name.tokens) {
-    if (token.kind === 'particle' || token.kind === 'initial') continue;
-    const identity = `${token.kind}|${token.abjad ? 1 : 0}|${token.text}`;
+  name.tokens.forEach((token, i) => {
+    if (token.kind === 'initial' || (token.kind === 'particle' && !givenNameGroups(token.text).length)) return;
+    // What a word's grading reads beside its text depends on the name around it (a person's or not,
+    // Chinese or not), so all of it is the unit's identity.
+    const identity = [
+      token.kind,
+      token.abjad ? 1 : 0,
+      token.text,
+      token.base,
+      token.initialsOfWords ? 1 : 0,
+      token.common ? 1 : 0,
+      token.syllableOf,
+      token.chinese.join(','),
+    ].join('|');
     if (token.kind !== 'name') {
-      add(identity, { t: token }, () => [prefixed('T', [['w', [token.text]]])]);
-      continue;
+      add(identity, i * 2, bit(i), () => [prefixed('T', wordKeys(token, 'lookup'))]);
+      return;
     }
     const otherScript = other(token.abjad);
-    add(identity, { t: token }, () => [
-      prefixed('T', wordKeys(token, 'lookup')),
-      prefixed('T', skeletonKeys(token, otherScript)),
-      prefixed('P', spanTextKeys(token.text, token.abjad)),
-      prefixed('P', skeletonKeys(token, otherScript)),
-    ]);
-  }
-  for (const span of name.spans) {
-    if (span.abjad === undefined) continue;
+    add(identity, i * 2, bit(i), () => {
+      const spans: KeyGroup[] = [...spanTextKeys(token.text, token.abjad), ...skeletonKeys(token, otherScript)];
+      if (token.initialsOfWords) spans.push(['i', [token.text]]);
+      if (token.chinese.length) spans.push(['c', chineseLookups(token.chinese)]);
+      return [prefixed('T', [...wordKeys(token, 'lookup'), ...skeletonKeys(token, otherScript)]), prefixed('P', spans)];
+    });
+  });
+  name.spans.forEach((span, i) => {
+    if (span.abjad === undefined) return;
     const otherScript = other(span.abjad);
-    add(`S|${span.abjad ? 1 : 0}|${span.words}`, { s: span }, () => [
-      prefixed('T', spanTextKeys(span.text, span.abjad, span.text.length >= 6)),
-      prefixed('T', skeletonKeys(span, otherScript)),
-      prefixed('P', [['w', [span.text]]]),
-      prefixed('P', skeletonKeys(span, otherScript)),
-    ]);
-  }
+    const identity = [
+      'S',
+      span.abjad ? 1 : 0,
+      span.words,
+      span.initials,
+      span.chinese.join(','),
+      span.particleInside,
+      span.particleEnd,
+    ].join('|');
+    add(identity, i * 2 + 1, spanBits(span), () => {
+      const tokens: KeyGroup[] = [
+        ...spanTextKeys(span.text, span.abjad, span.text.length >= 6),
+        ...skeletonKeys(span, otherScript),
+      ];
+      if (span.initials) tokens.push(['w', [span.initials]]);
+      if (span.chinese.length) tokens.push(['c', chineseLookups(span.chinese)]);
+      return [prefixed('T', tokens), prefixed('P', [['w', [span.text]], ...skeletonKeys(span, otherScript)])];
+    });
+  });
 }
 
 /** The keys NameIndex stores a record's word under (its `add`, skeletons included). */
@@ -325,10 +655,13 @@ function storedTokenKeys(token: PreparedToken): KeyGroup[][] {
 
 /** The keys NameIndex stores a record's run of words in one script under. */
 function storedSpanKeys(span: PreparedSpan): KeyGroup[][] {
-  return [
-    prefixed('P', spanTextKeys(span.text, span.abjad, span.text.length >= 6)),
-    prefixed('P', skeletonKeys(span, script(span.abjad))),
+  const groups: KeyGroup[] = [
+    ...spanTextKeys(span.text, span.abjad, span.text.length >= 6),
+    ...spanInitialsKeys(span),
+    ...skeletonKeys(span, script(span.abjad)),
   ];
+  if (span.chinese.length) groups.push(['c', span.chinese]);
+  return [prefixed('P', groups)];
 }
 
 function prefixed(map: 'T' | 'P', groups: KeyGroup[]): KeyGroup[] {
@@ -351,6 +684,8 @@ function fnv1a(type: string, key: string): number {
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return hash >>> 0;
 }
+
+const align = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
 function lowerBound(sorted: Uint32Array, value: number): number {
   let low = 0;

@@ -23,6 +23,7 @@ import {
 } from '../../functions/watchlist/screening.ts';
 import { WatchlistStore, WatchlistVersionGoneError } from '../../functions/aws/watchlist-store.ts';
 import { WatchlistFormatError } from '../../functions/watchlist/file.ts';
+import { recordSecondary } from '../../functions/match/secondary.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
 import { changeEvent } from '../helpers/change-events.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
@@ -148,6 +149,51 @@ describe('screening through the compact watchlist index', () => {
     const order = narrowed.map((key) => whole.findIndex((e) => e.key === key));
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
+
+  it('leaves out by the score bound the entries sharing one word with a record, keeping those that match', async () => {
+    const person = records.find((r) => r.kind === 'person' && r.name.replace(/,/g, ' ').split(/\s+/).length >= 3)!;
+    const vessel = records.find((r) => r.kind === 'vessel' && recordSecondary(r).identifiers.length)!;
+    const family = person.name.replace(/,/g, ' ').split(/\s+/)[0]!;
+    const next = seededRandom(11);
+    const invented = () =>
+      Array.from({ length: 7 }, (_, i) => 'bcdfglmnprstvz'[Math.floor(next() * 14)]! + (i % 2 ? '' : 'aeiou'[i % 5]!))
+        .join('')
+        .replace(/^./, (c) => c.toUpperCase());
+    const rows = [
+      ...Array.from({ length: 400 }, (_, i) => ({
+        name: `${invented()} ${family}`,
+        reference: `ONE-${i}`,
+        kind: 'person',
+      })),
+      { name: person.name.replace(/,/g, ''), reference: 'SAME', kind: 'person' },
+      {
+        name: `${vessel.name} Kaspian`,
+        reference: 'IDENTIFIED',
+        kind: 'vessel',
+        identifiers: [
+          `${recordSecondary(vessel).identifiers[0]!.scheme}:${recordSecondary(vessel).identifiers[0]!.value}`,
+        ],
+      },
+    ];
+    await store.importWatchlist('pruned', watchlistEntries(rows, 'pruned.csv'), 'pruned.csv', 'test', TIME);
+    const pruned: WatchlistSubscriber = { id: 'pruned', threshold: 0.8 };
+    const list = (await openIndexedWatchlist(store, pruned, { indexedFrom: 0 }))!;
+    const references = (await list.narrow([person, vessel])).entries.map((e) => e.reference);
+    // All 400 share a graded word with the person; none can reach 0.8 with it alone.
+    expect(references).toEqual(['SAME', 'IDENTIFIED']);
+    const screener = (indexed: boolean) =>
+      new WatchlistLoader(
+        store,
+        indexed ? (s, sub) => openIndexedWatchlist(s, sub, { indexedFrom: 0 }) : undefined,
+      ).screener([pruned]);
+    const full = await screenRecords(sdn, [person, vessel], await screener(false), TIME);
+    const viaIndex = await screenRecords(sdn, [person, vessel], await screener(true), TIME);
+    const hitKeys = full.events.flatMap(({ event }) =>
+      (event as unknown as { data: { hits: { entryKey: string }[] } }).data.hits.map((h) => h.entryKey),
+    );
+    expect(hitKeys.sort()).toEqual(['ref:IDENTIFIED', 'ref:SAME']);
+    expect(viaIndex.events).toEqual(full.events);
+  }, 120_000);
 
   it('never mixes versions: a run reading a version replaced meanwhile fails, the next reads the new one', async () => {
     const list = (await openIndexedWatchlist(store, subscriber, { indexedFrom: 0 }))!;
