@@ -127,6 +127,10 @@
  *     than 5, `wly jan` ~ `Walijan`) count for nothing here, so alone they need the country too; runs
  *     of words against runs on so few are never matches (`arwy nwn` ~ `Ri Won Ho`). An abjad word read
  *     letter for letter as the Latin one is written (`آغا`, `agha`) counts as matched within one script.
+ *     A country in common lifts the cap, except where the name rests on matches on few consonants
+ *     with fewer than `CROSS_SCRIPT_FEW_LIFT` (4) other consonants beside them (`پیمان گنجی`, Peyman
+ *     Ganji, ~ `Bahman Ghandi`, both Iranian): a whole country shares such names; a birth date or an
+ *     identifier that agrees (match/secondary.ts) is what lifts it then.
  *     Measured by bench/screening-eval.ts: Arabic- and Persian-script customers' false alarms against
  *     the UN, SDN and CSL by name alone fell from about 3,000 to about 100 per 10,000; the price is the
  *     short names of listed persons written in Arabic script without a country (`طارق عزيز` /
@@ -169,6 +173,11 @@ export const SYLLABIC_NAME_ONLY_CAP = 0.75;
  */
 export const CROSS_SCRIPT_MIN_CONSONANTS = 6;
 export const CROSS_SCRIPT_NAME_ONLY_CAP = 0.75;
+/**
+ * Consonants matched across scripts, besides matches on few consonants, from which a country in
+ * common lifts the 6c cap when such matches are part of the name.
+ */
+const CROSS_SCRIPT_FEW_LIFT = 4;
 
 /**
  * The most a pair scores when no word matched the same or one typo apart (only sounds-alike words,
@@ -565,13 +574,21 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     sameScriptWords === 0 &&
     (crossScriptConsonants > 0 || crossScriptFew) &&
     crossScriptConsonants < CROSS_SCRIPT_MIN_CONSONANTS &&
-    !countriesAgree &&
     score > CROSS_SCRIPT_NAME_ONLY_CAP
   ) {
-    score = CROSS_SCRIPT_NAME_ONLY_CAP;
-    explanation?.push(
-      `matched across scripts on ${crossScriptConsonants} consonant(s) only, without a country in common: at most ${CROSS_SCRIPT_NAME_ONLY_CAP}`,
-    );
+    // A country in common vouches for a short name matched across scripts, not for one that rests on
+    // matches made on few consonants: those need a birth date or an identifier (match/secondary.ts).
+    if (crossScriptFew && crossScriptConsonants < CROSS_SCRIPT_FEW_LIFT) {
+      score = CROSS_SCRIPT_NAME_ONLY_CAP;
+      explanation?.push(
+        `matched across scripts on few consonants: at most ${CROSS_SCRIPT_NAME_ONLY_CAP}, a country in common or not`,
+      );
+    } else if (!countriesAgree) {
+      score = CROSS_SCRIPT_NAME_ONLY_CAP;
+      explanation?.push(
+        `matched across scripts on ${crossScriptConsonants} consonant(s) only, without a country in common: at most ${CROSS_SCRIPT_NAME_ONLY_CAP}`,
+      );
+    }
   }
 
   if (a.countries.length && b.countries.length) {
