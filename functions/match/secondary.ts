@@ -11,8 +11,9 @@
  *    1966`, `between 1957 and 1962 (Approximately)`, `1958 (Sep.)` (UN), `1957 (approximative)`,
  *    `1958 - 1963 (approximative)` (EU). The UN's `30-35 years old` and a Hijri date say nothing
  *    comparable and are skipped.
- *  - nationalities: `extra.nationalities` / `extra.citizenships` (names or ISO codes; the UK's
- *    demonyms, `Afghan`, are not read), the OFAC legacy CSV's `nationality X` remarks.
+ *  - nationalities: `extra.nationalities` / `extra.citizenships` (ISO codes, names, or the UK's
+ *    demonyms, `Afghan`, read with i18n-nationality's English names; several in one cell), the OFAC
+ *    legacy CSV's `nationality X` remarks.
  *  - identifiers: `extra.ids` (OFAC `Passport A5250088 (Pakistan) issued …`, `Vessel Registration
  *    Identification IMO 9187629`; CSL `QA, 28940000602, National ID No.`), `extra.documents` (UN
  *    `Passport: D 000933; issuing country …`, EU `27082171 (passport-National passport) …`), the
@@ -30,6 +31,7 @@
  * spaces, dashes, dots and slashes dropped; `IMO` off an IMO number), and by scheme when both sides
  * name one.
  */
+import nationalityNames from 'i18n-nationality/langs/en.json' with { type: 'json' };
 import { countryCode } from '../core/countries.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { DEFAULT_THRESHOLD } from './score.ts';
@@ -344,15 +346,63 @@ const FIELD_SCHEMES: ReadonlyArray<[string, IdentifierScheme | undefined]> = [
   ['registrationNumbers', 'registration'],
 ];
 
+/** English demonyms (i18n-nationality) and the spellings registers use beside them, folded → ISO code. */
+const DEMONYM_CODES: ReadonlyMap<string, string> = (() => {
+  const map = new Map<string, string>();
+  for (const [code, name] of Object.entries(nationalityNames.nationalities)) map.set(name.toLowerCase(), code);
+  // Written so by the UK lists, not by i18n-nationality.
+  for (const [name, code] of [
+    ['yemeni', 'YE'],
+    ['saudi', 'SA'],
+    ['saudi arabian', 'SA'],
+    ['congolese', 'CD'],
+    ['palestinian', 'PS'],
+    ['afgan', 'AF'],
+    ['argentine', 'AR'],
+    ['emirati', 'AE'],
+    ['dprk', 'KP'],
+    ['drc', 'CD'],
+    ['qatarian', 'QA'],
+    ['uzbek', 'UZ'],
+    ['kazakh', 'KZ'],
+    ['turkmen', 'TM'],
+    ['bosnian', 'BA'],
+  ] as const)
+    map.set(name, code);
+  return map;
+})();
+
+/**
+ * The countries a nationality cell names: an ISO code, a country's name or a demonym (`Afghan`), one
+ * or several (`a) Afghan b) Pakistani`, `1) Uzbek 2) Afghan`, `Bahrain (citizenship revoked …)`).
+ */
+export function nationalityCodes(value: string): string[] {
+  const whole = countryCode(value) ?? DEMONYM_CODES.get(value.trim().toLowerCase());
+  if (whole) return [whole];
+  const codes: string[] = [];
+  // Notes around the countries (`Kuwaiti citizenship withdrawn in 2002`, `Possibly Ethiopian`) go.
+  const cleaned = value
+    .replace(/[\u2019\u0092]/g, "'")
+    .replace(
+      /\b(?:possibly|also believed to hold|citizenship|nationality|nationalities|national|citizen|by birth|withdrawn|revoked)\b/gi,
+      ',',
+    );
+  for (const part of cleaned.split(/\b[a-z0-9]\)|[,;()./]|\band\b|\bin \d{4}\b/i)) {
+    const text = part.trim();
+    if (!text) continue;
+    const code = countryCode(text) ?? DEMONYM_CODES.get(text.toLowerCase());
+    if (code && !codes.includes(code)) codes.push(code);
+  }
+  return codes;
+}
+
 export function recordSecondary(record: RegisterRecord): RecordSecondary {
   const birthDates = extraList(record, 'datesOfBirth')
     .map(parseListedBirthDate)
     .filter((d): d is BirthDate => d !== undefined);
   const nationalities = new Set<string>();
-  for (const value of [...extraList(record, 'nationalities'), ...extraList(record, 'citizenships')]) {
-    const code = countryCode(value);
-    if (code) nationalities.add(code);
-  }
+  for (const value of [...extraList(record, 'nationalities'), ...extraList(record, 'citizenships')])
+    for (const code of nationalityCodes(value)) nationalities.add(code);
   const remarks = (record.remarks ?? '').split(/;\s*/).filter(Boolean);
   for (const remark of remarks) {
     const nationality = /^(?:alt\. )?(?:nationality|citizen) (.+?)\.?$/.exec(remark.trim());

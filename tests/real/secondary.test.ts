@@ -101,6 +101,27 @@ describe('secondary identifiers derived from the real lists', () => {
     ).toBe(groups.size);
   });
 
+  it('UK (OFSI CSV): individuals (by group) with a nationality cell get a nationality, demonyms included', async () => {
+    const rows = parseCsv(await readFile(realFixture('uk-sanctions/ConList.2020-04-27.csv'), 'latin1'), {
+      from_line: 2,
+      columns: true,
+      relax_column_count: true,
+    }) as Record<string, string>[];
+    const groups = new Set(
+      rows
+        .filter((row) => row['Group Type'] === 'Individual' && (row.Nationality ?? '').trim())
+        .map((row) => row['Group ID']),
+    );
+    const withNationality = (await records('uk-sanctions-list', 'uk-sanctions/ConList.2020-04-27.csv')).filter(
+      (record) => record.kind === 'person' && recordSecondary(record).nationalities.length,
+    ).length;
+    expect(groups.size).toBeGreaterThan(500);
+    // Every cell of this file names a country some way (`Afghan`, `DPRK`, `Kuwaiti citizenship withdrawn
+    // in 2002`): a group may still end with fewer persons than groups where the parser merges rows.
+    expect(withNationality / groups.size).toBeGreaterThan(0.97);
+    expect(withNationality).toBeLessThanOrEqual(groups.size);
+  });
+
   it('EU (FSF XML): persons with a BIRTH date', async () => {
     const xml = await readFile(realFixture('eu-fsf/global-1.0.2016-02-11.subset-595-entities.xml'), 'utf8');
     const persons = (xml.match(/<ENTITY [^>]*Type="P"[^>]*>[\s\S]*?<\/ENTITY>/g) ?? []).filter((entity) =>

@@ -7,6 +7,7 @@ import {
   compareBirthDate,
   imoChecksumValid,
   leiChecksumValid,
+  nationalityCodes,
   parseBirthDateColumn,
   parseIdentifierColumn,
   parseListedBirthDate,
@@ -136,6 +137,32 @@ describe('identifiers', () => {
     expect(sameIdentifier(parseIdentifierColumn('A1234567'), listed)).toBe(true);
     expect(sameIdentifier(parseIdentifierColumn('passport:A1234567'), listed)).toBe(true);
     expect(sameIdentifier(parseIdentifierColumn('national-id:A1234567'), listed)).toBe(false);
+  });
+});
+
+describe('nationalityCodes', () => {
+  it('reads codes, country names and the demonyms the UK lists write, one or several in a cell', () => {
+    expect(nationalityCodes('Afghan')).toEqual(['AF']);
+    expect(nationalityCodes('IR')).toEqual(['IR']);
+    expect(nationalityCodes('Iraq')).toEqual(['IQ']);
+    expect(nationalityCodes('Yemeni')).toEqual(['YE']);
+    expect(nationalityCodes('1) Uzbek 2) Afghan')).toEqual(['UZ', 'AF']);
+    expect(nationalityCodes('a) Afghan b) Pakistani')).toEqual(['AF', 'PK']);
+    expect(nationalityCodes('Bahrain (citizenship revoked in January 2015)')).toEqual(['BH']);
+    expect(nationalityCodes('1) Saudi Arabia 2) Qatar')).toEqual(['SA', 'QA']);
+    expect(nationalityCodes('DPRK')).toEqual(['KP']);
+    expect(nationalityCodes('DRC and Belgian nationalities')).toEqual(['CD', 'BE']);
+    expect(nationalityCodes('Kuwaiti citizenship withdrawn in 2002')).toEqual(['KW']);
+    expect(nationalityCodes('United States of America. Also believed to hold Syrian nationality')).toEqual([
+      'US',
+      'SY',
+    ]);
+    expect(nationalityCodes('unknown')).toEqual([]);
+  });
+
+  it(`takes a UK record's demonym as its nationality`, () => {
+    const found = recordSecondary(record({ id: '1', name: 'X', extra: { nationalities: ['Tunisian'] } }));
+    expect(found.nationalities).toEqual(['TN']);
   });
 });
 
