@@ -43,7 +43,11 @@
  *  - `idHashes` / `idEntries`: the entries' identifiers (value hash → entry position), by hash;
  *  - `blockStarts`: the first entry position of each stored block of entries, so that only the
  *    blocks holding candidates are read;
- *  - `text`: the entry names, UTF-8.
+ *  - `text`: the entry names, UTF-8;
+ *  - `entryDetails` / `details`: per entry, what its score reads beside its names (countries,
+ *    nationalities, birth date, identifiers) as UTF-8 JSON, empty when it has none; with the names'
+ *    text this is the entry as the matcher sees it (`entryForMatching`), so a run screens the
+ *    candidates first and reads only the stored blocks of those that hit.
  * bench/million.ts prints the sizes for a million entries.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -77,7 +81,7 @@ import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts'
 import { RECORD_KINDS, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 // nameFlags: the kind (its position in RECORD_KINDS plus one; 0 none) in the low 3 bits, then:
 const HAS_COUNTRIES = 1 << 3;
@@ -107,8 +111,10 @@ const ARRAYS = [
   ['idHashes', Uint32Array],
   ['idEntries', Uint32Array],
   ['blockStarts', Uint32Array],
+  ['entryDetails', Uint32Array],
   ['tokenFlags', Uint8Array],
   ['text', Uint8Array],
+  ['details', Uint8Array],
 ] as const;
 
 type ArrayName = (typeof ARRAYS)[number][0];
@@ -219,6 +225,42 @@ export class WatchlistIndex {
   /** The stored block holding an entry position. */
   blockOf(position: number): number {
     return upperBound(this.a.blockStarts, position) - 1;
+  }
+
+  /**
+   * The entry at `position` as the matcher reads it (names, kind, countries, birth date,
+   * nationalities, identifiers), from the index alone; its key is `#<position>`, its reference and
+   * hash are left out (they are in its stored block).
+   */
+  entryForMatching(position: number): WatchlistEntry {
+    const { nameOwners, nameText, nameFlags, text, entryDetails, details } = this.a;
+    const first = lowerBound(nameOwners, position);
+    let end = first;
+    while (end < nameOwners.length && nameOwners[end] === position) end += 1;
+    const names = [];
+    for (let name = first; name < end; name++)
+      names.push(this.decoder.decode(text.subarray(nameText[name]!, nameText[name + 1]!)));
+    const kind = kindOf(nameFlags[first]!);
+    const entry: WatchlistEntry = {
+      key: `#${position}`,
+      name: names[0]!,
+      aliases: names.slice(1),
+      countries: [],
+      hash: '',
+      ...(kind && kind !== 'other' ? { kind } : {}),
+    };
+    const from = entryDetails[position]!;
+    const to = entryDetails[position + 1]!;
+    if (to > from) {
+      const [countries, nationalities, birthDate, identifiers] = JSON.parse(
+        this.decoder.decode(details.subarray(from, to)),
+      ) as StoredDetails;
+      entry.countries = countries;
+      if (nationalities) entry.nationalities = nationalities;
+      if (birthDate) entry.birthDate = birthDate;
+      if (identifiers) entry.identifiers = identifiers;
+    }
+    return entry;
   }
 
   /** An entry name, prepared (remembered for the grading of later units). */
@@ -417,6 +459,25 @@ function bound(query: BoundSide, queryHits: number, indexed: BoundSide, nameHits
   return Math.max(floor, scoreBound(hitQuery, totalQuery, hitName, totalName, countries));
 }
 
+type StoredDetails = [
+  countries: string[],
+  nationalities: string[] | 0,
+  birthDate: string | 0,
+  identifiers: string[] | 0,
+];
+
+/** What an entry's score reads beside its names and kind, as stored in `details` (empty: nothing). */
+function matchingDetails(entry: WatchlistEntry): string | undefined {
+  if (!entry.countries.length && !entry.nationalities && !entry.birthDate && !entry.identifiers) return undefined;
+  const stored: StoredDetails = [
+    entry.countries,
+    entry.nationalities ?? 0,
+    entry.birthDate ?? 0,
+    entry.identifiers ?? 0,
+  ];
+  return JSON.stringify(stored);
+}
+
 const kindOf = (flags: number): RecordKind | undefined => RECORD_KINDS[(flags & 7) - 1];
 
 /** Builds the index in one pass over the entries, in growing typed arrays (module comment). */
@@ -439,11 +500,16 @@ export class IndexBuilder {
   private readonly tokenWeights = new Growing(Float64Array);
   private readonly tokenFlags = new Growing(Uint8Array);
   private readonly text = new Growing(Uint8Array);
+  private readonly entryDetails = new Growing(Uint32Array);
+  private readonly details = new Growing(Uint8Array);
   private readonly ids: [hash: number, entry: number][] = [];
   private readonly encoder = new TextEncoder();
 
   add(entry: WatchlistEntry): void {
     const position = this.entryCount++;
+    this.entryDetails.push(this.details.length);
+    const details = matchingDetails(entry);
+    if (details) this.details.pushAll(this.encoder.encode(details));
     for (const text of entry.identifiers ?? [])
       this.ids.push([fnv1a('id', parseIdentifierColumn(text).value), position]);
     const countries = entry.countries.length > 0 || (entry.nationalities?.length ?? 0) > 0;
@@ -531,6 +597,7 @@ export class IndexBuilder {
     this.ids.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     this.nameTokens.push(this.tokenWeights.length);
     this.nameText.push(this.text.length);
+    this.entryDetails.push(this.details.length);
     return WatchlistIndex.fromArrays(version, this.entryCount, {
       nameTotals: this.nameTotals.done(),
       tokenWeights: this.tokenWeights.done(),
@@ -548,8 +615,10 @@ export class IndexBuilder {
       idHashes: Uint32Array.from(this.ids, ([hash]) => hash),
       idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
       blockStarts: Uint32Array.from(blockStarts),
+      entryDetails: this.entryDetails.done(),
       tokenFlags: this.tokenFlags.done(),
       text: this.text.done(),
+      details: this.details.done(),
     });
   }
 }
