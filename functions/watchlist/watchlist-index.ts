@@ -81,7 +81,7 @@ import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts'
 import { RECORD_KINDS, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 // nameFlags: the kind (its position in RECORD_KINDS plus one; 0 none) in the low 3 bits, then:
 const HAS_COUNTRIES = 1 << 3;
@@ -99,6 +99,8 @@ const ARRAYS = [
   ['tokenWeights', Float64Array],
   ['hashes', Uint32Array],
   ['units', Uint32Array],
+  ['baseHashes', Uint32Array],
+  ['baseUnits', Uint32Array],
   ['unitNames', Uint32Array],
   ['unitItems', Uint32Array],
   ['unitStarts', Uint32Array],
@@ -125,6 +127,8 @@ interface IndexHeader {
   version: string;
   entryCount: number;
   lengths: Record<ArrayName, number>;
+  /** Per neighbourhood key type, the UTF-16 code units its bases are written in (module comment). */
+  alphabets: Record<string, string>;
 }
 
 /** What the bound needs of one name, as NameIndex keeps it per indexed name. */
@@ -142,11 +146,23 @@ export class WatchlistIndex {
   private readonly parsed = new Map<number, PreparedName>();
   private readonly decoder = new TextDecoder();
 
+  /** A bit per 2^(32 - FILTER_BITS) base hashes: most insertions probed find none, and skip the search. */
+  private readonly baseFilter: Uint32Array;
+  private readonly alphabetCodes: Map<string, Uint16Array>;
+
   private constructor(
     readonly version: string,
     readonly entryCount: number,
     private readonly a: Arrays,
-  ) {}
+    private readonly alphabets: Record<string, string>,
+  ) {
+    this.baseFilter = new Uint32Array(1 << (FILTER_BITS - 5));
+    for (const hash of a.baseHashes)
+      this.baseFilter[hash >>> (32 - FILTER_BITS + 5)]! |= 1 << ((hash >>> (32 - FILTER_BITS)) & 31);
+    this.alphabetCodes = new Map(
+      Object.entries(alphabets).map(([type, chars]) => [type, Uint16Array.from(chars, (c) => c.charCodeAt(0))]),
+    );
+  }
 
   /** Builds the index of `entries` (stored in blocks starting at `blockStarts`). */
   static build(version: string, entries: Iterable<WatchlistEntry>, blockStarts: readonly number[]): WatchlistIndex {
@@ -155,8 +171,13 @@ export class WatchlistIndex {
     return builder.finish(version, blockStarts);
   }
 
-  static fromArrays(version: string, entryCount: number, arrays: Arrays): WatchlistIndex {
-    return new WatchlistIndex(version, entryCount, arrays);
+  static fromArrays(
+    version: string,
+    entryCount: number,
+    arrays: Arrays,
+    alphabets: Record<string, string>,
+  ): WatchlistIndex {
+    return new WatchlistIndex(version, entryCount, arrays, alphabets);
   }
 
   /** The binary form (see the module comment): gzip members, one per array. */
@@ -166,6 +187,7 @@ export class WatchlistIndex {
       version: this.version,
       entryCount: this.entryCount,
       lengths: Object.fromEntries(ARRAYS.map(([name]) => [name, this.a[name].length])) as Record<ArrayName, number>,
+      alphabets: this.alphabets,
     };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const head = Buffer.alloc(align(4 + json.length));
@@ -200,7 +222,7 @@ export class WatchlistIndex {
       arrays[name] = new Type(raw.buffer as ArrayBuffer, raw.byteOffset + offset, count);
       offset += align(count * Type.BYTES_PER_ELEMENT);
     }
-    return new WatchlistIndex(header.version, header.entryCount, arrays as Arrays);
+    return new WatchlistIndex(header.version, header.entryCount, arrays as Arrays, header.alphabets);
   }
 
   /** Bytes the arrays take in memory. */
@@ -209,10 +231,11 @@ export class WatchlistIndex {
   }
 
   /** Distinct entry words and runs, (key, unit) pairs, and (unit, entry name) postings. */
-  get size(): { units: number; keys: number; postings: number; names: number } {
+  get size(): { units: number; keys: number; bases: number; postings: number; names: number } {
     return {
       units: this.a.unitNames.length,
       keys: this.a.hashes.length,
+      bases: this.a.baseHashes.length,
       postings: this.a.postingNames.length,
       names: this.a.nameOwners.length,
     };
@@ -322,12 +345,52 @@ export class WatchlistIndex {
   }
 
   /**
+   * The units holding a neighbourhood (a `d` or `e` key group) that contains `key`: those whose base
+   * is `key`, or `key` with one code unit of the type's alphabet inserted at `from` or after it (the
+   * neighbourhood of a base is the base and the base less one code unit from `from` on). Remembered
+   * per call of `candidates`, where records repeat their keys.
+   */
+  private baseUnitsNear(type: string, key: string, from: number): number[] {
+    const memo = `${type}:${key}`;
+    const known = this.nearMemo?.get(memo);
+    if (known) return known;
+    const { baseHashes, baseUnits } = this.a;
+    const found: number[] = [];
+    const probe = (hash: number): void => {
+      if (!(this.baseFilter[hash >>> (32 - FILTER_BITS + 5)]! & (1 << ((hash >>> (32 - FILTER_BITS)) & 31)))) return;
+      for (let k = lowerBound(baseHashes, hash); k < baseHashes.length && baseHashes[k] === hash; k++)
+        found.push(baseUnits[k]!);
+    };
+    let state = fnvPrefix(type);
+    probe(fnvRest(state, key, 0));
+    const alphabet = this.alphabetCodes.get(type);
+    if (alphabet)
+      for (let at = 0; at <= key.length; at++) {
+        if (at >= from) for (const code of alphabet) probe(fnvRest(Math.imul(state ^ code, 0x01000193), key, at));
+        if (at < key.length) state = Math.imul(state ^ key.charCodeAt(at), 0x01000193);
+      }
+    this.nearMemo?.set(memo, found);
+    return found;
+  }
+
+  private nearMemo: Map<string, number[]> | undefined;
+
+  /**
    * Positions (ascending) of the entries whose names may match a name of these records at
    * `threshold` (module comment): every entry at or below LOSSLESS_ABOVE, as NameIndex then scores
    * every name.
    */
   candidates(records: Iterable<RegisterRecord>, threshold: number): number[] {
     if (threshold <= LOSSLESS_ABOVE) return Array.from({ length: this.entryCount }, (_, i) => i);
+    this.nearMemo = new Map();
+    try {
+      return this.candidatesAbove(records, threshold);
+    } finally {
+      this.nearMemo = undefined;
+    }
+  }
+
+  private candidatesAbove(records: Iterable<RegisterRecord>, threshold: number): number[] {
     const a = this.a;
     const nameCount = a.nameOwners.length;
     const entrySeen = new Uint8Array(this.entryCount);
@@ -372,15 +435,22 @@ export class WatchlistIndex {
         };
         const gradeAll = (item: string, keys: KeyGroup[][], mask: number, grade: (unit: number) => boolean): void => {
           const seen = new Set<number>();
+          const consider = (unit: number): void => {
+            if (seen.has(unit)) return;
+            seen.add(unit);
+            const memo = `${unit}|${item}`;
+            let keep = graded.get(memo);
+            if (keep === undefined) graded.set(memo, (keep = grade(unit)));
+            if (keep) visit(unit, mask);
+          };
           for (const hash of hashGroups(keys))
-            for (let k = lowerBound(a.hashes, hash); k < a.hashes.length && a.hashes[k] === hash; k++) {
-              const unit = a.units[k]!;
-              if (seen.has(unit)) continue;
-              seen.add(unit);
-              const memo = `${unit}|${item}`;
-              let keep = graded.get(memo);
-              if (keep === undefined) graded.set(memo, (keep = grade(unit)));
-              if (keep) visit(unit, mask);
+            for (let k = lowerBound(a.hashes, hash); k < a.hashes.length && a.hashes[k] === hash; k++)
+              consider(a.units[k]!);
+          for (const groups of keys)
+            for (const [type, list] of groups) {
+              const from = neighbourhoodFrom(type);
+              if (from < 0) continue;
+              for (const key of list) for (const unit of this.baseUnitsNear(type, key, from)) consider(unit);
             }
         };
         prepared.tokens.forEach((token, j) =>
@@ -486,8 +556,9 @@ export class IndexBuilder {
   private readonly unitIds = new Map<string, number>();
   private readonly unitNames = new Growing(Uint32Array);
   private readonly unitItems = new Growing(Uint32Array);
-  private pairs = new BigUint64Array(1 << 16);
-  private pairCount = 0;
+  private pairs = new PairBuffer();
+  private basePairs = new PairBuffer();
+  private readonly alphabets = new Map<string, Set<string>>();
   // (unit, entry name, mask) triples, ordered by unit at the end.
   private readonly postUnits = new Growing(Uint32Array);
   private readonly postNames = new Growing(Uint32Array);
@@ -544,14 +615,20 @@ export class IndexBuilder {
           this.unitIds.set(identity, unit);
           this.unitNames.push(name);
           this.unitItems.push(item);
-          for (const hash of hashGroups(keys())) {
-            if (this.pairCount === this.pairs.length) {
-              const grown = new BigUint64Array(Math.ceil(this.pairs.length * 1.5));
-              grown.set(this.pairs);
-              this.pairs = grown;
+          const groups = keys();
+          const plain: KeyGroup[][] = [];
+          const bases = new Set<number>();
+          for (const list of groups) {
+            const kept: KeyGroup[] = [];
+            for (const group of list) {
+              const from = neighbourhoodFrom(group[0]);
+              if (from < 0) kept.push(group);
+              else for (const base of neighbourhoodBases(group)) bases.add(this.base(group[0], base));
             }
-            this.pairs[this.pairCount++] = (BigInt(hash) << 32n) | BigInt(unit);
+            plain.push(kept);
           }
+          for (const hash of hashGroups(plain)) this.pairs.push(hash, unit);
+          for (const hash of bases) this.basePairs.push(hash, unit);
         }
         masks.set(unit, (masks.get(unit) ?? 0) | mask);
       });
@@ -563,21 +640,19 @@ export class IndexBuilder {
     }
   }
 
+  /** A base's hash, its code units added to its type's alphabet. */
+  private base(type: string, base: string): number {
+    let alphabet = this.alphabets.get(type);
+    if (!alphabet) this.alphabets.set(type, (alphabet = new Set()));
+    for (const char of base.split('')) alphabet.add(char);
+    return fnv1a(type, base);
+  }
+
   finish(version: string, blockStarts: readonly number[]): WatchlistIndex {
     this.unitIds.clear();
-    const sorted = this.pairs.subarray(0, this.pairCount).sort();
-    let kept = 0;
-    for (let i = 0; i < this.pairCount; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) kept += 1;
-    const hashes = new Uint32Array(kept);
-    const units = new Uint32Array(kept);
-    kept = 0;
-    for (let i = 0; i < this.pairCount; i++) {
-      if (i > 0 && sorted[i] === sorted[i - 1]) continue;
-      hashes[kept] = Number(sorted[i]! >> 32n);
-      units[kept] = Number(sorted[i]! & 0xffffffffn);
-      kept += 1;
-    }
-    this.pairs = new BigUint64Array(0);
+    const [hashes, units] = this.pairs.sorted();
+    const [baseHashes, baseUnits] = this.basePairs.sorted();
+    this.pairs = this.basePairs = new PairBuffer();
     // The postings ordered by unit (a counting sort: names stay ascending within a unit).
     const unitCount = this.unitNames.length;
     const unitStarts = new Uint32Array(unitCount + 1);
@@ -598,28 +673,65 @@ export class IndexBuilder {
     this.nameTokens.push(this.tokenWeights.length);
     this.nameText.push(this.text.length);
     this.entryDetails.push(this.details.length);
-    return WatchlistIndex.fromArrays(version, this.entryCount, {
-      nameTotals: this.nameTotals.done(),
-      tokenWeights: this.tokenWeights.done(),
-      hashes,
-      units,
-      unitNames: this.unitNames.done(),
-      unitItems: this.unitItems.done(),
-      unitStarts,
-      postingNames,
-      postingMasks,
-      nameOwners: this.nameOwners.done(),
-      nameFlags: this.nameFlags.done(),
-      nameTokens: this.nameTokens.done(),
-      nameText: this.nameText.done(),
-      idHashes: Uint32Array.from(this.ids, ([hash]) => hash),
-      idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
-      blockStarts: Uint32Array.from(blockStarts),
-      entryDetails: this.entryDetails.done(),
-      tokenFlags: this.tokenFlags.done(),
-      text: this.text.done(),
-      details: this.details.done(),
-    });
+    return WatchlistIndex.fromArrays(
+      version,
+      this.entryCount,
+      {
+        nameTotals: this.nameTotals.done(),
+        tokenWeights: this.tokenWeights.done(),
+        hashes,
+        units,
+        baseHashes,
+        baseUnits,
+        unitNames: this.unitNames.done(),
+        unitItems: this.unitItems.done(),
+        unitStarts,
+        postingNames,
+        postingMasks,
+        nameOwners: this.nameOwners.done(),
+        nameFlags: this.nameFlags.done(),
+        nameTokens: this.nameTokens.done(),
+        nameText: this.nameText.done(),
+        idHashes: Uint32Array.from(this.ids, ([hash]) => hash),
+        idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
+        blockStarts: Uint32Array.from(blockStarts),
+        entryDetails: this.entryDetails.done(),
+        tokenFlags: this.tokenFlags.done(),
+        text: this.text.done(),
+        details: this.details.done(),
+      },
+      Object.fromEntries([...this.alphabets].map(([type, chars]) => [type, [...chars].sort().join('')])),
+    );
+  }
+}
+
+/** (32-bit hash, unit) pairs as 64-bit numbers, growing by half; sorted and deduplicated at the end. */
+class PairBuffer {
+  private pairs = new BigUint64Array(1 << 16);
+  private count = 0;
+  push(hash: number, unit: number): void {
+    if (this.count === this.pairs.length) {
+      const grown = new BigUint64Array(Math.ceil(this.pairs.length * 1.5));
+      grown.set(this.pairs);
+      this.pairs = grown;
+    }
+    this.pairs[this.count++] = (BigInt(hash) << 32n) | BigInt(unit);
+  }
+  /** The distinct pairs by hash then unit, as two arrays. */
+  sorted(): [hashes: Uint32Array<ArrayBuffer>, units: Uint32Array<ArrayBuffer>] {
+    const sorted = this.pairs.subarray(0, this.count).sort();
+    let kept = 0;
+    for (let i = 0; i < this.count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) kept += 1;
+    const hashes = new Uint32Array(kept);
+    const units = new Uint32Array(kept);
+    kept = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+      hashes[kept] = Number(sorted[i]! >> 32n);
+      units[kept] = Number(sorted[i]! & 0xffffffffn);
+      kept += 1;
+    }
+    return [hashes, units];
   }
 }
 
@@ -747,12 +859,49 @@ function hashGroups(groupLists: KeyGroup[][]): Set<number> {
 
 /** FNV-1a over `type`, a separator and `key` (UTF-16 code units): fast, and a collision only adds a candidate. */
 function fnv1a(type: string, key: string): number {
+  return fnvRest(fnvPrefix(type), key, 0);
+}
+
+/** FNV-1a's state after `type` and the separator. */
+function fnvPrefix(type: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < type.length; i++) hash = Math.imul(hash ^ type.charCodeAt(i), 0x01000193);
-  hash = Math.imul(hash ^ 0x3a, 0x01000193);
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return Math.imul(hash ^ 0x3a, 0x01000193);
+}
+
+/** FNV-1a from `state` on over `key` from `from`, as a hash. */
+function fnvRest(state: number, key: string, from: number): number {
+  let hash = state;
+  for (let i = from; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return hash >>> 0;
 }
+
+/**
+ * Neighbourhood key groups, stored by their bases (module comment): a one-deletion neighbourhood
+ * (`…d`, blocking-keys.ts `deletions(text, 1)`: the text, then the text less each code unit) from
+ * position 0, a skeleton's edits (`…e`, `skeletonEditKeys`: the skeleton, then less each code unit
+ * but the first) from 1; -1 for any other group.
+ */
+function neighbourhoodFrom(type: string): number {
+  if (type.length !== 3) return -1;
+  const kind = type[2];
+  return kind === 'd' ? 0 : kind === 'e' ? 1 : -1;
+}
+
+/**
+ * The bases of a neighbourhood group: a `d` group is one text's neighbourhood, whose first key is
+ * the text; an `e` group holds one skeleton's edits per reading (one or two), each the skeleton then
+ * its length less one deletions.
+ */
+function neighbourhoodBases([type, keys]: KeyGroup): string[] {
+  if (type[2] === 'd') return keys.length ? [keys[0]!] : [];
+  const bases: string[] = [];
+  for (let i = 0; i < keys.length; i += keys[i]!.length) bases.push(keys[i]!);
+  return bases;
+}
+
+/** Bits of a base hash that pick its bit in WatchlistIndex's filter (2^26 bits: 8 MB). */
+const FILTER_BITS = 26;
 
 const align = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
