@@ -172,11 +172,12 @@ async function main(): Promise<void> {
         `${(bytes.entries / 1e6).toFixed(1)} MB entries + ${(bytes.index / 1e6).toFixed(1)} MB index gzipped; peak RSS ${imported.peakMb as number} MB`,
     );
     const change = await child('change', dynalite.endpoint, entries);
-    const index = change.index as { units: number; keys: number; postings: number; bytes: number };
+    const index = change.index as { units: number; keys: number; bases: number; postings: number; bytes: number };
     console.log(
       `  changes:  100 changed SDN records in ${seconds((change.indexMs as number) + (change.screenMs as number))} ` +
         `(index read ${seconds(change.indexMs as number)}: ${index.units.toLocaleString('en-US')} words and runs, ` +
-        `${index.keys.toLocaleString('en-US')} keys, ${(index.bytes / 1e6).toFixed(0)} MB in memory; ` +
+        `${index.keys.toLocaleString('en-US')} keys + ${index.bases.toLocaleString('en-US')} neighbourhood bases, ` +
+        `${(index.bytes / 1e6).toFixed(0)} MB in memory; ` +
         `${(change.candidates as number).toLocaleString('en-US')} candidates, ${change.hitEntries as number} of them hit, ` +
         `in ${change.blocksRead as number} blocks; ` +
         `${change.hits as number} hits); peak RSS ${change.peakMb as number} MB`,
