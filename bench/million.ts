@@ -118,6 +118,8 @@ async function step(name: string, endpoint: string, entries: number): Promise<Re
       candidates: list.stats.candidates,
       hitEntries: list.stats.hitEntries,
       blocksRead: list.stats.blocksRead,
+      candidatesMs: list.stats.candidatesMs,
+      probeMs: list.stats.probeMs,
       hits,
       peakMb: peakMb(),
     };
@@ -179,7 +181,8 @@ async function main(): Promise<void> {
         `${index.keys.toLocaleString('en-US')} keys + ${index.bases.toLocaleString('en-US')} neighbourhood bases, ` +
         `${(index.bytes / 1e6).toFixed(0)} MB in memory; ` +
         `${(change.candidates as number).toLocaleString('en-US')} candidates, ${change.hitEntries as number} of them hit, ` +
-        `in ${change.blocksRead as number} blocks; ` +
+        `in ${change.blocksRead as number} blocks; candidates found in ${seconds(change.candidatesMs as number)}, ` +
+        `screened from the index in ${seconds(change.probeMs as number)}; ` +
         `${change.hits as number} hits); peak RSS ${change.peakMb as number} MB`,
     );
     if (process.argv.includes('--no-initial')) return;

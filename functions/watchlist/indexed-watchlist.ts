@@ -63,7 +63,7 @@ export async function openIndexedWatchlist(
 export class IndexedWatchlist implements NarrowableWatchlist {
   private readonly blocks = new Map<number, WatchlistEntry[]>();
   /** Entries read and names prepared over the run (for the bench and the run's log). */
-  readonly stats = { batches: 0, candidates: 0, hitEntries: 0, blocksRead: 0 };
+  readonly stats = { batches: 0, candidates: 0, hitEntries: 0, blocksRead: 0, candidatesMs: 0, probeMs: 0 };
 
   constructor(
     private readonly store: WatchlistRepository,
@@ -84,8 +84,12 @@ export class IndexedWatchlist implements NarrowableWatchlist {
 
   /** The watchlist narrowed to the entries these records may match, in watchlist order. */
   async narrow(records: readonly RegisterRecord[]): Promise<LoadedWatchlist> {
+    const started = performance.now();
     const candidates = this.index.candidates(records, this.threshold);
+    const found = performance.now();
     const positions = this.hitting(records, candidates);
+    this.stats.candidatesMs += found - started;
+    this.stats.probeMs += performance.now() - found;
     this.stats.batches += 1;
     this.stats.candidates += candidates.length;
     this.stats.hitEntries += positions.length;
