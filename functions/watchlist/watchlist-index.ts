@@ -81,7 +81,7 @@ import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts'
 import { RECORD_KINDS, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 5;
+const FORMAT = 6;
 
 // nameFlags: the kind (its position in RECORD_KINDS plus one; 0 none) in the low 3 bits, then:
 const HAS_COUNTRIES = 1 << 3;
@@ -361,13 +361,25 @@ export class WatchlistIndex {
       for (let k = lowerBound(baseHashes, hash); k < baseHashes.length && baseHashes[k] === hash; k++)
         found.push(baseUnits[k]!);
     };
-    let state = fnvPrefix(type);
-    probe(fnvRest(state, key, 0));
+    // The polynomial hash of `key` with a code unit inserted at `at` is, from the prefix's state and
+    // the suffix's sum, ((prefix·P + code)·P^(n - at) + suffix): one probe costs a few multiplications.
+    const n = key.length;
+    const suffix = new Int32Array(n + 1);
+    const power = new Int32Array(n + 2);
+    power[0] = 1;
+    for (let i = 1; i <= n + 1; i++) power[i] = Math.imul(power[i - 1]!, POLY);
+    for (let i = n - 1; i >= 0; i--) suffix[i] = (Math.imul(key.charCodeAt(i), power[n - 1 - i]!) + suffix[i + 1]!) | 0;
+    let state = polyPrefix(type);
+    probe(polyFinish((Math.imul(state, power[n]!) + suffix[0]!) | 0));
     const alphabet = this.alphabetCodes.get(type);
     if (alphabet)
-      for (let at = 0; at <= key.length; at++) {
-        if (at >= from) for (const code of alphabet) probe(fnvRest(Math.imul(state ^ code, 0x01000193), key, at));
-        if (at < key.length) state = Math.imul(state ^ key.charCodeAt(at), 0x01000193);
+      for (let at = 0; at <= n; at++) {
+        if (at >= from) {
+          const shifted = Math.imul(state, POLY);
+          for (const code of alphabet)
+            probe(polyFinish((Math.imul((shifted + code) | 0, power[n - at]!) + suffix[at]!) | 0));
+        }
+        if (at < n) state = (Math.imul(state, POLY) + key.charCodeAt(at)) | 0;
       }
     this.nearMemo?.set(memo, found);
     return found;
@@ -645,7 +657,7 @@ export class IndexBuilder {
     let alphabet = this.alphabets.get(type);
     if (!alphabet) this.alphabets.set(type, (alphabet = new Set()));
     for (const char of base.split('')) alphabet.add(char);
-    return fnv1a(type, base);
+    return polyHash(type, base);
   }
 
   finish(version: string, blockStarts: readonly number[]): WatchlistIndex {
@@ -859,21 +871,35 @@ function hashGroups(groupLists: KeyGroup[][]): Set<number> {
 
 /** FNV-1a over `type`, a separator and `key` (UTF-16 code units): fast, and a collision only adds a candidate. */
 function fnv1a(type: string, key: string): number {
-  return fnvRest(fnvPrefix(type), key, 0);
-}
-
-/** FNV-1a's state after `type` and the separator. */
-function fnvPrefix(type: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < type.length; i++) hash = Math.imul(hash ^ type.charCodeAt(i), 0x01000193);
-  return Math.imul(hash ^ 0x3a, 0x01000193);
+  hash = Math.imul(hash ^ 0x3a, 0x01000193);
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
-/** FNV-1a from `state` on over `key` from `from`, as a hash. */
-function fnvRest(state: number, key: string, from: number): number {
-  let hash = state;
-  for (let i = from; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+const POLY = 0x01000193;
+
+/** A polynomial hash's state after `type` and a separator (the bases' hash). */
+function polyPrefix(type: string): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < type.length; i++) hash = (Math.imul(hash, POLY) + type.charCodeAt(i)) | 0;
+  return (Math.imul(hash, POLY) + 0x3a) | 0;
+}
+
+/** The polynomial hash of a base under its type: unlike FNV, computed for an insertion in O(1). */
+function polyHash(type: string, base: string): number {
+  let hash = polyPrefix(type);
+  for (let i = 0; i < base.length; i++) hash = (Math.imul(hash, POLY) + base.charCodeAt(i)) | 0;
+  return polyFinish(hash);
+}
+
+/** Murmur3's finalizer: the filter reads the top bits, which a polynomial hash alone mixes poorly. */
+function polyFinish(hash: number): number {
+  let h = hash;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**
