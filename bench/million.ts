@@ -10,7 +10,8 @@
  * screening of 100 changed records of OFAC's SDN list of 2024-05-03 (under TRADEWATCH_FIXTURES), as
  * a run does it: read the index, narrow, read the candidate blocks, screen; the initial screening
  * of the whole SDN list, locally in one process; then the sharded plan on AWS (functions/watchlist/
- * shard-plan.ts) with its cost by AWS's published prices. Figures are printed, never asserted.
+ * shard-plan.ts) with its cost by AWS's published prices (`--no-initial` stops after the change
+ * screening). Figures are printed, never asserted.
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -115,7 +116,10 @@ async function step(name: string, endpoint: string, entries: number): Promise<Re
       screenMs: performance.now() - started,
       index: { ...list.index.size, bytes: list.index.byteLength },
       candidates: list.stats.candidates,
+      hitEntries: list.stats.hitEntries,
       blocksRead: list.stats.blocksRead,
+      candidatesMs: list.stats.candidatesMs,
+      probeMs: list.stats.probeMs,
       hits,
       peakMb: peakMb(),
     };
@@ -170,14 +174,18 @@ async function main(): Promise<void> {
         `${(bytes.entries / 1e6).toFixed(1)} MB entries + ${(bytes.index / 1e6).toFixed(1)} MB index gzipped; peak RSS ${imported.peakMb as number} MB`,
     );
     const change = await child('change', dynalite.endpoint, entries);
-    const index = change.index as { units: number; keys: number; postings: number; bytes: number };
+    const index = change.index as { units: number; keys: number; bases: number; postings: number; bytes: number };
     console.log(
       `  changes:  100 changed SDN records in ${seconds((change.indexMs as number) + (change.screenMs as number))} ` +
         `(index read ${seconds(change.indexMs as number)}: ${index.units.toLocaleString('en-US')} words and runs, ` +
-        `${index.keys.toLocaleString('en-US')} keys, ${(index.bytes / 1e6).toFixed(0)} MB in memory; ` +
-        `${(change.candidates as number).toLocaleString('en-US')} candidates in ${change.blocksRead as number} blocks; ` +
+        `${index.keys.toLocaleString('en-US')} keys + ${index.bases.toLocaleString('en-US')} neighbourhood bases, ` +
+        `${(index.bytes / 1e6).toFixed(0)} MB in memory; ` +
+        `${(change.candidates as number).toLocaleString('en-US')} candidates, ${change.hitEntries as number} of them hit, ` +
+        `in ${change.blocksRead as number} blocks; candidates found in ${seconds(change.candidatesMs as number)}, ` +
+        `screened from the index in ${seconds(change.probeMs as number)}; ` +
         `${change.hits as number} hits); peak RSS ${change.peakMb as number} MB`,
     );
+    if (process.argv.includes('--no-initial')) return;
     const initial = await child('initial', dynalite.endpoint, entries);
     console.log(
       `  initial:  ${(initial.records as number).toLocaleString('en-US')} SDN records in ${seconds(initial.screenMs as number)} locally, one process ` +

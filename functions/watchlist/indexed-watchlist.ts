@@ -1,9 +1,14 @@
 /**
  * A large watchlist in a run: its compact index (./watchlist-index.ts) in memory, its entries left
- * in storage. For each batch of records to screen, the index names the candidate entries; only the
- * blocks holding them are read (and kept, up to MAX_CACHED_BLOCKS, for the next batch), and only
- * the candidates' names are prepared. What ./screening.ts then screens is the watchlist narrowed to
- * those candidates, in their watchlist order, so the hits are exactly those of the whole list.
+ * in storage. For each batch of records to screen, the index names the candidate entries, and the
+ * candidates are screened as the index holds them (names, kind, countries, birth date,
+ * nationalities, identifiers: all the score reads) with no decision applied; only the blocks
+ * holding the entries that hit are read (and kept, up to MAX_CACHED_BLOCKS, for the next batch),
+ * since a hit event needs the entry's key and reference. What ./screening.ts then screens is the
+ * watchlist narrowed to those entries, in their watchlist order: each entry's hits depend on that
+ * entry and the records alone, so they are exactly those of the whole list. When a record hits
+ * more entries than one event holds (screening.ts MAX_HITS_PER_EVENT), the first screening may not name them
+ * all, and every candidate's block is read.
  *
  * Why from INDEXED_FROM entries only: below it, preparing the whole list once per run costs at
  * most about 115 MB and a second, and one batch of changes is screened against it at once, which is
@@ -15,6 +20,7 @@ import { DEFAULT_THRESHOLD } from '../match/score.ts';
 import type { WatchlistEntry } from './file.ts';
 import type { HitDecision, WatchlistMeta, WatchlistRepository } from './ports.ts';
 import {
+  WatchlistScreener,
   indexWatchlist,
   type LoadedWatchlist,
   type NarrowableWatchlist,
@@ -57,7 +63,7 @@ export async function openIndexedWatchlist(
 export class IndexedWatchlist implements NarrowableWatchlist {
   private readonly blocks = new Map<number, WatchlistEntry[]>();
   /** Entries read and names prepared over the run (for the bench and the run's log). */
-  readonly stats = { batches: 0, candidates: 0, blocksRead: 0 };
+  readonly stats = { batches: 0, candidates: 0, hitEntries: 0, blocksRead: 0, candidatesMs: 0, probeMs: 0 };
 
   constructor(
     private readonly store: WatchlistRepository,
@@ -78,9 +84,15 @@ export class IndexedWatchlist implements NarrowableWatchlist {
 
   /** The watchlist narrowed to the entries these records may match, in watchlist order. */
   async narrow(records: readonly RegisterRecord[]): Promise<LoadedWatchlist> {
-    const positions = this.index.candidates(records, this.threshold);
+    const started = performance.now();
+    const candidates = this.index.candidates(records, this.threshold);
+    const found = performance.now();
+    const positions = this.hitting(records, candidates);
+    this.stats.candidatesMs += found - started;
+    this.stats.probeMs += performance.now() - found;
     this.stats.batches += 1;
-    this.stats.candidates += positions.length;
+    this.stats.candidates += candidates.length;
+    this.stats.hitEntries += positions.length;
     const needed = [...new Set(positions.map((position) => this.index.blockOf(position)))];
     const missing = needed.filter((block) => !this.blocks.has(block));
     if (missing.length) {
@@ -98,5 +110,26 @@ export class IndexedWatchlist implements NarrowableWatchlist {
       return this.blocks.get(block)![position - this.index.blockStarts[block]!]!;
     });
     return indexWatchlist({ ...this.meta, entries }, this.threshold, this.decisions, this.reported);
+  }
+
+  /**
+   * The candidates (ascending positions) that some record hits, screened as the index holds them;
+   * decisions and reported hits are left out here, so that every hit counts (they apply to the
+   * second screening, on the stored entries).
+   */
+  private hitting(records: readonly RegisterRecord[], candidates: number[]): number[] {
+    if (!candidates.length) return candidates;
+    const entries = candidates.map((position) => this.index.entryForMatching(position));
+    const probe = new WatchlistScreener([
+      indexWatchlist({ ...this.meta, entries }, this.threshold, new Map(), new Map()),
+    ]);
+    const results = probe.screenBatch(records.map((record) => ({ record, sourceId: '', recordHash: '' })));
+    const hit = new Set<number>();
+    for (const perList of results)
+      for (const result of perList) {
+        if (result.moreHits) return candidates;
+        for (const { entryKey } of result.hits) hit.add(Number(entryKey.slice(1)));
+      }
+    return candidates.filter((position) => hit.has(position));
   }
 }

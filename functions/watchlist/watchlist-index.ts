@@ -43,7 +43,11 @@
  *  - `idHashes` / `idEntries`: the entries' identifiers (value hash → entry position), by hash;
  *  - `blockStarts`: the first entry position of each stored block of entries, so that only the
  *    blocks holding candidates are read;
- *  - `text`: the entry names, UTF-8.
+ *  - `text`: the entry names, UTF-8;
+ *  - `entryDetails` / `details`: per entry, what its score reads beside its names (countries,
+ *    nationalities, birth date, identifiers) as UTF-8 JSON, empty when it has none; with the names'
+ *    text this is the entry as the matcher sees it (`entryForMatching`), so a run screens the
+ *    candidates first and reads only the stored blocks of those that hit.
  * bench/million.ts prints the sizes for a million entries.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -77,7 +81,7 @@ import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts'
 import { RECORD_KINDS, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 3;
+const FORMAT = 6;
 
 // nameFlags: the kind (its position in RECORD_KINDS plus one; 0 none) in the low 3 bits, then:
 const HAS_COUNTRIES = 1 << 3;
@@ -95,6 +99,8 @@ const ARRAYS = [
   ['tokenWeights', Float64Array],
   ['hashes', Uint32Array],
   ['units', Uint32Array],
+  ['baseHashes', Uint32Array],
+  ['baseUnits', Uint32Array],
   ['unitNames', Uint32Array],
   ['unitItems', Uint32Array],
   ['unitStarts', Uint32Array],
@@ -107,8 +113,10 @@ const ARRAYS = [
   ['idHashes', Uint32Array],
   ['idEntries', Uint32Array],
   ['blockStarts', Uint32Array],
+  ['entryDetails', Uint32Array],
   ['tokenFlags', Uint8Array],
   ['text', Uint8Array],
+  ['details', Uint8Array],
 ] as const;
 
 type ArrayName = (typeof ARRAYS)[number][0];
@@ -119,6 +127,8 @@ interface IndexHeader {
   version: string;
   entryCount: number;
   lengths: Record<ArrayName, number>;
+  /** Per neighbourhood key type, the UTF-16 code units its bases are written in (module comment). */
+  alphabets: Record<string, string>;
 }
 
 /** What the bound needs of one name, as NameIndex keeps it per indexed name. */
@@ -136,11 +146,23 @@ export class WatchlistIndex {
   private readonly parsed = new Map<number, PreparedName>();
   private readonly decoder = new TextDecoder();
 
+  /** A bit per 2^(32 - FILTER_BITS) base hashes: most insertions probed find none, and skip the search. */
+  private readonly baseFilter: Uint32Array;
+  private readonly alphabetCodes: Map<string, Uint16Array>;
+
   private constructor(
     readonly version: string,
     readonly entryCount: number,
     private readonly a: Arrays,
-  ) {}
+    private readonly alphabets: Record<string, string>,
+  ) {
+    this.baseFilter = new Uint32Array(1 << (FILTER_BITS - 5));
+    for (const hash of a.baseHashes)
+      this.baseFilter[hash >>> (32 - FILTER_BITS + 5)]! |= 1 << ((hash >>> (32 - FILTER_BITS)) & 31);
+    this.alphabetCodes = new Map(
+      Object.entries(alphabets).map(([type, chars]) => [type, Uint16Array.from(chars, (c) => c.charCodeAt(0))]),
+    );
+  }
 
   /** Builds the index of `entries` (stored in blocks starting at `blockStarts`). */
   static build(version: string, entries: Iterable<WatchlistEntry>, blockStarts: readonly number[]): WatchlistIndex {
@@ -149,8 +171,13 @@ export class WatchlistIndex {
     return builder.finish(version, blockStarts);
   }
 
-  static fromArrays(version: string, entryCount: number, arrays: Arrays): WatchlistIndex {
-    return new WatchlistIndex(version, entryCount, arrays);
+  static fromArrays(
+    version: string,
+    entryCount: number,
+    arrays: Arrays,
+    alphabets: Record<string, string>,
+  ): WatchlistIndex {
+    return new WatchlistIndex(version, entryCount, arrays, alphabets);
   }
 
   /** The binary form (see the module comment): gzip members, one per array. */
@@ -160,6 +187,7 @@ export class WatchlistIndex {
       version: this.version,
       entryCount: this.entryCount,
       lengths: Object.fromEntries(ARRAYS.map(([name]) => [name, this.a[name].length])) as Record<ArrayName, number>,
+      alphabets: this.alphabets,
     };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const head = Buffer.alloc(align(4 + json.length));
@@ -194,7 +222,7 @@ export class WatchlistIndex {
       arrays[name] = new Type(raw.buffer as ArrayBuffer, raw.byteOffset + offset, count);
       offset += align(count * Type.BYTES_PER_ELEMENT);
     }
-    return new WatchlistIndex(header.version, header.entryCount, arrays as Arrays);
+    return new WatchlistIndex(header.version, header.entryCount, arrays as Arrays, header.alphabets);
   }
 
   /** Bytes the arrays take in memory. */
@@ -203,10 +231,11 @@ export class WatchlistIndex {
   }
 
   /** Distinct entry words and runs, (key, unit) pairs, and (unit, entry name) postings. */
-  get size(): { units: number; keys: number; postings: number; names: number } {
+  get size(): { units: number; keys: number; bases: number; postings: number; names: number } {
     return {
       units: this.a.unitNames.length,
       keys: this.a.hashes.length,
+      bases: this.a.baseHashes.length,
       postings: this.a.postingNames.length,
       names: this.a.nameOwners.length,
     };
@@ -219,6 +248,42 @@ export class WatchlistIndex {
   /** The stored block holding an entry position. */
   blockOf(position: number): number {
     return upperBound(this.a.blockStarts, position) - 1;
+  }
+
+  /**
+   * The entry at `position` as the matcher reads it (names, kind, countries, birth date,
+   * nationalities, identifiers), from the index alone; its key is `#<position>`, its reference and
+   * hash are left out (they are in its stored block).
+   */
+  entryForMatching(position: number): WatchlistEntry {
+    const { nameOwners, nameText, nameFlags, text, entryDetails, details } = this.a;
+    const first = lowerBound(nameOwners, position);
+    let end = first;
+    while (end < nameOwners.length && nameOwners[end] === position) end += 1;
+    const names = [];
+    for (let name = first; name < end; name++)
+      names.push(this.decoder.decode(text.subarray(nameText[name]!, nameText[name + 1]!)));
+    const kind = kindOf(nameFlags[first]!);
+    const entry: WatchlistEntry = {
+      key: `#${position}`,
+      name: names[0]!,
+      aliases: names.slice(1),
+      countries: [],
+      hash: '',
+      ...(kind && kind !== 'other' ? { kind } : {}),
+    };
+    const from = entryDetails[position]!;
+    const to = entryDetails[position + 1]!;
+    if (to > from) {
+      const [countries, nationalities, birthDate, identifiers] = JSON.parse(
+        this.decoder.decode(details.subarray(from, to)),
+      ) as StoredDetails;
+      entry.countries = countries;
+      if (nationalities) entry.nationalities = nationalities;
+      if (birthDate) entry.birthDate = birthDate;
+      if (identifiers) entry.identifiers = identifiers;
+    }
+    return entry;
   }
 
   /** An entry name, prepared (remembered for the grading of later units). */
@@ -280,12 +345,64 @@ export class WatchlistIndex {
   }
 
   /**
+   * The units holding a neighbourhood (a `d` or `e` key group) that contains `key`: those whose base
+   * is `key`, or `key` with one code unit of the type's alphabet inserted at `from` or after it (the
+   * neighbourhood of a base is the base and the base less one code unit from `from` on). Remembered
+   * per call of `candidates`, where records repeat their keys.
+   */
+  private baseUnitsNear(type: string, key: string, from: number): number[] {
+    const memo = `${type}:${key}`;
+    const known = this.nearMemo?.get(memo);
+    if (known) return known;
+    const { baseHashes, baseUnits } = this.a;
+    const found: number[] = [];
+    const probe = (hash: number): void => {
+      if (!(this.baseFilter[hash >>> (32 - FILTER_BITS + 5)]! & (1 << ((hash >>> (32 - FILTER_BITS)) & 31)))) return;
+      for (let k = lowerBound(baseHashes, hash); k < baseHashes.length && baseHashes[k] === hash; k++)
+        found.push(baseUnits[k]!);
+    };
+    // The polynomial hash of `key` with a code unit inserted at `at` is, from the prefix's state and
+    // the suffix's sum, ((prefix·P + code)·P^(n - at) + suffix): one probe costs a few multiplications.
+    const n = key.length;
+    const suffix = new Int32Array(n + 1);
+    const power = new Int32Array(n + 2);
+    power[0] = 1;
+    for (let i = 1; i <= n + 1; i++) power[i] = Math.imul(power[i - 1]!, POLY);
+    for (let i = n - 1; i >= 0; i--) suffix[i] = (Math.imul(key.charCodeAt(i), power[n - 1 - i]!) + suffix[i + 1]!) | 0;
+    let state = polyPrefix(type);
+    probe(polyFinish((Math.imul(state, power[n]!) + suffix[0]!) | 0));
+    const alphabet = this.alphabetCodes.get(type);
+    if (alphabet)
+      for (let at = 0; at <= n; at++) {
+        if (at >= from) {
+          const shifted = Math.imul(state, POLY);
+          for (const code of alphabet)
+            probe(polyFinish((Math.imul((shifted + code) | 0, power[n - at]!) + suffix[at]!) | 0));
+        }
+        if (at < n) state = (Math.imul(state, POLY) + key.charCodeAt(at)) | 0;
+      }
+    this.nearMemo?.set(memo, found);
+    return found;
+  }
+
+  private nearMemo: Map<string, number[]> | undefined;
+
+  /**
    * Positions (ascending) of the entries whose names may match a name of these records at
    * `threshold` (module comment): every entry at or below LOSSLESS_ABOVE, as NameIndex then scores
    * every name.
    */
   candidates(records: Iterable<RegisterRecord>, threshold: number): number[] {
     if (threshold <= LOSSLESS_ABOVE) return Array.from({ length: this.entryCount }, (_, i) => i);
+    this.nearMemo = new Map();
+    try {
+      return this.candidatesAbove(records, threshold);
+    } finally {
+      this.nearMemo = undefined;
+    }
+  }
+
+  private candidatesAbove(records: Iterable<RegisterRecord>, threshold: number): number[] {
     const a = this.a;
     const nameCount = a.nameOwners.length;
     const entrySeen = new Uint8Array(this.entryCount);
@@ -330,15 +447,22 @@ export class WatchlistIndex {
         };
         const gradeAll = (item: string, keys: KeyGroup[][], mask: number, grade: (unit: number) => boolean): void => {
           const seen = new Set<number>();
+          const consider = (unit: number): void => {
+            if (seen.has(unit)) return;
+            seen.add(unit);
+            const memo = `${unit}|${item}`;
+            let keep = graded.get(memo);
+            if (keep === undefined) graded.set(memo, (keep = grade(unit)));
+            if (keep) visit(unit, mask);
+          };
           for (const hash of hashGroups(keys))
-            for (let k = lowerBound(a.hashes, hash); k < a.hashes.length && a.hashes[k] === hash; k++) {
-              const unit = a.units[k]!;
-              if (seen.has(unit)) continue;
-              seen.add(unit);
-              const memo = `${unit}|${item}`;
-              let keep = graded.get(memo);
-              if (keep === undefined) graded.set(memo, (keep = grade(unit)));
-              if (keep) visit(unit, mask);
+            for (let k = lowerBound(a.hashes, hash); k < a.hashes.length && a.hashes[k] === hash; k++)
+              consider(a.units[k]!);
+          for (const groups of keys)
+            for (const [type, list] of groups) {
+              const from = neighbourhoodFrom(type);
+              if (from < 0) continue;
+              for (const key of list) for (const unit of this.baseUnitsNear(type, key, from)) consider(unit);
             }
         };
         prepared.tokens.forEach((token, j) =>
@@ -417,6 +541,25 @@ function bound(query: BoundSide, queryHits: number, indexed: BoundSide, nameHits
   return Math.max(floor, scoreBound(hitQuery, totalQuery, hitName, totalName, countries));
 }
 
+type StoredDetails = [
+  countries: string[],
+  nationalities: string[] | 0,
+  birthDate: string | 0,
+  identifiers: string[] | 0,
+];
+
+/** What an entry's score reads beside its names and kind, as stored in `details` (empty: nothing). */
+function matchingDetails(entry: WatchlistEntry): string | undefined {
+  if (!entry.countries.length && !entry.nationalities && !entry.birthDate && !entry.identifiers) return undefined;
+  const stored: StoredDetails = [
+    entry.countries,
+    entry.nationalities ?? 0,
+    entry.birthDate ?? 0,
+    entry.identifiers ?? 0,
+  ];
+  return JSON.stringify(stored);
+}
+
 const kindOf = (flags: number): RecordKind | undefined => RECORD_KINDS[(flags & 7) - 1];
 
 /** Builds the index in one pass over the entries, in growing typed arrays (module comment). */
@@ -425,8 +568,9 @@ export class IndexBuilder {
   private readonly unitIds = new Map<string, number>();
   private readonly unitNames = new Growing(Uint32Array);
   private readonly unitItems = new Growing(Uint32Array);
-  private pairs = new BigUint64Array(1 << 16);
-  private pairCount = 0;
+  private pairs = new PairBuffer();
+  private basePairs = new PairBuffer();
+  private readonly alphabets = new Map<string, Set<string>>();
   // (unit, entry name, mask) triples, ordered by unit at the end.
   private readonly postUnits = new Growing(Uint32Array);
   private readonly postNames = new Growing(Uint32Array);
@@ -439,11 +583,16 @@ export class IndexBuilder {
   private readonly tokenWeights = new Growing(Float64Array);
   private readonly tokenFlags = new Growing(Uint8Array);
   private readonly text = new Growing(Uint8Array);
+  private readonly entryDetails = new Growing(Uint32Array);
+  private readonly details = new Growing(Uint8Array);
   private readonly ids: [hash: number, entry: number][] = [];
   private readonly encoder = new TextEncoder();
 
   add(entry: WatchlistEntry): void {
     const position = this.entryCount++;
+    this.entryDetails.push(this.details.length);
+    const details = matchingDetails(entry);
+    if (details) this.details.pushAll(this.encoder.encode(details));
     for (const text of entry.identifiers ?? [])
       this.ids.push([fnv1a('id', parseIdentifierColumn(text).value), position]);
     const countries = entry.countries.length > 0 || (entry.nationalities?.length ?? 0) > 0;
@@ -478,14 +627,20 @@ export class IndexBuilder {
           this.unitIds.set(identity, unit);
           this.unitNames.push(name);
           this.unitItems.push(item);
-          for (const hash of hashGroups(keys())) {
-            if (this.pairCount === this.pairs.length) {
-              const grown = new BigUint64Array(Math.ceil(this.pairs.length * 1.5));
-              grown.set(this.pairs);
-              this.pairs = grown;
+          const groups = keys();
+          const plain: KeyGroup[][] = [];
+          const bases = new Set<number>();
+          for (const list of groups) {
+            const kept: KeyGroup[] = [];
+            for (const group of list) {
+              const from = neighbourhoodFrom(group[0]);
+              if (from < 0) kept.push(group);
+              else for (const base of neighbourhoodBases(group)) bases.add(this.base(group[0], base));
             }
-            this.pairs[this.pairCount++] = (BigInt(hash) << 32n) | BigInt(unit);
+            plain.push(kept);
           }
+          for (const hash of hashGroups(plain)) this.pairs.push(hash, unit);
+          for (const hash of bases) this.basePairs.push(hash, unit);
         }
         masks.set(unit, (masks.get(unit) ?? 0) | mask);
       });
@@ -497,21 +652,19 @@ export class IndexBuilder {
     }
   }
 
+  /** A base's hash, its code units added to its type's alphabet. */
+  private base(type: string, base: string): number {
+    let alphabet = this.alphabets.get(type);
+    if (!alphabet) this.alphabets.set(type, (alphabet = new Set()));
+    for (const char of base.split('')) alphabet.add(char);
+    return polyHash(type, base);
+  }
+
   finish(version: string, blockStarts: readonly number[]): WatchlistIndex {
     this.unitIds.clear();
-    const sorted = this.pairs.subarray(0, this.pairCount).sort();
-    let kept = 0;
-    for (let i = 0; i < this.pairCount; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) kept += 1;
-    const hashes = new Uint32Array(kept);
-    const units = new Uint32Array(kept);
-    kept = 0;
-    for (let i = 0; i < this.pairCount; i++) {
-      if (i > 0 && sorted[i] === sorted[i - 1]) continue;
-      hashes[kept] = Number(sorted[i]! >> 32n);
-      units[kept] = Number(sorted[i]! & 0xffffffffn);
-      kept += 1;
-    }
-    this.pairs = new BigUint64Array(0);
+    const [hashes, units] = this.pairs.sorted();
+    const [baseHashes, baseUnits] = this.basePairs.sorted();
+    this.pairs = this.basePairs = new PairBuffer();
     // The postings ordered by unit (a counting sort: names stay ascending within a unit).
     const unitCount = this.unitNames.length;
     const unitStarts = new Uint32Array(unitCount + 1);
@@ -531,26 +684,66 @@ export class IndexBuilder {
     this.ids.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     this.nameTokens.push(this.tokenWeights.length);
     this.nameText.push(this.text.length);
-    return WatchlistIndex.fromArrays(version, this.entryCount, {
-      nameTotals: this.nameTotals.done(),
-      tokenWeights: this.tokenWeights.done(),
-      hashes,
-      units,
-      unitNames: this.unitNames.done(),
-      unitItems: this.unitItems.done(),
-      unitStarts,
-      postingNames,
-      postingMasks,
-      nameOwners: this.nameOwners.done(),
-      nameFlags: this.nameFlags.done(),
-      nameTokens: this.nameTokens.done(),
-      nameText: this.nameText.done(),
-      idHashes: Uint32Array.from(this.ids, ([hash]) => hash),
-      idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
-      blockStarts: Uint32Array.from(blockStarts),
-      tokenFlags: this.tokenFlags.done(),
-      text: this.text.done(),
-    });
+    this.entryDetails.push(this.details.length);
+    return WatchlistIndex.fromArrays(
+      version,
+      this.entryCount,
+      {
+        nameTotals: this.nameTotals.done(),
+        tokenWeights: this.tokenWeights.done(),
+        hashes,
+        units,
+        baseHashes,
+        baseUnits,
+        unitNames: this.unitNames.done(),
+        unitItems: this.unitItems.done(),
+        unitStarts,
+        postingNames,
+        postingMasks,
+        nameOwners: this.nameOwners.done(),
+        nameFlags: this.nameFlags.done(),
+        nameTokens: this.nameTokens.done(),
+        nameText: this.nameText.done(),
+        idHashes: Uint32Array.from(this.ids, ([hash]) => hash),
+        idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
+        blockStarts: Uint32Array.from(blockStarts),
+        entryDetails: this.entryDetails.done(),
+        tokenFlags: this.tokenFlags.done(),
+        text: this.text.done(),
+        details: this.details.done(),
+      },
+      Object.fromEntries([...this.alphabets].map(([type, chars]) => [type, [...chars].sort().join('')])),
+    );
+  }
+}
+
+/** (32-bit hash, unit) pairs as 64-bit numbers, growing by half; sorted and deduplicated at the end. */
+class PairBuffer {
+  private pairs = new BigUint64Array(1 << 16);
+  private count = 0;
+  push(hash: number, unit: number): void {
+    if (this.count === this.pairs.length) {
+      const grown = new BigUint64Array(Math.ceil(this.pairs.length * 1.5));
+      grown.set(this.pairs);
+      this.pairs = grown;
+    }
+    this.pairs[this.count++] = (BigInt(hash) << 32n) | BigInt(unit);
+  }
+  /** The distinct pairs by hash then unit, as two arrays. */
+  sorted(): [hashes: Uint32Array<ArrayBuffer>, units: Uint32Array<ArrayBuffer>] {
+    const sorted = this.pairs.subarray(0, this.count).sort();
+    let kept = 0;
+    for (let i = 0; i < this.count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) kept += 1;
+    const hashes = new Uint32Array(kept);
+    const units = new Uint32Array(kept);
+    kept = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+      hashes[kept] = Number(sorted[i]! >> 32n);
+      units[kept] = Number(sorted[i]! & 0xffffffffn);
+      kept += 1;
+    }
+    return [hashes, units];
   }
 }
 
@@ -684,6 +877,57 @@ function fnv1a(type: string, key: string): number {
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return hash >>> 0;
 }
+
+const POLY = 0x01000193;
+
+/** A polynomial hash's state after `type` and a separator (the bases' hash). */
+function polyPrefix(type: string): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < type.length; i++) hash = (Math.imul(hash, POLY) + type.charCodeAt(i)) | 0;
+  return (Math.imul(hash, POLY) + 0x3a) | 0;
+}
+
+/** The polynomial hash of a base under its type: unlike FNV, computed for an insertion in O(1). */
+function polyHash(type: string, base: string): number {
+  let hash = polyPrefix(type);
+  for (let i = 0; i < base.length; i++) hash = (Math.imul(hash, POLY) + base.charCodeAt(i)) | 0;
+  return polyFinish(hash);
+}
+
+/** Murmur3's finalizer: the filter reads the top bits, which a polynomial hash alone mixes poorly. */
+function polyFinish(hash: number): number {
+  let h = hash;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Neighbourhood key groups, stored by their bases (module comment): a one-deletion neighbourhood
+ * (`…d`, blocking-keys.ts `deletions(text, 1)`: the text, then the text less each code unit) from
+ * position 0, a skeleton's edits (`…e`, `skeletonEditKeys`: the skeleton, then less each code unit
+ * but the first) from 1; -1 for any other group.
+ */
+function neighbourhoodFrom(type: string): number {
+  if (type.length !== 3) return -1;
+  const kind = type[2];
+  return kind === 'd' ? 0 : kind === 'e' ? 1 : -1;
+}
+
+/**
+ * The bases of a neighbourhood group: a `d` group is one text's neighbourhood, whose first key is
+ * the text; an `e` group holds one skeleton's edits per reading (one or two), each the skeleton then
+ * its length less one deletions.
+ */
+function neighbourhoodBases([type, keys]: KeyGroup): string[] {
+  if (type[2] === 'd') return keys.length ? [keys[0]!] : [];
+  const bases: string[] = [];
+  for (let i = 0; i < keys.length; i += keys[i]!.length) bases.push(keys[i]!);
+  return bases;
+}
+
+/** Bits of a base hash that pick its bit in WatchlistIndex's filter (2^26 bits: 8 MB). */
+const FILTER_BITS = 26;
 
 const align = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 

@@ -138,14 +138,20 @@ describe('screening through the compact watchlist index', () => {
     expect(viaIndex).toEqual(full);
   }, 120_000);
 
-  it('narrows changed records to the entries sharing a key with them, in watchlist order', async () => {
+  it('narrows changed records to the candidates sharing a key with them, then to those that hit, in watchlist order', async () => {
     const list = (await openIndexedWatchlist(store, subscriber, { indexedFrom: 0 }))!;
     expect(list).toBeInstanceOf(IndexedWatchlist);
     const whole = (await store.load('desk'))!.entries;
-    const narrowed = (await list.narrow(records.slice(2500, 2510))).entries.map((e) => e.key);
-    // The invented names share SDN words by design; ten records still leave most of the list out.
+    const changed = records.slice(2500, 2510);
+    const candidates = list.index.candidates(changed, subscriber.threshold!);
+    const narrowed = (await list.narrow(changed)).entries.map((e) => e.key);
+    // The invented names share SDN words by design; ten records still leave most of the list out,
+    // and of the candidates only the entries that hit are read from their blocks.
+    expect(candidates.length).toBeLessThan(whole.length / 2);
     expect(narrowed.length).toBeGreaterThan(0);
-    expect(narrowed.length).toBeLessThan(whole.length / 2);
+    expect(narrowed.length).toBeLessThan(candidates.length);
+    expect(list.stats).toMatchObject({ candidates: candidates.length, hitEntries: narrowed.length });
+    expect(narrowed.every((key) => candidates.includes(whole.findIndex((e) => e.key === key)))).toBe(true);
     const order = narrowed.map((key) => whole.findIndex((e) => e.key === key));
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
