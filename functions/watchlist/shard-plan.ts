@@ -60,14 +60,14 @@ export const INLINE_BUDGET_MS = 90 * 1000;
 
 /**
  * Measured throughput of the initial screening, one core of the bench machine (README, "Large
- * watchlists"): the SDN list's 14,965 records against 50,000 entries in 57.9 s (a record's cost grows
+ * watchlists"): the SDN list's 14,965 records against 50,000 entries in 65.2 s (a record's cost grows
  * with the entries its words share, so about in proportion to the entries), and the compact index of a
- * million entries read in 19.8 s. A Lambda of WORKER_MEMORY_MB has about 0.6 of a vCPU (a full
+ * million entries read in 3.2 s. A Lambda of WORKER_MEMORY_MB has about 0.6 of a vCPU (a full
  * one at 1,769 MB), hence LAMBDA_SLOWDOWN.
  */
 export const SCREENING_RATE = {
-  msPerRecordPerThousandEntries: 57_900 / 14_965 / 50,
-  indexMsPerThousandEntries: 19_800 / 1_000,
+  msPerRecordPerThousandEntries: 65_200 / 14_965 / 50,
+  indexMsPerThousandEntries: 3_200 / 1_000,
   /** Preparing a watchlist loaded whole (under 50,000 entries) or a run's fixed costs. */
   fixedMs: 1_000,
 } as const;
