@@ -30,6 +30,10 @@
  * both sides differs. Identifiers compare by value (case,
  * spaces, dashes, dots and slashes dropped; `IMO` off an IMO number), and by scheme when both sides
  * name one.
+ *
+ * Over 500 lines: the publishers' date formats, the identifier schemes with their check digits, the
+ * nationality readings and the score adjustment live together because each publisher's quirk is
+ * tested against the adjustment it feeds; date parsing is the part to move out first.
  */
 import nationalityNames from 'i18n-nationality/langs/en.json' with { type: 'json' };
 import { countryCode } from '../core/countries.ts';
