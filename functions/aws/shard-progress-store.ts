@@ -15,7 +15,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ShardMessage, ShardProgressStore } from '../watchlist/shard-plan.ts';
-import { META_SK, N, S, SCREENED_PREFIX, TTL_ATTRIBUTE, shardProgressSk, sourcePk, type TableRef } from './table.ts';
+import { N, S, TTL_ATTRIBUTE, setScreened, shardProgressSk, sourcePk, type TableRef } from './table.ts';
 
 /** As long as a failed shard's message is kept in the dead-letter queue (infra: 14 days). */
 const PROGRESS_DAYS = 14;
@@ -99,22 +99,7 @@ export class DynamoShardProgressStore implements ShardProgressStore, TableRef {
     }
   }
 
-  async markScreenedOnce(sourceId: string, subscriberId: string, version: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
-          UpdateExpression: 'SET #screened = :version',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#screened) OR #screened <> :version)',
-          ExpressionAttributeNames: { '#screened': `${SCREENED_PREFIX}${subscriberId}` },
-          ExpressionAttributeValues: { ':version': S(version) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  markScreenedOnce(sourceId: string, subscriberId: string, version: string): Promise<boolean> {
+    return setScreened(this, sourceId, subscriberId, version, true);
   }
 }

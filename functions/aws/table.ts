@@ -31,6 +31,7 @@ import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   PutItemCommand,
+  UpdateItemCommand,
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
   type WriteRequest,
@@ -232,6 +233,41 @@ export async function putIfAbsent(table: TableRef, item: Item): Promise<boolean>
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Notes on a source's META that its stored records were screened against a subscriber's watchlist
+ * version (`screened:<subscriber>`). With `once`, only if the source exists and does not say so
+ * already: false then (the sharded screening's last shard marks it exactly once).
+ */
+export async function setScreened(
+  table: TableRef,
+  sourceId: string,
+  subscriberId: string,
+  version: string,
+  once = false,
+): Promise<boolean> {
+  try {
+    await table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
+        UpdateExpression: 'SET #screened = :version',
+        ...(once
+          ? {
+              ConditionExpression:
+                'attribute_exists(pk) AND (attribute_not_exists(#screened) OR #screened <> :version)',
+            }
+          : {}),
+        ExpressionAttributeNames: { '#screened': `${SCREENED_PREFIX}${subscriberId}` },
+        ExpressionAttributeValues: { ':version': S(version) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (once && error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
 }

@@ -31,7 +31,6 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  UpdateItemCommand,
   type AttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -46,7 +45,7 @@ import {
   META_SK,
   N,
   S,
-  SCREENED_PREFIX,
+  setScreened,
   batchGetAll,
   queryAll,
   str,
@@ -56,7 +55,6 @@ import {
   decisionPk,
   entriesVersionPrefix,
   reportedPk,
-  sourcePk,
   watchlistPk,
   type TableRef,
 } from './table.ts';
@@ -368,15 +366,7 @@ export class WatchlistStore implements WatchlistRepository {
 
   /** Notes that the source's stored records were screened against this watchlist version. */
   async markScreened(sourceId: string, subscriberId: string, version: string): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { pk: S(sourcePk(sourceId)), sk: S(META_SK) },
-        UpdateExpression: 'SET #screened = :version',
-        ExpressionAttributeNames: { '#screened': `${SCREENED_PREFIX}${subscriberId}` },
-        ExpressionAttributeValues: { ':version': S(version) },
-      }),
-    );
+    await setScreened(this.table, sourceId, subscriberId, version);
   }
 
   private async appendAudit(subscriberId: string, entry: AuditEntry): Promise<void> {
