@@ -9,6 +9,7 @@ import {
   ReceiveMessageCommand,
   DeleteMessageBatchCommand,
   type Message,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { countRequests, dynamoClient, ensureTable, snsClient, sqsClient } from '../../functions/aws/clients.ts';
@@ -66,22 +67,7 @@ export async function startTestStack(): Promise<TestStack> {
     dynamoRequests,
     queueUrl,
     dynamoEndpoint,
-    async drainQueue() {
-      const all: Message[] = [];
-      for (;;) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
-        );
-        if (!Messages.length) return all;
-        all.push(...Messages);
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        );
-      }
-    },
+    drainQueue: () => drainQueue(sqs, queueUrl),
     async stop() {
       dynamo.destroy();
       sns.destroy();
@@ -90,4 +76,22 @@ export async function startTestStack(): Promise<TestStack> {
       await dynalite?.stop();
     },
   };
+}
+
+/** Receives and deletes every message a queue holds now, with their attributes. */
+export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+    );
+    if (!Messages.length) return all;
+    all.push(...Messages);
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
+  }
 }

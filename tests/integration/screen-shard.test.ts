@@ -6,13 +6,7 @@
  * of a replaced watchlist version dropped, and `screened:<subscriber>` set once, after the last shard.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../functions/aws/clients.ts';
@@ -28,7 +22,7 @@ import type { ShardOutcome } from '../../functions/run/watchlist-step.ts';
 import { watchlistEntries } from '../../functions/watchlist/file.ts';
 import { screenRecords, WatchlistLoader } from '../../functions/watchlist/screening.ts';
 import { parseShardMessage, type ShardMessage } from '../../functions/watchlist/shard-plan.ts';
-import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
+import { drainQueue, startTestStack, type TestStack } from '../helpers/local-stack.ts';
 import { toyCsv, toySource, toyVersion } from '../helpers/toy-source.ts';
 
 const NAMES = ['Lumora Microsystems', 'Orion Maritime Shipping', 'Nova Tech', 'Harbor Logistics', 'Vetrov Arkadi'];
@@ -75,22 +69,7 @@ describe('sharded initial screening through the shard queue and the worker', () 
 
   const screenedAs = async () => (await stack.store.getMeta(toySource.id))?.screened ?? {};
   const poll = async () => processVersion(toySource, toyVersion(LIST), await stack.store.getMeta(toySource.id), deps);
-  const receive = async (): Promise<Message[]> => {
-    const all: Message[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-      );
-      if (!Messages.length) return all;
-      all.push(...Messages);
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-        }),
-      );
-    }
-  };
+  const receive = () => drainQueue(sqs, queueUrl);
   const deliver = async (message: Message): Promise<{ failures: number; outcome: ShardOutcome }> => {
     const before = outcomes.length;
     const response = await handler({ Records: [sqsRecord(message)] }, lambdaContext());
