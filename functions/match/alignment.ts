@@ -10,6 +10,8 @@ export interface Candidate {
   b: number[];
   sim: number;
   how: string;
+  /** See TokenMatch.few. */
+  few?: true;
   weight: number;
   /** Order class in the greedy alignment (see `alignmentCandidates`). */
   rank?: number;
@@ -32,8 +34,8 @@ function pushJoined(candidates: Candidate[], one: PreparedName, many: PreparedNa
       const weight = token.weight + span.weight;
       candidates.push(
         swap
-          ? { a: range(span.start, span.end), b: [i], sim: match.sim, how: match.how, weight }
-          : { a: [i], b: range(span.start, span.end), sim: match.sim, how: match.how, weight },
+          ? { a: range(span.start, span.end), b: [i], sim: match.sim, how: match.how, few: match.few, weight }
+          : { a: [i], b: range(span.start, span.end), sim: match.sim, how: match.how, few: match.few, weight },
       );
     }
   }
@@ -113,6 +115,7 @@ export function alignmentCandidates(a: PreparedName, b: PreparedName): Candidate
           b: [j],
           sim: match.sim,
           how: match.how,
+          few: match.few,
           weight: a.tokens[i]!.weight + b.tokens[j]!.weight,
         });
     }

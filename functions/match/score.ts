@@ -149,7 +149,6 @@
  */
 import type { RecordKind } from '../core/records.ts';
 import { alignmentCandidates } from './alignment.ts';
-import { onFewConsonants } from './similarity.ts';
 import { prepareName, type PreparedName, type PreparedToken } from './prepare.ts';
 import { GIVEN_NAME_FORM_HOW } from './similarity.ts';
 
@@ -471,7 +470,7 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       // script; a common word (`group`) or a short one (`and`) says nothing of who the party is.
       if (candidate.sim === 1 || abjadA === candidate.b.some((j) => b.tokens[j]!.abjad)) {
         if (distinctiveMatch(a.tokens, candidate.a)) sameScriptWords += 1;
-      } else if (onFewConsonants(candidate.how)) crossScriptFew = true;
+      } else if (candidate.few) crossScriptFew = true;
       else crossScriptConsonants += abjadConsonants(abjadA ? a.tokens : b.tokens, abjadA ? candidate.a : candidate.b);
     }
     if (explanation)

@@ -59,6 +59,11 @@ function bitCount(value: number): number {
 export interface TokenMatch {
   sim: number;
   how: string;
+  /**
+   * Made across scripts on few consonants (an edit on a 3-consonant skeleton, a short join): evidence
+   * score.ts (6c) does not count on its own.
+   */
+  few?: true;
 }
 
 const NO_MATCH: TokenMatch = { sim: 0, how: '' };
@@ -90,11 +95,11 @@ const PARTICLE_CLASSES: ReadonlyMap<string, string> = new Map([
 ]);
 const particleClass = (text: string): string => PARTICLE_CLASSES.get(text) ?? text;
 const CONSONANTS_ONE_EDIT: TokenMatch = { sim: 0.8, how: 'consonants, one edit (abjad)' };
-/** Marks a cross-script match made on few consonants: evidence the name score does not count on its own (score.ts, 6c). */
-const FEW_CONSONANTS = 'on few consonants';
-const CONSONANTS_ONE_EDIT_FEW: TokenMatch = { sim: 0.8, how: `consonants, one edit, ${FEW_CONSONANTS} (abjad)` };
-/** Whether a match across scripts was made on few consonants (a short edit or join). */
-export const onFewConsonants = (how: string): boolean => how.includes(FEW_CONSONANTS);
+const CONSONANTS_ONE_EDIT_FEW: TokenMatch = {
+  sim: 0.8,
+  how: 'consonants, one edit, on few consonants (abjad)',
+  few: true,
+};
 
 function phoneticAlike(a: [string, string], b: [string, string]): boolean {
   if (a[0].length < 2 || b[0].length < 2) return false;
@@ -288,12 +293,14 @@ export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatc
     // ~ `Nuruddin`), any grade; otherwise the same consonants only, and on few of them, marked so.
     if (span.particleEnd || token.skeleton.length < 2) return NO_MATCH;
     const match = crossScriptSimilarity(token, span);
-    if (span.particleInside) return match.sim > 0 ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
+    if (span.particleInside) return match.sim > 0 ? { ...match, how: `joined, ${match.how}` } : NO_MATCH;
     if (match !== SAME_CONSONANTS) return NO_MATCH;
     const few = Math.max(token.skeleton.length, span.skeleton.length) < MIN_JOINED_SKELETON;
     // On few consonants, only abjad words a romanization wrote as one (`ولی جان`, `Walijan`).
     if (few && token.abjad) return NO_MATCH;
-    return { sim: match.sim, how: few ? `joined, ${match.how}, ${FEW_CONSONANTS}` : `joined, ${match.how}` };
+    return few
+      ? { sim: match.sim, how: `joined, ${match.how}, on few consonants`, few: true }
+      : { sim: match.sim, how: `joined, ${match.how}` };
   }
   if (token.text === span.text) return { sim: 1, how: 'joined' };
   if (token.kind === 'name' && sameChineseName(token.chinese, span.chinese)) return JOINED_CHINESE_ROMANIZATION;
