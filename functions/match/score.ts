@@ -538,59 +538,59 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     }
   }
 
-  if (givenNameForms > 0 && inexactWords > 1 && score > GIVEN_NAME_FORM_DOUBT_CAP) {
-    score = GIVEN_NAME_FORM_DOUBT_CAP;
-    explanation?.push(
+  // Caps for evidence too thin for a hit on the names alone (header, 2b and 6b-6e): each lowers a
+  // higher score to its limit and says why.
+  const cap = (limit: number, why: string): void => {
+    if (score <= limit) return;
+    score = limit;
+    explanation?.push(why);
+  };
+  if (givenNameForms > 0 && inexactWords > 1)
+    cap(
+      GIVEN_NAME_FORM_DOUBT_CAP,
       `a given name matched by another form of it, and another word not the same: at most ${GIVEN_NAME_FORM_DOUBT_CAP}`,
     );
-  }
 
   const countriesAgree = a.countries.some((c) => b.countries.includes(c));
-  if (organizationLike && !countriesAgree && score > WEAK_WORDS_NAME_ONLY_CAP) {
+  if (organizationLike && !countriesAgree) {
     const reason = initialForWord
       ? 'a letter of an organization name matched to a word'
       : fullWordMatches === 1 && !longWordMatch
         ? `one word matched, short and not the same`
         : '';
-    if (reason) {
-      score = WEAK_WORDS_NAME_ONLY_CAP;
-      explanation?.push(`${reason}, without a country in common: at most ${WEAK_WORDS_NAME_ONLY_CAP}`);
-    }
+    if (reason)
+      cap(WEAK_WORDS_NAME_ONLY_CAP, `${reason}, without a country in common: at most ${WEAK_WORDS_NAME_ONLY_CAP}`);
   }
   const syllabicPair = (a.syllabic && b.syllabic) || a.syllabicScript || b.syllabicScript;
-  if (syllabicPair && !organizationLike && !exact && !countriesAgree && score > SYLLABIC_NAME_ONLY_CAP) {
-    score = SYLLABIC_NAME_ONLY_CAP;
-    explanation?.push(
+  if (syllabicPair && !organizationLike && !exact && !countriesAgree)
+    cap(
+      SYLLABIC_NAME_ONLY_CAP,
       `names of one-syllable words only, not spelled alike, without a country in common: at most ${SYLLABIC_NAME_ONLY_CAP}`,
     );
-  }
 
-  if (!strongWord && !countriesAgree && score > WEAK_WORDS_NAME_ONLY_CAP) {
-    score = WEAK_WORDS_NAME_ONLY_CAP;
-    explanation?.push(
+  if (!strongWord && !countriesAgree)
+    cap(
+      WEAK_WORDS_NAME_ONLY_CAP,
       `no word the same or one typo apart (sounds alike, abbreviations, two edits only), without a country in common: at most ${WEAK_WORDS_NAME_ONLY_CAP}`,
     );
-  }
 
   if (
     sameScriptWords === 0 &&
     (crossScriptConsonants > 0 || crossScriptFew) &&
-    crossScriptConsonants < CROSS_SCRIPT_MIN_CONSONANTS &&
-    score > CROSS_SCRIPT_NAME_ONLY_CAP
+    crossScriptConsonants < CROSS_SCRIPT_MIN_CONSONANTS
   ) {
     // A country in common vouches for a short name matched across scripts, not for one that rests on
     // matches made on few consonants: those need a birth date or an identifier (match/secondary.ts).
-    if (crossScriptFew && crossScriptConsonants < CROSS_SCRIPT_FEW_LIFT) {
-      score = CROSS_SCRIPT_NAME_ONLY_CAP;
-      explanation?.push(
+    if (crossScriptFew && crossScriptConsonants < CROSS_SCRIPT_FEW_LIFT)
+      cap(
+        CROSS_SCRIPT_NAME_ONLY_CAP,
         `matched across scripts on few consonants: at most ${CROSS_SCRIPT_NAME_ONLY_CAP}, a country in common or not`,
       );
-    } else if (!countriesAgree) {
-      score = CROSS_SCRIPT_NAME_ONLY_CAP;
-      explanation?.push(
+    else if (!countriesAgree)
+      cap(
+        CROSS_SCRIPT_NAME_ONLY_CAP,
         `matched across scripts on ${crossScriptConsonants} consonant(s) only, without a country in common: at most ${CROSS_SCRIPT_NAME_ONLY_CAP}`,
       );
-    }
   }
 
   if (a.countries.length && b.countries.length) {
