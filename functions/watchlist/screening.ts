@@ -341,34 +341,21 @@ export class WatchlistScreener {
         // An equal identifier makes a hit on a name the index may not find (match/secondary.ts): the
         // records holding one are scored name by name.
         if (byIdentifier)
-          for (const entryPosition of list.identified) {
-            const recordPositions = new Set<number>();
-            for (const id of list.secondary[entryPosition]!.identifiers)
-              for (const recordPosition of byIdentifier.get(id.value) ?? []) recordPositions.add(recordPosition);
-            for (const recordPosition of recordPositions) {
+          for (const entryPosition of list.identified)
+            for (const recordPosition of recordsSharingIdentifier(list.secondary[entryPosition]!, byIdentifier)) {
               if (!equalIdentifiers(list.secondary[entryPosition]!, detailsOf(recordPosition)).length) continue;
-              for (
-                let namePosition = list.firstName[entryPosition]!;
-                namePosition < list.firstName[entryPosition + 1]!;
-                namePosition++
-              ) {
-                const entryName = list.names[namePosition]!;
-                for (
-                  let recordName = firstName[recordPosition]!;
-                  recordName < firstName[recordPosition + 1]!;
-                  recordName++
-                ) {
-                  const indexed = index.names[recordName]!;
+              // Every name of the entry against every name of the record.
+              for (let n = list.firstName[entryPosition]!; n < list.firstName[entryPosition + 1]!; n++)
+                for (let r = firstName[recordPosition]!; r < firstName[recordPosition + 1]!; r++) {
+                  const [entryName, recordName] = [list.names[n]!, index.names[r]!];
                   consider(
-                    namePosition,
-                    recordName,
-                    scoreValue(entryName, indexed),
-                    () => scorePrepared(entryName, indexed).explanation,
+                    n,
+                    r,
+                    scoreValue(entryName, recordName),
+                    () => scorePrepared(entryName, recordName).explanation,
                   );
                 }
-              }
             }
-          }
         for (const [recordPosition, hitsByEntry] of best) {
           const { record, sourceId, recordHash } = chunk[recordPosition]!;
           results[start + recordPosition]!.push(
@@ -465,6 +452,13 @@ function entrySecondary(entry: WatchlistEntry): EntrySecondary {
     nationalities: entry.nationalities ?? [],
     identifiers: (entry.identifiers ?? []).map((text) => parseIdentifierColumn(text)),
   };
+}
+
+/** The positions of the records holding one of the entry's identifier values. */
+function recordsSharingIdentifier(entry: EntrySecondary, byIdentifier: Map<string, number[]>): Set<number> {
+  const positions = new Set<number>();
+  for (const id of entry.identifiers) for (const position of byIdentifier.get(id.value) ?? []) positions.add(position);
+  return positions;
 }
 
 /** Identifier value → positions of the records holding it. */
