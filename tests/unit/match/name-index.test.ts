@@ -1,3 +1,4 @@
+import { expectIndexAgreesWithBruteForce } from '../../helpers/index-agreement.ts';
 import { describe, expect, it } from 'vitest';
 import type { RecordKind, RegisterRecord } from '../../../functions/core/records.ts';
 import { NameIndex } from '../../../functions/match/name-index.ts';
@@ -166,12 +167,7 @@ describe('screen against screenAllPairs', () => {
   ];
 
   it.each([0.6, 0.7, 0.8, 0.9])('finds the same hits with the same scores at threshold %s', (threshold) => {
-    const indexed = screen(watchlist, records, threshold);
-    const brute = screenAllPairs(watchlist, records, threshold);
-    expect(brute.length).toBeGreaterThan(5);
-    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(
-      brute.map((h) => [h.recordId, h.watchlistIndex, h.score]),
-    );
+    expectIndexAgreesWithBruteForce(watchlist, records, threshold, 5);
   });
 });
 
@@ -202,12 +198,7 @@ describe('screen against screenAllPairs with common extra words', () => {
   ];
 
   it.each([0.6, 0.7, 0.75, 0.8, 0.85])('finds the same hits with the same scores at threshold %s', (threshold) => {
-    const indexed = screen(watchlist, records, threshold);
-    const brute = screenAllPairs(watchlist, records, threshold);
-    expect(brute.length).toBeGreaterThan(3);
-    expect(indexed.map((h) => [h.recordId, h.watchlistIndex, h.score])).toEqual(
-      brute.map((h) => [h.recordId, h.watchlistIndex, h.score]),
-    );
+    expectIndexAgreesWithBruteForce(watchlist, records, threshold, 3);
   });
 
   it('keeps a name whose longer counterpart adds many common words (raised to the threshold)', () => {
