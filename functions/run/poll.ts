@@ -119,6 +119,29 @@ export function withFollowUps(source: RegisterSource, fetchOptions: FetchOptions
   return { ...source, formats };
 }
 
+/** One more document of the run, read whole into memory (small pages: a size limit applies). */
+async function fetchWhole(
+  sourceId: string,
+  url: string,
+  name: string,
+  fetchOptions: FetchOptions,
+  maxBytes: number | undefined,
+): Promise<Buffer> {
+  const limits = maxBytes
+    ? { ...fetchOptions, maxBytes: Math.min(maxBytes, fetchOptions.maxBytes ?? maxBytes) }
+    : fetchOptions;
+  const fetched = await fetchVersion(sourceId, { name, url }, {}, limits);
+  if (fetched.notModified) throw new SourceFetchError(sourceId, `${name}: 304 to an unconditional request`);
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of fetched.input.main.open())
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    return Buffer.concat(chunks);
+  } finally {
+    await fetched.cleanup();
+  }
+}
+
 async function pollLeased(
   source: RegisterSource,
   meta: SourceMeta,
@@ -168,6 +191,8 @@ async function pollLeased(
       contentHash: outcome.contentHash,
       ...(outcome.etag ? { etag: outcome.etag } : {}),
       ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}),
+      fetchDocument: (url: string, name: string, limits?: { maxBytes?: number }) =>
+        fetchWhole(source.id, url, name, fetchOptions, limits?.maxBytes),
     };
     return await processVersion(source, version, meta, deps, { enforceBounds: true, ...options });
   } finally {

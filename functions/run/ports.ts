@@ -6,7 +6,7 @@
 import type { Bundle } from '../core/bundles.ts';
 import type { EarlyWarning, StoredEvent, TradewatchEvent } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
-import type { ParseInput } from '../sources/types.ts';
+import type { ParseContext, ParseInput } from '../sources/types.ts';
 import type { WatchlistRepository } from '../watchlist/ports.ts';
 import type { InitialScreeningSharding } from '../watchlist/shard-plan.ts';
 import type { WatchlistSubscriber } from '../watchlist/screening.ts';
@@ -201,6 +201,8 @@ export interface VersionInput {
   contentHash: string;
   etag?: string;
   lastModified?: string;
+  /** Fetches further documents of the version (live polls): handed to the parser (ParseContext). */
+  fetchDocument?: ParseContext['fetchDocument'];
 }
 
 export interface ProcessOptions {

@@ -60,7 +60,12 @@ export async function processVersion(
     const watchlists = await WatchlistScreeningRun.open(meta, deps);
     const previous = meta?.contentHash ? await deps.store.loadManifest(source.id) : new Map<string, string>();
     const warnings: string[] = [];
-    const context: ParseContext = { sourceId: source.id, warn: (message) => warnings.push(message) };
+    const context: ParseContext = {
+      sourceId: source.id,
+      warn: (message) => warnings.push(message),
+      ...(meta?.contentHash ? { storedRecords: () => deps.store.scanRecords(source.id) } : {}),
+      ...(version.fetchDocument ? { fetchDocument: version.fetchDocument } : {}),
+    };
     const parsed = format.parse(version.input, context);
     // Every value within bounds before anything is hashed or stored (core/record-bounds.ts).
     const records = boundRecords(parsed, source.id, version.input.main.name, context.warn);

@@ -12,6 +12,16 @@ export interface ParseContext {
   readonly sourceId: string;
   /** A record-level problem that does not make the output ambiguous: logged, the record skipped or kept as is. */
   warn(message: string): void;
+  /**
+   * The records of the stored version, for a source whose next version is built on the last one
+   * (announcements read once, cn-mofcom-lists). Absent on a baseline and where a file is parsed alone.
+   */
+  readonly storedRecords?: () => AsyncIterable<RegisterRecord>;
+  /**
+   * Fetches one more document of this version, whole, with the run's limits and deadline (`maxBytes`
+   * lowers the size limit). Live polls only; a failure is the run's SourceFetchError.
+   */
+  readonly fetchDocument?: (url: string, name: string, limits?: { maxBytes?: number }) => Promise<Buffer>;
 }
 
 /** One layout a publisher serves (a source may read several: legacy CSV, XML, ENHANCED XML). */
@@ -24,6 +34,12 @@ export interface SourceFormat {
    * layout. Must be specific enough that no other format of the same source also claims the file.
    */
   sniff(head: string, fileName: string): boolean;
+  /**
+   * The layout is an HTML page (a ministry's index of announcements): a document this format sniffs
+   * is not refused as an HTML error page up front, the format tells a page from an error page itself.
+   * @default false
+   */
+  readonly readsHtml?: boolean;
   /** Streams the normalized records. Throws SourceFormatError for a malformed or truncated file. */
   parse(input: ParseInput, context: ParseContext): AsyncIterable<RegisterRecord>;
 }

@@ -364,7 +364,9 @@ export function parseAnnouncement(body: string, source: AnnouncementSource): Ann
   const declared = /答记者问/.test(title) ? undefined : declaredCount(bodyLines);
   if (declared !== undefined && declared !== entities.length)
     throw fail(`states ${declared} entities, ${entities.length} read`);
-  if (entities.length === 0 && changes.length === 0) throw fail('names no entity and changes no measure');
+  // A spokesman's answer may only explain; an announcement or decision always lists or changes.
+  if (entities.length === 0 && changes.length === 0 && !/答记者问/.test(title))
+    throw fail('names no entity and changes no measure');
   const countries = new Set<string>();
   for (const m of [title, ...bodyLines].join('\n').matchAll(COUNTRY_OF_ENTITIES)) countries.add(COUNTRIES[m[1]!]!);
   return {

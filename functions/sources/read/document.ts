@@ -62,6 +62,8 @@ export function assertNotErrorPage(sourceId: string, document: SourceDocument, h
 
 export async function detectFormat(source: RegisterSource, document: SourceDocument): Promise<SourceFormat> {
   const head = headText(await readHead(document));
+  const pages = source.formats.filter((format) => format.readsHtml && format.sniff(head, document.name));
+  if (pages.length === 1) return pages[0]!;
   assertNotErrorPage(source.id, document, head);
   const matches = source.formats.filter((format) => format.sniff(head, document.name));
   if (matches.length === 1) return matches[0]!;
