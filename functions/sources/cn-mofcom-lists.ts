@@ -67,13 +67,26 @@ export interface IndexPage {
   /** The name the page has in a version (the main file's is the last segment of its URL). */
   readonly name: string;
   readonly url: string;
+  /**
+   * RegExp source: the link titles read on this page. MOFCOM's pages mention "反制" (countermeasures)
+   * in trade news that names no list, so only the MFA's column is read for it.
+   * @default any of the lists' names or 反制
+   */
+  readonly titles?: string;
 }
+
+const MOFCOM_TITLES = '不可靠实体清单|出口管制管控名单|出口管制关注名单|关注名单';
+const MFA_TITLES = '反制';
 
 /** Where new announcements are linked: MOFCOM's policy releases, its news releases, the MFA's column. */
 export const INDEX_PAGES: readonly IndexPage[] = [
-  { name: 'index.html', url: 'https://www.mofcom.gov.cn/zwgk/zcfb/index.html' },
-  { name: 'mofcom-news.html', url: 'https://www.mofcom.gov.cn/syxwfb/index.html' },
-  { name: 'mfa-countermeasures.html', url: 'https://www.mfa.gov.cn/web/wjb_673085/zfxxgk_674865/gknrlb/fzcqdcs/' },
+  { name: 'index.html', url: 'https://www.mofcom.gov.cn/zwgk/zcfb/index.html', titles: MOFCOM_TITLES },
+  { name: 'mofcom-news.html', url: 'https://www.mofcom.gov.cn/syxwfb/index.html', titles: MOFCOM_TITLES },
+  {
+    name: 'mfa-countermeasures.html',
+    url: 'https://www.mfa.gov.cn/web/wjb_673085/zfxxgk_674865/gknrlb/fzcqdcs/',
+    titles: MFA_TITLES,
+  },
 ];
 
 /** The announcements known when the source was written (the texts in ../shared/fixtures that give their address). */
@@ -174,8 +187,9 @@ function indexFormat(sourceId: string, pages: readonly IndexPage[], seeds: reado
           );
         }
         const host = new URL(page.url).host;
+        const relevant = page.titles ? new RegExp(page.titles) : undefined;
         for (const link of links) {
-          if (!isRelevantTitle(link.title) || seen.has(link.url)) continue;
+          if (!(relevant ? relevant.test(link.title) : isRelevantTitle(link.title)) || seen.has(link.url)) continue;
           if (!isAllowedLinkHost(host, new URL(link.url).host)) {
             context.warn(`index page ${page.name}: ${link.url} is not on the ministry's site; not fetched`);
             continue;

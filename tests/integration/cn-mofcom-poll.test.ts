@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeDelivered } from '../../functions/delivery/sns-publisher.ts';
 import { pollSource } from '../../functions/run/poll.ts';
-import { createCnMofcomLists } from '../../functions/sources/cn-mofcom-lists.ts';
+import { createCnMofcomLists, INDEX_PAGES } from '../../functions/sources/cn-mofcom-lists.ts';
 import type { RegisterSource } from '../../functions/sources/types.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
@@ -61,11 +61,8 @@ describe('polling the ministries’ index pages and the announcements they link'
         .end(body.replaceAll('https://www.mofcom.gov.cn', server.url));
     });
     const live = createCnMofcomLists({
-      indexPages: [
-        { name: 'index.html', url: `${server.url}${POLICY}` },
-        { name: 'mofcom-news.html', url: `${server.url}${NEWS}` },
-        { name: 'mfa-countermeasures.html', url: `${server.url}${MFA}` },
-      ],
+      // The live pages (and the titles each is read for), on loopback.
+      indexPages: INDEX_PAGES.map((page) => ({ ...page, url: `${server.url}${new URL(page.url).pathname}` })),
       seeds: [`${server.url}${SEED}`],
     });
     // The real source on loopback, with bounds that fit fourteen records.

@@ -234,7 +234,7 @@ function annexEntities(lines: readonly string[], start: number, reader: Reader):
 function inlineEntities(body: readonly string[]): AnnouncedEntity[] {
   const entities: AnnouncedEntity[] = [];
   for (const line of body) {
-    const decision = /决定将(.*?)(?:等\s*\d*\s*[家名个]?(?:外国|美国)?(?:实体|企业))?列入/.exec(line);
+    const decision = /决定将(.*?)(?:等\s*\d*\s*[家名个]?(?:外国|美国)?(?:实体|企业))?(?:列入|移出)/.exec(line);
     if (!decision) continue;
     const pairs = /([^、，,和将的]*?)\s*[（(]([^（）()]*[A-Za-z][^（）()]*)[）)]/g;
     for (const m of decision[1]!.matchAll(pairs)) {

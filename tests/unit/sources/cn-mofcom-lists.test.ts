@@ -6,6 +6,7 @@ import { SourceFormatError, SourceHealthError } from '../../../functions/core/er
 import { canonicalRecord, type RegisterRecord } from '../../../functions/core/records.ts';
 import {
   createCnMofcomLists,
+  INDEX_PAGES,
   indexLinks,
   MAX_NEW_ANNOUNCEMENTS,
   type IndexPage,
@@ -171,6 +172,30 @@ describe('buildListRecords', () => {
     expect(records.get('eccl/test-theta-institute')!.topics).toEqual(['export-controls']);
   });
 
+  it('takes an entity off the watch list when a later announcement removes it by name (移出)', () => {
+    const listing = parseAnnouncement(
+      '商务部公告2030年第20号 关于将测试甲公司等2家实体列入出口管制关注名单的公告\n【发布文号】商务部公告2030年第20号\n【发文日期】2030年07月01日\n决定将测试甲公司（Test Watch One Ltd.）、测试乙公司（Test Watch Two Ltd.）等2家实体列入出口管制关注名单。',
+      { name: 'ecwl-20', sourceId: SOURCE },
+    );
+    const removal = parseAnnouncement(
+      '商务部公告2030年第25号 关于将测试乙公司移出出口管制关注名单的公告\n【发布文号】商务部公告2030年第25号\n【发文日期】2030年09月01日\n决定将测试乙公司（Test Watch Two Ltd.）移出出口管制关注名单。',
+      { name: 'ecwl-25', sourceId: SOURCE },
+    );
+    expect(removal).toMatchObject({ list: 'export-control-watch-list', removesNamed: true });
+    const records = buildListRecords([removal, listing], { sourceId: SOURCE });
+    const ids = byId(records);
+    expect(ids.get('ecwl/test-watch-one-ltd')!.extra.status).toBe('in-force');
+    expect(ids.get('ecwl/test-watch-two-ltd')!.extra).toMatchObject({ status: 'lifted', liftedOn: '2030-09-01' });
+    expect(ids.get('announcement/mofcom-2030-25')!.extra.changes).toEqual([
+      'lift ecwl/test-watch-two-ltd from 2030-09-01',
+    ]);
+    const rebuilt = buildListRecords(
+      fromStoredRecords(records, (reason) => new Error(reason)),
+      { sourceId: SOURCE },
+    );
+    expect(byId(rebuilt).get('ecwl/test-watch-two-ltd')).toEqual(ids.get('ecwl/test-watch-two-ltd'));
+  });
+
   it('keys an entity by its list and normalized English name, else its Chinese name', () => {
     expect(entityId('unreliable-entity-list', { nameEn: 'BRINC Drones,Inc.', nameZh: 'x' })).toBe(
       'uel/brinc-drones-inc',
@@ -194,11 +219,8 @@ describe('buildListRecords', () => {
 });
 
 describe('cn-mofcom-lists index pages', () => {
-  const PAGES: IndexPage[] = [
-    { name: 'index.html', url: 'https://www.mofcom.gov.cn/zwgk/zcfb/index.html' },
-    { name: 'mofcom-news.html', url: 'https://www.mofcom.gov.cn/syxwfb/index.html' },
-    { name: 'mfa-countermeasures.html', url: 'https://www.mfa.gov.cn/web/wjb_673085/zfxxgk_674865/gknrlb/fzcqdcs/' },
-  ];
+  // The live pages: the fixtures link the ministries' own addresses.
+  const PAGES: readonly IndexPage[] = INDEX_PAGES;
   const ARTICLES: Record<string, string> = {
     'https://www.mofcom.gov.cn/zwgk/zcfb/art/2030/art_00000000000000000000000000000003.html': 'uel-2030-3.html',
     'https://www.mofcom.gov.cn/zwgk/zcfb/art/2030/art_00000000000000000000000000000002.html': 'eccl-2030-2.html',
@@ -254,6 +276,7 @@ describe('cn-mofcom-lists index pages', () => {
     ]);
     expect(indexLinks(fixture('index-policy.html'), PAGES[0]!.url).map((l) => l.date)).toEqual([
       '2030-03-01',
+      '2030-02-25',
       '2030-02-20',
       '2030-01-15',
     ]);
@@ -265,6 +288,8 @@ describe('cn-mofcom-lists index pages', () => {
     );
   });
 
+  // Not fetched: an anti-dumping ruling, a routine press conference, and MOFCOM's answer on
+  // "反制措施" (countermeasures are read from the MFA's column only).
   it('fetches the relevant announcements and the seeds on a baseline, not the unrelated ones', async () => {
     const { records, fetched } = await run({});
     expect(fetched.sort()).toEqual(Object.keys(ARTICLES).sort());
