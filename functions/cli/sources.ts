@@ -48,6 +48,8 @@ function sourceBlock(s: SourceRow, state: SourceState | undefined): string {
     `  schedule ${s.schedule}; expected ${s.expectedRecords.min}-${s.expectedRecords.max} records`,
     `  formats: ${s.formats.map((f) => f.id).join(', ')}`,
     `  live: ${s.downloads[0]?.url ?? '(none)'}`,
+    // Files fetched beside it on every poll (the Federal Register's desk, the ministries' other index pages).
+    ...Object.values(s.downloads[0]?.companions ?? {}).map((url) => `  beside: ${url}`),
     `  ${stateLine(state)}`,
   ];
   return `${lines.join('\n')}\n`;

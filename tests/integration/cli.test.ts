@@ -38,6 +38,17 @@ describe('tradewatch CLI', () => {
     }
   });
 
+  it('lists the files a source fetches beside its main download', async () => {
+    const result = await tradewatch(['sources']);
+    expect(result.stdout).toContain(
+      [
+        '  live: https://www.mofcom.gov.cn/zwgk/zcfb/index.html',
+        '  beside: https://www.mofcom.gov.cn/syxwfb/index.html',
+        '  beside: https://www.mfa.gov.cn/web/wjb_673085/zfxxgk_674865/gknrlb/fzcqdcs/',
+      ].join('\n'),
+    );
+  });
+
   it('parses a file into a JSON array of normalized records', async () => {
     const result = await tradewatch([
       'parse',

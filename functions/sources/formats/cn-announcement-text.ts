@@ -3,7 +3,7 @@
  * entities on a list, or suspends, extends or stops the measures of earlier ones: its number, dates,
  * the entities it names and the measure changes it makes, read from the page's text.
  *
- * What is odd about these texts (see also /shared/fixtures/SOURCES.md's notes on the transcriptions):
+ * What is odd about these texts (see also ../shared/fixtures/SOURCES.md on the transcriptions):
  * - Names are `中文名（English name）` with full-width parentheses, but mixed pairs occur
  *   (`（Domo Tactical Communications)`), and the odd ASCII pair (`(Cubic Global Defense)`).
  * - Entities are listed in an annex (a line `附件` or `附` alone, then numbered lines) or only
