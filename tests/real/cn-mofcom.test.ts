@@ -311,6 +311,33 @@ describe('China lists rebuilt from the real announcements', () => {
     expect(entity('Export Control Control List', 'IHI Aerospace Co., Ltd.')!.countries).toEqual(['JP']);
   });
 
+  it('refuses every text cut off inside its annex (the stated count no longer matches), and only with a format error', () => {
+    const annexed = [
+      'cn-mofcom/unreliable-entity-list/202507.2025-04-04.md',
+      'cn-mofcom/export-control-control-list/202501.2025-01-02.md',
+      'cn-mofcom/export-control-control-list/202611.2026-02-24.md',
+      'cn-mfa-countermeasures/20241205.2024-12-05.md',
+      'cn-mfa-countermeasures/20251226.2025-12-26.md',
+    ];
+    let cuts = 0;
+    for (const file of annexed) {
+      const lines = text(file).split('\n');
+      const annex = lines.findIndex((line) => /^\s*附件?\s*$/.test(line));
+      // The last line holding a name: cutting after it loses nothing.
+      const lastEntity = lines.findLastIndex((line) => /[（(][^）)]*[A-Za-z]/.test(line));
+      expect(annex, file).toBeGreaterThan(0);
+      for (let end = annex + 1; end <= lastEntity; end += 1) {
+        const cut = lines.slice(0, end).join('\n');
+        expect(
+          () => parseAnnouncement(cut, { name: file, sourceId: 'cn-mofcom-lists' }),
+          `${file} cut at ${end}`,
+        ).toThrow(/^cn-mofcom-lists: parse: announcement .*: states \d+ entities, \d+ read$/);
+        cuts += 1;
+      }
+    }
+    expect(cuts).toBeGreaterThan(100);
+  });
+
   it('seeds the live baseline with the address of every text that gives one (nine of twelve)', () => {
     const urls = FILES.map((file) => /^https?:\/\/\S+$/m.exec(text(file))?.[0]).filter(Boolean);
     expect(urls).toHaveLength(9);
