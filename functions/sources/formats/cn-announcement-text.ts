@@ -319,17 +319,20 @@ export function parseAnnouncement(body: string, source: AnnouncementSource): Ann
   const { lines, htmlTitle } = announcementLines(body);
   const urlLine = lines.find((l) => /^https?:\/\/\S+$/.test(l));
   const url = source.url ?? urlLine ?? '';
-  const titleLine =
-    lines.find((l) => RELEVANT_TITLE.test(l) && !/^【|^来源|^附/.test(l) && l.length <= 160) ??
-    (RELEVANT_TITLE.test(htmlTitle) ? htmlTitle : undefined);
-  if (!titleLine) throw fail(`no title naming a list this source reads${htmlTitle ? ` (page "${htmlTitle}")` : ''}`);
-  const title = titleLine;
+  // A page's <title> is the article's with the site's name after it, and its sidebar may link a list
+  // by its bare name: the title line is the <title>'s, else the first long line naming a list.
+  const isTitle = (l: string): boolean =>
+    RELEVANT_TITLE.test(l) && !/^【|^来源|^附/.test(l) && l.length >= 12 && l.length <= 160;
+  const pageTitle = htmlTitle.replace(/\s*[_|－—-][^_|－—-]*(?:中华人民共和国|商务部|外交部)[^_|－—-]*$/, '').trim();
+  let titleAt = isTitle(pageTitle) ? lines.findIndex((l) => l.startsWith(pageTitle)) : -1;
+  if (titleAt < 0) titleAt = lines.findIndex(isTitle);
+  if (titleAt < 0) throw fail(`no title naming a list this source reads${htmlTitle ? ` (page "${htmlTitle}")` : ''}`);
+  const title = lines[titleAt]!;
   const text = lines.join('\n');
   const list = listOf(title, text);
   if (!list) throw fail(`"${title}" names none of the lists this source reads`);
   const published = firstDate(lines);
   if (!published) throw fail('no publication date');
-  const titleAt = lines.indexOf(titleLine);
   const annexAt = lines.findIndex((l, i) => i > titleAt && /^附件?[：:]?$/.test(l));
   const bodyLines = lines.slice(titleAt + 1, annexAt < 0 ? undefined : annexAt);
 

@@ -6,6 +6,7 @@ import { SourceFormatError, SourceHealthError } from '../../../functions/core/er
 import { canonicalRecord, type RegisterRecord } from '../../../functions/core/records.ts';
 import {
   createCnMofcomLists,
+  decodePage,
   INDEX_PAGES,
   indexLinks,
   MAX_NEW_ANNOUNCEMENTS,
@@ -264,6 +265,13 @@ describe('cn-mofcom-lists index pages', () => {
     for await (const record of source.formats[0]!.parse(input(pages), full)) records.push(record);
     return { records, fetched };
   }
+
+  it('decodes a page that declares a GB charset', () => {
+    // 测试 in GB2312: B2 E2 CA D4.
+    const page = Buffer.concat([Buffer.from('<meta charset="gb2312"><p>'), Buffer.from([0xb2, 0xe2, 0xca, 0xd4])]);
+    expect(decodePage(page)).toBe('<meta charset="gb2312"><p>测试');
+    expect(decodePage(Buffer.from('<p>测试'))).toBe('<p>测试');
+  });
 
   it('finds the article links with their titles and dates, absolute or relative', () => {
     const links = indexLinks(fixture('index-mfa.html'), PAGES[2]!.url);
