@@ -10,6 +10,7 @@
  * followed by the custom ones.
  */
 import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../core/topics.ts';
+import { caSema } from './ca-sema.ts';
 import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
 import { euFsf } from './eu-fsf.ts';
 import { euSanctionsNews } from './eu-sanctions-news.ts';
@@ -45,6 +46,7 @@ export const SOURCES: readonly Source[] = [
   ukEcjuNotices,
   euSanctionsNews,
   nlExportControlNews,
+  caSema,
 ];
 
 /** The part of the configuration that adds sources: custom sources and topic rules (both optional). */
