@@ -11,6 +11,7 @@
  */
 import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../core/topics.ts';
 import { caSema } from './ca-sema.ts';
+import { chSeco } from './ch-seco.ts';
 import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
 import { euFsf } from './eu-fsf.ts';
 import { euSanctionsNews } from './eu-sanctions-news.ts';
@@ -47,6 +48,7 @@ export const SOURCES: readonly Source[] = [
   euSanctionsNews,
   nlExportControlNews,
   caSema,
+  chSeco,
 ];
 
 /** The part of the configuration that adds sources: custom sources and topic rules (both optional). */
