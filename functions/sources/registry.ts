@@ -19,6 +19,7 @@ import { withTopicRules } from './feed-source.ts';
 import { nlExportControlNews } from './nl-export-control-news.ts';
 import type { Source } from './types.ts';
 import { ukEcjuNotices } from './uk-ecju-notices.ts';
+import { ukNsiNotices } from './uk-nsi-notices.ts';
 import { ukSanctionsList } from './uk-sanctions-list.ts';
 import { unScConsolidated } from './un-sc-consolidated.ts';
 import { usBisDpl } from './us-bis-dpl.ts';
@@ -49,6 +50,7 @@ export const SOURCES: readonly Source[] = [
   nlExportControlNews,
   caSema,
   chSeco,
+  ukNsiNotices,
 ];
 
 /** The part of the configuration that adds sources: custom sources and topic rules (both optional). */
