@@ -51,7 +51,7 @@ import type { XmlElement } from './read/xml-stream.ts';
 import type { ParseContext, RegisterSource } from './types.ts';
 
 export const CA_SEMA_ID = 'ca-sema';
-export const CA_SEMA_LIST = 'Consolidated Canadian Autonomous Sanctions List';
+export const CA_SEMA_LIST = 'Canadian autonomous sanctions';
 
 type Field =
   | 'country'
@@ -262,7 +262,7 @@ export const caSemaXmlFormat = xmlRecordFormat<CaSemaState>({
 
 export const caSema: RegisterSource = {
   id: CA_SEMA_ID,
-  title: CA_SEMA_LIST,
+  title: 'Consolidated Canadian Autonomous Sanctions List',
   publisher: 'Global Affairs Canada',
   jurisdiction: 'CA',
   kind: 'register',

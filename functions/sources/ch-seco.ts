@@ -45,7 +45,7 @@ import { childrenNamed, streamXmlElements, type XmlElement } from './read/xml-st
 import type { ParseContext, ParseInput, RegisterSource, SourceFormat } from './types.ts';
 
 export const CH_SECO_ID = 'ch-seco';
-export const CH_SECO_LIST = 'Swiss sanctions list (SECO)';
+export const CH_SECO_LIST = 'SECO sanctions';
 
 const MODIFICATION_TYPES: ReadonlySet<string> = new Set(['listed', 'amended', 'de-listed']);
 
