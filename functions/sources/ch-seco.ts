@@ -389,7 +389,11 @@ export const chSeco: RegisterSource = {
     },
   ],
   formats: [secoXmlFormat],
-  schedule: 'rate(5 minutes)',
+  // Hourly, not every 5 minutes: the whole list is about 40 MB, served by a page action that no
+  // one reports answering conditional GETs, so every poll downloads it whole (a sentinel hash then
+  // stops an unchanged one). SECO follows EU and UN decisions, usually days later; an hour is
+  // well inside that, and 720 downloads a month instead of 8,640 spares the publisher.
+  schedule: 'rate(1 hour)',
   // Several thousand targets under about 30 programs. Below 1,000 is a broken download; 30,000
   // leaves years of growth. SECO follows EU delistings, a few dozen at a time.
   expectedRecords: { min: 1_000, max: 30_000, maxDropFraction: 0.1 },
