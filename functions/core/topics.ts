@@ -27,6 +27,7 @@
  * | `iran` | Iran, Iranian, IRGC, Tehran |
  * | `north-korea` | North Korea, DPRK, Pyongyang, Noord-Korea |
  * | `enforcement` | penalty, penalties, settlement, indictment, indicted, charged, convicted, enforcement action, boete |
+ * | `investment-screening` | National Security and Investment, NSI Act, final order, call-in notice, investment screening, investment security, foreign investment, CFIUS |
  *
  * The configuration file extends them (`topics: [{ "topic", "keywords" }]`): a rule for a new topic
  * is added, a rule for a default topic adds its keywords to the default ones (defaults cannot be
@@ -134,6 +135,19 @@ export const DEFAULT_TOPIC_RULES: readonly TopicRule[] = [
       'convicted',
       'enforcement action',
       'boete',
+    ],
+  },
+  {
+    topic: 'investment-screening',
+    keywords: [
+      'National Security and Investment',
+      'NSI Act',
+      'final order',
+      'call-in notice',
+      'investment screening',
+      'investment security',
+      'foreign investment',
+      'CFIUS',
     ],
   },
 ];

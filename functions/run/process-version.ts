@@ -104,6 +104,15 @@ export async function processVersion(
     if (source.kind === 'feed') retainDroppedItems(diff, previous);
     const changes = isBaseline ? [] : diff.changes.filter((change) => !isQuiet(source, change));
     for (const change of changes) report[change.type] += 1;
+    const notes = source.reviewChange ? changes.flatMap((change) => source.reviewChange!(change) ?? []) : [];
+    if (notes.length) {
+      report.notes = notes;
+      log.warn("the publisher's history disagrees with the diff", {
+        source: source.id,
+        count: notes.length,
+        first: notes.slice(0, 10),
+      });
+    }
 
     // 6. store: events first, then record state, manifest, sentinel
     // The stored version this run diffs against, down to the moment it was committed: a list that

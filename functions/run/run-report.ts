@@ -24,6 +24,8 @@ export interface RunReport {
   /** Watchlist screening: records screened, hit events made, hits left out by decisions. */
   screening?: ScreeningCounts;
   healthEvent?: HealthEvent;
+  /** Where the publisher's own history disagrees with the diff (RegisterSource.reviewChange). */
+  notes?: string[];
   error?: SourceError;
   durationMs: number;
 }

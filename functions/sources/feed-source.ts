@@ -8,11 +8,17 @@
  */
 import { DEFAULT_TOPIC_RULES, type TopicRule } from '../core/topics.ts';
 import { feedXmlFormat } from './formats/feed-xml.ts';
-import type { RegisterSource } from './types.ts';
+import type { RegisterRecord } from '../core/records.ts';
+import type { ParseContext, RegisterSource, SourceFormat } from './types.ts';
 
 export interface FeedSourceSpec extends Omit<RegisterSource, 'kind' | 'formats'> {
   /** The list name every item carries, e.g. `OFAC Recent Actions` (never the channel's own title). */
   readonly list: string;
+  /**
+   * What the source reads into an item beyond the generic feed fields (the parties a notice
+   * names, say), after the topic rules have run. @default none
+   */
+  readonly refine?: (record: RegisterRecord, context: ParseContext) => RegisterRecord;
 }
 
 const SPECS = new WeakMap<RegisterSource, FeedSourceSpec>();
@@ -22,8 +28,17 @@ export function feedSource(
   spec: FeedSourceSpec,
   topicRules: readonly TopicRule[] = DEFAULT_TOPIC_RULES,
 ): RegisterSource {
-  const { list, ...metadata } = spec;
-  const source: RegisterSource = { ...metadata, kind: 'feed', formats: [feedXmlFormat({ list, topicRules })] };
+  const { list, refine, ...metadata } = spec;
+  const generic = feedXmlFormat({ list, topicRules });
+  const format: SourceFormat = refine
+    ? {
+        ...generic,
+        async *parse(input, context) {
+          for await (const record of generic.parse(input, context)) yield refine(record, context);
+        },
+      }
+    : generic;
+  const source: RegisterSource = { ...metadata, kind: 'feed', formats: [format] };
   SPECS.set(source, spec);
   return source;
 }

@@ -10,6 +10,8 @@
  * followed by the custom ones.
  */
 import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../core/topics.ts';
+import { caSema } from './ca-sema.ts';
+import { chSeco } from './ch-seco.ts';
 import { cnMofcomLists } from './cn-mofcom-lists.ts';
 import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
 import { euFsf } from './eu-fsf.ts';
@@ -18,6 +20,7 @@ import { withTopicRules } from './feed-source.ts';
 import { nlExportControlNews } from './nl-export-control-news.ts';
 import type { Source } from './types.ts';
 import { ukEcjuNotices } from './uk-ecju-notices.ts';
+import { ukNsiNotices } from './uk-nsi-notices.ts';
 import { ukSanctionsList } from './uk-sanctions-list.ts';
 import { unScConsolidated } from './un-sc-consolidated.ts';
 import { usBisDpl } from './us-bis-dpl.ts';
@@ -41,12 +44,15 @@ export const SOURCES: readonly Source[] = [
   ukSanctionsList,
   usBisDpl,
   cnMofcomLists,
+  caSema,
+  chSeco,
   usFederalRegister,
   usOfacRecentActions,
   usBisPress,
   ukEcjuNotices,
   euSanctionsNews,
   nlExportControlNews,
+  ukNsiNotices,
 ];
 
 /** The part of the configuration that adds sources: custom sources and topic rules (both optional). */

@@ -2,6 +2,7 @@
  * What a source is: its metadata beside the parsers of the formats its publisher serves.
  * One file per source under functions/sources/, registered in registry.ts.
  */
+import type { RecordChange } from '../core/diff.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import type { ParseInput, SourceDiscovery } from '../http/types.ts';
 
@@ -106,6 +107,12 @@ export interface RegisterSource {
    * once the rule is printed. @default none
    */
   readonly quietFields?: readonly string[];
+  /**
+   * Where the publisher's own record of a change (a modification history inside the file)
+   * disagrees with the diff, one line for a human; undefined where they agree. The run logs the
+   * lines as a warning and returns them in its report's `notes`; they never alert. @default none
+   */
+  readonly reviewChange?: (change: RecordChange) => string | undefined;
   /**
    * Lower-case names of files read beside the main one when present (`add.csv`, `alt.csv` ...).
    * @default []

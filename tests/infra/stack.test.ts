@@ -111,7 +111,10 @@ describe('TradewatchStack', () => {
   });
 
   it('alarms when polls keep failing, and when fewer than half the expected polls run (no data counts)', () => {
-    const pollsPerHour = SOURCES.reduce((sum, s) => sum + 60 / Number(/rate\((\d+) minutes\)/.exec(s.schedule)![1]), 0);
+    const pollsPerHour = SOURCES.reduce((sum, s) => {
+      const [, count, unit] = /rate\((\d+) (minutes|hour)\)/.exec(s.schedule)!;
+      return sum + (unit === 'hour' ? 1 : 60) / Number(count);
+    }, 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Tradewatch',
       MetricName: 'FailedPolls',

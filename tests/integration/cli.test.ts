@@ -148,6 +148,10 @@ describe('tradewatch CLI', () => {
       expect(result.stdout).toMatch(new RegExp(`MODIFIED · ${source}`));
       expect(result.stdout).toMatch(new RegExp(`${source} v1: baseline stored`));
     }
+    // Canada: a listing, a delisting and an alias alert; the two ships whose items swapped do not.
+    expect(result.stdout).toMatch(/ADDED · ca-sema/);
+    expect(result.stdout).toMatch(/REMOVED · ca-sema/);
+    expect(result.stdout.match(/MODIFIED · ca-sema/g)).toHaveLength(1);
     const alerts = (await import('node:fs/promises')).readFile(join(home, 'demo', 'alerts.jsonl'), 'utf8');
     const all = (await alerts)
       .trim()

@@ -29,6 +29,17 @@ describe('topicsFor with the default rules', () => {
     expect(topicsFor(['wafers and chips'])).toEqual(['semiconductors']);
   });
 
+  it('tags investment-screening decisions: NSI Act final orders and call-in notices', () => {
+    expect(topicsFor(['Acquisition of Newport Wafer Fab by Nexperia BV: notice of final order'])).toEqual([
+      'investment-screening',
+      'semiconductors',
+    ]);
+    expect(topicsFor(['Call-in notice under the National Security and Investment Act 2021'])).toEqual([
+      'investment-screening',
+    ]);
+    expect(topicsFor(['Court order in the final round'])).toEqual([]);
+  });
+
   it('gives no topic to a text that names none of the keywords', () => {
     expect(topicsFor(['Commission approves regional aid scheme for renewable heating'])).toEqual([]);
     expect(topicsFor([])).toEqual([]);
