@@ -10,6 +10,7 @@
  * followed by the custom ones.
  */
 import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../core/topics.ts';
+import { auDfat } from './au-dfat.ts';
 import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
 import { euFsf } from './eu-fsf.ts';
 import { euSanctionsNews } from './eu-sanctions-news.ts';
@@ -39,6 +40,7 @@ export const SOURCES: readonly Source[] = [
   euFsf,
   ukSanctionsList,
   usBisDpl,
+  auDfat,
   usFederalRegister,
   usOfacRecentActions,
   usBisPress,
