@@ -15,6 +15,7 @@ import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
 import { euFsf } from './eu-fsf.ts';
 import { euSanctionsNews } from './eu-sanctions-news.ts';
 import { withTopicRules } from './feed-source.ts';
+import { jpMetiForeignUserList } from './jp-meti-foreign-user-list.ts';
 import { nlExportControlNews } from './nl-export-control-news.ts';
 import type { Source } from './types.ts';
 import { ukEcjuNotices } from './uk-ecju-notices.ts';
@@ -41,6 +42,7 @@ export const SOURCES: readonly Source[] = [
   ukSanctionsList,
   usBisDpl,
   auDfat,
+  jpMetiForeignUserList,
   usFederalRegister,
   usOfacRecentActions,
   usBisPress,

@@ -10,6 +10,7 @@ import { SourceFormatError } from '../../core/errors.ts';
 import type { RecordKind, RegisterRecord } from '../../core/records.ts';
 import { clean, putExtra } from '../helpers.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
+import { registerTopics } from './register-topics.ts';
 import { looksLikeXlsx, readXlsxRows } from './xlsx-sheet.ts';
 
 export const AU_DFAT_ID = 'au-dfat';
@@ -198,17 +199,21 @@ function build(designation: Designation, context: ParseContext): RegisterRecord 
   putExtra(extra, 'controlDate', values(designation, 'Control Date').sort().at(-1));
 
   const addresses = values(designation, 'Address');
-  const countries = new Set(values(designation, 'Citizenship').flatMap(citizenshipCodes));
+  const countries = [...new Set(values(designation, 'Citizenship').flatMap(citizenshipCodes))];
+  const name = primary.name;
+  const aliases = designation.names.filter((n) => n !== primary && n.name !== name).map((n) => n.name);
+  const programs = values(designation, 'Committees');
   return {
     id: designation.base,
     source: AU_DFAT_ID,
     list: AU_DFAT_LIST,
     kind,
-    name: primary.name,
-    aliases: designation.names.filter((n) => n !== primary && n.name !== primary.name).map((n) => n.name),
-    countries: [...countries],
+    name,
+    aliases,
+    countries,
     addresses,
-    programs: values(designation, 'Committees'),
+    programs,
+    topics: registerTopics(['sanctions'], { name, aliases, programs, countries }),
     remarks: values(designation, 'Additional Information').join(' | '),
     links: [],
     extra,

@@ -52,6 +52,7 @@ describe('auDfat on the 12-column layout (2024)', () => {
     const records = byId((await parseRows(ROWS_2024, OLD_NAME, 'Sheet1')).records);
 
     expect(records.get('1140')!.countries.sort()).toEqual(['RU', 'UA']);
+    expect(records.get('1140')!.topics).toEqual(['russia', 'sanctions']);
     expect(records.get('1140')!.addresses).toEqual([]);
     expect(records.get('2')!.countries).toEqual(['AF']);
     expect(records.get('2')!.programs).toEqual(['1988 (Taliban)']);
