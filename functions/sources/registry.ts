@@ -18,6 +18,7 @@ import { withTopicRules } from './feed-source.ts';
 import { jpMetiForeignUserList } from './jp-meti-foreign-user-list.ts';
 import { nlExportControlNews } from './nl-export-control-news.ts';
 import type { Source } from './types.ts';
+import { twShtcEntityList } from './tw-shtc-entity-list.ts';
 import { ukEcjuNotices } from './uk-ecju-notices.ts';
 import { ukSanctionsList } from './uk-sanctions-list.ts';
 import { unScConsolidated } from './un-sc-consolidated.ts';
@@ -43,6 +44,7 @@ export const SOURCES: readonly Source[] = [
   usBisDpl,
   auDfat,
   jpMetiForeignUserList,
+  twShtcEntityList,
   usFederalRegister,
   usOfacRecentActions,
   usBisPress,
