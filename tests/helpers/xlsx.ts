@@ -66,6 +66,10 @@ export function writeXlsx(sheet: XlsxSheetSpec, parts: Record<string, string> = 
     ...parts,
   };
   return Buffer.from(
-    zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])), { level: 6 }),
+    zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])), {
+      level: 6,
+      // A fixed time, so that the same rows always make the same bytes (the demo's workbooks are committed).
+      mtime: new Date('2026-01-01T00:00:00Z'),
+    }),
   );
 }
