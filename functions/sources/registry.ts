@@ -10,6 +10,7 @@
  * followed by the custom ones.
  */
 import { DEFAULT_TOPIC_RULES, mergeTopicRules, type TopicRule } from '../core/topics.ts';
+import { auDfat } from './au-dfat.ts';
 import { caSema } from './ca-sema.ts';
 import { chSeco } from './ch-seco.ts';
 import { cnMofcomLists } from './cn-mofcom-lists.ts';
@@ -17,8 +18,10 @@ import { customSourceFrom, type CustomSourceDefinition } from './custom.ts';
 import { euFsf } from './eu-fsf.ts';
 import { euSanctionsNews } from './eu-sanctions-news.ts';
 import { withTopicRules } from './feed-source.ts';
+import { jpMetiForeignUserList } from './jp-meti-foreign-user-list.ts';
 import { nlExportControlNews } from './nl-export-control-news.ts';
 import type { Source } from './types.ts';
+import { twShtcEntityList } from './tw-shtc-entity-list.ts';
 import { ukEcjuNotices } from './uk-ecju-notices.ts';
 import { ukNsiNotices } from './uk-nsi-notices.ts';
 import { ukSanctionsList } from './uk-sanctions-list.ts';
@@ -46,6 +49,9 @@ export const SOURCES: readonly Source[] = [
   cnMofcomLists,
   caSema,
   chSeco,
+  auDfat,
+  jpMetiForeignUserList,
+  twShtcEntityList,
   usFederalRegister,
   usOfacRecentActions,
   usBisPress,

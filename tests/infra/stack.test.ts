@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduleMinutes } from '../../functions/core/schedule.ts';
 import { SOURCES } from '../../functions/sources/registry.ts';
 import type { SubscriberSpec } from '../../infra/constructs/subscribers.ts';
 import { TradewatchStack } from '../../infra/tradewatch-stack.ts';
@@ -111,10 +112,7 @@ describe('TradewatchStack', () => {
   });
 
   it('alarms when polls keep failing, and when fewer than half the expected polls run (no data counts)', () => {
-    const pollsPerHour = SOURCES.reduce((sum, s) => {
-      const [, count, unit] = /rate\((\d+) (minutes|hour)\)/.exec(s.schedule)!;
-      return sum + (unit === 'hour' ? 1 : 60) / Number(count);
-    }, 0);
+    const pollsPerHour = SOURCES.reduce((sum, s) => sum + 60 / scheduleMinutes(s.schedule)!, 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Tradewatch',
       MetricName: 'FailedPolls',

@@ -142,7 +142,7 @@ describe('tradewatch CLI', () => {
     const result = await tradewatch(['demo'], { TRADEWATCH_HOME: home });
     expect(result.stderr).not.toMatch(/tradewatch: /);
     expect(result.code).toBe(0);
-    for (const source of ['us-ofac-sdn', 'un-sc-consolidated', 'us-trade-csl']) {
+    for (const source of ['us-ofac-sdn', 'un-sc-consolidated', 'us-trade-csl', 'au-dfat']) {
       expect(result.stdout).toMatch(new RegExp(`ADDED · ${source}`));
       expect(result.stdout).toMatch(new RegExp(`REMOVED · ${source}`));
       expect(result.stdout).toMatch(new RegExp(`MODIFIED · ${source}`));
