@@ -180,6 +180,8 @@ export const CROSS_SCRIPT_NAME_ONLY_CAP = 0.75;
  * common lifts the 6c cap when such matches are part of the name.
  */
 const CROSS_SCRIPT_FEW_LIFT = 4;
+/** Consonants from which a name read letter for letter across scripts needs no country (6c). */
+const READING_MIN_CONSONANTS = 2;
 
 /**
  * The most a pair scores when no word matched the same or one typo apart (only sounds-alike words,
@@ -402,6 +404,19 @@ function surnameWithInitials(name: PreparedName): boolean {
   return words === 1 && initials > 0;
 }
 
+/**
+ * Matched words that are the `Abd` of an `Abd al-` name (`Abd al-Karim`, `عبد الكريم`): with the word
+ * after the article they are one given name, "servant of the Generous", not two words. A name that is
+ * only `Abdul Karim` is one given name, which the containment rule (5) does not take for a name found
+ * inside a longer one (`Basil bin Abdul Karim`).
+ */
+function abdCompounds(tokens: readonly PreparedToken[], used: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i + 2 < tokens.length; i++)
+    if (tokens[i]!.text === 'abd' && tokens[i + 1]!.kind === 'particle' && used[i] && used[i + 2]) count += 1;
+  return count;
+}
+
 /** The score, with the explanation written into `explanation` when one is given. */
 function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | undefined): number {
   if (explanation) {
@@ -441,6 +456,8 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   let sameScriptWords = 0;
   let crossScriptConsonants = 0;
   let crossScriptFew = false;
+  // A cross-script match that is not a reading of the abjad word letter for letter (similarity.ts's `read`).
+  let crossScriptUnread = false;
   let givenNameForms = 0;
   let inexactWords = 0;
   for (const candidate of alignmentCandidates(a, b)) {
@@ -470,8 +487,11 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       // script; a common word (`group`) or a short one (`and`) says nothing of who the party is.
       if (candidate.sim === 1 || abjadA === candidate.b.some((j) => b.tokens[j]!.abjad)) {
         if (distinctiveMatch(a.tokens, candidate.a)) sameScriptWords += 1;
-      } else if (candidate.few) crossScriptFew = true;
-      else crossScriptConsonants += abjadConsonants(abjadA ? a.tokens : b.tokens, abjadA ? candidate.a : candidate.b);
+      } else {
+        if (!candidate.read) crossScriptUnread = true;
+        if (candidate.few) crossScriptFew = true;
+        else crossScriptConsonants += abjadConsonants(abjadA ? a.tokens : b.tokens, abjadA ? candidate.a : candidate.b);
+      }
     }
     if (explanation)
       explanation.push(
@@ -511,7 +531,9 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     const coverA = coveredA / a.totalWeight;
     const coverB = coveredB / b.totalWeight;
     const [cover, words, container, used] =
-      coverA >= coverB ? [coverA, matchedNameWordsA, b, usedB] : [coverB, matchedNameWordsB, a, usedA];
+      coverA >= coverB
+        ? [coverA, matchedNameWordsA - abdCompounds(a.tokens, usedA), b, usedB]
+        : [coverB, matchedNameWordsB - abdCompounds(b.tokens, usedB), a, usedA];
     if (cover >= 0.85 && words >= 2 && cover > score && !firstWordMissing(container, used)) {
       score = (1 - blend) * score + blend * cover;
       explanation?.push(
@@ -574,8 +596,12 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       `no word the same or one typo apart (sounds alike, abbreviations, two edits only), without a country in common: at most ${WEAK_WORDS_NAME_ONLY_CAP}`,
     );
 
+  // A name read letter for letter, every cross-script word of it, vouches for itself like a name
+  // written in one script, from two consonants (`علي`, `Ali`, is one: a name millions share).
+  const wholeReading = !crossScriptUnread && crossScriptConsonants >= READING_MIN_CONSONANTS;
   if (
     sameScriptWords === 0 &&
+    !wholeReading &&
     (crossScriptConsonants > 0 || crossScriptFew) &&
     crossScriptConsonants < CROSS_SCRIPT_MIN_CONSONANTS
   ) {
