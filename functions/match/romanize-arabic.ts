@@ -152,8 +152,9 @@ const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
  * The Latin spellings of the vowel letters `romanizeArabic` writes: alif (`a`; the article's, fused
  * into a name, any vowel: `عبدالله`, `Abdullah`, `Abdel`), a hamza seat (`i`, `u`), the `e` of `zeh`
  * (none or one vowel). At the start of a word (alif, a hamza seat, ayn) a vowel; at its end
- * (alif, ta marbuta, alif maqsura) a vowel, with ta marbuta's `-ah`, `-eh`, `-at`: a long vowel the
- * abjad writes is written (`ميرا`, Mira, is not `Samir`).
+ * (alif, ta marbuta, alif maqsura) a vowel, with ta marbuta's `-ah`, `-eh`, `-at`, and `i` for an
+ * alif maqsura that Maghrebi, Egyptian and Persian spellings write for a closing yeh (`باهاجى`,
+ * Bahaji): a long vowel the abjad writes is written (`ميرا`, Mira, is not `Samir`).
  */
 const VOWEL_SPELLINGS: Readonly<Record<string, readonly string[]>> = {
   a: ['a', 'e', 'i', 'o', 'u', 'aa', 'ou', 'ae'],
@@ -162,7 +163,7 @@ const VOWEL_SPELLINGS: Readonly<Record<string, readonly string[]>> = {
   e: ['', 'a', 'e', 'i', 'o', 'u'],
 };
 const INITIAL_VOWEL_SPELLINGS = ['a', 'e', 'i', 'o', 'u', 'aa', 'ou', 'ai', 'ei'];
-const FINAL_VOWEL_SPELLINGS = ['a', 'e', 'aa', 'ae', 'ah', 'eh', 'at', 'et'];
+const FINAL_VOWEL_SPELLINGS = ['a', 'e', 'aa', 'ae', 'ah', 'eh', 'at', 'et', 'i'];
 /** Letters `romanizeArabic` writes for a vowel (alif, a hamza seat, ta marbuta, alif maqsura, the `e` of `zeh`). */
 const VOWEL_UNIT = /^[aiue]$/;
 const LATIN_VOWEL = /^[aeiou]$/;

@@ -461,6 +461,8 @@ describe('scoreNames across Arabic script and Latin: a name read letter for lett
     // The article's `l` read as the sun letter after it: `ud-Din`, `ur-Rehman`.
     expect(score('شمس الدین', 'SHAMSUDDIN', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
     expect(score('عبد الرحمن', 'ABDUR REHMAN', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    // A closing `ى` written for a yeh, as Maghrebi spellings do.
+    expect(score('سعيد باهاجى', 'SAID BAHAJI', person)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
     expect(scoreNames('طارق عزيز', 'TARIQ AZIZ', person).explanation.join('\n')).toContain('read as written');
   });
 
