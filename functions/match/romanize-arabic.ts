@@ -205,6 +205,23 @@ function units(romanized: string): string[] {
  * share `r f`); a reading is what a transliteration of that very word writes.
  */
 export function readsAs(romanized: string, latin: string): boolean {
+  // Screening compares the same words with many names: each pair is read once.
+  const key = `${romanized}|${latin}`;
+  let known = readings.get(key);
+  if (known === undefined) {
+    if (readings.size >= MAX_READINGS) readings.clear();
+    readings.set(key, (known = read(romanized, latin)));
+  }
+  return known;
+}
+const readings = new Map<string, boolean>();
+const MAX_READINGS = 200_000;
+let buffer = new Uint8Array(0);
+
+function read(romanized: string, latin: string): boolean {
+  // A Latin word starting with a vowel reads an abjad one starting with one (below), never another.
+  if (LATIN_VOWEL.test(latin[0] ?? '') && !VOWEL_UNIT.test(romanized[0] ?? '') && !/^[wy]/.test(romanized))
+    return false;
   const abjad = units(romanized);
   const word = latin;
   if (!abjad.length || !word.length || !/^[a-z]+$/.test(word)) return false;
@@ -213,7 +230,10 @@ export function readsAs(romanized: string, latin: string): boolean {
   // `oo`, `ee`, `ou` write long vowels, which the abjad would write: `Mahmood` is not `محمد`), or
   // v = 3 after a letter read as a vowel (`ي` as `i`), which takes no short vowel after it.
   const width = word.length + 1;
-  const reachable = new Uint8Array((abjad.length + 1) * width * 4);
+  const size = (abjad.length + 1) * width * 4;
+  if (buffer.length < size) buffer = new Uint8Array(size * 2);
+  const reachable = buffer.subarray(0, size);
+  reachable.fill(0);
   const at = (i: number, j: number, v: number) => (i * width + j) * 4 + v;
   reachable[at(0, 0, 0)] = 1;
   for (let i = 0; i <= abjad.length; i++) {
