@@ -12,6 +12,8 @@ export interface Candidate {
   how: string;
   /** See TokenMatch.few. */
   few?: true;
+  /** See TokenMatch.read. */
+  read?: true;
   weight: number;
   /** Order class in the greedy alignment (see `alignmentCandidates`). */
   rank?: number;
@@ -34,8 +36,24 @@ function pushJoined(candidates: Candidate[], one: PreparedName, many: PreparedNa
       const weight = token.weight + span.weight;
       candidates.push(
         swap
-          ? { a: range(span.start, span.end), b: [i], sim: match.sim, how: match.how, few: match.few, weight }
-          : { a: [i], b: range(span.start, span.end), sim: match.sim, how: match.how, few: match.few, weight },
+          ? {
+              a: range(span.start, span.end),
+              b: [i],
+              sim: match.sim,
+              how: match.how,
+              few: match.few,
+              read: match.read,
+              weight,
+            }
+          : {
+              a: [i],
+              b: range(span.start, span.end),
+              sim: match.sim,
+              how: match.how,
+              few: match.few,
+              read: match.read,
+              weight,
+            },
       );
     }
   }
@@ -78,6 +96,7 @@ function pushSpanPairs(candidates: Candidate[], a: PreparedName, b: PreparedName
       b: range(y.start, y.end),
       sim: match.sim,
       how: match.how,
+      read: match.read,
       weight: x.weight + y.weight,
     });
   }
@@ -116,6 +135,7 @@ export function alignmentCandidates(a: PreparedName, b: PreparedName): Candidate
           sim: match.sim,
           how: match.how,
           few: match.few,
+          read: match.read,
           weight: a.tokens[i]!.weight + b.tokens[j]!.weight,
         });
     }

@@ -4,7 +4,8 @@
  *
  * No well-kept table of them is on the npm registry (searched for nickname, diminutive, hypocorism
  * and given-name variant tables in this project's package lists: only name generators and parsers),
- * so this is a compact table written here: widely attested English, Russian (as romanized),
+ * so this is a compact table written here: widely attested English, Russian (as romanized; with
+ * the Ukrainian forms of the same names, `Serhiy` ~ `Sergey`, `Volodymyr` ~ `Vladimir`, `Oleh` ~ `Oleg`),
  * German, Hebrew and Arabic short forms of common given names, and the usual spellings of the full
  * name across those languages' romanizations. A form may belong to several names (`Alex`, `Sasha`:
  * Alexander and Alexandra); two words match when they share one. Short forms that are words or
@@ -21,7 +22,7 @@ james jim jimmy jamie
 john johnny jack jon johann johannes hans
 jonathan jon jonny
 joseph joe joey josef yosef yossi sepp
-michael mike mikey mick micky mikhail misha
+michael mike mikey mick micky mikhail misha mykhailo mykhaylo
 thomas tom tommy
 charles charlie chuck chas
 edward ed eddie ted teddy ned
@@ -30,23 +31,23 @@ margaret margarete maggie meg peggy marge grete greta gretchen
 katherine catherine kathryn katharina kate katie kathy cathy kathi
 ekaterina yekaterina katerina katya katia
 benjamin ben benji benny bibi
-alexander alexandre aleksandr aleksander alexandr alessandro alejandro alex alec sandy sasha sacha shura
-alexandra aleksandra alex sandra sasha shura
-aleksei alexei alexey aleksey alexis alyosha lyosha
-nicholas nikolai nikolay nicolas nick nicky kolya klaus nikolaus
+alexander alexandre aleksandr aleksander alexandr alessandro alejandro alex alec sandy sasha sacha shura oleksandr
+alexandra aleksandra alex sandra sasha shura oleksandra
+aleksei alexei alexey aleksey alexis alyosha lyosha oleksiy oleksii
+nicholas nikolai nikolay nicolas nick nicky kolya klaus nikolaus mykola
 anthony antony tony
-andrew andrei andrey andy drew
+andrew andrei andrey andy drew andriy andrii
 christopher christoph chris kit
 patrick pat paddy
 patricia pat patty trish
-peter petr pyotr pete petya
+peter petr pyotr pete petya petro
 stephen steven stefan stepan steve
 samuel sam sammy
 daniel dan danny
 david dave davy
 timothy tim timmy
 matthew matt
-gregory grigory grigori greg grisha
+gregory grigory grigori greg grisha hryhoriy hryhorii
 frederick friedrich fred freddie fritz
 henry heinrich harry hank heinz
 lawrence laurence larry
@@ -65,26 +66,31 @@ victoria vicky tori
 barbara barb babs
 dorothy dot dolly
 mary molly polly
-vladimir vova volodya
-dmitry dmitri dmitriy dima mitya
+vladimir vova volodya volodymyr
+dmitry dmitri dmitriy dima mitya dmytro
 ivan vanya
-sergei sergey sergiy serge seryozha
-yevgeny evgeny evgeniy yevgeniy zhenya
+sergei sergey sergiy serge seryozha serhiy serhii
+yevgeny evgeny evgeniy yevgeniy zhenya yevhen
 konstantin kostya
 vyacheslav slava
-anatoly anatoliy tolya
+anatoly anatoliy tolya anatolii
 viktor victor vitya
 tatiana tatyana tanya
 natalia natalya natasha
 maria mariya masha
 anna anya
 elena yelena lena
-olga olya
+olga olya olha
 svetlana sveta
-pavel pasha
-yuri yury yuriy yura
+pavel pasha pavlo
+yuri yury yuriy yura yurii
 boris borya
-gennady gennadiy gena
+oleg oleh
+igor ihor
+georgy georgiy georgi heorhiy heorhii
+fyodor fedor fedir
+vasily vasiliy vasili vasyl
+gennady gennadiy gena hennadiy hennadii
 avraham abraham avi
 moshe moishe
 muhammad mohammed mohammad muhammed mohamed mohd muhd mhd md

@@ -229,6 +229,15 @@ function titleLength(tokens: readonly NameToken[], start: number, isAbjadTitle: 
 
 /** Romanizations of `Abd al-` (servant of the ...) written as one word: split into `abd` `al`. */
 export const FUSED_ARTICLE: ReadonlySet<string> = new Set(['abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdool']);
+/**
+ * `Abd al-` written with the article assimilated to the sun letter that follows (`Abdur Rahman`,
+ * `Abdus Salam`, `Abdun Nasir`: `ar-Rahman`, `as-Salam`), split as `FUSED_ARTICLE` when the next word
+ * starts with that letter.
+ */
+function assimilatedArticle(word: string, next: string | undefined): boolean {
+  const letter = /^abdu(sh|th|dh|[rsnztd])$/.exec(word)?.[1];
+  return letter !== undefined && next !== undefined && next.startsWith(letter);
+}
 const PARTICLE_SET = new Set(PARTICLES);
 
 /** Scripts written without spaces between words: transliterated syllable by syllable. */
@@ -411,7 +420,7 @@ export function normalizeName(name: string, kind?: RecordKind): NormalizedName {
       i += phrase.words.length;
       continue;
     }
-    if (!abjad[i] && FUSED_ARTICLE.has(word)) {
+    if (!abjad[i] && (FUSED_ARTICLE.has(word) || assimilatedArticle(word, words[i + 1]))) {
       // `Abdul` is `Abd al-`: written apart, as `Abd al-Rahman` and `عبد الرحمن` are.
       tokens.push({ text: 'abd', kind: 'name' }, { text: 'al', kind: 'particle' });
       inSurname.push(i < surnameWords);

@@ -34,7 +34,7 @@
  *     `Hsi` ~ `Xi`, `Tse-tung` ~ `Zedong`, a word that is not pinyin read as Wade-Giles, so two pinyin
  *     words never match this way; `Xi` ~ `Shi` ~ `Si`); two forms of one given name 0.9 where no
  *     spelling grade holds (given-names.ts, a table written here as none is on the npm registry:
- *     `Bob` ~ `Robert`, `Sasha` ~ `Aleksandr`, `Bibi`, `Ben` ~ `Benjamin`); a word of two or three
+ *     `Bob` ~ `Robert`, `Sasha` ~ `Aleksandr`, `Bibi`, `Ben` ~ `Benjamin`, Ukrainian `Serhiy` ~ `Sergey`); a word of two or three
  *     consonants against as many adjacent words it spells the initials of 0.9, counted as initials
  *     (`JC` ~ `Jean-Claude`); anything else 0. Initials and abbreviations alone never make a match. Plain edit ratios or Jaro-Winkler were rejected: they give `Melli` ~
  *     `Mellat` 0.88, and the hard non-matches of sanctions lists are exactly such pairs.
@@ -45,7 +45,14 @@
  *     vowel where the abjad writes a long `y` or `w` (`ميرا آل علي`, Mira, is not `Omar Lavilla`,
  *     though both are `m r l`). Registers publish
  *     persons' names in their original script beside the romanization; without this, the two never
- *     matched (5 % of the UN's pairs, 98 % now: bench/match.ts). Two abjad words match when their
+ *     matched (5 % of the UN's pairs, 98 % now: bench/match.ts). Beyond the consonants, a Latin word
+ *     that reads the abjad one letter for letter (romanize-arabic.ts's `readsAs`: each letter by one
+ *     of its romanizations, `ق` as `q k g c`; every long vowel the abjad writes written as a vowel,
+ *     the closing one too; short vowels between letters only, one at a time; a Latin word starting
+ *     with a vowel only for an abjad one starting with alif, a hamza seat or ayn; the article's `l`
+ *     as the sun letter after it, `ud-Din`) is `read as written` 0.9, whatever the skeletons' folding
+ *     made of it (`فيصل` ~ `Faycal`). `Arif` is not a reading of `رفيع` (Rafi'), `Mahmood` not one of
+ *     `محمد`, `Samir` not one of `سمیرا`: the same consonants, another name. Two abjad words match when their
  *     letters are the same, or the same but for what a spelling writes or not (alif, a hamza seat, a
  *     ta marbuta as `ه`, a doubled letter) 0.9; never at one letter edited: every letter is a
  *     consonant or a long vowel, so `محمدی` (Mohammadi) and `احمدی` (Ahmadi) are two names.
@@ -75,6 +82,8 @@
  *     persons, 0.3 when the kind is unknown and neither name has a legal form; never for
  *     organizations, where a longer name is usually another party). A longer name with another first
  *     word is another member of a family (`Rana Karim Haddad`, daughter of `Karim Haddad`).
+ *     `Abd al-X` (`Abdul Karim`, `عبد الكريم`) is one given name, "servant of X": a name that is only
+ *     that is not a shorter name found in `Basil bin Abdul Karim` (0.89 before, 0.78 now).
  *     For organizations, vessels and aircraft each word (up to two) found in one name only multiplies
  *     the score by 0.85 (`EXTRA_WORD_FACTOR`): `Bank X` / `Bank X International` are two banks more
  *     often than one. A pair with no whole word in common (initials, particles, legal forms only:
@@ -125,12 +134,16 @@
  *     shared by hundreds of unrelated names. Matches made on few consonants (similarity.ts: an edit on
  *     a skeleton of 3 consonants, `hamwn` ~ `Hassan`; abjad words joined into one Latin word on fewer
  *     than 5, `wly jan` ~ `Walijan`) count for nothing here, so alone they need the country too; runs
- *     of words against runs on so few are never matches (`arwy nwn` ~ `Ri Won Ho`). An abjad word read
- *     letter for letter as the Latin one is written (`آغا`, `agha`) counts as matched within one script.
+ *     of words against runs on so few are never matches (`arwy nwn` ~ `Ri Won Ho`).
  *     A country in common lifts the cap, except where the name rests on matches on few consonants
  *     with fewer than `CROSS_SCRIPT_FEW_LIFT` (4) other consonants beside them (`پیمان گنجی`, Peyman
  *     Ganji, ~ `Bahman Ghandi`, both Iranian): a whole country shares such names; a birth date or an
  *     identifier that agrees (match/secondary.ts) is what lifts it then.
+ *     A name read letter for letter (every cross-script word of it `read as written`, similarity.ts),
+ *     on 2 consonants or more, is held to none of this: a transliteration of that very name is what a
+ *     register's romanization is, and a chance skeleton match is rarely one (`طارق عزيز` / `TARIQ
+ *     AZIZ` 0.85 without a country; `سعيد رفيع` / `SAID ARIF`, same consonants, stays 0.75; `علي` /
+ *     `Ali`, one consonant, too). The same name read in both scripts is a hit, as it is in one.
  *     Measured by bench/screening-eval.ts: Arabic- and Persian-script customers' false alarms against
  *     the UN, SDN and CSL by name alone fell from about 3,000 to about 100 per 10,000; the price is the
  *     short names of listed persons written in Arabic script without a country (`طارق عزيز` /
@@ -180,6 +193,8 @@ export const CROSS_SCRIPT_NAME_ONLY_CAP = 0.75;
  * common lifts the 6c cap when such matches are part of the name.
  */
 const CROSS_SCRIPT_FEW_LIFT = 4;
+/** Consonants from which a name read letter for letter across scripts needs no country (6c). */
+const READING_MIN_CONSONANTS = 2;
 
 /**
  * The most a pair scores when no word matched the same or one typo apart (only sounds-alike words,
@@ -402,6 +417,19 @@ function surnameWithInitials(name: PreparedName): boolean {
   return words === 1 && initials > 0;
 }
 
+/**
+ * Matched words that are the `Abd` of an `Abd al-` name (`Abd al-Karim`, `عبد الكريم`): with the word
+ * after the article they are one given name, "servant of the Generous", not two words. A name that is
+ * only `Abdul Karim` is one given name, which the containment rule (5) does not take for a name found
+ * inside a longer one (`Basil bin Abdul Karim`).
+ */
+function abdCompounds(tokens: readonly PreparedToken[], used: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i + 2 < tokens.length; i++)
+    if (tokens[i]!.text === 'abd' && tokens[i + 1]!.kind === 'particle' && used[i] && used[i + 2]) count += 1;
+  return count;
+}
+
 /** The score, with the explanation written into `explanation` when one is given. */
 function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | undefined): number {
   if (explanation) {
@@ -441,6 +469,8 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
   let sameScriptWords = 0;
   let crossScriptConsonants = 0;
   let crossScriptFew = false;
+  // A cross-script match that is not a reading of the abjad word letter for letter (similarity.ts's `read`).
+  let crossScriptUnread = false;
   let givenNameForms = 0;
   let inexactWords = 0;
   for (const candidate of alignmentCandidates(a, b)) {
@@ -470,8 +500,11 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       // script; a common word (`group`) or a short one (`and`) says nothing of who the party is.
       if (candidate.sim === 1 || abjadA === candidate.b.some((j) => b.tokens[j]!.abjad)) {
         if (distinctiveMatch(a.tokens, candidate.a)) sameScriptWords += 1;
-      } else if (candidate.few) crossScriptFew = true;
-      else crossScriptConsonants += abjadConsonants(abjadA ? a.tokens : b.tokens, abjadA ? candidate.a : candidate.b);
+      } else {
+        if (!candidate.read) crossScriptUnread = true;
+        if (candidate.few) crossScriptFew = true;
+        else crossScriptConsonants += abjadConsonants(abjadA ? a.tokens : b.tokens, abjadA ? candidate.a : candidate.b);
+      }
     }
     if (explanation)
       explanation.push(
@@ -511,7 +544,9 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
     const coverA = coveredA / a.totalWeight;
     const coverB = coveredB / b.totalWeight;
     const [cover, words, container, used] =
-      coverA >= coverB ? [coverA, matchedNameWordsA, b, usedB] : [coverB, matchedNameWordsB, a, usedA];
+      coverA >= coverB
+        ? [coverA, matchedNameWordsA - abdCompounds(a.tokens, usedA), b, usedB]
+        : [coverB, matchedNameWordsB - abdCompounds(b.tokens, usedB), a, usedA];
     if (cover >= 0.85 && words >= 2 && cover > score && !firstWordMissing(container, used)) {
       score = (1 - blend) * score + blend * cover;
       explanation?.push(
@@ -574,8 +609,12 @@ function evaluate(a: PreparedName, b: PreparedName, explanation: string[] | unde
       `no word the same or one typo apart (sounds alike, abbreviations, two edits only), without a country in common: at most ${WEAK_WORDS_NAME_ONLY_CAP}`,
     );
 
+  // A name read letter for letter, every cross-script word of it, vouches for itself like a name
+  // written in one script, from two consonants (`علي`, `Ali`, is one: a name millions share).
+  const wholeReading = !crossScriptUnread && crossScriptConsonants >= READING_MIN_CONSONANTS;
   if (
     sameScriptWords === 0 &&
+    !wholeReading &&
     (crossScriptConsonants > 0 || crossScriptFew) &&
     crossScriptConsonants < CROSS_SCRIPT_MIN_CONSONANTS
   ) {

@@ -4,6 +4,7 @@
  */
 import { sameChineseName, wadeGilesKeys } from './chinese-romanization.ts';
 import { sameGivenName } from './given-names.ts';
+import { readsAs } from './romanize-arabic.ts';
 import {
   isSyllable,
   skeletonGaps,
@@ -64,6 +65,12 @@ export interface TokenMatch {
    * score.ts (6c) does not count on its own.
    */
   few?: true;
+  /**
+   * Across scripts, the Latin word is a reading of the abjad one letter by letter, vowels and all
+   * (romanize-arabic.ts's `readsAs`), not only the same consonants: score.ts (6c) takes it as a word
+   * matched within one script.
+   */
+  read?: true;
 }
 
 const NO_MATCH: TokenMatch = { sim: 0, how: '' };
@@ -77,6 +84,8 @@ const OTHER_LEGAL_FORM: TokenMatch = { sim: 0.5, how: 'other legal form' };
 const INITIAL: TokenMatch = { sim: 0.9, how: 'initial' };
 const SAME_CONSONANTS: TokenMatch = { sim: 0.9, how: 'same consonants (abjad)' };
 const SAME_CONSONANT: TokenMatch = { sim: 0.8, how: 'same consonant (abjad)' };
+const READ_AS_WRITTEN: TokenMatch = { sim: 0.9, how: 'read as written (abjad)', read: true };
+const READ_ONE_CONSONANT: TokenMatch = { sim: 0.8, how: 'read as written, one consonant (abjad)', read: true };
 const SAME_PARTICLE: TokenMatch = { sim: 1, how: 'same particle' };
 /** The grade's name for two forms of one given name (`Bob` / `Robert`); score.ts weighs such a pair's other words. */
 export const GIVEN_NAME_FORM_HOW = 'a form of the same given name';
@@ -198,7 +207,12 @@ function crossScriptSimilarity(a: Readable, b: Readable): TokenMatch {
   const [abjad, latin] = a.abjad ? [a, b] : [b, a];
   if (latin.text.length > 2 * abjad.text.length + 1) return NO_MATCH;
   const match = readingsSimilarity(a, b);
-  return match.sim > 0 && !longVowelsAgree(abjad, latin) ? NO_MATCH : match;
+  if (match.sim === 0 || !longVowelsAgree(abjad, latin)) return NO_MATCH;
+  // A reading letter for letter is the grade of the same consonants, whatever the skeletons' folding
+  // made of it (`fysl` ~ `Faycal`: `ç` written `c`, folded as `k`).
+  if (readsAs('words' in abjad ? abjad.words : abjad.text, latin.text.replace(/ /g, '')))
+    return match === SAME_CONSONANT ? READ_ONE_CONSONANT : READ_AS_WRITTEN;
+  return match;
 }
 
 const SAME_LETTERS: TokenMatch = { sim: 0.9, how: 'same letters but alif, hamza or doubling (abjad)' };
@@ -266,7 +280,9 @@ function spellingSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
 
 /** Graded similarity of two tokens (see the header); exported for the blocking index. */
 export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
-  if (a.text === b.text) return SAME;
+  // Across scripts, the same letters are a reading like any other (`abd`, `عبد`): the grade of the
+  // same consonants, so that they do not take a word from a joined reading (`عبدالقدیر` ~ `Abdul Qadeer`).
+  if (a.text === b.text && (a.abjad === b.abjad || a.kind !== 'name' || b.kind !== 'name')) return SAME;
   if (a.kind === 'legal' || b.kind === 'legal') return a.kind === b.kind ? OTHER_LEGAL_FORM : NO_MATCH;
   if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
   if (a.kind === 'initial' || b.kind === 'initial') {
@@ -294,6 +310,7 @@ export function joinedMatch(token: PreparedToken, span: PreparedSpan): TokenMatc
     if (span.particleEnd || token.skeleton.length < 2) return NO_MATCH;
     const match = crossScriptSimilarity(token, span);
     if (span.particleInside) return match.sim > 0 ? { ...match, how: `joined, ${match.how}` } : NO_MATCH;
+    if (match === READ_AS_WRITTEN) return { ...match, how: `joined, ${match.how}` };
     if (match !== SAME_CONSONANTS) return NO_MATCH;
     const few = Math.max(token.skeleton.length, span.skeleton.length) < MIN_JOINED_SKELETON;
     // On few consonants, only abjad words a romanization wrote as one (`ولی جان`, `Walijan`).
@@ -324,5 +341,5 @@ export function spanMatch(x: PreparedSpan, y: PreparedSpan): TokenMatch {
   if (!x.particleInside && !y.particleInside && Math.max(x.skeleton.length, y.skeleton.length) < MIN_JOINED_SKELETON)
     return NO_MATCH;
   const match = crossScriptSimilarity(x, y);
-  return match === SAME_CONSONANTS ? { sim: match.sim, how: `joined, ${match.how}` } : NO_MATCH;
+  return match === SAME_CONSONANTS || match === READ_AS_WRITTEN ? { ...match, how: `joined, ${match.how}` } : NO_MATCH;
 }

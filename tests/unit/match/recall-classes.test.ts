@@ -139,6 +139,10 @@ describe('short forms and nicknames of given names', () => {
     ['Volodya Zelensky', 'Vladimir Zelensky'],
     ['Mohd Najib Razak', 'Muhammad Najib Razak'],
     ['Fritz Keller', 'Friedrich Keller'],
+    // The Ukrainian and Russian forms of one given name.
+    ['TSEKOV, Serhiy Pavlovich', 'TSEKOV, Sergey Pavlovich'],
+    ['Volodymyr Zelensky', 'Vladimir Zelensky'],
+    ['Mykola Azarov', 'Nikolai Azarov'],
   ])('matches %s with %s, below the same name', (a, b) => {
     const value = score(a, b, person);
     expect(value).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
@@ -148,6 +152,8 @@ describe('short forms and nicknames of given names', () => {
   it('does not take one given name for another', () => {
     expect(score('Bob Menendez', 'Richard Menendez', person)).toBeLessThan(DEFAULT_THRESHOLD);
     expect(score('Sasha Petrov', 'Sergei Petrov', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Serhiy Kurchenko', 'Sergey Kuzmenko', person)).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Oleh Azarov', 'Ihor Azarov', person)).toBeLessThan(DEFAULT_THRESHOLD);
     // `Ben` as the particle `bin` stays one.
     expect(score('Tariq Ben Salem', 'Tariq Bin Salem', person)).toBe(1);
   });
