@@ -58,7 +58,7 @@ export function recordFacts(record: RegisterRecord): SafeHtml {
 /** The publisher's documents a record links to (http(s) only). */
 export function sourceLinks(urls: readonly string[]): SafeHtml {
   const links = [...new Set(urls.map(webUrl).filter((url): url is string => url !== undefined))];
-  if (!links.length) return html``;
+  if (!links.length) return html`<p class="muted">No web link to the publisher's documents.</p>`;
   return html`<ul class="plain">
     ${links.map((url) => html`<li><a href="${url}" rel="noreferrer noopener">${url}</a></li>`)}
   </ul>`;
