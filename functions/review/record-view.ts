@@ -79,6 +79,15 @@ export function fieldDiff(fields: readonly FieldChange[]): SafeHtml {
   if (!fields.length) return html``;
   const rows = fields.map((field) => {
     const name = field.field.replace(/^extra\./, '');
+    // One item replaced by another (an address rewritten): shown as one value, its changed words marked.
+    if (field.added?.length === 1 && field.removed?.length === 1) {
+      const values = valueDiff(field.removed[0], field.added[0]);
+      return html`<tr>
+        <td class="field" data-label="Field">${name}</td>
+        <td data-label="Old">${values.old}</td>
+        <td data-label="New">${values.new}</td>
+      </tr>`;
+    }
     if (field.added || field.removed) {
       const removed = (field.removed ?? []).map((item) => html`<li><del>${item}</del></li>`);
       const added = (field.added ?? []).map((item) => html`<li><ins>${item}</ins></li>`);
