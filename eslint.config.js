@@ -20,6 +20,7 @@ const FOLDERS = [
   'local',
   'handlers',
   'cli',
+  'review',
 ];
 const IO_MODULES = [
   'node:fs',
@@ -62,31 +63,35 @@ const BOUNDARIES = {
     why: "a source reads and normalizes a publisher's files; it knows nothing of storage, runs or delivery.",
   },
   watchlist: {
-    forbidden: ['run', 'aws', 'delivery', 'config', 'local', 'handlers', 'cli', 'http'],
+    forbidden: ['run', 'aws', 'delivery', 'config', 'local', 'handlers', 'cli', 'http', 'review'],
     why: 'watchlist/ screens records through match/ and asks for storage through its own interfaces.',
   },
   run: {
-    forbidden: ['aws', 'delivery', 'config', 'local', 'handlers', 'cli'],
+    forbidden: ['aws', 'delivery', 'config', 'local', 'handlers', 'cli', 'review'],
     why: 'run/ asks for storage and publishing through the interfaces in run/ports.ts; aws/ and delivery/ implement them.',
   },
   aws: {
-    forbidden: ['delivery', 'config', 'local', 'handlers', 'cli', 'http'],
+    forbidden: ['delivery', 'config', 'local', 'handlers', 'cli', 'http', 'review'],
     why: 'aws/ owns the table and implements the interfaces of run/ and watchlist/.',
   },
   delivery: {
-    forbidden: ['aws', 'config', 'local', 'handlers', 'cli'],
+    forbidden: ['aws', 'config', 'local', 'handlers', 'cli', 'review'],
     why: 'delivery/ renders, publishes and signs; it does not reach into storage or entry points.',
   },
   config: {
-    forbidden: ['run', 'aws', 'delivery', 'local', 'handlers', 'cli'],
+    forbidden: ['run', 'aws', 'delivery', 'local', 'handlers', 'cli', 'review'],
     why: 'config/ validates the configuration and the environment contract; it runs nothing.',
   },
   local: {
-    forbidden: ['handlers', 'cli'],
+    forbidden: ['handlers', 'cli', 'review'],
     why: 'local/ is the emulators and local-only receipts; entry points use it, not the other way round.',
   },
   handlers: { forbidden: ['cli', 'local'], why: 'a Lambda handler never runs local-mode code.' },
   cli: { forbidden: ['handlers'], why: 'the CLI calls run/ and delivery/ directly, never a Lambda handler.' },
+  review: {
+    forbidden: ['local', 'handlers', 'cli', 'run'],
+    why: 'review/ (the analyst page) reads the table through aws/ and renders; the CLI and the Lambda adapter serve it.',
+  },
 };
 
 /** A source file (`sources/<jurisdiction>-<name>.ts`) never imports another source. */
@@ -169,7 +174,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '/functions/(run|delivery|local|cli|handlers|watchlist|match|http)/',
+              regex: '/functions/(run|delivery|local|cli|handlers|watchlist|match|http|review)/',
               message:
                 'infra/ synthesizes the stack from config/, core/, sources/ and aws/table.ts; runtime code stays in the functions.',
             },

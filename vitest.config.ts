@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { REAL_FIXTURES_DIR, realFixturesPresent } from './tests/real-fixtures.ts';
 
-// Two suites: `default` runs on a fresh clone with the project's own small fixtures; `real` reads
-// the published files under TRADEWATCH_FIXTURES (default ../shared/fixtures). In CI a missing
+// Three suites: `default` runs on a fresh clone with the project's own small fixtures; `browser`
+// drives the review page in headless Chromium (Debian's package); `real` reads the published files
+// under TRADEWATCH_FIXTURES (default ../shared/fixtures). In CI a missing
 // folder fails the run; elsewhere it is reported in one line and the real suite is left out.
 const realPresent = realFixturesPresent();
 if (!realPresent) {
@@ -23,6 +24,15 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/infra/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The review page in a real headless Chromium (tests/browser/chromium.ts).
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       ...(realPresent

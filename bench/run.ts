@@ -15,7 +15,9 @@
  * a 10,000-entry watchlist in the pipeline beside the same runs without one (bench/watchlist.ts);
  * `tradewatch screen` with 50,000 entries against the UN list, in batches beside record by record
  * (bench/screen.ts); a million-entry watchlist imported, stored and screened through its compact
- * index (bench/million.ts, alone: `npx tsx bench/million.ts --entries N`).
+ * index (bench/million.ts, alone: `npx tsx bench/million.ts --entries N`); the review page's first
+ * page of changes, a filtered page, a search and a record's history over 100,000 stored events
+ * (bench/review-page.ts).
  *
  * Bounds (also alone: `npm run bench -- bounds`, no fixtures needed): time and peak memory until a
  * 1 GiB zip bomb posing as SDN_ENHANCED.ZIP is refused, and until a publisher dripping one byte
@@ -271,6 +273,7 @@ function section(title: string, script: string): Promise<void> {
 await section('Name matching', 'bench/match.ts');
 await section('Watchlists in the pipeline', 'bench/watchlist.ts');
 await section('The screen command', 'bench/screen.ts');
+await section('The review page over 100,000 stored events', 'bench/review-page.ts');
 await section('Screening a customer base at scale', 'bench/screening-eval.ts');
 await section('A million-entry watchlist', 'bench/million.ts');
 await boundsSection();

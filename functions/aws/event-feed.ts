@@ -22,6 +22,14 @@ export interface EventFeedRequest {
   limit: number;
   /** Only entries whose `<time>#<eventId>` sorts before this cursor (the previous page's last). */
   before?: string;
+  /** Only entries whose `<time>#<eventId>` sorts at or after this bound (a date range's start, `2026-01-31`). */
+  from?: string;
+  /**
+   * Stop after looking at this many entries even when the page is not full, so that a narrow
+   * filter over a long history answers in bounded time; the page then says `searched` and its
+   * `next` cursor continues the search where it stopped. @default no limit
+   */
+  examineAtMost?: number;
   /** Which events the feed holds. @default every event */
   include?: (event: TradewatchEvent) => boolean;
 }
@@ -31,6 +39,8 @@ export interface EventFeedPage {
   events: TradewatchEvent[];
   /** The cursor of the next (older) page: the last entry's `<time>#<eventId>`; none on the last page. */
   next?: string;
+  /** Set when examineAtMost stopped the page before it was full: how many entries were looked at. */
+  searched?: number;
 }
 
 /** Items read per Query at most: a page of 50 entries from one busy source takes one or two. */
@@ -51,6 +61,7 @@ class PartitionCursor {
     private readonly table: TableRef,
     private readonly sourceId: string,
     private readonly before: string | undefined,
+    private readonly from: string | undefined,
     private readonly pageLimit: number,
   ) {}
 
@@ -66,15 +77,18 @@ class PartitionCursor {
 
   private async readPage(): Promise<void> {
     const { partitionKey, sortKey, name } = TABLE_INDEXES.timeline;
+    const { before, from } = this;
+    const range = sortKeyRange(before, from);
     const page = await this.table.client.send(
       new QueryCommand({
         TableName: this.table.tableName,
         IndexName: name,
-        KeyConditionExpression: this.before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': partitionKey, ...(this.before ? { '#sk': sortKey } : {}) },
+        KeyConditionExpression: `#pk = :pk${range}`,
+        ExpressionAttributeNames: { '#pk': partitionKey, ...(range ? { '#sk': sortKey } : {}) },
         ExpressionAttributeValues: {
           ':pk': S(timelinePk(this.sourceId)),
-          ...(this.before ? { ':before': S(this.before) } : {}),
+          ...(before ? { ':before': S(before) } : {}),
+          ...(from ? { ':from': S(from) } : {}),
         },
         ScanIndexForward: false,
         Limit: this.pageLimit,
@@ -84,7 +98,7 @@ class PartitionCursor {
     for (const item of page.Items ?? []) {
       const event = readJson<TradewatchEvent>(item, 'event');
       const tsk = str(item, sortKey);
-      if (event && tsk) this.buffer.push({ tsk, event });
+      if (event && tsk && tsk !== before) this.buffer.push({ tsk, event });
     }
     this.startKey = page.LastEvaluatedKey;
     this.done = this.startKey === undefined;
@@ -96,19 +110,36 @@ export async function readEventFeedPage(table: TableRef, request: EventFeedReque
   const include = request.include ?? (() => true);
   const cursors = [...new Set(request.sourceIds)].map(
     // No source gives more than limit + 1 entries to a page unless the filter drops some.
-    (sourceId) => new PartitionCursor(table, sourceId, request.before, Math.min(QUERY_PAGE, request.limit + 1)),
+    (sourceId) =>
+      new PartitionCursor(table, sourceId, request.before, request.from, Math.min(QUERY_PAGE, request.limit + 1)),
   );
   const events: TradewatchEvent[] = [];
   let last: string | undefined;
+  let examined = 0;
   for (;;) {
     const newest = await newestHead(cursors);
     if (!newest) return { events };
     newest.cursor.take();
-    if (!include(newest.entry.event)) continue;
+    examined++;
+    if (!include(newest.entry.event)) {
+      if (request.examineAtMost !== undefined && examined >= request.examineAtMost && events.length < request.limit)
+        return { events, next: newest.entry.tsk, searched: examined };
+      continue;
+    }
     if (events.length === request.limit) return { events, ...(last ? { next: last } : {}) };
     events.push(newest.entry.event);
     last = newest.entry.tsk;
   }
+}
+
+/**
+ * The key condition on the sort key: one at most, so a range with both ends is BETWEEN (inclusive),
+ * and the cursor's own entry is dropped when read.
+ */
+function sortKeyRange(before: string | undefined, from: string | undefined): string {
+  if (before && from) return ' AND #sk BETWEEN :from AND :before';
+  if (before) return ' AND #sk < :before';
+  return from ? ' AND #sk >= :from' : '';
 }
 
 async function newestHead(

@@ -216,6 +216,8 @@ export class TradewatchStore implements SourceStore, TableRef {
         sk: S(eventSk(stored.eventId)),
         eventId: S(stored.eventId),
         type: S(stored.event.type),
+        // The record id, so a record's history is filtered on the index without reading every event's body.
+        subject: S(stored.event.subject),
         time: S(stored.time),
         event: jsonAttribute(stored.event),
         status: S('pending'),

@@ -16,6 +16,7 @@ export type Flags = {
   help: boolean;
   'accept-drop': boolean;
   force: boolean;
+  demo: boolean;
   source: string[];
   home?: string;
   limit?: string;
@@ -51,6 +52,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       help: { type: 'boolean', short: 'h', default: false },
       'accept-drop': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      demo: { type: 'boolean', default: false },
       source: { type: 'string', short: 's', multiple: true, default: [] },
       home: { type: 'string' },
       limit: { type: 'string' },

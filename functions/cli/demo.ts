@@ -23,8 +23,14 @@ import { out, reportLine, showAlert } from './output.ts';
 const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const DEMO_DIR = join(PROJECT_ROOT, 'demo');
 const DEMO_WATCHLIST = join(DEMO_DIR, 'watchlist.csv');
-const DEMO_SUBSCRIBER = 'demo-watchlist';
+/** The demo's example watchlist's subscriber (in no configuration): `serve --demo` offers its hits. */
+export const DEMO_SUBSCRIBER = 'demo-watchlist';
 const DEMO_DESK = { id: 'demo-desk', channel: { type: 'email', address: 'desk@example.com' } } as const;
+
+/** Where `tradewatch demo` leaves its state: `<home>/demo`. */
+export function demoHome(flags: Flags): string {
+  return join(resolve(flags.home ?? process.env[LOCAL_ENV.home] ?? '.tradewatch'), 'demo');
+}
 
 interface DemoPlan {
   source: RegisterSource;
@@ -47,7 +53,7 @@ async function demoVersions(config: TradewatchConfig): Promise<DemoPlan[]> {
 }
 
 export async function commandDemo(flags: Flags): Promise<number> {
-  const home = join(resolve(flags.home ?? process.env[LOCAL_ENV.home] ?? '.tradewatch'), 'demo');
+  const home = demoHome(flags);
   await rm(home, { recursive: true, force: true });
   const given = loadConfig(flags.config);
   const plans = await demoVersions(given);
@@ -58,7 +64,8 @@ export async function commandDemo(flags: Flags): Promise<number> {
   const config: TradewatchConfig = implicitDesk
     ? { ...given, subscribers: parseConfig({ subscribers: [DEMO_DESK] }).subscribers }
     : given;
-  return withRuntime(flags, { persist: false, home, config, showEveryAlert: implicitDesk }, async (runtime) => {
+  // Persisted (the folder is new each time), so that `tradewatch serve --demo` shows it afterwards.
+  return withRuntime(flags, { home, config, showEveryAlert: implicitDesk }, async (runtime) => {
     out(`tradewatch demo: replaying bundled example versions through ${runtime.description}\n`);
     if (implicitDesk)
       out(
@@ -96,6 +103,7 @@ export async function commandDemo(flags: Flags): Promise<number> {
       }
     }
     out(`\n${alerts} alert(s) delivered; CloudEvents JSON lines in ${runtime.alertsFile}`);
+    out('See the changes and the watchlist hits in a browser: npx tradewatch serve --demo');
     return 0;
   });
 }

@@ -42,8 +42,10 @@ Commands:
                                             per slot, however often it runs; --now sets the clock)
   events --source <id> [--limit <n>] [--json]
                                             the stored change events (audit trail), newest first
-  serve [--port <n>]                        serve the change feeds (Atom, JSON Feed) of the local
-                                            state on 127.0.0.1 (default port 8787)
+  serve [--port <n>] [--demo]               serve the review page (changes, records, sources,
+                                            watchlist hits) and the change feeds of the local state
+                                            on 127.0.0.1 (default port 8787); --demo: the state
+                                            'tradewatch demo' left
   feeds [--base-url <url> --secret-arn <arn>] [--json]
                                             each change feed's URL: local, or the deployed ones
   config [--json]                           validate the configuration file; print the effective

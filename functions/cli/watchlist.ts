@@ -6,7 +6,6 @@ import { LOCAL_ENV } from '../config/environment.ts';
 import { resolve } from 'node:path';
 import { loadConfig, watchlistSubscribers, type TradewatchConfig } from '../config/config.ts';
 import { UsageError } from '../core/errors.ts';
-import { contentHash } from '../core/records.ts';
 import { WatchlistStore } from '../aws/watchlist-store.ts';
 import { type LocalRuntime } from '../local/runtime.ts';
 import { deliverQueued } from '../local/delivery.ts';
@@ -16,8 +15,8 @@ import type { PipelineDeps } from '../run/ports.ts';
 import { screenNewWatchlists } from '../run/watchlist-step.ts';
 import { sourcesFor } from '../sources/registry.ts';
 import { readWatchlistFile, type WatchlistEntry } from '../watchlist/file.ts';
-import { parseDecisionKey, type AuditEntry } from '../watchlist/ports.ts';
-import { decisionHolds } from '../watchlist/screening.ts';
+import type { AuditEntry } from '../watchlist/ports.ts';
+import { dismissHit, listHits, withdrawDecision, type HitRow } from '../review/hit-queue.ts';
 import { requireFlag, requireSource, thresholdFlag, type Flags } from './args.ts';
 import { pipelineDeps, syncConfigWatchlists, withRuntime } from './local-run.ts';
 import { clearProgress, out, outJson, showAlert } from './output.ts';
@@ -129,9 +128,9 @@ async function decideHit(flags: Flags, config: TradewatchConfig, action: 'dismis
   ];
   const hit = `${source.id} ${recordId} × ${entryKey}`;
   return withRuntime(flags, {}, async (runtime) => {
-    const watchlists = new WatchlistStore(runtime.store);
+    const ref = { subscriberId, sourceId: source.id, recordId, entryKey };
     if (action === 'withdraw') {
-      const withdrawn = await watchlists.withdraw(subscriberId, source.id, recordId, entryKey, by, reason, now());
+      const withdrawn = await withdrawDecision(runtime.store, ref, { by, reason, at: now() });
       out(
         withdrawn
           ? `decision withdrawn: ${hit} alerts again from its next change or screening`
@@ -139,79 +138,24 @@ async function decideHit(flags: Flags, config: TradewatchConfig, action: 'dismis
       );
       return withdrawn ? 0 : 1;
     }
-    const stored = (await runtime.store.loadRecords(source.id, [recordId])).get(recordId);
-    if (!stored) throw new UsageError(`no stored record "${recordId}" in ${source.id}`);
-    const list = await watchlists.load(subscriberId);
-    if (!list?.entries.some((entry) => entry.key === entryKey)) {
-      const where = `the watchlist of "${subscriberId}"`;
-      throw new UsageError(`no entry "${entryKey}" in ${where} (see the hit's entryKey, or tradewatch watchlist show)`);
-    }
-    const decision = {
-      sourceId: source.id,
-      recordId,
-      entryKey,
-      decision: 'not-a-match' as const,
-      recordHash: contentHash(stored),
-      by,
-      at: now(),
-      reason,
-    };
-    await watchlists.decide(subscriberId, decision);
-    const judged = `${stored.name} (${source.id} ${recordId}) × ${entryKey}`;
+    const result = await dismissHit(runtime.store, ref, { by, reason, at: now() });
+    if (!result.ok)
+      throw new UsageError(
+        result.problem === 'no-entry'
+          ? `${result.message} (see the hit's entryKey, or tradewatch watchlist show)`
+          : result.message,
+      );
+    const judged = `${result.record.name} (${source.id} ${recordId}) × ${entryKey}`;
     out(`not a match: ${judged}, by ${by}; not alerted again unless the record changes`);
     return 0;
   });
-}
-
-interface HitRow {
-  sourceId: string;
-  recordId: string;
-  recordName: string | null;
-  list: string | null;
-  entryKey: string;
-  entryName: string | null;
-  reference: string | null;
-  recordChangedSinceReported: boolean | null;
-  decision: { by: string; at: string; reason: string } | null;
 }
 
 /** `hits`: the subscriber's hits reported so far, with the record as stored now and any decision that holds. */
 async function showHits(flags: Flags): Promise<number> {
   const subscriberId = requireFlag(flags, 'subscriber');
   return withRuntime(flags, {}, async (runtime) => {
-    const watchlists = new WatchlistStore(runtime.store);
-    const [reported, decisions, stored] = await Promise.all([
-      watchlists.reported(subscriberId),
-      watchlists.decisions(subscriberId),
-      watchlists.load(subscriberId),
-    ]);
-    const entries = new Map((stored?.entries ?? []).map((entry) => [entry.key, entry]));
-    const rows: HitRow[] = [];
-    for (const [key, recordHash] of reported) {
-      const { sourceId, recordId, entryKey } = parseDecisionKey(key);
-      const record = (await runtime.store.loadRecords(sourceId, [recordId])).get(recordId);
-      const decision = decisions.get(key);
-      rows.push({
-        sourceId,
-        recordId,
-        recordName: record?.name ?? null,
-        list: record?.list ?? null,
-        entryKey,
-        entryName: entries.get(entryKey)?.name ?? null,
-        reference: entries.get(entryKey)?.reference ?? null,
-        recordChangedSinceReported: record ? contentHash(record) !== recordHash : null,
-        // A record no longer stored is judged as it was when reported.
-        decision: decisionHolds(decision, record ? contentHash(record) : recordHash)
-          ? { by: decision.by, at: decision.at, reason: decision.reason }
-          : null,
-      });
-    }
-    rows.sort(
-      (a, b) =>
-        a.sourceId.localeCompare(b.sourceId) ||
-        a.recordId.localeCompare(b.recordId) ||
-        a.entryKey.localeCompare(b.entryKey),
-    );
+    const rows = await listHits(runtime.store, subscriberId);
     if (flags.json) outJson(rows);
     else {
       for (const row of rows) out(hitLine(row));

@@ -141,7 +141,7 @@ describe('tradewatch serve: the change feeds of real pipeline events over loopba
   });
 
   it('lists every feed on its index page', async () => {
-    const response = await fetch(`${served.url}/`);
+    const response = await fetch(`${served.url}/feeds/`);
     const html = await response.text();
 
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
