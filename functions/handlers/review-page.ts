@@ -132,7 +132,7 @@ export function createReviewPageHandler(config: ReviewPageHandlerConfig | (() =>
             method,
             path,
             query,
-            headers: pageHeaders(event.headers ?? {}),
+            headers: pageHeaders(event.headers ?? {}, new URL(signIn.pageOrigin).host),
             body: event.body
               ? event.isBase64Encoded
                 ? Buffer.from(event.body, 'base64').toString('utf8')
@@ -148,12 +148,23 @@ export function createReviewPageHandler(config: ReviewPageHandlerConfig | (() =>
     });
 }
 
-function pageHeaders(headers: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  return Object.fromEntries(
-    Object.entries(headers)
-      .map(([name, value]) => [name.toLowerCase(), value] as const)
-      .filter(([name]) => !WITHHELD_HEADERS.has(name)),
-  );
+/**
+ * The headers as the page expects them: lower-case, without the withheld ones, and `host` the
+ * distribution's (CloudFront reaches the API under the API's own host name), so that the page's
+ * same-origin check compares a form's Origin with the address the browser used.
+ */
+function pageHeaders(
+  headers: Readonly<Record<string, string | undefined>>,
+  host: string,
+): Record<string, string | undefined> {
+  return {
+    ...Object.fromEntries(
+      Object.entries(headers)
+        .map(([name, value]) => [name.toLowerCase(), value] as const)
+        .filter(([name]) => !WITHHELD_HEADERS.has(name)),
+    ),
+    host,
+  };
 }
 
 function toResult(response: PageResponse): Result {

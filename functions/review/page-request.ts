@@ -20,10 +20,16 @@ export interface Reviewer {
 export interface PageRequest {
   /** `GET`, `POST`, `HEAD` … (upper case). */
   method: string;
-  /** The path below the page's base path, starting with `/` (`/changes`, `/records/<source>/<id>`). */
+  /**
+   * The path below the page's base path, starting with `/`, percent-encoded as the browser sent it
+   * (`/records/us-ofac-sdn/36%2F2`): the page splits it on `/` and decodes each segment.
+   */
   path: string;
   query: URLSearchParams;
-  /** Lower-case header names. */
+  /**
+   * Lower-case header names. `host` must be the host the browser addressed, and `origin`/`referer`
+   * passed as received: a POST is refused when they name another site.
+   */
   headers: Readonly<Record<string, string | undefined>>;
   /** The raw body (`application/x-www-form-urlencoded` for the page's forms); '' for none. */
   body: string;
@@ -40,11 +46,14 @@ export interface PageResponse {
 
 export type PageHandler = (request: PageRequest) => Promise<PageResponse>;
 
+/** The part of the configuration the page reads (a whole TradewatchConfig will do). */
+export type ReviewPageConfig = Pick<TradewatchConfig, 'subscribers' | 'customSources' | 'topics' | 'federalRegister'>;
+
 export interface ReviewPageDeps {
   /** The pipeline's table (read, plus the decisions and audit items). */
   table: TableRef;
   /** Which sources exist (registered and custom) and which subscribers have watchlists. */
-  config: TradewatchConfig;
+  config: ReviewPageConfig;
   /** Key of the CSRF tokens (HMAC-SHA256): random per process locally, a secret on AWS. At least 32 bytes. */
   csrfSecret: Uint8Array;
   /** @default the system clock */
@@ -54,6 +63,11 @@ export interface ReviewPageDeps {
    * @default '' (the root)
    */
   basePath?: string;
+  /**
+   * Subscribers whose hits the page offers besides the configuration's subscribers with a
+   * watchlist (the demo's example watchlist, which is in no configuration). @default none
+   */
+  subscriberIds?: readonly string[];
 }
 
 export type { TableRef } from '../aws/table.ts';

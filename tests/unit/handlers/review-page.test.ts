@@ -62,7 +62,11 @@ function event(
   path: string,
   options: { method?: string; cookies?: string[]; query?: string; body?: string; origin?: string | null } = {},
 ): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', host: 'api' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    origin: 'https://d111.cloudfront.net',
+  };
   if (options.origin !== null) headers[REVIEW_PAGE_ORIGIN_HEADER] = options.origin ?? ORIGIN_SECRET;
   if (options.cookies) headers.cookie = options.cookies.join('; ');
   return {
@@ -255,6 +259,9 @@ describe('the review page handler (sign-in in front of the page)', () => {
     expect(new URLSearchParams(request.body).get('reason')).toBe('other person');
     expect(request.reviewer.subscribers).toEqual(['cn-desk']);
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    // The host the browser addressed (the distribution), not the API's, for the page's same-origin check.
+    expect(request.headers.host).toBe('d111.cloudfront.net');
+    expect(request.headers.origin).toBe('https://d111.cloudfront.net');
     expect(JSON.stringify(request.headers)).not.toContain(session);
     expect(JSON.stringify(request.headers)).not.toContain(ORIGIN_SECRET);
   });
