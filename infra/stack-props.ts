@@ -14,6 +14,7 @@ import { POLLER_ENV, fitEnvironment } from '../functions/config/environment.ts';
 import { feedSourceIds, feedSubscribersEnv } from '../functions/config/feed-subscribers.ts';
 import { bundleSubscribersEnv, digestSubscribers, subscriptionPolicyFor } from '../functions/config/delivery.ts';
 import { sourcesFor } from '../functions/sources/registry.ts';
+import { reviewPageConfigEnv } from '../functions/config/review-page-env.ts';
 import { keywordSubscribersEnv } from '../functions/core/keywords.ts';
 import type { SubscriberSpec } from './constructs/subscribers.ts';
 import type { TradewatchStackProps } from './tradewatch-stack.ts';
@@ -71,6 +72,26 @@ export function stackPropsFromConfig(config: TradewatchConfig): TradewatchStackP
         }
       : {}),
     ...digestProps(config),
+    ...reviewPageProps(config),
+  };
+}
+
+/** The review page's reviewers, and the watchlist subscribers whose hits one of them decides. */
+function reviewPageProps(config: TradewatchConfig): Pick<TradewatchStackProps, 'reviewPage'> {
+  const { enabled, reviewers, mfa } = config.reviewPage;
+  if (!enabled) return {};
+  const decided = new Set(
+    reviewers.flatMap((r) => (r.subscribers === 'all' ? watchlistSubscribers(config).map((s) => s.id) : r.subscribers)),
+  );
+  return {
+    reviewPage: {
+      config: reviewPageConfigEnv(config),
+      reviewerEmails: reviewers.map((r) => r.email),
+      decisionSubscribers: watchlistSubscribers(config)
+        .map((s) => s.id)
+        .filter((id) => decided.has(id)),
+      mfa,
+    },
   };
 }
 

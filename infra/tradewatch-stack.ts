@@ -11,6 +11,7 @@ import { SourcePoller } from './constructs/source-poller.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { Subscribers, type SubscriberSpec } from './constructs/subscribers.ts';
 import { Digests } from './constructs/digests.ts';
+import { ReviewPage, type ReviewPageProps } from './constructs/review-page.ts';
 import type { DigestSubscriber } from '../functions/core/bundles.ts';
 
 export interface TradewatchStackProps extends StackProps {
@@ -40,6 +41,8 @@ export interface TradewatchStackProps extends StackProps {
     readonly subscribers: readonly DigestSubscriber[];
     readonly sources: readonly { id: string; title: string }[];
   };
+  /** The review page (configuration `reviewPage.enabled`): CloudFront, a user pool, a function. @default none */
+  readonly reviewPage?: Omit<ReviewPageProps, 'table'>;
 }
 
 /** Memory of a poller: registers stream lists of up to ~100 MB; a feed is a few KB. */
@@ -117,6 +120,7 @@ export class TradewatchStack extends Stack {
         .map((q) => q.metricApproximateNumberOfMessagesVisible()),
     });
     if (props.feeds) new Feeds(this, 'Feeds', { table, ...props.feeds });
+    if (props.reviewPage) new ReviewPage(this, 'ReviewPage', { table, ...props.reviewPage });
     new CfnOutput(this, 'AlertsTopicArn', { value: topics.alerts.topicArn });
     new CfnOutput(this, 'OperationsTopicArn', { value: topics.operations.topicArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });

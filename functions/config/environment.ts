@@ -66,6 +66,27 @@ export const FEED_ENV = {
   pageSize: 'FEED_PAGE_SIZE',
 } as const;
 
+/** Set on the review page's function (infra/constructs/review-page.ts). */
+export const REVIEW_PAGE_ENV = {
+  /** The state table's name (read; writes only to the decisions and their audit trail). */
+  tableName: 'TABLE_NAME',
+  /** The configuration the page reads, as JSON (config/review-page-env.ts reviewPageConfigEnv). */
+  config: 'REVIEW_PAGE_CONFIG',
+  /** The Secrets Manager secret keying the page's CSRF tokens. */
+  csrfSecretArn: 'REVIEW_PAGE_CSRF_SECRET_ARN',
+  /** The Secrets Manager secret CloudFront sends in REVIEW_PAGE_ORIGIN_HEADER: a request without it did not come through CloudFront. */
+  originSecretArn: 'REVIEW_PAGE_ORIGIN_SECRET_ARN',
+  /**
+   * The SSM parameter holding the sign-in settings as JSON (user pool, app client, Cognito domain,
+   * the page's own origin): they name the distribution, which names the function, so they cannot be
+   * in its environment without a cycle.
+   */
+  signInParameter: 'REVIEW_PAGE_SIGN_IN_PARAMETER',
+} as const;
+
+/** The header CloudFront adds to every request it forwards to the review page's API. */
+export const REVIEW_PAGE_ORIGIN_HEADER = 'x-tradewatch-origin-verify';
+
 /** Set on the digest function (infra/constructs/digests.ts). */
 export const DIGEST_ENV = {
   tableName: 'TABLE_NAME',

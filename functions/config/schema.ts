@@ -656,6 +656,80 @@ const operations = z
   })
   .describe('Who hears about source health and alarms.');
 
+/** The sign-in's second factor on the deployed review page (an authenticator app, TOTP). */
+export const REVIEW_PAGE_MFA = ['optional', 'required'] as const;
+
+const reviewer = z
+  .strictObject({
+    email: emailAddress.describe('Invited to the review page by this address; signs in with it.'),
+    name: z.string().trim().min(1).max(100).optional().describe('How the page greets the reviewer.'),
+    subscribers: z
+      .union([z.literal('all'), z.array(z.string().trim().min(1)).min(1)])
+      .describe('The subscribers whose changes and watchlist hits this reviewer sees and decides, or "all".'),
+  })
+  .describe('A person invited to the review page.');
+
+const reviewPage = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Deploy the review page: served through CloudFront, behind a Cognito sign-in of the reviewers listed here.',
+      ),
+    reviewers: z.array(reviewer).default([]).describe('Who may sign in (invited by email; nobody can sign up).'),
+    mfa: z
+      .enum(REVIEW_PAGE_MFA)
+      .default('optional')
+      .describe(
+        'An authenticator-app code at sign-in: "optional" (each reviewer may set one up) or "required". Default "optional".',
+      ),
+  })
+  .superRefine((value, context) => {
+    if (value.enabled && value.reviewers.length === 0)
+      context.addIssue({ code: 'custom', path: ['reviewers'], message: 'an enabled review page needs a reviewer' });
+    const first = new Map<string, number>();
+    value.reviewers.forEach((entry, index) => {
+      const email = entry.email.toLowerCase();
+      if (first.has(email))
+        context.addIssue({
+          code: 'custom',
+          path: ['reviewers', index, 'email'],
+          message: `duplicate reviewer ${JSON.stringify(entry.email)} (also reviewers[${first.get(email)}])`,
+        });
+      else first.set(email, index);
+    });
+  })
+  .describe('The review page on AWS (locally, `tradewatch serve` serves it without sign-in).');
+
+/** The reviewers' subscribers must be the configuration's: a typo would silently show nothing. */
+function reviewerChecks(input: unknown, context: Issues): void {
+  if (typeof input !== 'object' || input === null) return;
+  const value = input as { subscribers?: unknown; reviewPage?: { reviewers?: unknown } };
+  const reviewers = value.reviewPage?.reviewers;
+  if (!Array.isArray(reviewers)) return;
+  const known = new Set(
+    (Array.isArray(value.subscribers) ? value.subscribers : [])
+      .map((entry: unknown) =>
+        typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined,
+      )
+      .filter((id): id is string => typeof id === 'string'),
+  );
+  reviewers.forEach((entry: unknown, index) => {
+    const ids =
+      typeof entry === 'object' && entry !== null ? (entry as { subscribers?: unknown }).subscribers : undefined;
+    if (!Array.isArray(ids)) return;
+    ids.forEach((id: unknown, position) => {
+      if (typeof id === 'string' && !known.has(id.trim()))
+        context.addIssue({
+          code: 'custom',
+          path: ['reviewPage', 'reviewers', index, 'subscribers', position],
+          message: `unknown subscriber ${JSON.stringify(id)} (known: ${[...known].join(', ') || 'none'})`,
+        });
+    });
+  });
+}
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
@@ -697,8 +771,10 @@ export const configSchema = z
       })
       .default({ detailed: false })
       .describe('CloudWatch metrics of the deployed pollers.'),
+    reviewPage: reviewPage.default({ enabled: false, reviewers: [], mfa: 'optional' }),
   })
   .check(z.superRefine((value, context) => crossChecks(value, context), { when: () => true }))
+  .check(z.superRefine((value, context) => reviewerChecks(value, context), { when: () => true }))
   .transform(({ $schema: _schema, sources, customSources, ...rest }) => ({
     sources: resolveSources(sources, customSources),
     ...rest,

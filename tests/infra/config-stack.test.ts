@@ -111,7 +111,7 @@ describe('the stack from tradewatch.config.example.json', () => {
     });
   });
 
-  it('never puts a secret value in the template; only the dispatcher reads its secret, only the feed function the feed secret', () => {
+  it('never puts a secret value in the template; only the dispatcher reads its secret, only the feed function the feed secret, only the review page its own', () => {
     const body = JSON.stringify(template.toJSON());
     expect(body).not.toMatch(/whsec_/);
     const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
@@ -119,6 +119,7 @@ describe('the stack from tradewatch.config.example.json', () => {
     );
     expect(readers.map((reader) => JSON.stringify(reader.Properties.Roles)).sort()).toEqual([
       expect.stringContaining('FeedsFunctionRole'),
+      expect.stringContaining('ReviewPageFunctionRole'),
       expect.stringContaining('screeningsystemDispatcher'),
     ]);
   });
