@@ -19,7 +19,7 @@
  * | WL#<subscriber> | IDX#<version>#<nnnnnn>         | its compact index (watchlist/watchlist-index.ts)   |
  * | WLD#<subscr.>   | <source>#<record>#<entry key>  | the current decision on one hit                    |
  * | WLH#<subscr.>   | <source>#<record>#<entry key>  | a hit already reported, with the record's hash     |
- * | WLA#<subscr.>   | <time>#<uuid>                  | the watchlist audit trail (append-only)            |
+ * | WLA#<subscr.>   | <time>#<seq>#<uuid>            | the watchlist audit trail (append-only)            |
  * | DLV#<channel>   | <eventId>                      | a local consumer's delivery receipt (TTL)          |
  *
  * GSI `outbox` (opk = OUTBOX#<source>, osk = <time>#<eventId>) is sparse: only events not yet
@@ -111,7 +111,14 @@ export const indexChunkSk = (version: string, index: number): string =>
 export const decisionPk = (subscriberId: string): string => `WLD#${subscriberId}`;
 export const reportedPk = (subscriberId: string): string => `WLH#${subscriberId}`;
 export const auditPk = (subscriberId: string): string => `WLA#${subscriberId}`;
-export const auditSk = (at: string, unique: string): string => `${at}#${unique}`;
+/**
+ * Two decisions within one millisecond (a dismissal and its withdrawal from one page or script) must
+ * keep their order: the process's own counter after the time does that, the uuid keeps keys of other
+ * processes apart.
+ */
+let auditSequence = 0;
+export const auditSk = (at: string, unique: string): string =>
+  `${at}#${String(auditSequence++ % 1e9).padStart(9, '0')}#${unique}`;
 
 // Local delivery receipts.
 export const deliveryPk = (channel: string): string => `DLV#${channel}`;
