@@ -43,6 +43,8 @@
  *  - `idHashes` / `idEntries`: the entries' identifiers (value hash → entry position), by hash;
  *  - `blockStarts`: the first entry position of each stored block of entries, so that only the
  *    blocks holding candidates are read;
+ *  - `nearFilter`: a Bloom filter of the keys the neighbourhoods stored by their bases hold besides
+ *    the bases, so that a record key in none is not probed letter by letter (NearFilterBuilder);
  *  - `text`: the entry names, UTF-8;
  *  - `entryDetails` / `details`: per entry, what its score reads beside its names (countries,
  *    nationalities, birth date, identifiers) as UTF-8 JSON, empty when it has none; with the names'
@@ -85,7 +87,7 @@ import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts'
 import { RECORD_KINDS, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 6;
+const FORMAT = 7;
 
 // nameFlags: the kind (its position in RECORD_KINDS plus one; 0 none) in the low 3 bits, then:
 const HAS_COUNTRIES = 1 << 3;
@@ -118,6 +120,7 @@ const ARRAYS = [
   ['idEntries', Uint32Array],
   ['blockStarts', Uint32Array],
   ['entryDetails', Uint32Array],
+  ['nearFilter', Uint32Array],
   ['tokenFlags', Uint8Array],
   ['text', Uint8Array],
   ['details', Uint8Array],
@@ -374,9 +377,10 @@ export class WatchlistIndex {
     for (let i = 1; i <= n + 1; i++) power[i] = Math.imul(power[i - 1]!, POLY);
     for (let i = n - 1; i >= 0; i--) suffix[i] = (Math.imul(key.charCodeAt(i), power[n - 1 - i]!) + suffix[i + 1]!) | 0;
     let state = polyPrefix(type);
-    probe(polyFinish((Math.imul(state, power[n]!) + suffix[0]!) | 0));
+    const whole = (Math.imul(state, power[n]!) + suffix[0]!) | 0;
+    probe(polyFinish(whole));
     const alphabet = this.alphabetCodes.get(type);
-    if (alphabet)
+    if (alphabet && mayHold(this.a.nearFilter, whole))
       for (let at = 0; at <= n; at++) {
         if (at >= from) {
           const shifted = Math.imul(state, POLY);
@@ -575,6 +579,7 @@ export class IndexBuilder {
   private pairs = new PairBuffer();
   private basePairs = new PairBuffer();
   private readonly alphabets = new Map<string, Set<string>>();
+  private readonly near = new NearFilterBuilder();
   // (unit, entry name, mask) triples, ordered by unit at the end.
   private readonly postUnits = new Growing(Uint32Array);
   private readonly postNames = new Growing(Uint32Array);
@@ -639,7 +644,7 @@ export class IndexBuilder {
             for (const group of list) {
               const from = neighbourhoodFrom(group[0]);
               if (from < 0) kept.push(group);
-              else for (const base of neighbourhoodBases(group)) bases.add(this.base(group[0], base));
+              else for (const base of neighbourhoodBases(group)) bases.add(this.base(group[0], base, from));
             }
             plain.push(kept);
           }
@@ -656,12 +661,32 @@ export class IndexBuilder {
     }
   }
 
-  /** A base's hash, its code units added to its type's alphabet. */
-  private base(type: string, base: string): number {
+  /**
+   * A base's hash, its code units added to its type's alphabet, and the keys its neighbourhood
+   * holds besides itself (the base less one code unit from `from` on) added to the near filter.
+   */
+  private base(type: string, base: string, from: number): number {
     let alphabet = this.alphabets.get(type);
     if (!alphabet) this.alphabets.set(type, (alphabet = new Set()));
     for (const char of base.split('')) alphabet.add(char);
-    return polyHash(type, base);
+    // The state of the base less its code unit i is (state after i code units)·P^(n-1-i) plus the
+    // polynomial sum of the code units after i (see baseUnitsNear): all of them in two passes.
+    const n = base.length;
+    const suffix = new Int32Array(n + 1);
+    let power = 1;
+    for (let i = n - 1; i >= 0; i--) {
+      suffix[i] = (Math.imul(base.charCodeAt(i), power) + suffix[i + 1]!) | 0;
+      power = Math.imul(power, POLY);
+    }
+    const powers = new Int32Array(n);
+    powers[0] = 1;
+    for (let i = 1; i < n; i++) powers[i] = Math.imul(powers[i - 1]!, POLY);
+    let state = polyPrefix(type);
+    for (let i = 0; i < n; i++) {
+      if (i >= from) this.near.add((Math.imul(state, powers[n - 1 - i]!) + suffix[i + 1]!) | 0);
+      state = (Math.imul(state, POLY) + base.charCodeAt(i)) | 0;
+    }
+    return polyFinish(state);
   }
 
   finish(version: string, blockStarts: readonly number[]): WatchlistIndex {
@@ -712,6 +737,7 @@ export class IndexBuilder {
         idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
         blockStarts: Uint32Array.from(blockStarts),
         entryDetails: this.entryDetails.done(),
+        nearFilter: this.near.done(),
         tokenFlags: this.tokenFlags.done(),
         text: this.text.done(),
         details: this.details.done(),
@@ -891,13 +917,6 @@ function polyPrefix(type: string): number {
   return (Math.imul(hash, POLY) + 0x3a) | 0;
 }
 
-/** The polynomial hash of a base under its type: unlike FNV, computed for an insertion in O(1). */
-function polyHash(type: string, base: string): number {
-  let hash = polyPrefix(type);
-  for (let i = 0; i < base.length; i++) hash = (Math.imul(hash, POLY) + base.charCodeAt(i)) | 0;
-  return polyFinish(hash);
-}
-
 /** Murmur3's finalizer: the filter reads the top bits, which a polynomial hash alone mixes poorly. */
 function polyFinish(hash: number): number {
   let h = hash;
@@ -928,6 +947,54 @@ function neighbourhoodBases([type, keys]: KeyGroup): string[] {
   const bases: string[] = [];
   for (let i = 0; i < keys.length; i += keys[i]!.length) bases.push(keys[i]!);
   return bases;
+}
+
+/**
+ * The near filter: a Bloom filter (two bits a key) of the keys the stored neighbourhoods hold
+ * besides their bases, by their polynomial state. A record key it does not hold is in no base's
+ * neighbourhood but as the base itself, so its (n + 1) × alphabet insertions are not probed: most
+ * record keys, since few customer words are one letter from a listed one. It has no false
+ * negatives, so it only saves probes that would find nothing.
+ *
+ * Built at the largest size, then folded (a bit's position is the hash's low bits, so halving ORs
+ * the halves) down to NEAR_BITS_PER_KEY bits per key added, at least 2^10 bits.
+ */
+const NEAR_MAX_BITS = 1 << 28;
+const NEAR_BITS_PER_KEY = 16;
+
+class NearFilterBuilder {
+  private bits: Uint32Array | undefined;
+  private added = 0;
+  add(state: number): void {
+    this.bits ??= new Uint32Array(NEAR_MAX_BITS >>> 5);
+    const [first, second] = nearPositions(state, NEAR_MAX_BITS - 1);
+    this.bits[first >>> 5]! |= 1 << (first & 31);
+    this.bits[second >>> 5]! |= 1 << (second & 31);
+    this.added += 1;
+  }
+  done(): Uint32Array<ArrayBuffer> {
+    let size = 1 << 10;
+    while (size < NEAR_MAX_BITS && size < this.added * NEAR_BITS_PER_KEY) size *= 2;
+    const bits = this.bits;
+    this.bits = undefined;
+    if (!bits) return new Uint32Array(size >>> 5);
+    let words = bits.length;
+    while (words > size >>> 5) {
+      words >>>= 1;
+      for (let w = 0; w < words; w++) bits[w]! |= bits[w + words]!;
+    }
+    return bits.slice(0, words);
+  }
+}
+
+function nearPositions(state: number, mask: number): [number, number] {
+  return [polyFinish(state) & mask, polyFinish(state ^ 0x5bd1e995) & mask];
+}
+
+/** Whether the near filter may hold a key of this polynomial state (false: surely not). */
+function mayHold(filter: Uint32Array, state: number): boolean {
+  const [first, second] = nearPositions(state, filter.length * 32 - 1);
+  return ((filter[first >>> 5]! >>> (first & 31)) & (filter[second >>> 5]! >>> (second & 31)) & 1) === 1;
 }
 
 /** Bits of a base hash that pick its bit in WatchlistIndex's filter (2^26 bits: 8 MB). */
