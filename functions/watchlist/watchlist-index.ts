@@ -31,8 +31,8 @@
  *
  * It is built in one pass over the entries into growing typed arrays (the distinct units' identities
  * are the only strings kept), and its binary form is a JSON header then the arrays, each 8-byte
- * aligned, gzipped part by part (a reader gunzips the concatenated members at once and views the
- * arrays in place):
+ * aligned, gzipped part by part (a reader gunzips the stored pieces as they come, copying each
+ * array into its own typed array):
  *  - `hashes` / `units`: the (key hash, unit) pairs sorted by hash; `unitNames` / `unitItems`: where
  *    each unit was first seen (an entry name; its token or span position, times two, plus one for a
  *    span), to prepare it again;
@@ -56,7 +56,9 @@
  * typed arrays and their order), and split across files each half would have to restate it; the
  * first thing to move out, if it grows, is the neighbourhood probing (its own hash and bit filter).
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import {
   other,
   script,
@@ -212,24 +214,22 @@ export class WatchlistIndex {
 
   /** Reads the binary form back; `version` is the one the reader asked for (a mismatch is refused). */
   static deserialize(data: Uint8Array, version: string): WatchlistIndex {
-    let raw: Uint8Array = gunzipSync(data);
-    const view = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    const jsonLength = view.readUInt32LE(0);
-    const header = JSON.parse(view.subarray(4, 4 + jsonLength).toString('utf8')) as IndexHeader;
-    if (header.format !== FORMAT)
-      throw new Error(`watchlist index: format ${header.format} unknown (this build reads ${FORMAT})`);
-    if (header.version !== version)
-      throw new Error(`watchlist index: holds version ${header.version}, version ${version} was asked for`);
-    // Typed arrays are viewed in place when the buffer is 8-byte aligned (it is, from its size on).
-    if (raw.byteOffset % 8) raw = new Uint8Array(raw);
-    let offset = align(4 + jsonLength);
-    const arrays = {} as Record<ArrayName, unknown>;
-    for (const [name, Type] of ARRAYS) {
-      const count = header.lengths[name];
-      arrays[name] = new Type(raw.buffer as ArrayBuffer, raw.byteOffset + offset, count);
-      offset += align(count * Type.BYTES_PER_ELEMENT);
-    }
-    return new WatchlistIndex(header.version, header.entryCount, arrays as Arrays, header.alphabets);
+    const reader = new IndexReader(version);
+    reader.write(gunzipSync(data));
+    return reader.finish();
+  }
+
+  /**
+   * Reads the binary form from its stored pieces, in order, gunzipped as they come: each array is
+   * copied into its own typed array, so that neither the gzipped pieces nor the whole gunzipped
+   * form is ever held (at a million entries, 106 MB and 241 MB more than the arrays themselves).
+   */
+  static async read(pieces: AsyncIterable<Uint8Array>, version: string): Promise<WatchlistIndex> {
+    const reader = new IndexReader(version);
+    await pipeline(Readable.from(pieces), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) reader.write(chunk);
+    });
+    return reader.finish();
   }
 
   /** Bytes the arrays take in memory. */
@@ -504,6 +504,89 @@ export class WatchlistIndex {
   }
 }
 
+/** An index stored in another format than this build's: it is built again from the entries. */
+export class IndexFormatError extends Error {
+  constructor(readonly format: number) {
+    super(`watchlist index: format ${format} unknown (this build reads ${FORMAT})`);
+    this.name = 'IndexFormatError';
+  }
+}
+
+/** The binary form, gunzipped, written piece by piece into the arrays (WatchlistIndex.read). */
+class IndexReader {
+  private pending = Buffer.alloc(0);
+  private header: IndexHeader | undefined;
+  private readonly arrays = {} as Record<ArrayName, InstanceType<(typeof ARRAYS)[number][1]>>;
+  /** The array being filled (its position in ARRAYS), its bytes, how many are written, the padding after it. */
+  private current = -1;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private filled = 0;
+  private skip = 0;
+
+  constructor(private readonly version: string) {}
+
+  write(chunk: Uint8Array): void {
+    let data = chunk;
+    if (!this.header) {
+      this.pending = Buffer.concat([this.pending, data]);
+      if (this.pending.length < 4) return;
+      const jsonLength = this.pending.readUInt32LE(0);
+      if (this.pending.length < 4 + jsonLength) return;
+      const header = JSON.parse(this.pending.subarray(4, 4 + jsonLength).toString('utf8')) as IndexHeader;
+      if (header.format !== FORMAT) throw new IndexFormatError(header.format);
+      if (header.version !== this.version)
+        throw new Error(`watchlist index: holds version ${header.version}, version ${this.version} was asked for`);
+      this.header = header;
+      this.skip = align(4 + jsonLength) - 4 - jsonLength;
+      data = this.pending.subarray(4 + jsonLength);
+      this.pending = Buffer.alloc(0);
+      this.next();
+    }
+    while (data.length) {
+      if (this.skip) {
+        const skipped = Math.min(this.skip, data.length);
+        this.skip -= skipped;
+        data = data.subarray(skipped);
+        continue;
+      }
+      if (this.current >= ARRAYS.length) throw new Error('watchlist index: more bytes than its header names');
+      const taken = Math.min(this.bytes.length - this.filled, data.length);
+      this.bytes.set(data.subarray(0, taken), this.filled);
+      this.filled += taken;
+      data = data.subarray(taken);
+      if (this.filled === this.bytes.length) {
+        this.skip = align(this.bytes.length) - this.bytes.length;
+        this.next();
+      }
+    }
+  }
+
+  /** Opens the next array; empty ones are done at once. */
+  private next(): void {
+    for (;;) {
+      this.current += 1;
+      if (this.current >= ARRAYS.length) return;
+      const [name, Type] = ARRAYS[this.current]!;
+      const array = new Type(this.header!.lengths[name]);
+      this.arrays[name] = array;
+      this.bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      this.filled = 0;
+      if (this.bytes.length) return;
+    }
+  }
+
+  finish(): WatchlistIndex {
+    if (!this.header || this.current < ARRAYS.length)
+      throw new Error('watchlist index: truncated (fewer bytes than its header names)');
+    return WatchlistIndex.fromArrays(
+      this.header.version,
+      this.header.entryCount,
+      this.arrays as Arrays,
+      this.header.alphabets,
+    );
+  }
+}
+
 function sideOf(name: PreparedName): BoundSide {
   const weights = new Float64Array(LAST_BIT + 1);
   let fixed = 0;
@@ -580,6 +663,8 @@ export class IndexBuilder {
   private basePairs = new PairBuffer();
   private readonly alphabets = new Map<string, Set<string>>();
   private readonly near = new NearFilterBuilder();
+  private suffix = new Int32Array(64);
+  private powers = new Int32Array(0);
   // (unit, entry name, mask) triples, ordered by unit at the end.
   private readonly postUnits = new Growing(Uint32Array);
   private readonly postNames = new Growing(Uint32Array);
@@ -672,15 +757,16 @@ export class IndexBuilder {
     // The state of the base less its code unit i is (state after i code units)·P^(n-1-i) plus the
     // polynomial sum of the code units after i (see baseUnitsNear): all of them in two passes.
     const n = base.length;
-    const suffix = new Int32Array(n + 1);
-    let power = 1;
-    for (let i = n - 1; i >= 0; i--) {
-      suffix[i] = (Math.imul(base.charCodeAt(i), power) + suffix[i + 1]!) | 0;
-      power = Math.imul(power, POLY);
+    if (this.suffix.length <= n) this.suffix = new Int32Array(2 * n + 2);
+    if (this.powers.length < n) {
+      this.powers = new Int32Array(2 * n);
+      this.powers[0] = 1;
+      for (let i = 1; i < this.powers.length; i++) this.powers[i] = Math.imul(this.powers[i - 1]!, POLY);
     }
-    const powers = new Int32Array(n);
-    powers[0] = 1;
-    for (let i = 1; i < n; i++) powers[i] = Math.imul(powers[i - 1]!, POLY);
+    const { suffix, powers } = this;
+    suffix[n] = 0;
+    for (let i = n - 1; i >= 0; i--)
+      suffix[i] = (Math.imul(base.charCodeAt(i), powers[n - 1 - i]!) + suffix[i + 1]!) | 0;
     let state = polyPrefix(type);
     for (let i = 0; i < n; i++) {
       if (i >= from) this.near.add((Math.imul(state, powers[n - 1 - i]!) + suffix[i + 1]!) | 0);
