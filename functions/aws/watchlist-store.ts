@@ -212,7 +212,7 @@ export class WatchlistStore implements WatchlistRepository {
   /** Writes an index's chunks under its version; returns how many. */
   private async writeIndex(subscriberId: string, index: WatchlistIndex): Promise<number> {
     const pk = S(watchlistPk(subscriberId));
-    const chunks = cutChunks(index.serialize());
+    const chunks = cutChunks(index.serializeParts());
     await batchWriteAll(
       this.table,
       chunks.map((data, i) => ({
@@ -545,10 +545,30 @@ class BlockWriter {
   }
 }
 
-/** A binary value cut in pieces under DynamoDB's item limit. */
-function cutChunks(data: Buffer): Buffer[] {
+/**
+ * A binary value, given in parts, cut in pieces under DynamoDB's item limit; each part is let go
+ * once copied, so the value is never held twice.
+ */
+function cutChunks(parts: Buffer[]): Buffer[] {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < data.length; offset += CHUNK_BYTES)
-    chunks.push(data.subarray(offset, offset + CHUNK_BYTES));
-  return chunks.length ? chunks : [data];
+  let chunk = Buffer.alloc(Math.min(CHUNK_BYTES, total));
+  let filled = 0;
+  for (let p = 0; p < parts.length; p++) {
+    let part = parts[p]!;
+    parts[p] = Buffer.alloc(0);
+    while (part.length) {
+      const taken = Math.min(chunk.length - filled, part.length);
+      part.copy(chunk, filled, 0, taken);
+      filled += taken;
+      part = part.subarray(taken);
+      if (filled === chunk.length) {
+        chunks.push(chunk);
+        const left = total - chunks.length * CHUNK_BYTES;
+        chunk = Buffer.alloc(Math.max(0, Math.min(CHUNK_BYTES, left)));
+        filled = 0;
+      }
+    }
+  }
+  return chunks.length ? chunks : [chunk];
 }

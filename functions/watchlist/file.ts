@@ -385,7 +385,10 @@ export async function* streamWatchlistFile(path: string): AsyncGenerator<Watchli
   } finally {
     parser.destroy();
   }
-  if (row === 1) checkHeader();
+  if (row === 1) {
+    if (!header?.some((column) => column.trim())) throw new WatchlistFormatError(path, ['is empty']);
+    checkHeader();
+  }
   checker.finish();
 }
 

@@ -150,6 +150,12 @@ interface BoundSide {
   countries: boolean;
 }
 
+/**
+ * Entry names kept prepared between the units graded (a prepared name is some kilobytes of objects:
+ * 10,000 are a few tens of MB of a run's heap).
+ */
+const MAX_PREPARED = 10_000;
+
 /** The index of one watchlist version, in memory (typed arrays: some bytes per key, no objects). */
 export class WatchlistIndex {
   private readonly parsed = new Map<number, PreparedName>();
@@ -191,6 +197,11 @@ export class WatchlistIndex {
 
   /** The binary form (see the module comment): gzip members, one per array. */
   serialize(): Buffer {
+    return Buffer.concat(this.serializeParts());
+  }
+
+  /** The binary form's gzip members, in order (a writer cuts them in pieces without joining them). */
+  serializeParts(): Buffer[] {
     const header: IndexHeader = {
       format: FORMAT,
       version: this.version,
@@ -209,7 +220,7 @@ export class WatchlistIndex {
       const padding = align(bytes.length) - bytes.length;
       parts.push(gzipSync(padding ? Buffer.concat([bytes, Buffer.alloc(padding)]) : bytes));
     }
-    return Buffer.concat(parts);
+    return parts;
   }
 
   /** Reads the binary form back; `version` is the one the reader asked for (a mismatch is refused). */
@@ -226,9 +237,29 @@ export class WatchlistIndex {
    */
   static async read(pieces: AsyncIterable<Uint8Array>, version: string): Promise<WatchlistIndex> {
     const reader = new IndexReader(version);
-    await pipeline(Readable.from(pieces), createGunzip(), async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) reader.write(chunk);
-    });
+    // The first error of the pieces or of the reader is the one thrown (the pipeline's would be
+    // the abort it causes in the other stages).
+    let failure: unknown;
+    async function* watched(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* pieces;
+      } catch (error) {
+        failure ??= error;
+        throw error;
+      }
+    }
+    try {
+      await pipeline(Readable.from(watched()), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+        try {
+          for await (const chunk of source) reader.write(chunk);
+        } catch (error) {
+          failure ??= error;
+          throw error;
+        }
+      });
+    } catch (error) {
+      throw failure ?? error;
+    }
     return reader.finish();
   }
 
@@ -300,7 +331,7 @@ export class WatchlistIndex {
       const { text, nameText, nameFlags } = this.a;
       const source = this.decoder.decode(text.subarray(nameText[name]!, nameText[name + 1]!));
       prepared = prepareName(source, kindOf(nameFlags[name]!));
-      if (this.parsed.size >= 50_000) this.parsed.clear();
+      if (this.parsed.size >= MAX_PREPARED) this.parsed.clear();
       this.parsed.set(name, prepared);
     }
     return prepared;
