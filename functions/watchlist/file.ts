@@ -79,7 +79,7 @@ export class WatchlistFormatError extends WatchlistError {
 
 /**
  * Most entries one watchlist may hold: a guard against importing the wrong file. A million is the
- * size issue 12 asks for and bench/million.ts measures (a run holds the compact index, 253 MB at a
+ * size issue 12 asks for and bench/million.ts measures (a run holds the compact index, 275 MB at a
  * million synthetic entries, and only the candidate entries); beyond it, split the customer base
  * into several subscribers' watchlists.
  */
