@@ -525,7 +525,12 @@ export class WatchlistIndex {
           const entry = a.nameOwners[name]!;
           if (entrySeen[entry]) continue;
           let side = sides.get(name);
-          if (!side) sides.set(name, (side = this.side(name)));
+          if (!side) {
+            // A word shared by many entries touches hundreds of thousands of names at a
+            // million: their sides (some 900 bytes each) are remembered up to MAX_PREPARED × 2.
+            if (sides.size >= MAX_PREPARED * 2) sides.clear();
+            sides.set(name, (side = this.side(name)));
+          }
           const needed = a.nameFlags[name]! & HAS_BIRTH_DATE ? lowered : threshold;
           if (bound(side, entryHits[name]!, recordSide, recordHits[name]!) >= needed) take(entry);
         }
