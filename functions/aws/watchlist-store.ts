@@ -31,6 +31,7 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -58,8 +59,8 @@ import {
   watchlistPk,
   type TableRef,
 } from './table.ts';
-import { watchlistVersion, type WatchlistEntry } from '../watchlist/file.ts';
-import { WatchlistIndex } from '../watchlist/watchlist-index.ts';
+import { versionOfParts, versionPart, type WatchlistEntry } from '../watchlist/file.ts';
+import { IndexBuilder, IndexFormatError, WatchlistIndex } from '../watchlist/watchlist-index.ts';
 import {
   decisionKey,
   type AuditEntry,
@@ -120,15 +121,31 @@ export class WatchlistStore implements WatchlistRepository {
   /**
    * Stores a watchlist as the subscriber's current one. Returns the stored meta and whether the
    * version changed (an identical re-import writes nothing but the audit line).
+   *
+   * The entries are read once, as they come (a file is parsed as it is read: functions/watchlist/
+   * file.ts `streamWatchlistFile`): each goes into the index being built and into the block being
+   * filled, gzipped when full; only the gzipped blocks, the index's arrays and a line per entry for
+   * the version are held, never the parsed list (at a million entries, some 450 MB). An error the
+   * entries throw (a bad row, found at the end of the file) leaves nothing written.
    */
   async importWatchlist(
     subscriberId: string,
-    entries: readonly WatchlistEntry[],
+    entries: Iterable<WatchlistEntry> | AsyncIterable<WatchlistEntry>,
     origin: string,
     by: string,
     now: string,
   ): Promise<{ meta: WatchlistMeta; changed: boolean }> {
-    const version = watchlistVersion(entries);
+    const builder = new IndexBuilder();
+    const blocks = new BlockWriter();
+    const parts: string[] = [];
+    for await (const entry of entries) {
+      builder.add(entry);
+      blocks.add(entry);
+      parts.push(versionPart(entry));
+    }
+    const entryCount = parts.length;
+    const version = versionOfParts(parts);
+    parts.length = 0;
     const previous = await this.getMeta(subscriberId);
     if (previous?.version === version) {
       await this.appendAudit(subscriberId, {
@@ -137,30 +154,31 @@ export class WatchlistStore implements WatchlistRepository {
         by,
         version,
         origin,
-        entryCount: entries.length,
+        entryCount,
         reason: 'unchanged',
       });
       return { meta: previous, changed: false };
     }
     const pk = S(watchlistPk(subscriberId));
-    const { blocks, starts } = entryBlocks(entries);
-    const index = cutChunks(WatchlistIndex.build(version, entries, starts).serialize());
-    await batchWriteAll(this.table, [
-      ...blocks.map((data, i) => ({
+    const { blocks: written, starts } = blocks.finish();
+    await batchWriteAll(
+      this.table,
+      written.map((data, i) => ({
         PutRequest: { Item: { pk, sk: S(entriesBlockSk(version, i)), data: { B: data } } },
       })),
-      ...index.map((data, i) => ({ PutRequest: { Item: { pk, sk: S(indexChunkSk(version, i)), data: { B: data } } } })),
-    ]);
+    );
+    written.length = 0;
+    const indexChunks = await this.writeIndex(subscriberId, builder.finish(version, starts));
     const meta: WatchlistMeta = {
       subscriberId,
       version,
-      entryCount: entries.length,
-      chunks: blocks.length,
+      entryCount,
+      chunks: starts.length,
       importedAt: now,
       importedBy: by,
       origin,
       layout: 'blocks',
-      indexChunks: index.length,
+      indexChunks,
     };
     await this.client.send(
       new PutItemCommand({
@@ -172,7 +190,7 @@ export class WatchlistStore implements WatchlistRepository {
           entryCount: N(meta.entryCount),
           chunks: N(meta.chunks),
           layout: S('blocks'),
-          indexChunks: N(index.length),
+          indexChunks: N(indexChunks),
           importedAt: S(now),
           importedBy: S(by),
           origin: S(origin),
@@ -186,9 +204,22 @@ export class WatchlistStore implements WatchlistRepository {
       by,
       version,
       origin,
-      entryCount: entries.length,
+      entryCount,
     });
     return { meta, changed: true };
+  }
+
+  /** Writes an index's chunks under its version; returns how many. */
+  private async writeIndex(subscriberId: string, index: WatchlistIndex): Promise<number> {
+    const pk = S(watchlistPk(subscriberId));
+    const chunks = cutChunks(index.serializeParts());
+    await batchWriteAll(
+      this.table,
+      chunks.map((data, i) => ({
+        PutRequest: { Item: { pk, sk: S(indexChunkSk(index.version, i)), data: { B: data } } },
+      })),
+    );
+    return chunks.length;
   }
 
   async getMeta(subscriberId: string): Promise<WatchlistMeta | undefined> {
@@ -217,7 +248,9 @@ export class WatchlistStore implements WatchlistRepository {
   async load(subscriberId: string): Promise<StoredWatchlist | undefined> {
     const meta = await this.getMeta(subscriberId);
     if (!meta) return undefined;
-    const parts = await this.versionItems(meta, entriesVersionPrefix(meta.version), meta.chunks, 'entries');
+    const parts: Buffer[] = [];
+    for await (const part of this.versionPieces(meta, entriesVersionPrefix(meta.version), meta.chunks, 'entries'))
+      parts.push(part);
     const entries =
       meta.layout === 'blocks'
         ? parts.flatMap((part) => JSON.parse(gunzipSync(part).toString('utf8')) as WatchlistEntry[])
@@ -225,11 +258,66 @@ export class WatchlistStore implements WatchlistRepository {
     return { ...meta, entries };
   }
 
-  /** The compact index of this version; undefined for a list stored before indexes. */
+  /**
+   * The compact index of this version; undefined for a list stored before indexes. Read as the
+   * chunks come (WatchlistIndex.read). An index stored by an earlier build in another format is
+   * built again from the stored entries and stored in its place (rebuildIndex).
+   */
   async loadIndex(meta: WatchlistMeta): Promise<WatchlistIndex | undefined> {
     if (meta.layout !== 'blocks') return undefined;
-    const parts = await this.versionItems(meta, indexVersionPrefix(meta.version), meta.indexChunks ?? 0, 'index');
-    return WatchlistIndex.deserialize(Buffer.concat(parts), meta.version);
+    const prefix = indexVersionPrefix(meta.version);
+    try {
+      return await WatchlistIndex.read(this.versionPieces(meta, prefix, meta.indexChunks ?? 0, 'index'), meta.version);
+    } catch (error) {
+      if (!(error instanceof IndexFormatError)) throw error;
+      return this.rebuildIndex(meta);
+    }
+  }
+
+  /**
+   * Builds the index of a stored version again, from its blocks read a few at a time, and stores
+   * it over the old one: chunks rewritten under the same keys, those beyond the new count deleted,
+   * META's chunk count updated if META still names this version. A run reading the old chunks
+   * meanwhile meets a mix and fails (a gzip or format error, or the count: WatchlistVersionGoneError),
+   * and its retry reads the new index; the first run after an upgrade pays the build.
+   */
+  async rebuildIndex(meta: WatchlistMeta): Promise<WatchlistIndex> {
+    const builder = new IndexBuilder();
+    const starts: number[] = [];
+    let position = 0;
+    for (let first = 0; first < meta.chunks; first += REBUILD_BLOCKS) {
+      const wanted = Array.from({ length: Math.min(REBUILD_BLOCKS, meta.chunks - first) }, (_, i) => first + i);
+      const read = await this.entryBlocks(meta, wanted);
+      for (const block of wanted) {
+        starts.push(position);
+        for (const entry of read.get(block)!) {
+          builder.add(entry);
+          position += 1;
+        }
+      }
+    }
+    const index = builder.finish(meta.version, starts);
+    const count = await this.writeIndex(meta.subscriberId, index);
+    const pk = S(watchlistPk(meta.subscriberId));
+    const stale = Array.from({ length: Math.max(0, (meta.indexChunks ?? 0) - count) }, (_, i) => ({
+      DeleteRequest: { Key: { pk, sk: S(indexChunkSk(meta.version, count + i)) } },
+    }));
+    await batchWriteAll(this.table, stale);
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: S(META_SK) },
+          UpdateExpression: 'SET indexChunks = :count',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':count': N(count), ':version': S(meta.version) },
+        }),
+      )
+      .catch((error: unknown) => {
+        // Another import replaced the version meanwhile: it deletes these chunks with the old blocks.
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      });
+    return index;
   }
 
   /** Blocks of this version's entries, read in batches (consistently, like META). */
@@ -251,21 +339,33 @@ export class WatchlistStore implements WatchlistRepository {
     return found;
   }
 
-  /** The items of one version under a prefix, in key order; all `expected` of them or WatchlistVersionGoneError. */
-  private async versionItems(meta: WatchlistMeta, prefix: string, expected: number, what: string): Promise<Buffer[]> {
-    const parts: Buffer[] = [];
+  /**
+   * The chunks of one version under a prefix, in key order, as they are read: a missing one (a gap
+   * or fewer than `expected`) throws WatchlistVersionGoneError before anything after it is used.
+   */
+  private async *versionPieces(
+    meta: WatchlistMeta,
+    prefix: string,
+    expected: number,
+    what: string,
+  ): AsyncGenerator<Buffer> {
+    let count = 0;
+    const gone = (): WatchlistVersionGoneError =>
+      new WatchlistVersionGoneError(
+        meta.subscriberId,
+        meta.version,
+        `${count} of ${expected} chunks of its ${what} stored`,
+      );
     for await (const item of this.query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': S(watchlistPk(meta.subscriberId)), ':prefix': S(prefix) },
-    }))
-      parts.push(Buffer.from(item.data!.B!));
-    if (parts.length !== expected)
-      throw new WatchlistVersionGoneError(
-        meta.subscriberId,
-        meta.version,
-        `${parts.length} of ${expected} chunks of its ${what} stored`,
-      );
-    return parts;
+    })) {
+      if (Number(item.sk!.S!.slice(prefix.length)) !== count || count >= expected) throw gone();
+      count += 1;
+      const data = item.data!.B!;
+      yield Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    }
+    if (count !== expected) throw gone();
   }
 
   /** Records "not a match" for one hit, and the audit line. */
@@ -409,31 +509,66 @@ export class WatchlistStore implements WatchlistRepository {
   }
 }
 
-/** The entries in blocks of at most BLOCK_JSON_BYTES of JSON, each gzipped alone, and each block's first position. */
-function entryBlocks(entries: readonly WatchlistEntry[]): { blocks: Buffer[]; starts: number[] } {
-  const blocks: Buffer[] = [];
-  const starts: number[] = [];
-  let start = 0;
-  let bytes = 0;
-  const close = (end: number): void => {
-    starts.push(start);
-    blocks.push(gzipSync(Buffer.from(JSON.stringify(entries.slice(start, end)), 'utf8')));
-    start = end;
-    bytes = 0;
-  };
-  entries.forEach((entry, position) => {
-    const size = Buffer.byteLength(JSON.stringify(entry), 'utf8') + 1;
-    if (bytes + size > BLOCK_JSON_BYTES && position > start) close(position);
-    bytes += size;
-  });
-  if (start < entries.length || !blocks.length) close(entries.length);
-  return { blocks, starts };
+/** Blocks of rebuilt entries read at once (at most a few MB of JSON). */
+const REBUILD_BLOCKS = 16;
+
+/** The entries in blocks of at most BLOCK_JSON_BYTES of JSON, each gzipped alone as it fills, and each block's first position. */
+class BlockWriter {
+  private readonly blocks: Buffer[] = [];
+  private readonly starts: number[] = [];
+  private pending: string[] = [];
+  private bytes = 0;
+  private position = 0;
+
+  add(entry: WatchlistEntry): void {
+    const json = JSON.stringify(entry);
+    const size = Buffer.byteLength(json, 'utf8') + 1;
+    if (this.bytes + size > BLOCK_JSON_BYTES && this.pending.length) this.close();
+    if (!this.pending.length) this.starts.push(this.position);
+    this.pending.push(json);
+    this.bytes += size;
+    this.position += 1;
+  }
+
+  private close(): void {
+    this.blocks.push(gzipSync(Buffer.from(`[${this.pending.join(',')}]`, 'utf8')));
+    this.pending = [];
+    this.bytes = 0;
+  }
+
+  finish(): { blocks: Buffer[]; starts: number[] } {
+    if (this.pending.length || !this.blocks.length) {
+      if (!this.pending.length) this.starts.push(this.position);
+      this.close();
+    }
+    return { blocks: this.blocks, starts: this.starts };
+  }
 }
 
-/** A binary value cut in pieces under DynamoDB's item limit. */
-function cutChunks(data: Buffer): Buffer[] {
+/**
+ * A binary value, given in parts, cut in pieces under DynamoDB's item limit; each part is let go
+ * once copied, so the value is never held twice.
+ */
+function cutChunks(parts: Buffer[]): Buffer[] {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < data.length; offset += CHUNK_BYTES)
-    chunks.push(data.subarray(offset, offset + CHUNK_BYTES));
-  return chunks.length ? chunks : [data];
+  let chunk = Buffer.alloc(Math.min(CHUNK_BYTES, total));
+  let filled = 0;
+  for (let p = 0; p < parts.length; p++) {
+    let part = parts[p]!;
+    parts[p] = Buffer.alloc(0);
+    while (part.length) {
+      const taken = Math.min(chunk.length - filled, part.length);
+      part.copy(chunk, filled, 0, taken);
+      filled += taken;
+      part = part.subarray(taken);
+      if (filled === chunk.length) {
+        chunks.push(chunk);
+        const left = total - chunks.length * CHUNK_BYTES;
+        chunk = Buffer.alloc(Math.max(0, Math.min(CHUNK_BYTES, left)));
+        filled = 0;
+      }
+    }
+  }
+  return chunks.length ? chunks : [chunk];
 }

@@ -14,7 +14,7 @@ import { DEFAULT_LEASE_MS, withSourceLease } from '../run/poll.ts';
 import type { PipelineDeps } from '../run/ports.ts';
 import { screenNewWatchlists } from '../run/watchlist-step.ts';
 import { sourcesFor } from '../sources/registry.ts';
-import { readWatchlistFile, type WatchlistEntry } from '../watchlist/file.ts';
+import { streamWatchlistFile, type WatchlistEntry } from '../watchlist/file.ts';
 import type { AuditEntry } from '../watchlist/ports.ts';
 import { dismissHit, listHits, withdrawDecision, type HitRow } from '../review/hit-queue.ts';
 import { requireFlag, requireSource, thresholdFlag, type Flags } from './args.ts';
@@ -66,7 +66,8 @@ async function importWatchlist(flags: Flags, config: TradewatchConfig, files: st
     const unknown = `no subscriber "${subscriberId}" in the configuration`;
     process.stderr.write(`warning: ${unknown}: hits are stored and published, but nobody is subscribed to them\n`);
   }
-  const entries = await readWatchlistFile(files[0]!);
+  // Read as it is stored (a million rows are never held parsed); a bad row leaves nothing written.
+  const entries = streamWatchlistFile(files[0]!);
   return withRuntime(flags, { config }, async (runtime) => {
     const { meta, changed } = await new WatchlistStore(runtime.store).importWatchlist(
       subscriberId,

@@ -31,8 +31,10 @@
  */
 import { WatchlistError } from '../core/errors.ts';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { countryCode } from '../core/countries.ts';
 import { schemaKind } from '../match/score.ts';
@@ -77,7 +79,7 @@ export class WatchlistFormatError extends WatchlistError {
 
 /**
  * Most entries one watchlist may hold: a guard against importing the wrong file. A million is the
- * size issue 12 asks for and bench/million.ts measures (a run holds the compact index, 253 MB at a
+ * size issue 12 asks for and bench/million.ts measures (a run holds the compact index, 275 MB at a
  * million synthetic entries, and only the candidate entries); beyond it, split the customer base
  * into several subscribers' watchlists.
  */
@@ -197,35 +199,64 @@ function toEntry(raw: RawEntry, where: string, problems: string[]): WatchlistEnt
   return entry;
 }
 
+/**
+ * Checks entries one at a time (rows of a file being read); duplicate references and keys are
+ * problems, an identical repeat is dropped. What it keeps per entry is its key, content hash and
+ * row, so that a million rows are checked without holding the parsed list.
+ */
+class EntryChecker {
+  private readonly problems: string[] = [];
+  /** Key → content hash (16 characters) and row. */
+  private readonly seen = new Map<string, string>();
+  private count = 0;
+
+  constructor(private readonly origin: string) {}
+
+  /** The entry of this raw row, or undefined when it has problems or repeats one. */
+  check(raw: RawEntry, row: number): WatchlistEntry | undefined {
+    const entry = toEntry(raw, `row ${row}`, this.problems);
+    if (!entry) return undefined;
+    const earlier = this.seen.get(entry.key);
+    if (earlier) {
+      if (earlier.slice(0, 16) !== entry.hash) {
+        const earlierRow = earlier.slice(16);
+        this.problems.push(
+          entry.reference
+            ? `row ${row}: reference "${entry.reference}" is also on row ${earlierRow}`
+            : `row ${row}: "${entry.name}" repeats row ${earlierRow} with other aliases (merge them or give each a reference)`,
+        );
+      }
+      return undefined;
+    }
+    this.count += 1;
+    if (this.count > MAX_WATCHLIST_ENTRIES)
+      throw new WatchlistFormatError(this.origin, [
+        `more than the ${MAX_WATCHLIST_ENTRIES} entries a watchlist may hold (row ${row})`,
+      ]);
+    this.seen.set(entry.key, `${entry.hash}${row}`);
+    return entry;
+  }
+
+  /** Throws the problems found, if any, or that there was no entry. */
+  finish(): void {
+    if (this.problems.length) throw new WatchlistFormatError(this.origin, this.problems);
+    if (this.count === 0) throw new WatchlistFormatError(this.origin, ['holds no entries']);
+  }
+}
+
 /** Entries from raw objects; duplicate references and keys are problems, an identical repeat is dropped. */
 export function watchlistEntries(raws: readonly RawEntry[], origin: string, firstRow = 1): WatchlistEntry[] {
-  const problems: string[] = [];
   if (raws.length > MAX_WATCHLIST_ENTRIES)
     throw new WatchlistFormatError(origin, [
       `${raws.length} entries, more than the ${MAX_WATCHLIST_ENTRIES} a watchlist may hold`,
     ]);
+  const checker = new EntryChecker(origin);
   const entries: WatchlistEntry[] = [];
-  const seen = new Map<string, { row: number; hash: string }>();
   raws.forEach((raw, index) => {
-    const row = index + firstRow;
-    const entry = toEntry(raw, `row ${row}`, problems);
-    if (!entry) return;
-    const earlier = seen.get(entry.key);
-    if (earlier) {
-      if (earlier.hash !== entry.hash) {
-        problems.push(
-          entry.reference
-            ? `row ${row}: reference "${entry.reference}" is also on row ${earlier.row}`
-            : `row ${row}: "${entry.name}" repeats row ${earlier.row} with other aliases (merge them or give each a reference)`,
-        );
-      }
-      return;
-    }
-    seen.set(entry.key, { row, hash: entry.hash });
-    entries.push(entry);
+    const entry = checker.check(raw, index + firstRow);
+    if (entry) entries.push(entry);
   });
-  if (problems.length) throw new WatchlistFormatError(origin, problems);
-  if (entries.length === 0) throw new WatchlistFormatError(origin, ['holds no entries']);
+  checker.finish();
   return entries;
 }
 
@@ -296,7 +327,83 @@ export async function readWatchlistFile(path: string): Promise<WatchlistEntry[]>
   throw new WatchlistFormatError(path, [`unknown file type "${extension}" (use .csv or .json)`]);
 }
 
+/**
+ * A watchlist file's entries as the file is read (.csv, .json): a CSV file is parsed row by row, so
+ * that an import of a million rows never holds the parsed list (functions/aws/watchlist-store.ts
+ * `importWatchlist`); a JSON file is parsed whole, then handed out entry by entry. The problems of
+ * every row are thrown together once the file is read (WatchlistFormatError), after the last entry
+ * and before the generator ends, so that a consumer writes nothing.
+ */
+export async function* streamWatchlistFile(path: string): AsyncGenerator<WatchlistEntry> {
+  const extension = extname(path).toLowerCase();
+  if (extension !== '.csv' && extension !== '.txt') {
+    yield* await readWatchlistFile(path);
+    return;
+  }
+  const cannotRead = (error: unknown): WatchlistFormatError =>
+    new WatchlistFormatError(path, [
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
+  try {
+    if (!(await stat(path)).size) throw new WatchlistFormatError(path, ['is empty']);
+  } catch (error) {
+    throw error instanceof WatchlistFormatError ? error : cannotRead(error);
+  }
+  let header: string[] | undefined;
+  const parser = createReadStream(path).pipe(
+    parseStream({
+      bom: true,
+      columns: (columns: string[]) => {
+        header = columns;
+        return columns.map((column) => COLUMN_ALIASES[column.trim().toLowerCase()] ?? `ignored:${column}`);
+      },
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    }),
+  );
+  const checker = new EntryChecker(path);
+  let row = 1;
+  const checkHeader = (): void => {
+    if (!header?.some((column) => COLUMN_ALIASES[column.trim().toLowerCase()] === 'name'))
+      throw new WatchlistFormatError(path, [
+        `the header row must name a "name" column (found: ${header?.join(',').slice(0, 120) || 'nothing'})`,
+      ]);
+  };
+  try {
+    for await (const raw of parser as AsyncIterable<Record<string, string>>) {
+      if (row === 1) checkHeader();
+      row += 1;
+      const entry = checker.check(raw, row);
+      if (entry) yield entry;
+    }
+  } catch (error) {
+    if (error instanceof WatchlistFormatError) throw error;
+    if ((error as NodeJS.ErrnoException).code?.startsWith('CSV_'))
+      throw new WatchlistFormatError(path, [`not a readable CSV file (${(error as Error).message})`]);
+    throw cannotRead(error);
+  } finally {
+    parser.destroy();
+  }
+  if (row === 1) {
+    if (!header?.some((column) => column.trim())) throw new WatchlistFormatError(path, ['is empty']);
+    checkHeader();
+  }
+  checker.finish();
+}
+
 /** The version of a watchlist: a hash of its entries' keys and contents, in order of key. */
 export function watchlistVersion(entries: readonly WatchlistEntry[]): string {
-  return hash(entries.map((entry) => `${entry.key}=${entry.hash}`).sort());
+  return versionOfParts(entries.map(versionPart));
+}
+
+/** What an entry adds to its watchlist's version (watchlistVersion). */
+export const versionPart = (entry: WatchlistEntry): string => `${entry.key}=${entry.hash}`;
+
+/** The version of a watchlist from its entries' versionPart, in any order (sorted here, in place). */
+export function versionOfParts(parts: string[]): string {
+  // hash(parts) fed a part at a time: the same digest without one string of them all.
+  const digest = createHash('sha256');
+  parts.sort().forEach((part, i) => digest.update(i ? `\u0000${part}` : part));
+  return digest.digest('base64url').slice(0, 16);
 }

@@ -31,8 +31,8 @@
  *
  * It is built in one pass over the entries into growing typed arrays (the distinct units' identities
  * are the only strings kept), and its binary form is a JSON header then the arrays, each 8-byte
- * aligned, gzipped part by part (a reader gunzips the concatenated members at once and views the
- * arrays in place):
+ * aligned, gzipped part by part (a reader gunzips the stored pieces as they come, copying each
+ * array into its own typed array):
  *  - `hashes` / `units`: the (key hash, unit) pairs sorted by hash; `unitNames` / `unitItems`: where
  *    each unit was first seen (an entry name; its token or span position, times two, plus one for a
  *    span), to prepare it again;
@@ -43,6 +43,8 @@
  *  - `idHashes` / `idEntries`: the entries' identifiers (value hash → entry position), by hash;
  *  - `blockStarts`: the first entry position of each stored block of entries, so that only the
  *    blocks holding candidates are read;
+ *  - `nearFilter`: a Bloom filter of the keys the neighbourhoods stored by their bases hold besides
+ *    the bases, so that a record key in none is not probed letter by letter (NearFilterBuilder);
  *  - `text`: the entry names, UTF-8;
  *  - `entryDetails` / `details`: per entry, what its score reads beside its names (countries,
  *    nationalities, birth date, identifiers) as UTF-8 JSON, empty when it has none; with the names'
@@ -54,7 +56,9 @@
  * typed arrays and their order), and split across files each half would have to restate it; the
  * first thing to move out, if it grows, is the neighbourhood probing (its own hash and bit filter).
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import {
   other,
   script,
@@ -85,7 +89,7 @@ import { joinedMatch, spanMatch, tokenSimilarity } from '../match/similarity.ts'
 import { RECORD_KINDS, type RecordKind, type RegisterRecord } from '../core/records.ts';
 import type { WatchlistEntry } from './file.ts';
 
-const FORMAT = 6;
+const FORMAT = 7;
 
 // nameFlags: the kind (its position in RECORD_KINDS plus one; 0 none) in the low 3 bits, then:
 const HAS_COUNTRIES = 1 << 3;
@@ -118,6 +122,7 @@ const ARRAYS = [
   ['idEntries', Uint32Array],
   ['blockStarts', Uint32Array],
   ['entryDetails', Uint32Array],
+  ['nearFilter', Uint32Array],
   ['tokenFlags', Uint8Array],
   ['text', Uint8Array],
   ['details', Uint8Array],
@@ -144,6 +149,12 @@ interface BoundSide {
   bits: NameBits;
   countries: boolean;
 }
+
+/**
+ * Entry names kept prepared between the units graded (a prepared name is some kilobytes of objects:
+ * 10,000 are a few tens of MB of a run's heap).
+ */
+const MAX_PREPARED = 10_000;
 
 /** The index of one watchlist version, in memory (typed arrays: some bytes per key, no objects). */
 export class WatchlistIndex {
@@ -186,6 +197,11 @@ export class WatchlistIndex {
 
   /** The binary form (see the module comment): gzip members, one per array. */
   serialize(): Buffer {
+    return Buffer.concat(this.serializeParts());
+  }
+
+  /** The binary form's gzip members, in order (a writer cuts them in pieces without joining them). */
+  serializeParts(): Buffer[] {
     const header: IndexHeader = {
       format: FORMAT,
       version: this.version,
@@ -204,29 +220,47 @@ export class WatchlistIndex {
       const padding = align(bytes.length) - bytes.length;
       parts.push(gzipSync(padding ? Buffer.concat([bytes, Buffer.alloc(padding)]) : bytes));
     }
-    return Buffer.concat(parts);
+    return parts;
   }
 
   /** Reads the binary form back; `version` is the one the reader asked for (a mismatch is refused). */
   static deserialize(data: Uint8Array, version: string): WatchlistIndex {
-    let raw: Uint8Array = gunzipSync(data);
-    const view = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    const jsonLength = view.readUInt32LE(0);
-    const header = JSON.parse(view.subarray(4, 4 + jsonLength).toString('utf8')) as IndexHeader;
-    if (header.format !== FORMAT)
-      throw new Error(`watchlist index: format ${header.format} unknown (this build reads ${FORMAT})`);
-    if (header.version !== version)
-      throw new Error(`watchlist index: holds version ${header.version}, version ${version} was asked for`);
-    // Typed arrays are viewed in place when the buffer is 8-byte aligned (it is, from its size on).
-    if (raw.byteOffset % 8) raw = new Uint8Array(raw);
-    let offset = align(4 + jsonLength);
-    const arrays = {} as Record<ArrayName, unknown>;
-    for (const [name, Type] of ARRAYS) {
-      const count = header.lengths[name];
-      arrays[name] = new Type(raw.buffer as ArrayBuffer, raw.byteOffset + offset, count);
-      offset += align(count * Type.BYTES_PER_ELEMENT);
+    const reader = new IndexReader(version);
+    reader.write(gunzipSync(data));
+    return reader.finish();
+  }
+
+  /**
+   * Reads the binary form from its stored pieces, in order, gunzipped as they come: each array is
+   * copied into its own typed array, so that neither the gzipped pieces nor the whole gunzipped
+   * form is ever held (at a million entries, 106 MB and 241 MB more than the arrays themselves).
+   */
+  static async read(pieces: AsyncIterable<Uint8Array>, version: string): Promise<WatchlistIndex> {
+    const reader = new IndexReader(version);
+    // The first error of the pieces or of the reader is the one thrown (the pipeline's would be
+    // the abort it causes in the other stages).
+    let failure: unknown;
+    async function* watched(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* pieces;
+      } catch (error) {
+        failure ??= error;
+        throw error;
+      }
     }
-    return new WatchlistIndex(header.version, header.entryCount, arrays as Arrays, header.alphabets);
+    try {
+      await pipeline(Readable.from(watched()), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+        try {
+          for await (const chunk of source) reader.write(chunk);
+        } catch (error) {
+          failure ??= error;
+          throw error;
+        }
+      });
+    } catch (error) {
+      throw failure ?? error;
+    }
+    return reader.finish();
   }
 
   /** Bytes the arrays take in memory. */
@@ -297,7 +331,7 @@ export class WatchlistIndex {
       const { text, nameText, nameFlags } = this.a;
       const source = this.decoder.decode(text.subarray(nameText[name]!, nameText[name + 1]!));
       prepared = prepareName(source, kindOf(nameFlags[name]!));
-      if (this.parsed.size >= 50_000) this.parsed.clear();
+      if (this.parsed.size >= MAX_PREPARED) this.parsed.clear();
       this.parsed.set(name, prepared);
     }
     return prepared;
@@ -374,9 +408,10 @@ export class WatchlistIndex {
     for (let i = 1; i <= n + 1; i++) power[i] = Math.imul(power[i - 1]!, POLY);
     for (let i = n - 1; i >= 0; i--) suffix[i] = (Math.imul(key.charCodeAt(i), power[n - 1 - i]!) + suffix[i + 1]!) | 0;
     let state = polyPrefix(type);
-    probe(polyFinish((Math.imul(state, power[n]!) + suffix[0]!) | 0));
+    const whole = (Math.imul(state, power[n]!) + suffix[0]!) | 0;
+    probe(polyFinish(whole));
     const alphabet = this.alphabetCodes.get(type);
-    if (alphabet)
+    if (alphabet && mayHold(this.a.nearFilter, whole))
       for (let at = 0; at <= n; at++) {
         if (at >= from) {
           const shifted = Math.imul(state, POLY);
@@ -490,13 +525,101 @@ export class WatchlistIndex {
           const entry = a.nameOwners[name]!;
           if (entrySeen[entry]) continue;
           let side = sides.get(name);
-          if (!side) sides.set(name, (side = this.side(name)));
+          if (!side) {
+            // A word shared by many entries touches hundreds of thousands of names at a
+            // million: their sides (some 900 bytes each) are remembered up to MAX_PREPARED × 2.
+            if (sides.size >= MAX_PREPARED * 2) sides.clear();
+            sides.set(name, (side = this.side(name)));
+          }
           const needed = a.nameFlags[name]! & HAS_BIRTH_DATE ? lowered : threshold;
           if (bound(side, entryHits[name]!, recordSide, recordHits[name]!) >= needed) take(entry);
         }
       }
     }
     return found.sort((x, y) => x - y);
+  }
+}
+
+/** An index stored in another format than this build's: it is built again from the entries. */
+export class IndexFormatError extends Error {
+  constructor(readonly format: number) {
+    super(`watchlist index: format ${format} unknown (this build reads ${FORMAT})`);
+    this.name = 'IndexFormatError';
+  }
+}
+
+/** The binary form, gunzipped, written piece by piece into the arrays (WatchlistIndex.read). */
+class IndexReader {
+  private pending = Buffer.alloc(0);
+  private header: IndexHeader | undefined;
+  private readonly arrays = {} as Record<ArrayName, InstanceType<(typeof ARRAYS)[number][1]>>;
+  /** The array being filled (its position in ARRAYS), its bytes, how many are written, the padding after it. */
+  private current = -1;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private filled = 0;
+  private skip = 0;
+
+  constructor(private readonly version: string) {}
+
+  write(chunk: Uint8Array): void {
+    let data = chunk;
+    if (!this.header) {
+      this.pending = Buffer.concat([this.pending, data]);
+      if (this.pending.length < 4) return;
+      const jsonLength = this.pending.readUInt32LE(0);
+      if (this.pending.length < 4 + jsonLength) return;
+      const header = JSON.parse(this.pending.subarray(4, 4 + jsonLength).toString('utf8')) as IndexHeader;
+      if (header.format !== FORMAT) throw new IndexFormatError(header.format);
+      if (header.version !== this.version)
+        throw new Error(`watchlist index: holds version ${header.version}, version ${this.version} was asked for`);
+      this.header = header;
+      this.skip = align(4 + jsonLength) - 4 - jsonLength;
+      data = this.pending.subarray(4 + jsonLength);
+      this.pending = Buffer.alloc(0);
+      this.next();
+    }
+    while (data.length) {
+      if (this.skip) {
+        const skipped = Math.min(this.skip, data.length);
+        this.skip -= skipped;
+        data = data.subarray(skipped);
+        continue;
+      }
+      if (this.current >= ARRAYS.length) throw new Error('watchlist index: more bytes than its header names');
+      const taken = Math.min(this.bytes.length - this.filled, data.length);
+      this.bytes.set(data.subarray(0, taken), this.filled);
+      this.filled += taken;
+      data = data.subarray(taken);
+      if (this.filled === this.bytes.length) {
+        this.skip = align(this.bytes.length) - this.bytes.length;
+        this.next();
+      }
+    }
+  }
+
+  /** Opens the next array; empty ones are done at once. */
+  private next(): void {
+    for (;;) {
+      this.current += 1;
+      if (this.current >= ARRAYS.length) return;
+      const [name, Type] = ARRAYS[this.current]!;
+      const array = new Type(this.header!.lengths[name]);
+      this.arrays[name] = array;
+      this.bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      this.filled = 0;
+      if (this.bytes.length) return;
+    }
+  }
+
+  finish(): WatchlistIndex {
+    if (!this.header || this.current < ARRAYS.length)
+      throw new Error('watchlist index: truncated (fewer bytes than its header names)');
+    return WatchlistIndex.fromArrays(
+      this.header.version,
+      this.header.entryCount,
+      this.arrays as Arrays,
+      this.header.alphabets,
+    );
   }
 }
 
@@ -575,6 +698,9 @@ export class IndexBuilder {
   private pairs = new PairBuffer();
   private basePairs = new PairBuffer();
   private readonly alphabets = new Map<string, Set<string>>();
+  private readonly near = new NearFilterBuilder();
+  private suffix = new Int32Array(64);
+  private powers = new Int32Array(0);
   // (unit, entry name, mask) triples, ordered by unit at the end.
   private readonly postUnits = new Growing(Uint32Array);
   private readonly postNames = new Growing(Uint32Array);
@@ -639,7 +765,7 @@ export class IndexBuilder {
             for (const group of list) {
               const from = neighbourhoodFrom(group[0]);
               if (from < 0) kept.push(group);
-              else for (const base of neighbourhoodBases(group)) bases.add(this.base(group[0], base));
+              else for (const base of neighbourhoodBases(group)) bases.add(this.base(group[0], base, from));
             }
             plain.push(kept);
           }
@@ -656,12 +782,33 @@ export class IndexBuilder {
     }
   }
 
-  /** A base's hash, its code units added to its type's alphabet. */
-  private base(type: string, base: string): number {
+  /**
+   * A base's hash, its code units added to its type's alphabet, and the keys its neighbourhood
+   * holds besides itself (the base less one code unit from `from` on) added to the near filter.
+   */
+  private base(type: string, base: string, from: number): number {
     let alphabet = this.alphabets.get(type);
     if (!alphabet) this.alphabets.set(type, (alphabet = new Set()));
     for (const char of base.split('')) alphabet.add(char);
-    return polyHash(type, base);
+    // The state of the base less its code unit i is (state after i code units)·P^(n-1-i) plus the
+    // polynomial sum of the code units after i (see baseUnitsNear): all of them in two passes.
+    const n = base.length;
+    if (this.suffix.length <= n) this.suffix = new Int32Array(2 * n + 2);
+    if (this.powers.length < n) {
+      this.powers = new Int32Array(2 * n);
+      this.powers[0] = 1;
+      for (let i = 1; i < this.powers.length; i++) this.powers[i] = Math.imul(this.powers[i - 1]!, POLY);
+    }
+    const { suffix, powers } = this;
+    suffix[n] = 0;
+    for (let i = n - 1; i >= 0; i--)
+      suffix[i] = (Math.imul(base.charCodeAt(i), powers[n - 1 - i]!) + suffix[i + 1]!) | 0;
+    let state = polyPrefix(type);
+    for (let i = 0; i < n; i++) {
+      if (i >= from) this.near.add((Math.imul(state, powers[n - 1 - i]!) + suffix[i + 1]!) | 0);
+      state = (Math.imul(state, POLY) + base.charCodeAt(i)) | 0;
+    }
+    return polyFinish(state);
   }
 
   finish(version: string, blockStarts: readonly number[]): WatchlistIndex {
@@ -712,6 +859,7 @@ export class IndexBuilder {
         idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
         blockStarts: Uint32Array.from(blockStarts),
         entryDetails: this.entryDetails.done(),
+        nearFilter: this.near.done(),
         tokenFlags: this.tokenFlags.done(),
         text: this.text.done(),
         details: this.details.done(),
@@ -891,13 +1039,6 @@ function polyPrefix(type: string): number {
   return (Math.imul(hash, POLY) + 0x3a) | 0;
 }
 
-/** The polynomial hash of a base under its type: unlike FNV, computed for an insertion in O(1). */
-function polyHash(type: string, base: string): number {
-  let hash = polyPrefix(type);
-  for (let i = 0; i < base.length; i++) hash = (Math.imul(hash, POLY) + base.charCodeAt(i)) | 0;
-  return polyFinish(hash);
-}
-
 /** Murmur3's finalizer: the filter reads the top bits, which a polynomial hash alone mixes poorly. */
 function polyFinish(hash: number): number {
   let h = hash;
@@ -928,6 +1069,54 @@ function neighbourhoodBases([type, keys]: KeyGroup): string[] {
   const bases: string[] = [];
   for (let i = 0; i < keys.length; i += keys[i]!.length) bases.push(keys[i]!);
   return bases;
+}
+
+/**
+ * The near filter: a Bloom filter (two bits a key) of the keys the stored neighbourhoods hold
+ * besides their bases, by their polynomial state. A record key it does not hold is in no base's
+ * neighbourhood but as the base itself, so its (n + 1) × alphabet insertions are not probed: most
+ * record keys, since few customer words are one letter from a listed one. It has no false
+ * negatives, so it only saves probes that would find nothing.
+ *
+ * Built at the largest size, then folded (a bit's position is the hash's low bits, so halving ORs
+ * the halves) down to NEAR_BITS_PER_KEY bits per key added, at least 2^10 bits.
+ */
+const NEAR_MAX_BITS = 1 << 28;
+const NEAR_BITS_PER_KEY = 16;
+
+class NearFilterBuilder {
+  private bits: Uint32Array | undefined;
+  private added = 0;
+  add(state: number): void {
+    this.bits ??= new Uint32Array(NEAR_MAX_BITS >>> 5);
+    const [first, second] = nearPositions(state, NEAR_MAX_BITS - 1);
+    this.bits[first >>> 5]! |= 1 << (first & 31);
+    this.bits[second >>> 5]! |= 1 << (second & 31);
+    this.added += 1;
+  }
+  done(): Uint32Array<ArrayBuffer> {
+    let size = 1 << 10;
+    while (size < NEAR_MAX_BITS && size < this.added * NEAR_BITS_PER_KEY) size *= 2;
+    const bits = this.bits;
+    this.bits = undefined;
+    if (!bits) return new Uint32Array(size >>> 5);
+    let words = bits.length;
+    while (words > size >>> 5) {
+      words >>>= 1;
+      for (let w = 0; w < words; w++) bits[w]! |= bits[w + words]!;
+    }
+    return bits.slice(0, words);
+  }
+}
+
+function nearPositions(state: number, mask: number): [number, number] {
+  return [polyFinish(state) & mask, polyFinish(state ^ 0x5bd1e995) & mask];
+}
+
+/** Whether the near filter may hold a key of this polynomial state (false: surely not). */
+function mayHold(filter: Uint32Array, state: number): boolean {
+  const [first, second] = nearPositions(state, filter.length * 32 - 1);
+  return ((filter[first >>> 5]! >>> (first & 31)) & (filter[second >>> 5]! >>> (second & 31)) & 1) === 1;
 }
 
 /** Bits of a base hash that pick its bit in WatchlistIndex's filter (2^26 bits: 8 MB). */

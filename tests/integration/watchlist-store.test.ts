@@ -4,10 +4,17 @@
  * and the audit trail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { watchlistEntries, watchlistVersion } from '../../functions/watchlist/file.ts';
+import { gzipSync } from 'node:zlib';
+import { DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  WatchlistFormatError,
+  watchlistEntries,
+  watchlistVersion,
+  type WatchlistEntry,
+} from '../../functions/watchlist/file.ts';
+import { IndexFormatError, WatchlistIndex } from '../../functions/watchlist/watchlist-index.ts';
 import { WatchlistStore } from '../../functions/aws/watchlist-store.ts';
-import { watchlistPk } from '../../functions/aws/table.ts';
+import { indexChunkSk, queryAll, watchlistPk } from '../../functions/aws/table.ts';
 import { dynamoBackend, startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
 /** Deterministic invented company names, all distinct. */
@@ -42,7 +49,7 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
   });
 
   /** Every chunk key of the subscriber's watchlist, page after page (a Query page stops at 1 MB read). */
-  const chunkKeys = async (subscriberId: string): Promise<string[]> => {
+  const chunkKeys = async (subscriberId: string, prefix = 'ENT#'): Promise<string[]> => {
     const keys: string[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -51,7 +58,7 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
           TableName: stack.store.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
           ProjectionExpression: 'sk',
-          ExpressionAttributeValues: { ':pk': { S: watchlistPk(subscriberId) }, ':e': { S: 'ENT#' } },
+          ExpressionAttributeValues: { ':pk': { S: watchlistPk(subscriberId) }, ':e': { S: prefix } },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -60,6 +67,15 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
     } while (startKey);
     return keys;
   };
+
+  /** The stored index chunks' data, in order, page after page. */
+  async function* storedChunks(subscriberId: string): AsyncGenerator<Uint8Array> {
+    for await (const item of queryAll(stack.store, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':pk': { S: watchlistPk(subscriberId) }, ':e': { S: 'IDX#' } },
+    }))
+      yield item.data!.B!;
+  }
 
   it('stores 50,000 entries in chunks under the item limit and reads them back whole', async () => {
     const entries = bigList(50_000);
@@ -76,7 +92,7 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
     expect(await chunkKeys('big')).toHaveLength(meta.chunks);
     const loaded = await store.load('big');
     expect(loaded!.entries).toEqual(entries);
-  });
+  }, 180_000);
 
   it('replaces a version: the new chunks, then META, then the old chunks go', async () => {
     const before = await store.getMeta('big');
@@ -89,6 +105,58 @@ describe(`watchlist storage (${dynamoBackend})`, () => {
     const versions = await store.versions(['big', 'never-imported']);
     expect([...versions.keys()]).toEqual(['big']);
     expect(versions.get('big')!.version).toBe(meta.version);
+  }, 180_000);
+
+  it('writes nothing when the entries fail after some were read (a bad row found at the end of a file)', async () => {
+    async function* failing(): AsyncGenerator<WatchlistEntry> {
+      yield* bigList(2_000);
+      throw new WatchlistFormatError('late.csv', ['row 2002: name is empty']);
+    }
+    await expect(
+      store.importWatchlist('late', failing(), 'late.csv', 'test', '2026-11-01T00:00:00.000Z'),
+    ).rejects.toThrow(/late\.csv: row 2002: name is empty/);
+    expect(await store.getMeta('late')).toBeUndefined();
+    expect(await chunkKeys('late', 'ENT#')).toEqual([]);
+    expect(await chunkKeys('late', 'IDX#')).toEqual([]);
+  });
+
+  it('builds an index stored in an older format again from the stored blocks, and stores it in its place', async () => {
+    const entries = bigList(3_000);
+    const { meta } = await store.importWatchlist('upgrade', entries, 'up.csv', 'test', '2026-11-01T00:00:00.000Z');
+    const current = (await store.loadIndex(meta))!.serialize();
+    // What an earlier build stored: the same layout of keys, its header naming format 6.
+    const header = Buffer.from(
+      JSON.stringify({ format: 6, version: meta.version, entryCount: 3_000, lengths: {}, alphabets: {} }),
+    );
+    const head = Buffer.alloc(Math.ceil((4 + header.length) / 8) * 8);
+    head.writeUInt32LE(header.length);
+    header.copy(head, 4);
+    const pk = { S: watchlistPk('upgrade') };
+    const old = [gzipSync(head), gzipSync(Buffer.alloc(4096, 7))];
+    for (const [i, data] of old.entries())
+      await stack.store.client.send(
+        new PutItemCommand({
+          TableName: stack.store.tableName,
+          Item: { pk, sk: { S: indexChunkSk(meta.version, i) }, data: { B: data } },
+        }),
+      );
+    for (let i = old.length; i < meta.indexChunks!; i++)
+      await stack.store.client.send(
+        new DeleteItemCommand({
+          TableName: stack.store.tableName,
+          Key: { pk, sk: { S: indexChunkSk(meta.version, i) } },
+        }),
+      );
+    const stale = { ...meta, indexChunks: old.length };
+    await expect(WatchlistIndex.read(storedChunks('upgrade'), meta.version)).rejects.toThrow(IndexFormatError);
+    const rebuilt = (await store.loadIndex(stale))!;
+    expect(rebuilt.serialize().equals(current)).toBe(true);
+    expect(rebuilt.entryCount).toBe(3_000);
+    const after = (await store.getMeta('upgrade'))!;
+    expect(after.indexChunks).toBe(meta.indexChunks);
+    expect(await chunkKeys('upgrade', 'IDX#')).toHaveLength(meta.indexChunks!);
+    expect((await WatchlistIndex.read(storedChunks('upgrade'), meta.version)).serialize().equals(current)).toBe(true);
+    expect((await store.loadIndex(after))!.serialize().equals(current)).toBe(true);
   });
 
   it('writes nothing but an audit line for an unchanged re-import', async () => {

@@ -18,7 +18,9 @@ import {
   parseWatchlistCsv,
   parseWatchlistJson,
   readWatchlistFile,
+  streamWatchlistFile,
   watchlistVersion,
+  type WatchlistEntry,
 } from '../../functions/watchlist/file.ts';
 import { WatchlistScreener } from '../../functions/watchlist/screening.ts';
 import { decisionKey } from '../../functions/aws/watchlist-store.ts';
@@ -117,6 +119,57 @@ describe('watchlist files', () => {
       await expect(readWatchlistFile(join(dir, 'list.xlsx'))).rejects.toThrow(/unknown file type ".xlsx"/);
       await expect(readWatchlistFile(join(dir, 'empty.csv'))).rejects.toThrow(/is empty/);
       await expect(readWatchlistFile(join(dir, 'missing.csv'))).rejects.toThrow(/cannot be read \(ENOENT\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a CSV file row by row as it reads it whole, and throws every bad row after the last entry', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tradewatch-watchlist-stream-'));
+    const collect = async (path: string): Promise<{ entries: WatchlistEntry[]; error?: unknown }> => {
+      const entries: WatchlistEntry[] = [];
+      try {
+        for await (const entry of streamWatchlistFile(path)) entries.push(entry);
+      } catch (error) {
+        return { entries, error };
+      }
+      return { entries };
+    };
+    try {
+      const good = join(dir, 'good.csv');
+      await writeFile(
+        good,
+        '\ufeffRef,Notes,NAME,Aliases,Country,Kind,dob,identifiers\n' +
+          'C-1,key account,Lumora Microsystems,Lumora MS; LMS Tech,China;HK,Company,,lei:5493001KJTIIGC8Y1R12\n' +
+          'C-2,,"Velan, ""Oskar""",,ru,person,1961-01-12,\n\n' +
+          'C-1,key account,Lumora Microsystems,Lumora MS; LMS Tech,China;HK,Company,,lei:5493001KJTIIGC8Y1R12\n',
+      );
+      const streamed = await collect(good);
+      expect(streamed.error).toBeUndefined();
+      expect(streamed.entries).toEqual(await readWatchlistFile(good));
+      expect(streamed.entries.map((e) => e.name)).toEqual(['Lumora Microsystems', 'Velan, "Oskar"']);
+      const bad = join(dir, 'bad.csv');
+      await writeFile(bad, 'reference,name,country\nX,Good,CN\nY,,CN\nX,Other,CN\nZ,Fine,DE\n');
+      const partial = await collect(bad);
+      expect(partial.entries.map((e) => e.name)).toEqual(['Good', 'Fine']);
+      expect(partial.error).toBeInstanceOf(WatchlistFormatError);
+      expect((partial.error as WatchlistFormatError).problems).toEqual([
+        'row 3: name is empty',
+        'row 4: reference "X" is also on row 2',
+      ]);
+      await writeFile(join(dir, 'noname.csv'), 'company,country\nA,CN\n');
+      await writeFile(join(dir, 'empty.csv'), '  \n');
+      await writeFile(join(dir, 'header.csv'), 'name\n');
+      await writeFile(join(dir, 'broken.csv'), 'name,country\n"A Corp,CN\n');
+      const failure = async (file: string): Promise<string> =>
+        String(((await collect(join(dir, file))).error as Error | undefined)?.message);
+      expect(await failure('noname.csv')).toMatch(
+        /noname\.csv: the header row must name a "name" column \(found: company,country\)/,
+      );
+      expect(await failure('empty.csv')).toMatch(/empty\.csv: is empty/);
+      expect(await failure('header.csv')).toMatch(/header\.csv: holds no entries/);
+      expect(await failure('broken.csv')).toMatch(/broken\.csv: not a readable CSV file/);
+      expect(await failure('missing.csv')).toMatch(/missing\.csv: cannot be read \(ENOENT\)/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
