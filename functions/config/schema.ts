@@ -125,7 +125,9 @@ const filters = z
     programs: nonEmptyList(filterValue)
       .optional()
       .describe('Sanctions programs as the publisher writes them, e.g. "RUSSIA-EO14024".'),
-    topics: nonEmptyList(filterValue).optional().describe('Feed topics; register changes carry none.'),
+    topics: nonEmptyList(filterValue)
+      .optional()
+      .describe("Topics: a feed item's, a register change's (the register's, its countries' and its names')."),
     keywords: nonEmptyList(keyword)
       .optional()
       .describe(
@@ -455,7 +457,7 @@ export const topicRule = z
         "Words or phrases; one of them starting a word of an item's title, summary or categories gives the topic (case, accents and punctuation ignored).",
       ),
   })
-  .describe('A keyword rule for feed item topics.');
+  .describe("A keyword rule for topics (feed items, register records' names).");
 
 /** A field of a record: an element or `@attribute` (xml), a dotted path (json, xml) or a column name (csv). */
 const fieldReference = z.string().trim().min(1, 'must not be empty');
@@ -742,7 +744,9 @@ export const configSchema = z
     topics: z
       .array(topicRule)
       .default([])
-      .describe('Keyword rules added to the default topic rules of feed items (see functions/core/topics.ts).'),
+      .describe(
+        'Keyword rules added to the default topic rules of feed items and register changes (see functions/core/topics.ts).',
+      ),
     federalRegister: federalRegisterQuery.optional(),
     customSources: z
       .array(customSource)

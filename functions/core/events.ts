@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldChange, RecordChange } from './diff.ts';
 import type { RegisterRecord } from './records.ts';
+import { changeTopics, type RegisterTopicInfo } from './register-topics.ts';
 
 export const EVENT_TYPES = {
   added: 'tradewatch.record.added',
@@ -33,6 +34,12 @@ export interface ListedRecordData {
   fields: FieldChange[];
   /** Where the publisher lists it. */
   sourceUrl: string;
+  /**
+   * The change's topics (the `topics` message attribute): a register record's computed when the
+   * event is built (functions/core/register-topics.ts), a feed item's its own. Absent in events
+   * stored before topics were computed; readers then fall back to the records' `topics`.
+   */
+  topics?: string[];
   /**
    * For an Entity List addition or removal that a Federal Register rule announced earlier: that
    * announcement (see functions/run/early-warnings.ts). The subscriber already had the news.
@@ -146,7 +153,7 @@ export function changeEventId(
     .slice(0, 32);
 }
 
-export interface EventSourceInfo {
+export interface EventSourceInfo extends RegisterTopicInfo {
   id: string;
   title: string;
   homepage: string;
@@ -166,6 +173,8 @@ export function buildChangeEvent(
   time: string,
 ): ChangeEvent {
   const record = change.after ?? change.before ?? null;
+  const previous = change.type === 'added' ? null : (change.before ?? null);
+  const topics = changeTopics(source, record, previous === record ? null : previous);
   return {
     specversion: '1.0',
     id: changeEventId(source.id, change.id, change.oldHash, change.newHash, baseVersion),
@@ -182,9 +191,10 @@ export function buildChangeEvent(
       name: change.name || record?.name || '',
       list: change.list || record?.list || '',
       record,
-      previous: change.type === 'added' ? null : (change.before ?? null),
+      previous,
       fields: change.fields ?? [],
       sourceUrl: record?.links[0] ?? source.homepage,
+      ...(topics.length ? { topics } : {}),
     },
   };
 }
@@ -250,7 +260,7 @@ export function messageAttributes(
     const previous = event.data.previous;
     array('countries', [...(record?.countries ?? []), ...(previous?.countries ?? [])]);
     array('programs', [...(record?.programs ?? []), ...(previous?.programs ?? [])]);
-    array('topics', [...(record?.topics ?? []), ...(previous?.topics ?? [])]);
+    array('topics', eventTopics(event.data));
   } else if (isHitEvent(event)) {
     const { record, previous } = event.data;
     attributes.changeType = { DataType: 'String', StringValue: hitChangeType(event.data.hitType) };
@@ -258,7 +268,7 @@ export function messageAttributes(
     if (event.data.list) attributes.list = { DataType: 'String', StringValue: event.data.list };
     array('countries', [...(record?.countries ?? []), ...(previous?.countries ?? [])]);
     array('programs', [...(record?.programs ?? []), ...(previous?.programs ?? [])]);
-    array('topics', [...(record?.topics ?? []), ...(previous?.topics ?? [])]);
+    array('topics', eventTopics(event.data));
     // One subscriber per hit event: a plain String, which every SNS implementation matches exactly.
     attributes.matchedWatchlists = { DataType: 'String', StringValue: event.data.subscriberId };
     return attributes;
@@ -267,6 +277,12 @@ export function messageAttributes(
   }
   array('matchedKeywords', matchedKeywords, Infinity);
   return attributes;
+}
+
+/** The topics of a change or hit event; an event stored without them has its records'. */
+export function eventTopics(data: ListedRecordData): string[] {
+  if (data.topics) return data.topics;
+  return [...new Set([...(data.record?.topics ?? []), ...(data.previous?.topics ?? [])])];
 }
 
 /** A change event as stored: the audit trail and the outbox. */

@@ -11,7 +11,8 @@
  * an item whose text names none of the keywords gets no topic.
  *
  * The default rules (DEFAULT_TOPIC_RULES), in English plus the Dutch words the Dutch government's
- * export-control news uses:
+ * export-control news uses and the Chinese and Japanese words for chips that the Chinese and
+ * Japanese lists' names carry (registers' records get topics too: functions/core/register-topics.ts):
  *
  * | topic | keywords (any of) |
  * |---|---|
@@ -20,7 +21,7 @@
  * | `export-licence` | export licence, export license, export licensing, licence application, license application, license requirement, licence requirement, license exception, licensing policy, OGEL, SIEL, exportvergunning, vergunningplicht |
  * | `export-controls` | export control, export administration regulations, ECCN, commerce control list, foreign direct product, strategic export, ECJU, notice to exporters, Wassenaar, catch-all, exportcontrole |
  * | `dual-use` | dual use, dual-use (the same once normalized), 2021/821, tweeërlei gebruik |
- * | `semiconductors` | semiconductor, chips, chipmaking, integrated circuit, lithography, advanced computing, supercomputer, wafer, ASML, DUV, EUV, halfgeleider |
+ * | `semiconductors` | semiconductor, chips, chipmaking, integrated circuit, lithography, advanced computing, supercomputer, wafer, ASML, DUV, EUV, TechInsights, halfgeleider, 半导体, 半導体, 芯片, 集成电路, 光刻, 晶圆 |
  * | `russia` | Russia, Russian, Rusland, Russische |
  * | `belarus` | Belarus, Belarusian, Wit-Rusland |
  * | `china` | China, Chinese, PRC, Hong Kong, Macau, Beijing |
@@ -115,7 +116,14 @@ export const DEFAULT_TOPIC_RULES: readonly TopicRule[] = [
       'ASML',
       'DUV',
       'EUV',
+      'TechInsights',
       'halfgeleider',
+      '半导体',
+      '半導体',
+      '芯片',
+      '集成电路',
+      '光刻',
+      '晶圆',
     ],
   },
   { topic: 'russia', keywords: ['Russia', 'Russian', 'Rusland', 'Russische'] },

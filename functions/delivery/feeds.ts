@@ -11,6 +11,7 @@
  */
 import type { FieldChange } from '../core/diff.ts';
 import {
+  eventTopics,
   isChangeEvent,
   isHitEvent,
   messageAttributes,
@@ -198,7 +199,7 @@ function entryParts(event: FeedEvent): EntryParts {
     { scheme: CATEGORY_SCHEMES.changeType, term: changeType },
     ...(data.list ? [{ scheme: CATEGORY_SCHEMES.list, term: data.list }] : []),
     ...[...new Set(record?.programs ?? [])].map((term) => ({ scheme: CATEGORY_SCHEMES.program, term })),
-    ...[...new Set(record?.topics ?? [])].map((term) => ({ scheme: CATEGORY_SCHEMES.topic, term })),
+    ...eventTopics(data).map((term) => ({ scheme: CATEGORY_SCHEMES.topic, term })),
   ].map((category) => ({ ...category, term: xmlSafe(category.term) }));
   const link = webLink(data.sourceUrl);
   return {
@@ -223,7 +224,7 @@ function changeHtml(event: ChangeEvent): string {
     );
   }
   const record = data.record ?? data.previous;
-  if (record) parts.push(recordHtml(record));
+  if (record) parts.push(recordHtml(record, eventTopics(data)));
   if (data.changeType === 'modified' && data.fields.length) parts.push(fieldsHtml(data.fields));
   parts.push(footerHtml(event, data.recordId, data.sourceUrl));
   return parts.join('\n');
@@ -242,20 +243,20 @@ function hitHtml(event: WatchlistHitEvent): string {
     ...(data.moreHits ? [`<li>and ${html(String(data.moreHits))} more of your entries</li>`] : []),
     '</ul>',
   ];
-  if (data.record) parts.push(recordHtml(data.record));
+  if (data.record) parts.push(recordHtml(data.record, eventTopics(data)));
   if (data.hitType === 'modified' && data.fields.length) parts.push(fieldsHtml(data.fields));
   parts.push(footerHtml(event, data.recordId, data.sourceUrl));
   return parts.join('\n');
 }
 
-function recordHtml(record: RegisterRecord): string {
+function recordHtml(record: RegisterRecord, topics: readonly string[]): string {
   const rows: [string, string][] = [['Kind', record.kind]];
   if (record.programs.length) rows.push(['Programs', record.programs.join(', ')]);
   if (record.countries.length) rows.push(['Countries', record.countries.join(', ')]);
   if (record.aliases.length) rows.push(['Aliases', limitList(record.aliases, 8)]);
   if (record.addresses.length) rows.push(['Addresses', limitList(record.addresses, 5)]);
   if (record.listedOn) rows.push(['Listed on', record.listedOn]);
-  if (record.topics?.length) rows.push(['Topics', record.topics.join(', ')]);
+  if (topics.length) rows.push(['Topics', topics.join(', ')]);
   if (record.remarks) rows.push(['Remarks', record.remarks]);
   return `<dl>\n${rows.map(([term, value]) => `<dt>${html(term)}</dt><dd>${html(value)}</dd>`).join('\n')}\n</dl>`;
 }

@@ -6,6 +6,7 @@
  */
 import type { FieldChange } from '../core/diff.ts';
 import {
+  eventTopics,
   isChangeEvent,
   isHitEvent,
   type ChangeEvent,
@@ -104,7 +105,7 @@ function renderHitText(event: WatchlistHitEvent): string {
       `  … and ${data.moreHits} more of your entries (a threshold this loose, or a name this short, matches many)`,
     );
   lines.push('', 'The listed record:');
-  if (data.record) lines.push(`  Name:      ${data.record.name}`, ...describeRecord(data.record));
+  if (data.record) lines.push(`  Name:      ${data.record.name}`, ...describeRecord(data.record, eventTopics(data)));
   if (data.hitType === 'modified' && data.fields.length) {
     lines.push('', 'What changed:');
     for (const field of data.fields) lines.push(...describeField(field));
@@ -131,7 +132,7 @@ function renderChangeText(event: ChangeEvent): string {
       '',
     );
   }
-  if (record) lines.push(...describeRecord(record));
+  if (record) lines.push(...describeRecord(record, eventTopics(data)));
   if (data.changeType === 'modified' && data.fields.length) {
     lines.push('', 'What changed:');
     for (const field of data.fields) lines.push(...describeField(field));
@@ -140,7 +141,7 @@ function renderChangeText(event: ChangeEvent): string {
   return lines.join('\n');
 }
 
-function describeRecord(record: RegisterRecord): string[] {
+function describeRecord(record: RegisterRecord, topics: readonly string[]): string[] {
   const lines = [`  Kind:      ${record.kind}`];
   if (record.programs.length) lines.push(`  Programs:  ${record.programs.join(', ')}`);
   if (record.countries.length) lines.push(`  Countries: ${record.countries.join(', ')}`);
@@ -148,7 +149,7 @@ function describeRecord(record: RegisterRecord): string[] {
   for (const address of record.addresses.slice(0, 5)) lines.push(`  Address:   ${address}`);
   if (record.addresses.length > 5) lines.push(`  (+${record.addresses.length - 5} more addresses)`);
   if (record.listedOn) lines.push(`  Listed on: ${record.listedOn}`);
-  if (record.topics?.length) lines.push(`  Topics:    ${record.topics.join(', ')}`);
+  if (topics.length) lines.push(`  Topics:    ${topics.join(', ')}`);
   return lines;
 }
 

@@ -8,7 +8,7 @@
  * the search budget of review-reads.ts.
  */
 import type { ChangeEvent } from '../core/events.ts';
-import { isChangeEvent } from '../core/events.ts';
+import { eventTopics, isChangeEvent } from '../core/events.ts';
 import { isFeedCursor } from '../delivery/feeds.ts';
 import { html, type SafeHtml } from './html.ts';
 import { errorPage, pageHref, pageShell, type ViewContext } from './layout.ts';
@@ -76,7 +76,7 @@ export function changeMatches(filters: ChangeFilters): (event: ChangeEvent) => b
     if (filters.list && !same(data.list, filters.list)) return false;
     if (filters.country && !records.some((r) => r.countries.some((c) => same(c, filters.country)))) return false;
     if (filters.program && !records.some((r) => r.programs.some((p) => same(p, filters.program)))) return false;
-    if (filters.topic && !records.some((r) => (r.topics ?? []).some((t) => same(t, filters.topic)))) return false;
+    if (filters.topic && !eventTopics(data).some((t) => same(t, filters.topic))) return false;
     if (q) {
       const names = [data.name, ...records.flatMap((r) => [r.name, ...r.aliases])];
       if (!names.some((name) => foldText(name).includes(q))) return false;
@@ -204,7 +204,7 @@ export async function changeView(
       ${
         record
           ? html`<h2>${event.data.changeType === 'removed' ? 'The record as it was' : 'The record'}</h2>
-              ${recordFacts(record)}
+              ${recordFacts(record, eventTopics(event.data))}
               <h2>Source documents</h2>
               ${sourceLinks([...record.links, event.data.sourceUrl])}`
           : ''

@@ -5,6 +5,7 @@
  */
 import type { TableRef } from '../aws/table.ts';
 import { TradewatchStore } from '../aws/source-store.ts';
+import { changeTopics, type RegisterTopicInfo } from '../core/register-topics.ts';
 import { html } from './html.ts';
 import { errorPage, pageShell, type ViewContext } from './layout.ts';
 import type { PageResponse } from './page-request.ts';
@@ -14,7 +15,7 @@ import { readRecordHistory } from './review-reads.ts';
 export async function recordHistoryView(
   ctx: ViewContext,
   table: TableRef,
-  source: { id: string; title: string; homepage: string },
+  source: { id: string; title: string; homepage: string; kind?: 'register' | 'feed' } & RegisterTopicInfo,
   recordId: string,
 ): Promise<PageResponse> {
   const store = table instanceof TradewatchStore ? table : new TradewatchStore(table.client, table.tableName);
@@ -47,7 +48,7 @@ export async function recordHistoryView(
       ${status} ${warnings.map((warning) => earlyWarningNote(ctx, warning))}
       <section aria-labelledby="h-record">
         <h2 id="h-record">${current ? 'The record now' : 'The record as it was'}</h2>
-        ${latest ? recordFacts(latest) : html`<p>Not stored.</p>`}
+        ${latest ? recordFacts(latest, changeTopics(source, latest, null)) : html`<p>Not stored.</p>`}
       </section>
       <section aria-labelledby="h-documents">
         <h2 id="h-documents">Source documents</h2>

@@ -53,6 +53,10 @@ export function createReviewPage(deps: ReviewPageDeps): PageHandler {
     title: source.title,
     kind: source.kind,
     homepage: source.homepage,
+    // What a record page needs to show a register record's topics (never stored in it).
+    ...(source.topics ? { topics: source.topics } : {}),
+    ...(source.listTopics ? { listTopics: source.listTopics } : {}),
+    ...(source.topicRules ? { topicRules: source.topicRules } : {}),
   }));
   const subscriberIds = [
     ...watchlistSubscribers(deps.config).map((subscriber) => subscriber.id),

@@ -6,7 +6,7 @@
  */
 import { diffWordsWithSpace } from 'diff';
 import type { FieldChange } from '../core/diff.ts';
-import type { ChangeEvent, EarlyWarning } from '../core/events.ts';
+import { eventTopics, type ChangeEvent, type EarlyWarning } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { formatValue } from '../delivery/render.ts';
 import { html, webUrl, type SafeHtml } from './html.ts';
@@ -27,7 +27,8 @@ export function federalRegisterUrl(documentNumber: string): string | undefined {
 
 const list = (values: readonly string[] | undefined): string => (values?.length ? values.join('; ') : '');
 
-export function recordFacts(record: RegisterRecord): SafeHtml {
+/** `topics`: the change's (a register record stores none: functions/core/register-topics.ts). */
+export function recordFacts(record: RegisterRecord, topics: readonly string[] | undefined = record.topics): SafeHtml {
   const rows: [string, string | SafeHtml][] = [
     ['Name', record.name],
     ['Aliases', list(record.aliases)],
@@ -35,7 +36,7 @@ export function recordFacts(record: RegisterRecord): SafeHtml {
     ['Kind', record.kind],
     ['Countries', list(record.countries)],
     ['Programs', list(record.programs)],
-    ['Topics', list(record.topics)],
+    ['Topics', list(topics)],
     ['Listed on', record.listedOn ?? ''],
     ['Addresses', list(record.addresses)],
     ['Remarks', record.remarks ?? ''],
@@ -173,7 +174,7 @@ export function changeCard(
     </div>
     ${data.earlyWarning ? earlyWarningNote(ctx, data.earlyWarning) : ''}
     ${data.changeType === 'modified' ? fieldDiff(data.fields) : ''}
-    ${options.facts && record ? recordFacts(record) : ''}
+    ${options.facts && record ? recordFacts(record, eventTopics(data)) : ''}
     <p class="actions">
       <a href="${recordHref(ctx, data.sourceId, data.recordId)}">History of this record</a
       >${webUrl(data.sourceUrl) ? html`<a href="${webUrl(data.sourceUrl)!}" rel="noreferrer noopener">At the publisher</a>` : ''}

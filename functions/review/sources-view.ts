@@ -3,6 +3,7 @@
  * (last success, last change, record count, failing since, the last error and its step), and the
  * latest items of the news and notice feeds.
  */
+import type { RegisterTopicInfo } from '../core/register-topics.ts';
 import type { TableRef } from '../aws/table.ts';
 import type { SourceMeta } from '../aws/source-store.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -11,7 +12,7 @@ import type { PageResponse } from './page-request.ts';
 import { changeHref } from './record-view.ts';
 import { readLatestChanges, readSourceMetas } from './review-reads.ts';
 
-export interface SourceInfo {
+export interface SourceInfo extends RegisterTopicInfo {
   id: string;
   title: string;
   kind: 'register' | 'feed';

@@ -45,6 +45,7 @@ export const auDfat: RegisterSource = {
   publisher: 'Department of Foreign Affairs and Trade (Australia)',
   jurisdiction: 'AU',
   kind: 'register',
+  topics: ['sanctions'],
   downloads: [
     {
       // The address the consolidated-list page links since DFAT renamed the file in 2025 (the

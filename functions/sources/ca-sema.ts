@@ -266,6 +266,7 @@ export const caSema: RegisterSource = {
   publisher: 'Global Affairs Canada',
   jurisdiction: 'CA',
   kind: 'register',
+  topics: ['sanctions'],
   downloads: [
     {
       url: 'https://www.international.gc.ca/world-monde/assets/office_docs/international_relations-relations_internationales/sanctions/sema-lmes.xml',

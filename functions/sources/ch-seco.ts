@@ -380,6 +380,7 @@ export const chSeco: RegisterSource = {
   publisher: 'State Secretariat for Economic Affairs SECO (Switzerland)',
   jurisdiction: 'CH',
   kind: 'register',
+  topics: ['sanctions'],
   downloads: [
     {
       url: 'https://www.sesam.search.admin.ch/sesam-search-web/pages/downloadXmlGesamtliste.xhtml?lang=en&action=downloadXmlGesamtlisteAction',

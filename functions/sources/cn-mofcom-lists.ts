@@ -56,7 +56,7 @@ import {
   parseAnnouncement,
   type Announcement,
 } from './formats/cn-announcement-text.ts';
-import { buildListRecords, fromStoredRecords } from './formats/cn-list-state.ts';
+import { CN_LISTS, buildListRecords, fromStoredRecords } from './formats/cn-list-state.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
 
 export const CN_MOFCOM_LISTS_ID = 'cn-mofcom-lists';
@@ -235,6 +235,8 @@ export function createCnMofcomLists(options: CnMofcomListsOptions = {}): Registe
     publisher: 'Ministry of Commerce (MOFCOM) and Ministry of Foreign Affairs of the PRC',
     jurisdiction: 'CN',
     kind: 'register',
+    // By program, which an announcement record shares with the list it changes.
+    listTopics: Object.fromEntries(Object.values(CN_LISTS).map((list) => [list.program, list.topics])),
     downloads: [
       {
         url: main.url,

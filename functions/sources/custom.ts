@@ -490,6 +490,8 @@ export function customSourceFrom(definition: CustomSourceDefinition, options: Cu
     schedule: definition.schedule ?? CUSTOM_SOURCE_DEFAULTS.schedule,
     expectedRecords: { ...bounds },
     homepage: definition.url,
+    // A register's records get topics when their change events are built, under the same rules.
+    ...(definition.kind === 'register' && options.topicRules ? { topicRules: options.topicRules } : {}),
     definition,
   };
 }

@@ -517,6 +517,7 @@ export const euFsf: RegisterSource = {
   publisher: 'European Commission, Financial Sanctions Files (FSF)',
   jurisdiction: 'EU',
   kind: 'register',
+  topics: ['sanctions'],
   downloads: [
     {
       url: 'https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw',

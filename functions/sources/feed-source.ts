@@ -43,8 +43,12 @@ export function feedSource(
   return source;
 }
 
-/** The same feed source with other topic rules; any other source is returned as it is. */
+/**
+ * The same source with other topic rules: a feed source made here is rebuilt (its items get topics
+ * at parse time), a register carries the rules for its change events.
+ */
 export function withTopicRules(source: RegisterSource, topicRules: readonly TopicRule[]): RegisterSource {
   const spec = SPECS.get(source);
-  return spec ? feedSource(spec, topicRules) : source;
+  if (spec) return feedSource(spec, topicRules);
+  return source.kind === 'register' ? { ...source, topicRules } : source;
 }

@@ -33,7 +33,7 @@
  *   Conventional Weapons, "CW" on 240 of 835 entries).
  * - programs = the concerns spelled out (Biological weapons, Chemical weapons, Missiles, Nuclear
  *   weapons, Conventional weapons); the codes are in extra.wmdCodes. Every record is an
- *   organization and has the topic export-controls.
+ *   organization; its changes carry the topic export-controls (events only, never the record).
  */
 import { JP_METI_ID, JP_METI_REVISIONS_PAGE } from './formats/jp-meti-common.ts';
 import { metiPdfFormat } from './formats/jp-meti-pdf.ts';
@@ -48,6 +48,7 @@ export const jpMetiForeignUserList: RegisterSource = {
   publisher: 'Ministry of Economy, Trade and Industry (Japan)',
   jurisdiction: 'JP',
   kind: 'register',
+  topics: ['export-controls'],
   downloads: [
     {
       url: REVISIONS_PAGE,

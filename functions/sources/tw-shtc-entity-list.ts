@@ -24,7 +24,8 @@
  *   countries.
  * - The download address is an opaque Download.action link on publicinfo.trade.gov.tw reported by
  *   third parties (the list's page links a PDF that links the CSV); it was not observed from here.
- * - programs = ["SHTC Entity List"]; every record has the topics entity-list and export-controls.
+ * - programs = ["SHTC Entity List"]; every change carries the topics entity-list and
+ *   export-controls (computed for its event, never stored in the record).
  */
 import { TW_SHTC_ID, shtcCsvFormat } from './formats/tw-shtc-csv.ts';
 import type { RegisterSource } from './types.ts';
@@ -35,6 +36,7 @@ export const twShtcEntityList: RegisterSource = {
   publisher: 'International Trade Administration, Ministry of Economic Affairs (Taiwan)',
   jurisdiction: 'TW',
   kind: 'register',
+  topics: ['entity-list', 'export-controls'],
   downloads: [
     {
       url: 'https://publicinfo.trade.gov.tw/icp/Download.action?file=ZgPKOWuRLCD%2B8S4%2FZhAeuw%3D%3D',

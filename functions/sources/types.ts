@@ -4,6 +4,7 @@
  */
 import type { RecordChange } from '../core/diff.ts';
 import type { RegisterRecord } from '../core/records.ts';
+import type { TopicRule } from '../core/topics.ts';
 import type { ParseInput, SourceDiscovery } from '../http/types.ts';
 
 // What a download yields lives with http/, which produces it; sources name it from here.
@@ -118,6 +119,23 @@ export interface RegisterSource {
    * @default []
    */
   readonly companionNames?: readonly string[];
+  /**
+   * A register's own topics, which every change to its records carries in its `topics` attribute
+   * (`['sanctions']`, `['entity-list', 'export-controls']`), beside the country and keyword topics
+   * computed when the event is built (functions/core/register-topics.ts); never stored in a record.
+   * Feeds get theirs from their items' text. @default none
+   */
+  readonly topics?: readonly string[];
+  /**
+   * Topics of the records on one list, by the record's list name or one of its programs, for a
+   * source that publishes several lists. @default none
+   */
+  readonly listTopics?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The keyword rules in force for a register's records: the defaults plus the configuration's
+   * (set by registry.ts's `sourcesFor(config)`). @default DEFAULT_TOPIC_RULES
+   */
+  readonly topicRules?: readonly TopicRule[];
 }
 
 export interface FollowUp {

@@ -58,6 +58,7 @@ export const ukSanctionsList: RegisterSource = {
   publisher: 'Foreign, Commonwealth & Development Office (UK)',
   jurisdiction: 'GB',
   kind: 'register',
+  topics: ['sanctions'],
   downloads: [
     {
       // A fixed address on the FCDO's own host, which is what the gov.uk publication page

@@ -356,6 +356,7 @@ export const unScConsolidated: RegisterSource = {
   publisher: 'United Nations Security Council',
   jurisdiction: 'UN',
   kind: 'register',
+  topics: ['sanctions'],
   downloads: [
     {
       url: 'https://scsanctions.un.org/resources/xml/en/consolidated.xml',

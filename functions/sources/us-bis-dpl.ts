@@ -318,6 +318,7 @@ export const usBisDpl: RegisterSource = {
   publisher: 'Bureau of Industry and Security (US Department of Commerce)',
   jurisdiction: 'US',
   kind: 'register',
+  topics: ['entity-list', 'export-controls'],
   downloads: [
     {
       // The DPL page links the current export ("Export as CSV") under a name dated MMDDYYYY that

@@ -36,6 +36,7 @@ export const usOfacConsolidated: RegisterSource = {
   publisher: 'U.S. Department of the Treasury, Office of Foreign Assets Control',
   jurisdiction: 'US',
   kind: 'register',
+  topics: ['sanctions'],
   homepage: 'https://sanctionslist.ofac.treas.gov/Home/ConsolidatedList',
   downloads: [
     {

@@ -34,6 +34,7 @@ export const usOfacSdn: RegisterSource = {
   publisher: 'U.S. Department of the Treasury, Office of Foreign Assets Control',
   jurisdiction: 'US',
   kind: 'register',
+  topics: ['sanctions'],
   homepage: 'https://sanctionslist.ofac.treas.gov/Home/SdnList',
   downloads: [
     {

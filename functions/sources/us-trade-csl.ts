@@ -51,6 +51,22 @@ export const usTradeCsl: RegisterSource = {
   publisher: 'International Trade Administration (US Department of Commerce)',
   jurisdiction: 'US',
   kind: 'register',
+  // The CSL merges the export-control lists of Commerce and State with Treasury's sanctions lists.
+  listTopics: {
+    'Entity List': ['entity-list', 'export-controls'],
+    'Denied Persons List': ['entity-list', 'export-controls'],
+    'Unverified List': ['entity-list', 'export-controls'],
+    'Military End User List': ['entity-list', 'export-controls'],
+    'ITAR Debarred': ['export-controls'],
+    'Nonproliferation Sanctions': ['sanctions'],
+    'Specially Designated Nationals': ['sanctions'],
+    'Sectoral Sanctions Identifications List': ['sanctions'],
+    'Foreign Sanctions Evaders': ['sanctions'],
+    'Palestinian Legislative Council List': ['sanctions'],
+    'CAPTA List': ['sanctions'],
+    'Non-SDN Menu-Based Sanctions List': ['sanctions'],
+    'Non-SDN Chinese Military-Industrial Complex Companies List': ['sanctions'],
+  },
   downloads: [
     {
       url: 'https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv',

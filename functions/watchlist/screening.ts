@@ -41,6 +41,7 @@ import {
   type RecordSecondary,
 } from '../match/secondary.ts';
 import { contentHash, type RegisterRecord } from '../core/records.ts';
+import { changeTopics } from '../core/register-topics.ts';
 import type { RegisterSource } from '../sources/types.ts';
 import type { WatchlistEntry } from './file.ts';
 import { decisionKey, type HitDecision, type StoredWatchlist, type WatchlistRepository } from './ports.ts';
@@ -523,6 +524,10 @@ function hitEvent(
   };
 }
 
+function topicsOf(topics: string[]): { topics?: string[] } {
+  return topics.length ? { topics } : {};
+}
+
 function entriesPart(result: RecordHits): string {
   return result.hits.map((hit) => hit.entryKey).join(',');
 }
@@ -591,6 +596,7 @@ export function screenChangeEvents(
           sourceUrl: data.sourceUrl,
           recordHash: item.recordHash,
           changeEventId: change.id,
+          ...(data.topics ? { topics: data.topics } : {}),
           ...(data.earlyWarning ? { earlyWarning: data.earlyWarning } : {}),
         },
       );
@@ -647,6 +653,7 @@ export async function screenRecords(
             fields: [],
             sourceUrl: record.links[0] ?? source.homepage,
             recordHash,
+            ...topicsOf(changeTopics(source, record, null)),
           },
         );
         stored.push({ eventId: event.id, sourceId: source.id, time, event, status: 'pending' });

@@ -42,6 +42,8 @@ const SUBSCRIBERS = [
     channel: email('csl-with-health'),
     filters: { sources: ['us-trade-csl'], lists: ['Entity List'], includeHealth: true },
   },
+  // Register changes carry topics computed when their events are built (none stored in the records).
+  { id: 'topic-semiconductors', channel: email('topic-semiconductors'), filters: { topics: ['semiconductors'] } },
   { id: 'everything', channel: email('everything') },
 ];
 const withMode = (mode: string) =>
@@ -60,6 +62,7 @@ const chinaRemoval = csl('EL:3', 'Entity List', 'Quenvale Photonics Co., Ltd.', 
 const chinaMeu = csl('MEU:4', 'Military End User List', 'Northwind Aviation Industry Corp', ['CN']);
 const sdnAddition = sdn('10006', 'VOLGA SEMICONDUCTOR PLANT JSC', ['RU'], ['RUSSIA-EO14024']);
 const sdnBefore = sdn('10001', 'EXAMPLE TRADING LLC', ['CN', 'AE'], ['SDGT']);
+const sdnSmic = sdn('32091', 'Semiconductor Manufacturing International Corp', ['CN'], ['CMIC-EO13959']);
 
 const EVENTS = {
   'entity-list-cn-added': changeEvent('added', chinaEntity),
@@ -67,6 +70,7 @@ const EVENTS = {
   'entity-list-cn-removed': changeEvent('removed', chinaRemoval),
   'meu-cn-added': changeEvent('added', chinaMeu),
   'sdn-added': changeEvent('added', sdnAddition),
+  'sdn-smic-added': changeEvent('added', sdnSmic),
   // The record leaves China: the country of the record before the change still counts.
   'sdn-modified': changeEvent('modified', sdnBefore, { ...sdnBefore, name: 'EXAMPLE TRADING FZE', countries: ['AE'] }),
   'csl-unhealthy': healthEvent('us-trade-csl'),
@@ -138,11 +142,11 @@ describe('subscriber filter policies through SNS and SQS (fauxqs)', () => {
   });
 
   it('gives the keyword subscriber only the changes whose name or aliases hold the keyword', () => {
-    expect(delivered.get('semiconductors')).toEqual(['entity-list-cn-added', 'sdn-added']);
+    expect(delivered.get('semiconductors')).toEqual(['entity-list-cn-added', 'sdn-added', 'sdn-smic-added']);
   });
 
   it('gives the SDN-additions subscriber only SDN additions', () => {
-    expect(delivered.get('sdn-additions')).toEqual(['sdn-added']);
+    expect(delivered.get('sdn-additions')).toEqual(['sdn-added', 'sdn-smic-added']);
   });
 
   it('matches a country in any element of the countries attribute, before or after the change', () => {
@@ -151,6 +155,7 @@ describe('subscriber filter policies through SNS and SQS (fauxqs)', () => {
       'entity-list-cn-removed',
       'meu-cn-added',
       'sdn-modified',
+      'sdn-smic-added',
     ]);
   });
 
@@ -171,7 +176,15 @@ describe('subscriber filter policies through SNS and SQS (fauxqs)', () => {
       'meu-cn-added',
       'sdn-added',
       'sdn-modified',
+      'sdn-smic-added',
     ]);
+  });
+
+  it('gives a subscriber filtering on the topic semiconductors the register changes of chip makers', () => {
+    // SMIC by its name, Lumora by its alias, the Volga plant by its name: no record stores a topic.
+    expect(delivered.get('topic-semiconductors')).toEqual(['entity-list-cn-added', 'sdn-added', 'sdn-smic-added']);
+    expect(sdnSmic.topics).toBeUndefined();
+    expect(EVENTS['sdn-smic-added'].data.topics).toEqual(['china', 'sanctions', 'semiconductors']);
   });
 });
 

@@ -464,11 +464,15 @@ describe('sourcesFor and findSource with a configuration', () => {
     expect(sourcesFor(config)).toBe(all);
   });
 
-  it('rebuilds the feeds with the configured topic rules, custom feeds included, and leaves registers alone', async () => {
+  it('rebuilds the feeds with the configured topic rules, custom feeds included, and gives registers the rules for their events', async () => {
     const config = parseConfig({ topics: [{ topic: 'vessels', keywords: ['vessel'] }], customSources: [RSS_SOURCE] });
     const ofac = findSource('us-ofac-recent-actions', config)!;
     expect(ofac).not.toBe(usOfacRecentActions);
-    expect(findSource('us-ofac-sdn', config)).toBe(findSource('us-ofac-sdn'));
+    const sdn = findSource('us-ofac-sdn', config)!;
+    // The register parses as before (its records and hashes do not depend on the rules).
+    expect(sdn.formats).toBe(findSource('us-ofac-sdn')!.formats);
+    expect(sdn.topicRules!.find((rule) => rule.topic === 'vessels')!.keywords).toEqual(['vessel']);
+    expect(findSource('us-ofac-sdn')!.topicRules).toBeUndefined();
     const fixture = fileDocument(join(FIXTURES, 'feeds', 'us-ofac-recent-actions', 'feed.v1.rss'));
     const id = 'https://content.govdelivery.com/accounts/USTREAS/bulletins/9fa1c01';
     expect(byId((await parseWith(ofac, fixture)).records).get(id)!.topics).toEqual(['russia', 'sanctions', 'vessels']);

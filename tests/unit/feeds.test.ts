@@ -138,7 +138,14 @@ describe('renderAtomFeed', () => {
     expect(addition!.url).toBe('https://sanctionssearch.ofac.treas.gov/Details.aspx?id=101');
     expect(changed!.url).toBeNull();
     expect(renderAtomFeed(page([modified]))).not.toMatch(/href=\S*javascript/);
-    expect(addition!.categories.map((category) => category.term)).toEqual(['added', 'SDN', 'RUSSIA-EO14024']);
+    // The topics are the event's (a register record stores none): the register's and the country's.
+    expect(addition!.categories.map((category) => category.term)).toEqual([
+      'added',
+      'SDN',
+      'RUSSIA-EO14024',
+      'russia',
+      'sanctions',
+    ]);
   });
 
   it('links the next page (RFC 5005) only when there is one', () => {
@@ -167,7 +174,7 @@ describe('renderJsonFeed', () => {
     const addition = items[1]!;
     expect(addition.date_published).toBe(added.time);
     expect(addition.url).toBe('https://sanctionssearch.ofac.treas.gov/Details.aspx?id=101');
-    expect(addition.tags).toEqual(['added', 'SDN', 'RUSSIA-EO14024']);
+    expect(addition.tags).toEqual(['added', 'SDN', 'RUSSIA-EO14024', 'russia', 'sanctions']);
     expect(addition.content_html).toContain('ACME &lt;script&gt;alert(1)&lt;/script&gt; ]]&gt;');
     expect(addition.content_html).not.toContain('<script');
     expect(items[0]!.url).toBeUndefined();

@@ -102,6 +102,7 @@ describe('messageAttributes and snsMessage with matched keywords', () => {
       'matchedKeywords',
       'programs',
       'source',
+      'topics',
     ]);
     expect(Object.keys(full).length).toBeLessThanOrEqual(10);
   });

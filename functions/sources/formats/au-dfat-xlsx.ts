@@ -10,7 +10,6 @@ import { SourceFormatError } from '../../core/errors.ts';
 import type { RecordKind, RegisterRecord } from '../../core/records.ts';
 import { clean, putExtra } from '../helpers.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
-import { registerTopics } from './register-topics.ts';
 import { looksLikeXlsx, readXlsxRows } from './xlsx-sheet.ts';
 
 export const AU_DFAT_ID = 'au-dfat';
@@ -213,7 +212,6 @@ function build(designation: Designation, context: ParseContext): RegisterRecord 
     countries,
     addresses,
     programs,
-    topics: registerTopics(['sanctions'], { name, aliases, programs, countries }),
     remarks: values(designation, 'Additional Information').join(' | '),
     links: [],
     extra,

@@ -59,10 +59,6 @@ export const CN_LISTS: Readonly<Record<CnListId, CnListInfo>> = {
 
 export const ANNOUNCEMENTS_LIST = 'MOFCOM and MFA announcements';
 
-/** Words of a name or title that make an entity or announcement chip-related. */
-const CHIP_WORDS =
-  /半导体|芯片|集成电路|光刻|晶圆|semiconductor|\bchips?\b|integrated circuit|lithograph|wafer|TechInsights/i;
-
 export type EntityStatus = 'in-force' | 'suspended' | 'lifted';
 
 export function entityKey(entity: Pick<AnnouncedEntity, 'nameEn' | 'nameZh'>): string {
@@ -200,7 +196,6 @@ function withRemovals(announcement: Announcement): Announcement {
 
 function announcementRecord(announcement: Announcement, sourceId: string): RegisterRecord {
   const info = CN_LISTS[announcement.list];
-  const chip = CHIP_WORDS.test(announcement.title) || announcement.entities.some((e) => CHIP_WORDS.test(e.nameEn));
   return {
     id: `announcement/${announcement.ref}`,
     source: sourceId,
@@ -213,7 +208,6 @@ function announcementRecord(announcement: Announcement, sourceId: string): Regis
     programs: [info.program],
     listedOn: announcement.published,
     links: announcement.url ? [announcement.url] : [],
-    topics: [...info.topics, ...(chip ? ['semiconductors'] : [])],
     extra: {
       ref: announcement.ref,
       number: announcement.number,
@@ -233,7 +227,6 @@ function entityRecord(
   const info = CN_LISTS[state.list];
   const { entity } = state;
   const status = statusOf(state.id, state.listings, changes);
-  const chip = CHIP_WORDS.test(entity.nameEn) || CHIP_WORDS.test(entity.nameZh);
   return {
     id: state.id,
     source: sourceId,
@@ -247,7 +240,6 @@ function entityRecord(
     listedOn: state.listings[0]!.published,
     remarks: remarkOf(status),
     links: [...new Set(state.listings.map((l) => l.url).filter(Boolean))],
-    topics: [...info.topics, ...(chip ? ['semiconductors'] : [])],
     extra: {
       status: status.status,
       ...(status.status === 'suspended' ? { suspendedSince: status.since } : {}),

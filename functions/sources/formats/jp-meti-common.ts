@@ -7,7 +7,6 @@ import { countryCode } from '../../core/countries.ts';
 import type { RegisterRecord } from '../../core/records.ts';
 import { clean } from '../helpers.ts';
 import type { ParseContext, ParseInput } from '../types.ts';
-import { registerTopics } from './register-topics.ts';
 
 export const JP_METI_ID = 'jp-meti-foreign-user-list';
 export const JP_METI_LIST = 'Foreign User List';
@@ -265,7 +264,6 @@ export function entryBuilder(
         addresses: [],
         programs,
         links: [],
-        topics: registerTopics(['export-controls'], { name, aliases, programs, countries }),
         extra,
       };
     },

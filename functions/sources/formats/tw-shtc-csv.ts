@@ -10,7 +10,6 @@ import type { RecordKind, RegisterRecord } from '../../core/records.ts';
 import { clean } from '../helpers.ts';
 import { readDelimitedRows } from '../read/delimited-text.ts';
 import type { ParseContext, ParseInput, SourceFormat } from '../types.ts';
-import { registerTopics } from './register-topics.ts';
 
 export const TW_SHTC_ID = 'tw-shtc-entity-list';
 export const TW_SHTC_LIST = 'SHTC Entity List';
@@ -178,12 +177,6 @@ async function* parseShtcCsv(input: ParseInput, context: ParseContext): AsyncGen
       addresses: entry.addresses,
       programs: [TW_SHTC_LIST],
       links: [],
-      topics: registerTopics(['entity-list', 'export-controls'], {
-        name: entry.name,
-        aliases: entry.aliases,
-        programs: [],
-        countries: entry.countries,
-      }),
       extra,
     };
   }

@@ -10,6 +10,7 @@ import { bufferDocument } from '../../../functions/sources/read/document.ts';
 import { HEADER_2026, ROWS_2024, ROWS_2026 } from '../../fixtures/au-dfat/consolidated-list.ts';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { writeXlsx, type XlsxCell } from '../../helpers/xlsx.ts';
+import { addedEventTopics } from '../../helpers/event-topics.ts';
 
 const OLD_NAME = 'regulation8_consolidated.xlsx';
 const NEW_NAME = 'Australian_Sanctions_Consolidated_List.xlsx';
@@ -52,7 +53,8 @@ describe('auDfat on the 12-column layout (2024)', () => {
     const records = byId((await parseRows(ROWS_2024, OLD_NAME, 'Sheet1')).records);
 
     expect(records.get('1140')!.countries.sort()).toEqual(['RU', 'UA']);
-    expect(records.get('1140')!.topics).toEqual(['russia', 'sanctions']);
+    expect(records.get('1140')!.topics).toBeUndefined();
+    expect(addedEventTopics(auDfat, records.get('1140')!)).toEqual(['russia', 'sanctions']);
     expect(records.get('1140')!.addresses).toEqual([]);
     expect(records.get('2')!.countries).toEqual(['AF']);
     expect(records.get('2')!.programs).toEqual(['1988 (Taliban)']);

@@ -16,6 +16,7 @@ import type { SourceDocument } from '../../../functions/sources/types.ts';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
 import { writePdf, type PdfPiece } from '../../helpers/pdf.ts';
 import { writeXlsx, type XlsxCell } from '../../helpers/xlsx.ts';
+import { addedEventTopics } from '../../helpers/event-topics.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_PATH = join(root, 'tests/fixtures/jp-meti/law09-2.html');
@@ -70,7 +71,6 @@ describe('jpMetiForeignUserList on the XLSX layout', () => {
       aliases: ['EAI', 'Example Aviation'],
       countries: ['IR'],
       programs: ['Missiles', 'Nuclear weapons', 'Conventional weapons'],
-      topics: ['export-controls', 'iran'],
       extra: {
         number: '3',
         countryJapanese: 'イラン',
@@ -78,6 +78,8 @@ describe('jpMetiForeignUserList on the XLSX layout', () => {
         wmdCodes: ['M', 'N'],
       },
     });
+    expect(records[2]!.topics).toBeUndefined();
+    expect(addedEventTopics(jpMetiForeignUserList, records[2]!)).toEqual(['export-controls', 'iran']);
     expect(records[2]!.extra.conventionalWeapons).toBe('CW');
   });
 

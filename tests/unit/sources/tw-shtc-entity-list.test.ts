@@ -7,6 +7,7 @@ import { splitAddresses, splitName } from '../../../functions/sources/formats/tw
 import { bufferDocument, fileDocument } from '../../../functions/sources/read/document.ts';
 import { twShtcEntityList } from '../../../functions/sources/tw-shtc-entity-list.ts';
 import { byId, parseWith, type Parsed } from '../../helpers/parse.ts';
+import { addedEventTopics } from '../../helpers/event-topics.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixture = (name: string): string => join(root, 'tests/fixtures/tw-shtc', name);
@@ -58,7 +59,13 @@ describe('twShtcEntityList', () => {
     const smic = records.get('semiconductor-manufacturing-international-corporation')!;
     expect(smic.addresses).toHaveLength(2);
     expect(smic.countries).toEqual(['CN']);
-    expect(smic.topics).toEqual(['china', 'entity-list', 'export-controls', 'semiconductors']);
+    expect(smic.topics).toBeUndefined();
+    expect(addedEventTopics(twShtcEntityList, smic)).toEqual([
+      'china',
+      'entity-list',
+      'export-controls',
+      'semiconductors',
+    ]);
   });
 
   it('reads the older lower-case, underscored headers the same way', async () => {
