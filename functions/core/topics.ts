@@ -1,6 +1,8 @@
 /**
- * Topics of feed items: transparent keyword rules, so that a subscriber can filter press releases
- * and notices on `topics` (an SNS message attribute) without reading every item.
+ * Topics of feed items and register changes: transparent keyword rules, so that a subscriber can
+ * filter press releases, notices and list changes on `topics` (an SNS message attribute) without
+ * reading every item. A feed item keeps the topics its text gives it; a register record's are
+ * computed for each change event and never stored (./register-topics.ts).
  *
  * A rule is `{ topic, keywords }`: an item gets the topic when one of the keywords starts a word of
  * its title, summary or categories. Matching ignores case, accents and punctuation
