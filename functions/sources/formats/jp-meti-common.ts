@@ -107,6 +107,19 @@ export function splitAliases(cell: string): string[] {
 const CJK = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
 
 /**
+ * Full-width punctuation carries its own spacing, so METI's files differ in whether a space stands
+ * beside it ("Co., Ltd.（中国…）" in the PDF, "Co., Ltd. （中国…）" in the XLSX; "CO.，LTD." and
+ * "CO.， LTD."): the space is dropped, and so is a list bullet left at the start of a cell, so that a
+ * change of layout does not make every bilingual name "modified".
+ */
+export function tightenWidePunctuation(text: string): string {
+  return text
+    .replace(/^[・･]\s*/, '')
+    .replace(/\s+(?=[（［【〔「『）］】〕」』，、。：；])/g, '')
+    .replace(/(?<=[（［【〔「『，、。：；])\s+/g, '');
+}
+
+/**
  * Two pieces of a line wrapped by the PDF: with a space between words, without one in Japanese or
  * after a hyphen the line broke at ("SELF-" / "SUFFICIENCY").
  */
@@ -224,7 +237,7 @@ export function entryBuilder(
   const unknownCountries = new Set<string>();
   return {
     build(entry, where) {
-      const name = clean(entry.name.replace(/\r?\n/g, ' '));
+      const name = tightenWidePunctuation(clean(entry.name.replace(/\r?\n/g, ' ')));
       if (!name) {
         context.warn(`${where} has no company name: skipped`);
         return undefined;
@@ -244,7 +257,9 @@ export function entryBuilder(
       const codes = wmdCodes(entry.wmd);
       const conventional = /CW/i.test(entry.conventional.normalize('NFKC'));
       const programs = [...codes.map((c) => WMD_NAMES[c]!), ...(conventional ? [CONVENTIONAL_WEAPONS] : [])];
-      const aliases = splitAliases(entry.aliases).filter((a) => a !== name);
+      const aliases = splitAliases(entry.aliases)
+        .map(tightenWidePunctuation)
+        .filter((a) => a !== name);
       const countries = code ? [code] : [];
       const extra: RegisterRecord['extra'] = { number: clean(entry.number) };
       if (japanese) extra.countryJapanese = japanese;

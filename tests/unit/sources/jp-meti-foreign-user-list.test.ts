@@ -8,6 +8,7 @@ import {
   japaneseDate,
   readRevisionsPage,
   splitAliases,
+  tightenWidePunctuation,
   wmdCodes,
 } from '../../../functions/sources/formats/jp-meti-common.ts';
 import { jpMetiForeignUserList } from '../../../functions/sources/jp-meti-foreign-user-list.ts';
@@ -287,6 +288,21 @@ describe('jp-meti helpers', () => {
       'Joint Stock Company “State Bureau “Raduga”',
       'MKB Raduga',
     ]);
+  });
+
+  it('drops the spaces beside full-width punctuation and a leading bullet, which the PDF and the XLSX write differently', () => {
+    expect(tightenWidePunctuation('Baimtec Material Co., Ltd. （北京航空材料研究院股份有限公司）')).toBe(
+      'Baimtec Material Co., Ltd.（北京航空材料研究院股份有限公司）',
+    );
+    expect(tightenWidePunctuation('DANDONG ZHONGSHENG INDUSTRY AND TRADE CO.， LTD.')).toBe(
+      'DANDONG ZHONGSHENG INDUSTRY AND TRADE CO.，LTD.',
+    );
+    expect(tightenWidePunctuation('・Green Pine Associated Corporation（青松連合）')).toBe(
+      'Green Pine Associated Corporation（青松連合）',
+    );
+    expect(tightenWidePunctuation('Korea Sobaeksu United Co. (朝鮮小白水貿易会社)')).toBe(
+      'Korea Sobaeksu United Co. (朝鮮小白水貿易会社)',
+    );
   });
 
   it('reads no WMD code out of words', () => {
