@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { countryCode } from '../core/countries.ts';
 import { hostProblem } from '../http/address-guard.ts';
 import { SNS_POLICY_LIMITS, policyComplexity, type FilterPolicy } from '../core/filter-policy.ts';
-import { normalizeKeywordText } from '../core/keywords.ts';
+import { normalizeKeywordText } from '../core/keyword-text.ts';
 import { DEFAULT_THRESHOLD } from '../match/score.ts';
 import { hitChangeType } from '../core/events.ts';
 import { WEEKDAYS, isTimeZone } from '../core/digest-schedule.ts';

@@ -11,6 +11,7 @@
  * where it may start anywhere.
  */
 import { isChangeEvent, type TradewatchEvent } from './events.ts';
+import { normalizeKeywordText, startsWordIn } from './keyword-text.ts';
 import type { RegisterRecord } from './records.ts';
 
 /** The part of a subscriber the matcher reads. */
@@ -21,43 +22,6 @@ export interface KeywordSubscriber {
 
 /** Ids of the subscribers whose keywords the event matches, in the subscribers' order. */
 export type KeywordMatcher = (event: TradewatchEvent) => string[];
-
-/** Letters that do not decompose under NFKD but have a plain Latin spelling. */
-const FOLDS: Record<string, string> = {
-  ß: 'ss',
-  æ: 'ae',
-  œ: 'oe',
-  ø: 'o',
-  ł: 'l',
-  đ: 'd',
-  ð: 'd',
-  þ: 'th',
-  ı: 'i',
-  ħ: 'h',
-};
-const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('')}]`, 'g');
-const UNSPACED_SCRIPT =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-
-/** Lower case, no diacritics, every run of non-letters and non-digits one space, trimmed. */
-export function normalizeKeywordText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(FOLDABLE, (letter) => FOLDS[letter] ?? letter)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/** True when the normalized keyword starts a word of the normalized text (anywhere, for unspaced scripts). */
-export function startsWordIn(text: string, keyword: string): boolean {
-  const anywhere = UNSPACED_SCRIPT.test(keyword[0]!);
-  for (let at = text.indexOf(keyword); at !== -1; at = text.indexOf(keyword, at + 1)) {
-    if (anywhere || at === 0 || text[at - 1] === ' ') return true;
-  }
-  return false;
-}
 
 function recordTexts(record: RegisterRecord | null): string[] {
   if (!record) return [];

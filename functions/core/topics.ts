@@ -36,7 +36,7 @@
  * is added, a rule for a default topic adds its keywords to the default ones (defaults cannot be
  * removed, so an upgrade never silently drops a subscriber's topic).
  */
-import { normalizeKeywordText, startsWordIn } from './keywords.ts';
+import { normalizeKeywordText, startsWordIn } from './keyword-text.ts';
 
 export interface TopicRule {
   /** Kebab-case topic, the value of the `topics` message attribute, e.g. `entity-list`. */

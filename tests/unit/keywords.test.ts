@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { messageAttributes } from '../../functions/core/events.ts';
-import { createKeywordMatcher, keywordMatches, normalizeKeywordText } from '../../functions/core/keywords.ts';
+import { normalizeKeywordText } from '../../functions/core/keyword-text.ts';
+import { createKeywordMatcher, keywordMatches } from '../../functions/core/keywords.ts';
 import { snsMessage } from '../../functions/delivery/sns-publisher.ts';
 import type { RegisterRecord } from '../../functions/core/records.ts';
 import { changeEvent, healthEvent, registerRecord } from '../helpers/change-events.ts';
