@@ -346,6 +346,49 @@ describe('cn-mofcom-lists index pages', () => {
     expect(second.records.map((r) => r.id).sort()).toEqual(first.records.map((r) => r.id).sort());
   });
 
+  it('starts from the written history, and takes a written announcement once, as its text, when a page links it', async () => {
+    const QA = 'https://www.mofcom.gov.cn/syxwfb/art/2030/art_00000000000000000000000000000004.html';
+    // The answer of 2030-04-01 written down as facts (no address), as the real lists' history is.
+    const written: Announcement = { ...read('qa-2030-04-01.html'), url: '', title: 'answer of 2030-04-01' };
+    const withHistory = createCnMofcomLists({ indexPages: PAGES, seeds: [SEED], historic: [written] });
+    const parse = async (news: string): Promise<{ records: RegisterRecord[]; fetched: string[] }> => {
+      const fetched: string[] = [];
+      const records: RegisterRecord[] = [];
+      const context: ParseContext = {
+        sourceId: SOURCE,
+        warn: () => undefined,
+        fetchDocument: async (url) => (fetched.push(url), Buffer.from(fixture(ARTICLES[url]!))),
+      };
+      for await (const record of withHistory.formats[0]!.parse(input({ 'mofcom-news.html': news }), context))
+        records.push(record);
+      return { records, fetched };
+    };
+    const newsWithoutAnswer = fixture('index-news.html').replace(
+      /<li><a href="\/syxwfb\/art\/2030\/art_0+4\.html"[^\n]*\n/,
+      '',
+    );
+    expect(newsWithoutAnswer).not.toContain('art_00000000000000000000000000000004');
+
+    const unlinked = await parse(newsWithoutAnswer);
+    expect(unlinked.fetched).not.toContain(QA);
+    const fromLive = (await run({})).records;
+    // The written answer suspends what its text does.
+    expect(byId(unlinked.records).get('uel/test-zeta-aero')!.extra).toEqual(
+      byId(fromLive).get('uel/test-zeta-aero')!.extra,
+    );
+    expect(byId(unlinked.records).get('announcement/mofcom-qa-2030-04-01')).toMatchObject({
+      name: 'answer of 2030-04-01',
+      links: [],
+    });
+
+    const linked = await parse(fixture('index-news.html'));
+    expect(linked.fetched).toContain(QA);
+    expect(linked.records.filter((r) => r.id === 'announcement/mofcom-qa-2030-04-01')).toHaveLength(1);
+    const canonical = (list: RegisterRecord[]): RegisterRecord[] =>
+      list.map((r) => canonicalRecord(r)).sort((a, b) => a.id.localeCompare(b.id));
+    expect(canonical(linked.records)).toEqual(canonical(fromLive));
+  });
+
   it('refuses an index page that is an error page, naming it', async () => {
     await expect(run({}, { 'mofcom-news.html': fixture('error-page.html') })).rejects.toThrow(
       /index page mofcom-news\.html links no announcement \("404 页面不存在"\): an error page or a new layout/,
