@@ -25,8 +25,9 @@
  * - Older announcements have left the index pages long ago: the first poll also reads the
  *   announcements known when this source was written (SEED_ANNOUNCEMENTS). Three of the twelve
  *   known texts (UEL 〔2023〕1号 and the answers of 2025-05-14 and 2025-08-12) have no address on
- *   record, so a live baseline lacks them until they appear on an index page; their effect (the
- *   suspension and stop of 〔2025〕8号) is then missing, and the 〔2025〕8号 entities read as in force.
+ *   record, so no poll can fetch them: what they did is written down as facts
+ *   (formats/cn-baseline.ts), and the state is rebuilt from those first. Should an index page link
+ *   one of them after all, its text is read and replaces the written entry (same ref).
  *
  * State between polls (why it is derived from the stored records): a poll fetches the index pages
  * (a few small files, whose content hash is the sentinel, so an unchanged index costs nothing more),
@@ -56,6 +57,7 @@ import {
   parseAnnouncement,
   type Announcement,
 } from './formats/cn-announcement-text.ts';
+import { HISTORIC_ANNOUNCEMENTS } from './formats/cn-baseline.ts';
 import { CN_LISTS, buildListRecords, fromStoredRecords } from './formats/cn-list-state.ts';
 import type { ParseContext, ParseInput, RegisterSource, SourceDocument, SourceFormat } from './types.ts';
 
@@ -162,9 +164,16 @@ export interface CnMofcomListsOptions {
   readonly indexPages?: readonly IndexPage[];
   /** @default SEED_ANNOUNCEMENTS */
   readonly seeds?: readonly string[];
+  /** The announcements no poll can fetch, applied before all others. @default HISTORIC_ANNOUNCEMENTS */
+  readonly historic?: readonly Announcement[];
 }
 
-function indexFormat(sourceId: string, pages: readonly IndexPage[], seeds: readonly string[]): SourceFormat {
+function indexFormat(
+  sourceId: string,
+  pages: readonly IndexPage[],
+  seeds: readonly string[],
+  historic: readonly Announcement[],
+): SourceFormat {
   const fail = (reason: string): SourceFormatError => new SourceFormatError(sourceId, reason);
   return {
     id: 'cn-announcement-index',
@@ -211,7 +220,8 @@ function indexFormat(sourceId: string, pages: readonly IndexPage[], seeds: reado
         const body = decodePage(await context.fetchDocument!(url, name, { maxBytes: MAX_ANNOUNCEMENT_BYTES }));
         fresh.push(parseAnnouncement(body, { name: url, url, sourceId, warn: context.warn }));
       }
-      yield* buildListRecords([...stored, ...fresh], { sourceId, warn: context.warn });
+      // The later copy of a ref wins: a stored or freshly read text replaces its written entry.
+      yield* buildListRecords([...historic, ...stored, ...fresh], { sourceId, warn: context.warn });
     },
   };
 }
@@ -246,7 +256,14 @@ export function createCnMofcomLists(options: CnMofcomListsOptions = {}): Registe
         companions: Object.fromEntries(companions.map((page) => [page.name, page.url])),
       },
     ],
-    formats: [indexFormat(CN_MOFCOM_LISTS_ID, pages, options.seeds ?? SEED_ANNOUNCEMENTS)],
+    formats: [
+      indexFormat(
+        CN_MOFCOM_LISTS_ID,
+        pages,
+        options.seeds ?? SEED_ANNOUNCEMENTS,
+        options.historic ?? HISTORIC_ANNOUNCEMENTS,
+      ),
+    ],
     // Announcements come a few times a year, often on a Friday evening in Beijing.
     schedule: 'rate(60 minutes)',
     // About 150 records from the known announcements (12 of them, 140 entities); entities are never

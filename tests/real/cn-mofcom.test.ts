@@ -6,10 +6,18 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RegisterRecord } from '../../functions/core/records.ts';
-import { SEED_ANNOUNCEMENTS, cnMofcomLists } from '../../functions/sources/cn-mofcom-lists.ts';
+import { canonicalRecord, type RegisterRecord } from '../../functions/core/records.ts';
+import {
+  INDEX_PAGES,
+  SEED_ANNOUNCEMENTS,
+  cnMofcomLists,
+  createCnMofcomLists,
+} from '../../functions/sources/cn-mofcom-lists.ts';
 import { parseAnnouncement, type Announcement } from '../../functions/sources/formats/cn-announcement-text.ts';
+import { HISTORIC_ANNOUNCEMENTS } from '../../functions/sources/formats/cn-baseline.ts';
 import { buildListRecords } from '../../functions/sources/formats/cn-list-state.ts';
+import { bufferDocument } from '../../functions/sources/read/document.ts';
+import type { ParseContext } from '../../functions/sources/types.ts';
 import { addedEventTopics } from '../helpers/event-topics.ts';
 import { realFixture } from '../real-fixtures.ts';
 
@@ -345,5 +353,119 @@ describe('China lists rebuilt from the real announcements', () => {
     const urls = FILES.map((file) => /^https?:\/\/\S+$/m.exec(text(file))?.[0]).filter(Boolean);
     expect(urls).toHaveLength(9);
     expect([...SEED_ANNOUNCEMENTS].sort()).toEqual([...urls].sort());
+  });
+});
+
+describe('a first live poll, which can fetch only the nine texts with an address', () => {
+  const addressed = new Map(
+    FILES.flatMap((file) => {
+      const url = /^https?:\/\/\S+$/m.exec(text(file))?.[0];
+      return url ? [[url, file] as const] : [];
+    }),
+  );
+  const titleOf = (file: string): string => announcements[FILES.indexOf(file)]!.title;
+
+  /** The three index pages as the ministries lay them out, linking the given addresses with their titles. */
+  function indexPages(links: ReadonlyMap<string, string>): Map<string, string> {
+    const pages = new Map(INDEX_PAGES.map((page) => [page.name, [] as string[]]));
+    for (const [url, title] of links) {
+      const page = url.includes('/syxwfb/')
+        ? 'mofcom-news.html'
+        : url.includes('mfa.gov.cn')
+          ? 'mfa-countermeasures.html'
+          : 'index.html';
+      pages.get(page)!.push(`<li><a href="${url}" title="${title}">${title}</a><span>2026-03-01</span></li>`);
+    }
+    return new Map([...pages].map(([name, items]) => [name, `<html><body><ul>${items.join('\n')}</ul></body></html>`]));
+  }
+
+  async function firstPoll(
+    links: ReadonlyMap<string, string>,
+    served: ReadonlyMap<string, string>,
+  ): Promise<{ records: RegisterRecord[]; fetched: string[]; warnings: string[] }> {
+    // No seeds: the index pages alone say what is read live.
+    const source = createCnMofcomLists({ seeds: [] });
+    const html = indexPages(links);
+    const fetched: string[] = [];
+    const warned: string[] = [];
+    const context: ParseContext = {
+      sourceId: source.id,
+      warn: (m) => warned.push(m),
+      fetchDocument: async (url) => {
+        fetched.push(url);
+        const file = served.get(url);
+        if (!file) throw new Error(`nothing served at ${url}`);
+        return Buffer.from(text(file));
+      },
+    };
+    const [main, ...companions] = INDEX_PAGES;
+    const input = {
+      main: bufferDocument(main!.name, html.get(main!.name)!),
+      companions: new Map(companions.map((page) => [page.name, bufferDocument(page.name, html.get(page.name)!)])),
+    };
+    const out: RegisterRecord[] = [];
+    for await (const record of source.formats[0]!.parse(input, context)) out.push(record);
+    return { records: out, fetched, warnings: warned };
+  }
+
+  const canonical = (list: readonly RegisterRecord[]): RegisterRecord[] =>
+    list.map((r) => canonicalRecord(r)).sort((a, b) => a.id.localeCompare(b.id));
+
+  it('writes down exactly what the parser reads from each of the three texts without an address', () => {
+    const unaddressed = FILES.filter((file) => ![...addressed.values()].includes(file));
+    expect(unaddressed).toHaveLength(3);
+    for (const file of unaddressed) {
+      const parsed = announcements[FILES.indexOf(file)]!;
+      expect(
+        HISTORIC_ANNOUNCEMENTS.find((a) => a.ref === parsed.ref),
+        file,
+      ).toEqual(parsed);
+    }
+    expect(HISTORIC_ANNOUNCEMENTS).toHaveLength(3);
+  });
+
+  it('gives every entity the status pinned above, the six of 〔2025〕8号 lifted and the 2023 listing present', async () => {
+    const links = new Map([...addressed].map(([url, file]) => [url, titleOf(file)]));
+    const poll = await firstPoll(links, addressed);
+    expect(poll.fetched.sort()).toEqual([...addressed.keys()].sort());
+    // The same records as from all twelve texts, announcement records included.
+    expect(canonical(poll.records)).toEqual(canonical(records));
+    const polled = (list: string, name: string): RegisterRecord | undefined =>
+      poll.records.find((r) => r.list === list && r.name === name);
+    for (const group of EXPECTED)
+      for (const name of group.names) {
+        const extra = polled(group.list, name)!.extra;
+        expect({ name, status: extra.status, until: extra.suspendedUntil, lifted: extra.liftedOn }).toEqual({
+          name,
+          status: group.status,
+          until: group.suspendedUntil,
+          lifted: group.liftedOn,
+        });
+      }
+    expect(polled('Unreliable Entity List', 'Shield AI,Inc.')!.extra).toMatchObject({
+      status: 'lifted',
+      liftedOn: '2025-08-12',
+    });
+    expect(polled('Unreliable Entity List', 'Lockheed Martin Corporation')!.extra).toMatchObject({
+      status: 'in-force',
+      announcements: ['uel-2023-1'],
+    });
+  });
+
+  it('takes a written announcement once, as its live text, when an index page links it after all', async () => {
+    const answer = 'cn-mofcom/unreliable-entity-list-updates/20250812.2025-08-12.md';
+    // A made-up address: none is on record for this answer.
+    const url = 'https://www.mofcom.gov.cn/syxwfb/art/2025/art_0123456789abcdef0123456789abcdef.html';
+    const served = new Map([...addressed, [url, answer]]);
+    const links = new Map([...served].map(([u, file]) => [u, titleOf(file)]));
+    const poll = await firstPoll(links, served);
+    expect(poll.fetched).toContain(url);
+    const answers = poll.records.filter((r) => r.id === 'announcement/mofcom-qa-2025-08-12');
+    expect(answers).toHaveLength(1);
+    // The live copy: the address it was read from, which the written entry lacks.
+    expect(answers[0]!.links).toEqual([url]);
+    const withoutLinks = (list: readonly RegisterRecord[]): RegisterRecord[] =>
+      canonical(list).map((r) => (r.id === 'announcement/mofcom-qa-2025-08-12' ? { ...r, links: [] } : r));
+    expect(withoutLinks(poll.records)).toEqual(withoutLinks(records));
   });
 });

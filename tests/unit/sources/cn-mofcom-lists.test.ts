@@ -237,7 +237,8 @@ describe('cn-mofcom-lists index pages', () => {
     'https://www.mofcom.gov.cn/zwgk/zcfb/art/2030/art_0000000000000000000000000000000a.html': 'uel-2030-1.txt',
   };
   const SEED = 'https://www.mofcom.gov.cn/zwgk/zcfb/art/2030/art_0000000000000000000000000000000a.html';
-  const source = createCnMofcomLists({ indexPages: PAGES, seeds: [SEED] });
+  // Without the written history of the real lists: these tests follow the fixtures' announcements alone.
+  const source = createCnMofcomLists({ indexPages: PAGES, seeds: [SEED], historic: [] });
 
   function input(pages: Partial<Record<string, string>> = {}): Parameters<(typeof source.formats)[0]['parse']>[0] {
     const page = (name: string, file: string): ReturnType<typeof bufferDocument> =>
@@ -343,6 +344,49 @@ describe('cn-mofcom-lists index pages', () => {
     );
     expect(second.fetched).toEqual([]);
     expect(second.records.map((r) => r.id).sort()).toEqual(first.records.map((r) => r.id).sort());
+  });
+
+  it('starts from the written history, and takes a written announcement once, as its text, when a page links it', async () => {
+    const QA = 'https://www.mofcom.gov.cn/syxwfb/art/2030/art_00000000000000000000000000000004.html';
+    // The answer of 2030-04-01 written down as facts (no address), as the real lists' history is.
+    const written: Announcement = { ...read('qa-2030-04-01.html'), url: '', title: 'answer of 2030-04-01' };
+    const withHistory = createCnMofcomLists({ indexPages: PAGES, seeds: [SEED], historic: [written] });
+    const parse = async (news: string): Promise<{ records: RegisterRecord[]; fetched: string[] }> => {
+      const fetched: string[] = [];
+      const records: RegisterRecord[] = [];
+      const context: ParseContext = {
+        sourceId: SOURCE,
+        warn: () => undefined,
+        fetchDocument: async (url) => (fetched.push(url), Buffer.from(fixture(ARTICLES[url]!))),
+      };
+      for await (const record of withHistory.formats[0]!.parse(input({ 'mofcom-news.html': news }), context))
+        records.push(record);
+      return { records, fetched };
+    };
+    const newsWithoutAnswer = fixture('index-news.html').replace(
+      /<li><a href="\/syxwfb\/art\/2030\/art_0+4\.html"[^\n]*\n/,
+      '',
+    );
+    expect(newsWithoutAnswer).not.toContain('art_00000000000000000000000000000004');
+
+    const unlinked = await parse(newsWithoutAnswer);
+    expect(unlinked.fetched).not.toContain(QA);
+    const fromLive = (await run({})).records;
+    // The written answer suspends what its text does.
+    expect(byId(unlinked.records).get('uel/test-zeta-aero')!.extra).toEqual(
+      byId(fromLive).get('uel/test-zeta-aero')!.extra,
+    );
+    expect(byId(unlinked.records).get('announcement/mofcom-qa-2030-04-01')).toMatchObject({
+      name: 'answer of 2030-04-01',
+      links: [],
+    });
+
+    const linked = await parse(fixture('index-news.html'));
+    expect(linked.fetched).toContain(QA);
+    expect(linked.records.filter((r) => r.id === 'announcement/mofcom-qa-2030-04-01')).toHaveLength(1);
+    const canonical = (list: RegisterRecord[]): RegisterRecord[] =>
+      list.map((r) => canonicalRecord(r)).sort((a, b) => a.id.localeCompare(b.id));
+    expect(canonical(linked.records)).toEqual(canonical(fromLive));
   });
 
   it('refuses an index page that is an error page, naming it', async () => {
