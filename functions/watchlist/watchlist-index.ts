@@ -715,7 +715,8 @@ export class IndexBuilder {
   private readonly text = new Growing(Uint8Array);
   private readonly entryDetails = new Growing(Uint32Array);
   private readonly details = new Growing(Uint8Array);
-  private readonly ids: [hash: number, entry: number][] = [];
+  // (identifier hash, entry) pairs: 8 bytes each, where an array of tuples costs several times that.
+  private ids = new PairBuffer();
   private readonly encoder = new TextEncoder();
 
   add(entry: WatchlistEntry): void {
@@ -723,8 +724,7 @@ export class IndexBuilder {
     this.entryDetails.push(this.details.length);
     const details = matchingDetails(entry);
     if (details) this.details.pushAll(this.encoder.encode(details));
-    for (const text of entry.identifiers ?? [])
-      this.ids.push([fnv1a('id', parseIdentifierColumn(text).value), position]);
+    for (const text of entry.identifiers ?? []) this.ids.push(fnv1a('id', parseIdentifierColumn(text).value), position);
     const countries = entry.countries.length > 0 || (entry.nationalities?.length ?? 0) > 0;
     for (const source of [entry.name, ...entry.aliases]) {
       const name = this.nameOwners.length;
@@ -832,7 +832,8 @@ export class IndexBuilder {
       postingNames[at] = postNames[p]!;
       postingMasks[at] = postMasks[p]!;
     }
-    this.ids.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const [idHashes, idEntries] = this.ids.sorted(false);
+    this.ids = new PairBuffer();
     this.nameTokens.push(this.tokenWeights.length);
     this.nameText.push(this.text.length);
     this.entryDetails.push(this.details.length);
@@ -855,8 +856,8 @@ export class IndexBuilder {
         nameFlags: this.nameFlags.done(),
         nameTokens: this.nameTokens.done(),
         nameText: this.nameText.done(),
-        idHashes: Uint32Array.from(this.ids, ([hash]) => hash),
-        idEntries: Uint32Array.from(this.ids, ([, entry]) => entry),
+        idHashes,
+        idEntries,
         blockStarts: Uint32Array.from(blockStarts),
         entryDetails: this.entryDetails.done(),
         nearFilter: this.near.done(),
@@ -881,16 +882,17 @@ class PairBuffer {
     }
     this.pairs[this.count++] = (BigInt(hash) << 32n) | BigInt(unit);
   }
-  /** The distinct pairs by hash then unit, as two arrays. */
-  sorted(): [hashes: Uint32Array<ArrayBuffer>, units: Uint32Array<ArrayBuffer>] {
+  /** The pairs by hash then unit, as two arrays; repeats dropped unless `distinct` is false. */
+  sorted(distinct = true): [hashes: Uint32Array<ArrayBuffer>, units: Uint32Array<ArrayBuffer>] {
     const sorted = this.pairs.subarray(0, this.count).sort();
+    const repeat = (i: number): boolean => distinct && i > 0 && sorted[i] === sorted[i - 1];
     let kept = 0;
-    for (let i = 0; i < this.count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) kept += 1;
+    for (let i = 0; i < this.count; i++) if (!repeat(i)) kept += 1;
     const hashes = new Uint32Array(kept);
     const units = new Uint32Array(kept);
     kept = 0;
     for (let i = 0; i < this.count; i++) {
-      if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+      if (repeat(i)) continue;
       hashes[kept] = Number(sorted[i]! >> 32n);
       units[kept] = Number(sorted[i]! & 0xffffffffn);
       kept += 1;
