@@ -138,7 +138,8 @@ try {
     ['first page of changes (25, newest first, all sources)', '/', ''],
     ['first page, one source and one change type', '/', 'source=us-ofac-sdn&type=modified'],
     [`name search matching nothing (stops after ${EXAMINE_AT_MOST.toLocaleString('en')} entries)`, '/', 'q=zzzz'],
-    ["a record's history (its source's partition read through)", `/records/us-ofac-sdn/R7`, ''],
+    // Event n = 7 × (number of sources) belongs to the first source and to record R<number of sources>.
+    ["a record's history (its source's partition read through)", `/records/${SOURCES[0]!.id}/R${SOURCES.length}`, ''],
   ];
   for (const [label, path, query] of cases) {
     const times: number[] = [];
