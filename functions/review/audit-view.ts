@@ -10,7 +10,7 @@
 import type { TableRef } from '../aws/table.ts';
 import { WatchlistStore, type AuditEntry } from '../aws/watchlist-store.ts';
 import { foldText } from './changes-view.ts';
-import { html } from './html.ts';
+import { html, stackTable } from './html.ts';
 import { pageHref, pageShell, segment, type ViewContext } from './layout.ts';
 import type { PageResponse } from './page-request.ts';
 import { SECURITY_HEADERS } from './layout.ts';
@@ -155,20 +155,6 @@ export async function auditView(
         <span role="status">${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, newest first.</span
         ><a href="${pageHref(ctx, `${path}.csv`, { ...filters })}" download>Export as CSV</a>
       </p>
-      <div class="table-wrap">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th scope="col">When (UTC)</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>
-      </div>`,
+      ${stackTable(['When (UTC)', 'Who', 'What', 'Reason'], rows)}`,
   });
 }

@@ -53,6 +53,36 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
   return safe(markup);
 }
 
+/**
+ * The page's one kind of table: in its scrolling wrapper, stacking into labelled rows on a phone
+ * (`.stack` in style.ts; each row's cells carry their `data-label`).
+ */
+export function stackTable(
+  columns: readonly string[],
+  rows: HtmlValue,
+  options: { caption?: string; className?: string } = {},
+): SafeHtml {
+  return html`<div class="table-wrap">
+    <table class="${['stack', options.className].filter(Boolean).join(' ')}">
+      ${
+        options.caption
+          ? html`<caption class="muted">
+              ${options.caption}
+            </caption>`
+          : ''
+      }
+      <thead>
+        <tr>
+          ${columns.map((column) => html`<th scope="col">${column}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
 /** The markup of a template, as a string for a response body. */
 export function toHtmlString(value: SafeHtml): string {
   return value.markup;

@@ -9,7 +9,7 @@ import type { FieldChange } from '../core/diff.ts';
 import { eventTopics, type ChangeEvent, type EarlyWarning } from '../core/events.ts';
 import type { RegisterRecord } from '../core/records.ts';
 import { formatValue } from '../delivery/render.ts';
-import { html, webUrl, type SafeHtml } from './html.ts';
+import { html, stackTable, webUrl, type SafeHtml } from './html.ts';
 import { pageHref, segment, type ViewContext } from './layout.ts';
 
 export const changeHref = (ctx: Pick<ViewContext, 'base'>, event: Pick<ChangeEvent, 'id' | 'data'>): string =>
@@ -121,23 +121,7 @@ export function fieldDiff(fields: readonly FieldChange[]): SafeHtml {
       <td data-label="New">${values.new}</td>
     </tr>`;
   });
-  return html`<div class="table-wrap">
-    <table class="diff stack">
-      <caption class="muted">
-        What changed
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Old</th>
-          <th scope="col">New</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return stackTable(['Field', 'Old', 'New'], rows, { caption: 'What changed', className: 'diff' });
 }
 
 export function earlyWarningNote(ctx: ViewContext, warning: EarlyWarning): SafeHtml {

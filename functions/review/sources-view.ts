@@ -6,7 +6,7 @@
 import type { RegisterTopicInfo } from '../core/register-topics.ts';
 import type { TableRef } from '../aws/table.ts';
 import type { SourceMeta } from '../aws/source-store.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, stackTable, type SafeHtml } from './html.ts';
 import { pageHref, pageShell, type ViewContext } from './layout.ts';
 import type { PageResponse } from './page-request.ts';
 import { changeHref } from './record-view.ts';
@@ -84,27 +84,11 @@ export async function sourcesView(
     title: 'Sources',
     section: 'sources',
     main: html`<h1>Sources</h1>
-      <div class="table-wrap">
-        <table class="stack">
-          <caption class="muted">
-            Each source's state as its last poll left it
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              <th scope="col">Health</th>
-              <th scope="col">Last success</th>
-              <th scope="col">Last change</th>
-              <th scope="col">Records</th>
-              <th scope="col">Failing since</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>
-      </div>
+      ${stackTable(
+        ['Source', 'Health', 'Last success', 'Last change', 'Records', 'Failing since', 'Last error'],
+        rows,
+        { caption: "Each source's state as its last poll left it" },
+      )}
       <h2>Latest feed items</h2>
       ${feedSections}`,
   });
