@@ -265,7 +265,7 @@ export function createCnMofcomLists(options: CnMofcomListsOptions = {}): Registe
       ),
     ],
     // Announcements come a few times a year, often on a Friday evening in Beijing.
-    schedule: 'rate(60 minutes)',
+    schedule: 'rate(1 hour)',
     // About 150 records from the known announcements (12 of them, 140 entities); entities are never
     // removed (a lift is a status), so any drop is a broken read.
     expectedRecords: { min: 100, max: 5000, maxDropFraction: 0.05 },
